@@ -1,0 +1,39 @@
+"""What a scan is allowed to do and what a repository asked for, as plain frozen data.
+
+`ScanLimits` bounds every input (size, depth, alias expansion) so that a hostile manifest costs bounded time
+and memory. `ScanConfig` is the validated form of `.github/secrets-bot.yml`; `bot.core.repoconfig` builds it
+from text and reports problems by field name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ScanLimits:
+    max_bytes: int = 2_000_000
+    max_depth: int = 64
+    max_alias_expansions: int = 1_000  # scalar nodes reached through aliases, per document
+    max_documents: int = 100
+    max_line_length: int = 100_000  # longer lines are scanned in chunks by the line scanner
+
+
+@dataclass(frozen=True, slots=True)
+class Allowlist:
+    fingerprints: frozenset[str] = frozenset()
+    value_patterns: tuple[str, ...] = ()  # RE2 syntax; a finding whose value matches is dropped
+    paths: tuple[str, ...] = ()  # globs; files matching are not scanned
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    include: tuple[str, ...] = ()  # globs; empty means everything
+    exclude: tuple[str, ...] = ()
+    extra_manifests: tuple[str, ...] = ()  # globs of files to treat as manifests whatever their content
+    disabled_rules: frozenset[str] = frozenset()
+    custom_rules: tuple[dict[str, Any], ...] = ()  # raw rule tables, same schema as bot/rules/default.toml
+    allowlist: Allowlist = field(default_factory=Allowlist)
+    fail_on: str = "medium"  # high | medium | low | never
+    limits: ScanLimits = field(default_factory=ScanLimits)

@@ -1,0 +1,118 @@
+"""Findings and file notices: what a scan says, and nothing it must not say.
+
+A `Finding` never holds the secret value. It carries a redacted preview (at most a short prefix and suffix,
+never more than a quarter of the value) and a fingerprint from which the value cannot be recovered, so it can
+travel to reports, queues and GitHub without leaking what it points at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+
+_RANKS = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
+
+FAIL_ON_CHOICES = ("high", "medium", "low", "never")
+
+
+def meets(severity: Severity, fail_on: str) -> bool:
+    """True when `severity` is at or above the `fail_on` threshold (`never` is never met)."""
+    if fail_on == "never":
+        return False
+    return severity.rank >= Severity(fail_on).rank
+
+
+class NoticeKind(StrEnum):
+    """File-level outcomes that are not findings but must never be silent."""
+
+    PARSE_ERROR = "parse-error"
+    TOO_LARGE = "too-large"
+    BINARY = "binary"
+    INVALID_UTF8 = "invalid-utf8"
+    ALIAS_LIMIT = "alias-limit"
+    DEPTH_LIMIT = "depth-limit"
+    UNREADABLE = "unreadable"
+    CONFIG_ERROR = "config-error"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    path: str
+    kind: NoticeKind
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Remediation:
+    """How to fix one finding. None of these strings contains the secret value."""
+
+    # The whole replacement line (same key, indentation and quoting); None when no one-line fix exists.
+    replacement: str | None
+    store_command: str | None  # stores the value, reading it from an environment variable or stdin
+    docs: str
+    runtime_hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    line: int  # 1-based line of the literal value
+    column: int  # 1-based
+    end_line: int
+    key: str  # dotted key path, e.g. provider.environment.GITHUB_API_KEY
+    rule: str  # stable kebab-case rule id
+    severity: Severity
+    message: str
+    redacted: str
+    fingerprint: str
+    remediation: Remediation | None = None
+    platform: str = ""
+    extra: tuple[tuple[str, str], ...] = field(default=())  # small value-free facts: ("consumer", "ENV")
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    path: str
+    platform: str | None  # None when the file is not a manifest we understand
+    findings: tuple[Finding, ...] = ()
+    notices: tuple[Notice, ...] = ()
+
+
+def redact(value: str) -> str:
+    """A preview that shows at most a quarter of the value, split between a short prefix and suffix."""
+    shown = min(len(value) // 4, 8)
+    if shown < 2:
+        return "*" * min(len(value), 8) or "(empty)"
+    head = (shown + 1) // 2
+    tail = shown - head
+    return f"{value[:head]}{'*' * 8}{value[len(value) - tail :] if tail else ''}"
+
+
+# The fingerprint is keyed so that it cannot be brute-forced back into a short password with a plain hash
+# table; the key is fixed (the fingerprint must stay stable across runs and machines) but long and
+# domain-separated, and PBKDF2 makes each guess expensive.
+_FINGERPRINT_SALT = b"serverless-secrets-bot/fingerprint/v1"
+
+
+def fingerprint(*, path: str, key: str, rule: str, value: str) -> str:
+    """Stable across line moves (no line number in it), different per file and key, not reversible."""
+    digest = hashlib.pbkdf2_hmac("sha256", value.encode("utf-8"), _FINGERPRINT_SALT, 2_000)
+    mac = hmac.new(digest, f"{path}\0{key}\0{rule}".encode(), hashlib.sha256)
+    return mac.hexdigest()[:32]

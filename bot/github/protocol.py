@@ -1,0 +1,101 @@
+"""The narrow seam between the scan orchestration and GitHub.
+
+`bot.jobs` talks to GitHub only through `GitHubGateway`; the real implementation (PyGithub + httpx) lives in
+`bot.github.gateway`, and tests use a typed in-memory fake or the loopback fake GitHub server. Values are
+plain frozen data, never PyGithub objects, so nothing outside `bot.github` depends on PyGithub.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.reports.model import CheckRunOutput, DraftComment
+
+
+@dataclass(frozen=True, slots=True)
+class PullInfo:
+    number: int
+    head_sha: str
+    base_sha: str
+    base_ref: str
+    state: str  # open | closed
+    draft: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedFile:
+    path: str
+    status: str  # added | modified | removed | renamed | copied | changed | unchanged
+    previous_path: str | None = None
+    patch: str | None = None  # unified diff hunk text; None when GitHub omits it (binary or too large)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewComment:
+    id: int
+    body: str
+    path: str
+    line: int | None
+    author: str
+
+
+class FileTooLarge(Exception):
+    """The file at that ref is bigger than the scan limit; reported as skipped, never silently ignored."""
+
+    def __init__(self, path: str, size: int) -> None:
+        super().__init__(f"{path} is {size} bytes")
+        self.path = path
+        self.size = size
+
+
+class GitHubUnavailable(Exception):
+    """GitHub kept failing (5xx, timeouts, rate limits past the bound). The job may be retried."""
+
+
+class GitHubGateway(Protocol):
+    """Everything a scan needs from GitHub, for one installation."""
+
+    def pull_request(self, repo: str, number: int) -> PullInfo: ...
+
+    def pull_request_files(self, repo: str, number: int) -> list[ChangedFile]: ...
+
+    def compare_files(self, repo: str, base: str, head: str) -> list[ChangedFile]: ...
+
+    def pulls_for_commit(self, repo: str, sha: str) -> list[int]: ...
+
+    def file_content(self, repo: str, path: str, ref: str, *, max_bytes: int) -> bytes | None:
+        """The file's bytes at `ref`; None when it does not exist there; FileTooLarge past `max_bytes`."""
+        ...
+
+    def create_check_run(self, repo: str, head_sha: str, *, name: str, external_id: str) -> int:
+        """Creates the check run in progress, or returns the id of the one already created for
+        (head_sha, name, external_id): a retried job never makes a second one."""
+        ...
+
+    def complete_check_run(
+        self, repo: str, check_run_id: int, *, conclusion: str, output: CheckRunOutput
+    ) -> None:
+        """Completes it; annotations are sent in batches of 50 (later batches through updates)."""
+        ...
+
+    def review_comments(self, repo: str, number: int) -> list[ReviewComment]: ...
+
+    def create_review(
+        self, repo: str, number: int, *, commit_sha: str, body: str, comments: Sequence[DraftComment]
+    ) -> None: ...
+
+    def update_review_comment(self, repo: str, comment_id: int, body: str) -> None: ...
+
+    def permission(self, repo: str, username: str) -> str:
+        """admin | maintain | write | triage | read | none"""
+        ...
+
+    def add_reaction(self, repo: str, comment_id: int, content: str) -> None: ...
+
+    def create_issue_comment(self, repo: str, number: int, body: str) -> None: ...
+
+
+class GatewayFactory(Protocol):
+    def for_installation(self, installation_id: int) -> GitHubGateway: ...

@@ -1,0 +1,1 @@
+"""Pure renderers: findings in, text out (terminal, JSON, SARIF, check runs, review comments). No I/O."""
