@@ -82,7 +82,7 @@ class Document:
 
     @classmethod
     def of(cls, root: Node, text: str) -> Document:
-        return cls(root=root, text=text, lines=tuple(text.splitlines()))
+        return cls(root=root, text=text, lines=split_lines(text))
 
     def lookup(self, path: KeyPath) -> Node | None:
         node: Node | None = self.root
@@ -94,6 +94,15 @@ class Document:
             else:
                 return None
         return node
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Lines as the parsers count them: only `\n` ends a line (`str.splitlines` also breaks on `\x0c`,
+    `\x85`, `\u2028`, which would make line numbers drift from the positions)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return tuple(line.removesuffix("\r") for line in lines)
 
 
 def walk_scalars(node: Node, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Scalar]]:
