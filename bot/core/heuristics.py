@@ -1,0 +1,211 @@
+"""Key-name heuristics: does a key name a secret, and could this value be one?
+
+Most secrets in manifests have no provider prefix (database passwords, JWT signing keys, webhook secrets), so
+the key is the strongest evidence. Key names arrive in every style (`DB_PASS`, `jwtSecret`, `client-secret`,
+`Parameters.MasterPassword.Default`, `env[API_KEY].value`); they are reduced to lower-case words first, and
+the LAST meaningful word decides: `PASSWORD_ITERATIONS` and `GITHUB_TOKEN_URL` do not name secrets.
+
+The value then has to look like a credential rather than a number, a flag, a path, a URL, a sentence or the
+name of a variable. Low-entropy passwords are kept on purpose: `hunter2hunter2` is a real leak.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from enum import StrEnum
+
+from bot.core.entropy import character_classes, shannon_entropy
+
+
+class SecretKind(StrEnum):
+    PASSWORD = "password"  # noqa: S105 - a kind of secret, not one
+    SECRET = "secret"  # noqa: S105
+    TOKEN = "token"  # noqa: S105
+    API_KEY = "api-key"
+    PRIVATE_KEY = "private-key"
+    CREDENTIAL = "credential"
+
+
+_SEGMENT_WITH_INDEX = re.compile(r"^(?P<outer>.*?)\[(?P<inner>[^\]]*)\]$")
+_CAMEL_WORDS = re.compile(r"[A-Z]+[0-9]*(?![a-z])|[A-Z]?[a-z0-9]+|[0-9]+")
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+# Path segments that say where a value sits, not what it is (`Parameters.DbPassword.Default`).
+_POSITIONAL_SEGMENTS = frozenset({"default", "value", "values", "*", ""})
+# Trailing words that describe the value's form: `SecretString`, `ApiKeyValue`, `SECRET_KEY_BASE`.
+_FORM_WORDS = frozenset({"value", "string", "str", "literal", "base"})
+# A key whose words include one of these is public by declaration (`NEXT_PUBLIC_...`, `SUPABASE_ANON_KEY`).
+_PUBLIC_WORDS = frozenset({"public", "publishable", "pub", "anon", "anonymous"})
+
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase", "passkey", "passcode"})
+_SECRET_WORDS = frozenset({"secret", "secrets"})
+_TOKEN_WORDS = frozenset({"token", "authorization", "bearer"})
+_CREDENTIAL_WORDS = frozenset({"credential", "credentials", "creds"})
+# `X_KEY` names a secret unless X says the key is an identifier, a lookup key or public by design.
+_NON_SECRET_KEY_QUALIFIERS = frozenset(
+    {
+        "s3", "object", "file", "bucket", "prefix", "path", "cache", "partition", "sort", "hash", "range",
+        "foreign", "routing", "route", "idempotency", "dedup", "dedupe", "group", "message", "unique",
+        "composite", "lookup", "search", "consumer", "client", "instrumentation", "site", "kms", "tag",
+        "label", "header", "field", "column", "attribute", "event", "template", "translation", "metadata",
+        "config", "setting", "settings", "locale", "i18n", "query", "cursor", "table", "schema", "sse",
+    }
+)  # fmt: skip
+_NON_SECRET_TOKEN_QUALIFIERS = frozenset(
+    {"max", "min", "num", "number", "count", "limit", "csrf", "xsrf", "page", "next", "continuation"}
+)
+_NON_SECRET_PASSWORD_QUALIFIERS = frozenset({"reset", "forgot", "min", "max", "require", "requires"})
+# Words run together without separators (`APIKEY`, `dbpassword`, `AUTHTOKEN`).
+_COMPOUND_KEY_ENDINGS = (
+    "apikey", "secretkey", "accesskey", "appkey", "authkey", "signingkey", "encryptionkey", "masterkey",
+    "accountkey", "sharedkey", "hmackey", "licensekey", "subscriptionkey", "webhookkey", "serverkey",
+    "adminkey", "sessionkey", "jwtkey", "cookiekey", "cryptokey", "decryptionkey",
+)  # fmt: skip
+
+
+def key_name(key: str) -> str:
+    """The segment of a dotted key path that names the value (`Parameters.DbPass.Default` -> `DbPass`)."""
+    for segment in reversed(key.split(".")):
+        indexed = _SEGMENT_WITH_INDEX.match(segment)
+        if indexed:
+            inner = indexed.group("inner").strip("'\"")
+            segment = indexed.group("outer") if inner.isdigit() or not inner else inner
+        if segment.strip().lower() not in _POSITIONAL_SEGMENTS and not segment.isdigit():
+            return segment.strip()
+    return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def key_words(key: str) -> tuple[str, ...]:
+    """The lower-case words of a key's name in any case style: `jwtSecret` -> ("jwt", "secret")."""
+    words: list[str] = []
+    for part in _NON_ALNUM.split(key_name(key)):
+        words.extend(word.lower() for word in _CAMEL_WORDS.findall(part))
+    return tuple(words)
+
+
+def normalized_key(key: str) -> str:
+    """The key's name as snake_case words; keyed rules match their `key_regex` against this."""
+    return "_".join(key_words(key))
+
+
+def secret_kind_of_key(key: str) -> SecretKind | None:
+    """What kind of secret a key names, or None when its name does not name one."""
+    words = key_words(key)
+    if not words or _PUBLIC_WORDS.intersection(words):
+        return None
+    while len(words) > 1 and words[-1] in _FORM_WORDS:
+        words = words[:-1]
+    last, before = words[-1], words[-2] if len(words) > 1 else ""
+    if last == "hash" and (before in _SECRET_WORDS or before in _PASSWORD_WORDS):
+        return SecretKind.SECRET
+    if last == "key":
+        return _kind_of_key_word(before)
+    return _kind_of_word(last, before)
+
+
+def _kind_of_key_word(before: str) -> SecretKind | None:
+    if before == "private":
+        return SecretKind.PRIVATE_KEY
+    if not before or before in _NON_SECRET_KEY_QUALIFIERS:
+        return None
+    return SecretKind.API_KEY
+
+
+def _kind_of_word(word: str, before: str) -> SecretKind | None:
+    if word in _PASSWORD_WORDS or word.endswith(("password", "passwd")):
+        return None if before in _NON_SECRET_PASSWORD_QUALIFIERS else SecretKind.PASSWORD
+    if word in _SECRET_WORDS or word.endswith("secret"):
+        return SecretKind.SECRET
+    if word in _TOKEN_WORDS or word.endswith("token"):
+        return None if before in _NON_SECRET_TOKEN_QUALIFIERS else SecretKind.TOKEN
+    if word in _CREDENTIAL_WORDS:
+        return SecretKind.CREDENTIAL
+    if word.endswith("privatekey"):
+        return SecretKind.PRIVATE_KEY
+    if word.endswith(_COMPOUND_KEY_ENDINGS):
+        return SecretKind.API_KEY
+    return None
+
+
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*|\d*\.\d+)(?:[eE][+-]?\d+)?$")
+_FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "undefined"})
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_RELATIVE_OR_WINDOWS_PATH = re.compile(r"^(?:~|\.{1,2})[/\\]|^[A-Za-z]:\\")
+_SLASHED_PATH = re.compile(r"^/?[\w.@+-]+(?:/[\w.@+-]+)*/?$")
+_FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+_IDENTIFIER_NAME = re.compile(r"^(?:[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z][a-z]*(?:_[a-z]+)+)$")
+_AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|Bot|Digest)\s+", re.IGNORECASE)
+_LONG_NUMERIC_PASSWORD = 8
+
+
+def credential_part(value: str) -> str:
+    """The value without surrounding blanks or an HTTP auth scheme (`Bearer abc` -> `abc`)."""
+    return _AUTH_SCHEME.sub("", value.strip(), count=1)
+
+
+def is_number(value: str) -> bool:
+    return bool(_NUMBER.match(value))
+
+
+def is_flag(value: str) -> bool:
+    """Booleans and null-ish words, which YAML users often quote."""
+    return value.strip().lower() in _FLAG_WORDS
+
+
+def is_url(value: str) -> bool:
+    return bool(_URL.match(value))
+
+
+def is_path(value: str) -> bool:
+    """A file-system path such as `~/.gcloud/keyfile.json`, `assets/sa.json` or `/var/run/secrets/db`.
+
+    Base64 keys contain slashes too; a slashed value counts as a path only when it ends in a file extension
+    or is all lower-case, which random key material practically never is.
+    """
+    if " " in value:
+        return False
+    if _RELATIVE_OR_WINDOWS_PATH.match(value):
+        return True
+    if "/" not in value or not _SLASHED_PATH.match(value):
+        return False
+    return bool(_FILE_EXTENSION.search(value)) or value == value.lower()
+
+
+def is_email(value: str) -> bool:
+    return bool(_EMAIL.match(value))
+
+
+def is_identifier_name(value: str) -> bool:
+    """The name of a variable or secret (`HUBSPOT_API_KEY`, `db_password`), not its value."""
+    return bool(_IDENTIFIER_NAME.match(value))
+
+
+def is_sentence(value: str) -> bool:
+    """Prose such as `Your Twilio Auth Token`: three or more words made of letters."""
+    words = value.split()
+    return len(words) >= 3 and all(word.strip(".,:;!?'\"()").isalpha() for word in words)
+
+
+def is_structured_text(value: str) -> bool:
+    """Inline JSON/YAML collections or multi-line text: containers, judged field by field elsewhere."""
+    stripped = value.strip()
+    return "\n" in stripped or (stripped[:1], stripped[-1:]) in {("{", "}"), ("[", "]")}
+
+
+def is_plausible_secret_value(value: str, kind: SecretKind) -> bool:
+    """Could `value` be a credential of this kind, judged by its shape alone?"""
+    candidate = credential_part(value)
+    if not candidate or is_flag(candidate) or is_structured_text(candidate):
+        return False
+    if is_number(candidate):
+        return kind is SecretKind.PASSWORD and len(candidate) >= _LONG_NUMERIC_PASSWORD
+    if is_url(candidate) or is_path(candidate) or is_email(candidate) or is_identifier_name(candidate):
+        return False
+    if kind is SecretKind.PASSWORD:
+        return not is_sentence(candidate)
+    if any(char.isspace() for char in candidate):
+        return False
+    return character_classes(candidate) >= 2 or (len(candidate) >= 20 and shannon_entropy(candidate) >= 3.5)

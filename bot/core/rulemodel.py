@@ -1,0 +1,88 @@
+"""What a rule is: the data the rule table compiles into, and the RE2 compiler every pattern goes through.
+
+Kept apart from the table parser (`bot.core.ruletable`) and the matcher (`bot.core.rules`) so that both can
+use these types without importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+import re2
+
+from bot.core.findings import Severity
+from bot.core.heuristics import SecretKind
+
+_RE2_MAX_MEM = 8 << 20  # bytes of program memory per pattern; a pattern that needs more fails to compile
+
+
+class Pattern(Protocol):
+    """A compiled RE2 pattern, as far as rules use one (google-re2 ships no type hints)."""
+
+    @property
+    def groupindex(self) -> Mapping[str, int]: ...
+
+    def search(self, text: Any, pos: int = 0, /) -> Any: ...
+
+    def fullmatch(self, text: str, /) -> Any: ...
+
+
+class RuleKind(StrEnum):
+    TOKEN = "token"  # noqa: S105 - a provider format found anywhere in text
+    KEYED = "keyed"  # a literal judged by the key it sits under
+
+
+class RuleError(ValueError):
+    """A rule table that cannot be used; `field` names it, e.g. `rules.custom[2].regex`."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    severity: Severity
+    kind: RuleKind
+    keywords: tuple[str, ...]
+    pattern: Pattern  # token: searched, group `secret` marks the secret; keyed: must match the whole value
+    min_entropy: float | None
+    allowlist: tuple[Pattern, ...]
+    docs: str
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+    key_pattern: Pattern | None = None  # keyed: searched in the key name as snake_case words
+    key_kinds: tuple[SecretKind, ...] = ()  # keyed: what the key name must say it holds
+    min_length: int = 1  # keyed: shortest value worth reporting
+
+
+@dataclass(frozen=True)
+class TokenMatch:
+    rule: Rule
+    start: int  # offsets of the secret within the scanned text
+    end: int
+
+
+@dataclass(frozen=True)
+class KeyedMatch:
+    rule: Rule
+
+
+def re2_options() -> Any:
+    """Options every pattern compiles with: quiet, and bounded in program memory."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = _RE2_MAX_MEM
+    return options
+
+
+def compile_pattern(pattern: str) -> Pattern:
+    """Compile with RE2; raises `re2.error` when RE2 rejects the pattern (look-around, back-references...)."""
+    compiled: Pattern = re2.compile(pattern, re2_options())
+    return compiled
