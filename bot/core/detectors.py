@@ -1,0 +1,102 @@
+"""The rule set applied to one file, so that judging costs little more than parsing.
+
+Token rules run once over the whole text; a value is searched again on its own (to get exact offsets and
+the reference context) only when its span in the source overlaps one of those matches, or when escapes
+(`\\u0067hp_...` in a double-quoted string) could hide a token from the raw text. Keyed rules can only
+report a value whose key some keyed rule accepts, so that check comes first and is memoised per rule set
+and key name. Both are necessary conditions: the answers are those of the full `RuleSet`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from bisect import bisect_right
+from typing import Any
+
+import re2
+
+from bot.core.heuristics import normalized_key, secret_kind_of_key
+from bot.core.rulemodel import re2_options
+from bot.core.rules import KeyedMatch, RuleKind, RuleSet, TokenMatch
+
+_MAX_KEYS = 65_536
+
+
+class _KeyIndex:
+    """Which keyed rules accept a key name: kinds compared directly, key patterns in one RE2 set search."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.rules = tuple(rule for rule in ruleset.rules if rule.kind is RuleKind.KEYED)
+        patterns = [rule.key_pattern for rule in self.rules if rule.key_pattern is not None]
+        self.slots = {id(pattern): slot for slot, pattern in enumerate(patterns)}
+        self.patterns: Any = None
+        if patterns:
+            self.patterns = re2.Set.SearchSet(re2_options())
+            for pattern in patterns:
+                self.patterns.Add(str(getattr(pattern, "pattern", pattern)))
+            self.patterns.Compile()
+        self.accepted: dict[str, bool] = {}
+
+    def accepts(self, key: str) -> bool:
+        accepted = self.accepted.get(key)
+        if accepted is None:
+            if len(self.accepted) >= _MAX_KEYS:
+                self.accepted.clear()
+            accepted = self.accepted[key] = self._compute(key)
+        return accepted
+
+    def _compute(self, key: str) -> bool:
+        kind = secret_kind_of_key(key)
+        matched: set[int] | None = None
+        for rule in self.rules:
+            if rule.key_kinds and kind not in rule.key_kinds:
+                continue
+            if rule.key_pattern is None:
+                return True
+            if matched is None:
+                name = normalized_key(key).encode("utf-8")
+                matched = set(self.patterns.Match(name) or ())
+            if self.slots[id(rule.key_pattern)] in matched:
+                return True
+        return False
+
+
+_KEY_INDEXES: weakref.WeakKeyDictionary[RuleSet, _KeyIndex] = weakref.WeakKeyDictionary()
+
+
+class Detectors:
+    def __init__(self, ruleset: RuleSet, text: str) -> None:
+        self._ruleset = ruleset
+        self._matches = ruleset.find_tokens(text)
+        self._starts = [match.start for match in self._matches]
+        self._ends = [match.end for match in self._matches]
+        self._claimed: set[int] = set()
+        keys = _KEY_INDEXES.get(ruleset)
+        if keys is None:
+            keys = _KEY_INDEXES[ruleset] = _KeyIndex(ruleset)
+        self._keys = keys
+
+    def may_hold_token(self, start: int, end: int) -> bool:
+        """True when text[start:end] of the file overlaps a token match of the whole file (which the value
+        then claims: it will be judged there)."""
+        index = bisect_right(self._ends, start)
+        found = False
+        while index < len(self._starts) and self._starts[index] < end:
+            self._claimed.add(index)
+            found = True
+            index += 1
+        return found
+
+    def unclaimed(self) -> list[TokenMatch]:
+        """Whole-file token matches that no value overlaps: they sit in comments or keys."""
+        return [match for index, match in enumerate(self._matches) if index not in self._claimed]
+
+    def find_tokens(self, text: str) -> list[TokenMatch]:
+        return self._ruleset.find_tokens(text)
+
+    def may_judge_key(self, key: str) -> bool:
+        """True when some keyed rule accepts this key name, whatever the value."""
+        return self._keys.accepts(key)
+
+    def judge_keyed(self, key: str, value: str) -> KeyedMatch | None:
+        return self._ruleset.judge_keyed(key, value) if self._keys.accepts(key) else None

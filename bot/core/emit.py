@@ -1,0 +1,187 @@
+"""Turning hits and advice into `Finding`s: location, message, redaction, fingerprint and fix.
+
+This is the last place a secret value is seen: it goes into the redacted preview and the keyed fingerprint
+and nowhere else. Suppression (inline comments, the repository's allowlist) is applied here, before a
+finding exists, and an alias that repeats a node is reported once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+
+from bot.core.config import ScanConfig
+from bot.core.findings import Finding, Remediation, Severity, fingerprint, redact
+from bot.core.judge import Candidate, Context, Hit
+from bot.core.manifests.base import Advice, Format, Naming, Platform, Role, Target
+from bot.core.manifests.common import ADVISORY_DOCS
+from bot.core.references import describe
+from bot.core.remediation import FixContext, fix_scalar, locate, rewrite_line
+from bot.core.rules import TokenMatch
+from bot.core.suppressions import is_allowlisted, is_suppressed_inline
+from bot.core.tree import Scalar, dotted
+
+_ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
+
+
+class Emitter:
+    def __init__(
+        self,
+        path: str,
+        platform: Platform,
+        fmt: Format,
+        text: str,
+        line_starts: Sequence[int],
+        config: ScanConfig,
+    ) -> None:
+        self.path = path
+        self.platform = platform
+        self.fmt = fmt
+        self.text = text
+        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+        self.line_starts = line_starts
+        self.config = config
+        self.seen: set[tuple[int, int, int, str]] = set()
+
+    def enabled(self, rule_id: str) -> bool:
+        return rule_id not in self.config.disabled_rules
+
+    def secrets(
+        self, hits: list[Hit], naming: Naming, *, whole_literal: bool, fixable: bool
+    ) -> Iterable[Finding]:
+        context = FixContext(self.platform, self.fmt, self.lines, naming)
+        scalar = hits[0].candidate.scalar
+        for hit, remediation in zip(
+            hits, fix_scalar(context, hits, whole_literal=whole_literal), strict=True
+        ):
+            line, column, end_line = locate(hit, self.lines)
+            fix = remediation
+            if not fixable or (line, end_line) != (scalar.start.line, scalar.end.line):
+                fix = dataclasses.replace(remediation, replacement=None)
+            key = dotted(hit.candidate.path)
+            value = hit.value
+            print_ = fingerprint(path=self.path, key=key, rule=hit.rule.id, value=value)
+            if self._dropped((line, column, hit.start, hit.rule.id), value, print_):
+                continue
+            yield Finding(
+                path=self.path,
+                line=line,
+                column=column,
+                end_line=end_line,
+                key=key,
+                rule=hit.rule.id,
+                severity=hit.rule.severity,
+                message=self._message(hit, key),
+                redacted=redact(value),
+                fingerprint=print_,
+                remediation=fix,
+                platform=self.platform.id,
+                extra=_facts(hit),
+            )
+
+    def outside_values(self, matches: Iterable[TokenMatch]) -> Iterable[Finding]:
+        """Provider-format tokens in comments or keys: committed all the same, and invisible to parsers."""
+        for match in matches:
+            if not self.enabled(match.rule.id):
+                continue
+            value = self.text[match.start : match.end]
+            line = bisect_right(self.line_starts, match.start)
+            end_line = bisect_right(self.line_starts, max(match.start, match.end - 1))
+            column = match.start - self.line_starts[line - 1] + 1
+            print_ = fingerprint(path=self.path, key="", rule=match.rule.id, value=value)
+            if self._dropped((line, column, 0, match.rule.id), value, print_):
+                continue
+            first, last = self.lines[line - 1], self.lines[end_line - 1]
+            tail = match.end - self.line_starts[end_line - 1]
+            replacement = first[: column - 1] + "<removed>" + last[tail:]
+            hint = (
+                "Rotate the exposed value and delete it from the file: a comment is committed like any value."
+            )
+            yield Finding(
+                path=self.path,
+                line=line,
+                column=column,
+                end_line=end_line,
+                key="",
+                rule=match.rule.id,
+                severity=match.rule.severity,
+                message=f"{match.rule.description} outside any value (in a comment or a key)",
+                redacted=redact(value),
+                fingerprint=print_,
+                remediation=Remediation(replacement, None, match.rule.docs or self.platform.docs, hint),
+                platform=self.platform.id,
+                extra=(("context", "comment"),),
+            )
+
+    def advice(self, advice: Advice) -> Iterable[Finding]:
+        if not self.enabled(advice.rule):
+            return
+        node = advice.node
+        key = dotted(advice.path)
+        value = node.value if isinstance(node, Scalar) and isinstance(node.value, str) else key
+        print_ = fingerprint(path=self.path, key=key, rule=advice.rule, value=value)
+        if self._dropped((node.start.line, node.start.column, 0, advice.rule), value, print_):
+            return
+        replacement = None
+        if advice.replacement_value is not None and isinstance(node, Scalar):
+            replacement = rewrite_line(self.lines, node, advice.replacement_value, self.fmt)
+        yield Finding(
+            path=self.path,
+            line=node.start.line,
+            column=node.start.column,
+            end_line=node.end.line if isinstance(node, Scalar) else node.start.line,
+            key=key,
+            rule=advice.rule,
+            severity=Severity.LOW,
+            message=advice.message,
+            redacted=redact(value),
+            fingerprint=print_,
+            remediation=Remediation(replacement, None, ADVISORY_DOCS[advice.rule], advice.hint),
+            platform=self.platform.id,
+            extra=advice.extra,
+        )
+
+    def _dropped(self, place: tuple[int, int, int, str], value: str, print_: str) -> bool:
+        """Suppressed inline, allowlisted, or already reported at this place (an alias repeats a node)."""
+        line, rule_id = place[0], place[3]
+        if is_suppressed_inline(self.lines, line, rule_id):
+            return True
+        if is_allowlisted(value=value, fingerprint=print_, config=self.config):
+            return True
+        if place in self.seen:
+            return True
+        self.seen.add(place)
+        return False
+
+    def _message(self, hit: Hit, key: str) -> str:
+        candidate = hit.candidate
+        consumer = _main_consumer(candidate)
+        if hit.context is Context.FALLBACK and hit.fallback is not None:
+            where = f"in the literal fallback of {describe(hit.fallback.reference)} at {key}"
+        elif consumer is not None:
+            kind = "environment variable " if consumer.consumer_role in _ENV_ROLES else ""
+            where = f"at {key}, consumed by {kind}{consumer.consumer}"
+        elif hit.context is Context.PAIR:
+            where = f"in {key} ({hit.name}=...)"
+        else:
+            where = f"in {key}"
+        note = f"; {self.platform.note}" if self.platform.note else ""
+        return f"{hit.rule.description} {where}{note}"
+
+
+def _main_consumer(candidate: Candidate) -> Target | None:
+    """The consumer to name in the message: an environment variable if any, else the first one."""
+    others = [t for t in candidate.consumers if t.consumer != candidate.site.key or t.path != candidate.path]
+    for target in others:
+        if target.consumer_role in _ENV_ROLES:
+            return target
+    return others[0] if others else None
+
+
+def _facts(hit: Hit) -> tuple[tuple[str, str], ...]:
+    facts = [("context", hit.context.value)]
+    consumer = _main_consumer(hit.candidate)
+    if consumer is not None:
+        facts.append(("consumer", consumer.consumer))
+    return tuple(facts)

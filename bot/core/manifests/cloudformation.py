@@ -1,0 +1,262 @@
+"""AWS CloudFormation and SAM templates, recognised by content (`AWSTemplateFormatVersion`, the SAM
+transform, or `Resources` with `AWS::` types) because `template.yml` is a name many tools share.
+
+Literals hide in `Parameters.<P>.Default` (NoEcho does not protect a default), `Mappings` (reached through
+`!FindInMap`), Lambda environments (`Globals` reaches every function) and inside `!Sub`/`!Join` strings. The
+fix is a Secrets Manager dynamic reference; `ssm-secure` is rejected in Lambda environments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+
+from bot.core.heuristics import SecretKind, is_plausible_secret_value
+from bot.core.manifests.base import (
+    Advice,
+    Format,
+    Naming,
+    Role,
+    Site,
+    Target,
+    generic_key,
+    has_reference_markers,
+    kebab,
+    text_at,
+)
+from bot.core.manifests.common import NOECHO_MISSING, is_secret_key, walk_nodes
+from bot.core.references import RefKind, analyze
+from bot.core.tree import Document, KeyPath, Mapping, Node, Scalar
+from bot.core.tree import Sequence as SeqNode
+
+_EXTENSIONS = (".yml", ".yaml", ".json", ".template")
+_MARKERS = re.compile(r"AWSTemplateFormatVersion|AWS::Serverless-2016-10-31")
+_RESOURCES = re.compile(r"""^["']?Resources["']?\s*:""", re.MULTILINE)
+_AWS_TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?AWS::""")
+_TRUE = (True, "true", "True", "TRUE")
+_NOT_SECRET_TYPES = ("AWS::", "List<", "Number", "CommaDelimitedList")
+_LAMBDA_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+
+
+class CloudFormationPlatform:
+    id = "cloudformation"
+    serverless_variables = False
+    lambda_env = True
+    note = ""
+    docs = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html"
+
+    def claims(self, path: str, name: str, head: str) -> Format | None:
+        if not name.endswith(_EXTENSIONS):
+            return None
+        if not (_MARKERS.search(head) or (_RESOURCES.search(head) and _AWS_TYPE.search(head))):
+            return None
+        if name.endswith(".json") or (name.endswith(".template") and head.lstrip().startswith("{")):
+            return Format.JSON
+        return Format.YAML
+
+    def confirms(self, path: str, docs: Sequence[Document]) -> bool:
+        root = docs[0].root if docs else None
+        if not isinstance(root, Mapping):
+            return False
+        if root.get("AWSTemplateFormatVersion") is not None or "Serverless" in str(_transform(root)):
+            return True
+        resources = root.get("Resources")
+        return isinstance(resources, Mapping) and any(
+            str(_type_of(resource)).startswith(("AWS::", "Custom::")) for _, resource in resources.items
+        )
+
+    def is_encrypted(self, docs: Sequence[Document]) -> bool:
+        return False
+
+    def site(self, doc: Document, path: KeyPath) -> Site:
+        return cfn_site(doc, path)
+
+    def naming(self, path: str, docs: Sequence[Document]) -> Naming:
+        parts = path.replace("\\", "/").split("/")
+        service = kebab(parts[-2]) if len(parts) > 1 else ""
+        return Naming(service=service)
+
+    def targets(self, docs: Sequence[Document]) -> Iterator[Target]:
+        for index, doc in enumerate(docs):
+            yield from cfn_targets(index, doc, (), self.site)
+
+    def advice(self, docs: Sequence[Document], naming: Naming) -> Iterator[Advice]:
+        for index, doc in enumerate(docs):
+            yield from noecho_advice(index, doc.root, ())
+
+    def reference(self, secret_name: str, env: str, site: Site) -> str | None:
+        if site.role is Role.PARAM_DEFAULT:
+            return ""
+        return f"{{{{resolve:secretsmanager:{secret_name}}}}}"
+
+    def secret_name(self, naming: Naming, key: str) -> str:
+        return "/".join(part for part in (naming.service, naming.stage, kebab(key)) if part)
+
+    def store_command(self, secret_name: str, env: str) -> str:
+        return f'aws secretsmanager create-secret --name {secret_name} --secret-string "${env}"'
+
+    def hint(self, secret_name: str, env: str, site: Site) -> str:
+        if site.role is Role.PARAM_DEFAULT:
+            return (
+                f"Rotate the exposed value. Remove the Default, keep NoEcho: true and pass the value at "
+                f'deploy time (sam deploy --parameter-overrides {site.key}="${env}"), or resolve it where '
+                f"it is used with '{{{{resolve:secretsmanager:{secret_name}}}}}'."
+            )
+        return (
+            "Rotate the exposed value. Better still, pass only the secret's name in the environment and read "
+            "it at runtime (SSMParameterReadPolicy / secretsmanager:GetSecretValue), so the value never "
+            "lands in the function configuration."
+        )
+
+
+def _transform(root: Mapping) -> object:
+    node = root.get("Transform")
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, SeqNode):
+        return [item.value for item in node.items if isinstance(item, Scalar)]
+    return None
+
+
+def _type_of(resource: Node) -> object:
+    if isinstance(resource, Mapping):
+        node = resource.get("Type")
+        return node.value if isinstance(node, Scalar) else None
+    return None
+
+
+def cfn_site(doc: Document, path: KeyPath, base: int = 0) -> Site:
+    """The meaning of a path inside a template whose root sits at `path[:base]`."""
+    rel = path[base:]
+    if len(rel) == 3 and rel[0] == "Parameters" and rel[2] == "Default":
+        return Site(str(rel[1]), Role.PARAM_DEFAULT)
+    if len(rel) == 5 and rel[:4] == ("Globals", "Function", "Environment", "Variables"):
+        return Site(str(rel[4]), Role.SHARED_ENV)
+    if len(rel) == 6 and rel[0] == "Resources" and rel[2:5] == ("Properties", "Environment", "Variables"):
+        resource = doc.lookup(path[: base + 2])
+        role = Role.ENV_VAR if str(_type_of(resource) if resource else "") in _LAMBDA_TYPES else Role.OTHER
+        return Site(str(rel[5]), role)
+    if len(rel) == 3 and rel[0] == "Outputs" and rel[2] == "Value":
+        return Site(str(rel[1]))
+    if len(rel) == 4 and rel[0] == "Resources" and rel[2:] == ("Properties", "Value"):
+        name = text_at(doc.lookup((*path[:-1], "Name")))
+        if name and not has_reference_markers(name):
+            return Site(name.rstrip("/").rsplit("/", 1)[-1])
+    return Site(generic_key(doc, path))
+
+
+def cfn_targets(
+    index: int, doc: Document, base: KeyPath, site_of: Callable[[Document, KeyPath], Site]
+) -> Iterator[Target]:
+    """Parameter defaults reached by `!Ref`/`!Sub`, and `Mappings` values reached by `!FindInMap`."""
+    template = doc.lookup(base)
+    if not isinstance(template, Mapping):
+        return
+    defaults = _parameter_defaults(template, base)
+    mappings = template.get("Mappings")
+    if not defaults and not isinstance(mappings, Mapping):
+        return
+    for path, node in walk_nodes(template, base):
+        for name, whole in _referenced_parameters(node):
+            if name in defaults:
+                site = site_of(doc, path)
+                yield Target(index, defaults[name], site.key, site.role, whole)
+        if isinstance(mappings, Mapping):
+            for target in _map_lookups(node, mappings, (*base, "Mappings")):
+                site = site_of(doc, path)
+                yield Target(index, target, site.key, site.role)
+
+
+def _parameter_defaults(template: Mapping, base: KeyPath) -> dict[str, KeyPath]:
+    parameters = template.get("Parameters")
+    found: dict[str, KeyPath] = {}
+    if isinstance(parameters, Mapping):
+        for key, parameter in parameters.items:
+            if isinstance(parameter, Mapping) and text_at(parameter.get("Default")) is not None:
+                found[str(key.value)] = (*base, "Parameters", str(key.value), "Default")
+    return found
+
+
+def _referenced_parameters(node: Node) -> Iterator[tuple[str, bool]]:
+    """(parameter name, whether it is the whole value) for `!Ref`/`Ref:` and each `!Sub` placeholder."""
+    if isinstance(node, Scalar):
+        if node.tag == "!Ref" and isinstance(node.value, str):
+            yield node.value, True
+        elif node.tag == "!Sub" and isinstance(node.value, str):
+            yield from _sub_names(node.value)
+    elif isinstance(node, Mapping) and len(node.items) == 1:
+        key, value = node.items[0]
+        if key.value == "Ref" and isinstance(value, Scalar) and isinstance(value.value, str):
+            yield value.value, True
+        elif key.value == "Fn::Sub":
+            yield from _sub_template_names(value)
+    elif isinstance(node, SeqNode) and node.tag == "!Sub":
+        yield from _sub_template_names(node)
+
+
+def _sub_template_names(node: Node) -> Iterator[tuple[str, bool]]:
+    first = node.items[0] if isinstance(node, SeqNode) and node.items else node
+    text = text_at(first)
+    if text:
+        yield from _sub_names(text)
+
+
+def _sub_names(text: str) -> Iterator[tuple[str, bool]]:
+    whole = len(text.strip())
+    for ref in analyze(text).references:
+        if ref.kind is RefKind.SHELL or ref.kind is RefKind.FOREIGN:
+            yield ref.address.split(".", 1)[0], ref.end - ref.start >= whole
+
+
+def _map_lookups(node: Node, mappings: Mapping, base: KeyPath) -> Iterator[KeyPath]:
+    args: Node | None = None
+    if isinstance(node, SeqNode) and node.tag == "!FindInMap":
+        args = node
+    elif isinstance(node, Mapping) and len(node.items) == 1 and node.items[0][0].value == "Fn::FindInMap":
+        args = node.items[0][1]
+    if not isinstance(args, SeqNode) or len(args.items) < 3:
+        return
+    names = [
+        text_at(item) if isinstance(item, Scalar) and item.tag is None else None for item in args.items[:3]
+    ]
+    for map_key, level_one in mappings.items:
+        if names[0] not in (None, map_key.value) or not isinstance(level_one, Mapping):
+            continue
+        for key_one, level_two in level_one.items:
+            if names[1] not in (None, key_one.value) or not isinstance(level_two, Mapping):
+                continue
+            for key_two, value in level_two.items:
+                if names[2] in (None, key_two.value) and isinstance(value, Scalar):
+                    yield (*base, str(map_key.value), str(key_one.value), str(key_two.value))
+
+
+def noecho_advice(index: int, template: Node, base: KeyPath) -> Iterator[Advice]:
+    """Parameters whose name says secret but that CloudFormation would echo in consoles and API output."""
+    parameters = template.get("Parameters") if isinstance(template, Mapping) else None
+    if not isinstance(parameters, Mapping):
+        return
+    for key, parameter in parameters.items:
+        name = str(key.value)
+        if not isinstance(parameter, Mapping) or not is_secret_key(name):
+            continue
+        kind = text_at(parameter.get("Type")) or "String"
+        no_echo = parameter.get("NoEcho")
+        if kind.startswith(_NOT_SECRET_TYPES) or (isinstance(no_echo, Scalar) and no_echo.value in _TRUE):
+            continue
+        default = parameter.get("Default")
+        if isinstance(default, Scalar) and not is_plausible_secret_value(
+            str(default.value), SecretKind.SECRET
+        ):
+            continue
+        yield Advice(
+            NOECHO_MISSING,
+            index,
+            (*base, "Parameters", name),
+            key,
+            f"parameter {name} looks like a secret but has no NoEcho: true; its value shows in the console "
+            "and in describe-stacks output",
+            hint="Add NoEcho: true to the parameter (and give it no Default).",
+        )
+
+
+PLATFORM = CloudFormationPlatform()

@@ -1,0 +1,157 @@
+"""Advice every AWS-backed platform shares, and tree walks the platform modules need.
+
+Three pieces of advice are about how a value is used rather than what it is, so they apply to references
+too: a secret in an environment that reaches every function, the v1/v2 `~true` suffix that v3/v4 read as
+part of the parameter name, and `{{resolve:ssm-secure:...}}` where Lambda rejects it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.core.heuristics import secret_kind_of_key
+from bot.core.manifests.base import Advice, Naming, Platform, Role, Site
+from bot.core.references import Analysis, RefKind
+from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
+
+ENV_PROVIDER_WIDE = "env-provider-wide"
+SSM_LEGACY_SUFFIX = "ssm-legacy-decrypt-suffix"
+SSM_SECURE_IN_LAMBDA_ENV = "ssm-secure-in-lambda-env"
+NOECHO_MISSING = "noecho-missing"
+
+ADVISORY_DOCS = {
+    ENV_PROVIDER_WIDE: "https://www.serverless.com/framework/docs/providers/aws/guide/functions#environment-variables",
+    SSM_LEGACY_SUFFIX: "https://www.serverless.com/framework/docs/guides/variables/aws/ssm",
+    SSM_SECURE_IN_LAMBDA_ENV: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-ssm-secure-strings.html",
+    NOECHO_MISSING: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html",
+}
+ADVISORY_DESCRIPTIONS = {
+    ENV_PROVIDER_WIDE: "Secret-bearing variable in an environment shared by every function",
+    SSM_LEGACY_SUFFIX: "Serverless v1/v2 `~true` SSM suffix in a v3/v4 service",
+    SSM_SECURE_IN_LAMBDA_ENV: "ssm-secure dynamic reference in a Lambda environment variable",
+    NOECHO_MISSING: "Secret-like CloudFormation parameter without NoEcho",
+}
+
+_LEGACY_SUFFIX = re.compile(r"~(?:true|split)$")
+_SECURE_ADDRESS_VERSION = re.compile(r":\d+$")
+_ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
+
+
+def walk_strings(node: Node, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Scalar]]:
+    """Every string scalar value with its key path, in document order (iterative: depth is bounded anyway)."""
+    stack: list[tuple[KeyPath, Node]] = [(path, node)]
+    while stack:
+        current_path, current = stack.pop()
+        if isinstance(current, Scalar):
+            if isinstance(current.value, str):
+                yield current_path, current
+        elif isinstance(current, Mapping):
+            stack.extend((((*current_path, str(k.value)), v) for k, v in reversed(current.items)))
+        else:
+            stack.extend((((*current_path, i), v) for i, v in reversed(list(enumerate(current.items)))))
+
+
+def walk_nodes(node: Node, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Node]]:
+    """Every node (collections included) with its key path."""
+    stack: list[tuple[KeyPath, Node]] = [(path, node)]
+    while stack:
+        current_path, current = stack.pop()
+        yield current_path, current
+        if isinstance(current, Mapping):
+            stack.extend((((*current_path, str(k.value)), v) for k, v in reversed(current.items)))
+        elif isinstance(current, Sequence):
+            stack.extend((((*current_path, i), v) for i, v in reversed(list(enumerate(current.items)))))
+
+
+def is_secret_key(key: str) -> bool:
+    return secret_kind_of_key(key) is not None
+
+
+def scalar_advice(
+    platform: Platform,
+    doc_index: int,
+    path: KeyPath,
+    scalar: Scalar,
+    site: Site,
+    analysis: Analysis,
+    naming: Naming,
+    has_secret: bool,
+) -> Iterator[Advice]:
+    """Advice about one value's use; `has_secret` says whether the value holds a secret."""
+    if site.role is Role.SHARED_ENV and (has_secret or _is_secret_bearing(site, analysis)):
+        where = "provider.environment" if platform.serverless_variables else "Globals"
+        yield Advice(
+            ENV_PROVIDER_WIDE,
+            doc_index,
+            path,
+            scalar,
+            f"secret-bearing variable {site.key} in {where} reaches every function; scope it to the "
+            "functions that use it",
+            hint="Move it to the environment of the functions that need it.",
+        )
+    if platform.serverless_variables and not naming.legacy_ssm:
+        yield from _legacy_suffix(doc_index, path, scalar, analysis)
+    if platform.lambda_env and site.role in _ENV_ROLES:
+        yield from _secure_in_env(platform, doc_index, path, scalar, site, analysis)
+
+
+def _is_secret_bearing(site: Site, analysis: Analysis) -> bool:
+    if is_secret_key(site.key):
+        return True
+    return any(
+        ref.source in ("secretsmanager", "ssm-secure")
+        or ref.address.startswith("/aws/reference/secretsmanager")
+        for ref in analysis.references
+    )
+
+
+def _legacy_suffix(doc_index: int, path: KeyPath, scalar: Scalar, analysis: Analysis) -> Iterator[Advice]:
+    text = analysis.text
+    fixed = text
+    for variable in reversed(analysis.variables):
+        for inner in variable.walk():
+            if inner.source == "ssm" and _LEGACY_SUFFIX.search(inner.address):
+                fixed = _drop_suffix(fixed, inner.start, inner.end, inner.address)
+    if fixed != text:
+        yield Advice(
+            SSM_LEGACY_SUFFIX,
+            doc_index,
+            path,
+            scalar,
+            "`~true`/`~split` after an SSM path is a Serverless v1/v2 instruction; v3 and v4 read it as part "
+            "of the parameter name and the lookup fails (SecureStrings are decrypted automatically)",
+            replacement_value=fixed,
+        )
+
+
+def _drop_suffix(text: str, start: int, end: int, address: str) -> str:
+    segment = text[start:end]
+    position = segment.rfind(address)
+    if position < 0:
+        return text
+    trimmed = _LEGACY_SUFFIX.sub("", address)
+    return text[:start] + segment[:position] + trimmed + segment[position + len(address) :] + text[end:]
+
+
+def _secure_in_env(
+    platform: Platform, doc_index: int, path: KeyPath, scalar: Scalar, site: Site, analysis: Analysis
+) -> Iterator[Advice]:
+    for ref in analysis.references:
+        if ref.kind is RefKind.CFN_DYNAMIC and ref.source == "ssm-secure":
+            name = _SECURE_ADDRESS_VERSION.sub("", ref.address)
+            fixed = None
+            if platform.serverless_variables:
+                text = analysis.text
+                fixed = text[: ref.start] + f"${{ssm:{name}}}" + text[ref.end :]
+            yield Advice(
+                SSM_SECURE_IN_LAMBDA_ENV,
+                doc_index,
+                path,
+                scalar,
+                f"{{{{resolve:ssm-secure:...}}}} is not supported in Lambda environment variables "
+                f"({site.key}): the deployment fails",
+                replacement_value=fixed,
+                hint="Use a Secrets Manager dynamic reference ({{resolve:secretsmanager:...}}) or keep only "
+                "the parameter name in the variable and read it at runtime.",
+            )

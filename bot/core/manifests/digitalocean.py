@@ -1,0 +1,51 @@
+"""DigitalOcean App Platform app specs: `.do/app.yaml` and the Deploy-to-DO `.do/deploy.template.yaml`.
+
+`envs` entries (app level and per service, worker, job, static site or function) are `{key, value,
+scope, type}`. A `type: SECRET` value is encrypted when the spec is submitted, and specs exported
+afterwards hold the ciphertext `EV[1:...]`, which is safe to commit; a plain value, or a SECRET still in
+clear, is a leak. `${APP_URL}` and `${db.DATABASE_URL}` are bindable variables resolved by the platform.
+The fix removes the literal; the value is entered in the control panel for a `type: SECRET` entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.manifests.base import Format, Naming, Role, Site
+from bot.core.manifests.kit import ANY_INDEX, BasePlatform, env_var_name, matches_tail, root_mapping
+from bot.core.tree import Document, KeyPath
+
+_PATHS = (".do/app.yaml", ".do/app.yml", ".do/deploy.template.yaml", ".do/deploy.template.yml")
+_ENTRY_VALUE = ("envs", ANY_INDEX, "value")
+_SPEC_KEYS = ("name", "services", "workers", "jobs", "static_sites", "functions", "envs", "spec")
+
+
+class DigitalOceanPlatform(BasePlatform):
+    id = "digitalocean"
+    docs = "https://docs.digitalocean.com/products/app-platform/how-to/use-environment-variables/"
+
+    def claims(self, path: str, name: str, head: str) -> Format | None:
+        normalized = "/" + path.replace("\\", "/").lower()
+        return Format.YAML if normalized.endswith(tuple("/" + p for p in _PATHS)) else None
+
+    def confirms(self, path: str, docs: Sequence[Document]) -> bool:
+        root = root_mapping(docs)
+        return root is not None and any(root.get(key) is not None for key in _SPEC_KEYS)
+
+    def site(self, doc: Document, path: KeyPath) -> Site:
+        site = super().site(doc, path)
+        return Site(site.key, Role.ENV_VAR) if matches_tail(path, _ENTRY_VALUE) else site
+
+    def secret_name(self, naming: Naming, key: str) -> str:
+        return env_var_name(key)
+
+    def hint(self, secret_name: str, env: str, site: Site) -> str:
+        return (
+            f"Rotate the exposed value. Give the {site.key} entry type: SECRET and enter the value in the "
+            "control panel (App > Settings > Environment Variables, Encrypt), or commit only the EV[...] "
+            "ciphertext from an exported spec; apply the spec with doctl apps update <app-id> --spec "
+            ".do/app.yaml."
+        )
+
+
+PLATFORM = DigitalOceanPlatform()

@@ -1,0 +1,68 @@
+"""OpenFaaS stack files (`stack.yml` or any `faas-cli -f` file), told apart from Docker Swarm stacks by
+`provider.name: openfaas`, never by the name.
+
+`functions.<fn>.environment` values are plain environment variables, visible through the gateway's REST
+API and the pod spec; OpenFaaS says secrets must never go there. The stack file is passed through
+envsubst, so `${VAR:-default}` is a reference whose default is a literal. Secrets belong in
+`functions.<fn>.secrets`, a list of names mounted at `/var/openfaas/secrets/<name>`. The fix removes the
+entry, creates the secret with `faas-cli secret create` and lists its name under `secrets:`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core.manifests.base import Format, Naming, Role, Site, text_at
+from bot.core.manifests.kit import (
+    ANY_INDEX,
+    ANY_KEY,
+    BasePlatform,
+    map_site,
+    matches,
+    root_mapping,
+    store_name,
+)
+from bot.core.tree import Document, KeyPath, Mapping
+
+_PROVIDER = re.compile(r"^provider\s*:", re.MULTILINE)
+_OPENFAAS = re.compile(r"""^\s+name\s*:\s*["']?(?:openfaas|faas)\b""", re.MULTILINE)
+_ENVIRONMENT = (("functions", ANY_KEY, "environment", ANY_KEY),)
+_SECRET_NAMES = ("functions", ANY_KEY, "secrets", ANY_INDEX)
+_PROVIDERS = ("openfaas", "faas")
+
+
+class OpenFaasPlatform(BasePlatform):
+    id = "openfaas"
+    docs = "https://docs.openfaas.com/reference/secrets/"
+
+    def claims(self, path: str, name: str, head: str) -> Format | None:
+        if name.endswith((".yml", ".yaml")) and _PROVIDER.search(head) and _OPENFAAS.search(head):
+            return Format.YAML
+        return None
+
+    def confirms(self, path: str, docs: Sequence[Document]) -> bool:
+        root = root_mapping(docs)
+        provider = root.get("provider") if root is not None else None
+        return isinstance(provider, Mapping) and text_at(provider.get("name")) in _PROVIDERS
+
+    def site(self, doc: Document, path: KeyPath) -> Site:
+        if matches(path, _SECRET_NAMES):
+            return Site("secret name", Role.OTHER)
+        return map_site(path, _ENVIRONMENT) or super().site(doc, path)
+
+    def secret_name(self, naming: Naming, key: str) -> str:
+        return store_name(key)
+
+    def store_command(self, secret_name: str, env: str) -> str:
+        return f"faas-cli secret create {secret_name} --from-file ./{secret_name}.txt"
+
+    def hint(self, secret_name: str, env: str, site: Site) -> str:
+        return (
+            f"Rotate the exposed value, write the new one to ./{secret_name}.txt (outside git) for the "
+            f"command, then list it under the function's secrets: [{secret_name}] and read "
+            f"/var/openfaas/secrets/{secret_name} in the handler instead of {site.key}."
+        )
+
+
+PLATFORM = OpenFaasPlatform()

@@ -1,0 +1,218 @@
+"""One-click fixes: the replacement line, the command that stores the value, and where to read more.
+
+A fix rewrites the lines a value occupies into one line that keeps the key, the indentation, the quoting
+style and whatever follows the value (a JSON comma, a comment). All secrets in one value are fixed by the
+same line, so applying every finding's replacement leaves no literal behind: a whole literal becomes the
+platform's reference (`${ssm:/svc/key}`, `'{{resolve:secretsmanager:svc/key}}'`); a literal fallback is
+swapped for a reference; a `Key=value` pair is dropped; where the platform's fix is to remove the entry
+(env-vars files) the line becomes a comment. Store commands read the value from an environment variable or
+stdin; no string built here ever contains the secret.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.findings import Remediation
+from bot.core.judge import Context, Hit
+from bot.core.manifests.base import Format, Naming, Platform, env_name
+from bot.core.references import RefKind
+from bot.core.tree import Scalar, Style
+
+_PLAIN_UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_PLAIN_KEYWORDS = re.compile(r"^(?:true|false|null|~|yes|no|on|off|[-+]?[0-9][0-9_.eE+-]*)$", re.IGNORECASE)
+_KEY_PREFIX = re.compile(r"^(?P<indent>\s*)(?P<item>-\s+)?(?P<key>[^\s#{}\[\],][^#{}\[\]]*?)\s*[:=]\s*$")
+_SHELL_OPERATORS = ":-=?+"
+
+
+@dataclass(frozen=True, slots=True)
+class FixContext:
+    platform: Platform
+    fmt: Format
+    lines: Sequence[str]
+    naming: Naming
+
+
+def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> list[Remediation]:
+    """One remediation per hit, all sharing the replacement line that fixes every hit in this value."""
+    candidate = hits[0].candidate
+    scalar, text, site = candidate.scalar, candidate.text, candidate.site
+    edits: list[tuple[int, int, str]] = []
+    plans: list[tuple[str, str]] = []
+    remove_entry = False
+    for hit in hits:
+        partial = hit.context is Context.FRAGMENT and not whole_literal
+        name_key = _name_key(hit, partial)
+        secret_name = ctx.platform.secret_name(ctx.naming, name_key)
+        env = env_name(name_key)
+        plans.append((secret_name, env))
+        reference = ctx.platform.reference(secret_name, env, site)
+        if reference is None and hit.context is not Context.PAIR and hit.context is not Context.FALLBACK:
+            remove_entry = True
+        edits.append(_edit(hit, reference, partial))
+    if remove_entry:
+        replacement = _removed_line(ctx, scalar, site.key, plans[0][0])
+    else:
+        replacement = rewrite_line(ctx.lines, scalar, _apply(text, edits), ctx.fmt)
+    return [
+        Remediation(
+            replacement=replacement,
+            store_command=ctx.platform.store_command(secret_name, env),
+            docs=hit.rule.docs or ctx.platform.docs,
+            runtime_hint=ctx.platform.hint(secret_name, env, site),
+        )
+        for hit, (secret_name, env) in zip(hits, plans, strict=True)
+    ]
+
+
+def _name_key(hit: Hit, partial: bool) -> str:
+    key = hit.name or hit.candidate.site.key
+    if partial:
+        suffix = "password" if "://" in hit.candidate.text else "secret"
+        return f"{key}-{suffix}"
+    return key
+
+
+def _edit(hit: Hit, reference: str | None, partial: bool) -> tuple[int, int, str]:
+    text = hit.candidate.text
+    if hit.context is Context.FALLBACK and hit.fallback is not None:
+        return _fallback_edit(text, hit, reference)
+    if hit.context is Context.PAIR:
+        return _pair_edit(text, hit, reference)
+    if partial:
+        return hit.start, hit.end, reference or ""
+    return 0, len(text), reference or ""
+
+
+def _fallback_edit(text: str, hit: Hit, reference: str | None) -> tuple[int, int, str]:
+    assert hit.fallback is not None
+    start, end = hit.fallback.start, hit.fallback.end
+    if hit.fallback.reference.kind is RefKind.SHELL:
+        while start > hit.fallback.reference.start + 2 and text[start - 1] in _SHELL_OPERATORS:
+            start -= 1
+        return start, end, ""
+    if start > 0 and end < len(text) and text[start - 1] == text[end] and text[end] in "'\"":
+        start, end = start - 1, end + 1
+    if reference is None:
+        comma = text.rfind(",", hit.fallback.reference.start, start)
+        return (comma if comma >= 0 else start), end, ""
+    return start, end, reference
+
+
+def _pair_edit(text: str, hit: Hit, reference: str | None) -> tuple[int, int, str]:
+    start, end = hit.start, hit.end
+    quoted = start > 0 and end < len(text) and text[start - 1] == text[end] and text[end] in "'\""
+    if quoted:
+        start, end = start - 1, end + 1
+    if reference is not None:
+        return start, end, reference
+    key_start = start - 1 - len(hit.name)
+    if end < len(text) and text[end] == ";":
+        end += 1
+    while end < len(text) and text[end].isspace():
+        end += 1
+    if end == len(text):
+        while key_start > 0 and text[key_start - 1] in " \t;":
+            key_start -= 1
+    return key_start, end, ""
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply non-overlapping edits; an edit that overlaps a wider one already applied is dropped."""
+    kept: list[tuple[int, int, str]] = []
+    for edit in sorted(edits, key=lambda e: (e[0] - e[1], e[0])):
+        if all(edit[1] <= other[0] or other[1] <= edit[0] for other in kept):
+            kept.append(edit)
+    for start, end, new in sorted(kept, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text.strip() if any(not new for _, _, new in kept) else text
+
+
+def rewrite_line(lines: Sequence[str], scalar: Scalar, value: str, fmt: Format) -> str | None:
+    """The lines scalar.start..scalar.end as one line with the value replaced, quoted like the original."""
+    if not (1 <= scalar.start.line <= scalar.end.line <= len(lines)):
+        return None
+    prefix = lines[scalar.start.line - 1][: scalar.start.column - 1]
+    suffix = lines[scalar.end.line - 1][scalar.end.column - 1 :]
+    return prefix + quote(value, scalar.style, fmt) + suffix
+
+
+def _removed_line(ctx: FixContext, scalar: Scalar, key: str, secret_name: str) -> str | None:
+    """Comment the entry out where the syntax allows it (YAML/TOML block entries), else empty the value."""
+    if ctx.fmt in (Format.YAML, Format.TOML) and 1 <= scalar.start.line <= scalar.end.line <= len(ctx.lines):
+        prefix = ctx.lines[scalar.start.line - 1][: scalar.start.column - 1]
+        suffix = ctx.lines[scalar.end.line - 1][scalar.end.column - 1 :].strip()
+        shape = _KEY_PREFIX.match(prefix)
+        if shape and (not suffix or suffix.startswith("#")):
+            return f"{shape['indent']}# {key}: removed from this file, stored as secret {secret_name}"
+    return rewrite_line(ctx.lines, scalar, "", ctx.fmt)
+
+
+def quote(value: str, style: Style, fmt: Format) -> str:
+    """`value` written as a scalar of the same quoting style, in the file's syntax."""
+    if fmt is Format.JSON or style is Style.DOUBLE or style is Style.MULTILINE:
+        return json.dumps(value, ensure_ascii=False)
+    if fmt is Format.CODE:
+        return _code_string(value, style)
+    if style is Style.SINGLE:
+        if fmt is Format.TOML:
+            return f"'{value}'" if "'" not in value and "\n" not in value else json.dumps(value)
+        return "'" + value.replace("'", "''") + "'"
+    if fmt is Format.TOML:
+        return json.dumps(value, ensure_ascii=False)
+    return value if _plain_ok(value) else "'" + value.replace("'", "''") + "'"
+
+
+def _plain_ok(value: str) -> bool:
+    return (
+        bool(value)
+        and value[0] not in _PLAIN_UNSAFE_START
+        and value == value.strip()
+        and ": " not in value
+        and " #" not in value
+        and not value.endswith(":")
+        and "\n" not in value
+        and not _PLAIN_KEYWORDS.match(value)
+    )
+
+
+def _code_string(value: str, style: Style) -> str:
+    escaped = value.replace("\\", "\\\\")
+    if style is Style.SINGLE:
+        return "'" + escaped.replace("'", "\\'") + "'"
+    return "`" + escaped.replace("`", "\\`").replace("${", "\\${") + "`"
+
+
+def locate(hit: Hit, lines: Sequence[str]) -> tuple[int, int, int]:
+    """(line, column, end line) of a hit. A whole multi-line value spans all its lines, so that its fix
+    replaces them all; a token inside a literal block scalar is placed on its own lines."""
+    scalar, text = hit.candidate.scalar, hit.candidate.text
+    start, end = scalar.start, scalar.end
+    if start.line == end.line:
+        return start.line, start.column + _offset_in_source(hit, lines), end.line
+    whole = hit.start <= len(text) - len(text.lstrip()) and hit.end >= len(text.rstrip())
+    if whole or scalar.style is not Style.LITERAL:
+        return start.line, start.column, end.line
+    first = start.line + 1 + text.count("\n", 0, hit.start)
+    last = start.line + 1 + text.count("\n", 0, max(hit.start, hit.end - 1))
+    if not (1 <= first <= len(lines)):
+        return start.line, start.column, end.line
+    source = lines[first - 1]
+    in_line = hit.start - (text.rfind("\n", 0, hit.start) + 1)
+    return first, len(source) - len(source.lstrip()) + in_line + 1, min(last, end.line)
+
+
+def _offset_in_source(hit: Hit, lines: Sequence[str]) -> int:
+    """Columns from the scalar's start to the secret, when the source shows the value verbatim."""
+    scalar, text = hit.candidate.scalar, hit.candidate.text
+    if not (1 <= scalar.start.line <= len(lines)):
+        return 0
+    raw = lines[scalar.start.line - 1][scalar.start.column - 1 : scalar.end.column - 1]
+    if raw == text:
+        return hit.start
+    if len(raw) >= 2 and raw[0] in "'\"`" and raw[1:-1] == text:
+        return 1 + hit.start
+    return 0

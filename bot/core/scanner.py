@@ -1,0 +1,225 @@
+"""`scan_file`: bytes in, findings out. The one entry point of the pure core.
+
+The steps, each cheap before the next: decide from the name and first bytes whether the file is a manifest
+(most files are not, and cost nothing more); decode within limits; parse into a position-carrying tree; let
+the platform say what each value means and which literals other values point at; judge every string value
+(`bot.core.judge`); turn hits into findings with a one-line fix (`bot.core.remediation`); drop what the
+repository suppressed or allowlisted. A file that cannot be parsed is still read line by line, and the
+result always says why a file was not fully scanned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from bot.core.config import ScanConfig, ScanLimits
+from bot.core.decoding import decode_manifest
+from bot.core.detect import Choice, choose
+from bot.core.detectors import Detectors
+from bot.core.emit import Emitter
+from bot.core.errors import ManifestError
+from bot.core.findings import (
+    Finding,
+    Notice,
+    NoticeKind,
+    ScanResult,
+)
+from bot.core.jsonpos import load_json
+from bot.core.judge import Candidate, Context, Hit, judge
+from bot.core.linescan import line_document
+from bot.core.manifests.base import Format, Naming, Role, SelfParsing, Site, Target
+from bot.core.manifests.common import scalar_advice
+from bot.core.manifests.intrinsics import ArgRole, Visit, joined_text, visit_strings
+from bot.core.manifests.jscode import load_code
+from bot.core.references import analyze
+from bot.core.rules import RuleSet
+from bot.core.tomlpos import load_toml
+from bot.core.tree import Document, KeyPath, Node, Scalar, Style
+from bot.core.yamlsafe import load_yaml
+
+_Consumers = dict[tuple[int, KeyPath], list[Target]]
+# Outcomes after which the text is still safe to read line by line (not binary, not over the size limit).
+_LINE_SCAN_KINDS = (
+    NoticeKind.PARSE_ERROR,
+    NoticeKind.ALIAS_LIMIT,
+    NoticeKind.DEPTH_LIMIT,
+    NoticeKind.INVALID_UTF8,
+)
+_ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
+_MIN_NUMERIC_SECRET = 6  # shorter integers are ports, sizes and timeouts
+
+
+def scan_file(path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
+    """Findings and notices for one file; `platform` is None when the file is not a manifest we know."""
+    choice = choose(path, data, config.extra_manifests)
+    if choice is None:
+        return ScanResult(path, None)
+    platform_id = choice.platform.id
+    try:
+        text = decode_manifest(data, config.limits)
+    except ManifestError as error:
+        if error.kind is not NoticeKind.INVALID_UTF8:
+            return ScanResult(
+                path, platform_id, notices=(Notice(path, error.kind, error.message, error.line),)
+            )
+        text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return _FileScan(path, choice, text, ruleset, config).after_failure(error)
+    scan = _FileScan(path, choice, text, ruleset, config)
+    try:
+        if isinstance(choice.platform, SelfParsing):
+            docs = choice.platform.load(text, config.limits)
+        else:
+            docs = parse(choice.format, text, config.limits)
+    except ManifestError as error:
+        return scan.after_failure(error)
+    if not choice.platform.confirms(path, docs):
+        return ScanResult(path, None)
+    if choice.platform.is_encrypted(docs):
+        return ScanResult(path, platform_id)
+    return ScanResult(path, platform_id, scan.findings(docs))
+
+
+def parse(fmt: Format, text: str, limits: ScanLimits) -> list[Document]:
+    if fmt is Format.YAML:
+        return load_yaml(text, limits)
+    if fmt is Format.JSON:
+        return [load_json(text, limits, allow_comments=True)]
+    if fmt is Format.TOML:
+        return [load_toml(text, limits)]
+    return [load_code(text)]
+
+
+class _FileScan:
+    def __init__(self, path: str, choice: Choice, text: str, ruleset: RuleSet, config: ScanConfig) -> None:
+        self.path = path
+        self.platform = choice.platform
+        self.fmt = choice.format
+        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+        self.line_starts = list(itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+        self.text = text
+        self.ruleset = ruleset
+        self.detectors = Detectors(ruleset, text)
+        self.emit = Emitter(path, choice.platform, choice.format, text, self.line_starts, config)
+
+    def after_failure(self, error: ManifestError) -> ScanResult:
+        """A notice for what went wrong, and the secrets a line-by-line read still finds."""
+        findings: tuple[Finding, ...] = ()
+        message = error.message
+        if error.kind in _LINE_SCAN_KINDS:
+            doc = line_document(self.text, self.ruleset)
+            findings = tuple(self._judged([doc], Naming(), {}, fixable=False))
+            message = f"{message}; the file was scanned line by line for secrets instead"
+        return ScanResult(
+            self.path, self.platform.id, findings, (Notice(self.path, error.kind, message, error.line),)
+        )
+
+    def findings(self, docs: Sequence[Document]) -> tuple[Finding, ...]:
+        naming = self.platform.naming(self.path, docs)
+        consumers: _Consumers = defaultdict(list)
+        for target in self.platform.targets(docs):
+            consumers[(target.doc_index, target.path)].append(target)
+        found = list(self._judged(docs, naming, consumers, fixable=True))
+        found.extend(self.emit.outside_values(self.detectors.unclaimed()))
+        for advice in self.platform.advice(docs, naming):
+            found.extend(self.emit.advice(advice))
+        return tuple(sorted(found, key=Finding.sort_key))
+
+    def _judged(
+        self, docs: Sequence[Document], naming: Naming, consumers: _Consumers, *, fixable: bool
+    ) -> list[Finding]:
+        found: list[Finding] = []
+        for index, doc in enumerate(docs):
+            joins: dict[int, tuple[Node, KeyPath]] = {}
+            for visit in visit_strings(doc.root):
+                if visit.role is ArgRole.NAME:
+                    continue
+                if visit.join is not None:
+                    joins[id(visit.join)] = (visit.join, visit.join_path)
+                found.extend(self._value(index, doc, visit, naming, consumers, fixable=fixable))
+            for join, join_path in joins.values():
+                found.extend(self._joined(index, doc, join, join_path, naming))
+        return found
+
+    def _value(
+        self, index: int, doc: Document, visit: Visit, naming: Naming, consumers: _Consumers, *, fixable: bool
+    ) -> Iterable[Finding]:
+        key_path = visit.path
+        scalar = visit.scalar if isinstance(visit.scalar.value, str) else self._as_written(visit.scalar)
+        if scalar is None:
+            return
+        text = scalar.value
+        assert isinstance(text, str)
+        site = self.platform.site(doc, key_path)
+        targets = tuple(consumers.get((index, key_path), ()))
+        tokens = self._may_hold_token(scalar)
+        keyed = visit.role is ArgRole.VALUE and self._may_judge(site.key, targets)
+        pairs = site.pairs or text.count("=") >= 2
+        advice = fixable and self._may_need_advice(text, site)
+        if not (tokens or keyed or pairs or advice):
+            return
+        analysis = analyze(text)
+        if analysis.is_ciphertext:
+            return
+        candidate = Candidate(index, key_path, scalar, site, targets)
+        found = judge(candidate, analysis, self.detectors, tokens=tokens, keyed=keyed)
+        hits = [hit for hit in found if self.emit.enabled(hit.rule.id)]
+        if hits:
+            yield from self.emit.secrets(hits, naming, whole_literal=analysis.is_literal, fixable=fixable)
+        if advice:
+            for item in scalar_advice(
+                self.platform, index, key_path, scalar, site, analysis, naming, bool(hits)
+            ):
+                yield from self.emit.advice(item)
+
+    def _as_written(self, scalar: Scalar) -> Scalar | None:
+        """An integer scalar as the text written in the file, when it is long enough to be a password."""
+        if scalar.start.line != scalar.end.line or scalar.start.line > len(self.lines):
+            return None
+        raw = self.lines[scalar.start.line - 1][scalar.start.column - 1 : scalar.end.column - 1]
+        return dataclasses.replace(scalar, value=raw) if len(raw) >= _MIN_NUMERIC_SECRET else None
+
+    def _may_hold_token(self, scalar: Scalar) -> bool:
+        """Whether the scalar's source overlaps a whole-file token match (or hides one behind escapes)."""
+        starts = self.line_starts
+        if scalar.end.line > len(starts):
+            return True
+        start = starts[scalar.start.line - 1] + scalar.start.column - 1
+        end = starts[scalar.end.line - 1] + scalar.end.column - 1
+        if self.detectors.may_hold_token(start, end):
+            return True
+        return scalar.style is not Style.PLAIN and self.text.find("\\", start, end) >= 0
+
+    def _may_need_advice(self, text: str, site: Site) -> bool:
+        """Cheap necessary conditions of `scalar_advice`, so that most values skip reference analysis."""
+        if self.platform.serverless_variables and "~" in text:
+            return True
+        if site.role is Role.SHARED_ENV:
+            return True
+        return site.role is Role.ENV_VAR and "ssm-secure" in text
+
+    def _may_judge(self, key: str, targets: tuple[Target, ...]) -> bool:
+        may_judge = self.detectors.may_judge_key
+        return may_judge(key) or any(target.whole and may_judge(target.consumer) for target in targets)
+
+    def _joined(
+        self, index: int, doc: Document, join: Node, join_path: KeyPath, naming: Naming
+    ) -> Iterable[Finding]:
+        """Tokens that only appear once the literal parts of a `!Join` are put together."""
+        joined = joined_text(join)
+        if joined is None:
+            return
+        text, parts = joined
+        for match in self.detectors.find_tokens(text):
+            for offset, part, relative in parts:
+                if offset <= match.start < offset + len(str(part.value)) and self.emit.enabled(match.rule.id):
+                    path = (*join_path, *relative)
+                    candidate = Candidate(index, path, part, self.platform.site(doc, path))
+                    start, end = match.start - offset, min(match.end - offset, len(str(part.value)))
+                    context = (
+                        Context.LITERAL if (start, end) == (0, len(str(part.value))) else Context.FRAGMENT
+                    )
+                    hit = Hit(candidate, match.rule, start, end, context)
+                    yield from self.emit.secrets([hit], naming, whole_literal=True, fixable=True)

@@ -1,0 +1,139 @@
+"""What a repository asked us not to report: inline ignore comments, allowlists and path globs.
+
+Allowlist value patterns and path globs come from repositories we do not control, so both are compiled with
+RE2, whose matching time is linear in the input: a hostile pattern cannot hang the scanner. Our own fixed
+patterns (the ignore comment) use the standard library.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import re2
+
+from bot.core.config import ScanConfig
+
+# `# secrets-bot: ignore`, `// secrets-bot: ignore[rule-a, rule-b]`; the comment may trail the value.
+_IGNORE_COMMENT = re.compile(r"(?:#|//)\s*secrets-bot:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
+_COMMENT_ONLY = re.compile(r"^\s*(?:#|//)")
+_RE2_MAX_MEM = 8 << 20  # bytes of RE2 program memory per pattern; a pattern that needs more fails to compile
+
+
+def is_suppressed_inline(lines: Sequence[str], line: int, rule_id: str) -> bool:
+    """True when the finding's line (1-based) carries an ignore comment, or the line above is one."""
+    if 1 <= line <= len(lines) and _ignores(lines[line - 1], rule_id):
+        return True
+    above = line - 1
+    return (
+        1 <= above <= len(lines)
+        and bool(_COMMENT_ONLY.match(lines[above - 1]))
+        and _ignores(lines[above - 1], rule_id)
+    )
+
+
+def _ignores(text: str, rule_id: str) -> bool:
+    for match in _IGNORE_COMMENT.finditer(text):
+        ids = match.group("ids")
+        wanted = {part.strip() for part in ids.split(",")} - {""} if ids is not None else set()
+        if not wanted or rule_id in wanted:
+            return True
+    return False
+
+
+def is_allowlisted(*, value: str, fingerprint: str, config: ScanConfig) -> bool:
+    """True when the repository allowlisted this finding by fingerprint or by a value pattern."""
+    allowlist = config.allowlist
+    if fingerprint in allowlist.fingerprints:
+        return True
+    return any(pattern.search(value) is not None for pattern in _compiled_values(allowlist.value_patterns))
+
+
+def compile_value_pattern(pattern: str) -> Any:
+    """Compile one allowlist value pattern with RE2; raises `re2.error` when RE2 rejects it."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = _RE2_MAX_MEM
+    return re2.compile(pattern, options)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_values(patterns: tuple[str, ...]) -> tuple[Any, ...]:
+    """Patterns that RE2 rejects are skipped here; `load_repo_config` has already reported them."""
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(compile_value_pattern(pattern))
+        except re2.error:
+            continue
+    return tuple(compiled)
+
+
+def is_path_ignored(path: str, config: ScanConfig) -> bool:
+    """True for a path the repository excluded, allowlisted, or left out of a non-empty `include`."""
+    if any(matches_glob(path, glob) for glob in (*config.allowlist.paths, *config.exclude)):
+        return True
+    return bool(config.include) and not any(matches_glob(path, glob) for glob in config.include)
+
+
+def matches_glob(path: str, pattern: str) -> bool:
+    """Gitignore-like matching on a relative POSIX path.
+
+    `*` and `?` stay within one path segment, `**` crosses segments. A pattern without a slash matches any
+    single segment (`*.template`, `node_modules`); a pattern with one is anchored at the root. A pattern
+    that matches a directory matches everything under it.
+    """
+    path = path.strip("/")
+    pattern = pattern.strip()
+    pattern = pattern.removeprefix("./").strip("/")
+    if not pattern or not path:
+        return False
+    segments = path.split("/")
+    regex = _glob_regex(pattern)
+    if "/" not in pattern:
+        return any(regex.fullmatch(segment) is not None for segment in segments)
+    prefixes = ("/".join(segments[: end + 1]) for end in range(len(segments)))
+    return any(regex.fullmatch(prefix) is not None for prefix in prefixes)
+
+
+@functools.lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> Any:
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(glob_to_regex(pattern), options)
+
+
+def glob_to_regex(pattern: str) -> str:
+    """Translate a glob into an RE2-compatible regular expression (without anchors)."""
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif char == "*":
+            out.append("[^/]*")
+            index += 1
+        elif char == "?":
+            out.append("[^/]")
+            index += 1
+        elif char == "[" and (close := pattern.find("]", index + 2)) != -1:
+            out.append(_char_class(pattern[index + 1 : close]))
+            index = close + 1
+        else:
+            out.append(re.escape(char))
+            index += 1
+    return "".join(out)
+
+
+def _char_class(body: str) -> str:
+    negate = body.startswith("!")
+    body = body[1:] if negate else body
+    escaped = body.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("^", "\\^")
+    return f"[^/{escaped}]" if negate else f"[{escaped}]"

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from tests.core.platforms.support import (
+    GITHUB_TOKEN,
+    PASSWORD,
+    assert_fix_property,
+    scan,
+    serious,
+    serious_lines,
+)
+
+CIPHERTEXT = "EV[1:" + "Zm9vYmFy" * 4 + ":" + "YmF6cXV4" * 6 + "]"
+
+APP_SPEC = f"""name: sample-app
+region: fra
+envs:
+  - key: GITHUB_TOKEN
+    value: {GITHUB_TOKEN}
+    scope: RUN_TIME
+services:
+  - name: web
+    github:
+      repo: owner/repo
+      branch: main
+    envs:
+      - key: DO_SPACES_SECRET
+        value: "{PASSWORD}"
+        type: GENERAL
+      - key: API_KEY
+        type: SECRET
+        value: {CIPHERTEXT}
+      - key: DATABASE_URL
+        value: ${{db.DATABASE_URL}}
+      - key: PUBLIC_URL
+        value: ${{APP_URL}}
+"""
+
+
+def test_plain_values_at_app_and_component_level_are_found() -> None:
+    result = scan(".do/app.yaml", APP_SPEC)
+    assert result.platform == "digitalocean"
+    assert serious_lines(".do/app.yaml", APP_SPEC) == [5, 14]
+
+
+def test_ev_ciphertext_and_bindable_variables_are_not_secrets() -> None:
+    lines = serious_lines(".do/app.yaml", APP_SPEC)
+    assert 18 not in lines and 20 not in lines and 22 not in lines
+
+
+def test_a_secret_type_value_still_in_clear_is_a_leak() -> None:
+    text = f"name: a\nenvs:\n  - key: API_KEY\n    type: SECRET\n    value: {GITHUB_TOKEN}\n"
+    assert serious_lines(".do/app.yaml", text) == [5]
+
+
+def test_deploy_template_nests_the_spec_under_spec() -> None:
+    template = "spec:\n" + "".join(f"  {line}\n" for line in APP_SPEC.splitlines())
+    assert serious_lines(".do/deploy.template.yaml", template) == [6, 15]
+
+
+def test_fix_removes_the_value_and_points_to_type_secret() -> None:
+    finding = next(f for f in serious(scan(".do/app.yaml", APP_SPEC)) if f.line == 14)
+    assert finding.remediation is not None
+    assert (
+        finding.remediation.replacement
+        == "        # DO_SPACES_SECRET: removed from this file, stored as secret DO_SPACES_SECRET"
+    )
+    assert "type: SECRET" in (finding.remediation.runtime_hint or "")
+
+
+def test_an_app_yaml_outside_dot_do_is_not_read_as_an_app_spec() -> None:
+    assert scan("app.yaml", APP_SPEC).platform != "digitalocean"
+    assert scan("deploy/app.yaml", APP_SPEC).platform is None
+
+
+def test_fix_property() -> None:
+    assert_fix_property(".do/app.yaml", APP_SPEC)
