@@ -1,0 +1,101 @@
+"""Scan many files for the CLI: read each within its size limit, scan it, and use every core when it pays.
+
+Scanning is CPU-bound pure Python, so a large tree is spread over forked worker processes (the rule set and
+config are inherited through fork, never pickled; only results travel back). Results keep the walk's order
+so that reports are deterministic. A file that cannot be read becomes a notice, never an abort.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.core.config import ScanConfig, ScanLimits
+from bot.core.findings import Notice, NoticeKind, ScanResult
+from bot.core.rules import RuleSet
+from bot.core.scanner import scan_file
+from bot.files import iter_manifest_paths
+
+PARALLEL_THRESHOLD = 64  # below this many files, starting workers costs more than it saves
+_CHUNK = 8
+_worker_state: tuple[RuleSet, ScanConfig] | None = None  # set in each worker by `_init_worker`
+
+
+def scan_paths(
+    paths: Sequence[Path], config: ScanConfig, ruleset: RuleSet, *, jobs: int | None
+) -> list[ScanResult]:
+    """Results for every file under `paths` (and a notice for each entry that could not be listed).
+
+    `jobs` None picks the number of worker processes from the CPUs available and the amount of work.
+    """
+    skipped: list[ScanResult] = []
+
+    def on_skip(relative: str, reason: str) -> None:
+        skipped.append(ScanResult(relative, None, notices=(Notice(relative, NoticeKind.UNREADABLE, reason),)))
+
+    targets = list(iter_manifest_paths(paths, config, on_skip=on_skip))
+    workers = _worker_count(jobs, len(targets))
+    if workers == 1:
+        return skipped + [scan_one(absolute, relative, ruleset, config) for absolute, relative in targets]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
+        return skipped + list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
+
+
+def scan_one(path: Path, relative: str, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
+    data = read_manifest(path, relative, config.limits)
+    if isinstance(data, Notice):
+        return ScanResult(relative, None, notices=(data,))
+    return scan_file(relative, data, ruleset=ruleset, config=config)
+
+
+def read_manifest(path: Path, relative: str, limits: ScanLimits) -> bytes | Notice:
+    """The file's bytes, or the notice that says why they were not read (never blocks on a FIFO)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Notice(relative, NoticeKind.UNREADABLE, "not a regular file; not scanned")
+        if info.st_size > limits.max_bytes:
+            return _too_large(relative, info.st_size, limits)
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+    except OSError as error:
+        return Notice(relative, NoticeKind.UNREADABLE, f"cannot read file ({error.strerror or 'error'})")
+    return _too_large(relative, len(data), limits) if len(data) > limits.max_bytes else data
+
+
+def was_read(result: ScanResult) -> bool:
+    """False for a file that was skipped for its size or because it could not be read."""
+    unread = {NoticeKind.UNREADABLE, NoticeKind.TOO_LARGE}
+    return (
+        result.platform is not None
+        or bool(result.findings)
+        or not any(n.kind in unread for n in result.notices)
+    )
+
+
+def _too_large(relative: str, size: int, limits: ScanLimits) -> Notice:
+    message = f"file is {size} bytes, over the {limits.max_bytes}-byte limit (max_file_size); not scanned"
+    return Notice(relative, NoticeKind.TOO_LARGE, message)
+
+
+def _worker_count(jobs: int | None, files: int) -> int:
+    if jobs is not None:
+        return max(1, min(jobs, files))
+    if files < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), files // PARALLEL_THRESHOLD))
+
+
+def _init_worker(ruleset: RuleSet, config: ScanConfig) -> None:
+    global _worker_state
+    _worker_state = (ruleset, config)
+
+
+def _scan_in_worker(target: tuple[Path, str]) -> ScanResult:
+    assert _worker_state is not None, "worker started without _init_worker"
+    ruleset, config = _worker_state
+    return scan_one(target[0], target[1], ruleset, config)

@@ -1,0 +1,222 @@
+"""`secrets-bot`: scan manifests from a terminal or CI, run the web process, run a queue worker.
+
+`scan` reaches only `bot.core`, `bot.files` and `bot.reports`; the web and worker entry points are imported
+inside their handlers so that a scan never pays for (or depends on) FastAPI, PyGithub or the queue.
+Exit codes are a contract for CI: 0 nothing at or above the threshold, 1 findings at or above it, 2 usage or
+configuration errors (a missing path, a broken `.github/secrets-bot.yml`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot import __version__
+from bot.core.config import ScanConfig
+from bot.core.findings import FAIL_ON_CHOICES, Notice, NoticeKind, ScanResult, meets
+
+if TYPE_CHECKING:
+    from bot.core.rules import RuleSet
+    from bot.settings import Settings
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+CONFIG_LOCATIONS = (".github/secrets-bot.yml", ".github/secrets-bot.yaml")
+_MAX_CONFIG_BYTES = 256_000
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedConfig:
+    config: ScanConfig
+    source: str | None  # where it came from, for messages; None when defaults apply
+    problems: tuple[str, ...] = ()
+
+
+class UsageError(Exception):
+    """A command line that cannot be acted on; its message is shown as is."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse reports usage errors (2) and --help (0) by exiting
+        return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
+    if not hasattr(args, "handler"):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        code: int = args.handler(args)
+    except UsageError as error:
+        print(f"secrets-bot: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="secrets-bot", description="Find hard-coded secrets in serverless manifests."
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="scan files and directories for hard-coded secrets")
+    scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or directories to scan")
+    scan.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    scan.add_argument(
+        "--fail-on", choices=FAIL_ON_CHOICES, default=None, help="default: the config's, or medium"
+    )
+    scan.add_argument("--config", type=Path, default=None, help="default: .github/secrets-bot.yml under PATH")
+    scan.add_argument("--output", type=Path, default=None, help="write the report here instead of stdout")
+    scan.add_argument(
+        "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: auto)"
+    )
+    scan.set_defaults(handler=_scan)
+
+    serve = commands.add_parser("serve", help="run the GitHub App web process")
+    serve.add_argument(
+        "--workers",
+        type=_non_negative_int,
+        default=None,
+        metavar="N",
+        help="in-process workers (default: WORKERS)",
+    )
+    serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser("worker", help="run a queue worker")
+    worker.add_argument("--concurrency", type=_positive_int, default=2, metavar="N")
+    worker.set_defaults(handler=_worker)
+
+    version = commands.add_parser("version", help="print the version")
+    version.set_defaults(handler=_version)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer (got {text!r})")
+    return int(text)
+
+
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})")
+    return int(text)
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from bot.batch import scan_paths, was_read
+    from bot.core.rules import RuleError, RuleSet
+
+    missing = [str(path) for path in args.paths if not path.exists() and not path.is_symlink()]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    loaded = _load_config(args.config, args.paths)
+    problems = list(loaded.problems)
+    try:
+        ruleset = RuleSet.default().with_config(loaded.config)
+    except RuleError as error:
+        problems.append(str(error))
+        ruleset = RuleSet.default().with_config(replace(loaded.config, custom_rules=()))
+    results = scan_paths(args.paths, loaded.config, ruleset, jobs=args.jobs)
+    files_scanned = sum(1 for result in results if was_read(result))
+    _emit(args, results, _config_notices(loaded.source, problems), ruleset, files_scanned)
+    if problems:
+        return EXIT_ERROR
+    fail_on = args.fail_on or loaded.config.fail_on
+    found = any(meets(f.severity, fail_on) for result in results for f in result.findings)
+    return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+def _load_config(explicit: Path | None, paths: Sequence[Path]) -> LoadedConfig:
+    from bot.core.repoconfig import load_repo_config
+
+    source = explicit or _discover_config(paths)
+    if source is None:
+        return LoadedConfig(ScanConfig(), None)
+    try:
+        raw = source.read_bytes()[: _MAX_CONFIG_BYTES + 1]
+    except OSError as error:
+        raise UsageError(f"cannot read config {source}: {error.strerror}") from None
+    text = raw.decode("utf-8", errors="replace")
+    config, problems = load_repo_config(text)
+    return LoadedConfig(config, str(source), tuple(problems))
+
+
+def _discover_config(paths: Sequence[Path]) -> Path | None:
+    directory = next((path for path in paths if path.is_dir()), None)
+    if directory is None:
+        return None
+    return next((directory / name for name in CONFIG_LOCATIONS if (directory / name).is_file()), None)
+
+
+def _config_notices(source: str | None, problems: Sequence[str]) -> tuple[Notice, ...]:
+    where = source or "configuration"
+    return tuple(Notice(where, NoticeKind.CONFIG_ERROR, problem) for problem in problems)
+
+
+def _emit(
+    args: argparse.Namespace,
+    results: list[ScanResult],
+    config_notices: tuple[Notice, ...],
+    ruleset: RuleSet,
+    files_scanned: int,
+) -> None:
+    """The report to stdout (or --output); in text mode, notices and config problems to stderr."""
+    from bot.reports.text import render_notices_text, render_text
+
+    reported = [*results, *(ScanResult(n.path, None, notices=(n,)) for n in config_notices)]
+    if args.format == "text":
+        color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        _write(args.output, render_text(results, color=color, files_scanned=files_scanned))
+        sys.stderr.write(render_notices_text(reported))
+    elif args.format == "json":
+        from bot.reports.json_report import render_json
+
+        _write(args.output, render_json(reported, files_scanned))
+    else:
+        from bot.reports.sarif import render_sarif
+
+        _write(args.output, render_sarif(reported, ruleset))
+
+
+def _write(output: Path | None, document: str) -> None:
+    if output is None:
+        sys.stdout.write(document)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(document, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.web.server import run
+
+    run(_settings(), workers=args.workers)
+    return EXIT_CLEAN
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from bot.jobs.worker import run
+
+    run(_settings(), concurrency=args.concurrency)
+    return EXIT_CLEAN
+
+
+def _settings() -> Settings:
+    from bot.settings import Settings, SettingsError
+
+    try:
+        return Settings.from_env()
+    except SettingsError as error:  # names variables, never values
+        raise UsageError(str(error)) from None
+
+
+def _version(args: argparse.Namespace) -> int:
+    print(f"secrets-bot {__version__}")
+    return EXIT_CLEAN

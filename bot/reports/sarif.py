@@ -1,0 +1,210 @@
+"""SARIF 2.1.0 for GitHub code scanning: rules with help, results with stable partial fingerprints.
+
+GitHub deduplicates alerts across runs by `partialFingerprints`; ours is the finding's fingerprint, which
+stays put when lines move and from which the value cannot be recovered. Messages carry the redacted
+preview only. File notices (parse errors, size limits) become `toolExecutionNotifications`, so that they
+are never silent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote
+
+from bot import __version__
+from bot.core.findings import Finding, Notice, ScanResult, Severity
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/serverless-secrets-bot/serverless-secrets-bot"
+FINGERPRINT_KEY = "secretsBot/v1"
+_LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
+# GitHub maps security-severity to its own labels: >= 7.0 high, >= 4.0 medium, > 0 low.
+_SECURITY_SEVERITY = {Severity.HIGH: "8.5", Severity.MEDIUM: "5.5", Severity.LOW: "2.0"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Help:
+    text: str
+    markdown: str
+
+
+_WHY = "A literal secret in a deployment manifest is readable by everyone with access to the repository."
+_STEPS_TEXT = (
+    "Store the value in the platform's secret store, replace the literal with a reference to it, and rotate "
+    "the secret if it was ever pushed."
+)
+_STEPS_MARKDOWN = (
+    "1. Store the value in the platform's secret store (the finding gives the command; it reads the value "
+    "from an environment variable).\n"
+    "2. Replace the literal with a reference (the finding gives the line).\n"
+    "3. Rotate the secret if it was ever pushed."
+)
+
+
+class RuleInfo(Protocol):
+    """The parts of a rule SARIF needs; `bot.core.rules.Rule` has them."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def docs(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+
+
+class RuleCatalog(Protocol):
+    @property
+    def rules(self) -> Sequence[RuleInfo]: ...
+
+
+def render_sarif(results: Sequence[ScanResult], ruleset: RuleCatalog) -> str:
+    findings = sorted((f for result in results for f in result.findings), key=Finding.sort_key)
+    rules = _rule_descriptors(findings, ruleset)
+    index = {rule["id"]: position for position, rule in enumerate(rules)}
+    run = {
+        "tool": {
+            "driver": {
+                "name": "secrets-bot",
+                "fullName": "Serverless Secrets Bot",
+                "informationUri": INFORMATION_URI,
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": rules,
+            }
+        },
+        "invocations": [_invocation(results)],
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(finding, index[finding.rule]) for finding in findings],
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rule_descriptors(findings: Sequence[Finding], ruleset: RuleCatalog) -> list[dict[str, Any]]:
+    """Every rule of the rule set, plus any rule id a finding carries that the set does not list."""
+    descriptors = [_rule_descriptor(rule) for rule in ruleset.rules]
+    known = {rule.id for rule in ruleset.rules}
+    for finding in findings:
+        if finding.rule not in known:
+            known.add(finding.rule)
+            descriptors.append(_ad_hoc_descriptor(finding))
+    return descriptors
+
+
+def _rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
+    help_ = _Help(
+        text=f"{rule.description}. {_WHY} {_STEPS_TEXT}",
+        markdown=f"**{rule.description}**\n\n{_WHY}\n\n{_STEPS_MARKDOWN}",
+    )
+    return _descriptor(rule.id, rule.description, Severity(rule.severity), rule.docs, rule.kind, help_)
+
+
+def _ad_hoc_descriptor(finding: Finding) -> dict[str, Any]:
+    """Advice findings (scope, deprecated syntax, NoEcho) carry ids that are not secret rules."""
+    description = finding.rule.replace("-", " ").capitalize()
+    help_ = _Help(
+        text=f"{description}: advice on how a secret is handled. Each result's message says what to change.",
+        markdown=f"**{description}**\n\nAdvice on how a secret is handled. Each result's message says what "
+        "to change.",
+    )
+    docs = finding.remediation.docs if finding.remediation else ""
+    return _descriptor(finding.rule, description, finding.severity, docs, "advice", help_)
+
+
+def _descriptor(
+    rule_id: str, description: str, severity: Severity, docs: str, kind: str, help_: _Help
+) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.split("-")),
+        "shortDescription": {"text": description},
+        "fullDescription": {"text": description},
+        "help": {
+            "text": f"{help_.text} See {docs}" if docs else help_.text,
+            "markdown": f"{help_.markdown}\n\n[Documentation]({docs})" if docs else help_.markdown,
+        },
+        "defaultConfiguration": {"level": _LEVELS[severity]},
+        "properties": {
+            "security-severity": _SECURITY_SEVERITY[severity],
+            "tags": ["security", "secret", *([kind] if kind else [])],
+            "precision": "high",
+        },
+    }
+    if docs:
+        descriptor["helpUri"] = docs
+    return descriptor
+
+
+def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": _LEVELS[finding.severity],
+        "message": {"text": f"{finding.message} ({finding.key} = {finding.redacted})"},
+        "locations": [{"physicalLocation": _physical_location(finding)}],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+    }
+    replacement = finding.remediation.replacement if finding.remediation else None
+    if replacement is not None:
+        result["fixes"] = [_fix(finding, replacement)]
+    return result
+
+
+def _physical_location(finding: Finding) -> dict[str, Any]:
+    return {
+        "artifactLocation": _artifact(finding.path),
+        "region": {
+            "startLine": finding.line,
+            "startColumn": max(finding.column, 1),
+            "endLine": max(finding.end_line, finding.line),
+        },
+    }
+
+
+def _fix(finding: Finding, replacement: str) -> dict[str, Any]:
+    """Replace the finding's whole lines with the replacement line (a region without columns spans lines)."""
+    return {
+        "description": {"text": "Replace the literal with a reference to the secret store"},
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact(finding.path),
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": finding.line,
+                            "endLine": max(finding.end_line, finding.line),
+                        },
+                        "insertedContent": {"text": replacement.rstrip("\r\n")},
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _invocation(results: Sequence[ScanResult]) -> dict[str, Any]:
+    notices = sorted((n for r in results for n in r.notices), key=lambda n: (n.path, n.line or 0))
+    return {"executionSuccessful": True, "toolExecutionNotifications": [_notification(n) for n in notices]}
+
+
+def _notification(notice: Notice) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": _artifact(notice.path)}
+    if notice.line is not None and notice.line >= 1:
+        location["region"] = {"startLine": notice.line}
+    return {
+        "level": "warning",
+        "message": {"text": notice.message},
+        "descriptor": {"id": str(notice.kind)},
+        "locations": [{"physicalLocation": location}],
+    }
+
+
+def _artifact(path: str) -> dict[str, Any]:
+    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}

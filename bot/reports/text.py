@@ -1,0 +1,102 @@
+"""The terminal report: grouped by file, one frame per finding, the fix right under it.
+
+The frame never shows the source line, because that line holds the secret: it shows the line number, the
+key and the redacted preview instead. Colour is the caller's decision (a terminal, and no NO_COLOR).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+
+from bot.core.findings import Finding, Notice, ScanResult, Severity
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_DIM = "\x1b[2m"
+_GREEN = "\x1b[32m"
+_SEVERITY_COLORS = {Severity.HIGH: "\x1b[1;31m", Severity.MEDIUM: "\x1b[33m", Severity.LOW: "\x1b[36m"}
+_GUTTER = 8
+_BY_RANK_DESC = (Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+
+
+class _Style:
+    def __init__(self, *, color: bool) -> None:
+        self.color = color
+
+    def paint(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.color else text
+
+    def severity(self, severity: Severity) -> str:
+        return self.paint(f"{severity.upper():<6}", _SEVERITY_COLORS[severity])
+
+    def gutter(self, label: str) -> str:
+        return self.paint(f"{label:>{_GUTTER}} |", _DIM)
+
+
+def render_text(results: Sequence[ScanResult], *, color: bool, files_scanned: int | None = None) -> str:
+    """Findings only; notices go to stderr through `render_notices_text`."""
+    style = _Style(color=color)
+    findings = sorted((f for result in results for f in result.findings), key=Finding.sort_key)
+    blocks = [
+        _file_block(path, list(group), style) for path, group in groupby(findings, key=lambda f: f.path)
+    ]
+    scanned = len(results) if files_scanned is None else files_scanned
+    return "".join(blocks) + _summary(findings, files_scanned=scanned, style=style) + "\n"
+
+
+def _file_block(path: str, findings: list[Finding], style: _Style) -> str:
+    lines = [style.paint(path, _BOLD)]
+    for finding in findings:
+        lines.extend(_finding_frame(finding, style))
+    return "\n".join(lines) + "\n\n"
+
+
+def _finding_frame(finding: Finding, style: _Style) -> list[str]:
+    key_name = finding.key.rsplit(".", 1)[-1]
+    shown = f"{key_name}: {finding.redacted}" if key_name else finding.redacted
+    where = f"{finding.line}:{finding.column}"
+    lines = [
+        f"  {where}  {style.severity(finding.severity)}  {finding.rule}  {finding.key}",
+        f"  {finding.message}",
+        f"{style.gutter(str(finding.line))} {shown}",
+    ]
+    remediation = finding.remediation
+    if remediation is not None:
+        if remediation.replacement is not None:
+            lines.append(f"{style.gutter('fix')} {style.paint(remediation.replacement.strip(), _GREEN)}")
+        if remediation.store_command is not None:
+            lines.append(f"{style.gutter('store')} {remediation.store_command}")
+        if remediation.runtime_hint is not None:
+            lines.append(f"{style.gutter('runtime')} {remediation.runtime_hint}")
+        lines.append(f"{style.gutter('docs')} {remediation.docs}")
+    lines.append(f"{style.gutter('id')} {finding.fingerprint}")
+    return lines
+
+
+def _summary(findings: list[Finding], *, files_scanned: int, style: _Style) -> str:
+    files = _plural(files_scanned, "file")
+    if not findings:
+        return style.paint(f"No secrets found in {files} scanned.", _GREEN)
+    counts = ", ".join(
+        f"{sum(1 for f in findings if f.severity is severity)} {severity}" for severity in _BY_RANK_DESC
+    )
+    affected = len({f.path for f in findings})
+    return style.paint(
+        f"{_plural(len(findings), 'finding')} ({counts}) in {affected} of {files} scanned.", _BOLD
+    )
+
+
+def render_notices_text(results: Iterable[ScanResult]) -> str:
+    """One line per notice, for stderr: the reader must know which files were not fully understood."""
+    notices = sorted((n for r in results for n in r.notices), key=lambda n: (n.path, n.line or 0))
+    return "".join(f"{_notice_line(notice)}\n" for notice in notices)
+
+
+def _notice_line(notice: Notice) -> str:
+    where = f"{notice.path}:{notice.line}" if notice.line is not None else notice.path
+    return f"notice: {where}: {notice.kind}: {notice.message}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

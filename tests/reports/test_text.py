@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from bot.core.findings import ScanResult
+from bot.reports.text import render_notices_text, render_text
+from tests.reports.sample import PASSWORD, SSM_FIX, TOKEN, make_finding, sample_results
+
+
+def test_grouped_by_file_in_path_order() -> None:
+    text = render_text(sample_results(), color=False)
+    first = text.index("services/api/serverless.yml\n")
+    second = text.index("template with space.yaml\n")
+    assert first < second
+    assert text.count("services/api/serverless.yml\n") == 1
+    assert text.index("12:21") < text.index("30:21")
+
+
+def test_frame_shows_line_key_and_redacted_value_but_never_the_value() -> None:
+    results = sample_results()
+    text = render_text(results, color=False)
+    token_finding = results[0].findings[0]
+    assert f"      30 | GITHUB_API_KEY: {token_finding.redacted}" in text
+    assert TOKEN not in text
+    assert PASSWORD not in text
+
+
+def test_frame_without_a_key_shows_the_preview_alone() -> None:
+    finding = make_finding(key="", line=3)
+    text = render_text([ScanResult("serverless.yml", "serverless", findings=(finding,))], color=False)
+    assert f"       3 | {finding.redacted}\n" in text
+
+
+def test_fix_store_command_runtime_hint_and_docs_follow_the_finding() -> None:
+    text = render_text(sample_results(), color=False)
+    assert f"     fix | {SSM_FIX.replacement.strip()}" in text
+    assert f"   store | {SSM_FIX.store_command}" in text
+    assert f" runtime | {SSM_FIX.runtime_hint}" in text
+    assert f"    docs | {SSM_FIX.docs}" in text
+
+
+def test_summary_counts_by_severity() -> None:
+    text = render_text(sample_results(), color=False)
+    assert text.rstrip().splitlines()[-1] == "3 findings (1 high, 1 medium, 1 low) in 2 of 4 files scanned."
+    assert (
+        render_text(sample_results(), color=False, files_scanned=9).rstrip().endswith("of 9 files scanned.")
+    )
+
+
+def test_clean_scan() -> None:
+    assert render_text([ScanResult("serverless.yml", "serverless")], color=False) == (
+        "No secrets found in 1 file scanned.\n"
+    )
+
+
+def test_colour_only_when_asked() -> None:
+    assert "\x1b[" not in render_text(sample_results(), color=False)
+    coloured = render_text(sample_results(), color=True)
+    assert "\x1b[1;31mHIGH" in coloured
+    assert "\x1b[0m" in coloured
+
+
+def test_notices_are_rendered_one_per_line() -> None:
+    assert render_notices_text(sample_results()) == (
+        "notice: broken/serverless.yml:3: parse-error: invalid YAML at line 3\n"
+    )
