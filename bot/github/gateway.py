@@ -1,0 +1,204 @@
+"""The real `GitHubGateway`: a GitHub App client for github.com or GitHub Enterprise Server (`.../api/v3`).
+
+`GitHubAppClient` is built once per process (it holds the App key, the installation-token cache and the HTTP
+connection pools) and hands out one gateway per installation. Each call costs one request in the normal case;
+the retry policy (`retry.py`) decides what happens otherwise. Reads use PyGithub's objects, writes its
+requester where the object API would need an extra lookup, and file content uses httpx (`content.py`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
+
+import httpx
+from github import Github
+from github.File import File
+
+from bot.github import checks, conversation, reviews
+from bot.github.auth import AppCredentials, InstallationTokens
+from bot.github.content import read_file
+from bot.github.protocol import ChangedFile, PullInfo, ReviewComment
+from bot.github.retry import Retrier
+from bot.github.session import PER_PAGE, Session, make_github
+from bot.reports.model import CheckRunOutput, DraftComment
+
+MAX_PULL_FILES = 3000  # GitHub lists at most 3,000 files of a pull request
+USER_AGENT = "serverless-secrets-bot"
+
+
+class GitHubAppClient:
+    """`GatewayFactory` for one GitHub App. Thread-safe; call `close()` at shutdown."""
+
+    def __init__(
+        self,
+        app_id: int,
+        private_key: str,
+        api_url: str = "https://api.github.com",
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        max_retries: int = 4,
+        max_wait: float = 60.0,
+        timeout: float = 30.0,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self._sleep = sleep
+        self._clock = clock
+        self._max_retries = max_retries
+        self._max_wait = max_wait
+        self._timeout = timeout
+        self._http = httpx.Client(
+            base_url=self.api_url + "/",
+            timeout=httpx.Timeout(timeout, connect=10.0),
+            headers={"User-Agent": USER_AGENT, "X-GitHub-Api-Version": "2022-11-28"},
+            transport=httpx.HTTPTransport(retries=1),  # connection attempts only, never a sent request
+        )
+        self.credentials = AppCredentials(app_id, private_key, clock=clock)
+        self.tokens = InstallationTokens(self.credentials, self._http, self._retrier(None), clock=clock)
+        self._local = threading.local()
+        self._githubs: list[Github] = []
+        self._lock = threading.Lock()
+
+    def for_installation(self, installation_id: int) -> InstallationGateway:
+        token = partial(self.tokens.token, installation_id)
+        session = Session(
+            self._github_for(installation_id, token),
+            self._http,
+            self._retrier(partial(self.tokens.invalidate, installation_id)),
+            token=token,
+            app_id=self.credentials.app_id,
+            clock=self._clock,
+        )
+        return InstallationGateway(session)
+
+    def close(self) -> None:
+        with self._lock:
+            for github in self._githubs:
+                github.close()
+            self._githubs.clear()
+        self._http.close()
+
+    def __repr__(self) -> str:
+        return f"GitHubAppClient(app_id={self.credentials.app_id}, api_url={self.api_url!r})"
+
+    def _github_for(self, installation_id: int, token: Callable[[], str]) -> Github:
+        """One PyGithub client per installation and thread, reused by that thread's later jobs.
+
+        PyGithub's requester keeps the request it is about to send on a shared connection object, so a client
+        used by two threads at once can send one thread's request for the other's.
+        """
+        mine: dict[int, Github] = self._local.__dict__.setdefault("githubs", {})
+        if installation_id not in mine:
+            mine[installation_id] = make_github(
+                self.api_url, token, timeout=int(self._timeout), user_agent=USER_AGENT
+            )
+            with self._lock:
+                self._githubs.append(mine[installation_id])
+        return mine[installation_id]
+
+    def _retrier(self, on_unauthorized: Callable[[], None] | None) -> Retrier:
+        return Retrier(
+            sleep=self._sleep,
+            clock=self._clock,
+            max_retries=self._max_retries,
+            max_wait=self._max_wait,
+            on_unauthorized=on_unauthorized,
+        )
+
+
+class InstallationGateway:
+    """Everything a scan needs from GitHub, for one installation (see `GitHubGateway`)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def pull_request(self, repo: str, number: int) -> PullInfo:
+        def fetch() -> PullInfo:
+            pull = self._session.repo(repo).get_pull(number)
+            return PullInfo(
+                pull.number, pull.head.sha, pull.base.sha, pull.base.ref, pull.state, bool(pull.draft)
+            )
+
+        return self._session.read("read the pull request", fetch)
+
+    def pull_request_files(self, repo: str, number: int) -> list[ChangedFile]:
+        """Page by page (each page retried on its own), up to GitHub's 3,000 files."""
+        listing = self._session.repo(repo).get_pull(number).get_files()
+        files: list[ChangedFile] = []
+        for page in range(MAX_PULL_FILES // PER_PAGE):
+            batch = self._session.read(
+                "list the pull request's files", partial(_changed_page, listing.get_page, page)
+            )
+            files += batch
+            if len(batch) < PER_PAGE:
+                break
+        return files
+
+    def compare_files(self, repo: str, base: str, head: str) -> list[ChangedFile]:
+        """GitHub lists at most 300 files in a comparison."""
+        return self._session.read(
+            "compare commits",
+            lambda: [_changed(file) for file in self._session.repo(repo).compare(base, head).files],
+        )
+
+    def pulls_for_commit(self, repo: str, sha: str) -> list[int]:
+        """Open pull requests whose head is `sha` (how check events from forks find their pull request)."""
+        pulls = self._session.read(
+            "find pull requests for a commit",
+            lambda: self._session.request(
+                "GET", f"/repos/{repo}/commits/{sha}/pulls", params={"per_page": PER_PAGE}
+            ),
+        )
+        return [
+            int(p["number"])
+            for p in pulls
+            if p.get("state") == "open" and p.get("head", {}).get("sha") == sha
+        ]
+
+    def file_content(self, repo: str, path: str, ref: str, *, max_bytes: int) -> bytes | None:
+        session = self._session
+        return session.read(
+            "read a file",
+            lambda: read_file(session.http, session.token(), repo, path, ref, max_bytes=max_bytes),
+        )
+
+    def create_check_run(self, repo: str, head_sha: str, *, name: str, external_id: str) -> int:
+        return checks.create_run(self._session, repo, head_sha, name=name, external_id=external_id)
+
+    def complete_check_run(
+        self, repo: str, check_run_id: int, *, conclusion: str, output: CheckRunOutput
+    ) -> None:
+        checks.complete_run(self._session, repo, check_run_id, conclusion=conclusion, output=output)
+
+    def review_comments(self, repo: str, number: int) -> list[ReviewComment]:
+        return reviews.review_comments(self._session, repo, number)
+
+    def create_review(
+        self, repo: str, number: int, *, commit_sha: str, body: str, comments: Sequence[DraftComment]
+    ) -> None:
+        reviews.create_review(
+            self._session, repo, number, commit_sha=commit_sha, body=body, comments=comments
+        )
+
+    def update_review_comment(self, repo: str, comment_id: int, body: str) -> None:
+        reviews.update_review_comment(self._session, repo, comment_id, body)
+
+    def permission(self, repo: str, username: str) -> str:
+        return conversation.permission(self._session, repo, username)
+
+    def add_reaction(self, repo: str, comment_id: int, content: str) -> None:
+        conversation.add_reaction(self._session, repo, comment_id, content)
+
+    def create_issue_comment(self, repo: str, number: int, body: str) -> None:
+        conversation.create_issue_comment(self._session, repo, number, body)
+
+
+def _changed_page(get_page: Callable[[int], list[File]], page: int) -> list[ChangedFile]:
+    return [_changed(file) for file in get_page(page)]
+
+
+def _changed(file: File) -> ChangedFile:
+    return ChangedFile(file.filename, file.status, file.previous_filename, file.patch)

@@ -1,0 +1,29 @@
+"""Which lines of a pull request a review comment may point at.
+
+GitHub rejects a whole review (422) when one inline comment sits on a line outside the diff, so the plan is
+made only from lines the patch shows on its right side: added lines and the context lines around them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+
+
+def commentable_lines(patch: str | None) -> frozenset[int]:
+    """RIGHT-side line numbers shown in a unified-diff patch; empty when GitHub sent no patch."""
+    if not patch:
+        return frozenset()
+    lines: set[int] = set()
+    right: int | None = None
+    for text in patch.splitlines():
+        hunk = _HUNK.match(text)
+        if hunk:
+            right = int(hunk.group(1))
+        elif right is None or text.startswith(("-", "\\")):
+            continue
+        elif text.startswith(("+", " ")) or text == "":
+            lines.add(right)
+            right += 1
+    return frozenset(lines)

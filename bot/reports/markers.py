@@ -1,0 +1,30 @@
+"""Hidden markers that let the bot recognise its own review comments across pushes and force pushes.
+
+A comment is matched to a finding by the fingerprint in its marker, never by commit id or line: GitHub moves
+or outdates comments when the branch changes, but the marker travels with the comment body.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FINGERPRINT = re.compile(r"[0-9A-Za-z_-]{1,128}")
+_MARKER = re.compile(r"<!-- secrets-bot:finding fingerprint=([0-9A-Za-z_-]{1,128}) -->")
+
+RESOLVED_MARKER = "<!-- secrets-bot:resolved -->"
+
+
+def marker_for(fingerprint: str) -> str:
+    """The hidden HTML comment that ties a review comment to one finding."""
+    if not _FINGERPRINT.fullmatch(fingerprint):
+        raise ValueError("a fingerprint is 1 to 128 letters, digits, '-' or '_'")
+    return f"<!-- secrets-bot:finding fingerprint={fingerprint} -->"
+
+
+def fingerprints_in(body: str) -> set[str]:
+    """Every fingerprint marked in a comment body (usually one)."""
+    return set(_MARKER.findall(body))
+
+
+def is_resolved(body: str) -> bool:
+    return RESOLVED_MARKER in body

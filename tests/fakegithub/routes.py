@@ -1,0 +1,33 @@
+"""Operation id (from the REST description) -> handler, and which operations use which authentication."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.fakegithub import routes_app, routes_checks, routes_comments, routes_repos
+from tests.fakegithub.call import Call, Reply
+
+HANDLERS: dict[str, Callable[[Call], Reply]] = {
+    "apps/create-installation-access-token": routes_app.create_installation_token,
+    "apps/create-from-manifest": routes_app.convert_manifest,
+    "repos/get": routes_repos.get_repo,
+    "repos/get-content": routes_repos.get_content,
+    "repos/compare-commits-with-basehead": routes_repos.compare,
+    "repos/list-pull-requests-associated-with-commit": routes_repos.pulls_for_commit,
+    "repos/get-collaborator-permission-level": routes_repos.collaborator_permission,
+    "pulls/get": routes_repos.get_pull,
+    "pulls/list-files": routes_repos.list_pull_files,
+    "pulls/list-review-comments": routes_comments.list_review_comments,
+    "pulls/create-review": routes_comments.create_review,
+    "pulls/update-review-comment": routes_comments.update_review_comment,
+    "checks/create": routes_checks.create,
+    "checks/get": routes_checks.get,
+    "checks/update": routes_checks.update,
+    "checks/list-for-ref": routes_checks.list_for_ref,
+    "issues/list-comments": routes_comments.list_issue_comments,
+    "issues/create-comment": routes_comments.create_issue_comment,
+    "reactions/create-for-issue-comment": routes_comments.create_reaction,
+}
+
+APP_AUTH = frozenset({"apps/create-installation-access-token"})
+NO_AUTH = frozenset({"apps/create-from-manifest"})

@@ -1,0 +1,62 @@
+"""A scan costs a fixed, small number of requests: the figures the issue asks to keep an eye on."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.reports.model import Annotation, CheckRunOutput, DraftComment
+from tests.github.conftest import REPO, World
+
+MARKER = "<!-- secrets-bot:finding fingerprint=feedface -->"
+
+
+def scan_pull_request(world: World, manifests: list[str]) -> None:
+    """The calls a pull-request scan makes, in the order the job makes them."""
+    gateway, sha = world.gateway, world.pull.head_sha
+    run_id = gateway.create_check_run(REPO, sha, name="Serverless secrets", external_id="delivery")
+    files = gateway.pull_request_files(REPO, 1)
+    for changed in files:
+        if changed.path in manifests:
+            gateway.file_content(REPO, changed.path, sha, max_bytes=1_000_000)
+    existing = gateway.review_comments(REPO, 1)
+    output = CheckRunOutput(
+        "1 hard-coded secret found", "s", None, (Annotation("serverless.yml", 7, 7, "failure", "t", "m"),)
+    )
+    gateway.complete_check_run(REPO, run_id, conclusion="failure", output=output)
+    if not existing:
+        gateway.create_review(
+            REPO, 1, commit_sha=sha, body="b", comments=[DraftComment("serverless.yml", 7, "x\n" + MARKER)]
+        )
+
+
+def test_a_pull_request_scan_with_five_manifests(world: World) -> None:
+    names = [f"svc{index}/serverless.yml" for index in range(4)] + ["serverless.yml"]
+    world.repo.commit("feature", {name: "service: x\n" for name in names[:4]})
+
+    scan_pull_request(world, names)
+
+    counts = Counter(r.operation for r in world.fake.calls())
+    assert counts == {
+        "apps/create-installation-access-token": 1,
+        "checks/list-for-ref": 1,  # a retried job finds its check run instead of creating another
+        "checks/create": 1,
+        "pulls/list-files": 1,
+        "repos/get-content": 5,
+        "pulls/list-review-comments": 1,
+        "checks/update": 1,
+        "pulls/create-review": 1,
+    }
+    assert sum(counts.values()) == 12
+
+
+def test_a_second_scan_reuses_the_token_and_posts_no_review(world: World) -> None:
+    scan_pull_request(world, ["serverless.yml"])
+    before = len(world.fake.calls())
+
+    scan_pull_request(world, ["serverless.yml"])
+
+    second = Counter(r.operation for r in world.fake.calls()[before:])
+    assert "apps/create-installation-access-token" not in second
+    assert "pulls/create-review" not in second
+    assert second["checks/create"] == 1  # the first run is completed: a rescan gets a run of its own
+    assert sum(second.values()) == 6

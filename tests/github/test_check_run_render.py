@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.findings import Notice, NoticeKind, Severity
+from bot.reports.check_run import NAME, CheckContext, render_check_run, render_failed_scan
+from tests.github.builders import FAKE_KEY, finding
+
+
+def test_name_is_stable() -> None:
+    assert NAME == "Serverless secrets"
+
+
+def test_conclusion_follows_fail_on() -> None:
+    high, low = finding(), finding(key="k", severity=Severity.LOW)
+
+    assert render_check_run([high, low], [], CheckContext())[0] == "failure"
+    assert render_check_run([low], [], CheckContext())[0] == "neutral"
+    assert render_check_run([low], [], CheckContext(fail_on="low"))[0] == "failure"
+    assert render_check_run([high], [], CheckContext(fail_on="never"))[0] == "neutral"
+    assert render_check_run([], [], CheckContext())[0] == "success"
+
+
+def test_titles_count_findings() -> None:
+    assert render_check_run([], [], CheckContext())[1].title == "No hard-coded secrets"
+    assert render_check_run([finding()], [], CheckContext())[1].title == "1 hard-coded secret found"
+    two = [finding(), finding(key="other", line=9)]
+    assert render_check_run(two, [], CheckContext())[1].title == "2 hard-coded secrets found"
+
+
+def test_summary_is_a_table_with_redacted_values_and_fixes() -> None:
+    item = finding()
+
+    _, output = render_check_run([item], [], CheckContext(files_scanned=3))
+
+    assert "Found 1 hard-coded secret in 1 of 3 manifest files scanned." in output.summary
+    assert "| File | Line | What | Value | Fix |" in output.summary
+    row = next(line for line in output.summary.splitlines() if line.startswith("| `serverless.yml`"))
+    assert "| 7 |" in row
+    assert f"`{item.redacted}`" in row
+    assert "`STRIPE_KEY: ${ssm:/svc/stripe-key}`" in row
+    assert FAKE_KEY not in output.summary + (output.text or "")
+
+
+def test_table_cells_escape_pipes_and_backticks() -> None:
+    item = finding(path="we|ird`name.yml", key="a|b")
+
+    _, output = render_check_run([item], [], CheckContext())
+
+    row = next(line for line in output.summary.splitlines() if "ird" in line)
+    assert "``we\\|ird`name.yml``" in row
+    assert row.count(" | ") == 4  # five cells, no extra column from the pipes in the path
+
+
+def test_one_annotation_per_finding_at_its_line_with_level_by_severity() -> None:
+    items = [
+        finding(line=3, severity=Severity.HIGH, key="a"),
+        finding(line=4, severity=Severity.MEDIUM, key="b"),
+        finding(line=9, end_line=12, severity=Severity.LOW, key="c"),
+    ]
+
+    _, output = render_check_run(items, [], CheckContext())
+
+    assert [(a.start_line, a.end_line, a.level) for a in output.annotations] == [
+        (3, 3, "failure"),
+        (4, 4, "warning"),
+        (9, 12, "notice"),
+    ]
+    message = output.annotations[0].message
+    assert "STRIPE_KEY: ${ssm:/svc/stripe-key}" in message
+    assert "aws ssm put-parameter" in message
+    assert FAKE_KEY not in message
+
+
+def test_notices_skipped_files_config_notes_and_leak_warning() -> None:
+    notices = [Notice("broken.yml", NoticeKind.PARSE_ERROR, "mapping values are not allowed here", line=4)]
+    context = CheckContext(
+        leaked=True,
+        skipped=("big/template.yaml: larger than 2 MB",),
+        config_problems=("fail_on: must be one of high, medium, low, never",),
+        config_changed=True,
+    )
+
+    _, output = render_check_run([finding()], notices, context)
+
+    assert "`broken.yml` line 4: mapping values are not allowed here (parse-error)" in output.summary
+    assert "big/template.yaml: larger than 2 MB" in output.summary
+    assert "fail_on: must be one of" in output.summary
+    assert "configuration from the base branch was used" in output.summary
+    assert "Rotate each secret" in output.summary
+
+
+def test_no_leak_warning_without_findings() -> None:
+    _, output = render_check_run([], [], CheckContext(leaked=True))
+    assert "Rotate" not in output.summary
+
+
+def test_all_texts_stay_under_githubs_limit_with_thousands_of_findings() -> None:
+    base = finding()
+    items = [replace(base, path=f"svc{i:05}/serverless.yml", fingerprint=f"{i:032x}") for i in range(3000)]
+    notices = [Notice(f"n{index}.yml", NoticeKind.TOO_LARGE, "too large") for index in range(500)]
+
+    conclusion, output = render_check_run(items, notices, CheckContext())
+
+    assert conclusion == "failure"
+    assert len(output.summary.encode()) <= 65_535
+    assert output.text is not None and len(output.text.encode()) <= 65_535
+    assert "more findings, shown as annotations" in output.summary
+    assert "... and 450 more" in output.summary
+    assert len(output.annotations) == 3000
+
+
+def test_failed_scan_says_why_and_how_to_retry() -> None:
+    output = render_failed_scan("GitHub kept answering 502")
+
+    assert output.title == "Scan could not finish"
+    assert "not** checked" in output.summary
+    assert "GitHub kept answering 502" in output.summary
+    assert "/secrets-bot rescan" in output.summary
+    assert output.annotations == ()
