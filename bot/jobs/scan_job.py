@@ -1,0 +1,228 @@
+"""One scan, start to finish: decide what to scan, scan it, report it on GitHub exactly once.
+
+The order matters. A rescan comment is authorised (by asking GitHub, not by trusting the payload) before
+anything else. The check run is created as soon as the SHA is known and is always completed — with results,
+with "superseded" when a newer head of the same pull request arrived meanwhile, or with "the scan could not
+finish" — so no check ever stays in progress. Effects are idempotent (the check run is found again by its
+external id, comments by their markers), so a retried or recovered job never posts twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AbstractContextManager
+from enum import StrEnum
+from typing import Protocol
+
+from bot.core.rules import RuleSet
+from bot.events.request import ScanRequest, Trigger
+from bot.github.protocol import GitHubGateway, GitHubUnavailable
+from bot.jobs.scanning import ScanReport, scan_target
+from bot.jobs.targets import Target, resolve_target
+from bot.metrics import METRICS
+from bot.reports.check_run import NAME, render_check_run, render_failed_scan
+from bot.reports.markers import fingerprints_in
+from bot.reports.model import CheckRunOutput
+from bot.reports.review import plan_review
+
+logger = logging.getLogger(__name__)
+
+WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
+ACK_REACTION = "eyes"
+ANY_SCOPE = "any"
+SUPERSEDED_CONCLUSION = "skipped"
+
+
+class ScanOutcome(StrEnum):
+    REPORTED = "reported"
+    ALREADY_REPORTED = "already-reported"
+    SUPERSEDED = "superseded"
+    NOTHING_TO_DO = "nothing-to-do"
+    DENIED = "denied"
+    FAILED = "failed"
+
+
+class ScanLedger(Protocol):
+    """Facts shared by every process working on the same queue (see `bot.jobs.ledger`)."""
+
+    def newest_head(self, repo: str, number: int) -> str | None: ...
+
+    def record_head(self, repo: str, number: int, sha: str) -> None: ...
+
+    def was_reported(self, repo: str, sha: str, scope: str) -> bool: ...
+
+    def mark_reported(self, repo: str, sha: str, scope: str) -> None: ...
+
+    def remember_run(self, repo: str, sha: str, run_id: int) -> None: ...
+
+    def open_run(self, repo: str, sha: str) -> int | None: ...
+
+    def forget_run(self, repo: str, sha: str) -> None: ...
+
+    def hold(self, name: str) -> AbstractContextManager[None]: ...
+
+
+def external_id(repo: str, sha: str) -> str:
+    """The check run's stable id: a retried job finds the run it created instead of making another."""
+    return f"secrets-bot:{repo}@{sha}"
+
+
+def run_scan(
+    request: ScanRequest,
+    gateway: GitHubGateway,
+    *,
+    ruleset_base: RuleSet,
+    latest_heads: ScanLedger,
+    final_attempt: bool = True,
+) -> ScanOutcome:
+    """Scan and report one request. Raises `GitHubUnavailable` (after reporting it on the last attempt)
+    so the queue can retry, and `bot.jobs.leases.Busy` when another job holds the pull request."""
+    if _reported_already(request, latest_heads):
+        return ScanOutcome.ALREADY_REPORTED
+    if request.trigger is Trigger.RESCAN and not _may_rescan(request, gateway):
+        return ScanOutcome.DENIED
+    target = resolve_target(request, gateway)
+    if target is None:
+        return ScanOutcome.NOTHING_TO_DO
+    if request.trigger is Trigger.RESCAN and target.pull is not None:
+        latest_heads.record_head(target.repo, target.pull.number, target.head_sha)
+    with latest_heads.hold(target.lock_name):
+        return _report(request, target, gateway, ruleset_base, latest_heads, final_attempt)
+
+
+def _reported_already(request: ScanRequest, ledger: ScanLedger) -> bool:
+    """GitHub's `check_suite requested` duplicates the push / pull request events for the same SHA."""
+    sha = request.head_sha
+    return (
+        request.trigger is Trigger.CHECK_SUITE
+        and sha is not None
+        and ledger.was_reported(request.repo, sha, ANY_SCOPE)
+    )
+
+
+def _may_rescan(request: ScanRequest, gateway: GitHubGateway) -> bool:
+    """Only people who could push the fix may ask; the payload's author_association is not proof."""
+    if request.commenter is None or request.comment_id is None or request.pr_number is None:
+        raise ValueError("a rescan request needs the commenter, the comment and the PR number")
+    if gateway.permission(request.repo, request.commenter) in WRITE_PERMISSIONS:
+        gateway.add_reaction(request.repo, request.comment_id, ACK_REACTION)
+        return True
+    gateway.create_issue_comment(
+        request.repo,
+        request.pr_number,
+        f"@{request.commenter} only people with write access to this repository can ask for a rescan; "
+        "the check runs again by itself on every push.",
+    )
+    return False
+
+
+def _report(
+    request: ScanRequest,
+    target: Target,
+    gateway: GitHubGateway,
+    ruleset_base: RuleSet,
+    ledger: ScanLedger,
+    final_attempt: bool,
+) -> ScanOutcome:
+    automatic = request.trigger.is_automatic
+    if automatic and ledger.was_reported(target.repo, target.head_sha, target.scope):
+        return ScanOutcome.ALREADY_REPORTED
+    if automatic and _newer_head(target, ledger):
+        _close_left_open(gateway, target, ledger)
+        return ScanOutcome.SUPERSEDED
+    check_id = gateway.create_check_run(
+        target.repo, target.head_sha, name=NAME, external_id=external_id(target.repo, target.head_sha)
+    )
+    ledger.remember_run(target.repo, target.head_sha, check_id)
+    try:
+        return _scan_and_complete(target, gateway, check_id, ruleset_base, ledger)
+    except GitHubUnavailable:
+        if final_attempt:
+            _complete_failed(gateway, target, check_id, "GitHub did not answer after several attempts.")
+        raise
+    except Exception as error:
+        logger.error("scan failed: %s", type(error).__name__, exc_info=error)
+        _complete_failed(gateway, target, check_id, f"an internal error ({type(error).__name__}).")
+        return ScanOutcome.FAILED
+
+
+def _scan_and_complete(
+    target: Target, gateway: GitHubGateway, check_id: int, ruleset_base: RuleSet, ledger: ScanLedger
+) -> ScanOutcome:
+    if _complete_if_superseded(gateway, target, check_id, ledger):
+        return ScanOutcome.SUPERSEDED
+    report = scan_target(target, gateway, ruleset_base)
+    if _complete_if_superseded(gateway, target, check_id, ledger):
+        return ScanOutcome.SUPERSEDED
+    conclusion, output = render_check_run(report.findings, report.notices, report.context)
+    gateway.complete_check_run(target.repo, check_id, conclusion=conclusion, output=output)
+    METRICS.record_findings(report.findings, known_rules=_builtin_rule_ids(ruleset_base))
+    if target.pull is not None:
+        _publish_review(gateway, target, target.pull.number, report)
+    ledger.mark_reported(target.repo, target.head_sha, target.scope)
+    ledger.mark_reported(target.repo, target.head_sha, ANY_SCOPE)
+    ledger.forget_run(target.repo, target.head_sha)
+    return ScanOutcome.REPORTED
+
+
+def _builtin_rule_ids(ruleset: RuleSet) -> frozenset[str]:
+    """Rule ids that may be metric labels; a repository's own rule ids are counted as "custom"."""
+    return frozenset(rule.id for rule in ruleset.rules)
+
+
+def _newer_head(target: Target, ledger: ScanLedger) -> str | None:
+    if target.pull is None:
+        return None
+    newest = ledger.newest_head(target.repo, target.pull.number)
+    return newest if newest is not None and newest != target.head_sha else None
+
+
+def _close_left_open(gateway: GitHubGateway, target: Target, ledger: ScanLedger) -> None:
+    """A superseded job that had already created its check run (then its worker died) closes that run."""
+    left_open = ledger.open_run(target.repo, target.head_sha)
+    if left_open is not None:
+        _complete_if_superseded(gateway, target, left_open, ledger)
+
+
+def _complete_if_superseded(
+    gateway: GitHubGateway, target: Target, check_id: int, ledger: ScanLedger
+) -> bool:
+    newer = _newer_head(target, ledger)
+    if newer is None:
+        return False
+    output = CheckRunOutput(
+        title="Superseded by a newer commit",
+        summary=(
+            f"A newer commit (`{newer[:7]}`) was pushed to this pull request, so it is scanned instead and "
+            "its results are reported there."
+        ),
+    )
+    gateway.complete_check_run(target.repo, check_id, conclusion=SUPERSEDED_CONCLUSION, output=output)
+    ledger.forget_run(target.repo, target.head_sha)
+    return True
+
+
+def _publish_review(gateway: GitHubGateway, target: Target, number: int, report: ScanReport) -> None:
+    """One review with the new comments (if any), and old comments whose finding is gone marked resolved."""
+    existing = [
+        (comment.id, comment.body)
+        for comment in gateway.review_comments(target.repo, number)
+        if comment.author.endswith("[bot]") and fingerprints_in(comment.body)
+    ]
+    plan = plan_review(report.findings, commentable=report.commentable, existing=existing, pushed=True)
+    if plan.comments:
+        gateway.create_review(
+            target.repo, number, commit_sha=target.head_sha, body=plan.body, comments=plan.comments
+        )
+    for comment_id, body in plan.resolve:
+        gateway.update_review_comment(target.repo, comment_id, body)
+
+
+def _complete_failed(gateway: GitHubGateway, target: Target, check_id: int, reason: str) -> None:
+    """Best effort: when GitHub itself is down this may fail too, and the retry or rescan fixes it."""
+    try:
+        gateway.complete_check_run(
+            target.repo, check_id, conclusion="failure", output=render_failed_scan(reason)
+        )
+    except GitHubUnavailable:
+        logger.warning("could not mark the check run as failed: GitHub is unavailable")

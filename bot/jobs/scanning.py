@@ -1,0 +1,118 @@
+"""Read what a target changed and scan it: the repository's config, the changed manifests, nothing else.
+
+Every file is fetched once, at the scanned SHA, and only if it is a manifest by name or by the repository's
+own patterns. A file that cannot be read (too large, gone) is listed as skipped, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.core.config import ScanConfig
+from bot.core.findings import Finding, Notice
+from bot.core.repoconfig import load_repo_config
+from bot.core.rules import RuleError, RuleSet
+from bot.core.scanner import scan_file
+from bot.files import is_manifest_path
+from bot.github.protocol import ChangedFile, FileTooLarge, GitHubGateway
+from bot.jobs.targets import Target
+from bot.reports.check_run import CheckContext
+from bot.reports.diff import commentable_lines
+
+CONFIG_PATH = ".github/secrets-bot.yml"
+CONFIG_MAX_BYTES = 64_000
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReport:
+    findings: tuple[Finding, ...]
+    notices: tuple[Notice, ...]
+    context: CheckContext
+    commentable: Mapping[str, frozenset[int]]  # path -> lines a review comment may point at
+
+
+@dataclass(frozen=True, slots=True)
+class RepoConfig:
+    config: ScanConfig
+    ruleset: RuleSet
+    problems: tuple[str, ...]
+
+
+def scan_target(target: Target, gateway: GitHubGateway, ruleset_base: RuleSet) -> ScanReport:
+    repo_config = load_config(gateway, target.repo, target.config_ref, ruleset_base)
+    changed = _changed_files(target, gateway)
+    manifests = [
+        item
+        for item in changed
+        if item.status != "removed" and is_manifest_path(item.path, repo_config.config)
+    ]
+    findings: list[Finding] = []
+    notices: list[Notice] = []
+    skipped: list[str] = []
+    scanned = 0
+    for item in manifests:
+        data = _read(gateway, target, item.path, repo_config.config, skipped)
+        if data is None:
+            continue
+        result = scan_file(item.path, data, ruleset=repo_config.ruleset, config=repo_config.config)
+        findings.extend(result.findings)
+        notices.extend(result.notices)
+        scanned += 1
+    context = CheckContext(
+        fail_on=repo_config.config.fail_on,
+        leaked=target.leaked,
+        config_problems=repo_config.problems,
+        config_changed=target.pull is not None and _touches_config(changed),
+        skipped=tuple(skipped),
+        files_scanned=scanned,
+    )
+    commentable = {item.path: commentable_lines(item.patch) for item in manifests}
+    return ScanReport(tuple(findings), tuple(notices), context, commentable)
+
+
+def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:
+    """`.github/secrets-bot.yml` at `ref`; problems are reported in the check run, never fatal."""
+    try:
+        raw = gateway.file_content(repo, CONFIG_PATH, ref, max_bytes=CONFIG_MAX_BYTES)
+    except FileTooLarge:
+        return RepoConfig(
+            ScanConfig(), ruleset_base, (f"{CONFIG_PATH} is over {CONFIG_MAX_BYTES:,} bytes; ignored",)
+        )
+    if raw is None:
+        return RepoConfig(ScanConfig(), ruleset_base, ())
+    try:
+        config, problems = load_repo_config(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return RepoConfig(ScanConfig(), ruleset_base, (f"{CONFIG_PATH} is not UTF-8 text; ignored",))
+    try:
+        ruleset = ruleset_base.with_config(config)
+    except RuleError as error:
+        return RepoConfig(config, ruleset_base, (*problems, f"custom rules ignored: {error}"))
+    return RepoConfig(config, ruleset, tuple(problems))
+
+
+def _changed_files(target: Target, gateway: GitHubGateway) -> Sequence[ChangedFile]:
+    if target.pull is not None:
+        return gateway.pull_request_files(target.repo, target.pull.number)
+    if target.compare_base is None:
+        raise ValueError("a push scan needs a base to compare with")
+    return gateway.compare_files(target.repo, target.compare_base, target.head_sha)
+
+
+def _read(
+    gateway: GitHubGateway, target: Target, path: str, config: ScanConfig, skipped: list[str]
+) -> bytes | None:
+    limit = config.limits.max_bytes
+    try:
+        data = gateway.file_content(target.repo, path, target.head_sha, max_bytes=limit)
+    except FileTooLarge as error:
+        skipped.append(f"{path}: {error.size:,} bytes, over the {limit:,}-byte limit")
+        return None
+    if data is None:
+        skipped.append(f"{path}: not found at {target.head_sha[:7]}")
+    return data
+
+
+def _touches_config(changed: Sequence[ChangedFile]) -> bool:
+    return any(CONFIG_PATH in (item.path, item.previous_path) for item in changed)

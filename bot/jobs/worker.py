@@ -1,0 +1,154 @@
+"""Worker entry points: threads inside `serve`, or a `secrets-bot worker` process on its own.
+
+Both run huey's consumer (workers plus the scheduler that releases delayed retries) and a supervisor thread
+that keeps this process's heartbeat alive and re-queues jobs left behind by dead workers. Signals belong to
+the host: uvicorn handles them inside `serve`, and `run()` handles SIGTERM / SIGINT here. Either way a stop
+takes no new job, gives running ones SHUTDOWN_TIMEOUT seconds to finish, and puts the rest back on the queue
+before the process exits, so a deploy never loses a job (re-running one is safe: effects are idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+from huey.consumer import Consumer
+from prometheus_client import start_http_server
+
+from bot.core.rules import RuleSet
+from bot.github.gateway import GitHubAppClient
+from bot.github.protocol import GatewayFactory
+from bot.jobs.leases import HEARTBEAT_EVERY
+from bot.jobs.queue import JobQueue, QueueError, open_queue
+from bot.jobs.runner import ScanRunner
+from bot.logs import configure_logging
+from bot.metrics import METRICS, exposition_registry
+from bot.settings import DEFAULT_SHUTDOWN_TIMEOUT, Settings
+
+logger = logging.getLogger(__name__)
+
+POLL_INTERVAL = 0.05  # SQLite storage is polled; these keep an idle worker quick to pick up a job
+POLL_MAX = 0.25
+
+
+class _HostedConsumer(Consumer):  # type: ignore[misc]
+    """huey's consumer without its signal handlers: the process hosting it owns the signals."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+class Workers:
+    """`count` worker threads, huey's scheduler and the supervisor, started and stopped together."""
+
+    def __init__(
+        self,
+        queue: JobQueue,
+        count: int,
+        *,
+        on_stop: Callable[[], None] | None = None,
+        shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
+    ) -> None:
+        self._queue = queue
+        self._on_stop = on_stop
+        self._consumer = _HostedConsumer(
+            queue.huey,
+            workers=count,
+            periodic=False,
+            initial_delay=POLL_INTERVAL,
+            max_delay=POLL_MAX,
+            backoff=1.5,
+            shutdown_timeout=shutdown_timeout,
+        )
+        self._stopping = threading.Event()
+        self._supervisor = threading.Thread(
+            target=self._supervise, name="secrets-bot-supervisor", daemon=True
+        )
+
+    def start(self) -> None:
+        self._queue.lessee.heartbeat()
+        self._queue.recover_orphans()
+        self._consumer.start()
+        self._supervisor.start()
+
+    def stop(self) -> bool:
+        """Take no new job, let running ones finish within the shutdown timeout and re-queue the others.
+        True when every job finished."""
+        self._consumer.stop(graceful=True)
+        self._stopping.set()
+        self._supervisor.join(timeout=HEARTBEAT_EVERY * 2)
+        requeued = self._queue.requeue_own()
+        if requeued:
+            logger.warning("stopped with %d unfinished job(s), re-queued for the next worker", requeued)
+        elif self._on_stop is not None:
+            self._on_stop()  # with jobs still running, their client stays open until the process exits
+        return requeued == 0
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(HEARTBEAT_EVERY):
+            try:
+                self._queue.lessee.heartbeat()
+                self._queue.recover_orphans()
+                self._queue.state.prune()
+            except Exception as error:
+                logger.warning("supervisor pass failed: %s", type(error).__name__)
+
+
+def start_workers(
+    settings: Settings, queue: JobQueue, count: int, *, gateways: GatewayFactory | None = None
+) -> Workers:
+    """Attach a scan runner to `queue` and start `count` workers in this process.
+
+    Without `gateways`, the App's own client is built from the settings and closed when the workers stop.
+    """
+    on_stop: Callable[[], None] | None = None
+    if gateways is None:
+        client = _app_client(settings)
+        gateways, on_stop = client, client.close
+    queue.attach(ScanRunner(queue, gateways, RuleSet.default()))
+    workers = Workers(queue, count, on_stop=on_stop, shutdown_timeout=settings.shutdown_timeout)
+    workers.start()
+    return workers
+
+
+def run(settings: Settings, concurrency: int) -> None:
+    """`secrets-bot worker`: consume the queue until SIGTERM or SIGINT, then stop within the bound."""
+    configure_logging(settings.log_level, secrets=(settings.webhook_secret, settings.private_key))
+    if not settings.is_configured:
+        raise SystemExit("the worker needs APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET")
+    queue = open_or_exit(settings)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received %s; finishing running jobs", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    workers = start_workers(settings, queue, concurrency)
+    if settings.metrics_port is not None:
+        registry = exposition_registry(METRICS, queue)
+        start_http_server(settings.metrics_port, addr=settings.host, registry=registry)
+    logger.info("worker started", extra={"concurrency": concurrency, "queue": settings.queue_display})
+    stop.wait()
+    workers.stop()
+    queue.lessee.retire()
+    logger.info("worker stopped")
+
+
+def open_or_exit(settings: Settings) -> JobQueue:
+    """The queue, or a one-line startup error naming the problem (a corrupt or locked file, no Redis)."""
+    try:
+        return open_queue(settings)
+    except QueueError as error:
+        logger.critical("%s", error)
+        raise SystemExit(f"secrets-bot: {error}") from None
+
+
+def _app_client(settings: Settings) -> GitHubAppClient:
+    if settings.app_id is None or settings.private_key is None:
+        raise ValueError("the App is not configured")
+    return GitHubAppClient(settings.app_id, settings.private_key, settings.github_api_url)

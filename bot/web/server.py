@@ -1,0 +1,101 @@
+"""`secrets-bot serve`: uvicorn in front of `create_app`, with worker threads in the same process.
+
+On the embedded default (SQLite) the workers run here, so one process is the whole bot. With Redis the
+default is no workers here (run `secrets-bot worker` processes); WORKERS overrides either way. With no App
+configured the process serves the setup page, and starts its workers the moment the page registers one.
+
+Shutdown on SIGTERM / SIGINT, bounded: uvicorn stops accepting and finishes open requests (up to
+HTTP_GRACE seconds), then the workers finish their jobs (up to SHUTDOWN_TIMEOUT) and re-queue the rest.
+uvicorn re-raises the signal once it is done; the handlers installed here turn that into a log line instead
+of the default "die now", so the workers' shutdown still runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+
+import uvicorn
+
+from bot.jobs.queue import JobQueue
+from bot.jobs.worker import Workers, open_or_exit, start_workers
+from bot.logs import configure_logging
+from bot.settings import Settings
+from bot.web.app import create_app
+
+logger = logging.getLogger(__name__)
+
+HTTP_GRACE = 5  # seconds for open requests once SIGTERM arrives (a webhook is answered in milliseconds)
+
+
+class WorkerHost:
+    """The in-process workers, started once: at boot when an App is configured, else by the setup page."""
+
+    def __init__(self, queue: JobQueue, count: int) -> None:
+        self._queue = queue
+        self._count = count
+        self._running: Workers | None = None
+        self._lock = threading.Lock()
+
+    def start(self, settings: Settings) -> None:
+        configure_logging(settings.log_level, secrets=(settings.webhook_secret, settings.private_key))
+        with self._lock:
+            if self._running is None and self._count > 0 and settings.is_configured:
+                self._running = start_workers(settings, self._queue, self._count)
+                logger.info("workers started", extra={"workers": self._count})
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._running is not None:
+                self._running.stop()
+                self._running = None
+
+
+def run(settings: Settings, *, workers: int | None = None) -> None:
+    """Serve until SIGTERM / SIGINT. `workers` overrides the number of in-process workers."""
+    configure_logging(settings.log_level, secrets=(settings.webhook_secret, settings.private_key))
+    queue = open_or_exit(settings)
+    count = settings.serve_workers if workers is None else workers
+    host = WorkerHost(queue, count)
+    if settings.is_configured:
+        host.start(settings)
+    else:
+        logger.warning(
+            "no GitHub App configured yet: open http://%s:%d/ to register one", settings.host, settings.port
+        )
+    app = create_app(settings, queue, on_configured=host.start)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=HTTP_GRACE,
+    )
+    logger.info(
+        "serving",
+        extra={
+            "host": settings.host,
+            "port": settings.port,
+            "workers": count,
+            "queue": settings.queue_display,
+        },
+    )
+    _note_signals()
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        host.stop()
+        queue.lessee.retire()
+        logger.info("stopped")
+
+
+def _note_signals() -> None:
+    def note(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received %s; finishing running jobs", signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, note)
+    signal.signal(signal.SIGINT, note)

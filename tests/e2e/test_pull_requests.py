@@ -1,0 +1,147 @@
+"""Pull requests, end to end: webhook in, check run and review out, nothing posted twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.e2e.harness import Bot
+from tests.e2e.scenarios import GITHUB_PAT, SECRET_LINE, STRIPE, pull_request_event, sam_template, serverless
+from tests.fakegithub.server import FakeGitHub
+from tests.fakegithub.state import Repository
+
+
+def test_secrets_in_a_new_pull_request(bot: Bot, github: FakeGitHub, repo: Repository) -> None:
+    repo.commit("feature/billing", {"serverless.yml": serverless()})
+    pull = repo.open_pull("feature/billing")
+
+    answer = bot.deliver("pull_request", pull_request_event(repo, pull))
+    bot.settle()
+
+    assert answer.status_code == 202
+    [run] = github.world.runs_for(repo.full_name, pull.head_sha)
+    assert (run.name, run.status, run.conclusion) == ("Serverless secrets", "completed", "failure")
+    assert run.output["title"] == "1 hard-coded secret found"
+    assert "| `serverless.yml` | 9 |" in str(run.output["summary"])
+    [annotation] = run.annotations
+    assert (annotation["path"], annotation["start_line"], annotation["annotation_level"]) == (
+        "serverless.yml",
+        SECRET_LINE,
+        "failure",
+    )
+    [review] = github.world.reviews.values()
+    assert review.state == "COMMENTED"
+    [comment] = github.world.comments_on(repo.full_name, pull.number)
+    assert (comment.path, comment.line, comment.side) == ("serverless.yml", SECRET_LINE, "RIGHT")
+    assert "```suggestion\n      STRIPE_SECRET_KEY: ${ssm:/billing/" in comment.body
+    assert "aws ssm put-parameter" in comment.body
+    assert "rotate" in comment.body
+    assert "<!-- secrets-bot:finding fingerprint=" in comment.body
+    assert STRIPE not in comment.body
+
+
+def test_a_clean_pull_request_gets_only_a_green_check(bot: Bot, github: FakeGitHub, repo: Repository) -> None:
+    repo.commit("feature/clean", {"serverless.yml": serverless(None)})
+    pull = repo.open_pull("feature/clean")
+
+    bot.deliver("pull_request", pull_request_event(repo, pull))
+    bot.settle()
+
+    [run] = github.world.runs_for(repo.full_name, pull.head_sha)
+    assert (run.conclusion, run.output["title"], run.annotations) == ("success", "No hard-coded secrets", [])
+    assert github.world.reviews == {}
+    assert github.world.issue_comments == {}
+    writes = Counter(r.operation for r in github.calls() if r.method != "GET")
+    assert writes == {"apps/create-installation-access-token": 1, "checks/create": 1, "checks/update": 1}
+
+
+def test_sam_template_gets_a_cloudformation_dynamic_reference(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    repo.commit("feature/sam", {"template.yaml": sam_template()})
+    pull = repo.open_pull("feature/sam")
+
+    bot.deliver("pull_request", pull_request_event(repo, pull))
+    bot.settle()
+
+    [run] = github.world.runs_for(repo.full_name, pull.head_sha)
+    assert run.conclusion == "failure"
+    [comment] = github.world.comments_on(repo.full_name, pull.number)
+    assert comment.line == 11
+    assert "{{resolve:secretsmanager:" in comment.body
+    assert "aws secretsmanager create-secret" in comment.body
+    assert GITHUB_PAT not in comment.body
+
+
+def test_synchronize_with_the_same_secret_posts_no_duplicate(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    repo.commit("feature/billing", {"serverless.yml": serverless()})
+    pull = repo.open_pull("feature/billing")
+    bot.deliver("pull_request", pull_request_event(repo, pull))
+    bot.settle()
+    first_head = pull.head_sha
+
+    repo.commit("feature/billing", {"handler.py": "def main(event, context):\n    return 201\n"})
+    bot.deliver("pull_request", pull_request_event(repo, pull, "synchronize", before=first_head))
+    bot.settle()
+
+    assert pull.head_sha != first_head
+    [second_run] = github.world.runs_for(repo.full_name, pull.head_sha)
+    assert second_run.conclusion == "failure"
+    assert len(github.world.comments_on(repo.full_name, pull.number)) == 1
+    assert len(github.calls("pulls/create-review")) == 1
+
+
+def test_applying_the_fix_turns_the_check_green_and_resolves_the_comment(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    repo.commit("feature/billing", {"serverless.yml": serverless()})
+    pull = repo.open_pull("feature/billing")
+    bot.deliver("pull_request", pull_request_event(repo, pull))
+    bot.settle()
+    before = pull.head_sha
+
+    repo.commit("feature/billing", {"serverless.yml": serverless(None)})
+    bot.deliver("pull_request", pull_request_event(repo, pull, "synchronize", before=before))
+    bot.settle()
+
+    [run] = github.world.runs_for(repo.full_name, pull.head_sha)
+    assert run.conclusion == "success"
+    [comment] = github.world.comments_on(repo.full_name, pull.number)
+    assert comment.body.startswith("**Resolved:**")
+    assert "<!-- secrets-bot:resolved -->" in comment.body
+
+
+def test_a_secret_outside_the_diff_is_reported_only_in_the_check_run(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    manifest = serverless() + "".join(f"# note {index}\n" for index in range(30))
+    repo.commit("main", {"serverless.yml": manifest})
+    repo.commit("feature/notes", {"serverless.yml": manifest + "# one more note\n"})
+    pull = repo.open_pull("feature/notes")
+
+    bot.deliver("pull_request", pull_request_event(repo, pull))
+    bot.settle()
+
+    [run] = github.world.runs_for(repo.full_name, pull.head_sha)
+    assert run.conclusion == "failure"
+    assert [a["start_line"] for a in run.annotations] == [SECRET_LINE]
+    assert github.world.reviews == {}
+    assert github.calls("pulls/create-review") == []
+
+
+def test_calls_for_a_pull_request_with_five_manifests(bot: Bot, github: FakeGitHub, repo: Repository) -> None:
+    manifests = {
+        f"services/s{index}/serverless.yml": serverless(None, service=f"s{index}") for index in range(4)
+    }
+    repo.commit("feature/five", {**manifests, "serverless.yml": serverless()})
+    pull = repo.open_pull("feature/five")
+
+    bot.deliver("pull_request", pull_request_event(repo, pull))
+    bot.settle()
+
+    counts = Counter(r.operation for r in github.calls())
+    assert counts["repos/get-content"] == 6  # five manifests and .github/secrets-bot.yml (absent)
+    assert counts["pulls/list-files"] == 1
+    assert counts["checks/create"] == counts["checks/update"] == counts["pulls/create-review"] == 1
+    assert sum(counts.values()) <= 14
