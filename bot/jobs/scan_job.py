@@ -203,11 +203,17 @@ def _complete_if_superseded(
 
 
 def _publish_review(gateway: GitHubGateway, target: Target, number: int, report: ScanReport) -> None:
-    """One review with the new comments (if any), and old comments whose finding is gone marked resolved."""
+    """One review with the new comments (if any), and old comments whose finding is gone marked resolved.
+
+    Only comments by a bot that carry our marker count as ours (a person's comment quoting a marker is not);
+    comments on files this scan could not read in full are left alone, since their finding may still be there.
+    """
     existing = [
         (comment.id, comment.body)
         for comment in gateway.review_comments(target.repo, number)
-        if comment.author.endswith("[bot]") and fingerprints_in(comment.body)
+        if comment.author.endswith("[bot]")
+        and fingerprints_in(comment.body)
+        and comment.path not in report.incomplete
     ]
     plan = plan_review(report.findings, commentable=report.commentable, existing=existing, pushed=True)
     if plan.comments:

@@ -30,6 +30,8 @@ class ScanReport:
     notices: tuple[Notice, ...]
     context: CheckContext
     commentable: Mapping[str, frozenset[int]]  # path -> lines a review comment may point at
+    # Paths not read, or read only in part (too large, unparsable): their old comments are not "resolved".
+    incomplete: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +52,18 @@ def scan_target(target: Target, gateway: GitHubGateway, ruleset_base: RuleSet) -
     findings: list[Finding] = []
     notices: list[Notice] = []
     skipped: list[str] = []
+    incomplete: set[str] = set()
     scanned = 0
     for item in manifests:
         data = _read(gateway, target, item.path, repo_config.config, skipped)
         if data is None:
+            incomplete.add(item.path)
             continue
         result = scan_file(item.path, data, ruleset=repo_config.ruleset, config=repo_config.config)
         findings.extend(result.findings)
         notices.extend(result.notices)
+        if result.notices:
+            incomplete.add(item.path)
         scanned += 1
     context = CheckContext(
         fail_on=repo_config.config.fail_on,
@@ -68,7 +74,7 @@ def scan_target(target: Target, gateway: GitHubGateway, ruleset_base: RuleSet) -
         files_scanned=scanned,
     )
     commentable = {item.path: commentable_lines(item.patch) for item in manifests}
-    return ScanReport(tuple(findings), tuple(notices), context, commentable)
+    return ScanReport(tuple(findings), tuple(notices), context, commentable, frozenset(incomplete))
 
 
 def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:

@@ -113,6 +113,20 @@ def test_fixing_the_secret_resolves_the_old_comment(fake_github: FakeGitHub, led
     assert len(fake_github.reviews) == 1
 
 
+def test_comment_on_a_file_that_could_not_be_read_is_not_resolved(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+    scan(pull_request(HEAD), fake_github, ledger)
+    too_large = serverless() + b"#" * 2_000_000
+    fake_github.open_pull(REPO, 7, head_sha=NEWER, files={"serverless.yml": too_large})
+    ledger.record_head(REPO, 7, NEWER)
+    scan(pull_request(NEWER), fake_github, ledger)
+    [comment] = fake_github.comments[(REPO, 7)]
+    assert not comment.body.startswith("**Resolved:**")
+    assert fake_github.count("update_review_comment") == 0
+
+
 def test_comments_of_other_authors_are_never_edited(fake_github: FakeGitHub, ledger: Ledger) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless(None)})
     quoted = "<!-- secrets-bot:finding fingerprint=abc123 --> I quoted the bot"
