@@ -3,9 +3,9 @@
     python bench/accuracy.py --corpus ../shared/corpus [--json]
 
 The corpus layout is `DIR/labels.json` plus `DIR/files/...` (see the corpus README). Findings of severity
-medium and high count; a finding matches a labelled secret when it is in the same file and its lines
-(line..end_line) overlap the secret's lines (line..end_line). A medium/high finding that matches no label
-is a false alarm. Misses and false alarms are listed by file, line and rule, never by value.
+medium and high count; a finding matches a labelled secret when it is in the same file and it STARTS on
+one of the secret's lines (line..end_line). A medium/high finding that matches no label is a false alarm.
+Misses and false alarms are listed by file, line and rule, never by value.
 """
 
 from __future__ import annotations
@@ -60,10 +60,13 @@ def _platform_group(file: str) -> str:
     return folder.split("-", 1)[1] if "-" in folder else folder
 
 
-def _overlaps(finding: Finding, secret: dict[str, object]) -> bool:
+def _starts_within(finding: Finding, secret: dict[str, object]) -> bool:
+    """The finding starts on the secret's lines; a finding spanning many lines (a whole file folded into
+    one value) must not count as a hit on every label it covers. A PEM block still matches on its first
+    line, which is where its finding starts."""
     start = int(str(secret["line"]))
     end = int(str(secret.get("end_line") or start))
-    return finding.line <= end and start <= finding.end_line
+    return start <= finding.line <= end
 
 
 def evaluate(corpus: Path) -> Report:
@@ -90,7 +93,7 @@ def _score(report: Report, entry: dict[str, object], counted: list[Finding]) -> 
     assert isinstance(secrets, list)
     for secret in secrets:
         kind = report.by_kind.setdefault(str(secret["kind"]), Tally())
-        hits = [index for index, finding in enumerate(counted) if _overlaps(finding, secret)]
+        hits = [index for index, finding in enumerate(counted) if _starts_within(finding, secret)]
         matched.update(hits)
         for tally in (kind, platform, report.total):
             if hits:

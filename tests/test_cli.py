@@ -391,10 +391,6 @@ def test_canary_never_appears_in_any_output(tmp_path: Path, capsys: pytest.Captu
     assert len([f for f in document["findings"] if f["path"] == "refs/serverless.yml"]) == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot.core.remediation: the replacement line of one finding keeps another secret on the same line",
-)
 def test_canary_with_two_secrets_on_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     canary = "Zq" + "".join(random.Random(98).choices(ALNUM, k=34))
     token = "ghp_" + canary[::-1]

@@ -15,7 +15,7 @@ from typing import Any
 
 import re2
 
-from bot.core.heuristics import normalized_key, secret_kind_of_key
+from bot.core.heuristics import SecretKind, names_secret_in_passing, normalized_key, secret_kind_of_key
 from bot.core.rulemodel import re2_options
 from bot.core.rules import KeyedMatch, RuleKind, RuleSet, TokenMatch
 
@@ -47,6 +47,8 @@ class _KeyIndex:
 
     def _compute(self, key: str) -> bool:
         kind = secret_kind_of_key(key)
+        if kind is None and names_secret_in_passing(key):
+            kind = SecretKind.SECRET  # judged as one only when the value is random key material
         matched: set[int] | None = None
         for rule in self.rules:
             if rule.key_kinds and kind not in rule.key_kinds:

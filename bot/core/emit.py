@@ -11,14 +11,15 @@ import dataclasses
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
+from bot.core.advisories import ADVISORY_DOCS
 from bot.core.config import ScanConfig
 from bot.core.findings import Finding, Remediation, Severity, fingerprint, redact
 from bot.core.judge import Candidate, Context, Hit
 from bot.core.manifests.base import Advice, Format, Naming, Platform, Role, Target
-from bot.core.manifests.common import ADVISORY_DOCS
 from bot.core.references import describe
 from bot.core.remediation import FixContext, fix_scalar, locate, rewrite_line
 from bot.core.rules import TokenMatch
+from bot.core.sharedlines import settle_shared_lines
 from bot.core.suppressions import is_allowlisted, is_suppressed_inline
 from bot.core.tree import Scalar, dotted
 
@@ -43,9 +44,20 @@ class Emitter:
         self.line_starts = line_starts
         self.config = config
         self.seen: set[tuple[int, int, int, str]] = set()
+        self._secrets: dict[int, str] = {}  # id(finding) -> its secret, for `settled` only
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id not in self.config.disabled_rules
+
+    def settled(self, findings: Sequence[Finding]) -> list[Finding]:
+        """The file's findings with replacement lines that fix every secret on their lines, or none."""
+        settled = settle_shared_lines(findings, self.lines, self._secrets)
+        self._secrets.clear()
+        return settled
+
+    def _kept(self, finding: Finding, value: str) -> Finding:
+        self._secrets[id(finding)] = value
+        return finding
 
     def secrets(
         self, hits: list[Hit], naming: Naming, *, whole_literal: bool, fixable: bool
@@ -64,20 +76,23 @@ class Emitter:
             print_ = fingerprint(path=self.path, key=key, rule=hit.rule.id, value=value)
             if self._dropped((line, column, hit.start, hit.rule.id), value, print_):
                 continue
-            yield Finding(
-                path=self.path,
-                line=line,
-                column=column,
-                end_line=end_line,
-                key=key,
-                rule=hit.rule.id,
-                severity=hit.rule.severity,
-                message=self._message(hit, key),
-                redacted=redact(value),
-                fingerprint=print_,
-                remediation=fix,
-                platform=self.platform.id,
-                extra=_facts(hit),
+            yield self._kept(
+                Finding(
+                    path=self.path,
+                    line=line,
+                    column=column,
+                    end_line=end_line,
+                    key=key,
+                    rule=hit.rule.id,
+                    severity=hit.rule.severity,
+                    message=self._message(hit, key),
+                    redacted=redact(value),
+                    fingerprint=print_,
+                    remediation=fix,
+                    platform=self.platform.id,
+                    extra=_facts(hit),
+                ),
+                value,
             )
 
     def outside_values(self, matches: Iterable[TokenMatch]) -> Iterable[Finding]:
@@ -98,20 +113,23 @@ class Emitter:
             hint = (
                 "Rotate the exposed value and delete it from the file: a comment is committed like any value."
             )
-            yield Finding(
-                path=self.path,
-                line=line,
-                column=column,
-                end_line=end_line,
-                key="",
-                rule=match.rule.id,
-                severity=match.rule.severity,
-                message=f"{match.rule.description} outside any value (in a comment or a key)",
-                redacted=redact(value),
-                fingerprint=print_,
-                remediation=Remediation(replacement, None, match.rule.docs or self.platform.docs, hint),
-                platform=self.platform.id,
-                extra=(("context", "comment"),),
+            yield self._kept(
+                Finding(
+                    path=self.path,
+                    line=line,
+                    column=column,
+                    end_line=end_line,
+                    key="",
+                    rule=match.rule.id,
+                    severity=match.rule.severity,
+                    message=f"{match.rule.description} outside any value (in a comment or a key)",
+                    redacted=redact(value),
+                    fingerprint=print_,
+                    remediation=Remediation(replacement, None, match.rule.docs or self.platform.docs, hint),
+                    platform=self.platform.id,
+                    extra=(("context", "comment"),),
+                ),
+                value,
             )
 
     def advice(self, advice: Advice) -> Iterable[Finding]:

@@ -1,19 +1,22 @@
 """False-positive filters: small predicates, each a question about one value.
 
-A value that names a secret's slot but is not a secret (a placeholder, a public identifier, a value printed in
-vendor documentation) must never become a finding: a bot that cries wolf on `changeme` gets uninstalled.
-Well-known public values are compared by SHA-256 digest so that this file holds no key-shaped literal.
+A value that names a secret's slot but is not a secret (a placeholder, a default that says how to replace
+it, a public identifier, a value printed in vendor documentation) must never become a finding: a bot that
+cries wolf on `changeme` gets uninstalled. Public values live in `bot.core.public`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
 import re
 
-from bot.core.heuristics import is_email, is_identifier_name, key_words
+from bot.core.heuristics import is_identifier_name, key_words
+from bot.core.public import is_password_hash, is_public_identifier, is_well_known_public_value
+
+__all__ = [
+    "has_marker_word", "is_encrypted", "is_made_of_filler_words", "is_password_hash", "is_placeholder",
+    "is_placeholder_for", "is_public_identifier", "is_reference_syntax", "is_self_describing",
+    "is_well_known_public_value",
+]  # fmt: skip
 
 _TEMPLATE = re.compile(
     r"<[^<>]*>"  # <your-key>, <<Enter your value>>, <>
@@ -67,6 +70,7 @@ def is_placeholder(value: str) -> bool:
         or has_marker_word(text)
         or (len(text) > 1 and len(set(text)) == 1)
         or is_made_of_filler_words(lowered)
+        or is_self_describing(lowered)
     )
 
 
@@ -129,80 +133,53 @@ def is_encrypted(value: str) -> bool:
     return bool(_ENCRYPTED.match(value.strip()))
 
 
-_PUBLIC_VALUE = re.compile(
-    r"^(?:pk_(?:live|test)_[A-Za-z0-9]+"  # Stripe / Paystack publishable keys
-    r"|FLWPUBK(?:_TEST)?-[A-Za-z0-9-]+"  # Flutterwave public key
-    r"|arn:aws[a-z-]*:\S+"  # ARNs
-    r"|(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov)?-[a-z]+-\d"  # AWS regions
-    r"|[a-z]{2}(?:-gov)?-[a-z]+-\d_[A-Za-z0-9]{9}"  # Cognito user pool ids
-    r"|\d+-[a-z0-9]{32}\.apps\.googleusercontent\.com"  # Google OAuth client ids
-    r"|InstrumentationKey=[0-9a-fA-F-]{36}(?:;(?:IngestionEndpoint|LiveEndpoint|ApplicationId)=[^;]*)*;?"
-    r"|AC[0-9a-f]{32}"  # Twilio account SID
-    r"|(?:G|UA|GTM|AW)-[A-Z0-9-]{4,}"  # analytics measurement ids
-    r"|\d{12}"  # AWS account ids
-    r"|pk\.eyJ[A-Za-z0-9_.-]+"  # Mapbox public tokens
-    r")$"
+# Defaults that describe themselves: `...-change-in-production`, `must-be-at-least-32-characters`,
+# `dev-only-...`. Read over the value's words, so random text (no separators) never matches.
+_INSTRUCTION = re.compile(
+    r"\bchange (?:this|it|me|before|in|for|on|when|asap)\b"
+    r"|\b(?:must|should|needs?) (?:to )?be\b|\bat least \d+\b"
+    r"|\b\d+ (?:chars?|characters?|bytes?|bits?|digits?|letters?)\b"
+    r"|\b(?:min|minimum|max|maximum) (?:length )?(?:of )?\d+\b"
+    r"|\b(?:not|never) (?:for|in|use in|to be used in) prod(?:uction)?\b|\bdo ?n[o']?t use\b"
+    r"|\b(?:dev|development|local|test|testing|demo) only\b"
+    r"|\bonly for (?:dev|development|local|tests?|testing|demo)\b"
+    r"|\bfor (?:local )?(?:dev|development|tests?|testing) (?:only|use|purposes)\b"
+    r"|\b(?:replace|update|fill) (?:me|this|it|with|before|in|later)\b"
+    r"|\bgenerate (?:with|using|a|your|one|new)\b|\bopenssl rand\b"
 )
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
-_IDENTIFIER_WORDS = frozenset({"id", "ids", "sid", "arn", "name", "region", "email", "username", "user"})
-_PUBLIC_KEY_PAIRS = (("consumer", "key"), ("client", "key"), ("site", "key"), ("client", "id"))
-_JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.(?P<payload>eyJ[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$")
-
-
-def is_public_identifier(key: str, value: str) -> bool:
-    """Identifiers that are public by design: publishable keys, ids, ARNs, client ids, App Insights keys."""
-    text = value.strip()
-    if _PUBLIC_VALUE.match(text) or is_email(text) or _is_anonymous_jwt(text):
-        return True
-    words = key_words(key)
-    if not words:
-        return False
-    if words[-1] in _IDENTIFIER_WORDS or any(word.startswith("instrumentation") for word in words):
-        return True
-    if any(_has_pair(words, pair) for pair in _PUBLIC_KEY_PAIRS):
-        return True
-    # Shopify calls its OAuth client id the "API key"; the "API secret" is the secret.
-    return "shopify" in words and words[-2:] == ("api", "key")
-
-
-def _has_pair(words: tuple[str, ...], pair: tuple[str, str]) -> bool:
-    return any(words[index : index + 2] == pair for index in range(len(words) - 1))
-
-
-def _is_anonymous_jwt(value: str) -> bool:
-    """A JWT whose payload says `"role": "anon"` (Supabase anon keys ship to every browser)."""
-    match = _JWT.match(value)
-    if match is None:
-        return False
-    payload = match.group("payload")
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (binascii.Error, ValueError):
-        return False
-    return isinstance(claims, dict) and claims.get("role") == "anon"
-
-
-# SHA-256 of values printed in vendor documentation for every user: the Azure Cosmos DB emulator key, the
-# Azurite storage emulator key, the M-Pesa Daraja sandbox passkey, Stripe's documentation test key and the
-# jwt.io sample token.
-_WELL_KNOWN_DIGESTS = frozenset(
+# `local-dev-refresh-secret`: a phrase of words that names an environment and the kind of secret it stands in
+# for; a real secret generated for development has random parts.
+_STAGE_WORDS = frozenset(
     {
-        "aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615",
-        "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",
-        "6b933448d12f658cae3204515c314d7745b132307854ba107b16922825446b73",
-        "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
-        "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
+        "local",
+        "dev",
+        "development",
+        "test",
+        "testing",
+        "demo",
+        "sample",
+        "default",
+        "insecure",
+        "fake",
+        "temp",
     }
 )
-# Default credentials of local containers and emulators (`postgres:postgres@localhost`).
-_DEFAULT_CREDENTIALS = frozenset({"postgres", "guest", "root", "admin", "minioadmin", "mysql", "rabbitmq"})
-_KEY_SHAPED_RUN = re.compile(r"[A-Za-z0-9+/_-]{32,}={0,2}")
+_SECRET_NOUNS = frozenset(
+    {"secret", "key", "token", "password", "pass", "pwd", "passphrase", "salt", "pepper", "signing", "jwt"}
+)
+_MIN_PHRASE_WORDS = 3
 
 
-def is_well_known_public_value(value: str) -> bool:
-    """Values every user of a product shares (emulator keys, sandbox passkeys, local defaults)."""
-    text = value.strip()
-    if text.lower() in _DEFAULT_CREDENTIALS or text.lower().startswith("usedevelopmentstorage=true"):
+def is_self_describing(lowered: str) -> bool:
+    """A default that says what it is or how to replace it, rather than being a secret."""
+    words = re.split(r"[^a-z0-9']+", lowered)
+    words = [word for word in words if word]
+    if len(words) < _MIN_PHRASE_WORDS:
+        return False
+    if _INSTRUCTION.search(" ".join(words)):
         return True
-    candidates = {text, *_KEY_SHAPED_RUN.findall(text)}
-    return any(hashlib.sha256(item.encode()).hexdigest() in _WELL_KNOWN_DIGESTS for item in candidates)
+    return (
+        all(word.isalpha() or word.isdigit() for word in words)
+        and bool(_STAGE_WORDS.intersection(words))
+        and bool(_SECRET_NOUNS.intersection(words))
+    )

@@ -33,13 +33,19 @@ _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
 # Path segments that say where a value sits, not what it is (`Parameters.DbPassword.Default`).
 _POSITIONAL_SEGMENTS = frozenset({"default", "value", "values", "*", ""})
+# Trailing words that tell copies of one setting apart (`API_KEY_2`, `API_KEY_x`, `DB_PASSWORD_PROD`): they
+# hide the word that names the value, so they are dropped before the key is read.
+_VARIANT_SUFFIX = re.compile(
+    r"^(?:\d+|[a-z]|v\d+|prod|production|dev|development|staging|stage|stg|test|testing|qa|uat|local"
+    r"|sandbox|live|old|new|backup)$"
+)
 # Trailing words that describe the value's form: `SecretString`, `ApiKeyValue`, `SECRET_KEY_BASE`.
 _FORM_WORDS = frozenset({"value", "string", "str", "literal", "base"})
 # A key whose words include one of these is public by declaration (`NEXT_PUBLIC_...`, `SUPABASE_ANON_KEY`).
 _PUBLIC_WORDS = frozenset({"public", "publishable", "pub", "anon", "anonymous"})
 
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase", "passkey", "passcode"})
-_SECRET_WORDS = frozenset({"secret", "secrets"})
+_SECRET_WORDS = frozenset({"secret", "secrets", "pepper"})
 _TOKEN_WORDS = frozenset({"token", "authorization", "bearer"})
 _CREDENTIAL_WORDS = frozenset({"credential", "credentials", "creds"})
 # `X_KEY` names a secret unless X says the key is an identifier, a lookup key or public by design.
@@ -85,14 +91,24 @@ def key_words(key: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+@functools.lru_cache(maxsize=4096)
+def meaningful_words(key: str) -> tuple[str, ...]:
+    """`key_words` without trailing variant words: `MORALIS_API_KEY_2` -> ("moralis", "api", "key")."""
+    words = key_words(key)
+    end = len(words)
+    while end > 1 and _VARIANT_SUFFIX.match(words[end - 1]):
+        end -= 1
+    return words[:end]
+
+
 def normalized_key(key: str) -> str:
-    """The key's name as snake_case words; keyed rules match their `key_regex` against this."""
-    return "_".join(key_words(key))
+    """The key's meaningful words as snake_case; keyed rules match their `key_regex` against this."""
+    return "_".join(meaningful_words(key))
 
 
 def secret_kind_of_key(key: str) -> SecretKind | None:
     """What kind of secret a key names, or None when its name does not name one."""
-    words = key_words(key)
+    words = meaningful_words(key)
     if not words or _PUBLIC_WORDS.intersection(words):
         return None
     while len(words) > 1 and words[-1] in _FORM_WORDS:
@@ -135,6 +151,12 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _RELATIVE_OR_WINDOWS_PATH = re.compile(r"^(?:~|\.{1,2})[/\\]|^[A-Za-z]:\\")
 _SLASHED_PATH = re.compile(r"^/?[\w.@+-]+(?:/[\w.@+-]+)*/?$")
 _FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+# A bare file name in a credential slot (`GOOGLE_APPLICATION_CREDENTIALS: key.json`) names where the secret
+# is, not the secret: only extensions of key, certificate and configuration files count.
+_CREDENTIAL_FILE_NAME = re.compile(
+    r"^[\w.-]*[A-Za-z][\w-]*\.(?:json|pem|key|p12|pfx|crt|cer|der|jks|keystore|ppk|ya?ml|toml|ini|txt|env)$",
+    re.IGNORECASE,
+)
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _IDENTIFIER_NAME = re.compile(r"^(?:[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z][a-z]*(?:_[a-z]+)+)$")
 _AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|Bot|Digest)\s+", re.IGNORECASE)
@@ -160,14 +182,15 @@ def is_url(value: str) -> bool:
 
 
 def is_path(value: str) -> bool:
-    """A file-system path such as `~/.gcloud/keyfile.json`, `assets/sa.json` or `/var/run/secrets/db`.
+    """A file-system path such as `~/.gcloud/keyfile.json`, `assets/sa.json`, `/var/run/secrets/db` or a
+    bare credential file name (`serviceAccountKey.json`, `server.pem`).
 
     Base64 keys contain slashes too; a slashed value counts as a path only when it ends in a file extension
     or is all lower-case, which random key material practically never is.
     """
     if " " in value:
         return False
-    if _RELATIVE_OR_WINDOWS_PATH.match(value):
+    if _RELATIVE_OR_WINDOWS_PATH.match(value) or _CREDENTIAL_FILE_NAME.match(value):
         return True
     if "/" not in value or not _SLASHED_PATH.match(value):
         return False
@@ -202,10 +225,49 @@ def is_plausible_secret_value(value: str, kind: SecretKind) -> bool:
         return False
     if is_number(candidate):
         return kind is SecretKind.PASSWORD and len(candidate) >= _LONG_NUMERIC_PASSWORD
-    if is_url(candidate) or is_path(candidate) or is_email(candidate) or is_identifier_name(candidate):
+    if is_url(candidate) or is_path(candidate) or is_email(candidate):
         return False
     if kind is SecretKind.PASSWORD:
-        return not is_sentence(candidate)
+        return not is_sentence(candidate) and not _names_a_variable(candidate)
+    if is_identifier_name(candidate):
+        return False
     if any(char.isspace() for char in candidate):
         return False
     return character_classes(candidate) >= 2 or (len(candidate) >= 20 and shannon_entropy(candidate) >= 3.5)
+
+
+def _names_a_variable(value: str) -> bool:
+    """For password slots: `DB_PASSWORD` or `db_password` name a variable, while a lower-case passphrase of
+    random words joined by underscores (`crane_tulip_orbit`) is a password people really choose."""
+    if not is_identifier_name(value):
+        return False
+    return value.isupper() or any(word in _VARIABLE_NAME_WORDS for word in value.split("_"))
+
+
+_VARIABLE_NAME_WORDS = frozenset(
+    {*_PASSWORD_WORDS, *_SECRET_WORDS, *_TOKEN_WORDS, *_CREDENTIAL_WORDS, "key", "api", "db", "user", "env"}
+)
+_EMBEDDED_SECRET_MIN_LENGTH = 32
+_EMBEDDED_SECRET_MIN_ENTROPY = 4.5
+_RANDOM_TOKEN = re.compile(r"^[A-Za-z0-9_+/=-]+$")
+
+
+def names_secret_in_passing(key: str) -> bool:
+    """A key that mentions a secret without ending on it (`AUTH0_SECRET_ID`, `SECRET_NAME`): usually the
+    secret's name or id, but a value that is itself long random key material is the secret."""
+    words = meaningful_words(key)
+    return (
+        secret_kind_of_key(key) is None
+        and not _PUBLIC_WORDS.intersection(words)
+        and any(word in _SECRET_WORDS for word in words[:-1])
+    )
+
+
+def is_random_key_material(value: str) -> bool:
+    """Long, high-entropy text of key characters in three classes: generated, never typed or named."""
+    return (
+        len(value) >= _EMBEDDED_SECRET_MIN_LENGTH
+        and _RANDOM_TOKEN.match(value) is not None
+        and character_classes(value) >= 3
+        and shannon_entropy(value) >= _EMBEDDED_SECRET_MIN_ENTROPY
+    )

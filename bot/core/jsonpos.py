@@ -14,6 +14,7 @@ column past its last character (a string's closing quote, a bracket).
 
 from __future__ import annotations
 
+import json
 import json.decoder
 import re
 from collections.abc import Callable
@@ -71,6 +72,32 @@ _EXPECTED = {
 def load_json(text: str, limits: ScanLimits, *, allow_comments: bool = False) -> Document:
     """One JSON document; raises ManifestError (PARSE_ERROR with a line, or DEPTH_LIMIT)."""
     return Document.of(_Parser(text, limits, allow_comments=allow_comments).document(), text)
+
+
+def quick_check(text: str, limits: ScanLimits) -> bool:
+    """True when `load_json` would succeed: the C parser accepts the text (stricter than JSONC), it holds
+    no `NaN`/`Infinity` (which only `json.loads` reads) and it nests within the depth limit. False means
+    "not known". Costs a few percent of a parse."""
+    if "NaN" in text or "Infinity" in text:
+        return False
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return _depth(value) <= limits.max_depth
+
+
+def _depth(value: object) -> int:
+    """How deeply arrays and objects nest (a scalar is 0)."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 @dataclass(slots=True)

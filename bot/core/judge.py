@@ -9,6 +9,7 @@ offsets into the value, never a copy of it, and its repr shows neither.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,6 +26,7 @@ class Context(StrEnum):
     FRAGMENT = "fragment"  # part of a literal (a password in a URL, a key in a connection string)
     FALLBACK = "fallback"  # a literal default inside a reference
     PAIR = "pair"  # the value of one Key=value pair
+    FIELD = "field"  # the string value of one field of an inline JSON object
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -62,6 +64,9 @@ class Hit:
         return f"Hit({self.rule.id}, {self.candidate.path!r}, {self.context.value})"
 
 
+# One `NAME=value` assignment with nothing around it (a dotenv line, an entry of an `env` list).
+_SINGLE_ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\S+)")
+_JSON_FIELD = re.compile(r'"(?P<key>(?:[^"\\]|\\.)*)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
 _PAIR_TOKEN = re.compile(
     r"""(?P<key>[A-Za-z_][\w.-]*)=(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']*))"""
 )
@@ -78,6 +83,7 @@ def judge(
     hits = _token_hits(candidate, analysis, detectors) if tokens else []
     if analysis.is_literal:
         hits.extend(_keyed_pairs(candidate, detectors))
+    hits.extend(_json_fields(candidate, analysis, detectors))
     if keyed:
         keys = (candidate.site.key, *(target.consumer for target in candidate.consumers if target.whole))
         if analysis.is_literal:
@@ -139,9 +145,57 @@ def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
     return hits
 
 
+def may_hold_pairs(text: str) -> bool:
+    """Cheap necessary condition for `pairs` or `json_fields` to find anything in `text`."""
+    equals = text.count("=")
+    if equals >= 2 or (equals == 1 and _SINGLE_ASSIGNMENT.fullmatch(text.strip()) is not None):
+        return True
+    return text.lstrip().startswith("{") and '":' in text
+
+
+def _json_fields(candidate: Candidate, analysis: Analysis, detectors: Detectors) -> list[Hit]:
+    hits: list[Hit] = []
+    for key, start, end in json_fields(candidate.text):
+        if not analysis.is_literal_span(start, end):
+            continue
+        match = detectors.judge_keyed(key, _json_string(candidate.text[start:end]))
+        if match is not None:
+            hits.append(Hit(candidate, match.rule, start, end, Context.FIELD, name=key, keyed=True))
+    return hits
+
+
+def json_fields(text: str) -> list[tuple[str, int, int]]:
+    """String fields of an inline JSON object (`SecretString: '{"password": "..."}'`) as (key, value start,
+    value end), at any depth; empty when the text is not a JSON object."""
+    stripped = text.strip()
+    if not (stripped.startswith("{") and stripped.endswith("}")):
+        return []
+    try:
+        document = json.loads(stripped)
+    except ValueError:
+        return []
+    if not isinstance(document, dict):
+        return []
+    return [
+        (_json_string(match["key"]), match.start("value"), match.end("value"))
+        for match in _JSON_FIELD.finditer(text)
+    ]
+
+
+def _json_string(body: str) -> str:
+    """The value of a JSON string body (escapes resolved); the body itself if it is not valid JSON."""
+    try:
+        value = json.loads(f'"{body}"')
+    except ValueError:
+        return body
+    return value if isinstance(value, str) else body
+
+
 def pairs(text: str, *, expected: bool = False) -> list[tuple[str, int, int]]:
-    """`Key=value` pairs as (key, value start, value end): `;`-separated connection strings, or
-    space-separated lists with optionally quoted values (samconfig overrides, libpq strings)."""
+    """`Key=value` pairs as (key, value start, value end): `;`-separated connection strings, space-separated
+    lists with optionally quoted values (samconfig overrides, libpq strings), or one `NAME=value`."""
+    if not expected and text.count("=") == 1:
+        return _single_assignment(text)
     if text.count("=") < (1 if expected else 2):
         return []
     if ";" in text and not expected:
@@ -153,6 +207,14 @@ def pairs(text: str, *, expected: bool = False) -> list[tuple[str, int, int]]:
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
         found.append((match["key"], match.start(group), match.end(group)))
     return found if expected or len(found) >= 2 else []
+
+
+def _single_assignment(text: str) -> list[tuple[str, int, int]]:
+    lead = len(text) - len(text.lstrip())
+    match = _SINGLE_ASSIGNMENT.fullmatch(text.strip())
+    if match is None:
+        return []
+    return [(match["key"], lead + match.start("value"), lead + match.end("value"))]
 
 
 def _semicolon_pairs(text: str) -> list[tuple[str, int, int]]:
@@ -168,6 +230,8 @@ def _semicolon_pairs(text: str) -> list[tuple[str, int, int]]:
                 start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
+            if end - start > 2 and text[start] == "{" and text[end - 1] == "}":
+                start, end = start + 1, end - 1  # ODBC quotes a value in braces: `Pwd={...}`
             if key and end > start:
                 found.append((key, start, end))
         offset += len(part) + 1

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.core.findings import Remediation
 from bot.core.judge import Context, Hit
-from bot.core.manifests.base import Format, Naming, Platform, env_name
+from bot.core.manifests.base import Format, Naming, Platform, Role, env_name
 from bot.core.references import RefKind
 from bot.core.tree import Scalar, Style
 
@@ -26,6 +26,10 @@ _PLAIN_UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _PLAIN_KEYWORDS = re.compile(r"^(?:true|false|null|~|yes|no|on|off|[-+]?[0-9][0-9_.eE+-]*)$", re.IGNORECASE)
 _KEY_PREFIX = re.compile(r"^(?P<indent>\s*)(?P<item>-\s+)?(?P<key>[^\s#{}\[\],][^#{}\[\]]*?)\s*[:=]\s*$")
 _SHELL_OPERATORS = ":-=?+"
+_JSON_MEMBER_PREFIX = re.compile(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*$')
+# Secrets that are one part of a value: the part is edited and the rest of the value stays.
+_PAIR_QUOTES = ("''", '""', "{}")  # quoted values, and ODBC's braces (`Pwd={...}`)
+_IN_PLACE_CONTEXTS = (Context.PAIR, Context.FALLBACK, Context.FIELD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +54,16 @@ def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> 
         env = env_name(name_key)
         plans.append((secret_name, env))
         reference = ctx.platform.reference(secret_name, env, site)
-        if reference is None and hit.context is not Context.PAIR and hit.context is not Context.FALLBACK:
+        if reference is None and hit.context not in _IN_PLACE_CONTEXTS:
             remove_entry = True
         edits.append(_edit(hit, reference, partial))
+    fixed = _apply(text, edits)
     if remove_entry:
         replacement = _removed_line(ctx, scalar, site.key, plans[0][0])
+    elif site.role is Role.PARAM_DEFAULT and not fixed and _is_deletable_entry(ctx, scalar):
+        replacement = ""  # a parameter without a Default must be given one at deploy time
     else:
-        replacement = rewrite_line(ctx.lines, scalar, _apply(text, edits), ctx.fmt)
+        replacement = rewrite_line(ctx.lines, scalar, fixed, ctx.fmt)
     return [
         Remediation(
             replacement=replacement,
@@ -69,7 +76,10 @@ def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> 
 
 
 def _name_key(hit: Hit, partial: bool) -> str:
-    key = hit.name or hit.candidate.site.key
+    site_key = hit.candidate.site.key
+    if hit.context is Context.FIELD and site_key:
+        return f"{site_key}-{hit.name}"  # `password` alone would name every JSON secret in the file alike
+    key = hit.name or site_key
     if partial:
         suffix = "password" if "://" in hit.candidate.text else "secret"
         return f"{key}-{suffix}"
@@ -82,6 +92,8 @@ def _edit(hit: Hit, reference: str | None, partial: bool) -> tuple[int, int, str
         return _fallback_edit(text, hit, reference)
     if hit.context is Context.PAIR:
         return _pair_edit(text, hit, reference)
+    if hit.context is Context.FIELD:
+        return hit.start, hit.end, json.dumps(reference or "")[1:-1]
     if partial:
         return hit.start, hit.end, reference or ""
     return 0, len(text), reference or ""
@@ -104,8 +116,7 @@ def _fallback_edit(text: str, hit: Hit, reference: str | None) -> tuple[int, int
 
 def _pair_edit(text: str, hit: Hit, reference: str | None) -> tuple[int, int, str]:
     start, end = hit.start, hit.end
-    quoted = start > 0 and end < len(text) and text[start - 1] == text[end] and text[end] in "'\""
-    if quoted:
+    if start > 0 and end < len(text) and text[start - 1] + text[end] in _PAIR_QUOTES:
         start, end = start - 1, end + 1
     if reference is not None:
         return start, end, reference
@@ -140,13 +151,31 @@ def rewrite_line(lines: Sequence[str], scalar: Scalar, value: str, fmt: Format) 
     return prefix + quote(value, scalar.style, fmt) + suffix
 
 
+def _is_deletable_entry(ctx: FixContext, scalar: Scalar) -> bool:
+    """Whether the lines of `key: value` hold that entry alone, so deleting them leaves a valid file: a YAML
+    block entry, or a JSON member followed by its comma (the last member's comma is on the line before)."""
+    if not (1 <= scalar.start.line <= scalar.end.line <= len(ctx.lines)):
+        return False
+    prefix = ctx.lines[scalar.start.line - 1][: scalar.start.column - 1]
+    suffix = ctx.lines[scalar.end.line - 1][scalar.end.column - 1 :].strip()
+    if ctx.fmt is Format.JSON:
+        return _JSON_MEMBER_PREFIX.match(prefix) is not None and suffix == ","
+    if ctx.fmt is Format.YAML:
+        shape = _KEY_PREFIX.match(prefix)
+        return shape is not None and not shape["item"] and (not suffix or suffix.startswith("#"))
+    return False
+
+
 def _removed_line(ctx: FixContext, scalar: Scalar, key: str, secret_name: str) -> str | None:
-    """Comment the entry out where the syntax allows it (YAML/TOML block entries), else empty the value."""
+    """Comment the entry out where the syntax allows it (YAML/TOML block entries), else empty the value.
+    An empty replacement deletes the line."""
     if ctx.fmt in (Format.YAML, Format.TOML) and 1 <= scalar.start.line <= scalar.end.line <= len(ctx.lines):
         prefix = ctx.lines[scalar.start.line - 1][: scalar.start.column - 1]
         suffix = ctx.lines[scalar.end.line - 1][scalar.end.column - 1 :].strip()
         shape = _KEY_PREFIX.match(prefix)
         if shape and (not suffix or suffix.startswith("#")):
+            if ctx.fmt is Format.YAML and prefix.rstrip().endswith("="):
+                return ""  # dotenv lines in a YAML file: a comment would end YAML's reading, a blank line not
             return f"{shape['indent']}# {key}: removed from this file, stored as secret {secret_name}"
     return rewrite_line(ctx.lines, scalar, "", ctx.fmt)
 

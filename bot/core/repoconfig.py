@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from bot.core.advisories import ADVISORY_IDS
 from bot.core.config import Allowlist, ScanConfig, ScanLimits
 from bot.core.findings import FAIL_ON_CHOICES
 from bot.core.rules import RuleError, RuleSet
@@ -156,9 +157,9 @@ class _Reader:
         return tuple(value)
 
     def _disabled_rules(self, rules: dict[Any, Any]) -> frozenset[str]:
-        """Ids of built-in rules; an unknown id is reported (a typo would silently disable nothing)."""
+        """Ids of built-in rules or advisories; an unknown id is reported (a typo would disable nothing)."""
         ids = self._strings(rules, "rules.disable", check=_check_rule_id)
-        known = {rule.id for rule in RuleSet.default().rules}
+        known = {rule.id for rule in RuleSet.default().rules} | ADVISORY_IDS
         for rule_id in ids:
             if rule_id not in known:
                 self.problems.append(f"rules.disable: unknown rule id {_shown(rule_id)}")

@@ -27,12 +27,15 @@ from importlib import resources
 import re2
 
 from bot.core import filters
+from bot.core.advisories import ADVISORY_IDS
 from bot.core.config import ScanConfig
 from bot.core.entropy import shannon_entropy
 from bot.core.heuristics import (
     SecretKind,
     credential_part,
     is_plausible_secret_value,
+    is_random_key_material,
+    names_secret_in_passing,
     normalized_key,
     secret_kind_of_key,
 )
@@ -88,7 +91,8 @@ class RuleSet:
             raise KeyError(f"no rule with id {rule_id!r}") from None
 
     def with_config(self, config: ScanConfig) -> RuleSet:
-        """These rules without the disabled ones, plus the repository's custom rules."""
+        """These rules without the disabled ones, plus the repository's custom rules. Advisory ids may be
+        disabled too; they are no rows of this set, and the scanner drops what they would report."""
         cache_key = json.dumps(
             [sorted(config.disabled_rules), config.custom_rules], sort_keys=True, default=str
         )
@@ -99,14 +103,14 @@ class RuleSet:
         return self._configured[cache_key]
 
     def _configured_with(self, config: ScanConfig) -> RuleSet:
-        unknown = sorted(config.disabled_rules - self._by_id.keys())
+        unknown = sorted(config.disabled_rules - self._by_id.keys() - ADVISORY_IDS)
         if unknown:
             raise RuleError("rules.disable", f"unknown rule id {unknown[0]!r}")
         custom: list[Rule] = []
         for index, raw in enumerate(config.custom_rules):
             where = f"rules.custom[{index}]"
             rule = compile_rule(raw, where=where)
-            if rule.id in self._by_id or any(rule.id == other.id for other in custom):
+            if rule.id in self._by_id.keys() | ADVISORY_IDS | {other.id for other in custom}:
                 raise RuleError(f"{where}.id", f"{rule.id!r} is already a rule id")
             check_examples(rule, where=where)
             custom.append(rule)
@@ -130,9 +134,13 @@ class RuleSet:
     def judge_keyed(self, key: str, value: str) -> KeyedMatch | None:
         """The keyed rule that reports `value` under `key`, or None when the value is not a secret."""
         kind = secret_kind_of_key(key)
-        rules = self._keyed_rules_for(kind, normalized_key(key))
         candidate = credential_part(value)
-        if not rules or _is_excluded(key, candidate):
+        in_passing = kind is None and names_secret_in_passing(key) and is_random_key_material(candidate)
+        if in_passing:
+            kind = SecretKind.SECRET
+        rules = self._keyed_rules_for(kind, normalized_key(key))
+        # A key that only mentions a secret (`..._SECRET_ID`) says nothing public about random key material.
+        if not rules or _is_excluded("" if in_passing else key, candidate):
             return None
         plausible = kind is not None and is_plausible_secret_value(candidate, kind)
         for rule in rules:
@@ -233,7 +241,7 @@ def _key_fits(rule: Rule, kind: SecretKind | None, name: str) -> bool:
 
 
 def _is_excluded(key: str, value: str) -> bool:
-    """Values no keyed rule may report: references, ciphertext, placeholders, public values."""
+    """Values no keyed rule may report: references, ciphertext, placeholders, public values, hashes."""
     return (
         not value
         or filters.is_reference_syntax(value)
@@ -241,6 +249,7 @@ def _is_excluded(key: str, value: str) -> bool:
         or filters.is_placeholder_for(key, value)
         or filters.is_public_identifier(key, value)
         or filters.is_well_known_public_value(value)
+        or filters.is_password_hash(value)
     )
 
 

@@ -11,6 +11,7 @@ result always says why a file was not fully scanned.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -28,17 +29,20 @@ from bot.core.findings import (
     ScanResult,
 )
 from bot.core.jsonpos import load_json
-from bot.core.judge import Candidate, Context, Hit, judge
+from bot.core.jsonpos import quick_check as json_quick_check
+from bot.core.judge import Candidate, Context, Hit, judge, may_hold_pairs
 from bot.core.linescan import line_document
 from bot.core.manifests.base import Format, Naming, Role, SelfParsing, Site, Target
 from bot.core.manifests.common import scalar_advice
 from bot.core.manifests.intrinsics import ArgRole, Visit, joined_text, visit_strings
 from bot.core.manifests.jscode import load_code
+from bot.core.prefilter import may_hold_finding
 from bot.core.references import analyze
 from bot.core.rules import RuleSet
 from bot.core.tomlpos import load_toml
 from bot.core.tree import Document, KeyPath, Node, Scalar, Style
 from bot.core.yamlsafe import load_yaml
+from bot.core.yamlsafe import quick_check as yaml_quick_check
 
 _Consumers = dict[tuple[int, KeyPath], list[Target]]
 # Outcomes after which the text is still safe to read line by line (not binary, not over the size limit).
@@ -52,8 +56,13 @@ _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
 _MIN_NUMERIC_SECRET = 6  # shorter integers are ports, sizes and timeouts
 
 
-def scan_file(path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
-    """Findings and notices for one file; `platform` is None when the file is not a manifest we know."""
+def scan_file(
+    path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig, prefilter: bool = True
+) -> ScanResult:
+    """Findings and notices for one file; `platform` is None when the file is not a manifest we know.
+
+    `prefilter=False` parses every manifest, even one that `bot.core.prefilter` proves cannot hold a
+    finding: the results are the same (bench/prefilter_check.py asserts it), only slower."""
     choice = choose(path, data, config.extra_manifests)
     if choice is None:
         return ScanResult(path, None)
@@ -66,8 +75,10 @@ def scan_file(path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig) -
                 path, platform_id, notices=(Notice(path, error.kind, error.message, error.line),)
             )
         text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
-        return _FileScan(path, choice, text, ruleset, config).after_failure(error)
-    scan = _FileScan(path, choice, text, ruleset, config)
+        return _FileScan(path, choice, text, ruleset, config, prefilter=prefilter).after_failure(error)
+    scan = _FileScan(path, choice, text, ruleset, config, prefilter=prefilter)
+    if scan.hopeless and _parses_quietly(choice, text, config.limits):
+        return ScanResult(path, platform_id)
     try:
         if isinstance(choice.platform, SelfParsing):
             docs = choice.platform.load(text, config.limits)
@@ -77,9 +88,19 @@ def scan_file(path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig) -
         return scan.after_failure(error)
     if not choice.platform.confirms(path, docs):
         return ScanResult(path, None)
-    if choice.platform.is_encrypted(docs):
+    if choice.platform.is_encrypted(docs) or scan.hopeless:
         return ScanResult(path, platform_id)
     return ScanResult(path, platform_id, scan.findings(docs))
+
+
+def _parses_quietly(choice: Choice, text: str, limits: ScanLimits) -> bool:
+    """Whether a parse would raise no notice, judged without building a tree (see `bot.core.prefilter`
+    for why a TOML file is not checked)."""
+    if choice.format is Format.YAML:
+        return yaml_quick_check(text, limits)
+    if choice.format is Format.JSON:
+        return json_quick_check(text, limits)
+    return choice.format is Format.TOML
 
 
 def parse(fmt: Format, text: str, limits: ScanLimits) -> list[Document]:
@@ -93,24 +114,41 @@ def parse(fmt: Format, text: str, limits: ScanLimits) -> list[Document]:
 
 
 class _FileScan:
-    def __init__(self, path: str, choice: Choice, text: str, ruleset: RuleSet, config: ScanConfig) -> None:
+    def __init__(
+        self, path: str, choice: Choice, text: str, ruleset: RuleSet, config: ScanConfig, *, prefilter: bool
+    ) -> None:
         self.path = path
         self.platform = choice.platform
         self.fmt = choice.format
-        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
-        self.line_starts = list(itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
         self.text = text
         self.ruleset = ruleset
+        self.config = config
         self.detectors = Detectors(ruleset, text)
-        self.emit = Emitter(path, choice.platform, choice.format, text, self.line_starts, config)
+        # True when no finding can come out of this text: it is then parsed only if a notice may be due.
+        self.hopeless = prefilter and not may_hold_finding(
+            text, self.platform.id, ruleset, has_token_match=bool(self.detectors.unclaimed())
+        )
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return [line.removesuffix("\r") for line in self.text.split("\n")]
+
+    @functools.cached_property
+    def line_starts(self) -> list[int]:
+        return list(itertools.accumulate((len(line) + 1 for line in self.text.split("\n")), initial=0))
+
+    @functools.cached_property
+    def emit(self) -> Emitter:
+        return Emitter(self.path, self.platform, self.fmt, self.text, self.line_starts, self.config)
 
     def after_failure(self, error: ManifestError) -> ScanResult:
         """A notice for what went wrong, and the secrets a line-by-line read still finds."""
         findings: tuple[Finding, ...] = ()
         message = error.message
         if error.kind in _LINE_SCAN_KINDS:
-            doc = line_document(self.text, self.ruleset)
-            findings = tuple(self._judged([doc], Naming(), {}, fixable=False))
+            if not self.hopeless:
+                doc = line_document(self.text, self.ruleset)
+                findings = tuple(self._judged([doc], Naming(), {}, fixable=False))
             message = f"{message}; the file was scanned line by line for secrets instead"
         return ScanResult(
             self.path, self.platform.id, findings, (Notice(self.path, error.kind, message, error.line),)
@@ -125,7 +163,7 @@ class _FileScan:
         found.extend(self.emit.outside_values(self.detectors.unclaimed()))
         for advice in self.platform.advice(docs, naming):
             found.extend(self.emit.advice(advice))
-        return tuple(sorted(found, key=Finding.sort_key))
+        return tuple(sorted(self.emit.settled(found), key=Finding.sort_key))
 
     def _judged(
         self, docs: Sequence[Document], naming: Naming, consumers: _Consumers, *, fixable: bool
@@ -156,7 +194,7 @@ class _FileScan:
         targets = tuple(consumers.get((index, key_path), ()))
         tokens = self._may_hold_token(scalar)
         keyed = visit.role is ArgRole.VALUE and self._may_judge(site.key, targets)
-        pairs = site.pairs or text.count("=") >= 2
+        pairs = site.pairs or may_hold_pairs(text)
         advice = fixable and self._may_need_advice(text, site)
         if not (tokens or keyed or pairs or advice):
             return

@@ -144,10 +144,21 @@ def _fallback(text: str, start: int, end: int, depth: int) -> Fallback:
     value = text[start:end]
     if len(value) >= 2 and value[0] in _QUOTES and value[-1] == value[0]:
         return Fallback(start + 1, end - 1, value[1:-1], True)
-    if value.startswith("${") or _BARE_SOURCE.match(value):
+    if value.startswith("${"):
         return Fallback(start, end, value, False, parse_variables(text, start, end, depth + 1))
+    if _BARE_SOURCE.match(value):
+        return Fallback(start, end, value, False, _bare_variable(text, start, end, depth + 1))
     is_scalar = _BARE_SCALAR.fullmatch(value) is not None
     return Fallback(start, end, value, is_scalar or bool(value))
+
+
+def _bare_variable(text: str, start: int, end: int, depth: int) -> tuple[Variable, ...]:
+    """`self:custom.key` written as a fallback without `${}`: a variable all the same."""
+    source = _SOURCE.match(text, start, end)
+    if source is None or depth >= _MAX_NESTING:
+        return ()
+    params, address, nested = _primary(text, source.end(), end, depth)
+    return (Variable(start, end, source.group(), params, address, (), nested),)
 
 
 def _closing_paren(text: str, index: int, stop: int) -> int:

@@ -49,6 +49,12 @@ _COLON_STAND_IN = "\ue000"
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _PARSER_SYMBOL = re.compile(r"'<[a-z ]+>'")
+# Cheap conservative signs for `quick_check`: an alias, a key that may be a collection, document markers,
+# and each line's indentation with the sequence dashes, anchors and tags that may precede a collection.
+_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s\[\]{},]", re.MULTILINE)
+_COLLECTION_KEY = re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)|[\]}][ \t]*:(?:\s|$)", re.MULTILINE)
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)", re.MULTILINE)
+_INDENT = re.compile(r"^[ \t]*(?:(?:-|[&!]\S*)(?:[ \t]+|$))*", re.MULTILINE)
 
 
 def load_yaml(text: str, limits: ScanLimits) -> list[Document]:
@@ -66,6 +72,35 @@ def load_yaml(text: str, limits: ScanLimits) -> list[Document]:
         raise ManifestError(NoticeKind.PARSE_ERROR, "invalid YAML") from None
     except RecursionError:
         raise ManifestError(NoticeKind.DEPTH_LIMIT, "YAML nesting too deep") from None
+
+
+def quick_check(text: str, limits: ScanLimits) -> bool:
+    """True when `load_yaml` would succeed, as far as libyaml's bare syntax check and a few bounds show;
+    False means "not known", never "invalid". Costs a small fraction of a parse: no node is built.
+
+    Bounds: no alias (so no expansion and no missing anchor), no explicit `?` key or collection used as
+    a key, fewer document markers than allowed, and a nesting bound under the depth limit: block nesting
+    gains a column at least every second level, and each flow level needs its own `[` or `{`."""
+    if _CPARSER is None or _ALIAS.search(text) or _COLLECTION_KEY.search(text):
+        return False
+    if len(_DOCUMENT_MARKER.findall(text)) >= limits.max_documents:
+        return False
+    indent = max(map(len, _INDENT.findall(text)), default=0)
+    openers = text.count("[") + text.count("{") - text.count("${")
+    if 2 * indent + 2 + openers >= limits.max_depth:
+        return False
+    try:
+        _CPARSER(text).raw_parse()
+    except MarkedYAMLError as error:
+        if error.problem != "found unexpected ':'" or _COLON_STAND_IN in text:
+            return False
+        try:
+            _CPARSER(_INNER_COLON.sub(_COLON_STAND_IN, text)).raw_parse()
+        except YAMLError:
+            return False
+    except YAMLError:
+        return False
+    return True
 
 
 def _compose(text: str, limits: ScanLimits) -> list[Document]:

@@ -58,10 +58,8 @@ def comment_body(finding: Finding, *, pushed: bool) -> str:
         f"Value `{_inline(finding.redacted)}` in `{_inline(finding.key or finding.path)}`."
     ]
     remediation = finding.remediation
-    if remediation is not None and remediation.replacement and finding.end_line <= finding.line:
-        parts.append(
-            "Reference the secret instead of the literal:\n" + _fenced(remediation.replacement, "suggestion")
-        )
+    if remediation is not None and remediation.replacement is not None:
+        parts.append(_fix_text(finding, remediation.replacement))
     if remediation is not None and remediation.store_command:
         parts.append(
             "Before committing the suggestion, store the value (the command reads it from an environment "
@@ -76,6 +74,20 @@ def comment_body(finding: Finding, *, pushed: bool) -> str:
         parts.append(_ROTATION_NOTE)
     parts.append(marker_for(finding.fingerprint))
     return "\n\n".join(parts)
+
+
+def _fix_text(finding: Finding, replacement: str) -> str:
+    """A one-click suggestion for a one-line finding. The comment sits on the finding's first line only
+    (the review is posted without `start_line`), so a value over several lines (a PEM block) gets the
+    replacement as text to paste over those lines: a suggestion there would replace the first line alone."""
+    if finding.end_line > finding.line:
+        return (
+            f"The value spans lines {finding.line}-{finding.end_line}. Replace those lines with:\n"
+            + _fenced(replacement, "")
+        )
+    if not replacement:
+        return "Delete this line; the steps below say where the value goes instead:\n```suggestion\n```"
+    return "Reference the secret instead of the literal:\n" + _fenced(replacement, "suggestion")
 
 
 def resolved_body(body: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from bot import __version__
+from bot.core.advisories import ADVISORY_DESCRIPTIONS, ADVISORY_DOCS
 from bot.core.findings import Finding, Notice, ScanResult, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -88,9 +89,13 @@ def render_sarif(results: Sequence[ScanResult], ruleset: RuleCatalog) -> str:
 
 
 def _rule_descriptors(findings: Sequence[Finding], ruleset: RuleCatalog) -> list[dict[str, Any]]:
-    """Every rule of the rule set, plus any rule id a finding carries that the set does not list."""
+    """Every rule of the rule set, then the advisories, plus any other rule id a finding carries."""
     descriptors = [_rule_descriptor(rule) for rule in ruleset.rules]
     known = {rule.id for rule in ruleset.rules}
+    for rule_id, description in ADVISORY_DESCRIPTIONS.items():
+        if rule_id not in known:
+            known.add(rule_id)
+            descriptors.append(_advisory_descriptor(rule_id, description, ADVISORY_DOCS[rule_id]))
     for finding in findings:
         if finding.rule not in known:
             known.add(finding.rule)
@@ -106,16 +111,21 @@ def _rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     return _descriptor(rule.id, rule.description, Severity(rule.severity), rule.docs, rule.kind, help_)
 
 
-def _ad_hoc_descriptor(finding: Finding) -> dict[str, Any]:
-    """Advice findings (scope, deprecated syntax, NoEcho) carry ids that are not secret rules."""
-    description = finding.rule.replace("-", " ").capitalize()
+def _advisory_descriptor(rule_id: str, description: str, docs: str) -> dict[str, Any]:
+    """Advice (scope, deprecated syntax, NoEcho) is about how a secret is handled: level note."""
     help_ = _Help(
         text=f"{description}: advice on how a secret is handled. Each result's message says what to change.",
         markdown=f"**{description}**\n\nAdvice on how a secret is handled. Each result's message says what "
         "to change.",
     )
+    return _descriptor(rule_id, description, Severity.LOW, docs, "advice", help_)
+
+
+def _ad_hoc_descriptor(finding: Finding) -> dict[str, Any]:
+    """A rule id that neither the rule set nor the advisories list (a finding from an older rule set)."""
+    description = finding.rule.replace("-", " ").capitalize()
     docs = finding.remediation.docs if finding.remediation else ""
-    return _descriptor(finding.rule, description, finding.severity, docs, "advice", help_)
+    return _advisory_descriptor(finding.rule, description, docs)
 
 
 def _descriptor(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 
 from bot.core.entropy import character_classes, shannon_entropy
@@ -10,8 +13,11 @@ from bot.core.heuristics import (
     credential_part,
     is_path,
     is_plausible_secret_value,
+    is_random_key_material,
     key_name,
     key_words,
+    meaningful_words,
+    names_secret_in_passing,
     normalized_key,
     secret_kind_of_key,
 )
@@ -160,3 +166,63 @@ def test_entropy_measures() -> None:
     assert shannon_entropy("abcd") == pytest.approx(2.0)
     assert character_classes("abc") == 1
     assert character_classes("aB3!") == 4
+
+
+# --- Regressions from a blind check on real manifests (synthetic values) ------------------------------------
+
+
+def random_key(length: int, seed: int = 7) -> str:
+    """Generated key material, made at test time so that no key-shaped literal sits in the repository."""
+    return "".join(random.Random(seed).choices(string.ascii_letters + string.digits + "_-", k=length))
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("MORALIS_API_KEY_2", SecretKind.API_KEY),  # a numbered copy of a setting
+        ("SCANNER_API_KEY_x", SecretKind.API_KEY),  # a one-letter variant
+        ("DB_PASSWORD_PROD", SecretKind.PASSWORD),  # a stage suffix
+        ("StripeSecretDev", SecretKind.SECRET),
+        ("WEBHOOK_TOKEN_V2", SecretKind.TOKEN),
+        ("APP_SECRET_PEPPER", SecretKind.SECRET),  # a hashing pepper is a secret
+        ("PEPPER", SecretKind.SECRET),
+    ],
+)
+def test_variant_suffixes_do_not_hide_the_word_that_names_the_secret(key: str, kind: SecretKind) -> None:
+    assert secret_kind_of_key(key) is kind
+
+
+def test_variant_suffixes_are_dropped_from_meaningful_words_only() -> None:
+    assert meaningful_words("CLIENT_ID_PROD") == ("client", "id")
+    assert meaningful_words("DEV") == ("dev",)
+    assert key_words("CLIENT_ID_PROD") == ("client", "id", "prod")  # every word stays for the prefilter
+    assert normalized_key("AWS_SECRET_KEY_2") == "aws_secret_key"
+
+
+@pytest.mark.parametrize(
+    "value", ["key.json", "serviceAccountKey.json", "server.pem", "firebase-adminsdk.json", "tls.key"]
+)
+def test_bare_credential_file_names_are_paths_not_secrets(value: str) -> None:
+    assert is_path(value)
+    assert not is_plausible_secret_value(value, SecretKind.CREDENTIAL)
+
+
+def test_a_password_with_a_dot_is_not_a_file_name() -> None:
+    assert not is_path("Tr0ub4dor.3xq")
+
+
+def test_a_snake_case_passphrase_is_a_plausible_password_but_a_variable_name_is_not() -> None:
+    assert is_plausible_secret_value("crane_" + "tulip_orbit_gravel", SecretKind.PASSWORD)
+    assert not is_plausible_secret_value("db_password", SecretKind.PASSWORD)
+    assert not is_plausible_secret_value("MY_DB_SECRET", SecretKind.PASSWORD)
+    assert not is_plausible_secret_value("crane_tulip_orbit", SecretKind.API_KEY)
+
+
+def test_a_key_that_only_mentions_a_secret_counts_for_random_key_material() -> None:
+    assert names_secret_in_passing("AUTH_0_SECRET_ID")
+    assert names_secret_in_passing("SECRET_NAME")
+    assert not names_secret_in_passing("CLIENT_SECRET")  # names one outright
+    assert not names_secret_in_passing("PUBLIC_SECRET_ID")
+    assert is_random_key_material(random_key(64))
+    assert not is_random_key_material("prod/billing/stripe-api-credentials")
+    assert not is_random_key_material("0123456789abcdef" * 4)  # hex: two classes, at most 4 bits a char

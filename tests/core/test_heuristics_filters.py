@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from bot.core.filters import (
     is_encrypted,
+    is_password_hash,
     is_placeholder,
     is_placeholder_for,
     is_public_identifier,
     is_reference_syntax,
+    is_self_describing,
     is_well_known_public_value,
 )
 
@@ -178,3 +182,94 @@ def test_ciphertext_is_recognised() -> None:
     assert is_encrypted("ENC[AES256_GCM,data:Tr3Fq==,iv:abc,tag:def,type:str]")
     assert is_encrypted("EV[1:abc:def]")
     assert not is_encrypted("hunter2" + "hunter2")
+
+
+# --- Regressions from a blind check on real manifests (synthetic values) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "default-signing-key-" + "must-be-at-least-32-characters-long",
+        "acme-crm-jwt-secret-" + "change-in-production",
+        "orbit-dev-cookie-secret-" + "48-characters-minimum",
+        "local-dev-" + "webhook-secret",
+        "TEST_" + "SESSION_KEY_FOR_CI",
+        "generate-with-" + "openssl-rand-hex-32",
+        "dev-only-" + "not-for-production",
+        "replace-me-" + "before-deploying",
+    ],
+)
+def test_defaults_that_describe_themselves_are_placeholders(value: str) -> None:
+    assert is_placeholder(value)
+    assert is_self_describing(value.lower())
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "django-insecure-" + "q8#v!m2@z$k4w9%e7r1t&y5u",  # a generated key behind a descriptive prefix
+        "correct-horse-" + "battery-staple",  # a passphrase that says nothing about itself
+        "prod-" + "k8Jq2mW9xR4tL7vB",
+        "Summer2024!" + "Sunset",
+    ],
+)
+def test_real_secrets_with_words_in_them_are_not_self_describing(value: str) -> None:
+    assert not is_placeholder(value)
+
+
+EVM_ADDRESS = "0x" + "a1B2c3D4e5" * 4
+EVM_PRIVATE_KEY = "0x" + "4f3c2b1a0e9d8c7b" * 4
+RECAPTCHA_KEY = "6Lc" + "Tq8wAAAAA" + "Kx7pR2mV9sT4bN6yH3jW5dF1gZ0c"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ALLOWED_TOKEN", EVM_ADDRESS),
+        ("TREASURY_API_KEY", EVM_ADDRESS),
+        ("Landing__CaptchaToken", RECAPTCHA_KEY),
+        ("RECAPTCHA_SITE_KEY", RECAPTCHA_KEY),
+    ],
+)
+def test_wallet_addresses_and_captcha_site_keys_are_public(key: str, value: str) -> None:
+    assert is_public_identifier(key, value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("WALLET_PRIVATE_KEY", EVM_PRIVATE_KEY),
+        ("captcha.secretkey", RECAPTCHA_KEY),
+        ("RECAPTCHA_SECRET", RECAPTCHA_KEY),
+        ("CaptchaServerKey", RECAPTCHA_KEY),
+    ],
+)
+def test_wallet_keys_and_captcha_secret_keys_are_not_public(key: str, value: str) -> None:
+    assert not is_public_identifier(key, value)
+
+
+def _aspnet_identity_v3_hash(salt_length: int = 16, subkey_length: int = 32) -> str:
+    header = bytes([1]) + (1).to_bytes(4, "big") + (100_000).to_bytes(4, "big")
+    body = salt_length.to_bytes(4, "big") + bytes(range(7, 7 + salt_length + subkey_length))
+    return base64.b64encode(header + body).decode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        _aspnet_identity_v3_hash(),
+        _aspnet_identity_v3_hash(subkey_length=64),
+        "$2b$12$" + "Kq8vT3mW9xR2pL5nB7cY1u" + "eJ4hG6fD0sA8zQ2wE5rT7yU9iO1pL3m",
+        "$argon2id$v=19$m=65536,t=3,p=4$" + "c29tZXNhbHRzb21lc2FsdA$" + "aGFzaGhhc2hoYXNo",
+        "pbkdf2_sha256$600000$" + "Yq3sGk9vW2mT$" + "Zx8cV7bN6mQ5wE4rT3yU2iO1pA0sD9fG8hJ7kL6=",
+    ],
+)
+def test_password_hashes_are_recognised(value: str) -> None:
+    assert is_password_hash(value)
+
+
+def test_random_base64_and_a_malformed_identity_header_are_not_hashes() -> None:
+    assert not is_password_hash(base64.b64encode(bytes(range(40, 101))).decode())
+    assert not is_password_hash(_aspnet_identity_v3_hash(subkey_length=20))
+    assert not is_password_hash("hunter2" + "hunter2")

@@ -263,6 +263,17 @@ rules:
         assert problems == ["rules.disable: unknown rule id 'no-such-rule'"]
         assert config.disabled_rules == frozenset({"jwt"})
 
+    def test_advisory_ids_can_be_disabled(self) -> None:
+        config, problems = load_repo_config("rules:\n  disable: [env-provider-wide, noecho-missing]\n")
+        assert problems == []
+        assert config.disabled_rules == frozenset({"env-provider-wide", "noecho-missing"})
+
+    def test_a_custom_rule_cannot_take_an_advisory_id(self) -> None:
+        rule = "{id: noecho-missing, description: d, severity: low, regex: 'zz_[0-9]{4}'}"
+        config, problems = load_repo_config(f"rules:\n  custom: [{rule}]\n")
+        assert problems == ["rules.custom[0].id: 'noecho-missing' is already a rule id"]
+        assert config.custom_rules == ()
+
 
 # Configurations that the schema and the loader must judge alike. (RE2 compilation of regexes, rule examples
 # and built-in rule ids are beyond what a JSON Schema can express; they have their own tests above.)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
+from bot.core.advisories import ADVISORY_DESCRIPTIONS, ADVISORY_DOCS
 from bot.core.findings import Notice, NoticeKind, ScanResult, Severity
 from bot.core.rules import RuleSet
 from bot.reports.sarif import FINGERPRINT_KEY, render_sarif
@@ -102,11 +103,23 @@ def test_rules_carry_help_level_and_security_severity() -> None:
 
 def test_a_finding_whose_rule_is_not_in_the_catalog_still_gets_a_descriptor() -> None:
     rules = render(sample_results())["runs"][0]["tool"]["driver"]["rules"]
-    assert [rule["id"] for rule in rules] == ["github-pat", "generic-password", "scope-env"]
-    assert rules[2]["defaultConfiguration"]["level"] == "note"
-    assert rules[2]["shortDescription"]["text"] == "Scope env"
-    assert "advice" in rules[2]["properties"]["tags"]
-    assert "helpUri" not in rules[2]
+    ids = [rule["id"] for rule in rules]
+    assert ids[:2] == ["github-pat", "generic-password"] and ids[-1] == "scope-env"
+    assert rules[-1]["defaultConfiguration"]["level"] == "note"
+    assert rules[-1]["shortDescription"]["text"] == "Scope env"
+    assert "advice" in rules[-1]["properties"]["tags"]
+    assert "helpUri" not in rules[-1]
+
+
+def test_advisories_are_listed_as_rules_even_without_results() -> None:
+    rules = render([])["runs"][0]["tool"]["driver"]["rules"]
+    by_id = {rule["id"]: rule for rule in rules}
+    for rule_id, description in ADVISORY_DESCRIPTIONS.items():
+        advisory = by_id[rule_id]
+        assert advisory["shortDescription"]["text"] == description
+        assert advisory["defaultConfiguration"]["level"] == "note"
+        assert advisory["helpUri"] == ADVISORY_DOCS[rule_id]
+        assert description in advisory["help"]["text"]
 
 
 def test_results_point_at_relative_locations_with_fingerprints() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from bot.core.advisories import NOECHO_MISSING
 from bot.core.heuristics import SecretKind, is_plausible_secret_value
 from bot.core.manifests.base import (
     Advice,
@@ -24,7 +25,7 @@ from bot.core.manifests.base import (
     kebab,
     text_at,
 )
-from bot.core.manifests.common import NOECHO_MISSING, is_secret_key, walk_nodes
+from bot.core.manifests.common import is_secret_key, walk_nodes
 from bot.core.references import RefKind, analyze
 from bot.core.tree import Document, KeyPath, Mapping, Node, Scalar
 from bot.core.tree import Sequence as SeqNode

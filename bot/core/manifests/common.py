@@ -10,28 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bot.core.advisories import ENV_PROVIDER_WIDE, SSM_LEGACY_SUFFIX, SSM_SECURE_IN_LAMBDA_ENV
 from bot.core.heuristics import secret_kind_of_key
 from bot.core.manifests.base import Advice, Naming, Platform, Role, Site
 from bot.core.references import Analysis, RefKind
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
-
-ENV_PROVIDER_WIDE = "env-provider-wide"
-SSM_LEGACY_SUFFIX = "ssm-legacy-decrypt-suffix"
-SSM_SECURE_IN_LAMBDA_ENV = "ssm-secure-in-lambda-env"
-NOECHO_MISSING = "noecho-missing"
-
-ADVISORY_DOCS = {
-    ENV_PROVIDER_WIDE: "https://www.serverless.com/framework/docs/providers/aws/guide/functions#environment-variables",
-    SSM_LEGACY_SUFFIX: "https://www.serverless.com/framework/docs/guides/variables/aws/ssm",
-    SSM_SECURE_IN_LAMBDA_ENV: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-ssm-secure-strings.html",
-    NOECHO_MISSING: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html",
-}
-ADVISORY_DESCRIPTIONS = {
-    ENV_PROVIDER_WIDE: "Secret-bearing variable in an environment shared by every function",
-    SSM_LEGACY_SUFFIX: "Serverless v1/v2 `~true` SSM suffix in a v3/v4 service",
-    SSM_SECURE_IN_LAMBDA_ENV: "ssm-secure dynamic reference in a Lambda environment variable",
-    NOECHO_MISSING: "Secret-like CloudFormation parameter without NoEcho",
-}
 
 _LEGACY_SUFFIX = re.compile(r"~(?:true|split)$")
 _SECURE_ADDRESS_VERSION = re.compile(r":\d+$")

@@ -1,4 +1,5 @@
-"""DigitalOcean App Platform app specs: `.do/app.yaml` and the Deploy-to-DO `.do/deploy.template.yaml`.
+"""DigitalOcean App Platform app specs: `.do/app.yaml`, the Deploy-to-DO `.do/deploy.template.yaml`, and
+specs under other names (often a root `app.yaml`) recognised by their content.
 
 `envs` entries (app level and per service, worker, job, static site or function) are `{key, value,
 scope, type}`. A `type: SECRET` value is encrypted when the spec is submitted, and specs exported
@@ -9,6 +10,7 @@ The fix removes the literal; the value is entered in the control panel for a `ty
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.core.manifests.base import Format, Naming, Role, Site
@@ -18,6 +20,12 @@ from bot.core.tree import Document, KeyPath
 _PATHS = (".do/app.yaml", ".do/app.yml", ".do/deploy.template.yaml", ".do/deploy.template.yml")
 _ENTRY_VALUE = ("envs", ANY_INDEX, "value")
 _SPEC_KEYS = ("name", "services", "workers", "jobs", "static_sites", "functions", "envs", "spec")
+# An app spec under any other name (`app.yaml` at the root): a top-level name, a component list and `envs`
+# entries. App Engine's app.yaml has `runtime:`, Serverless `provider:`; neither has `envs:`.
+_TOP_NAME = re.compile(r"^name\s*:", re.MULTILINE)
+_TOP_COMPONENTS = re.compile(r"^(?:services|workers|jobs|static_sites|functions)\s*:", re.MULTILINE)
+_ENVS = re.compile(r"^\s*(?:-\s+)?envs\s*:", re.MULTILINE)
+_OTHER_PLATFORM = re.compile(r"^(?:runtime|provider|service|apiVersion|kind)\s*:", re.MULTILINE)
 
 
 class DigitalOceanPlatform(BasePlatform):
@@ -26,7 +34,9 @@ class DigitalOceanPlatform(BasePlatform):
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
         normalized = "/" + path.replace("\\", "/").lower()
-        return Format.YAML if normalized.endswith(tuple("/" + p for p in _PATHS)) else None
+        if normalized.endswith(tuple("/" + p for p in _PATHS)):
+            return Format.YAML
+        return Format.YAML if name.endswith((".yaml", ".yml")) and _is_app_spec(head) else None
 
     def confirms(self, path: str, docs: Sequence[Document]) -> bool:
         root = root_mapping(docs)
@@ -49,3 +59,12 @@ class DigitalOceanPlatform(BasePlatform):
 
 
 PLATFORM = DigitalOceanPlatform()
+
+
+def _is_app_spec(head: str) -> bool:
+    return (
+        _ENVS.search(head) is not None
+        and _TOP_NAME.search(head) is not None
+        and _TOP_COMPONENTS.search(head) is not None
+        and _OTHER_PLATFORM.search(head) is None
+    )

@@ -3,6 +3,10 @@
 A flat YAML of `KEY: value` that gcloud copies into the service's configuration, where every reader of the
 service can see it; real repositories often commit it with live keys. The fix removes the entry from the
 file and deploys the value from Secret Manager with `--set-secrets`.
+
+Many such files are written in dotenv syntax (`KEY=value` lines) all the same. YAML folds those lines into
+one plain string, which would put every secret on line 1 and make one fix of the whole file, so such a file
+is read with the dotenv grammar: each assignment is its own value, on its own line.
 """
 
 from __future__ import annotations
@@ -10,10 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from bot.core.config import ScanLimits
+from bot.core.errors import ManifestError
 from bot.core.manifests.base import Advice, Format, Naming, Role, Site, Target, generic_key, kebab
-from bot.core.tree import Document, KeyPath
+from bot.core.manifests.dotenv import load_dotenv
+from bot.core.tree import Document, KeyPath, Scalar
+from bot.core.yamlsafe import load_yaml
 
 _NAME = re.compile(r"^(?:\.?env(?:\.[\w-]+)?|[\w.-]+\.env)\.ya?ml$")
+_ASSIGNMENT = re.compile(r"^[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \t]*=", re.MULTILINE)
+_YAML_KEY = re.compile(r"^[ \t]*[\w.-]+[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
 
 class GcpEnvYamlPlatform:
@@ -28,6 +38,18 @@ class GcpEnvYamlPlatform:
 
     def confirms(self, path: str, docs: Sequence[Document]) -> bool:
         return True
+
+    def load(self, text: str, limits: ScanLimits) -> list[Document]:
+        """YAML, unless the file is dotenv lines that YAML reads as one string (or not at all)."""
+        if _ASSIGNMENT.search(text) is None:
+            return load_yaml(text, limits)
+        try:
+            docs = load_yaml(text, limits)
+        except ManifestError:
+            if _YAML_KEY.search(text):
+                raise
+            return [load_dotenv(text)]
+        return [load_dotenv(text)] if all(_is_folded_text(doc) for doc in docs) else docs
 
     def is_encrypted(self, docs: Sequence[Document]) -> bool:
         return False
@@ -65,3 +87,8 @@ class GcpEnvYamlPlatform:
 
 
 PLATFORM = GcpEnvYamlPlatform()
+
+
+def _is_folded_text(doc: Document) -> bool:
+    """A document whose root is one string (or empty): what YAML makes of `KEY=value` lines."""
+    return isinstance(doc.root, Scalar) and isinstance(doc.root.value, str | None)

@@ -18,6 +18,7 @@ from bot.core.manifests.base import (
     Role,
     Site,
     Target,
+    entry_name,
     generic_key,
     kebab,
     scalars_under,
@@ -36,6 +37,7 @@ _JSON_MARKERS = (re.compile(r'"service"\s*:'), re.compile(r'"provider"\s*:'))
 _LEGACY_VERSION = re.compile(r"^\D*[12](?:\.|$|\D)")
 _FOLLOWED = ("self", "param")
 _MAX_HOPS = 16
+_MAX_LOOK_THROUGH = 4  # `${self:}` values looked through within one address (wildcards may branch)
 _MAX_TARGETS = 500
 
 
@@ -75,7 +77,7 @@ class ServerlessPlatform:
         if (size == 3 and path[0] == "params") or (size == 4 and path[0] == "stages" and path[2] == "params"):
             return Site(str(path[-1]), Role.PARAM)
         if size > 3 and path[:3] == ("provider", "apiGateway", "apiKeys") and path[-1] == "value":
-            return Site("apiKey", Role.OTHER)  # `- name: x` + `value: ...`; bare `- x` entries are key names
+            return _api_key_site(doc, path)
         if size > 1 and path[0] == "resources":
             return cfn_site(doc, path, base=1)
         return Site(generic_key(doc, path))
@@ -96,13 +98,13 @@ class ServerlessPlatform:
 
     def targets(self, docs: Sequence[Document]) -> Iterator[Target]:
         for index, doc in enumerate(docs):
-            if "${self:" not in doc.text and "${param:" not in doc.text:
+            if "self:" not in doc.text and "param:" not in doc.text:
                 continue
             for path, scalar in walk_strings(doc.root):
                 text = scalar.value
                 assert isinstance(text, str)
-                if "${self:" not in text and "${param:" not in text:
-                    continue
+                if "${" not in text or ("self:" not in text and "param:" not in text):
+                    continue  # `self:` may be a bare fallback: `${env:X, self:custom.x}`
                 site = self.site(doc, path)
                 for variable in analyze(text).variables:
                     for target in _follow(doc, variable, set(), 0):
@@ -133,6 +135,13 @@ class ServerlessPlatform:
         )
 
 
+def _api_key_site(doc: Document, path: KeyPath) -> Site:
+    """A `- name: x` + `value: ...` API Gateway key, named after its entry so that two keys never share one
+    stored secret; bare `- x` entries and `name:` fields are key names, never judged as keys."""
+    label = _literal_name(entry_name(doc, path)) or str(path[-2])
+    return Site(f"{label} apiKey", Role.OTHER)
+
+
 def _literal_name(value: str | None) -> str:
     if not value or "${" in value or "{{" in value:
         return ""
@@ -161,13 +170,13 @@ def _resolve(doc: Document, variable: Variable) -> Iterator[tuple[KeyPath, Node]
     if variable.source == "self":
         address = variable.address.strip()
         if address:
-            yield from _find(doc.root, _address_parts(address), ())
+            yield from _find(doc.root, doc.root, _address_parts(address), (), 0)
         return
     name = variable.address.strip()
     if not name or "${" in name:
         return
-    yield from _find(doc.root, ("params", "*", name), ())
-    yield from _find(doc.root, ("stages", "*", "params", name), ())
+    yield from _find(doc.root, doc.root, ("params", "*", name), (), 0)
+    yield from _find(doc.root, doc.root, ("stages", "*", "params", name), (), 0)
 
 
 def _address_parts(address: str) -> tuple[str, ...]:
@@ -180,7 +189,11 @@ def _address_parts(address: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _find(node: Node, parts: tuple[str, ...], path: KeyPath) -> Iterator[tuple[KeyPath, Node]]:
+def _find(
+    root: Node, node: Node, parts: tuple[str, ...], path: KeyPath, hops: int
+) -> Iterator[tuple[KeyPath, Node]]:
+    """Nodes at `parts` below `node`; a value that is itself `${self:x}` is looked through, so that
+    `${self:custom.base.key}` with `base: ${self:custom.level2}` reaches `custom.level2.key`."""
     if not parts:
         yield path, node
         return
@@ -188,11 +201,25 @@ def _find(node: Node, parts: tuple[str, ...], path: KeyPath) -> Iterator[tuple[K
     if isinstance(node, Mapping):
         for key, value in node.items:
             if head == "*" or key.value == head:
-                yield from _find(value, rest, (*path, str(key.value)))
+                yield from _find(root, value, rest, (*path, str(key.value)), hops)
     elif isinstance(node, SeqNode) and (head == "*" or head.isdigit()):
         for index, item in enumerate(node.items):
             if head == "*" or int(head) == index:
-                yield from _find(item, rest, (*path, index))
+                yield from _find(root, item, rest, (*path, index), hops)
+    elif isinstance(node, Scalar) and isinstance(node.value, str) and hops < _MAX_LOOK_THROUGH:
+        address = _whole_self_address(node.value)
+        if address:
+            yield from _find(root, root, (*_address_parts(address), *parts), (), hops + 1)
+
+
+def _whole_self_address(text: str) -> str | None:
+    """The address of a value that is exactly one `${self:address}` variable."""
+    if not (text.startswith("${self:") and text.endswith("}")):
+        return None
+    variables = analyze(text).variables
+    if len(variables) != 1 or (variables[0].start, variables[0].end) != (0, len(text)):
+        return None
+    return variables[0].address.strip() or None
 
 
 PLATFORM = ServerlessPlatform()

@@ -67,9 +67,20 @@ def test_fix_removes_the_value_and_points_to_type_secret() -> None:
     assert "type: SECRET" in (finding.remediation.runtime_hint or "")
 
 
-def test_an_app_yaml_outside_dot_do_is_not_read_as_an_app_spec() -> None:
-    assert scan("app.yaml", APP_SPEC).platform != "digitalocean"
-    assert scan("deploy/app.yaml", APP_SPEC).platform is None
+def test_an_app_spec_under_another_name_is_recognised_by_its_content() -> None:
+    assert scan("app.yaml", APP_SPEC).platform == "digitalocean"
+    assert serious_lines("deploy/app.yaml", APP_SPEC) == [5, 14]
+
+
+def test_an_app_engine_app_yaml_is_not_read_as_an_app_spec() -> None:
+    app_engine = "name: web\nruntime: python312\nservices:\n  - a\nenvs:\n  - key: X\n"
+    app_engine += f"    value: {PASSWORD}\n"
+    assert scan("app.yaml", app_engine).platform != "digitalocean"
+
+
+def test_a_compose_file_with_services_is_not_an_app_spec() -> None:
+    compose = f"name: stack\nservices:\n  web:\n    environment:\n      DB_PASSWORD: {PASSWORD}\n"
+    assert scan("compose.yaml", compose).platform is None
 
 
 def test_fix_property() -> None:

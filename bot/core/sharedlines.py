@@ -1,0 +1,130 @@
+"""Replacement lines for findings that share a line with other findings.
+
+Each finding's fix is computed alone, as the whole line(s) with its own value replaced. When two secrets sit
+on one line (`environment: {A: x, B: y}`, a one-line `local.settings.json`, a `serverless.ts` object), that
+line would still show the other secret in clear, and it would be printed in every report and posted to
+GitHub. So every replacement line here is rebuilt with all the fixes of its line applied, and a finding
+whose line cannot be fixed as a whole (another secret there has no fix, or two fixes overlap) gets no
+replacement at all. A final check refuses any replacement that still contains a secret found on its lines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.core.advisories import ADVISORY_IDS
+from bot.core.findings import Finding
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class _Edit:
+    """Replace text from (line, column) to (end line, end column), 0-based columns, with `text`."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+def settle_shared_lines(
+    findings: Sequence[Finding], lines: Sequence[str], secrets: Mapping[int, str]
+) -> list[Finding]:
+    """`findings` with every replacement line free of the other findings' secrets.
+
+    `secrets` maps `id(finding)` to the secret value of each secret finding (advice has none)."""
+    secret_findings = [finding for finding in findings if finding.rule not in ADVISORY_IDS]
+    settled: list[Finding] = []
+    for finding in findings:
+        replacement = _replacement(finding, secret_findings, lines, secrets)
+        remediation = finding.remediation
+        if remediation is not None and replacement != remediation.replacement:
+            finding = dataclasses.replace(
+                finding, remediation=dataclasses.replace(remediation, replacement=replacement)
+            )
+        settled.append(finding)
+    return settled
+
+
+def _replacement(
+    finding: Finding, secret_findings: Sequence[Finding], lines: Sequence[str], secrets: Mapping[int, str]
+) -> str | None:
+    own = _edit_of(finding, lines)
+    if own is None:
+        return None
+    neighbours = [
+        other
+        for other in secret_findings
+        if other is not finding and other.line <= finding.end_line and finding.line <= other.end_line
+    ]
+    edits = {own}
+    for other in neighbours:
+        edit = _edit_of(other, lines)
+        if edit is None or edit.line < finding.line or edit.end_line > finding.end_line:
+            return None
+        edits.add(edit)
+    rebuilt = _applied(sorted(edits), lines, finding.line, finding.end_line)
+    if rebuilt is None:
+        return None
+    values = [secrets.get(id(item), "") for item in (finding, *neighbours)]
+    return None if any(value and value in rebuilt for value in values) else rebuilt
+
+
+def _edit_of(finding: Finding, lines: Sequence[str]) -> _Edit | None:
+    """The smallest edit of the finding's lines that yields its replacement line."""
+    remediation = finding.remediation
+    if remediation is None or remediation.replacement is None:
+        return None
+    if not (1 <= finding.line <= finding.end_line <= len(lines)):
+        return None
+    first, last = lines[finding.line - 1], lines[finding.end_line - 1]
+    replacement = remediation.replacement
+    prefix = _common_prefix(first, replacement)
+    if finding.line == finding.end_line:
+        limit = min(len(first), len(replacement)) - prefix
+    else:
+        limit = len(replacement) - prefix
+    suffix = _common_suffix(last, replacement, limit)
+    text = replacement[prefix : len(replacement) - suffix]
+    return _Edit(finding.line, prefix, finding.end_line, len(last) - suffix, text)
+
+
+def _applied(edits: Sequence[_Edit], lines: Sequence[str], first: int, last: int) -> str | None:
+    """The lines first..last with every edit applied, as one line; None when edits overlap."""
+    pieces: list[str] = []
+    line, column = first, 0
+    for edit in edits:
+        if (edit.line, edit.column) < (line, column):
+            return None
+        pieces.append(_text_between(lines, (line, column), (edit.line, edit.column)))
+        pieces.append(edit.text)
+        line, column = edit.end_line, edit.end_column
+    pieces.append(_text_between(lines, (line, column), (last, len(lines[last - 1]))))
+    rebuilt = "".join(pieces)
+    return None if "\n" in rebuilt else rebuilt
+
+
+def _text_between(lines: Sequence[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    (line, column), (end_line, end_column) = start, end
+    if line == end_line:
+        return lines[line - 1][column:end_column]
+    middle = lines[line : end_line - 1]
+    return "\n".join([lines[line - 1][column:], *middle, lines[end_line - 1][:end_column]])
+
+
+def _common_prefix(left: str, right: str) -> int:
+    size = 0
+    for a, b in zip(left, right, strict=False):
+        if a != b:
+            break
+        size += 1
+    return size
+
+
+def _common_suffix(left: str, right: str, limit: int) -> int:
+    size = 0
+    while size < limit and size < len(left) and left[-1 - size] == right[-1 - size]:
+        size += 1
+    return size
