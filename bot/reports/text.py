@@ -64,7 +64,8 @@ def _finding_frame(finding: Finding, style: _Style) -> list[str]:
     remediation = finding.remediation
     if remediation is not None:
         if remediation.replacement is not None:
-            lines.append(f"{style.gutter('fix')} {style.paint(remediation.replacement.strip(), _GREEN)}")
+            fix = remediation.replacement.strip() or "delete this line"
+            lines.append(f"{style.gutter('fix')} {style.paint(fix, _GREEN)}")
         if remediation.store_command is not None:
             lines.append(f"{style.gutter('store')} {remediation.store_command}")
         if remediation.runtime_hint is not None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.core.findings import ScanResult
+from bot.core.findings import Remediation, ScanResult
 from bot.reports.text import render_notices_text, render_text
 from tests.reports.sample import PASSWORD, SSM_FIX, TOKEN, make_finding, sample_results
 
@@ -35,6 +35,13 @@ def test_fix_store_command_runtime_hint_and_docs_follow_the_finding() -> None:
     assert f"   store | {SSM_FIX.store_command}" in text
     assert f" runtime | {SSM_FIX.runtime_hint}" in text
     assert f"    docs | {SSM_FIX.docs}" in text
+
+
+def test_a_fix_that_deletes_the_line_says_so() -> None:
+    deletion = Remediation(replacement="", store_command=None, docs="https://example.invalid/docs")
+    finding = make_finding(key="Parameters.DbPassword.Default", remediation=deletion)
+    text = render_text([ScanResult("template.yaml", "cloudformation", findings=(finding,))], color=False)
+    assert "     fix | delete this line" in text
 
 
 def test_summary_counts_by_severity() -> None:
