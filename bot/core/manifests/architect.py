@@ -14,8 +14,8 @@ import re
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.manifests.base import Format, Naming, Role, Site
-from bot.core.manifests.kit import ANY_KEY, BasePlatform, env_var_name, local_file_note, map_site
+from bot.core.manifests.base import Format, Role, Site
+from bot.core.manifests.kit import ANY_KEY, VariableNamedPlatform, local_file_note, map_site
 from bot.core.tree import Document, KeyPath, Mapping, Node, Pos, Scalar, Style
 
 _TOKEN = re.compile(r"\"[^\"]*\"|'[^']*'|`[^`]*`|#.*|[^\s\"'`#]+")
@@ -108,7 +108,7 @@ def _close_section(
     root.append((pragma, Mapping(tuple(section), pragma.start, end)))
 
 
-class ArchitectPlatform(BasePlatform):
+class ArchitectPlatform(VariableNamedPlatform):
     id = "architect"
     docs = _DOCS
 
@@ -120,9 +120,6 @@ class ArchitectPlatform(BasePlatform):
 
     def site(self, doc: Document, path: KeyPath) -> Site:
         return map_site(path, _ENV_BLOCKS) or super().site(doc, path)
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return env_var_name(key)
 
     def store_command(self, secret_name: str, env: str) -> str:
         return f'npx arc env --add --env production {secret_name} "${secret_name}"'

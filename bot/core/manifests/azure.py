@@ -9,56 +9,48 @@ from the Function App's settings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from bot.core.manifests.base import Advice, Format, Naming, Role, Site, Target, generic_key, kebab
-from bot.core.tree import Document, KeyPath, Mapping, Scalar
+from bot.core.manifests.base import Format, Naming, Role, Site, kebab
+from bot.core.manifests.kit import BasePlatform, keyvault_set, root_mapping
+from bot.core.tree import Document, KeyPath, Scalar
 
 _NAME = "local.settings.json"
 _SETTINGS = ("Values", "ConnectionStrings")
 _EMULATOR = {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}
 
 
-class AzureFunctionsPlatform:
-    id = "azure-functions"
-    serverless_variables = False
-    lambda_env = False
+class KeyVaultPlatform(BasePlatform):
+    """An Azure platform: the secret goes to Key Vault (names of at most 127 characters)."""
+
     docs = "https://learn.microsoft.com/azure/app-service/app-service-key-vault-references"
-    note = "local.settings.json is for local development only and belongs in .gitignore"
-
-    def claims(self, path: str, name: str, head: str) -> Format | None:
-        return Format.JSON if name == _NAME else None
-
-    def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        return True
-
-    def is_encrypted(self, docs: Sequence[Document]) -> bool:
-        root = docs[0].root if docs else None
-        flag = root.get("IsEncrypted") if isinstance(root, Mapping) else None
-        return isinstance(flag, Scalar) and flag.value in (True, "true", "True")
-
-    def site(self, doc: Document, path: KeyPath) -> Site:
-        if len(path) >= 2 and path[0] in _SETTINGS and isinstance(path[1], str):
-            return Site(path[1], Role.SETTING)
-        return Site(generic_key(doc, path))
-
-    def naming(self, path: str, docs: Sequence[Document]) -> Naming:
-        return Naming()
-
-    def targets(self, docs: Sequence[Document]) -> Iterator[Target]:
-        return iter(())
-
-    def advice(self, docs: Sequence[Document], naming: Naming) -> Iterator[Advice]:
-        return iter(())
-
-    def reference(self, secret_name: str, env: str, site: Site) -> str | None:
-        return _EMULATOR.get(site.key, "")
 
     def secret_name(self, naming: Naming, key: str) -> str:
         return kebab(key)[:127]
 
     def store_command(self, secret_name: str, env: str) -> str:
-        return f'az keyvault secret set --vault-name <your-vault> --name {secret_name} --value "${env}"'
+        return keyvault_set(secret_name, env)
+
+
+class AzureFunctionsPlatform(KeyVaultPlatform):
+    id = "azure-functions"
+    note = "local.settings.json is for local development only and belongs in .gitignore"
+
+    def claims(self, path: str, name: str, head: str) -> Format | None:
+        return Format.JSON if name == _NAME else None
+
+    def is_encrypted(self, docs: Sequence[Document]) -> bool:
+        root = root_mapping(docs)
+        flag = root.get("IsEncrypted") if root is not None else None
+        return isinstance(flag, Scalar) and flag.value in (True, "true", "True")
+
+    def site(self, doc: Document, path: KeyPath) -> Site:
+        if len(path) >= 2 and path[0] in _SETTINGS and isinstance(path[1], str):
+            return Site(path[1], Role.SETTING)
+        return super().site(doc, path)
+
+    def reference(self, secret_name: str, env: str, site: Site) -> str | None:
+        return _EMULATOR.get(site.key, "")
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (

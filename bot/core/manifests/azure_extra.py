@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.core.manifests.base import Format, Naming, Role, Site, kebab, text_at
+from bot.core.manifests.azure import KeyVaultPlatform
+from bot.core.manifests.base import Format, Role, Site, text_at
 from bot.core.manifests.kit import (
     ANY_INDEX,
     ANY_KEY,
-    BasePlatform,
+    has_top_level,
     matches,
     matches_tail,
-    root_mapping,
 )
 from bot.core.tree import Document, KeyPath, Mapping
 
@@ -28,20 +28,9 @@ _ARM_SCHEMA = re.compile(r"deploymentTemplate\.json")
 _WEB_SITES = re.compile(r"Microsoft\.Web/sites", re.IGNORECASE)
 _APP_SETTING_VALUE = ("appSettings", ANY_INDEX, "value")
 _PARAMETER_DEFAULT = ("parameters", ANY_KEY, "defaultValue")
-_DOCS = "https://learn.microsoft.com/azure/app-service/app-service-key-vault-references"
 
 
-class _KeyVaultFix(BasePlatform):
-    docs = _DOCS
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return kebab(key)[:127]
-
-    def store_command(self, secret_name: str, env: str) -> str:
-        return f'az keyvault secret set --vault-name <your-vault> --name {secret_name} --value "${env}"'
-
-
-class FunctionJsonPlatform(_KeyVaultFix):
+class FunctionJsonPlatform(KeyVaultPlatform):
     """`function.json` (and `host.json`): bindings name app settings; they never hold the connection."""
 
     id = "azure-function-json"
@@ -50,8 +39,7 @@ class FunctionJsonPlatform(_KeyVaultFix):
         return Format.JSON if name in ("function.json", "host.json") else None
 
     def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        root = root_mapping(docs)
-        return root is not None and (root.get("bindings") is not None or root.get("version") is not None)
+        return has_top_level(docs, ("bindings", "version"))
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (
@@ -62,7 +50,7 @@ class FunctionJsonPlatform(_KeyVaultFix):
         )
 
 
-class ArmAppSettingsPlatform(_KeyVaultFix):
+class ArmAppSettingsPlatform(KeyVaultPlatform):
     """ARM templates that deploy a Function App or Web App (`Microsoft.Web/sites`)."""
 
     id = "azure-arm"
@@ -73,8 +61,7 @@ class ArmAppSettingsPlatform(_KeyVaultFix):
         return None
 
     def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        root = root_mapping(docs)
-        return root is not None and root.get("resources") is not None
+        return has_top_level(docs, ("resources",))
 
     def site(self, doc: Document, path: KeyPath) -> Site:
         site = super().site(doc, path)

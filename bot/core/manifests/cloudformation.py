@@ -26,6 +26,7 @@ from bot.core.manifests.base import (
     text_at,
 )
 from bot.core.manifests.common import is_secret_key, walk_nodes
+from bot.core.manifests.kit import BasePlatform, root_mapping, secretsmanager_create
 from bot.core.references import RefKind, analyze
 from bot.core.tree import Document, KeyPath, Mapping, Node, Scalar
 from bot.core.tree import Sequence as SeqNode
@@ -39,11 +40,9 @@ _NOT_SECRET_TYPES = ("AWS::", "List<", "Number", "CommaDelimitedList")
 _LAMBDA_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
 
-class CloudFormationPlatform:
+class CloudFormationPlatform(BasePlatform):
     id = "cloudformation"
-    serverless_variables = False
     lambda_env = True
-    note = ""
     docs = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html"
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
@@ -56,8 +55,8 @@ class CloudFormationPlatform:
         return Format.YAML
 
     def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        root = docs[0].root if docs else None
-        if not isinstance(root, Mapping):
+        root = root_mapping(docs)
+        if root is None:
             return False
         if root.get("AWSTemplateFormatVersion") is not None or "Serverless" in str(_transform(root)):
             return True
@@ -65,9 +64,6 @@ class CloudFormationPlatform:
         return isinstance(resources, Mapping) and any(
             str(_type_of(resource)).startswith(("AWS::", "Custom::")) for _, resource in resources.items
         )
-
-    def is_encrypted(self, docs: Sequence[Document]) -> bool:
-        return False
 
     def site(self, doc: Document, path: KeyPath) -> Site:
         return cfn_site(doc, path)
@@ -94,7 +90,7 @@ class CloudFormationPlatform:
         return "/".join(part for part in (naming.service, naming.stage, kebab(key)) if part)
 
     def store_command(self, secret_name: str, env: str) -> str:
-        return f'aws secretsmanager create-secret --name {secret_name} --secret-string "${env}"'
+        return secretsmanager_create(secret_name, env)
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         if site.role is Role.PARAM_DEFAULT:

@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.core.manifests.base import Format, Naming, Site, env_name
-from bot.core.manifests.kit import BasePlatform, store_name
-from bot.core.manifests.knative import CLOUD_RUN, KNATIVE_API, env_site, has_resource
+from bot.core.manifests.base import Format, Site
+from bot.core.manifests.kit import SecretManagerPlatform, entry_site
+from bot.core.manifests.knative import CLOUD_RUN, ENV_VALUES, KNATIVE_API, has_resource
 from bot.core.tree import Document, KeyPath
 
 _RUN_API = re.compile(r"""^apiVersion\s*:\s*["']?run\.googleapis\.com/""", re.MULTILINE)
 _SUFFIXES = (".yml", ".yaml")
 
 
-class CloudRunPlatform(BasePlatform):
+class CloudRunPlatform(SecretManagerPlatform):
     id = "cloud-run"
     docs = "https://cloud.google.com/run/docs/configuring/services/secrets"
 
@@ -36,13 +36,7 @@ class CloudRunPlatform(BasePlatform):
         return has_resource(docs, ("serving.knative.dev/", "run.googleapis.com/"))
 
     def site(self, doc: Document, path: KeyPath) -> Site:
-        return env_site(doc, path, super().site(doc, path))
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return store_name(key)
-
-    def store_command(self, secret_name: str, env: str) -> str:
-        return f"printf '%s' \"${env_name(secret_name)}\" | gcloud secrets create {secret_name} --data-file=-"
+        return entry_site(path, ENV_VALUES, super().site(doc, path))
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.core.manifests.base import Format, Naming, Role, Site
-from bot.core.manifests.kit import ANY_INDEX, BasePlatform, env_var_name, matches_tail, root_mapping
+from bot.core.manifests.base import Format, Site
+from bot.core.manifests.kit import ANY_INDEX, VariableNamedPlatform, entry_site, has_top_level
 from bot.core.tree import Document, KeyPath
 
 _PATHS = (".do/app.yaml", ".do/app.yml", ".do/deploy.template.yaml", ".do/deploy.template.yml")
@@ -28,7 +28,7 @@ _ENVS = re.compile(r"^\s*(?:-\s+)?envs\s*:", re.MULTILINE)
 _OTHER_PLATFORM = re.compile(r"^(?:runtime|provider|service|apiVersion|kind)\s*:", re.MULTILINE)
 
 
-class DigitalOceanPlatform(BasePlatform):
+class DigitalOceanPlatform(VariableNamedPlatform):
     id = "digitalocean"
     docs = "https://docs.digitalocean.com/products/app-platform/how-to/use-environment-variables/"
 
@@ -39,15 +39,10 @@ class DigitalOceanPlatform(BasePlatform):
         return Format.YAML if name.endswith((".yaml", ".yml")) and _is_app_spec(head) else None
 
     def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        root = root_mapping(docs)
-        return root is not None and any(root.get(key) is not None for key in _SPEC_KEYS)
+        return has_top_level(docs, _SPEC_KEYS)
 
     def site(self, doc: Document, path: KeyPath) -> Site:
-        site = super().site(doc, path)
-        return Site(site.key, Role.ENV_VAR) if matches_tail(path, _ENTRY_VALUE) else site
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return env_var_name(key)
+        return entry_site(path, (_ENTRY_VALUE,), super().site(doc, path))
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (

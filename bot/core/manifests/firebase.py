@@ -14,15 +14,14 @@ import re
 from pathlib import PurePosixPath
 
 from bot.core.config import ScanLimits
-from bot.core.manifests.base import Format, Naming, Role, Site, env_name
+from bot.core.manifests.base import Format, Role, Site, env_name
 from bot.core.manifests.dotenv import load_dotenv
 from bot.core.manifests.kit import (
     ANY_INDEX,
-    BasePlatform,
-    env_var_name,
+    StoreNamedPlatform,
+    VariableNamedPlatform,
+    entry_site,
     local_file_note,
-    matches_tail,
-    store_name,
 )
 from bot.core.tree import Document, KeyPath
 
@@ -32,7 +31,7 @@ _APPHOSTING_VALUE = ("env", ANY_INDEX, "value")
 _DOCS = "https://firebase.google.com/docs/functions/config-env#secret-manager"
 
 
-class RuntimeConfigPlatform(BasePlatform):
+class RuntimeConfigPlatform(VariableNamedPlatform):
     """`.runtimeconfig.json`: `functions.config()` values for the emulator, as nested JSON."""
 
     id = "firebase-runtimeconfig"
@@ -44,9 +43,6 @@ class RuntimeConfigPlatform(BasePlatform):
 
     def site(self, doc: Document, path: KeyPath) -> Site:
         return Site("_".join(str(part) for part in path if isinstance(part, str)).upper(), Role.SETTING)
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return env_var_name(key)
 
     def store_command(self, secret_name: str, env: str) -> str:
         return f"printf '%s' \"${secret_name}\" | firebase functions:secrets:set {secret_name} --data-file=-"
@@ -78,7 +74,7 @@ class FunctionsEnvPlatform(RuntimeConfigPlatform):
         return Site(str(path[0]), Role.SETTING) if len(path) == 1 else super().site(doc, path)
 
 
-class AppHostingPlatform(BasePlatform):
+class AppHostingPlatform(StoreNamedPlatform):
     id = "firebase-apphosting"
     docs = "https://firebase.google.com/docs/app-hosting/configure#secret-parameters"
 
@@ -86,11 +82,7 @@ class AppHostingPlatform(BasePlatform):
         return Format.YAML if _APPHOSTING.match(name) else None
 
     def site(self, doc: Document, path: KeyPath) -> Site:
-        site = super().site(doc, path)
-        return Site(site.key, Role.ENV_VAR) if matches_tail(path, _APPHOSTING_VALUE) else site
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return store_name(key)
+        return entry_site(path, (_APPHOSTING_VALUE,), super().site(doc, path))
 
     def store_command(self, secret_name: str, env: str) -> str:
         variable = env_name(secret_name)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from bot.core.manifests.base import Format, Naming, Role, Site
-from bot.core.manifests.kit import ANY_KEY, BasePlatform, env_var_name, map_site
+from bot.core.manifests.base import Format, Role, Site
+from bot.core.manifests.kit import ANY_KEY, VariableNamedPlatform, map_site
 from bot.core.tree import Document, KeyPath
 
 _NAME = re.compile(r"^fly(?:\.[\w-]+)?\.toml$")  # fly.toml, and fly.staging.toml passed with --config
 
 
-class FlyPlatform(BasePlatform):
+class FlyPlatform(VariableNamedPlatform):
     id = "fly"
     docs = "https://fly.io/docs/apps/secrets/"
 
@@ -29,9 +29,6 @@ class FlyPlatform(BasePlatform):
             or map_site(path, (("build", "args", ANY_KEY),), Role.OTHER)
             or super().site(doc, path)
         )
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return env_var_name(key)
 
     def store_command(self, secret_name: str, env: str) -> str:
         return f'fly secrets set {secret_name}="${secret_name}"'

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.core.manifests.base import Format, Naming, Site, env_name
-from bot.core.manifests.kit import ANY_KEY, BasePlatform, map_site, root_mapping, store_name
+from bot.core.manifests.base import Format, Site
+from bot.core.manifests.kit import ANY_KEY, SecretManagerPlatform, has_top_level, map_site
 from bot.core.tree import Document, KeyPath
 
 _NAMES = ("app.yaml", "app.yml")
@@ -23,7 +23,7 @@ _ENV_VARIABLES = re.compile(r"^env_variables\s*:", re.MULTILINE)
 _ENVIRONMENT = (("env_variables", ANY_KEY),)
 
 
-class AppEnginePlatform(BasePlatform):
+class AppEnginePlatform(SecretManagerPlatform):
     id = "gae"
     docs = "https://cloud.google.com/appengine/docs/standard/reference/app-yaml#runtime_and_app_elements"
 
@@ -33,17 +33,10 @@ class AppEnginePlatform(BasePlatform):
         return Format.YAML if name in _NAMES or _ENV_VARIABLES.search(head) else None
 
     def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        root = root_mapping(docs)
-        return root is not None and root.get("runtime") is not None
+        return has_top_level(docs, ("runtime",))
 
     def site(self, doc: Document, path: KeyPath) -> Site:
         return map_site(path, _ENVIRONMENT) or super().site(doc, path)
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return store_name(key)
-
-    def store_command(self, secret_name: str, env: str) -> str:
-        return f"printf '%s' \"${env_name(secret_name)}\" | gcloud secrets create {secret_name} --data-file=-"
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (

@@ -12,12 +12,12 @@ is read with the dotenv grammar: each assignment is its own value, on its own li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
 
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
-from bot.core.manifests.base import Advice, Format, Naming, Role, Site, Target, generic_key, kebab
+from bot.core.manifests.base import Format, Role, Site, generic_key
 from bot.core.manifests.dotenv import load_dotenv
+from bot.core.manifests.kit import BasePlatform, gcloud_create
 from bot.core.tree import Document, KeyPath, Scalar
 from bot.core.yamlsafe import load_yaml
 
@@ -26,18 +26,12 @@ _ASSIGNMENT = re.compile(r"^[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \t]
 _YAML_KEY = re.compile(r"^[ \t]*[\w.-]+[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
 
-class GcpEnvYamlPlatform:
+class GcpEnvYamlPlatform(BasePlatform):
     id = "gcp-env-yaml"
-    serverless_variables = False
-    lambda_env = False
     docs = "https://cloud.google.com/functions/docs/configuring/secrets"
-    note = ""
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
         return Format.YAML if _NAME.match(name) else None
-
-    def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        return True
 
     def load(self, text: str, limits: ScanLimits) -> list[Document]:
         """YAML, unless the file is dotenv lines that YAML reads as one string (or not at all)."""
@@ -51,31 +45,13 @@ class GcpEnvYamlPlatform:
             return [load_dotenv(text)]
         return [load_dotenv(text)] if all(_is_folded_text(doc) for doc in docs) else docs
 
-    def is_encrypted(self, docs: Sequence[Document]) -> bool:
-        return False
-
     def site(self, doc: Document, path: KeyPath) -> Site:
         if len(path) == 1 and isinstance(path[0], str):
             return Site(path[0], Role.SETTING)
         return Site(generic_key(doc, path), Role.SETTING)
 
-    def naming(self, path: str, docs: Sequence[Document]) -> Naming:
-        return Naming()
-
-    def targets(self, docs: Sequence[Document]) -> Iterator[Target]:
-        return iter(())
-
-    def advice(self, docs: Sequence[Document], naming: Naming) -> Iterator[Advice]:
-        return iter(())
-
-    def reference(self, secret_name: str, env: str, site: Site) -> str | None:
-        return None
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return kebab(key)
-
     def store_command(self, secret_name: str, env: str) -> str:
-        return f"printf '%s' \"${env}\" | gcloud secrets create {secret_name} --data-file=-"
+        return gcloud_create(secret_name, env)
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (

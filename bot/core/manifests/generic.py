@@ -6,54 +6,20 @@ removes the entry and the hint says where the value should live instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-
-from bot.core.manifests.base import Advice, Format, Naming, Site, Target, generic_key, kebab
-from bot.core.tree import Document, KeyPath
+from bot.core.manifests.base import Format, Site
+from bot.core.manifests.kit import BasePlatform
 
 _FORMATS = {".json": Format.JSON, ".toml": Format.TOML, ".ts": Format.CODE, ".js": Format.CODE}
 
 
-class GenericPlatform:
-    id = "generic"
-    serverless_variables = False
-    lambda_env = False
-    docs = "https://12factor.net/config"
-    note = ""
+class GenericPlatform(BasePlatform):
+    """Claims no file by itself: it reads only the files matched by the repository's `extra_manifests`."""
 
-    def claims(self, path: str, name: str, head: str) -> Format | None:
-        """Never by itself: only for files matched by the repository's `extra_manifests` globs."""
-        return None
+    id = "generic"
+    docs = "https://12factor.net/config"
 
     def format_of(self, name: str) -> Format:
         return next((fmt for suffix, fmt in _FORMATS.items() if name.endswith(suffix)), Format.YAML)
-
-    def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        return True
-
-    def is_encrypted(self, docs: Sequence[Document]) -> bool:
-        return False
-
-    def site(self, doc: Document, path: KeyPath) -> Site:
-        return Site(generic_key(doc, path))
-
-    def naming(self, path: str, docs: Sequence[Document]) -> Naming:
-        return Naming()
-
-    def targets(self, docs: Sequence[Document]) -> Iterator[Target]:
-        return iter(())
-
-    def advice(self, docs: Sequence[Document], naming: Naming) -> Iterator[Advice]:
-        return iter(())
-
-    def reference(self, secret_name: str, env: str, site: Site) -> str | None:
-        return None
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return kebab(key)
-
-    def store_command(self, secret_name: str, env: str) -> str | None:
-        return None
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (

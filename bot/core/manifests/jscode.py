@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from bot.core.manifests.base import Advice, Format, Naming, Site, Target, kebab
+from bot.core.manifests.base import Format, Naming, Site, kebab
+from bot.core.manifests.kit import BasePlatform
 from bot.core.manifests.serverless import PLATFORM as SERVERLESS
 from bot.core.tree import Document, KeyPath, Mapping, Pos, Scalar, Style
 
@@ -38,21 +39,14 @@ _STYLES = {"'": Style.SINGLE, '"': Style.DOUBLE, "`": Style.PLAIN}
 _LOOKBEHIND = 200
 
 
-class ServerlessCodePlatform:
+class ServerlessCodePlatform(BasePlatform):
     id = "serverless-code"
     serverless_variables = True
     lambda_env = True
     docs = SERVERLESS.docs
-    note = ""
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
         return Format.CODE if name in _NAMES else None
-
-    def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        return True
-
-    def is_encrypted(self, docs: Sequence[Document]) -> bool:
-        return False
 
     def site(self, doc: Document, path: KeyPath) -> Site:
         return Site(str(path[0]) if path else "")
@@ -60,12 +54,6 @@ class ServerlessCodePlatform:
     def naming(self, path: str, docs: Sequence[Document]) -> Naming:
         match = _SERVICE.search(docs[0].text) if docs else None
         return Naming(service=kebab(match.group(1)) if match else "")
-
-    def targets(self, docs: Sequence[Document]) -> Iterator[Target]:
-        return iter(())
-
-    def advice(self, docs: Sequence[Document], naming: Naming) -> Iterator[Advice]:
-        return iter(())
 
     def reference(self, secret_name: str, env: str, site: Site) -> str | None:
         return SERVERLESS.reference(secret_name, env, site)

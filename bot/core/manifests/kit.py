@@ -1,10 +1,11 @@
-"""What the platforms beyond AWS share: default answers, key-path patterns, and self-parsed formats.
+"""What the platform modules share: default answers, key-path patterns, store commands, self-parsed formats.
 
-Most of these platforms have no reference syntax inside the file: the fix removes the literal and stores
+Most platforms beyond AWS have no reference syntax inside the file: the fix removes the literal and stores
 the value in the platform's own secret store under the variable's name (`netlify env:set`, `wrangler
-secret put`, `fly secrets set`). `BasePlatform` gives the answers such a platform does not change, so each
-module only states what is its own. Platforms whose formats no shared parser reads (HCL, `.arc`, dotenv)
-add a `load` method and so follow `base.SelfParsing`.
+secret put`, `fly secrets set`). `BasePlatform` gives the answers a platform does not change, so each
+module (AWS and Azure ones included) only states what is its own; its subclasses add the secret naming
+and store commands that several platforms share. Platforms whose formats no shared parser reads (HCL,
+`.arc`, dotenv) add a `load` method and so follow `base.SelfParsing`.
 """
 
 from __future__ import annotations
@@ -64,6 +65,27 @@ class BasePlatform:
         return f"Rotate the exposed value and keep {site.key} in the platform's secret store instead."
 
 
+class VariableNamedPlatform(BasePlatform):
+    """A platform whose store keeps each secret under the variable's own name (`fly secrets set KEY=...`)."""
+
+    def secret_name(self, naming: Naming, key: str) -> str:
+        return env_var_name(key)
+
+
+class StoreNamedPlatform(BasePlatform):
+    """A platform whose secret store takes kebab-case names (Secret Manager, Kubernetes Secrets)."""
+
+    def secret_name(self, naming: Naming, key: str) -> str:
+        return store_name(key)
+
+
+class SecretManagerPlatform(StoreNamedPlatform):
+    """A Google platform: the fix creates a Secret Manager secret, read from the shell's environment."""
+
+    def store_command(self, secret_name: str, env: str) -> str:
+        return gcloud_create(secret_name, env_name(secret_name))
+
+
 class SsmParameterPlatform(BasePlatform):
     """A Lambda-backed platform with no reference syntax: keep an SSM parameter name, read it at runtime."""
 
@@ -73,8 +95,7 @@ class SsmParameterPlatform(BasePlatform):
         return "/" + "/".join(part for part in (naming.service, naming.stage, store_name(key)) if part)
 
     def store_command(self, secret_name: str, env: str) -> str:
-        variable = env_name(secret_name.rsplit("/", 1)[-1])
-        return f'aws ssm put-parameter --name {secret_name} --type SecureString --value "${variable}"'
+        return ssm_put(secret_name, env_name(secret_name.rsplit("/", 1)[-1]))
 
 
 def matches(path: KeyPath, pattern: Sequence[str]) -> bool:
@@ -125,9 +146,47 @@ def store_name(key: str) -> str:
     return kebab(entry_key(key))
 
 
+def entry_site(
+    path: KeyPath, patterns: Sequence[Sequence[str]], fallback: Site, role: Role = Role.ENV_VAR
+) -> Site:
+    """`fallback` (named after its list entry) in `role` when the path ends in one of `patterns`."""
+    if any(matches_tail(path, pattern) for pattern in patterns):
+        return Site(fallback.key, role)
+    return fallback
+
+
 def root_mapping(docs: Sequence[Document]) -> Mapping | None:
     root = docs[0].root if docs else None
     return root if isinstance(root, Mapping) else None
+
+
+def has_top_level(docs: Sequence[Document], keys: Sequence[str]) -> bool:
+    """True when the first document is a mapping with at least one of these keys."""
+    root = root_mapping(docs)
+    return root is not None and any(root.get(key) is not None for key in keys)
+
+
+# Store commands: each reads the value from the shell variable `variable`, never from the file.
+
+
+def gcloud_create(secret_name: str, variable: str) -> str:
+    """A Google Secret Manager secret, created from stdin."""
+    return f"printf '%s' \"${variable}\" | gcloud secrets create {secret_name} --data-file=-"
+
+
+def ssm_put(secret_name: str, variable: str) -> str:
+    """An AWS SSM SecureString parameter."""
+    return f'aws ssm put-parameter --name {secret_name} --type SecureString --value "${variable}"'
+
+
+def secretsmanager_create(secret_name: str, variable: str) -> str:
+    """An AWS Secrets Manager secret."""
+    return f'aws secretsmanager create-secret --name {secret_name} --secret-string "${variable}"'
+
+
+def keyvault_set(secret_name: str, variable: str) -> str:
+    """An Azure Key Vault secret."""
+    return f'az keyvault secret set --vault-name <your-vault> --name {secret_name} --value "${variable}"'
 
 
 def local_file_note(name: str) -> str:

@@ -13,25 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.core.manifests.base import Format, Naming, Role, Site, env_name, text_at
-from bot.core.manifests.kit import ANY_INDEX, BasePlatform, matches_tail, store_name
+from bot.core.manifests.base import Format, Site, env_name, text_at
+from bot.core.manifests.kit import ANY_INDEX, StoreNamedPlatform, entry_site
 from bot.core.tree import Document, KeyPath, Mapping
 
 KNATIVE_API = re.compile(r"""^apiVersion\s*:\s*["']?serving\.knative\.dev/""", re.MULTILINE)
 CLOUD_RUN = re.compile(r"run\.googleapis\.com")
-_ENV_VALUES = (
+ENV_VALUES = (  # `containers[i].env[j].value`: the environment variable named by the entry's `name`
     ("containers", ANY_INDEX, "env", ANY_INDEX, "value"),
     ("initContainers", ANY_INDEX, "env", ANY_INDEX, "value"),
 )
 _KINDS = ("Service", "Configuration", "Job")
 _SUFFIXES = (".yml", ".yaml")
-
-
-def env_site(doc: Document, path: KeyPath, fallback: Site) -> Site:
-    """`containers[i].env[j].value` is the environment variable named by the entry's `name`."""
-    if any(matches_tail(path, pattern) for pattern in _ENV_VALUES):
-        return Site(fallback.key, Role.ENV_VAR)
-    return fallback
 
 
 def has_resource(docs: Sequence[Document], api_prefixes: tuple[str, ...]) -> bool:
@@ -46,7 +39,7 @@ def has_resource(docs: Sequence[Document], api_prefixes: tuple[str, ...]) -> boo
     return False
 
 
-class KnativePlatform(BasePlatform):
+class KnativePlatform(StoreNamedPlatform):
     id = "knative"
     docs = "https://knative.dev/docs/serving/configuration/secrets/"
 
@@ -59,10 +52,7 @@ class KnativePlatform(BasePlatform):
         return has_resource(docs, ("serving.knative.dev/",))
 
     def site(self, doc: Document, path: KeyPath) -> Site:
-        return env_site(doc, path, super().site(doc, path))
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return store_name(key)
+        return entry_site(path, ENV_VALUES, super().site(doc, path))
 
     def store_command(self, secret_name: str, env: str) -> str:
         return (

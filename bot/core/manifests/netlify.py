@@ -8,8 +8,8 @@ The fix deletes the entry and stores the value as a secret variable with `netlif
 
 from __future__ import annotations
 
-from bot.core.manifests.base import Format, Naming, Site
-from bot.core.manifests.kit import ANY_KEY, BasePlatform, env_var_name, map_site
+from bot.core.manifests.base import Format, Site
+from bot.core.manifests.kit import ANY_KEY, VariableNamedPlatform, map_site
 from bot.core.tree import Document, KeyPath
 
 _ENVIRONMENTS = (
@@ -20,7 +20,7 @@ _ENVIRONMENTS = (
 )
 
 
-class NetlifyPlatform(BasePlatform):
+class NetlifyPlatform(VariableNamedPlatform):
     id = "netlify"
     docs = "https://docs.netlify.com/build/environment-variables/overview/"
 
@@ -29,9 +29,6 @@ class NetlifyPlatform(BasePlatform):
 
     def site(self, doc: Document, path: KeyPath) -> Site:
         return map_site(path, _ENVIRONMENTS) or super().site(doc, path)
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return env_var_name(key)
 
     def store_command(self, secret_name: str, env: str) -> str:
         return (

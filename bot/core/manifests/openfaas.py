@@ -13,15 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.core.manifests.base import Format, Naming, Role, Site, text_at
+from bot.core.manifests.base import Format, Role, Site, text_at
 from bot.core.manifests.kit import (
     ANY_INDEX,
     ANY_KEY,
-    BasePlatform,
+    StoreNamedPlatform,
     map_site,
     matches,
     root_mapping,
-    store_name,
 )
 from bot.core.tree import Document, KeyPath, Mapping
 
@@ -32,7 +31,7 @@ _SECRET_NAMES = ("functions", ANY_KEY, "secrets", ANY_INDEX)
 _PROVIDERS = ("openfaas", "faas")
 
 
-class OpenFaasPlatform(BasePlatform):
+class OpenFaasPlatform(StoreNamedPlatform):
     id = "openfaas"
     docs = "https://docs.openfaas.com/reference/secrets/"
 
@@ -50,9 +49,6 @@ class OpenFaasPlatform(BasePlatform):
         if matches(path, _SECRET_NAMES):
             return Site("secret name", Role.OTHER)
         return map_site(path, _ENVIRONMENT) or super().site(doc, path)
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return store_name(key)
 
     def store_command(self, secret_name: str, env: str) -> str:
         return f"faas-cli secret create {secret_name} --from-file ./{secret_name}.txt"

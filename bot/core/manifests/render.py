@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.manifests.base import Format, Naming, Role, Site
-from bot.core.manifests.kit import ANY_INDEX, BasePlatform, env_var_name, matches_tail, root_mapping
+from bot.core.manifests.base import Format, Site
+from bot.core.manifests.kit import ANY_INDEX, VariableNamedPlatform, entry_site, has_top_level
 from bot.core.tree import Document, KeyPath
 
 _NAMES = ("render.yaml", "render.yml")
@@ -19,7 +19,7 @@ _ENTRY_VALUE = ("envVars", ANY_INDEX, "value")
 _TOP_LEVEL = ("services", "databases", "envVarGroups", "projects", "previews")
 
 
-class RenderPlatform(BasePlatform):
+class RenderPlatform(VariableNamedPlatform):
     id = "render"
     docs = "https://render.com/docs/blueprint-spec#environment-variables"
 
@@ -27,15 +27,10 @@ class RenderPlatform(BasePlatform):
         return Format.YAML if name in _NAMES else None
 
     def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        root = root_mapping(docs)
-        return root is not None and any(root.get(key) is not None for key in _TOP_LEVEL)
+        return has_top_level(docs, _TOP_LEVEL)
 
     def site(self, doc: Document, path: KeyPath) -> Site:
-        site = super().site(doc, path)
-        return Site(site.key, Role.ENV_VAR) if matches_tail(path, _ENTRY_VALUE) else site
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return env_var_name(key)
+        return entry_site(path, (_ENTRY_VALUE,), super().site(doc, path))
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (

@@ -8,36 +8,28 @@ hand. The fix removes the pair and passes the value at deploy time or resolves i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from bot.core.manifests.base import Advice, Format, Naming, Role, Site, Target, generic_key, kebab, text_at
+from bot.core.manifests.base import Format, Naming, Role, Site, kebab, text_at
 from bot.core.manifests.common import walk_strings
+from bot.core.manifests.kit import BasePlatform, secretsmanager_create
 from bot.core.tree import Document, KeyPath
 
 _NAMES = {"samconfig.toml": Format.TOML, "samconfig.yaml": Format.YAML, "samconfig.yml": Format.YAML}
 _OVERRIDES = "parameter_overrides"
 
 
-class SamConfigPlatform:
+class SamConfigPlatform(BasePlatform):
     id = "samconfig"
-    serverless_variables = False
-    lambda_env = False
     docs = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-sam-cli-config.html"
-    note = ""
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
         return _NAMES.get(name)
 
-    def confirms(self, path: str, docs: Sequence[Document]) -> bool:
-        return True
-
-    def is_encrypted(self, docs: Sequence[Document]) -> bool:
-        return False
-
     def site(self, doc: Document, path: KeyPath) -> Site:
         if _OVERRIDES in path[-2:]:
             return Site(_OVERRIDES, Role.PARAM, pairs=True)
-        return Site(generic_key(doc, path))
+        return super().site(doc, path)
 
     def naming(self, path: str, docs: Sequence[Document]) -> Naming:
         for doc in docs:
@@ -46,20 +38,11 @@ class SamConfigPlatform:
                     return Naming(service=kebab(text_at(scalar) or ""))
         return Naming()
 
-    def targets(self, docs: Sequence[Document]) -> Iterator[Target]:
-        return iter(())
-
-    def advice(self, docs: Sequence[Document], naming: Naming) -> Iterator[Advice]:
-        return iter(())
-
-    def reference(self, secret_name: str, env: str, site: Site) -> str | None:
-        return None
-
     def secret_name(self, naming: Naming, key: str) -> str:
         return "/".join(part for part in (naming.service, kebab(key)) if part)
 
     def store_command(self, secret_name: str, env: str) -> str:
-        return f'aws secretsmanager create-secret --name {secret_name} --secret-string "${env}"'
+        return secretsmanager_create(secret_name, env)
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (

@@ -19,13 +19,13 @@ from bot.core.manifests.base import (
     Site,
     Target,
     entry_name,
-    generic_key,
     kebab,
     scalars_under,
     text_at,
 )
 from bot.core.manifests.cloudformation import cfn_site, noecho_advice
 from bot.core.manifests.common import walk_strings
+from bot.core.manifests.kit import BasePlatform, root_mapping, ssm_put
 from bot.core.references import analyze
 from bot.core.tree import Document, KeyPath, Mapping, Node, Scalar
 from bot.core.tree import Sequence as SeqNode
@@ -41,11 +41,10 @@ _MAX_LOOK_THROUGH = 4  # `${self:}` values looked through within one address (wi
 _MAX_TARGETS = 500
 
 
-class ServerlessPlatform:
+class ServerlessPlatform(BasePlatform):
     id = "serverless"
     serverless_variables = True
     lambda_env = True
-    note = ""
     docs = "https://www.serverless.com/framework/docs/guides/variables/aws/ssm"
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
@@ -60,13 +59,8 @@ class ServerlessPlatform:
     def confirms(self, path: str, docs: Sequence[Document]) -> bool:
         if path.rsplit("/", 1)[-1] in _NAMES:
             return True
-        root = docs[0].root if docs else None
-        return (
-            isinstance(root, Mapping) and root.get("service") is not None and root.get("provider") is not None
-        )
-
-    def is_encrypted(self, docs: Sequence[Document]) -> bool:
-        return False
+        root = root_mapping(docs)
+        return root is not None and root.get("service") is not None and root.get("provider") is not None
 
     def site(self, doc: Document, path: KeyPath) -> Site:
         size = len(path)
@@ -80,11 +74,11 @@ class ServerlessPlatform:
             return _api_key_site(doc, path)
         if size > 1 and path[0] == "resources":
             return cfn_site(doc, path, base=1)
-        return Site(generic_key(doc, path))
+        return super().site(doc, path)
 
     def naming(self, path: str, docs: Sequence[Document]) -> Naming:
-        root = docs[0].root if docs else None
-        if not isinstance(root, Mapping):
+        root = root_mapping(docs)
+        if root is None:
             return Naming()
         service_node = root.get("service")
         service = text_at(service_node)
@@ -124,7 +118,7 @@ class ServerlessPlatform:
         return "/" + "/".join(parts)
 
     def store_command(self, secret_name: str, env: str) -> str:
-        return f'aws ssm put-parameter --name {secret_name} --type SecureString --value "${env}"'
+        return ssm_put(secret_name, env)
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         scope = " and scope it to the functions that use it" if site.role is Role.SHARED_ENV else ""

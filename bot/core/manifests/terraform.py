@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from bot.core.config import ScanLimits
 from bot.core.manifests.base import Format, Naming, Role, Site, kebab, text_at
 from bot.core.manifests.hcl import load_hcl
-from bot.core.manifests.kit import ANY_KEY, BasePlatform, matches
+from bot.core.manifests.kit import ANY_KEY, BasePlatform, gcloud_create, keyvault_set, matches, ssm_put
 from bot.core.tree import Document, KeyPath, Mapping
 
 _HCL_SUFFIXES = (".tf", ".tfvars")
@@ -124,10 +124,10 @@ class TerraformJsonPlatform(BasePlatform):
     def store_command(self, secret_name: str, env: str) -> str:
         short = secret_name.rsplit("/", 1)[-1]
         if secret_name.startswith(_AZURE_URI):
-            return f'az keyvault secret set --vault-name <your-vault> --name {short} --value "${env}"'
+            return keyvault_set(short, env)
         if secret_name.startswith(_GOOGLE_PREFIX):
-            return f"printf '%s' \"${env}\" | gcloud secrets create {short} --data-file=-"
-        return f'aws ssm put-parameter --name {secret_name} --type SecureString --value "${env}"'
+            return gcloud_create(short, env)
+        return ssm_put(secret_name, env)
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         short = secret_name.rsplit("/", 1)[-1]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from bot.core.manifests.base import Format, Naming, Site, text_at
-from bot.core.manifests.kit import ANY_KEY, BasePlatform, env_var_name, map_site
+from bot.core.manifests.base import Format, Site, text_at
+from bot.core.manifests.kit import ANY_KEY, VariableNamedPlatform, map_site
 from bot.core.tree import Document, KeyPath
 
 _ENVIRONMENTS = (("env", ANY_KEY), ("build", "env", ANY_KEY))
@@ -20,7 +20,7 @@ _LEGACY_SECRET = re.compile(r"^@[a-z0-9][a-z0-9_-]*$")
 _PUBLIC_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "NUXT_PUBLIC_", "PUBLIC_", "GATSBY_")
 
 
-class VercelPlatform(BasePlatform):
+class VercelPlatform(VariableNamedPlatform):
     id = "vercel"
     docs = "https://vercel.com/docs/environment-variables/sensitive-environment-variables"
 
@@ -35,9 +35,6 @@ class VercelPlatform(BasePlatform):
         if _LEGACY_SECRET.match(value.strip()):
             return Site(f"{site.key} (legacy Vercel secret reference)", site.role)
         return site
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return env_var_name(key)
 
     def store_command(self, secret_name: str, env: str) -> str:
         return f"printf '%s' \"${secret_name}\" | vercel env add {secret_name} production --sensitive"

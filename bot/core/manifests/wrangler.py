@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from bot.core.config import ScanLimits
-from bot.core.manifests.base import Format, Naming, Role, Site
+from bot.core.manifests.base import Format, Role, Site
 from bot.core.manifests.dotenv import load_dotenv
-from bot.core.manifests.kit import ANY_KEY, BasePlatform, env_var_name, local_file_note, map_site
+from bot.core.manifests.kit import ANY_KEY, VariableNamedPlatform, local_file_note, map_site
 from bot.core.tree import Document, KeyPath
 
 _CONFIGS = {"wrangler.toml": Format.TOML, "wrangler.json": Format.JSON, "wrangler.jsonc": Format.JSON}
@@ -24,7 +24,7 @@ _DEV_VARS = re.compile(r"^\.dev\.vars(?:\.[\w-]+)?$")
 _DOCS = "https://developers.cloudflare.com/workers/configuration/secrets/"
 
 
-class WranglerPlatform(BasePlatform):
+class WranglerPlatform(VariableNamedPlatform):
     id = "cloudflare-workers"
     docs = _DOCS
 
@@ -33,9 +33,6 @@ class WranglerPlatform(BasePlatform):
 
     def site(self, doc: Document, path: KeyPath) -> Site:
         return map_site(path, _VARS) or super().site(doc, path)
-
-    def secret_name(self, naming: Naming, key: str) -> str:
-        return env_var_name(key)
 
     def store_command(self, secret_name: str, env: str) -> str:
         return f"printf '%s' \"${secret_name}\" | npx wrangler secret put {secret_name}"

@@ -6,7 +6,7 @@ Fake secrets are built by concatenation so that no secret-shaped literal sits in
 from __future__ import annotations
 
 from bot.core.config import ScanConfig
-from bot.core.findings import Finding, NoticeKind, ScanResult, Severity
+from bot.core.findings import Finding, NoticeKind, Remediation, ScanResult, Severity
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
 
@@ -28,6 +28,13 @@ def serious(result: ScanResult) -> list[Finding]:
 
 def serious_lines(path: str, text: str) -> list[int]:
     return sorted(f.line for f in serious(scan(path, text)))
+
+
+def remediation_at(path: str, text: str, line: int) -> Remediation:
+    """The fix of the medium/high finding that starts at `line`; the test fails when it has none."""
+    finding = next(f for f in serious(scan(path, text)) if f.line == line)
+    assert finding.remediation is not None
+    return finding.remediation
 
 
 def assert_no_value_leaks(result: ScanResult) -> None:

@@ -6,6 +6,7 @@ from tests.core.platforms.support import (
     GITHUB_TOKEN,
     PASSWORD,
     assert_fix_property,
+    remediation_at,
     scan,
     serious,
     serious_lines,
@@ -56,12 +57,9 @@ def test_secrets_in_prefs_are_found_with_an_advisory_that_the_file_stays_local()
 
 
 def test_fix_empties_the_value_and_stores_it_with_arc_env() -> None:
-    finding = next(f for f in serious(scan("preferences.arc", PREFS)) if f.line == 6)
-    assert finding.remediation is not None
-    assert finding.remediation.replacement == '  DB_PASSWORD ""'
-    assert (
-        finding.remediation.store_command == 'npx arc env --add --env production DB_PASSWORD "$DB_PASSWORD"'
-    )
+    fix = remediation_at("preferences.arc", PREFS, 6)
+    assert fix.replacement == '  DB_PASSWORD ""'
+    assert fix.store_command == 'npx arc env --add --env production DB_PASSWORD "$DB_PASSWORD"'
 
 
 def test_the_legacy_arc_env_file_is_read_by_environment_pragma() -> None:

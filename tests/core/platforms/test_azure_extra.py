@@ -3,6 +3,7 @@ from __future__ import annotations
 from tests.core.platforms.support import (
     PASSWORD,
     assert_fix_property,
+    remediation_at,
     scan,
     serious,
     serious_lines,
@@ -110,9 +111,8 @@ def test_arm_expressions_and_key_vault_references_are_safe() -> None:
 
 
 def test_arm_fix_is_a_key_vault_reference() -> None:
-    finding = next(f for f in serious(scan("azuredeploy.json", ARM)) if f.line == 19)
-    assert finding.remediation is not None
-    assert finding.remediation.replacement == (
+    fix = remediation_at("azuredeploy.json", ARM, 19)
+    assert fix.replacement == (
         '            {"name": "STRIPE_SECRET", "value": "@Microsoft.KeyVault(VaultName=<your-vault>;'
         'SecretName=stripe-secret)"},'
     )

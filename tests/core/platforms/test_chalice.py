@@ -5,8 +5,8 @@ from tests.core.platforms.support import (
     PASSWORD,
     SOPS_VALUE,
     assert_fix_property,
+    remediation_at,
     scan,
-    serious,
     serious_lines,
 )
 
@@ -41,14 +41,13 @@ def test_top_level_stage_and_function_environments_are_found() -> None:
 
 
 def test_fix_keeps_the_name_in_ssm_under_app_and_stage() -> None:
-    finding = next(f for f in serious(scan(".chalice/config.json", CHALICE)) if f.line == 11)
-    assert finding.remediation is not None
-    assert finding.remediation.replacement == '        "LINE_CHANNEL_SECRET": "",'
-    assert finding.remediation.store_command == (
+    fix = remediation_at(".chalice/config.json", CHALICE, 11)
+    assert fix.replacement == '        "LINE_CHANNEL_SECRET": "",'
+    assert fix.store_command == (
         "aws ssm put-parameter --name /linebot/dev/line-channel-secret --type SecureString "
         '--value "$LINE_CHANNEL_SECRET"'
     )
-    assert "policy-<stage>.json" in (finding.remediation.runtime_hint or "")
+    assert "policy-<stage>.json" in (fix.runtime_hint or "")
 
 
 def test_placeholders_and_ciphertext_are_not_secrets() -> None:

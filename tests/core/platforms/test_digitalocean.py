@@ -4,8 +4,8 @@ from tests.core.platforms.support import (
     GITHUB_TOKEN,
     PASSWORD,
     assert_fix_property,
+    remediation_at,
     scan,
-    serious,
     serious_lines,
 )
 
@@ -58,13 +58,12 @@ def test_deploy_template_nests_the_spec_under_spec() -> None:
 
 
 def test_fix_removes_the_value_and_points_to_type_secret() -> None:
-    finding = next(f for f in serious(scan(".do/app.yaml", APP_SPEC)) if f.line == 14)
-    assert finding.remediation is not None
+    fix = remediation_at(".do/app.yaml", APP_SPEC, 14)
     assert (
-        finding.remediation.replacement
+        fix.replacement
         == "        # DO_SPACES_SECRET: removed from this file, stored as secret DO_SPACES_SECRET"
     )
-    assert "type: SECRET" in (finding.remediation.runtime_hint or "")
+    assert "type: SECRET" in (fix.runtime_hint or "")
 
 
 def test_an_app_spec_under_another_name_is_recognised_by_its_content() -> None:

@@ -6,6 +6,7 @@ from tests.core.platforms.support import (
     PASSWORD,
     SOPS_VALUE,
     assert_fix_property,
+    remediation_at,
     scan,
     serious,
     serious_lines,
@@ -49,13 +50,12 @@ def test_runtimeconfig_values_are_found_with_an_advisory_that_the_file_stays_loc
 
 
 def test_runtimeconfig_fix_moves_the_value_to_a_secret_named_after_its_config_path() -> None:
-    finding = next(f for f in serious(scan(".runtimeconfig.json", RUNTIME_CONFIG)) if f.line == 3)
-    assert finding.remediation is not None
-    assert finding.remediation.replacement == '    "secret": "",'
-    assert finding.remediation.store_command == (
+    fix = remediation_at(".runtimeconfig.json", RUNTIME_CONFIG, 3)
+    assert fix.replacement == '    "secret": "",'
+    assert fix.store_command == (
         "printf '%s' \"$STRIPE_SECRET\" | firebase functions:secrets:set STRIPE_SECRET --data-file=-"
     )
-    assert "defineSecret('STRIPE_SECRET')" in (finding.remediation.runtime_hint or "")
+    assert "defineSecret('STRIPE_SECRET')" in (fix.runtime_hint or "")
 
 
 def test_functions_env_files_are_read_as_dotenv() -> None:

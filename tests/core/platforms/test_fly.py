@@ -4,8 +4,8 @@ from tests.core.platforms.support import (
     PASSWORD,
     SOPS_VALUE,
     assert_fix_property,
+    remediation_at,
     scan,
-    serious,
     serious_lines,
 )
 
@@ -34,19 +34,14 @@ def test_env_and_build_args_secrets_are_found_on_their_lines() -> None:
 
 
 def test_fix_removes_the_entry_and_sets_a_fly_secret_from_the_shell() -> None:
-    finding = next(f for f in serious(scan("fly.toml", FLY)) if f.line == 12)
-    assert finding.remediation is not None
-    assert (
-        finding.remediation.replacement
-        == "  # SESSION_SECRET: removed from this file, stored as secret SESSION_SECRET"
-    )
-    assert finding.remediation.store_command == 'fly secrets set SESSION_SECRET="$SESSION_SECRET"'
+    fix = remediation_at("fly.toml", FLY, 12)
+    assert fix.replacement == "  # SESSION_SECRET: removed from this file, stored as secret SESSION_SECRET"
+    assert fix.store_command == 'fly secrets set SESSION_SECRET="$SESSION_SECRET"'
 
 
 def test_a_password_inside_a_url_is_stored_under_the_variable_name() -> None:
-    finding = next(f for f in serious(scan("fly.toml", FLY)) if f.line == 11)
-    assert finding.remediation is not None
-    assert finding.remediation.store_command == 'fly secrets set DATABASE_URL="$DATABASE_URL"'
+    fix = remediation_at("fly.toml", FLY, 11)
+    assert fix.store_command == 'fly secrets set DATABASE_URL="$DATABASE_URL"'
 
 
 def test_placeholders_and_ciphertext_are_not_secrets() -> None:

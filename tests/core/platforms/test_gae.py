@@ -5,6 +5,7 @@ from tests.core.platforms.support import (
     PASSWORD,
     SOPS_VALUE,
     assert_fix_property,
+    remediation_at,
     scan,
     serious,
     serious_lines,
@@ -38,19 +39,12 @@ def test_a_service_file_with_another_name_is_recognised_by_content() -> None:
 
 
 def test_fix_removes_the_value_and_creates_a_secret_manager_secret() -> None:
-    finding = next(f for f in serious(scan("app.yaml", APP_YAML)) if f.line == 7)
-    assert finding.remediation is not None
+    fix = remediation_at("app.yaml", APP_YAML, 7)
+    assert fix.replacement == "  # DB_PASSWORD: removed from this file, stored as secret db-password"
     assert (
-        finding.remediation.replacement
-        == "  # DB_PASSWORD: removed from this file, stored as secret db-password"
+        fix.store_command == "printf '%s' \"$DB_PASSWORD\" | gcloud secrets create db-password --data-file=-"
     )
-    assert (
-        finding.remediation.store_command
-        == "printf '%s' \"$DB_PASSWORD\" | gcloud secrets create db-password --data-file=-"
-    )
-    assert "projects/<project>/secrets/db-password/versions/latest" in (
-        finding.remediation.runtime_hint or ""
-    )
+    assert "projects/<project>/secrets/db-password/versions/latest" in (fix.runtime_hint or "")
 
 
 def test_a_password_inside_a_url_moves_the_whole_url_to_one_secret() -> None:

@@ -5,6 +5,7 @@ from tests.core.platforms.support import (
     PASSWORD,
     SOPS_VALUE,
     assert_fix_property,
+    remediation_at,
     scan,
     serious,
     serious_lines,
@@ -35,14 +36,10 @@ def test_secrets_in_build_and_context_environments_are_found_on_their_lines() ->
 
 
 def test_fix_removes_the_entry_and_stores_a_secret_variable_with_the_cli() -> None:
-    finding = next(f for f in serious(scan("netlify.toml", NETLIFY)) if f.line == 10)
-    assert finding.remediation is not None
-    assert (
-        finding.remediation.replacement
-        == "  # DB_PASSWORD: removed from this file, stored as secret DB_PASSWORD"
-    )
-    assert finding.remediation.store_command is not None
-    assert finding.remediation.store_command.startswith('netlify env:set DB_PASSWORD "$DB_PASSWORD" --secret')
+    fix = remediation_at("netlify.toml", NETLIFY, 10)
+    assert fix.replacement == "  # DB_PASSWORD: removed from this file, stored as secret DB_PASSWORD"
+    assert fix.store_command is not None
+    assert fix.store_command.startswith('netlify env:set DB_PASSWORD "$DB_PASSWORD" --secret')
 
 
 def test_placeholders_ci_expressions_and_ciphertext_are_not_secrets() -> None:

@@ -4,6 +4,7 @@ from tests.core.platforms.support import (
     GITHUB_TOKEN,
     PASSWORD,
     assert_fix_property,
+    remediation_at,
     scan,
     serious,
     serious_lines,
@@ -51,13 +52,11 @@ def test_sync_false_generated_and_bound_values_are_safe_references() -> None:
 
 
 def test_fix_removes_the_literal_and_says_to_use_sync_false() -> None:
-    finding = next(f for f in serious(scan("render.yaml", RENDER)) if f.line == 21)
-    assert finding.remediation is not None
+    fix = remediation_at("render.yaml", RENDER, 21)
     assert (
-        finding.remediation.replacement
-        == "        # SMTP_PASSWORD: removed from this file, stored as secret SMTP_PASSWORD"
+        fix.replacement == "        # SMTP_PASSWORD: removed from this file, stored as secret SMTP_PASSWORD"
     )
-    assert "sync: false" in (finding.remediation.runtime_hint or "")
+    assert "sync: false" in (fix.runtime_hint or "")
 
 
 def test_placeholders_are_not_secrets() -> None:

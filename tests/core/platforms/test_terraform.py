@@ -7,6 +7,7 @@ from tests.core.platforms.support import (
     PASSWORD,
     SOPS_VALUE,
     assert_fix_property,
+    remediation_at,
     scan,
     serious,
     serious_lines,
@@ -104,13 +105,9 @@ def test_references_are_safe() -> None:
 
 
 def test_aws_fix_reads_the_value_from_an_ssm_data_source() -> None:
-    finding = next(f for f in serious(scan("main.tf", AWS)) if f.line == 21)
-    assert finding.remediation is not None
-    assert (
-        finding.remediation.replacement
-        == '      GITHUB_TOKEN = "${data.aws_ssm_parameter.github_token.value}"'
-    )
-    assert finding.remediation.store_command == (
+    fix = remediation_at("main.tf", AWS, 21)
+    assert fix.replacement == '      GITHUB_TOKEN = "${data.aws_ssm_parameter.github_token.value}"'
+    assert fix.store_command == (
         'aws ssm put-parameter --name /github-token --type SecureString --value "$GITHUB_TOKEN"'
     )
 

@@ -6,6 +6,7 @@ from tests.core.platforms.support import (
     PASSWORD,
     SOPS_VALUE,
     assert_fix_property,
+    remediation_at,
     scan,
     serious,
     serious_lines,
@@ -42,11 +43,10 @@ def test_a_public_name_makes_a_generic_value_public_but_not_a_provider_token() -
 
 
 def test_fix_empties_the_value_and_adds_a_sensitive_variable() -> None:
-    finding = next(f for f in serious(scan("vercel.json", VERCEL)) if f.line == 5)
-    assert finding.remediation is not None
-    assert finding.remediation.replacement == '    "DB_PASSWORD": "",'
-    assert finding.remediation.store_command is not None
-    assert finding.remediation.store_command.endswith("vercel env add DB_PASSWORD production --sensitive")
+    fix = remediation_at("vercel.json", VERCEL, 5)
+    assert fix.replacement == '    "DB_PASSWORD": "",'
+    assert fix.store_command is not None
+    assert fix.store_command.endswith("vercel env add DB_PASSWORD production --sensitive")
 
 
 def test_legacy_secret_references_placeholders_and_ciphertext_are_not_secrets() -> None:

@@ -5,6 +5,7 @@ from tests.core.platforms.support import (
     PASSWORD,
     SOPS_VALUE,
     assert_fix_property,
+    remediation_at,
     scan,
     serious,
     serious_lines,
@@ -57,16 +58,9 @@ def test_vars_in_jsonc_are_found_despite_comments_and_trailing_commas() -> None:
 
 
 def test_fix_removes_the_var_and_puts_a_worker_secret_from_stdin() -> None:
-    finding = next(f for f in serious(scan("wrangler.toml", WRANGLER_TOML)) if f.line == 8)
-    assert finding.remediation is not None
-    assert (
-        finding.remediation.replacement
-        == "# STRIPE_SECRET: removed from this file, stored as secret STRIPE_SECRET"
-    )
-    assert (
-        finding.remediation.store_command
-        == "printf '%s' \"$STRIPE_SECRET\" | npx wrangler secret put STRIPE_SECRET"
-    )
+    fix = remediation_at("wrangler.toml", WRANGLER_TOML, 8)
+    assert fix.replacement == "# STRIPE_SECRET: removed from this file, stored as secret STRIPE_SECRET"
+    assert fix.store_command == "printf '%s' \"$STRIPE_SECRET\" | npx wrangler secret put STRIPE_SECRET"
 
 
 def test_ids_urls_placeholders_and_ciphertext_are_not_secrets() -> None:

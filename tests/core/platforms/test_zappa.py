@@ -5,8 +5,8 @@ from tests.core.platforms.support import (
     PASSWORD,
     SOPS_VALUE,
     assert_fix_property,
+    remediation_at,
     scan,
-    serious,
     serious_lines,
 )
 
@@ -52,22 +52,20 @@ def test_yaml_settings_and_extended_stages_are_read() -> None:
 
 
 def test_fix_empties_the_value_and_stores_an_ssm_parameter_named_after_project_and_stage() -> None:
-    finding = next(f for f in serious(scan("zappa_settings.json", ZAPPA_JSON)) if f.line == 13)
-    assert finding.remediation is not None
-    assert finding.remediation.replacement == '            "DB_PASSWORD": ""'
-    assert finding.remediation.store_command == (
+    fix = remediation_at("zappa_settings.json", ZAPPA_JSON, 13)
+    assert fix.replacement == '            "DB_PASSWORD": ""'
+    assert fix.store_command == (
         'aws ssm put-parameter --name /hook/dev/db-password --type SecureString --value "$DB_PASSWORD"'
     )
-    assert "remote_env" in (finding.remediation.runtime_hint or "")
+    assert "remote_env" in (fix.runtime_hint or "")
 
 
 def test_a_password_inside_a_url_is_stored_as_the_whole_url() -> None:
     text = ZAPPA_JSON.replace(
         f'"DB_PASSWORD": "{PASSWORD}"', f'"DATABASE_URL": "mysql://app:{PASSWORD}@db/app"'
     )
-    finding = next(f for f in serious(scan("zappa_settings.json", text)) if f.line == 13)
-    assert finding.remediation is not None
-    assert finding.remediation.store_command == (
+    fix = remediation_at("zappa_settings.json", text, 13)
+    assert fix.store_command == (
         'aws ssm put-parameter --name /hook/dev/database-url --type SecureString --value "$DATABASE_URL"'
     )
 
