@@ -113,6 +113,7 @@ _FINGERPRINT_SALT = b"serverless-secrets-bot/fingerprint/v1"
 
 def fingerprint(*, path: str, key: str, rule: str, value: str) -> str:
     """Stable across line moves (no line number in it), different per file and key, not reversible."""
-    digest = hashlib.pbkdf2_hmac("sha256", value.encode("utf-8"), _FINGERPRINT_SALT, 2_000)
-    mac = hmac.new(digest, f"{path}\0{key}\0{rule}".encode(), hashlib.sha256)
+    # surrogatepass: a JSON `\ud800` escape decodes to a lone surrogate, which plain UTF-8 cannot encode.
+    digest = hashlib.pbkdf2_hmac("sha256", value.encode("utf-8", "surrogatepass"), _FINGERPRINT_SALT, 2_000)
+    mac = hmac.new(digest, f"{path}\0{key}\0{rule}".encode("utf-8", "surrogatepass"), hashlib.sha256)
     return mac.hexdigest()[:32]

@@ -17,7 +17,7 @@ from bot.core.tree import Document, Mapping, Pos, Scalar, Style
 _JSON_PAIR = re.compile(r'^\s*"(?P<key>[^"\\]+)"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*")')
 _TOML_PAIR = re.compile(r"""^\s*(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>"(?:[^"\\]|\\.)*"|'[^'\n]*')""")
 _YAML_PAIR = re.compile(
-    r"""^\s*(?:-\s+)?(?P<key>[^\s:#'"{}\[\],][^:#]*?|"[^"]+"|'[^']+')\s*:\s+"""
+    r"""^\s*(?:-\s+)?(?P<key>[^\s:#'"{}\[\],][^:#,{}\[\]]*?|"[^"]+"|'[^']+')\s*:\s+"""
     r"""(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"|>&*!{\[][^#]*?)\s*(?:\s#.*)?$"""
 )
 _PATTERNS = (_JSON_PAIR, _TOML_PAIR, _YAML_PAIR)

@@ -60,3 +60,12 @@ def test_finding_repr_cannot_show_the_value() -> None:
 )
 def test_meets_threshold(severity: Severity, fail_on: str, expected: bool) -> None:
     assert meets(severity, fail_on) is expected
+
+
+def test_fingerprint_accepts_lone_surrogates_from_json_escapes() -> None:
+    value = "pa\ud800ss" + "word" * 3
+    first = fingerprint(path="local.settings.json", key="Values.DB_PASSWORD", rule="password", value=value)
+    assert first == fingerprint(
+        path="local.settings.json", key="Values.DB_PASSWORD", rule="password", value=value
+    )
+    assert len(first) == 32
