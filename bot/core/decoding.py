@@ -7,6 +7,8 @@ there: a broken byte may sit in the middle of a secret.
 
 from __future__ import annotations
 
+import re
+
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
@@ -46,3 +48,13 @@ def is_binary(data: bytes) -> bool:
         return True
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / len(head) > _MAX_CONTROL_SHARE
+
+
+# `"\ud83d\ude00"` escapes: libyaml decodes each one alone, and JSON allows a lone `"\ud800"`; no UTF-8
+# encoder accepts a lone surrogate (hashing, regexes), so parsers join the pairs and replace any lone one.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def paired_surrogates(text: str) -> str:
+    """`text` with surrogate pairs joined into their character and lone surrogates replaced by U+FFFD."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

@@ -24,9 +24,11 @@ from json import JSONDecodeError
 from typing import Any
 
 from bot.core.config import ScanLimits
+from bot.core.decoding import SURROGATE, paired_surrogates
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence, Style
+from bot.core.nodes import mapping, pos, scalar_at, sequence
+from bot.core.tree import Document, Node, Pos, Scalar, Style
 
 _SPACE = r"[ \t\n\r]*"
 _SPACE_AND_COMMENTS = r"(?:[ \t\n\r]+|//[^\n]*|/\*.*?\*/)*"
@@ -170,10 +172,11 @@ class _Parser:
 
     def _scan_string(self, start: int) -> str:
         try:
-            return _scanstring(self._text, start + 1, True)[0]
+            value = _scanstring(self._text, start + 1, True)[0]
         except JSONDecodeError as error:
             problem = error.msg.removesuffix(" at").removesuffix(" starting")
             raise self._error(problem, error.pos) from None
+        return paired_surrogates(value) if SURROGATE.search(value) else value
 
     def _punctuation(self, char: str, start: int) -> None:
         state = self._state
@@ -203,7 +206,12 @@ class _Parser:
     def _close(self, start: int) -> None:
         frame = self._stack.pop()
         end = self._pos(start + 1)
-        node: Node = (Mapping if frame.is_object else Sequence)(tuple(frame.items), frame.start, end)
+        items = tuple(frame.items)
+        node: Node = (
+            mapping(items, frame.start, end, None)
+            if frame.is_object
+            else sequence(items, frame.start, end, None)
+        )
         self._add(node)
 
     def _add(self, node: Node) -> None:
@@ -215,11 +223,11 @@ class _Parser:
         self._state = _State.NEXT
 
     def _pos(self, index: int) -> Pos:
-        return Pos(self._line, index - self._line_start + 1)
+        return pos(self._line, index - self._line_start + 1)
 
     def _scalar(self, value: str | float | bool | None, start: int, end: int, style: Style) -> Scalar:
         column = start - self._line_start + 1  # a JSON scalar never spans lines
-        return Scalar(value, Pos(self._line, column), Pos(self._line, column + end - start), style)
+        return scalar_at(value, self._line, column, self._line, column + end - start, style, None)
 
     def _error(self, problem: str, index: int) -> ManifestError:
         line = self._text.count("\n", 0, index) + 1

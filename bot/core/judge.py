@@ -172,7 +172,7 @@ def json_fields(text: str) -> list[tuple[str, int, int]]:
         return []
     try:
         document = json.loads(stripped)
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile value may nest deeper than the interpreter allows
         return []
     if not isinstance(document, dict):
         return []

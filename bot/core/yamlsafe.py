@@ -21,9 +21,10 @@ Duplicate keys are all kept, in document order, so that no value is hidden from 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import ruamel.yaml.main
@@ -33,28 +34,34 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from bot.core.config import ScanLimits
+from bot.core.decoding import SURROGATE, paired_surrogates
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence, Style
-from bot.core.yamlschema import custom_tag, mapping_items, typed_value
+from bot.core.nodes import mapping, pos, scalar, scalar_at, sequence
+from bot.core.tree import Document, Node, Pos, Style
+from bot.core.yamlschema import MAY_BE_TYPED, custom_tag, mapping_items, typed_value
 
 # The C parser from ruamel.yaml.clib when it is installed, else None.
 _CPARSER: Any = getattr(ruamel.yaml.main, "CParser", None)
 _PURE_FALLBACK_MAX_CHARS = 64_000
 _STYLES = {None: Style.PLAIN, "": Style.PLAIN, "'": Style.SINGLE, '"': Style.DOUBLE}
+
+
 _STYLES |= {"|": Style.LITERAL, ">": Style.FOLDED}
 # A colon between two plain-scalar characters: never a mapping indicator in YAML 1.2.
-_INNER_COLON = re.compile(r"(?<=[^\s'\"\[\]{},]):(?=[^\s\[\]{},])")
+_INNER_COLON = re.compile(r":(?<=[^\s'\"\[\]{},]:)(?=[^\s\[\]{},])")  # led by the colon: fast to find
 _COLON_STAND_IN = "\ue000"
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _PARSER_SYMBOL = re.compile(r"'<[a-z ]+>'")
-# Cheap conservative signs for `quick_check`: an alias, a key that may be a collection, document markers,
-# and each line's indentation with the sequence dashes, anchors and tags that may precede a collection.
-_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s\[\]{},]", re.MULTILINE)
-_COLLECTION_KEY = re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)|[\]}][ \t]*:(?:\s|$)", re.MULTILINE)
-_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)", re.MULTILINE)
-_INDENT = re.compile(r"^[ \t]*(?:(?:-|[&!]\S*)(?:[ \t]+|$))*", re.MULTILINE)
+# Cheap conservative signs for `quick_check`, each led by a literal so that the search skips ahead: an alias,
+# an explicit key or a collection as a key, a document marker.
+_ALIAS = re.compile(r"\*(?<![^\s\[{,:]\*)[^\s\[\]{},]")
+_COMPLEX_KEYS = tuple(
+    re.compile(pattern)
+    for pattern in (r"\?(?<![^\s\[{,]\?)(?:\s|$)", r"\][ \t]*:(?:\s|$)", r"\}[ \t]*:(?:\s|$)")
+)
+_DOCUMENT_MARKER = re.compile(r"\n(?:---|\.\.\.)")
 
 
 def load_yaml(text: str, limits: ScanLimits) -> list[Document]:
@@ -81,13 +88,14 @@ def quick_check(text: str, limits: ScanLimits) -> bool:
     Bounds: no alias (so no expansion and no missing anchor), no explicit `?` key or collection used as
     a key, fewer document markers than allowed, and a nesting bound under the depth limit: block nesting
     gains a column at least every second level, and each flow level needs its own `[` or `{`."""
-    if _CPARSER is None or _ALIAS.search(text) or _COLLECTION_KEY.search(text):
+    if _CPARSER is None or _ALIAS.search(text) or any(key.search(text) for key in _COMPLEX_KEYS):
         return False
-    if len(_DOCUMENT_MARKER.findall(text)) >= limits.max_documents:
+    lined = "\n" + text
+    if len(_DOCUMENT_MARKER.findall(lined)) >= limits.max_documents:
         return False
-    indent = max(map(len, _INDENT.findall(text)), default=0)
     openers = text.count("[") + text.count("{") - text.count("${")
-    if 2 * indent + 2 + openers >= limits.max_depth:
+    deep_indent = (limits.max_depth - 1 - openers) // 2  # 2 * indent + 2 + openers must stay below the limit
+    if deep_indent <= 0 or _indented(deep_indent).search(lined):
         return False
     try:
         _CPARSER(text).raw_parse()
@@ -101,6 +109,13 @@ def quick_check(text: str, limits: ScanLimits) -> bool:
     except YAMLError:
         return False
     return True
+
+
+@functools.cache
+def _indented(columns: int) -> re.Pattern[str]:
+    """A line whose indentation and sequence dashes take `columns` or more: a block collection that starts
+    there (properties such as `&a` do not move it) is nested at most twice as many levels deep."""
+    return re.compile(rf"\n[ \t-]{{{columns},}}")
 
 
 def _compose(text: str, limits: ScanLimits) -> list[Document]:
@@ -128,46 +143,48 @@ def _compose(text: str, limits: ScanLimits) -> list[Document]:
 def _compose_c(text: str, limits: ScanLimits) -> list[Document]:
     """libyaml rejects a colon inside a plain scalar in a flow collection (`Action: [s3:GetObject]`), which
     YAML 1.2 allows and IAM policies are full of. Such a colon can only belong to a plain or quoted scalar
-    (or a comment), so a same-width stand-in lets libyaml read it and is put back in every value."""
-    try:
-        return _Composer(text, limits).documents(_c_events(text))
-    except MarkedYAMLError as error:
-        if error.problem != "found unexpected ':'" or _COLON_STAND_IN in text:
-            raise
-        first_error = error
-    try:
-        masked = _INNER_COLON.sub(_COLON_STAND_IN, text)
-        return _Composer(text, limits, stand_in=True).documents(_c_events(masked))
-    except YAMLError:
-        raise first_error from None
+    (or a comment), so a same-width stand-in lets libyaml read it and is put back in every value.
+
+    The stand-in changes nothing else, so the masked text is read first: when it parses, the result is the
+    one the original text gives (or would give if libyaml read it). When it does not, the original is read
+    and its own error reported, as if no stand-in had been tried."""
+    masked = _INNER_COLON.sub(_COLON_STAND_IN, text) if _COLON_STAND_IN not in text else text
+    if masked != text:
+        try:
+            return _Composer(text, limits, stand_in=True).documents(_c_events(masked))
+        except YAMLError:
+            pass
+    return _Composer(text, limits).documents(_c_events(text))
 
 
 def _c_events(text: str) -> Iterator[Any]:
-    parser = _CPARSER(text)
-    while True:
-        event = parser.get_event()
-        yield event
-        if type(event) is ev.StreamEndEvent:
-            return
+    """libyaml's events; `get_event` returns None after the stream end."""
+    return iter(_CPARSER(text).get_event, None)
 
 
 def _pure_events(text: str) -> Iterator[Any]:
     """The pure-Python parser raises bare IndexError or AssertionError (`%YAML 1.3`) on some malformed
-    input; report it as invalid YAML like any other syntax error."""
+    input; report it as invalid YAML like any other syntax error. Only this parser lets `\ud800`-style
+    escapes through (libyaml rejects them), so only its scalars need their surrogates paired."""
     try:
-        yield from YAML(typ="safe", pure=True).parse(text)
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if type(event) is ev.ScalarEvent and event.style == '"' and SURROGATE.search(event.value):
+                event.value = paired_surrogates(event.value)
+            yield event
     except (AssertionError, IndexError, KeyError, TypeError, ValueError):
         raise YAMLError("invalid YAML") from None
 
 
-@dataclass(slots=True)
 class _Frame:
     """A collection being built: its children so far and how many nodes they expand to."""
 
-    event: Any
-    start: Pos
-    children: list[Node] = field(default_factory=list)
-    size: int = 1
+    __slots__ = ("children", "event", "size", "start")
+
+    def __init__(self, event: Any, start: Pos) -> None:
+        self.event = event
+        self.start = start
+        self.children: list[Node] = []
+        self.size = 1
 
 
 class _Composer:
@@ -183,7 +200,7 @@ class _Composer:
         self._anchors: dict[str, tuple[Node, int]] = {}
         self._expanded = 0
         self._root: Node | None = None
-        self._last_end = Pos(1, 1)
+        self._last_end = pos(1, 1)
         self._handlers: dict[type, Callable[[Any], None]] = {
             ev.ScalarEvent: self._on_scalar,
             ev.AliasEvent: self._on_alias,
@@ -196,8 +213,38 @@ class _Composer:
         }
 
     def documents(self, events: Iterator[Any]) -> list[Document]:
-        handlers = self._handlers
+        """Most events are plain or quoted scalars without a tag or anchor: that case is handled inline,
+        with every name it needs bound once, because a parse spends most of its time here."""
+        handlers, stack = self._handlers, self._stack
+        scalar_event, styles, plain = ev.ScalarEvent, _STYLES, Style.PLAIN
+        block_styles = (Style.LITERAL, Style.FOLDED)
+        stand_in = self._stand_in
         for event in events:
+            if type(event) is scalar_event and event.ctag is None and event.anchor is None:
+                style = styles[event.style]
+                if style not in block_styles:
+                    raw = event.value
+                    if stand_in and _COLON_STAND_IN in raw:
+                        raw = raw.replace(_COLON_STAND_IN, ":")
+                    start, end = event.start_mark, event.end_mark
+                    line, column = start.line + 1, start.column + 1
+                    if style is not plain:
+                        node = scalar_at(raw, line, column, end.line + 1, end.column + 1, style, None)
+                    elif not raw:
+                        node = scalar_at(None, line, column, line, column, style, None)
+                    else:
+                        value = (
+                            raw if raw[0] not in MAY_BE_TYPED else typed_value(raw, plain=True, tag=None)[0]
+                        )
+                        node = scalar_at(value, line, column, end.line + 1, end.column + 1, style, None)
+                    self._last_end = node.end
+                    if stack:
+                        parent = stack[-1]
+                        parent.children.append(node)
+                        parent.size += 1
+                    else:
+                        self._root = node
+                    continue
             handler = handlers.get(type(event))
             if handler is not None:
                 handler(event)
@@ -221,22 +268,36 @@ class _Composer:
             self._docs.append(Document.of(self._root, self._text))
 
     def _on_scalar(self, event: Any) -> None:
+        """The hot path (most events are scalars): attribute reads and calls are kept to a minimum."""
         style = _STYLES[event.style]
-        start, end = event.start_mark, event.end_mark
-        if event.tag is None and event.anchor is None:
-            first = Pos(start.line + 1, start.column + 1)
+        start, end, tag, raw = event.start_mark, event.end_mark, event.ctag, event.value
+        if tag is None and event.anchor is None:
+            first = pos(start.line + 1, start.column + 1)
         else:
             first = self._value_start(start, end)
-        if style is Style.LITERAL or style is Style.FOLDED:
+            tag = None if tag is None else str(tag)
+        if style is Style.PLAIN:
+            last = first if not raw else pos(end.line + 1, end.column + 1)
+        elif style is Style.LITERAL or style is Style.FOLDED:
             last = self._block_end(start.line, end.line, end.column)
         else:
-            last = first if not event.value and style is Style.PLAIN else Pos(end.line + 1, end.column + 1)
-        raw, tag = event.value, event.tag
+            last = pos(end.line + 1, end.column + 1)
         if self._stand_in:
             raw, tag = _restored(raw), tag and _restored(tag)
-        value, tag = typed_value(raw, plain=style is Style.PLAIN, tag=tag)
-        node = Scalar(value, first, last, style, tag)
-        self._add(node, 1, event.anchor, last)
+        if tag is None and (style is not Style.PLAIN or (raw and raw[0] not in MAY_BE_TYPED)):
+            value: str | int | float | bool | None = raw  # a string for sure: skip the schema
+        else:
+            value, tag = typed_value(raw, plain=style is Style.PLAIN, tag=tag)
+        node = scalar(value, first, last, style, tag)
+        self._last_end = last
+        if event.anchor is not None:
+            self._anchors[event.anchor] = (node, 1)
+        if self._stack:
+            parent = self._stack[-1]
+            parent.children.append(node)
+            parent.size += 1
+        else:
+            self._root = node
 
     def _on_alias(self, event: Any) -> None:
         target = self._anchors.get(event.anchor)
@@ -248,7 +309,7 @@ class _Composer:
         if self._expanded > self._limits.max_alias_expansions:
             message = f"aliases expand to more than {self._limits.max_alias_expansions} nodes"
             raise ManifestError(NoticeKind.ALIAS_LIMIT, message, line)
-        self._add(node, size, None, Pos(event.end_mark.line + 1, event.end_mark.column + 1))
+        self._add(node, size, None, pos(event.end_mark.line + 1, event.end_mark.column + 1))
 
     def _on_start(self, event: Any) -> None:
         if len(self._stack) >= self._limits.max_depth:
@@ -256,8 +317,8 @@ class _Composer:
             message = f"YAML nested deeper than {self._limits.max_depth} levels"
             raise ManifestError(NoticeKind.DEPTH_LIMIT, message, line)
         start, end = event.start_mark, event.end_mark
-        if event.tag is None and event.anchor is None:
-            first = Pos(start.line + 1, start.column + 1)
+        if event.ctag is None and event.anchor is None:
+            first = pos(start.line + 1, start.column + 1)
         else:
             first = self._value_start(start, end if event.flow_style else None)
         self._stack.append(_Frame(event, first))
@@ -266,16 +327,26 @@ class _Composer:
         frame = self._stack.pop()
         opening = frame.event
         if opening.flow_style:
-            last = Pos(event.end_mark.line + 1, event.end_mark.column + 1)
+            last = pos(event.end_mark.line + 1, event.end_mark.column + 1)
         else:
             last = self._last_end
-        tag = custom_tag(_restored(opening.tag) if self._stand_in and opening.tag else opening.tag)
+        tag = None
+        if opening.ctag is not None:
+            tag = custom_tag(_restored(opening.tag) if self._stand_in else opening.tag)
         node: Node
         if type(opening) is ev.SequenceStartEvent:
-            node = Sequence(tuple(frame.children), frame.start, last, tag)
+            node = sequence(tuple(frame.children), frame.start, last, tag)
         else:
-            node = Mapping(mapping_items(frame.children), frame.start, last, tag)
-        self._add(node, frame.size, opening.anchor, last)
+            node = mapping(mapping_items(frame.children), frame.start, last, tag)
+        if opening.anchor is not None:
+            self._anchors[opening.anchor] = (node, frame.size)
+        self._last_end = last
+        if self._stack:
+            parent = self._stack[-1]
+            parent.children.append(node)
+            parent.size += frame.size
+        else:
+            self._root = node
 
     def _add(self, node: Node, size: int, anchor: str | None, end: Pos) -> None:
         if anchor is not None:
@@ -306,7 +377,7 @@ class _Composer:
                 break
         if limit is not None and (line, column) > (limit.line, limit.column):
             line, column = limit.line, limit.column
-        return Pos(line + 1, column + 1)
+        return pos(line + 1, column + 1)
 
     def _block_end(self, first_line: int, end_line: int, end_column: int) -> Pos:
         """The last non-blank line of a block scalar: the parser's end mark sits after trailing breaks."""
@@ -316,7 +387,7 @@ class _Composer:
         last = min(last, len(self._lines) - 1)
         while last > first_line and not self._lines[last].strip():
             last -= 1
-        return Pos(last + 1, len(self._lines[last].rstrip()) + 1)
+        return pos(last + 1, len(self._lines[last].rstrip()) + 1)
 
 
 def _restored(text: str) -> str:

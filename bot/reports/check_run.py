@@ -138,7 +138,7 @@ def _row(finding: Finding) -> str:
 def _tail(notices: Sequence[Notice], context: CheckContext) -> str:
     sections = [
         _listing("Files not fully scanned", [_notice_line(notice) for notice in notices]),
-        _listing("Skipped", [_cell(reason) for reason in context.skipped]),
+        _listing("Skipped", [_code(reason) for reason in context.skipped]),
         _listing("Configuration problems", [_cell(problem) for problem in context.config_problems]),
     ]
     if context.config_changed:

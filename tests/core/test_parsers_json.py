@@ -197,3 +197,9 @@ def test_values_match_json_loads_and_positions_point_at_the_values(value: Any, a
         assert found.start.line == found.end.line
         source = lines[found.start.line - 1][found.start.column - 1 : found.end.column - 1]
         assert json.loads(source) == found.value
+
+
+def test_surrogate_escapes_are_joined_and_lone_ones_replaced() -> None:
+    doc = load_json('{"a": "\\ud83d\\ude00", "b": "x\\ud800y"}', ScanLimits())
+    assert isinstance(doc.root, Mapping)
+    assert [value.value for _, value in doc.root.items] == ["\U0001f600", "x\ufffdy"]

@@ -329,3 +329,9 @@ def test_yaml_that_only_the_pure_parser_accepts_is_read_when_small() -> None:
     padded = text + "# padding\n" * 7_000
     if yamlsafe._CPARSER is not None:
         assert failure(padded).kind is NoticeKind.PARSE_ERROR
+
+
+def test_yaml_surrogate_escapes_are_joined_and_lone_ones_replaced() -> None:
+    [doc] = load_yaml('a: "\\ud83d\\ude00"\nb: "x\\ud800y"\n', ScanLimits())
+    assert isinstance(doc.root, Mapping)
+    assert [value.value for _, value in doc.root.items] == ["\U0001f600", "x\ufffdy"]
