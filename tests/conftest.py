@@ -22,6 +22,9 @@ from bot.github.protocol import (
     ReviewComment,
 )
 from bot.reports.model import CheckRunOutput, DraftComment
+from tests import canaries
+
+pytest_plugins = ["tests.hardening.canary"]  # fails any test that logs or sends a registered secret
 
 BOT_LOGIN = "serverless-secrets-bot[bot]"
 BASE_SHA = "b" * 40
@@ -130,6 +133,7 @@ class FakeGitHub:
 
     def _call(self, method: str, *args: object) -> None:
         self.calls.append((method, args))
+        canaries.check(f"a {method} call to the in-memory GitHub", repr(args))
         hook = self.hooks.pop(method, None)
         if hook is not None:
             hook()

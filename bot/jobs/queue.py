@@ -36,6 +36,7 @@ TASK_NAME = "scan"
 DELIVERY_TTL = 3 * 24 * 3600.0  # GitHub lets a delivery be redelivered for three days
 DEAD_LETTER_TTL = 7 * 24 * 3600.0
 DEAD_LETTER_COUNTER = "dead-letters"
+RESCAN_WINDOW = 600.0  # a person's rescan waiting in the queue absorbs their further rescan comments
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds to wait for another process's write lock before calling the file locked
 
 JobHandler = Callable[[dict[str, Any], str, int], object]  # (job, job id, retries left)
@@ -49,6 +50,7 @@ class Submission(StrEnum):
     ACCEPTED = "accepted"
     DUPLICATE = "duplicate"
     NOTHING_TO_DO = "nothing-to-do"
+    COALESCED = "coalesced"  # every scan it asks for is already waiting in the queue
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +88,36 @@ class JobQueue:
         marker = f"delivery:{delivery_id}"
         if not self.state.claim(marker, "1", DELIVERY_TTL):
             return Submission.DUPLICATE
+        claimed: list[str] = []
+        enqueued = 0
         try:
             for index, request in enumerate(requests):
+                if not self._claim_rescan(request, claimed):
+                    continue
                 self._record_head(request)
                 self.enqueue(request.to_job(), f"{delivery_id}/{index}")
+                enqueued += 1
         except Exception:
-            self.state.delete(marker)
+            for key in [marker, *claimed]:
+                self.state.delete(key)
             raise
-        return Submission.ACCEPTED
+        return Submission.ACCEPTED if enqueued else Submission.COALESCED
+
+    def rescan_started(self, request: ScanRequest) -> None:
+        """The waiting rescan now runs (and reads the PR afresh): a later comment asks for another one."""
+        if request.trigger is Trigger.RESCAN:
+            self.state.delete(_rescan_key(request))
+
+    def _claim_rescan(self, request: ScanRequest, claimed: list[str]) -> bool:
+        """A flood of `/secrets-bot rescan` comments is one scan: False while the same person's rescan of
+        the same pull request waits in the queue (per person, so nobody's flood can swallow a writer's)."""
+        if request.trigger is not Trigger.RESCAN:
+            return True
+        key = _rescan_key(request)
+        if not self.state.claim(key, "1", RESCAN_WINDOW):
+            return False
+        claimed.append(key)
+        return True
 
     def enqueue(self, job: dict[str, Any], job_id: str) -> None:
         self.huey.enqueue(self._task.s(job, job_id=job_id, id=job_id))
@@ -140,6 +164,10 @@ class JobQueue:
         if self._handler is None:
             raise RuntimeError("this process has no worker attached to the queue")
         return self._handler(job, job_id, int(task.retries))
+
+
+def _rescan_key(request: ScanRequest) -> str:
+    return f"rescan:{request.repo}#{request.pr_number}:{request.commenter}"
 
 
 def open_queue(settings: Settings) -> JobQueue:

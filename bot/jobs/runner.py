@@ -19,7 +19,7 @@ from bot.events.request import ScanRequest
 from bot.github.protocol import GatewayFactory, GitHubUnavailable
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue
-from bot.jobs.scan_job import ScanOutcome, run_scan
+from bot.jobs.scan_job import ScanOutcome, run_scan, where_it_failed
 from bot.logs import log_context
 from bot.metrics import METRICS
 
@@ -41,6 +41,7 @@ class ScanRunner:
             logger.error("dropping malformed job %s: %s", job_id, error)
             return ScanOutcome.FAILED.value
         trigger = request.trigger.value
+        self._queue.rescan_started(request)
         started = time.perf_counter()
         with (
             log_context(delivery=request.delivery_id or None, repo=request.repo, job=job_id),
@@ -80,7 +81,7 @@ class ScanRunner:
         except Exception as error:
             # Not retryable: the same input would fail the same way. run_scan has already completed the
             # check run when it got that far.
-            logger.error("scan failed: %s", type(error).__name__, exc_info=error)
+            logger.error("scan failed: %s\n%s", type(error).__name__, where_it_failed(error))
             return ScanOutcome.FAILED
 
     def _dead_letter(self, request: ScanRequest, job_id: str) -> None:

@@ -10,6 +10,7 @@ external id, comments by their markers), so a retried or recovered job never pos
 from __future__ import annotations
 
 import logging
+import traceback
 from contextlib import AbstractContextManager
 from enum import StrEnum
 from typing import Protocol
@@ -60,6 +61,11 @@ class ScanLedger(Protocol):
     def forget_run(self, repo: str, sha: str) -> None: ...
 
     def hold(self, name: str) -> AbstractContextManager[None]: ...
+
+
+def where_it_failed(error: BaseException) -> str:
+    """The traceback's frames without the exception's message, which may quote the file being scanned."""
+    return "".join(traceback.format_tb(error.__traceback__)).rstrip()
 
 
 def external_id(repo: str, sha: str) -> str:
@@ -141,7 +147,7 @@ def _report(
             _complete_failed(gateway, target, check_id, "GitHub did not answer after several attempts.")
         raise
     except Exception as error:
-        logger.error("scan failed: %s", type(error).__name__, exc_info=error)
+        logger.error("scan failed: %s\n%s", type(error).__name__, where_it_failed(error))
         _complete_failed(gateway, target, check_id, f"an internal error ({type(error).__name__}).")
         return ScanOutcome.FAILED
 
@@ -155,10 +161,12 @@ def _scan_and_complete(
     if _complete_if_superseded(gateway, target, check_id, ledger):
         return ScanOutcome.SUPERSEDED
     conclusion, output = render_check_run(report.findings, report.notices, report.context)
+    if target.pull is not None:
+        # Before the completion: if the review fails, the retry finds this run still open and reuses it,
+        # so a commit never collects one completed run per attempt.
+        _publish_review(gateway, target, target.pull.number, report)
     gateway.complete_check_run(target.repo, check_id, conclusion=conclusion, output=output)
     METRICS.record_findings(report.findings, known_rules=_builtin_rule_ids(ruleset_base))
-    if target.pull is not None:
-        _publish_review(gateway, target, target.pull.number, report)
     ledger.mark_reported(target.repo, target.head_sha, target.scope)
     ledger.mark_reported(target.repo, target.head_sha, ANY_SCOPE)
     ledger.forget_run(target.repo, target.head_sha)

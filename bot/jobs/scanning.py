@@ -6,11 +6,12 @@ own patterns. A file that cannot be read (too large, gone) is listed as skipped,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.config import ScanConfig
-from bot.core.findings import Finding, Notice
+from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
 from bot.core.repoconfig import load_repo_config
 from bot.core.rules import RuleError, RuleSet
 from bot.core.scanner import scan_file
@@ -19,6 +20,8 @@ from bot.github.protocol import ChangedFile, FileTooLarge, GitHubGateway
 from bot.jobs.targets import Target
 from bot.reports.check_run import CheckContext
 from bot.reports.diff import commentable_lines
+
+logger = logging.getLogger(__name__)
 
 CONFIG_PATH = ".github/secrets-bot.yml"
 CONFIG_MAX_BYTES = 64_000
@@ -59,7 +62,7 @@ def scan_target(target: Target, gateway: GitHubGateway, ruleset_base: RuleSet) -
         if data is None:
             incomplete.add(item.path)
             continue
-        result = scan_file(item.path, data, ruleset=repo_config.ruleset, config=repo_config.config)
+        result = _scan_one(item.path, data, repo_config)
         findings.extend(result.findings)
         notices.extend(result.notices)
         if result.notices:
@@ -118,6 +121,18 @@ def _read(
     if data is None:
         skipped.append(f"{path}: not found at {target.head_sha[:7]}")
     return data
+
+
+def _scan_one(path: str, data: bytes, repo_config: RepoConfig) -> ScanResult:
+    """One file that crashes the scanner is a notice on that file, not a failed check for the whole PR."""
+    try:
+        return scan_file(path, data, ruleset=repo_config.ruleset, config=repo_config.config)
+    except Exception as error:  # the type only: a message could quote the file's content
+        logger.error("scanner error on one file: %s", type(error).__name__)
+        notice = Notice(
+            path, NoticeKind.UNREADABLE, f"could not be scanned (internal error {type(error).__name__})"
+        )
+        return ScanResult(path, None, notices=(notice,))
 
 
 def _touches_config(changed: Sequence[ChangedFile]) -> bool:

@@ -16,6 +16,7 @@ import logging
 import signal
 import threading
 from types import FrameType
+from typing import Any
 
 import uvicorn
 
@@ -28,6 +29,9 @@ from bot.web.app import create_app
 logger = logging.getLogger(__name__)
 
 HTTP_GRACE = 5  # seconds for open requests once SIGTERM arrives (a webhook is answered in milliseconds)
+# h11, not httptools: httptools buffers request headers without any limit (a 32 MB header was accepted),
+# h11 refuses more than this many bytes of request line and headers with a 400. GitHub sends about 2 KB.
+HTTP_LIMITS: dict[str, Any] = {"http": "h11", "h11_max_incomplete_event_size": 64 * 1024}
 
 
 class WorkerHost:
@@ -74,6 +78,7 @@ def run(settings: Settings, *, workers: int | None = None) -> None:
         access_log=False,
         server_header=False,
         timeout_graceful_shutdown=HTTP_GRACE,
+        **HTTP_LIMITS,
     )
     logger.info(
         "serving",

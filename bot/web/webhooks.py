@@ -7,6 +7,7 @@ redelivered event a no-op; the queue decides that atomically.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -15,6 +16,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from bot.events import MalformedPayload, default_router, route
 from bot.jobs.queue import JobQueue, Submission
@@ -26,6 +28,8 @@ from bot.web.signature import is_valid_signature
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+BODY_TIMEOUT = 10.0  # seconds for the whole body: GitHub sends it at once; a trickling sender is cut off
+FORM_ENCODED = "application/x-www-form-urlencoded"  # a repository webhook option; the App always sends JSON
 _EVENT = re.compile(r"[a-z_]{1,64}")
 _DELIVERY = re.compile(r"[A-Za-z0-9-]{1,100}")
 KNOWN_EVENTS = default_router().events | {"ping"}  # metric labels: anything else counts as "other"
@@ -42,11 +46,18 @@ async def receive_webhook(request: Request) -> JSONResponse:
     signature = request.headers.get("x-hub-signature-256")
     if not signature:
         return _answer(401, "missing X-Hub-Signature-256", outcome="unauthorized")
-    body = await _read_capped(request, MAX_BODY_BYTES)
+    try:
+        body = await _read_capped(request, MAX_BODY_BYTES)
+    except (TimeoutError, ClientDisconnect):
+        return _answer(408, "the body did not arrive in time", outcome="timeout")
     if body is None:
         return _answer(413, "payload too large", outcome="too-large")
     if not is_valid_signature(settings.webhook_secret, body, signature):
         return _answer(401, "signature does not match", outcome="unauthorized")
+    if request.headers.get("content-type", "").startswith(FORM_ENCODED):
+        return _answer(
+            415, "form-encoded webhooks are not supported; send application/json", outcome="bad-request"
+        )
     event = request.headers.get("x-github-event", "")
     delivery = request.headers.get("x-github-delivery", "")
     if not _EVENT.fullmatch(event) or not _DELIVERY.fullmatch(delivery):
@@ -86,14 +97,16 @@ def _declared_too_large(content_length: str | None) -> bool:
 
 
 async def _read_capped(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as more than `limit` bytes have arrived (the rest is never read)."""
+    """The body, or None as soon as more than `limit` bytes have arrived (the rest is never read);
+    TimeoutError when it takes longer than BODY_TIMEOUT, so a slow sender cannot hold a request open."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
+    async with asyncio.timeout(BODY_TIMEOUT):
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
     return b"".join(chunks)
 
 

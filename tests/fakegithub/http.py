@@ -25,6 +25,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client died mid-request (a killed worker): GitHub never sees it either
+            self.close_connection = True
+            return
         headers = {name.lower(): value for name, value in self.headers.items()}
         wire = self.server.fake.handle(self.command, self.path, headers, body)  # type: ignore[attr-defined]
         if wire.reset:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests import canaries
 from tests.fakegithub import shapes
 from tests.fakegithub.appauth import new_token
 from tests.fakegithub.call import Call, Reply, not_found
@@ -13,6 +14,7 @@ def create_installation_token(call: Call) -> Reply:
         raise not_found()
     token = new_token(installation.id, call.now)
     call.fake.tokens[token.value] = token
+    canaries.register(token.value)
     return Reply(
         201,
         {

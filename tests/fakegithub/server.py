@@ -18,6 +18,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from tests import canaries
 from tests.fakegithub import routes
 from tests.fakegithub.appauth import AppKeys, JwtRejected, Token, generate_keys, verify_app_jwt
 from tests.fakegithub.call import ApiError, Call, Reply
@@ -57,6 +58,7 @@ class FakeGitHub:
     manifest_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        canaries.register(self.keys.private_pem, self.webhook_secret)
         self.spec = load_spec()
         self.rate = RateLimit(reset=self.clock() + 3600)
         self._server: ThreadingHTTPServer | None = None
@@ -160,6 +162,8 @@ class FakeGitHub:
 
     # -- serving ---------------------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Wire:
+        unauthenticated = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        canaries.check(f"a request to the fake GitHub ({method})", f"{target} {unauthenticated} {body!r}")
         split = urlsplit(target)
         query = parse_qs(split.query, keep_blank_values=True)
         path = (
@@ -192,11 +196,13 @@ class FakeGitHub:
             self._violate(f"{method} {path} ({match.operation.operation_id}): " + "; ".join(problems))
             return self._error(ApiError(422, "Invalid request.\n\n" + "; ".join(problems)))
         fault = self.faults.take(method, match.operation.template)
-        if fault is not None and fault.kind is FaultKind.DELAY:
+        if fault is not None and fault.kind is FaultKind.DELAY and not fault.after_apply:
             time.sleep(fault.delay)
         if fault is not None and not fault.after_apply and fault.kind in {FaultKind.STATUS, FaultKind.RESET}:
             return self._faulty(fault)
         wire = self._dispatch(method, match, query, headers, body)
+        if fault is not None and fault.kind is FaultKind.DELAY and fault.after_apply:
+            time.sleep(fault.delay)  # done, but the answer is late: the client's timeout makes it ambiguous
         if fault is not None and fault.after_apply and fault.kind in {FaultKind.STATUS, FaultKind.RESET}:
             return self._faulty(fault)
         if fault is not None and fault.kind is FaultKind.TRUNCATE:
