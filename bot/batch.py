@@ -7,10 +7,12 @@ so that reports are deterministic. A file that cannot be read becomes a notice, 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.core.config import ScanConfig, ScanLimits
@@ -21,6 +23,7 @@ from bot.files import iter_manifest_paths
 
 PARALLEL_THRESHOLD = 64  # below this many files, starting workers costs more than it saves
 _CHUNK = 8
+_GC_YOUNG_THRESHOLD = 10_000  # allocations between young collections (Python's default is 700)
 _worker_state: tuple[RuleSet, ScanConfig] | None = None  # set in each worker by `_init_worker`
 
 
@@ -38,11 +41,29 @@ def scan_paths(
 
     targets = list(iter_manifest_paths(paths, config, on_skip=on_skip))
     workers = _worker_count(jobs, len(targets))
-    if workers == 1:
-        return skipped + [scan_one(absolute, relative, ruleset, config) for absolute, relative in targets]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
-        return skipped + list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
+    with _fewer_collections():
+        if workers == 1:
+            return skipped + [scan_one(absolute, relative, ruleset, config) for absolute, relative in targets]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
+            return skipped + list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector a tenth as often while scanning (forked workers inherit this).
+
+    Parse trees hold no reference cycles, yet each young-generation collection walks every node built
+    since the last one: at the default thresholds that is a sixth of the scan's time. Objects alive before
+    the scan (modules, rules) are frozen out of the collector's walks altogether."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(_GC_YOUNG_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def scan_one(path: Path, relative: str, ruleset: RuleSet, config: ScanConfig) -> ScanResult:

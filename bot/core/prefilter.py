@@ -12,10 +12,14 @@ Every finding needs one of these in the text, so a file with none of them is ski
 The key test is exact, not a guess. The scanner judges a value under a key name whose words
 (`heuristics.key_words`) are consecutive words of the text: key names are written in the file (a mapping
 key, a list entry's `Name`, a `Key=value` pair, a parameter name), never pieced together from distant
-parts. What a key names depends only on its last two words once trailing form words (`Value`, `String`)
-are dropped, so it is enough to classify every word and every pair of adjacent words of the text. Rules
-that select keys by `key_regex` alone are searched once in all the words joined by `_`, with `^`, `$` and
-`\b` relaxed to also match at a `_` so that a match inside one key is a match there too.
+parts. What a key names depends only on its last two meaningful words (trailing variant and form words such
+as `_2`, `Value` are dropped first; a secret word earlier in the key makes it one too), so every word of
+the text is asked, and every pair of adjacent words whose second word names a secret after a neutral word
+(`api key`). Rules that select keys by `key_regex` alone are searched once in all the words joined by `_`,
+with `^`, `$` and `\b` relaxed to also match at a `_`, so that a match inside one key is a match there too.
+Each question goes to the scanner's own functions (`Detectors.may_judge_key`, `secret_kind_of_key`), so
+the answers follow the heuristics as they change; tests/core/test_prefilter.py checks the two-word
+property over every word the heuristics know.
 
 That reasoning holds for the platforms listed in `_AUDITED`, whose key names all come from the text (a
 Serverless `apiKeys` entry is named `apiKey` by the platform, so such a file is always parsed). Any other
@@ -29,14 +33,14 @@ a TOML file has none, so a broken `samconfig.toml` that cannot hold a secret get
 
 from __future__ import annotations
 
-import itertools
 import re
 import weakref
-from collections.abc import Iterable
 
 import re2
 
-from bot.core.heuristics import key_words, secret_kind_of_key
+from bot.core.detectors import Detectors
+from bot.core.heuristics import _CAMEL_WORDS as CAMEL_WORDS  # the split of `key_words`, kept in one place
+from bot.core.heuristics import secret_kind_of_key
 from bot.core.rulemodel import Pattern, RuleKind, compile_pattern
 from bot.core.rules import RuleSet
 
@@ -47,22 +51,27 @@ _AUDITED = frozenset(
 _MARKERS = ("\\", "Join", "~true", "~split", "ssm-secure", "secretsmanager")
 _SERVERLESS_API_KEYS = "apiKeys"  # entries named `apiKey` by the platform, not by the file
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_RUN_BREAKS = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
+_NEUTRAL = "zqx"  # a word that qualifies nothing: `zqx_key` names a secret as `api_key` does
 _MAX_CACHED = 65_536
 
 
-def may_hold_finding(text: str, platform_id: str, ruleset: RuleSet, *, has_token_match: bool) -> bool:
-    """False only when no scan of `text` on this platform can report anything (see module docstring)."""
-    if has_token_match or platform_id not in _AUDITED:
+def may_hold_finding(text: str, platform_id: str, ruleset: RuleSet, detectors: Detectors) -> bool:
+    """False only when no scan of `text` on this platform can report anything (see module docstring).
+
+    `detectors` are the ones built for `text` with `ruleset`: their whole-text token matches are reused."""
+    if detectors.unclaimed() or platform_id not in _AUDITED:
         return True
     if any(marker in text for marker in _MARKERS):
         return True
     if platform_id == "serverless" and _SERVERLESS_API_KEYS in text:
         return True
-    return _KeyWords.of(ruleset).any_accepted(text)
+    return _KeyWords.of(ruleset).any_named(text, detectors)
 
 
 class _KeyWords:
-    """The key questions of one rule set, asked of words; answers are cached across files."""
+    """The key questions of one rule set, asked of the words of a text; answers are cached across files,
+    per run of letters and digits (manifests repeat the same few hundred)."""
 
     def __init__(self, ruleset: RuleSet) -> None:
         keyed = [rule for rule in ruleset.rules if rule.kind is RuleKind.KEYED]
@@ -71,8 +80,10 @@ class _KeyWords:
         ]
         self.pattern_only = _relaxed_union(sources) if sources else None
         self.always = bool(sources) and self.pattern_only is None
-        self.named: dict[str, bool] = {}  # a word or a `word_word` pair -> names a secret
-        self.run_words: dict[str, tuple[str, ...]] = {}
+        self.words_of: dict[str, str] = {}  # run -> its lower-case words joined by `_`
+        self.named_in: dict[str, bool] = {}  # run -> one of its words, or two adjacent ones, is named
+        self.contextual: set[str] = set()  # unnamed words that a neutral word before them makes named
+        self.pairs: dict[str, bool] = {}
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> _KeyWords:
@@ -81,38 +92,58 @@ class _KeyWords:
             found = _CACHE[ruleset] = cls(ruleset)
         return found
 
-    def any_accepted(self, text: str) -> bool:
+    def any_named(self, text: str, detectors: Detectors) -> bool:
+        """Whether a word, or two adjacent words, of `text` make a key that a keyed rule accepts or that
+        names a secret; or a `key_regex`-only rule matches among all the words."""
         if self.always:
             return True
-        runs = _ALNUM_RUN.findall(text)
-        words = self._words(runs)
-        if any(self._names_secret(word) for word in set(words)):
+        if len(self.words_of) > _MAX_CACHED:
+            self.words_of.clear()
+            self.named_in.clear()
+            self.pairs.clear()
+        runs = text.translate(_RUN_BREAKS).split() if text.isascii() else _ALNUM_RUN.findall(text)
+        distinct = set(runs)
+        for run in distinct.difference(self.words_of):
+            self._learn(run, detectors)
+        if any(self.named_in[run] for run in distinct):
             return True
-        pairs = {f"{first}_{second}" for first, second in itertools.pairwise(words)}
-        if any(self._names_secret(pair) for pair in pairs):
+        joined = "_".join(map(self.words_of.__getitem__, runs))  # every word in order, as key names split
+        if self._contextual_pair(joined, detectors):
             return True
-        return self.pattern_only is not None and self.pattern_only.search("_".join(words)) is not None
+        return self.pattern_only is not None and self.pattern_only.search(joined) is not None
 
-    def _words(self, runs: Iterable[str]) -> list[str]:
-        """Every word of the text in order, split as `key_words` splits a key name."""
-        cache = self.run_words
-        if len(cache) > _MAX_CACHED:
-            cache.clear()
-        words: list[str] = []
-        for run in runs:
-            split = cache.get(run)
-            if split is None:
-                split = cache[run] = key_words("w_" + run)[1:]  # a neutral first part: `run` is never dropped
-            words.extend(split)
-        return words
+    def _learn(self, run: str, detectors: Detectors) -> None:
+        words = [word.lower() for word in CAMEL_WORDS.findall(run)]
+        self.words_of[run] = "_".join(words)
+        named = False
+        for word in words:
+            if _names(word, detectors):
+                named = True
+            elif _names(f"{_NEUTRAL}_{word}", detectors):
+                self.contextual.add(word)
+        self.named_in[run] = named
 
-    def _names_secret(self, key: str) -> bool:
-        named = self.named.get(key)
-        if named is None:
-            if len(self.named) > _MAX_CACHED:
-                self.named.clear()
-            named = self.named[key] = secret_kind_of_key(key) is not None
-        return named
+    def _contextual_pair(self, joined: str, detectors: Detectors) -> bool:
+        """Pairs whose second word names a secret only after another word (`api key`): each is asked.
+        Any other pair is named only if one of its words is, as the property test in
+        tests/core/test_prefilter.py checks over every word the heuristics know."""
+        present = [word for word in self.contextual if word in joined]
+        if not present:
+            return False
+        before = re.compile(rf"(?:^|_)([a-z0-9]+)(?=_({'|'.join(map(re.escape, present))})(?:_|$))")
+        for first, second in set(before.findall(joined)):
+            pair = f"{first}_{second}"
+            named = self.pairs.get(pair)
+            if named is None:
+                named = self.pairs[pair] = _names(pair, detectors)
+            if named:
+                return True
+        return False
+
+
+def _names(key: str, detectors: Detectors) -> bool:
+    """The scanner's own two questions about a key: may a keyed rule judge it, does it name a secret."""
+    return detectors.may_judge_key(key) or secret_kind_of_key(key) is not None
 
 
 _CACHE: weakref.WeakKeyDictionary[RuleSet, _KeyWords] = weakref.WeakKeyDictionary()

@@ -124,10 +124,10 @@ class _FileScan:
         self.ruleset = ruleset
         self.config = config
         self.detectors = Detectors(ruleset, text)
+        # Without a whole-text match or an escape, no single value can hold a token either.
+        self.tokens_possible = bool(self.detectors.unclaimed()) or "\\" in text
         # True when no finding can come out of this text: it is then parsed only if a notice may be due.
-        self.hopeless = prefilter and not may_hold_finding(
-            text, self.platform.id, ruleset, has_token_match=bool(self.detectors.unclaimed())
-        )
+        self.hopeless = prefilter and not may_hold_finding(text, self.platform.id, ruleset, self.detectors)
 
     @functools.cached_property
     def lines(self) -> list[str]:
@@ -183,34 +183,43 @@ class _FileScan:
 
     def _value(
         self, index: int, doc: Document, visit: Visit, naming: Naming, consumers: _Consumers, *, fixable: bool
-    ) -> Iterable[Finding]:
+    ) -> list[Finding]:
+        """Findings for one value; the cheap necessary conditions come first, as most values have none."""
         key_path = visit.path
         scalar = visit.scalar if isinstance(visit.scalar.value, str) else self._as_written(visit.scalar)
         if scalar is None:
-            return
+            return []
         text = scalar.value
         assert isinstance(text, str)
         site = self.platform.site(doc, key_path)
-        targets = tuple(consumers.get((index, key_path), ()))
+        consumed = consumers.get((index, key_path))
+        targets = tuple(consumed) if consumed else ()
         tokens = self._may_hold_token(scalar)
         keyed = visit.role is ArgRole.VALUE and self._may_judge(site.key, targets)
         pairs = site.pairs or may_hold_pairs(text)
         advice = fixable and self._may_need_advice(text, site)
         if not (tokens or keyed or pairs or advice):
-            return
+            return []
         analysis = analyze(text)
         if analysis.is_ciphertext:
-            return
+            return []
         candidate = Candidate(index, key_path, scalar, site, targets)
-        found = judge(candidate, analysis, self.detectors, tokens=tokens, keyed=keyed)
-        hits = [hit for hit in found if self.emit.enabled(hit.rule.id)]
-        if hits:
-            yield from self.emit.secrets(hits, naming, whole_literal=analysis.is_literal, fixable=fixable)
+        hits = [
+            hit
+            for hit in judge(candidate, analysis, self.detectors, tokens=tokens, keyed=keyed)
+            if self.emit.enabled(hit.rule.id)
+        ]
+        found = (
+            list(self.emit.secrets(hits, naming, whole_literal=analysis.is_literal, fixable=fixable))
+            if hits
+            else []
+        )
         if advice:
             for item in scalar_advice(
                 self.platform, index, key_path, scalar, site, analysis, naming, bool(hits)
             ):
-                yield from self.emit.advice(item)
+                found.extend(self.emit.advice(item))
+        return found
 
     def _as_written(self, scalar: Scalar) -> Scalar | None:
         """An integer scalar as the text written in the file, when it is long enough to be a password."""
@@ -224,6 +233,8 @@ class _FileScan:
         starts = self.line_starts
         if scalar.end.line > len(starts):
             return True
+        if not self.tokens_possible:
+            return False
         start = starts[scalar.start.line - 1] + scalar.start.column - 1
         end = starts[scalar.end.line - 1] + scalar.end.column - 1
         if self.detectors.may_hold_token(start, end):

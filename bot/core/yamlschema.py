@@ -23,6 +23,8 @@ _INFINITIES = ("inf", "Inf", "INF")
 _SPECIAL_FLOATS = {f"{sign}.{word}": float(f"{sign}inf") for sign in ("", "+", "-") for word in _INFINITIES}
 _SPECIAL_FLOATS |= {f".{word}": math.nan for word in ("nan", "NaN", "NAN")}
 _NUMBER_START = frozenset("0123456789+-.")
+# First characters of the plain scalars that may resolve to something other than a string.
+MAY_BE_TYPED = _NUMBER_START | {word[0] for word in _KEYWORDS}
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _RADIX_INT = re.compile(r"0(?:x[0-9a-fA-F]+|o[0-7]+)")
@@ -41,6 +43,13 @@ def mapping_items(children: list[Node]) -> tuple[tuple[Scalar, Node], ...]:
     Duplicate keys are all kept, in order, so that no value is hidden from the scanner. Merged items come
     after the explicit ones; explicit keys win, and earlier merge sources win over later ones.
     """
+    keys = children[0::2]
+    try:  # the common case, all keys scalars and none a merge key, in one pass
+        names: list[object] | None = [key.value for key in keys]  # type: ignore[union-attr]
+    except AttributeError:  # a collection as a key: reported below
+        names = None
+    if names is not None and _MERGE_KEY not in names:
+        return tuple(zip(keys, children[1::2], strict=True))  # type: ignore[arg-type]  # all are scalars
     items: list[tuple[Scalar, Node]] = []
     merges: list[Node] = []
     for index in range(0, len(children), 2):
