@@ -32,6 +32,14 @@ unit: $(STAMP)
 run: $(STAMP)
 	$(BIN)/secrets-bot serve
 
+# Benchmarks (not part of `make test`): peers in their own virtualenvs under bench/.cache, run offline.
+CORPUS ?= ../shared/corpus
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.peers.install
+	$(BIN)/python -m bench.compare --corpus $(CORPUS)
+	$(BIN)/python -m bench.speed_peers --counts 1500 15000 --runs 3 1 --warmup 0 --timeout 150 600
+
 lock: $(STAMP)
 	$(BIN)/pip install -q uv
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes -o requirements.lock
