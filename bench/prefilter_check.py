@@ -5,7 +5,7 @@ everything (`scan_file(..., prefilter=False)`), and the findings and notices mus
 many files the pre-pass skipped and the CPU time of each path; exits 1 on any difference (listed by file
 and rule, never by value). With --generate N, also checks N manifests generated as bench/speed.py does.
 
-    .venv/bin/python bench/prefilter_check.py DIR [DIR ...] [--generate 1500] [--seed 1]
+    .venv/bin/python -m bench.prefilter_check DIR [DIR ...] [--generate 1500] [--seed 1]
 """
 
 from __future__ import annotations

@@ -80,8 +80,7 @@ class _KeyWords:
         ]
         self.pattern_only = _relaxed_union(sources) if sources else None
         self.always = bool(sources) and self.pattern_only is None
-        self.words_of: dict[str, str] = {}  # run -> its lower-case words joined by `_`
-        self.named_in: dict[str, bool] = {}  # run -> one of its words, or two adjacent ones, is named
+        self.learned: dict[str, tuple[str, bool]] = {}  # run of letters and digits -> `_learn`
         self.contextual: set[str] = set()  # unnamed words that a neutral word before them makes named
         self.pairs: dict[str, bool] = {}
 
@@ -97,37 +96,36 @@ class _KeyWords:
         names a secret; or a `key_regex`-only rule matches among all the words."""
         if self.always:
             return True
-        if len(self.words_of) > _MAX_CACHED:
-            self.words_of.clear()
-            self.named_in.clear()
-            self.pairs.clear()
+        if len(self.learned) > _MAX_CACHED:
+            self.learned = {}
+            self.pairs = {}
         runs = text.translate(_RUN_BREAKS).split() if text.isascii() else _ALNUM_RUN.findall(text)
-        distinct = set(runs)
-        for run in distinct.difference(self.words_of):
-            self._learn(run, detectors)
-        if any(self.named_in[run] for run in distinct):
+        known = {run: self.learned.get(run) or self._learn(run, detectors) for run in set(runs)}
+        if any(named for _, named in known.values()):
             return True
-        joined = "_".join(map(self.words_of.__getitem__, runs))  # every word in order, as key names split
+        words = {run: learned[0] for run, learned in known.items()}
+        joined = "_".join(map(words.__getitem__, runs))  # every word in order, split as key names are
         if self._contextual_pair(joined, detectors):
             return True
         return self.pattern_only is not None and self.pattern_only.search(joined) is not None
 
-    def _learn(self, run: str, detectors: Detectors) -> None:
+    def _learn(self, run: str, detectors: Detectors) -> tuple[str, bool]:
+        """The run's words joined by `_`, and whether one of them names a secret on its own."""
         words = [word.lower() for word in CAMEL_WORDS.findall(run)]
-        self.words_of[run] = "_".join(words)
         named = False
         for word in words:
             if _names(word, detectors):
                 named = True
             elif _names(f"{_NEUTRAL}_{word}", detectors):
                 self.contextual.add(word)
-        self.named_in[run] = named
+        learned = self.learned[run] = ("_".join(words), named)
+        return learned
 
     def _contextual_pair(self, joined: str, detectors: Detectors) -> bool:
         """Pairs whose second word names a secret only after another word (`api key`): each is asked.
         Any other pair is named only if one of its words is, as the property test in
         tests/core/test_prefilter.py checks over every word the heuristics know."""
-        present = [word for word in self.contextual if word in joined]
+        present = [word for word in tuple(self.contextual) if word in joined]  # a snapshot: scans may overlap
         if not present:
             return False
         before = re.compile(rf"(?:^|_)([a-z0-9]+)(?=_({'|'.join(map(re.escape, present))})(?:_|$))")

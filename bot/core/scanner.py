@@ -1,7 +1,9 @@
 """`scan_file`: bytes in, findings out. The one entry point of the pure core.
 
 The steps, each cheap before the next: decide from the name and first bytes whether the file is a manifest
-(most files are not, and cost nothing more); decode within limits; parse into a position-carrying tree; let
+(most files are not, and cost nothing more); decode within limits; skip the rest when the raw text shows
+that no finding is possible (`bot.core.prefilter`: most manifests hold no secret, and the tree is most of
+the cost), after a syntax check that keeps the notices; parse into a position-carrying tree; let
 the platform say what each value means and which literals other values point at; judge every string value
 (`bot.core.judge`); turn hits into findings with a one-line fix (`bot.core.remediation`); drop what the
 repository suppressed or allowlisted. A file that cannot be parsed is still read line by line, and the
@@ -124,7 +126,7 @@ class _FileScan:
         self.ruleset = ruleset
         self.config = config
         self.detectors = Detectors(ruleset, text)
-        # Without a whole-text match or an escape, no single value can hold a token either.
+        # Without a whole-text match or an escape, no value can hold a token either: its text is in the file.
         self.tokens_possible = bool(self.detectors.unclaimed()) or "\\" in text
         # True when no finding can come out of this text: it is then parsed only if a notice may be due.
         self.hopeless = prefilter and not may_hold_finding(text, self.platform.id, ruleset, self.detectors)
@@ -194,7 +196,7 @@ class _FileScan:
         site = self.platform.site(doc, key_path)
         consumed = consumers.get((index, key_path))
         targets = tuple(consumed) if consumed else ()
-        tokens = self._may_hold_token(scalar)
+        tokens = self.tokens_possible and self._may_hold_token(scalar)
         keyed = visit.role is ArgRole.VALUE and self._may_judge(site.key, targets)
         pairs = site.pairs or may_hold_pairs(text)
         advice = fixable and self._may_need_advice(text, site)
@@ -233,8 +235,6 @@ class _FileScan:
         starts = self.line_starts
         if scalar.end.line > len(starts):
             return True
-        if not self.tokens_possible:
-            return False
         start = starts[scalar.start.line - 1] + scalar.start.column - 1
         end = starts[scalar.end.line - 1] + scalar.end.column - 1
         if self.detectors.may_hold_token(start, end):
@@ -251,7 +251,9 @@ class _FileScan:
 
     def _may_judge(self, key: str, targets: tuple[Target, ...]) -> bool:
         may_judge = self.detectors.may_judge_key
-        return may_judge(key) or any(target.whole and may_judge(target.consumer) for target in targets)
+        if may_judge(key):
+            return True
+        return bool(targets) and any(target.whole and may_judge(target.consumer) for target in targets)
 
     def _joined(
         self, index: int, doc: Document, join: Node, join_path: KeyPath, naming: Naming
