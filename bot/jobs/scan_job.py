@@ -32,6 +32,7 @@ WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 ACK_REACTION = "eyes"
 ANY_SCOPE = "any"
 SUPERSEDED_CONCLUSION = "skipped"
+UNKNOWN_RUN = 0  # in the ledger: a check run may have been created for this SHA, id not yet known
 
 
 class ScanOutcome(StrEnum):
@@ -136,9 +137,10 @@ def _report(
     if automatic and _newer_head(target, ledger):
         _close_left_open(gateway, target, ledger)
         return ScanOutcome.SUPERSEDED
-    check_id = gateway.create_check_run(
-        target.repo, target.head_sha, name=NAME, external_id=external_id(target.repo, target.head_sha)
-    )
+    # Recorded before GitHub is asked, so that a worker killed between GitHub creating the run and the
+    # ledger hearing of it still leaves a trace for the retry to close (UNKNOWN_RUN: look it up).
+    ledger.remember_run(target.repo, target.head_sha, UNKNOWN_RUN)
+    check_id = _open_check_run(gateway, target)
     ledger.remember_run(target.repo, target.head_sha, check_id)
     try:
         return _scan_and_complete(target, gateway, check_id, ruleset_base, ledger)
@@ -188,8 +190,16 @@ def _newer_head(target: Target, ledger: ScanLedger) -> str | None:
 def _close_left_open(gateway: GitHubGateway, target: Target, ledger: ScanLedger) -> None:
     """A superseded job that had already created its check run (then its worker died) closes that run."""
     left_open = ledger.open_run(target.repo, target.head_sha)
+    if left_open == UNKNOWN_RUN:
+        left_open = _open_check_run(gateway, target)  # finds the unfinished run rather than adding one
     if left_open is not None:
         _complete_if_superseded(gateway, target, left_open, ledger)
+
+
+def _open_check_run(gateway: GitHubGateway, target: Target) -> int:
+    return gateway.create_check_run(
+        target.repo, target.head_sha, name=NAME, external_id=external_id(target.repo, target.head_sha)
+    )
 
 
 def _complete_if_superseded(

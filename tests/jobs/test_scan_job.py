@@ -9,7 +9,7 @@ from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubUnavailable, ReviewComment
 from bot.jobs.ledger import Ledger
 from bot.jobs.queue import memory_queue
-from bot.jobs.scan_job import ScanOutcome, external_id, run_scan
+from bot.jobs.scan_job import UNKNOWN_RUN, ScanOutcome, external_id, run_scan
 from bot.jobs.scanning import CONFIG_PATH
 from bot.reports.check_run import NAME
 from tests.conftest import FakeGitHub
@@ -325,6 +325,19 @@ def test_rerun_of_a_superseded_check_completes_it_as_superseded(
     assert scan(rerun, fake_github, ledger) is ScanOutcome.SUPERSEDED
     assert fake_github.only_run(HEAD).conclusion == "skipped"
     assert fake_github.count("pull_request_files") == 0
+
+
+def test_run_orphaned_by_a_killed_worker_is_closed_when_superseded(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    """The worker died after GitHub created the run but before the ledger heard its id."""
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+    orphan = fake_github.create_check_run(REPO, HEAD, name=NAME, external_id=external_id(REPO, HEAD))
+    ledger.remember_run(REPO, HEAD, UNKNOWN_RUN)
+    ledger.record_head(REPO, 7, NEWER)
+    assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.SUPERSEDED
+    assert fake_github.only_run(HEAD).id == orphan
+    assert fake_github.only_run(HEAD).conclusion == "skipped"
 
 
 def test_github_down_on_the_last_attempt_fails_the_check_run(fake_github: FakeGitHub, ledger: Ledger) -> None:
