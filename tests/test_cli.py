@@ -13,6 +13,7 @@ from jsonschema import Draft4Validator
 
 from bot import __version__
 from bot.cli import main
+from tests.reports.sample import FINDING_KEYS
 
 ALNUM = string.ascii_letters + string.digits
 # Fake, randomly built values (never a literal in the repository). Seeded, so failures reproduce.
@@ -119,19 +120,7 @@ class TestFormats:
     ) -> None:
         _, document, _ = scan_json([str(repo)], capsys)
         [finding] = document["findings"]
-        assert set(finding) == {
-            "path",
-            "line",
-            "column",
-            "end_line",
-            "key",
-            "rule",
-            "severity",
-            "message",
-            "redacted",
-            "fingerprint",
-            "remediation",
-        }
+        assert set(finding) == FINDING_KEYS
         assert set(finding["remediation"]) == {"replacement", "store_command", "docs"}
         assert (
             finding["remediation"]["replacement"]

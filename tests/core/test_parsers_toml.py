@@ -12,7 +12,8 @@ from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
 from bot.core.tomlpos import load_toml
-from bot.core.tree import Mapping, Node, Pos, Scalar, Sequence, Style, walk_scalars
+from bot.core.tree import Mapping, Pos, Sequence, Style, walk_scalars
+from tests.core.treehelpers import plain, scalar, span
 
 LIMITS = ScanLimits()
 
@@ -40,23 +41,6 @@ day = 1979-05-27
 enabled = true
 ratio = 1_000.5
 """
-
-
-def scalar(node: Node | None) -> Scalar:
-    assert isinstance(node, Scalar)
-    return node
-
-
-def span(node: Node) -> tuple[int, int, int, int]:
-    return (node.start.line, node.start.column, node.end.line, node.end.column)
-
-
-def plain(node: Node) -> Any:
-    if isinstance(node, Scalar):
-        return node.value
-    if isinstance(node, Mapping):
-        return {key.value: plain(value) for key, value in node.items}
-    return [plain(item) for item in node.items]
 
 
 def failure(text: str, limits: ScanLimits = LIMITS) -> ManifestError:

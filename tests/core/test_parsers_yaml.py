@@ -9,8 +9,9 @@ from bot.core import yamlsafe
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence, Style
+from bot.core.tree import Document, Mapping, Pos, Style
 from bot.core.yamlsafe import load_yaml
+from tests.core.treehelpers import mapping, scalar, sequence, span
 
 LIMITS = ScanLimits()
 
@@ -29,25 +30,6 @@ def one(text: str, limits: ScanLimits = LIMITS) -> Document:
     documents = load_yaml(text, limits)
     assert len(documents) == 1
     return documents[0]
-
-
-def scalar(node: Node | None) -> Scalar:
-    assert isinstance(node, Scalar)
-    return node
-
-
-def mapping(node: Node | None) -> Mapping:
-    assert isinstance(node, Mapping)
-    return node
-
-
-def sequence(node: Node | None) -> Sequence:
-    assert isinstance(node, Sequence)
-    return node
-
-
-def span(node: Node) -> tuple[int, int, int, int]:
-    return (node.start.line, node.start.column, node.end.line, node.end.column)
 
 
 def failure(text: str, limits: ScanLimits = LIMITS) -> ManifestError:

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 
 import pytest
-import redis
 
 from bot.core.rules import RuleSet
 from bot.jobs.queue import JobQueue, Submission, open_queue
@@ -16,6 +15,7 @@ from bot.jobs.worker import Workers
 from bot.settings import Settings
 from tests.conftest import FakeGateways, wait_until
 from tests.jobs.scenarios import HEAD, NEWER, REPO, pull_request, serverless
+from tests.redisdb import flushed_redis
 
 pytestmark = pytest.mark.redis
 URL = "redis://127.0.0.1:6379/15"
@@ -23,18 +23,7 @@ URL = "redis://127.0.0.1:6379/15"
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    client = redis.Redis.from_url(URL, socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        client.close()
-        pytest.skip("no Redis server answers on 127.0.0.1:6379")
-    client.flushdb()
-    try:
-        yield URL
-    finally:
-        client.flushdb()
-        client.close()
+    yield from flushed_redis(URL, needed_by="the Redis queue tests")
 
 
 def redis_queue(url: str) -> JobQueue:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 
 from bot.jobs.queue import JobQueue, open_queue
 from bot.reports.markers import fingerprints_in
@@ -28,6 +27,7 @@ from tests.deliveries import pull_request_event, serverless, signed
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import Pull, Repository
 from tests.processes import SERVE, free_port, kill, start, terminate, wait_for_http, worker_code
+from tests.redisdb import flushed_redis
 
 pytestmark = pytest.mark.redis
 
@@ -41,18 +41,7 @@ SETTLE_TIMEOUT = 60.0
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        client.close()
-        pytest.skip("no Redis server answers on 127.0.0.1:6379 (the scale-out test needs one)")
-    client.flushdb()
-    try:
-        yield REDIS_URL
-    finally:
-        client.flushdb()
-        client.close()
+    yield from flushed_redis(REDIS_URL, needed_by="the scale-out test")
 
 
 @pytest.fixture

@@ -85,3 +85,19 @@ def sample_results() -> list[ScanResult]:
         notices=(Notice("broken/serverless.yml", NoticeKind.PARSE_ERROR, "invalid YAML at line 3", 3),),
     )
     return [serverless, template, clean, broken]
+
+
+# The keys of one finding in the JSON document: a contract the bot and the benchmarks read.
+FINDING_KEYS = {
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "key",
+    "rule",
+    "severity",
+    "message",
+    "redacted",
+    "fingerprint",
+    "remediation",
+}

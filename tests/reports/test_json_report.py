@@ -4,21 +4,7 @@ import json
 
 from bot.core.findings import ScanResult
 from bot.reports.json_report import render_json
-from tests.reports.sample import PASSWORD, SSM_FIX, TOKEN, sample_results
-
-FINDING_KEYS = {
-    "path",
-    "line",
-    "column",
-    "end_line",
-    "key",
-    "rule",
-    "severity",
-    "message",
-    "redacted",
-    "fingerprint",
-    "remediation",
-}
+from tests.reports.sample import FINDING_KEYS, PASSWORD, SSM_FIX, TOKEN, sample_results
 
 
 def test_document_has_exactly_the_documented_shape() -> None:
