@@ -18,6 +18,7 @@ class ScanLimits:
     max_alias_expansions: int = 1_000  # scalar nodes reached through aliases, per document
     max_documents: int = 100
     max_line_length: int = 100_000  # longer lines are scanned in chunks by the line scanner
+    max_findings: int = 200  # per file; the rest are counted in `ScanResult.omitted`, not listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,4 +37,5 @@ class ScanConfig:
     custom_rules: tuple[dict[str, Any], ...] = ()  # raw rule tables, same schema as bot/rules/default.toml
     allowlist: Allowlist = field(default_factory=Allowlist)
     fail_on: str = "medium"  # high | medium | low | never
+    incomplete: str = "fail"  # fail | neutral: the conclusion when some file was not fully scanned
     limits: ScanLimits = field(default_factory=ScanLimits)

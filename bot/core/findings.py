@@ -46,6 +46,25 @@ class NoticeKind(StrEnum):
     DEPTH_LIMIT = "depth-limit"
     UNREADABLE = "unreadable"
     CONFIG_ERROR = "config-error"
+    INTERNAL_ERROR = "internal-error"  # the scanner raised; the file was read line by line instead
+    BUDGET = "budget"  # the per-file work budget ran out before every value was judged
+    TRUNCATED = "truncated"  # more findings than the per-file cap; the rest are counted, not listed
+    NOT_SCANNED = "not-scanned"  # the file exists but was never read (e.g. past GitHub's listing caps)
+
+
+# Notices after which a file's coverage is incomplete: part or all of it was never judged, so a scan that
+# carries one is never reported clean (see `ScanResult.complete` and the `incomplete` setting).
+INCOMPLETE_KINDS = frozenset(
+    {
+        NoticeKind.TOO_LARGE,
+        NoticeKind.BINARY,
+        NoticeKind.UNREADABLE,
+        NoticeKind.INTERNAL_ERROR,
+        NoticeKind.BUDGET,
+        NoticeKind.NOT_SCANNED,
+    }
+)
+INCOMPLETE_CHOICES = ("fail", "neutral")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +112,12 @@ class ScanResult:
     platform: str | None  # None when the file is not a manifest we understand
     findings: tuple[Finding, ...] = ()
     notices: tuple[Notice, ...] = ()
+    omitted: int = 0  # findings past the per-file cap: counted (they still fail the scan), not listed
+
+    @property
+    def complete(self) -> bool:
+        """False when part of the file was never judged: such a file must never pass as clean."""
+        return not any(notice.kind in INCOMPLETE_KINDS for notice in self.notices)
 
 
 def redact(value: str) -> str:

@@ -19,14 +19,24 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.core.advisories import ADVISORY_IDS
 from bot.core.config import Allowlist, ScanConfig, ScanLimits
-from bot.core.findings import FAIL_ON_CHOICES
+from bot.core.findings import FAIL_ON_CHOICES, INCOMPLETE_CHOICES
 from bot.core.rules import RuleError, RuleSet
 from bot.core.suppressions import compile_value_pattern
 
 MAX_CONFIG_CHARS = 256_000
 MAX_FILE_SIZE_LIMIT = 100_000_000
+MAX_FINDINGS_LIMIT = 10_000
 MAX_FLOW_DEPTH = 32
-_TOP_LEVEL = ("paths", "manifests", "rules", "allowlist", "fail_on", "max_file_size")
+_TOP_LEVEL = (
+    "paths",
+    "manifests",
+    "rules",
+    "allowlist",
+    "fail_on",
+    "incomplete",
+    "max_file_size",
+    "max_findings_per_file",
+)
 _SECTIONS = {
     "paths": ("include", "exclude"),
     "rules": ("disable", "custom"),
@@ -116,8 +126,16 @@ class _Reader:
                 ),
                 paths=self._strings(allowlist, "allowlist.paths"),
             ),
-            fail_on=self._fail_on(),
-            limits=ScanLimits(max_bytes=self._max_file_size()),
+            fail_on=self._choice("fail_on", FAIL_ON_CHOICES, "medium"),
+            incomplete=self._choice("incomplete", INCOMPLETE_CHOICES, "fail"),
+            limits=ScanLimits(
+                max_bytes=self._whole_number(
+                    "max_file_size", ScanLimits().max_bytes, MAX_FILE_SIZE_LIMIT, "bytes"
+                ),
+                max_findings=self._whole_number(
+                    "max_findings_per_file", ScanLimits().max_findings, MAX_FINDINGS_LIMIT, "findings"
+                ),
+            ),
         )
         return config, self.problems
 
@@ -182,25 +200,23 @@ class _Reader:
         self.problems.extend(problems)
         return () if problems else tuple(dict(rule) for rule in value)
 
-    def _fail_on(self) -> str:
-        value = self.data.get("fail_on")
-        if value is None:
-            return "medium"
-        if value in FAIL_ON_CHOICES:
-            return str(value)
-        self.problems.append(f"fail_on: must be one of {', '.join(FAIL_ON_CHOICES)} (got {_shown(value)})")
-        return "medium"
-
-    def _max_file_size(self) -> int:
-        default = ScanLimits().max_bytes
-        value = self.data.get("max_file_size")
+    def _choice(self, field: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.data.get(field)
         if value is None:
             return default
-        if _is_whole_number(value) and 1 <= value <= MAX_FILE_SIZE_LIMIT:
+        if value in choices:
+            return str(value)
+        self.problems.append(f"{field}: must be one of {', '.join(choices)} (got {_shown(value)})")
+        return default
+
+    def _whole_number(self, field: str, default: int, limit: int, unit: str) -> int:
+        value = self.data.get(field)
+        if value is None:
+            return default
+        if _is_whole_number(value) and 1 <= value <= limit:
             return int(value)
-        limit = MAX_FILE_SIZE_LIMIT
         self.problems.append(
-            f"max_file_size: must be a whole number of bytes from 1 to {limit} (got {_shown(value)})"
+            f"{field}: must be a whole number of {unit} from 1 to {limit} (got {_shown(value)})"
         )
         return default
 

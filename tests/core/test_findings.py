@@ -2,7 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.findings import Finding, Severity, fingerprint, meets, redact
+from bot.core.findings import (
+    INCOMPLETE_KINDS,
+    Finding,
+    Notice,
+    NoticeKind,
+    ScanResult,
+    Severity,
+    fingerprint,
+    meets,
+    redact,
+)
 
 SECRET = "ghp_" + "Zq8Xw2Lm" * 4 + "Ab12"
 
@@ -69,3 +79,11 @@ def test_fingerprint_accepts_lone_surrogates_from_json_escapes() -> None:
         path="local.settings.json", key="Values.DB_PASSWORD", rule="password", value=value
     )
     assert len(first) == 32
+
+
+def test_a_result_is_complete_unless_a_notice_says_part_of_the_file_was_never_judged() -> None:
+    parsed_by_lines = Notice("a.yml", NoticeKind.PARSE_ERROR, "scanned line by line")
+    assert ScanResult("a.yml", "serverless", notices=(parsed_by_lines,)).complete
+    for kind in INCOMPLETE_KINDS:
+        notice = Notice("a.yml", kind, "not judged")
+        assert not ScanResult("a.yml", "serverless", notices=(parsed_by_lines, notice)).complete

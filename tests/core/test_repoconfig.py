@@ -35,7 +35,9 @@ allowlist:
   values: ["^test-", "EXAMPLE$"]
   paths: ["tests/fixtures/**"]
 fail_on: high
+incomplete: neutral
 max_file_size: 500000
+max_findings_per_file: 50
 """
 
 
@@ -64,7 +66,9 @@ def test_full_example_is_loaded_field_by_field() -> None:
     assert config.allowlist.value_patterns == ("^test-", "EXAMPLE$")
     assert config.allowlist.paths == ("tests/fixtures/**",)
     assert config.fail_on == "high"
+    assert config.incomplete == "neutral"
     assert config.limits.max_bytes == 500_000
+    assert config.limits.max_findings == 50
 
 
 def test_full_example_is_schema_valid(validator: Draft202012Validator) -> None:
@@ -105,6 +109,8 @@ def test_bad_fail_on_names_the_field_and_keeps_the_rest() -> None:
         ("max_file_size: big\n", "max_file_size: must be a whole number of bytes"),
         ("max_file_size: true\n", "max_file_size: must be a whole number of bytes"),
         ("failon: high\n", "failon: unknown field"),
+        ("incomplete: success\n", "incomplete: must be one of fail, neutral (got 'success')"),
+        ("max_findings_per_file: 0\n", "max_findings_per_file: must be a whole number of findings from 1"),
         ("- a\n- b\n", "(top level): must be a mapping of settings (got a list)"),
         ("rules:\n  custom: {id: x}\n", "rules.custom: must be a list of at most 100 rules"),
         ("rules:\n  custom: [5]\n", "rules.custom[0]: must be a rule table (got 5)"),
@@ -287,6 +293,10 @@ AGREEMENT_CASES = [
     "max_file_size: 100000001\n",
     "max_file_size: 1.5\n",
     "max_file_size: 2000000\n",
+    "incomplete: fail\n",
+    "incomplete: success\n",
+    "max_findings_per_file: 10000\n",
+    "max_findings_per_file: 10001\n",
     "paths: []\n",
     "paths:\n  include: []\n  exclude: null\n",
     "paths:\n  include: ['']\n",
