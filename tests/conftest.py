@@ -260,3 +260,12 @@ def wait_until(condition: Callable[[], bool], *, timeout: float = 30.0, what: st
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_config_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`secrets-bot scan` keeps its fingerprint key in the user's config dir: in tests, never the real one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+        patch.delenv("SECRETS_BOT_FINGERPRINT_KEY", raising=False)
+        yield

@@ -6,6 +6,7 @@ own patterns. A file that cannot be read (too large, gone) is listed as skipped,
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,8 +45,13 @@ class RepoConfig:
     problems: tuple[str, ...]
 
 
-def scan_target(target: Target, gateway: GitHubGateway, ruleset_base: RuleSet) -> ScanReport:
+def scan_target(
+    target: Target, gateway: GitHubGateway, ruleset_base: RuleSet, fingerprint_key: bytes = b""
+) -> ScanReport:
+    """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`)."""
     repo_config = load_config(gateway, target.repo, target.config_ref, ruleset_base)
+    keyed = dataclasses.replace(repo_config.config, fingerprint_key=fingerprint_key)
+    repo_config = dataclasses.replace(repo_config, config=keyed)
     changed = _changed_files(target, gateway)
     manifests = [
         item
