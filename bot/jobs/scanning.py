@@ -6,10 +6,9 @@ own patterns. A file that cannot be read (too large, gone) is listed as skipped,
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.config import ScanConfig
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
@@ -50,8 +49,7 @@ def scan_target(
 ) -> ScanReport:
     """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`)."""
     repo_config = load_config(gateway, target.repo, target.config_ref, ruleset_base)
-    keyed = dataclasses.replace(repo_config.config, fingerprint_key=fingerprint_key)
-    repo_config = dataclasses.replace(repo_config, config=keyed)
+    repo_config = replace(repo_config, config=replace(repo_config.config, fingerprint_key=fingerprint_key))
     changed = _changed_files(target, gateway)
     manifests = [
         item
