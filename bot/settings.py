@@ -20,6 +20,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.dotenv import parse_dotenv
+from bot.fingerprint_keys import BadKey, derived_from_private_key, parse_key
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_QUEUE_URL = "sqlite:///.secrets-bot/queue.db"
@@ -56,6 +57,8 @@ class Settings:
     metrics_port: int | None = None  # `secrets-bot worker` serves /metrics here when set
     app_manifest: Path = Path("app.yml")  # the App manifest the setup page registers
     env_file: Path = Path(".env")
+    # FINGERPRINT_KEY as set; None before setup and in installs older than the setting (see `scan_key`).
+    fingerprint_key: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: Path | None = None) -> Settings:
@@ -69,6 +72,14 @@ class Settings:
     def is_configured(self) -> bool:
         """An App is registered: webhooks can be verified and installation tokens minted."""
         return self.app_id is not None and bool(self.private_key) and bool(self.webhook_secret)
+
+    @property
+    def scan_key(self) -> bytes | None:
+        """The key published fingerprints are keyed with: FINGERPRINT_KEY, else one derived from the private
+        key (installs configured before FINGERPRINT_KEY existed), else None (no App yet: nothing to scan)."""
+        if self.fingerprint_key is not None:
+            return self.fingerprint_key
+        return derived_from_private_key(self.private_key) if self.private_key else None
 
     @property
     def uses_redis(self) -> bool:
@@ -137,6 +148,7 @@ def _build(values: Mapping[str, str], env_file: Path) -> Settings:
         metrics_port=reader.integer("METRICS_PORT", minimum=1, maximum=65535),
         app_manifest=Path(reader.text("APP_MANIFEST") or "app.yml"),
         env_file=env_file,
+        fingerprint_key=_fingerprint_key(reader),
     )
     if problems:
         raise SettingsError(problems)
@@ -236,6 +248,17 @@ def _require_app_secrets(private_key: str | None, webhook_secret: str | None, pr
         problems.append("PRIVATE_KEY or PRIVATE_KEY_PATH is required when APP_ID is set")
     if webhook_secret is None:
         problems.append("WEBHOOK_SECRET is required when APP_ID is set")
+
+
+def _fingerprint_key(reader: _Reader) -> bytes | None:
+    raw = reader.text("FINGERPRINT_KEY")
+    if raw is None:
+        return None
+    try:
+        return parse_key(raw)
+    except BadKey as error:
+        reader.problem("FINGERPRINT_KEY", str(error))
+        return None
 
 
 def _api_url(reader: _Reader) -> str:

@@ -8,9 +8,11 @@ raise `FileTooLarge`. Faults are queued per method with `fail_next`.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import pytest
 
@@ -27,6 +29,17 @@ from tests import canaries
 pytest_plugins = ["tests.hardening.canary"]  # fails any test that logs or sends a registered secret
 
 BOT_LOGIN = "serverless-secrets-bot[bot]"
+
+
+def require_service(name: str, reason: str) -> NoReturn:
+    """Give up on a test whose service (Redis, PostgreSQL, Chromium) is missing: a skip with the reason on a
+    developer's machine, a failure under `CI=true`, where `.ci/run` provides every service and a skip would
+    let CI pass without the test ever running."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{name} is required when CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 BASE_SHA = "b" * 40
 
 
@@ -260,3 +273,12 @@ def wait_until(condition: Callable[[], bool], *, timeout: float = 30.0, what: st
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_config_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`secrets-bot scan` keeps its fingerprint key in the user's config dir: in tests, never the real one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+        patch.delenv("SECRETS_BOT_FINGERPRINT_KEY", raising=False)
+        yield

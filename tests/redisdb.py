@@ -1,11 +1,13 @@
-"""One Redis database, flushed before and after a test; skips with the reason when no server answers."""
+"""One Redis database, flushed before and after a test; skips with the reason when no server answers (fails
+under CI=true: see `tests.conftest.require_service`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pytest
 import redis
+
+from tests.conftest import require_service
 
 
 def flushed_redis(url: str, *, needed_by: str) -> Iterator[str]:
@@ -14,7 +16,7 @@ def flushed_redis(url: str, *, needed_by: str) -> Iterator[str]:
         client.ping()
     except redis.exceptions.ConnectionError:
         client.close()
-        pytest.skip(f"no Redis server answers on 127.0.0.1:6379 ({needed_by} needs one)")
+        require_service("Redis", f"no Redis server answers on 127.0.0.1:6379 ({needed_by} needs one)")
     client.flushdb()
     try:
         yield url

@@ -39,3 +39,5 @@ class ScanConfig:
     fail_on: str = "medium"  # high | medium | low | never
     incomplete: str = "fail"  # fail | neutral: the conclusion when some file was not fully scanned
     limits: ScanLimits = field(default_factory=ScanLimits)
+    # The HMAC key of published fingerprints, set by the entry point (server or CLI), never by a repository.
+    fingerprint_key: bytes = field(default=b"", repr=False)

@@ -13,7 +13,17 @@ from collections.abc import Iterable, Sequence
 
 from bot.core.advisories import ADVISORY_DOCS
 from bot.core.config import ScanConfig
-from bot.core.findings import Finding, Remediation, Severity, fingerprint, redact
+from bot.core.findings import (
+    Finding,
+    Notice,
+    NoticeKind,
+    Remediation,
+    Severity,
+    fingerprint,
+    is_legacy_fingerprint,
+    legacy_fingerprint,
+    redact,
+)
 from bot.core.judge import Candidate, Context, Hit
 from bot.core.manifests.base import Advice, Format, Naming, Platform, Role, Target
 from bot.core.references import describe
@@ -45,6 +55,8 @@ class Emitter:
         self.config = config
         self.seen: set[tuple[int, int, int, str]] = set()
         self._secrets: dict[int, str] = {}  # id(finding) -> its secret, for `settled` only
+        self._legacy = frozenset(filter(is_legacy_fingerprint, config.allowlist.fingerprints))
+        self.legacy_notices: dict[str, Notice] = {}  # legacy allowlist entry -> "replace it with ..."
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id not in self.config.disabled_rules
@@ -73,8 +85,8 @@ class Emitter:
                 fix = dataclasses.replace(remediation, replacement=None)
             key = dotted(hit.candidate.path)
             value = hit.value
-            print_ = fingerprint(path=self.path, key=key, rule=hit.rule.id, value=value)
-            if self._dropped((line, column, hit.start, hit.rule.id), value, print_):
+            print_ = self._fingerprint(key, hit.rule.id, value)
+            if self._dropped((line, column, hit.start, hit.rule.id), value, print_, key):
                 continue
             yield self._kept(
                 Finding(
@@ -104,8 +116,8 @@ class Emitter:
             line = bisect_right(self.line_starts, match.start)
             end_line = bisect_right(self.line_starts, max(match.start, match.end - 1))
             column = match.start - self.line_starts[line - 1] + 1
-            print_ = fingerprint(path=self.path, key="", rule=match.rule.id, value=value)
-            if self._dropped((line, column, 0, match.rule.id), value, print_):
+            print_ = self._fingerprint("", match.rule.id, value)
+            if self._dropped((line, column, 0, match.rule.id), value, print_, ""):
                 continue
             first, last = self.lines[line - 1], self.lines[end_line - 1]
             tail = match.end - self.line_starts[end_line - 1]
@@ -138,8 +150,8 @@ class Emitter:
         node = advice.node
         key = dotted(advice.path)
         value = node.value if isinstance(node, Scalar) and isinstance(node.value, str) else key
-        print_ = fingerprint(path=self.path, key=key, rule=advice.rule, value=value)
-        if self._dropped((node.start.line, node.start.column, 0, advice.rule), value, print_):
+        print_ = self._fingerprint(key, advice.rule, value)
+        if self._dropped((node.start.line, node.start.column, 0, advice.rule), value, print_, key):
             return
         replacement = None
         if advice.replacement_value is not None and isinstance(node, Scalar):
@@ -160,17 +172,39 @@ class Emitter:
             extra=advice.extra,
         )
 
-    def _dropped(self, place: tuple[int, int, int, str], value: str, print_: str) -> bool:
+    def _fingerprint(self, key: str, rule_id: str, value: str) -> str:
+        return fingerprint(
+            path=self.path, key=key, rule=rule_id, value=value, fingerprint_key=self.config.fingerprint_key
+        )
+
+    def _dropped(self, place: tuple[int, int, int, str], value: str, print_: str, key: str) -> bool:
         """Suppressed inline, allowlisted, or already reported at this place (an alias repeats a node)."""
         line, rule_id = place[0], place[3]
         if is_suppressed_inline(self.lines, line, rule_id):
             return True
         if is_allowlisted(value=value, fingerprint=print_, config=self.config):
             return True
+        if self._legacy_allowlisted(key, rule_id, value, print_, line):
+            return True
         if place in self.seen:
             return True
         self.seen.add(place)
         return False
+
+    def _legacy_allowlisted(self, key: str, rule_id: str, value: str, print_: str, line: int) -> bool:
+        """An allowlist entry in the v1 format still hides its finding, with a notice naming its
+        replacement. The v1 fingerprint costs a PBKDF2, so it is computed only when such entries exist."""
+        if not self._legacy:
+            return False
+        old = legacy_fingerprint(path=self.path, key=key, rule=rule_id, value=value)
+        if old not in self._legacy:
+            return False
+        message = (
+            f"allowlist entry {old} is a legacy (v1) fingerprint: it still hides this {rule_id} finding; "
+            f"replace it with {print_}"
+        )
+        self.legacy_notices.setdefault(old, Notice(self.path, NoticeKind.LEGACY_FINGERPRINT, message, line))
+        return True
 
     def _message(self, hit: Hit, key: str) -> str:
         candidate = hit.candidate

@@ -1,14 +1,16 @@
 """Findings and file notices: what a scan says, and nothing it must not say.
 
 A `Finding` never holds the secret value. It carries a redacted preview (at most a short prefix and suffix,
-never more than a quarter of the value) and a fingerprint from which the value cannot be recovered, so it can
-travel to reports, queues and GitHub without leaking what it points at.
+never more than a quarter of the value) and a fingerprint keyed with a secret the caller holds, from which
+the value can be neither recovered nor guessed, so it can travel to reports, queues and GitHub without
+leaking what it points at.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -48,6 +50,7 @@ class NoticeKind(StrEnum):
     CONFIG_ERROR = "config-error"
     INTERNAL_ERROR = "internal-error"  # the scanner raised; the file was read line by line instead
     BUDGET = "budget"  # the per-file work budget ran out before every value was judged
+    LEGACY_FINGERPRINT = "legacy-fingerprint"  # an allowlist entry in the v1 format hid a finding
     TRUNCATED = "truncated"  # more findings than the per-file cap; the rest are counted, not listed
     NOT_SCANNED = "not-scanned"  # the file exists but was never read (e.g. past GitHub's listing caps)
 
@@ -130,15 +133,36 @@ def redact(value: str) -> str:
     return f"{value[:head]}{'*' * 8}{value[len(value) - tail :] if tail else ''}"
 
 
-# The fingerprint is keyed so that it cannot be brute-forced back into a short password with a plain hash
-# table; the key is fixed (the fingerprint must stay stable across runs and machines) but long and
-# domain-separated, and PBKDF2 makes each guess expensive.
-_FINGERPRINT_SALT = b"serverless-secrets-bot/fingerprint/v1"
+# A published fingerprint is an HMAC-SHA256 under a key that only the server (or the CLI user) holds. With a
+# secret 32-byte key a guess cannot be checked without the key, so a dictionary attack on a weak password is
+# impossible for whoever sees only the fingerprint, and a slow hash (PBKDF2) would add cost and no strength.
+# The version prefix tells these apart from the legacy (v1) fingerprints: PBKDF2 under a salt fixed in the
+# source, which anyone can recompute, so a short password could be recovered from one with a word list.
+FINGERPRINT_PREFIX = "v2-"
+_FINGERPRINT_DOMAIN = b"serverless-secrets-bot/fingerprint/v2\0"
+_LEGACY_SALT = b"serverless-secrets-bot/fingerprint/v1"
 
 
-def fingerprint(*, path: str, key: str, rule: str, value: str) -> str:
-    """Stable across line moves (no line number in it), different per file and key, not reversible."""
+def fingerprint(*, path: str, key: str, rule: str, value: str, fingerprint_key: bytes) -> str:
+    """Stable across line moves (no line number in it), different per file, key path, rule and
+    `fingerprint_key`; without that key it can neither be reversed nor matched against guesses.
+
+    The core never invents a key: the caller passes the server's or the CLI user's. An empty key (tests,
+    `ScanConfig()`) gives fingerprints anyone can recompute, so every entry point sets one."""
+    # JSON with ASCII escapes: an unambiguous encoding of the four parts, lone surrogates included.
+    message = json.dumps([path, key, rule, value], ensure_ascii=True).encode("ascii")
+    mac = hmac.new(fingerprint_key, _FINGERPRINT_DOMAIN + message, hashlib.sha256)
+    return FINGERPRINT_PREFIX + mac.hexdigest()[:32]
+
+
+def is_legacy_fingerprint(entry: str) -> bool:
+    """True for an allowlist entry written under the v1 scheme (32 hex digits, no version prefix)."""
+    return not entry.startswith(FINGERPRINT_PREFIX)
+
+
+def legacy_fingerprint(*, path: str, key: str, rule: str, value: str) -> str:
+    """The v1 fingerprint, only to honour allowlist entries written before v2; never published anew."""
     # surrogatepass: a JSON `\ud800` escape decodes to a lone surrogate, which plain UTF-8 cannot encode.
-    digest = hashlib.pbkdf2_hmac("sha256", value.encode("utf-8", "surrogatepass"), _FINGERPRINT_SALT, 2_000)
+    digest = hashlib.pbkdf2_hmac("sha256", value.encode("utf-8", "surrogatepass"), _LEGACY_SALT, 2_000)
     mac = hmac.new(digest, f"{path}\0{key}\0{rule}".encode("utf-8", "surrogatepass"), hashlib.sha256)
     return mac.hexdigest()[:32]

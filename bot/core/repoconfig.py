@@ -43,7 +43,8 @@ _SECTIONS = {
     "allowlist": ("fingerprints", "values", "paths"),
 }
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_FINGERPRINT = re.compile(r"[0-9a-f]{32}")
+# v2 (`v2-` and 32 hex digits), or a legacy v1 entry (32 hex digits) that still works, with a notice.
+_FINGERPRINT = re.compile(r"(?:v2-)?[0-9a-f]{32}")
 _SEVERITIES = ("high", "medium", "low")
 _RULE_KINDS = ("token", "keyed")
 _KEY_KINDS = ("password", "secret", "token", "api-key", "private-key", "credential")  # heuristics.SecretKind
@@ -336,7 +337,11 @@ def _check_rule_id(value: str) -> str | None:
 
 
 def _check_fingerprint(value: str) -> str | None:
-    return None if _FINGERPRINT.fullmatch(value) else "must be a 32-character lowercase hex fingerprint"
+    return (
+        None
+        if _FINGERPRINT.fullmatch(value)
+        else "must be a fingerprint: v2- and 32 lowercase hex digits, or a legacy one of 32"
+    )
 
 
 def _check_value_pattern(value: str) -> str | None:

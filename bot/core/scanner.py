@@ -92,7 +92,8 @@ def scan_file(
         return ScanResult(path, None)
     if choice.platform.is_encrypted(docs) or scan.hopeless:
         return ScanResult(path, platform_id)
-    return ScanResult(path, platform_id, scan.findings(docs))
+    found = scan.findings(docs)
+    return ScanResult(path, platform_id, found, tuple(scan.emit.legacy_notices.values()))
 
 
 def _parses_quietly(choice: Choice, text: str, limits: ScanLimits) -> bool:
@@ -146,14 +147,19 @@ class _FileScan:
     def after_failure(self, error: ManifestError) -> ScanResult:
         """A notice for what went wrong, and the secrets a line-by-line read still finds."""
         findings: tuple[Finding, ...] = ()
+        legacy: tuple[Notice, ...] = ()
         message = error.message
         if error.kind in _LINE_SCAN_KINDS:
             if not self.hopeless:
                 doc = line_document(self.text, self.ruleset)
                 findings = tuple(self._judged([doc], Naming(), {}, fixable=False))
+                legacy = tuple(self.emit.legacy_notices.values())
             message = f"{message}; the file was scanned line by line for secrets instead"
         return ScanResult(
-            self.path, self.platform.id, findings, (Notice(self.path, error.kind, message, error.line),)
+            self.path,
+            self.platform.id,
+            findings,
+            (Notice(self.path, error.kind, message, error.line), *legacy),
         )
 
     def findings(self, docs: Sequence[Document]) -> tuple[Finding, ...]:

@@ -29,10 +29,13 @@ BUSY_RETRY_SECONDS = 1.0
 
 
 class ScanRunner:
-    def __init__(self, queue: JobQueue, gateways: GatewayFactory, ruleset: RuleSet) -> None:
+    def __init__(
+        self, queue: JobQueue, gateways: GatewayFactory, ruleset: RuleSet, fingerprint_key: bytes = b""
+    ) -> None:
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
+        self._fingerprint_key = fingerprint_key
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:
@@ -68,6 +71,7 @@ class ScanRunner:
                 ruleset_base=self._ruleset,
                 latest_heads=self._queue.ledger,
                 final_attempt=retries_left == 0,
+                fingerprint_key=self._fingerprint_key,
             )
         except Busy:
             logger.info("another scan of the same pull request is running; waiting")

@@ -81,6 +81,7 @@ def run_scan(
     ruleset_base: RuleSet,
     latest_heads: ScanLedger,
     final_attempt: bool = True,
+    fingerprint_key: bytes = b"",
 ) -> ScanOutcome:
     """Scan and report one request. Raises `GitHubUnavailable` (after reporting it on the last attempt)
     so the queue can retry, and `bot.jobs.leases.Busy` when another job holds the pull request."""
@@ -94,7 +95,7 @@ def run_scan(
     if request.trigger is Trigger.RESCAN and target.pull is not None:
         latest_heads.record_head(target.repo, target.pull.number, target.head_sha)
     with latest_heads.hold(target.lock_name):
-        return _report(request, target, gateway, ruleset_base, latest_heads, final_attempt)
+        return _report(request, target, gateway, ruleset_base, latest_heads, final_attempt, fingerprint_key)
 
 
 def _reported_already(request: ScanRequest, ledger: ScanLedger) -> bool:
@@ -130,6 +131,7 @@ def _report(
     ruleset_base: RuleSet,
     ledger: ScanLedger,
     final_attempt: bool,
+    fingerprint_key: bytes,
 ) -> ScanOutcome:
     automatic = request.trigger.is_automatic
     if automatic and ledger.was_reported(target.repo, target.head_sha, target.scope):
@@ -143,7 +145,7 @@ def _report(
     check_id = _open_check_run(gateway, target)
     ledger.remember_run(target.repo, target.head_sha, check_id)
     try:
-        return _scan_and_complete(target, gateway, check_id, ruleset_base, ledger)
+        return _scan_and_complete(target, gateway, check_id, ruleset_base, ledger, fingerprint_key)
     except GitHubUnavailable:
         if final_attempt:
             _complete_failed(gateway, target, check_id, "GitHub did not answer after several attempts.")
@@ -155,11 +157,16 @@ def _report(
 
 
 def _scan_and_complete(
-    target: Target, gateway: GitHubGateway, check_id: int, ruleset_base: RuleSet, ledger: ScanLedger
+    target: Target,
+    gateway: GitHubGateway,
+    check_id: int,
+    ruleset_base: RuleSet,
+    ledger: ScanLedger,
+    fingerprint_key: bytes,
 ) -> ScanOutcome:
     if _complete_if_superseded(gateway, target, check_id, ledger):
         return ScanOutcome.SUPERSEDED
-    report = scan_target(target, gateway, ruleset_base)
+    report = scan_target(target, gateway, ruleset_base, fingerprint_key)
     if _complete_if_superseded(gateway, target, check_id, ledger):
         return ScanOutcome.SUPERSEDED
     conclusion, output = render_check_run(report.findings, report.notices, report.context)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.config import ScanConfig
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
@@ -44,8 +44,12 @@ class RepoConfig:
     problems: tuple[str, ...]
 
 
-def scan_target(target: Target, gateway: GitHubGateway, ruleset_base: RuleSet) -> ScanReport:
+def scan_target(
+    target: Target, gateway: GitHubGateway, ruleset_base: RuleSet, fingerprint_key: bytes = b""
+) -> ScanReport:
+    """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`)."""
     repo_config = load_config(gateway, target.repo, target.config_ref, ruleset_base)
+    repo_config = replace(repo_config, config=replace(repo_config.config, fingerprint_key=fingerprint_key))
     changed = _changed_files(target, gateway)
     manifests = [
         item

@@ -108,10 +108,23 @@ def start_workers(
     if gateways is None:
         client = _app_client(settings)
         gateways, on_stop = client, client.close
-    queue.attach(ScanRunner(queue, gateways, RuleSet.default()))
+    queue.attach(ScanRunner(queue, gateways, RuleSet.default(), _fingerprint_key(settings)))
     workers = Workers(queue, count, on_stop=on_stop, shutdown_timeout=settings.shutdown_timeout)
     workers.start()
     return workers
+
+
+def _fingerprint_key(settings: Settings) -> bytes:
+    """Workers never scan without a key: an unkeyed fingerprint could be matched against guesses."""
+    key = settings.scan_key
+    if key is None:
+        raise RuntimeError("no fingerprint key: set FINGERPRINT_KEY or configure the App first")
+    if settings.fingerprint_key is None:
+        logger.warning(
+            "FINGERPRINT_KEY is not set: fingerprints are keyed with a key derived from the App's private "
+            "key, and change if that key is replaced; set FINGERPRINT_KEY (docs/configuration.md)"
+        )
+    return key
 
 
 def run(settings: Settings, concurrency: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.findings import Finding, Notice, Severity, meets
+from bot.core.findings import Finding, Notice, NoticeKind, Severity, meets
 from bot.reports.model import Annotation, CheckRunOutput
 
 NAME = "Serverless secrets"
@@ -136,8 +136,13 @@ def _row(finding: Finding) -> str:
 
 
 def _tail(notices: Sequence[Notice], context: CheckContext) -> str:
+    legacy = [notice for notice in notices if notice.kind is NoticeKind.LEGACY_FINGERPRINT]
     sections = [
-        _listing("Files not fully scanned", [_notice_line(notice) for notice in notices]),
+        _listing(
+            "Files not fully scanned",
+            [_notice_line(n) for n in notices if n.kind is not NoticeKind.LEGACY_FINGERPRINT],
+        ),
+        _listing("Allowlist entries to update", [_notice_line(notice) for notice in legacy]),
         _listing("Skipped", [_code(reason) for reason in context.skipped]),
         _listing("Configuration problems", [_cell(problem) for problem in context.config_problems]),
     ]

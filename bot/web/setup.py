@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from bot.dotenv import update_dotenv
+from bot.fingerprint_keys import new_key
 from bot.github.manifest_flow import (
     AppRegistration,
     ManifestFlowError,
@@ -190,9 +191,11 @@ def _register(request: Request, code: str, pending: _Pending) -> tuple[AppRegist
         if settings.is_configured:
             raise ManifestFlowError("an App was configured meanwhile; this code was not used")
         registration = convert_code(settings.github_api_url, code)
-        saved = _save(settings, registration, pending.proxy_url)
+        fingerprint_key = settings.fingerprint_key or new_key()
+        saved = _save(settings, registration, pending.proxy_url, fingerprint_key)
         configured = replace(
             settings,
+            fingerprint_key=fingerprint_key,
             app_id=registration.app_id,
             private_key=registration.private_key,
             webhook_secret=registration.webhook_secret,
@@ -204,12 +207,17 @@ def _register(request: Request, code: str, pending: _Pending) -> tuple[AppRegist
         return registration, saved
 
 
-def _save(settings: Settings, registration: AppRegistration, proxy_url: str | None) -> bool:
+def _save(
+    settings: Settings, registration: AppRegistration, proxy_url: str | None, fingerprint_key: bytes
+) -> bool:
+    """Write the App to `.env` (0600), with the FINGERPRINT_KEY generated for it unless one was set."""
     values = {
         "APP_ID": str(registration.app_id),
         "PRIVATE_KEY": registration.private_key,
         "WEBHOOK_SECRET": registration.webhook_secret,
     }
+    if settings.fingerprint_key is None:
+        values["FINGERPRINT_KEY"] = fingerprint_key.hex()
     if proxy_url is not None:
         values["WEBHOOK_PROXY_URL"] = proxy_url
     try:
@@ -217,7 +225,8 @@ def _save(settings: Settings, registration: AppRegistration, proxy_url: str | No
     except (OSError, ValueError) as error:
         logger.error(
             "could not save the App to %s (%s): it runs until this process stops; generate a new private key "
-            "on the App's settings page and set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET in the environment",
+            "on the App's settings page and set APP_ID, PRIVATE_KEY, WEBHOOK_SECRET and FINGERPRINT_KEY "
+            "in the environment",
             settings.env_file,
             type(error).__name__,
         )

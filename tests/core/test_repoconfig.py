@@ -31,7 +31,7 @@ rules:
       docs: https://docs.acme.example/keys
       examples: ["acme_{lower_digit:32}"]
 allowlist:
-  fingerprints: ["0123456789abcdef0123456789abcdef"]
+  fingerprints: ["0123456789abcdef0123456789abcdef", "v2-0123456789abcdef0123456789abcdef"]
   values: ["^test-", "EXAMPLE$"]
   paths: ["tests/fixtures/**"]
 fail_on: high
@@ -62,7 +62,9 @@ def test_full_example_is_loaded_field_by_field() -> None:
     assert config.disabled_rules == frozenset({"jwt", "generic-password"})
     assert [rule["id"] for rule in config.custom_rules] == ["acme-api-key"]
     assert config.custom_rules[0]["regex"] == "acme_(?P<secret>[a-z0-9]{32})"
-    assert config.allowlist.fingerprints == frozenset({"0123456789abcdef0123456789abcdef"})
+    assert config.allowlist.fingerprints == frozenset(
+        {"0123456789abcdef0123456789abcdef", "v2-0123456789abcdef0123456789abcdef"}
+    )
     assert config.allowlist.value_patterns == ("^test-", "EXAMPLE$")
     assert config.allowlist.paths == ("tests/fixtures/**",)
     assert config.fail_on == "high"
@@ -102,7 +104,11 @@ def test_bad_fail_on_names_the_field_and_keeps_the_rest() -> None:
         ("paths:\n  only: [a]\n", "paths.only: unknown field (expected one of include, exclude)"),
         ("manifests: ['']\n", "manifests[0]: must not be empty"),
         ("rules:\n  disable: [Not_An_Id]\n", "rules.disable[0]: must be a kebab-case rule id"),
-        ("allowlist:\n  fingerprints: [abc]\n", "allowlist.fingerprints[0]: must be a 32-character"),
+        ("allowlist:\n  fingerprints: [abc]\n", "allowlist.fingerprints[0]: must be a fingerprint: v2- and"),
+        (
+            "allowlist:\n  fingerprints: [v3-0123456789abcdef0123456789abcdef]\n",
+            "allowlist.fingerprints[0]: must be",
+        ),
         ("allowlist:\n  values: ['(a']\n", "allowlist.values[0]: not a valid RE2 pattern (missing ))"),
         ("allowlist:\n  values: ['(a)\\1']\n", "allowlist.values[0]: not a valid RE2 pattern"),
         ("max_file_size: -5\n", "max_file_size: must be a whole number of bytes"),
@@ -321,6 +327,8 @@ AGREEMENT_CASES = [
     "rules:\n  custom: [{id: a-b, description: d, severity: low, regex: 'x', extra: 1}]\n",
     "allowlist:\n  fingerprints: ['0123456789abcdef0123456789abcdef']\n",
     "allowlist:\n  fingerprints: ['0123456789ABCDEF0123456789ABCDEF']\n",
+    "allowlist:\n  fingerprints: ['v2-0123456789abcdef0123456789abcdef']\n",
+    "allowlist:\n  fingerprints: ['v2-0123456789abcdef']\n",
     "allowlist:\n  values: ['']\n",
     "allowlist:\n  paths: [fixtures]\n  other: 1\n",
     "allowlist: 5\n",

@@ -8,6 +8,7 @@ that each case reports exactly the expected medium/high findings, at the expecte
 from __future__ import annotations
 
 import random
+import re
 import string
 from dataclasses import dataclass
 
@@ -453,5 +454,5 @@ def test_every_serious_finding_is_complete(case: Case) -> None:
         assert finding.column >= 1
         assert finding.message and finding.redacted
         assert finding.key or ("context", "comment") in finding.extra
-        assert len(finding.fingerprint) == 32
+        assert re.fullmatch(r"v2-[0-9a-f]{32}", finding.fingerprint)
         assert finding.remediation is not None and finding.remediation.docs.startswith("https://")

@@ -35,6 +35,7 @@ from tests.fakegithub.server import FakeGitHub
 
 PAYLOADS = Path(__file__).with_name("payloads")
 WEBHOOK_SECRET = "e2e-webhook-" + "secret-value"
+FINGERPRINT_KEY = "f1" * 8 + "9e" * 8 + "2d" * 8 + "c3" * 8  # 32 bytes, hex; a canary: never logged or sent
 INSTALLATION = 31337
 
 
@@ -88,6 +89,7 @@ class Bot:
                 "APP_ID": str(fake.app_id),
                 "PRIVATE_KEY": fake.keys.private_pem,
                 "WEBHOOK_SECRET": WEBHOOK_SECRET,
+                "FINGERPRINT_KEY": FINGERPRINT_KEY,
                 "GITHUB_API_URL": fake.url,
                 "QUEUE_URL": f"sqlite:///{workdir / 'queue.db'}",
                 "LOG_LEVEL": "DEBUG",

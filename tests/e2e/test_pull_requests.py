@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.e2e.harness import Bot
+from bot.core.findings import fingerprint
+from bot.reports.markers import fingerprints_in
+from tests.e2e.harness import FINGERPRINT_KEY, Bot
 from tests.e2e.scenarios import GITHUB_PAT, SECRET_LINE, STRIPE, pull_request_event, sam_template, serverless
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import Repository
@@ -35,7 +37,12 @@ def test_secrets_in_a_new_pull_request(bot: Bot, github: FakeGitHub, repo: Repos
     assert "```suggestion\n      STRIPE_SECRET_KEY: ${ssm:/billing/" in comment.body
     assert "aws ssm put-parameter" in comment.body
     assert "rotate" in comment.body
-    assert "<!-- secrets-bot:finding fingerprint=" in comment.body
+    # The marker's fingerprint is keyed with the bot's FINGERPRINT_KEY, which never leaves the bot.
+    key = bytes.fromhex(FINGERPRINT_KEY)
+    place = {"path": "serverless.yml", "key": "functions.charge.environment.STRIPE_SECRET_KEY"}
+    assert fingerprints_in(comment.body) == {
+        fingerprint(**place, rule="stripe-secret-key", value=STRIPE, fingerprint_key=key)
+    }
     assert STRIPE not in comment.body
 
 

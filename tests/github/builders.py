@@ -34,7 +34,7 @@ def finding(
         severity=severity,
         message="Stripe live secret key",
         redacted=redact(value),
-        fingerprint=fingerprint(path=path, key=key, rule=rule, value=value),
+        fingerprint=fingerprint(path=path, key=key, rule=rule, value=value, fingerprint_key=b"tests"),
         remediation=remediation,
         platform="serverless",
     )

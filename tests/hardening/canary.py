@@ -14,12 +14,14 @@ import pytest
 
 from tests import canaries
 from tests.e2e import scenarios as e2e_scenarios
+from tests.e2e.harness import FINGERPRINT_KEY as E2E_FINGERPRINT_KEY
 from tests.e2e.harness import WEBHOOK_SECRET as E2E_WEBHOOK_SECRET
 from tests.hardening.wire import SECRET as WIRE_WEBHOOK_SECRET
 from tests.jobs import scenarios as job_scenarios
 
 canaries.register(
     E2E_WEBHOOK_SECRET,
+    E2E_FINGERPRINT_KEY,
     WIRE_WEBHOOK_SECRET,
     e2e_scenarios.STRIPE,
     e2e_scenarios.GITHUB_PAT,

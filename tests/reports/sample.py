@@ -37,7 +37,7 @@ def make_finding(
         severity=severity,
         message=f"GitHub token in {key.rsplit('.', 1)[-1]}",
         redacted=redact(value),
-        fingerprint=fingerprint(path=path, key=key, rule=rule, value=value),
+        fingerprint=fingerprint(path=path, key=key, rule=rule, value=value, fingerprint_key=b"tests"),
         remediation=remediation,
         platform="serverless",
     )

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from bot.dotenv import parse_dotenv
+from bot.fingerprint_keys import parse_key
 from bot.github.manifest_flow import registration_url, web_url_for
 from bot.jobs.queue import open_queue
 from bot.settings import Settings
@@ -150,6 +151,10 @@ def test_callback_saves_the_app_and_serves_webhooks_at_once(
     assert saved["WEBHOOK_SECRET"] == github.webhook_secret and "WEBHOOK_PROXY_URL" not in saved
     [configured] = setup.configured
     assert configured.is_configured and setup.app.state.settings is configured
+    # A fresh fingerprint key is saved with the App, and the running bot already uses the saved one.
+    assert configured.fingerprint_key is not None and len(configured.fingerprint_key) == 32
+    assert parse_key(saved["FINGERPRINT_KEY"]) == configured.fingerprint_key
+    assert Settings.from_env({}, env_file=env_file).scan_key == configured.scan_key
     body = b'{"zen": "Keep it logically awesome."}'
     headers = {
         "X-GitHub-Event": "ping",
@@ -183,6 +188,20 @@ def test_refused_code_configures_nothing(tmp_path: Path, make_fake_github: Calla
     assert response.status_code == 502 and "HTTP 404" in response.text
     assert not (tmp_path / ".env").exists() and not setup.app.state.settings.is_configured
     assert setup.callback(state, "spent-code").status_code == 400  # the state was spent too
+
+
+def test_callback_keeps_a_fingerprint_key_that_was_already_set(
+    tmp_path: Path, make_fake_github: Callable[..., FakeGitHub]
+) -> None:
+    github = make_fake_github()
+    github.add_manifest_code("code123")
+    key = bytes(range(32))
+    setup = Setup(tmp_path, github_api_url=github.url, fingerprint_key=key)
+    state = setup.state()
+    setup.start(state)
+    assert setup.callback(state, "code123").status_code == 200
+    assert "FINGERPRINT_KEY" not in parse_dotenv((tmp_path / ".env").read_text(encoding="utf-8"))
+    assert setup.configured[0].scan_key == key
 
 
 @pytest.mark.parametrize(

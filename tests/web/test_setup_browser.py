@@ -8,6 +8,7 @@ browser; no browser is ever downloaded. Screenshots of each step are left in the
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import stat
 import time
@@ -20,6 +21,7 @@ import pytest
 
 from bot.dotenv import parse_dotenv
 from bot.settings import Settings
+from tests.conftest import require_service
 from tests.deliveries import pull_request_event, serverless, signed
 from tests.fakegithub.server import FakeGitHub
 from tests.processes import ROOT, SERVE, free_port, kill, start, terminate, wait_for_http
@@ -42,11 +44,12 @@ INSTALLATION = 77
 
 @pytest.fixture
 def page(tmp_path: Path) -> Iterator[Any]:
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
-    )
+    try:
+        sync_api = importlib.import_module("playwright.sync_api")
+    except ImportError:
+        require_service("Chromium", "the playwright package is not installed (pip install playwright)")
     if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)")
+        require_service("Chromium", f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         context = browser.new_context(viewport={"width": 900, "height": 1000})
