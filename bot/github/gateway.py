@@ -20,7 +20,7 @@ from github.File import File
 from bot.github import checks, conversation, reviews
 from bot.github.auth import AppCredentials, InstallationTokens
 from bot.github.content import read_file
-from bot.github.protocol import ChangedFile, PullInfo, ReviewComment
+from bot.github.protocol import ChangedFile, GitHubUnavailable, PullInfo, ReviewComment, UnreadableAnswer
 from bot.github.retry import Retrier
 from bot.github.session import PER_PAGE, Session, make_github
 from bot.reports.model import CheckRunOutput, DraftComment
@@ -159,11 +159,18 @@ class InstallationGateway:
         ]
 
     def file_content(self, repo: str, path: str, ref: str, *, max_bytes: int) -> bytes | None:
+        """`UnreadableAnswer` when every attempt got something other than the file (the file is then
+        reported as unreadable; GitHub being down is still `GitHubUnavailable`, retried as a job)."""
         session = self._session
-        return session.read(
-            "read a file",
-            lambda: read_file(session.http, session.token(), repo, path, ref, max_bytes=max_bytes),
-        )
+        try:
+            return session.read(
+                "read a file",
+                lambda: read_file(session.http, session.token(), repo, path, ref, max_bytes=max_bytes),
+            )
+        except GitHubUnavailable as error:
+            if isinstance(error.__cause__, UnreadableAnswer):
+                raise UnreadableAnswer(str(error.__cause__)) from error
+            raise
 
     def create_check_run(self, repo: str, head_sha: str, *, name: str, external_id: str) -> int:
         return checks.create_run(self._session, repo, head_sha, name=name, external_id=external_id)

@@ -50,6 +50,12 @@ class FileTooLarge(Exception):
         self.size = size
 
 
+class UnreadableAnswer(Exception):
+    """GitHub (or something in front of it) answered 2xx with a body that is not what was asked for: an
+    HTML error page, JSON that does not parse. Retried like a 5xx; a file that keeps getting one is
+    reported as unreadable, never scanned."""
+
+
 class GitHubUnavailable(Exception):
     """GitHub kept failing (5xx, timeouts, rate limits past the bound). The job may be retried."""
 

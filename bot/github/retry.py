@@ -20,7 +20,7 @@ import requests
 from github.GithubException import GithubException
 
 from bot.github.errors import GitHubAuthError, GitHubNotFound, GitHubRequestError
-from bot.github.protocol import GitHubUnavailable
+from bot.github.protocol import GitHubUnavailable, UnreadableAnswer
 from bot.github.ratelimit import is_rate_limited, lower_keys, rate_limit_wait, retry_after
 from bot.metrics import METRICS
 
@@ -70,7 +70,9 @@ def classify(error: BaseException) -> Failure | None:
         return from_status(error.status, lower_keys(dict(error.headers or {})), _message(error.data))
     if isinstance(error, HttpStatusError):
         return from_status(error.status, error.headers, error.message)
-    if isinstance(error, requests.RequestException | httpx.TransportError | json.JSONDecodeError):
+    if isinstance(
+        error, requests.RequestException | httpx.TransportError | json.JSONDecodeError | UnreadableAnswer
+    ):
         return Failure(Kind.TRANSIENT, type(error).__name__)
     return None
 

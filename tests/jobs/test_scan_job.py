@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+import bot.jobs.scanning
+from bot.core.findings import ScanResult, Severity
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubUnavailable, ReviewComment
@@ -187,7 +191,7 @@ def test_broken_config_is_reported_and_defaults_apply(fake_github: FakeGitHub, l
     assert run.output is not None and "Configuration problems" in run.output.summary
 
 
-def test_file_over_the_size_limit_is_listed_as_skipped(fake_github: FakeGitHub, ledger: Ledger) -> None:
+def test_file_over_the_size_limit_is_listed_as_not_scanned(fake_github: FakeGitHub, ledger: Ledger) -> None:
     huge = serverless() + b"#" * 2_000_000
     fake_github.open_pull(
         REPO, 7, head_sha=HEAD, files={"serverless.yml": huge, "other/serverless.yml": serverless()}
@@ -195,10 +199,70 @@ def test_file_over_the_size_limit_is_listed_as_skipped(fake_github: FakeGitHub, 
     assert scan(pull_request(), fake_github, ledger) is ScanOutcome.REPORTED
     run = fake_github.only_run(HEAD)
     assert run.output is not None
-    skipped = run.output.summary.split("### Skipped")[1]
-    assert f"serverless.yml: {len(huge):,} bytes, over the 2,000,000-byte limit" in skipped
+    unscanned = run.output.summary.split("### Not scanned")[1]
+    assert f"`serverless.yml`: not scanned: {len(huge):,} bytes, over the 2,000,000\\-byte limit" in unscanned
     assert {a.path for a in run.output.annotations} == {"other/serverless.yml"}
     assert "of 1 manifest file scanned" in run.output.summary
+    assert run.output.title == "1 hard-coded secret found; 1 file not scanned in full"
+
+
+@pytest.mark.parametrize(("setting", "conclusion"), [("", "failure"), ("incomplete: neutral\n", "neutral")])
+def test_a_clean_pull_request_with_an_oversized_manifest_never_passes(
+    fake_github: FakeGitHub, ledger: Ledger, setting: str, conclusion: str
+) -> None:
+    fake_github.put_files(REPO, "main", {CONFIG_PATH: setting.encode() or b"fail_on: high\n"})
+    fake_github.open_pull(
+        REPO, 7, head_sha=HEAD, files={"serverless.yml": b"service: x\n" + b"#" * 2_000_000}
+    )
+
+    assert scan(pull_request(), fake_github, ledger) is ScanOutcome.REPORTED
+
+    run = fake_github.only_run(HEAD)
+    assert run.conclusion == conclusion
+    assert run.output is not None
+    assert run.output.title == "1 file not scanned in full"
+    assert "**1 file was not scanned in full**" in run.output.summary
+
+
+def test_a_file_that_crashes_the_scanner_never_passes(
+    fake_github: FakeGitHub, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crashing(path: str, data: bytes, **options: object) -> object:
+        raise RecursionError("deep")
+
+    monkeypatch.setattr(bot.jobs.scanning, "scan_file", crashing)
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": b"service: x\n"})
+
+    scan(pull_request(), fake_github, ledger)
+
+    run = fake_github.only_run(HEAD)
+    assert run.conclusion == "failure"
+    assert run.output is not None
+    assert "not scanned: internal error RecursionError (internal-error)" in run.output.summary
+
+
+def test_findings_past_the_per_file_cap_are_counted_and_fail(
+    fake_github: FakeGitHub, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = bot.jobs.scanning.scan_file
+
+    def capped(path: str, data: bytes, **options: object) -> ScanResult:
+        result: ScanResult = real(path, data, **options)  # type: ignore[arg-type]
+        low = tuple(dataclasses.replace(item, severity=Severity.LOW) for item in result.findings)
+        return dataclasses.replace(result, findings=low, omitted=7)
+
+    monkeypatch.setattr(bot.jobs.scanning, "scan_file", capped)
+    fake_github.put_files(REPO, "main", {CONFIG_PATH: b"fail_on: high\n"})
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+
+    scan(pull_request(), fake_github, ledger)
+
+    run = fake_github.only_run(HEAD)
+    assert run.conclusion == "failure"
+    assert run.output is not None
+    assert run.output.title == "8 hard-coded secrets found"
+    assert "7 of them are counted but not listed" in run.output.summary
+    assert "- 7 more findings not listed in `serverless.yml`" in run.output.summary
 
 
 def test_push_of_a_secret_to_the_default_branch_is_leaked(fake_github: FakeGitHub, ledger: Ledger) -> None:
