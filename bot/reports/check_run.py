@@ -154,7 +154,7 @@ def _row(finding: Finding) -> str:
     if remediation is not None and remediation.replacement:
         fix = markdown.code(_shorten(remediation.replacement.strip(), 80), table=True)
     if remediation is not None and remediation.docs:
-        fix = f"{fix} {markdown.link(remediation.docs, 'docs')}".strip()
+        fix = f"{fix} {markdown.link(remediation.docs, 'docs', table=True)}".strip()
     cells = (
         markdown.code(finding.path, table=True),
         str(finding.line),

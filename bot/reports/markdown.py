@@ -59,6 +59,6 @@ def plain(value: str) -> str:
     return "\n".join(lines).replace("@", "@" + JOINER)
 
 
-def link(url: str, label: str) -> str:
+def link(url: str, label: str, *, table: bool = False) -> str:
     """A link only for a plain https URL (rule docs may come from the repository's config); else code."""
-    return f"[{text(label)}]({url})" if _SAFE_URL.fullmatch(url) else code(url)
+    return f"[{text(label)}]({url})" if _SAFE_URL.fullmatch(url) else code(url, table=table)
