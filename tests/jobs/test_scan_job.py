@@ -360,11 +360,51 @@ def test_rescan_of_a_closed_pull_request_does_nothing(fake_github: FakeGitHub, l
     assert fake_github.check_runs == {}
 
 
-def test_superseded_head_is_not_scanned_at_all(fake_github: FakeGitHub, ledger: Ledger) -> None:
-    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
-    ledger.record_head(REPO, 7, NEWER)
+def move_head(github: FakeGitHub, ledger: Ledger, sha: str = NEWER, *, reported: bool = False) -> None:
+    """GitHub's pull request 7 now has head `sha` (and the web process has heard of it)."""
+    github.open_pull(REPO, 7, head_sha=sha, files={"serverless.yml": serverless()})
+    ledger.record_head(REPO, 7, sha)
+    if reported:
+        ledger.mark_reported(REPO, sha, "pr7")
+
+
+def test_a_superseded_head_is_not_scanned_and_the_current_head_is(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    move_head(fake_github, ledger)
+
     assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.SUPERSEDED
-    assert fake_github.calls == []
+
+    assert fake_github.runs_for(HEAD) == []
+    assert fake_github.only_run(NEWER).conclusion == "failure"
+    assert ledger.was_reported(REPO, NEWER, "pr7")
+    assert scan(pull_request(NEWER), fake_github, ledger) is ScanOutcome.ALREADY_REPORTED
+
+
+def test_a_superseded_head_whose_successor_is_reported_costs_one_call(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    move_head(fake_github, ledger, reported=True)
+
+    assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.SUPERSEDED
+
+    assert fake_github.call_names() == ["pull_request"]  # GitHub, not arrival order, says who is current
+
+
+def test_a_late_event_for_an_old_head_never_supersedes_the_current_one(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    """A replayed `synchronize` for OLD arrives while the real head is scanned: GitHub still says HEAD."""
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+    ledger.record_head(REPO, 7, HEAD)
+    fake_github.hooks["pull_request_files"] = lambda: ledger.record_head(REPO, 7, "0" * 40)
+
+    assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.REPORTED
+
+    run = fake_github.only_run(HEAD)
+    assert (run.status, run.conclusion) == ("completed", "failure")
+    assert ledger.newest_head(REPO, 7) == HEAD  # GitHub's answer corrected the ledger
+    assert fake_github.count("pull_request") == 1
 
 
 def test_head_superseded_during_the_scan_completes_as_superseded(
@@ -372,11 +412,11 @@ def test_head_superseded_during_the_scan_completes_as_superseded(
 ) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
     ledger.record_head(REPO, 7, HEAD)
-    fake_github.hooks["pull_request_files"] = lambda: ledger.record_head(REPO, 7, NEWER)
+    fake_github.hooks["pull_request_files"] = lambda: move_head(fake_github, ledger, reported=True)
     assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.SUPERSEDED
     run = fake_github.only_run(HEAD)
-    assert (run.status, run.conclusion) == ("completed", "skipped")
-    assert run.output is not None and NEWER[:7] in run.output.summary
+    assert (run.status, run.conclusion) == ("completed", "neutral")
+    assert run.output is not None and run.output.title == f"Superseded by {NEWER[:7]}"
     assert fake_github.reviews == [] and fake_github.count("review_comments") == 0
 
 
@@ -384,10 +424,10 @@ def test_rerun_of_a_superseded_check_completes_it_as_superseded(
     fake_github: FakeGitHub, ledger: Ledger
 ) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
-    ledger.record_head(REPO, 7, NEWER)
+    move_head(fake_github, ledger, reported=True)
     rerun = ScanRequest.from_job({**pull_request().to_job(), "trigger": "rerun"})
     assert scan(rerun, fake_github, ledger) is ScanOutcome.SUPERSEDED
-    assert fake_github.only_run(HEAD).conclusion == "skipped"
+    assert fake_github.only_run(HEAD).conclusion == "neutral"
     assert fake_github.count("pull_request_files") == 0
 
 
@@ -398,10 +438,10 @@ def test_run_orphaned_by_a_killed_worker_is_closed_when_superseded(
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
     orphan = fake_github.create_check_run(REPO, HEAD, name=NAME, external_id=external_id(REPO, HEAD))
     ledger.remember_run(REPO, HEAD, UNKNOWN_RUN)
-    ledger.record_head(REPO, 7, NEWER)
+    move_head(fake_github, ledger, reported=True)
     assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.SUPERSEDED
     assert fake_github.only_run(HEAD).id == orphan
-    assert fake_github.only_run(HEAD).conclusion == "skipped"
+    assert fake_github.only_run(HEAD).conclusion == "neutral"
 
 
 def test_github_down_on_the_last_attempt_fails_the_check_run(fake_github: FakeGitHub, ledger: Ledger) -> None:
