@@ -141,6 +141,9 @@ class FakeGitHub:
         if pending:
             raise pending.pop(0)
 
+    def bot_login(self) -> str:
+        return BOT_LOGIN  # known from the App's settings: asking for it is no call to a repository
+
     def pull_request(self, repo: str, number: int) -> PullInfo:
         self._call("pull_request", repo, number)
         return self.pulls[(repo, number)]

@@ -18,7 +18,7 @@ from github import Github
 from github.File import File
 
 from bot.github import checks, conversation, reviews
-from bot.github.auth import AppCredentials, InstallationTokens
+from bot.github.auth import AppCredentials, AppIdentity, InstallationTokens
 from bot.github.content import read_file
 from bot.github.protocol import ChangedFile, GitHubUnavailable, PullInfo, ReviewComment, UnreadableAnswer
 from bot.github.retry import Retrier
@@ -58,6 +58,7 @@ class GitHubAppClient:
         )
         self.credentials = AppCredentials(app_id, private_key, clock=clock)
         self.tokens = InstallationTokens(self.credentials, self._http, self._retrier(None), clock=clock)
+        self.identity = AppIdentity(self.credentials, self._http, self._retrier(None))
         self._local = threading.local()
         self._githubs: list[Github] = []
         self._lock = threading.Lock()
@@ -72,7 +73,7 @@ class GitHubAppClient:
             app_id=self.credentials.app_id,
             clock=self._clock,
         )
-        return InstallationGateway(session)
+        return InstallationGateway(session, self.identity)
 
     def close(self) -> None:
         with self._lock:
@@ -112,8 +113,12 @@ class GitHubAppClient:
 class InstallationGateway:
     """Everything a scan needs from GitHub, for one installation (see `GitHubGateway`)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, identity: AppIdentity) -> None:
         self._session = session
+        self._identity = identity
+
+    def bot_login(self) -> str:
+        return self._identity.login()
 
     def pull_request(self, repo: str, number: int) -> PullInfo:
         def fetch() -> PullInfo:

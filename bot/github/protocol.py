@@ -63,6 +63,10 @@ class GitHubUnavailable(Exception):
 class GitHubGateway(Protocol):
     """Everything a scan needs from GitHub, for one installation."""
 
+    def bot_login(self) -> str:
+        """The login GitHub gives this App's comments (`<slug>[bot]`): how the bot knows its own."""
+        ...
+
     def pull_request(self, repo: str, number: int) -> PullInfo: ...
 
     def pull_request_files(self, repo: str, number: int) -> list[ChangedFile]: ...

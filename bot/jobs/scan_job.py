@@ -264,15 +264,16 @@ def _complete_superseded(
 def _publish_review(gateway: GitHubGateway, target: Target, number: int, report: ScanReport) -> None:
     """One review with the new comments (if any), and old comments whose finding is gone marked resolved.
 
-    Only comments by a bot that carry our marker count as ours (a person's comment quoting a marker is not);
-    comments on files this scan could not read in full are left alone, since their finding may still be there.
+    Only comments by this App's own login that carry our marker count as ours (another bot's or a person's
+    comment quoting a marker is never edited); comments on files this scan could not read in full are left
+    alone, since their finding may still be there.
     """
+    comments = gateway.review_comments(target.repo, number)
+    own = gateway.bot_login() if any(fingerprints_in(comment.body) for comment in comments) else None
     existing = [
         (comment.id, comment.body)
-        for comment in gateway.review_comments(target.repo, number)
-        if comment.author.endswith("[bot]")
-        and fingerprints_in(comment.body)
-        and comment.path not in report.incomplete
+        for comment in comments
+        if comment.author == own and fingerprints_in(comment.body) and comment.path not in report.incomplete
     ]
     plan = plan_review(report.findings, commentable=report.commentable, existing=existing, pushed=True)
     if plan.comments:

@@ -40,6 +40,7 @@ class FakeGitHub:
     clock: Callable[[], float] = time.time
     app_id: int = 4242
     app_slug: str = "secrets-bot"
+    tree_limit: int = 100_000  # entries in a recursive tree listing before GitHub sets `truncated`
     webhook_secret: str = "fake-webhook-secret"
     keys: AppKeys = field(default_factory=generate_keys)
     permissions: dict[str, str] = field(

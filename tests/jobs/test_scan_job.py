@@ -134,7 +134,11 @@ def test_comment_on_a_file_that_could_not_be_read_is_not_resolved(
 def test_comments_of_other_authors_are_never_edited(fake_github: FakeGitHub, ledger: Ledger) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless(None)})
     quoted = "<!-- secrets-bot:finding fingerprint=abc123 --> I quoted the bot"
-    fake_github.comments[(REPO, 7)] = [ReviewComment(1, quoted, "serverless.yml", SECRET_LINE, "dev-alice")]
+    fake_github.comments[(REPO, 7)] = [
+        ReviewComment(1, quoted, "serverless.yml", SECRET_LINE, "dev-alice"),
+        ReviewComment(2, quoted, "serverless.yml", SECRET_LINE, "other-bot[bot]"),
+        ReviewComment(3, quoted, "serverless.yml", SECRET_LINE, "secrets-bot-impostor[bot]"),
+    ]
     scan(pull_request(), fake_github, ledger)
     assert fake_github.count("update_review_comment") == 0
 
