@@ -20,6 +20,7 @@ from bot.github.protocol import (
     GitHubGateway,
     PullInfo,
     ReviewComment,
+    TreeChanges,
 )
 from bot.reports.model import CheckRunOutput, DraftComment
 from tests import canaries
@@ -155,6 +156,11 @@ class FakeGitHub:
     def compare_files(self, repo: str, base: str, head: str) -> list[ChangedFile]:
         self._call("compare_files", repo, base, head)
         return list(self.comparisons.get((repo, base, head), []))
+
+    def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
+        self._call("tree_changes", repo, base, head)
+        before, after = self.files.get((repo, base), {}), self.files.get((repo, head), {})
+        return TreeChanges(tuple(path for path, data in after.items() if before.get(path) != data), True)
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]:
         self._call("pulls_for_commit", repo, sha)

@@ -20,12 +20,19 @@ from github.File import File
 from bot.github import checks, conversation, reviews
 from bot.github.auth import AppCredentials, AppIdentity, InstallationTokens
 from bot.github.content import read_file
-from bot.github.protocol import ChangedFile, GitHubUnavailable, PullInfo, ReviewComment, UnreadableAnswer
+from bot.github.protocol import (
+    PULL_FILES_CAP,
+    ChangedFile,
+    GitHubUnavailable,
+    PullInfo,
+    ReviewComment,
+    TreeChanges,
+    UnreadableAnswer,
+)
 from bot.github.retry import Retrier
 from bot.github.session import PER_PAGE, Session, make_github
 from bot.reports.model import CheckRunOutput, DraftComment
 
-MAX_PULL_FILES = 3000  # GitHub lists at most 3,000 files of a pull request
 USER_AGENT = "serverless-secrets-bot"
 
 
@@ -133,7 +140,7 @@ class InstallationGateway:
         """Page by page (each page retried on its own), up to GitHub's 3,000 files."""
         listing = self._session.repo(repo).get_pull(number).get_files()
         files: list[ChangedFile] = []
-        for page in range(MAX_PULL_FILES // PER_PAGE):
+        for page in range(PULL_FILES_CAP // PER_PAGE):
             batch = self._session.read(
                 "list the pull request's files", partial(_changed_page, listing.get_page, page)
             )
@@ -148,6 +155,23 @@ class InstallationGateway:
             "compare commits",
             lambda: [_changed(file) for file in self._session.repo(repo).compare(base, head).files],
         )
+
+    def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
+        """Two calls (one recursive tree per commit), paid only when a listing hit GitHub's cap."""
+        base_blobs, base_whole = self._blobs(repo, base)
+        head_blobs, head_whole = self._blobs(repo, head)
+        changed = tuple(path for path, sha in head_blobs.items() if base_blobs.get(path) != sha)
+        return TreeChanges(changed, base_whole and head_whole)
+
+    def _blobs(self, repo: str, commit: str) -> tuple[dict[str, str], bool]:
+        tree = self._session.read(
+            "read a commit's tree",
+            lambda: self._session.request(
+                "GET", f"/repos/{repo}/git/trees/{commit}", params={"recursive": "1"}
+            ),
+        )
+        blobs = {str(e["path"]): str(e["sha"]) for e in tree.get("tree", []) if e.get("type") == "blob"}
+        return blobs, not tree.get("truncated", True)
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]:
         """Open pull requests whose head is `sha` (how check events from forks find their pull request)."""

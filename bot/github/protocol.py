@@ -33,6 +33,19 @@ class ChangedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class TreeChanges:
+    """Paths whose blob differs between two commits' trees (added or modified; removals are left out)."""
+
+    paths: tuple[str, ...]
+    complete: bool  # False when GitHub truncated a tree listing: some changes could not be known
+
+
+# GitHub lists at most this many files for a pull request, and for a comparison of two commits.
+PULL_FILES_CAP = 3000
+COMPARE_FILES_CAP = 300
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewComment:
     id: int
     body: str
@@ -72,6 +85,10 @@ class GitHubGateway(Protocol):
     def pull_request_files(self, repo: str, number: int) -> list[ChangedFile]: ...
 
     def compare_files(self, repo: str, base: str, head: str) -> list[ChangedFile]: ...
+
+    def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
+        """What changed between two commits, from their recursive trees: for changes past the listing caps."""
+        ...
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]: ...
 

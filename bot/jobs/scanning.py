@@ -17,7 +17,14 @@ from bot.core.repoconfig import load_repo_config
 from bot.core.rules import RuleError, RuleSet
 from bot.core.scanner import scan_file
 from bot.files import is_manifest_path
-from bot.github.protocol import ChangedFile, FileTooLarge, GitHubGateway, UnreadableAnswer
+from bot.github.protocol import (
+    COMPARE_FILES_CAP,
+    PULL_FILES_CAP,
+    ChangedFile,
+    FileTooLarge,
+    GitHubGateway,
+    UnreadableAnswer,
+)
 from bot.jobs.targets import Target
 from bot.reports.check_run import CheckContext
 from bot.reports.diff import commentable_lines
@@ -47,14 +54,14 @@ class RepoConfig:
 
 def scan_target(target: Target, gateway: GitHubGateway, ruleset_base: RuleSet) -> ScanReport:
     repo_config = load_config(gateway, target.repo, target.config_ref, ruleset_base)
-    changed = _changed_files(target, gateway)
+    changed, listing_notices = _changed_files(target, gateway)
     manifests = [
         item
         for item in changed
         if item.status != "removed" and is_manifest_path(item.path, repo_config.config)
     ]
     findings: list[Finding] = []
-    notices: list[Notice] = []
+    notices: list[Notice] = list(listing_notices)
     omitted: list[tuple[str, int]] = []
     incomplete: set[str] = set()
     scanned = 0
@@ -103,12 +110,34 @@ def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleS
     return RepoConfig(config, ruleset, tuple(problems))
 
 
-def _changed_files(target: Target, gateway: GitHubGateway) -> Sequence[ChangedFile]:
+def _changed_files(target: Target, gateway: GitHubGateway) -> tuple[list[ChangedFile], list[Notice]]:
+    """The changed files, and a notice when some of them could not be known.
+
+    GitHub lists at most 3,000 files of a pull request and 300 of a comparison, without saying so. A listing
+    at its cap is completed from the two commits' trees (two calls, only then); if even a tree listing is
+    truncated, the changes cannot all be known and the scan says so instead of passing what it never saw."""
     if target.pull is not None:
-        return gateway.pull_request_files(target.repo, target.pull.number)
-    if target.compare_base is None:
+        base = target.pull.base_sha
+        listed = gateway.pull_request_files(target.repo, target.pull.number)
+        cap = PULL_FILES_CAP
+    elif target.compare_base is not None:
+        base = target.compare_base
+        listed = gateway.compare_files(target.repo, base, target.head_sha)
+        cap = COMPARE_FILES_CAP
+    else:
         raise ValueError("a push scan needs a base to compare with")
-    return gateway.compare_files(target.repo, target.compare_base, target.head_sha)
+    if len(listed) < cap:
+        return listed, []
+    trees = gateway.tree_changes(target.repo, base, target.head_sha)
+    seen = {item.path for item in listed}
+    files = listed + [ChangedFile(path, "modified") for path in trees.paths if path not in seen]
+    if trees.complete:
+        return files, []
+    why = (
+        f"GitHub lists only {cap:,} changed files and the repository's tree is too large to list in full, "
+        "so some changed files could not be found"
+    )
+    return files, [Notice("", NoticeKind.NOT_SCANNED, why)]
 
 
 def _read(gateway: GitHubGateway, target: Target, path: str, config: ScanConfig) -> bytes | ScanResult:

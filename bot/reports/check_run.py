@@ -91,6 +91,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def _unscanned_paths(notices: Sequence[Notice]) -> list[str]:
+    """Distinct paths not scanned in full ("" stands for files that could not even be listed)."""
     return list(dict.fromkeys(notice.path for notice in notices if notice.kind in INCOMPLETE_KINDS))
 
 
@@ -206,8 +207,9 @@ def _listing(heading: str, items: Sequence[str]) -> str:
 
 
 def _notice_line(notice: Notice, prefix: str = "") -> str:
-    where = markdown.code(notice.path) + (f" line {notice.line}" if notice.line else "")
-    return f"{where}: {prefix}{markdown.text(notice.message)} ({notice.kind.value})"
+    """A notice without a path is about the pull request as a whole (files past GitHub's listing caps)."""
+    where = markdown.code(notice.path) + (f" line {notice.line}" if notice.line else "") + ": "
+    return f"{where if notice.path else ''}{prefix}{markdown.text(notice.message)} ({notice.kind.value})"
 
 
 def _details(findings: Sequence[Finding]) -> str:
