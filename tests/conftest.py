@@ -192,6 +192,10 @@ class FakeGitHub:
         run.status, run.conclusion, run.output = "completed", conclusion, output
         run.completions += 1
 
+    def note_check_run(self, repo: str, check_run_id: int, *, output: CheckRunOutput) -> None:
+        self._call("note_check_run", repo, check_run_id, output.title)
+        self.check_runs[check_run_id].output = output
+
     def review_comments(self, repo: str, number: int) -> list[ReviewComment]:
         self._call("review_comments", repo, number)
         return list(self.comments.get((repo, number), []))

@@ -209,6 +209,9 @@ class InstallationGateway:
     ) -> None:
         checks.complete_run(self._session, repo, check_run_id, conclusion=conclusion, output=output)
 
+    def note_check_run(self, repo: str, check_run_id: int, *, output: CheckRunOutput) -> None:
+        checks.note_run(self._session, repo, check_run_id, output=output)
+
     def review_comments(self, repo: str, number: int) -> list[ReviewComment]:
         return reviews.review_comments(self._session, repo, number)
 

@@ -73,6 +73,16 @@ class GitHubUnavailable(Exception):
     """GitHub kept failing (5xx, timeouts, rate limits past the bound). The job may be retried."""
 
 
+class RateLimited(GitHubUnavailable):
+    """GitHub asked to wait longer than a job should sleep: the job is rescheduled for `until` (epoch
+    seconds) instead of failing, and its check run says that it is waiting."""
+
+    def __init__(self, message: str, *, until: float, wait: float) -> None:
+        super().__init__(message)
+        self.until = until
+        self.wait = wait
+
+
 class GitHubGateway(Protocol):
     """Everything a scan needs from GitHub, for one installation."""
 
@@ -105,6 +115,10 @@ class GitHubGateway(Protocol):
         self, repo: str, check_run_id: int, *, conclusion: str, output: CheckRunOutput
     ) -> None:
         """Completes it; annotations are sent in batches of 50 (later batches through updates)."""
+        ...
+
+    def note_check_run(self, repo: str, check_run_id: int, *, output: CheckRunOutput) -> None:
+        """Sets the output of a run that stays in progress (why it is waiting)."""
         ...
 
     def review_comments(self, repo: str, number: int) -> list[ReviewComment]: ...

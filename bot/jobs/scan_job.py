@@ -14,16 +14,17 @@ from __future__ import annotations
 import logging
 import traceback
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
-from bot.github.protocol import GitHubGateway, GitHubUnavailable, PullInfo
+from bot.github.protocol import GitHubGateway, GitHubUnavailable, PullInfo, RateLimited
 from bot.jobs.scanning import ScanReport, scan_target
 from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
-from bot.reports.check_run import NAME, render_check_run, render_failed_scan
+from bot.reports.check_run import NAME, render_check_run, render_failed_scan, render_waiting
 from bot.reports.markers import fingerprints_in
 from bot.reports.model import CheckRunOutput
 from bot.reports.review import plan_review
@@ -149,6 +150,9 @@ def _report(
     ledger.remember_run(target.repo, target.head_sha, check_id)
     try:
         newest = _scan_and_complete(target, gateway, check_id, ruleset_base, ledger)
+    except RateLimited as waiting:
+        _note_waiting(gateway, target, check_id, waiting)
+        raise
     except GitHubUnavailable:
         if final_attempt:
             _complete_failed(gateway, target, check_id, "GitHub did not answer after several attempts.")
@@ -282,6 +286,16 @@ def _publish_review(gateway: GitHubGateway, target: Target, number: int, report:
         )
     for comment_id, body in plan.resolve:
         gateway.update_review_comment(target.repo, comment_id, body)
+
+
+def _note_waiting(gateway: GitHubGateway, target: Target, check_id: int, waiting: RateLimited) -> None:
+    """The run stays in progress while the job waits for the rate limit; it says so rather than nothing.
+    Best effort: with the limit spent, this call may be refused too."""
+    until = datetime.fromtimestamp(waiting.until, UTC)
+    try:
+        gateway.note_check_run(target.repo, check_id, output=render_waiting(until))
+    except GitHubUnavailable:
+        logger.warning("could not say on the check run that the scan waits for the rate limit")
 
 
 def _complete_failed(gateway: GitHubGateway, target: Target, check_id: int, reason: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot.core.findings import INCOMPLETE_KINDS, Finding, Notice, Severity, meets
 from bot.reports import markdown
@@ -64,6 +65,18 @@ def render_failed_scan(reason: str) -> CheckRunOutput:
         "Push again or comment `/secrets-bot rescan` on the pull request to retry."
     )
     return CheckRunOutput(title="Scan could not finish", summary=clip(summary, MAX_TEXT))
+
+
+def render_waiting(until: datetime) -> CheckRunOutput:
+    """For a scan rescheduled until GitHub's rate limit resets: the run stays in progress and says why."""
+    at = until.astimezone(UTC).strftime("%H:%M")
+    return CheckRunOutput(
+        title=f"Waiting for GitHub's rate limit until {at} UTC",
+        summary=(
+            f"GitHub's rate limit: waiting until {at} UTC. The scan is rescheduled for then and resumes by "
+            "itself; this check completes when it has run."
+        ),
+    )
 
 
 def conclusion_for(findings: Sequence[Finding], context: CheckContext, *, incomplete_files: int = 0) -> str:

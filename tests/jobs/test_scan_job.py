@@ -10,7 +10,7 @@ import bot.jobs.scanning
 from bot.core.findings import ScanResult, Severity
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
-from bot.github.protocol import GitHubUnavailable, ReviewComment
+from bot.github.protocol import GitHubUnavailable, RateLimited, ReviewComment
 from bot.jobs.ledger import Ledger
 from bot.jobs.queue import memory_queue
 from bot.jobs.scan_job import UNKNOWN_RUN, ScanOutcome, external_id, run_scan
@@ -488,3 +488,19 @@ def test_unexpected_error_completes_the_check_run_as_failed(fake_github: FakeGit
     assert (run.status, run.conclusion) == ("completed", "failure")
     assert run.output is not None and "RuntimeError" in run.output.summary
     assert STRIPE not in fake_github.everything_sent()
+
+
+def test_a_long_rate_limit_leaves_the_run_in_progress_saying_it_waits(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+    until = 1_750_000_000.0 + 3600  # 2025-06-15 16:06:40 UTC
+    fake_github.fail_next("pull_request_files", RateLimited("wait", until=until, wait=3600.0))
+
+    with pytest.raises(RateLimited):
+        scan(pull_request(), fake_github, ledger, final=True)
+
+    run = fake_github.only_run(HEAD)
+    assert (run.status, run.conclusion) == ("in_progress", None)  # not failed, even on the last attempt
+    assert run.output is not None
+    assert run.output.title == "Waiting for GitHub's rate limit until 16:06 UTC"
