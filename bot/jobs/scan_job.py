@@ -139,7 +139,10 @@ def _report(
     automatic = request.trigger.is_automatic
     if automatic and ledger.was_reported(target.repo, target.head_sha, target.scope):
         return ScanOutcome.ALREADY_REPORTED
-    newest = _current_head(target, gateway, ledger) if automatic else None
+    # A pull_request event may be late or replayed, and the web process recorded its head as the newest on
+    # arrival: its head is checked with GitHub before anything is created (other triggers read it from GitHub).
+    replayable = request.trigger is Trigger.PULL_REQUEST
+    newest = _current_head(target, gateway, ledger, ask=replayable) if automatic else None
     if newest is not None:
         _close_left_open(gateway, target, ledger, newest)
         return _scan_current_head(request, target, newest, gateway, ruleset_base, ledger, final_attempt)
@@ -195,15 +198,17 @@ def _builtin_rule_ids(ruleset: RuleSet) -> frozenset[str]:
     return frozenset(rule.id for rule in ruleset.rules)
 
 
-def _current_head(target: Target, gateway: GitHubGateway, ledger: ScanLedger) -> PullInfo | None:
+def _current_head(
+    target: Target, gateway: GitHubGateway, ledger: ScanLedger, *, ask: bool = False
+) -> PullInfo | None:
     """The pull request as GitHub has it now when its head is no longer `target`'s, else None.
 
     The ledger records heads in the order events arrived, and a late or replayed event records an old head:
-    it only tells when to ask GitHub (one call, only then), and GitHub's answer is written back to it."""
+    unless `ask`, it only tells when to ask GitHub (one call, only then); GitHub's answer is written back."""
     if target.pull is None:
         return None
     recorded = ledger.newest_head(target.repo, target.pull.number)
-    if recorded is None or recorded == target.head_sha:
+    if not ask and (recorded is None or recorded == target.head_sha):
         return None
     pull = gateway.pull_request(target.repo, target.pull.number)
     ledger.record_head(target.repo, pull.number, pull.head_sha)

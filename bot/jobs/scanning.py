@@ -97,6 +97,11 @@ def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleS
         return RepoConfig(
             ScanConfig(), ruleset_base, (f"{CONFIG_PATH} is over {CONFIG_MAX_BYTES:,} bytes; ignored",)
         )
+    except UnreadableAnswer:
+        problem = (
+            f"{CONFIG_PATH} could not be read (GitHub kept answering with something else); defaults used"
+        )
+        return RepoConfig(ScanConfig(), ruleset_base, (problem,))
     if raw is None:
         return RepoConfig(ScanConfig(), ruleset_base, ())
     try:

@@ -71,6 +71,7 @@ def test_a_pull_request_scan_makes_the_fewest_calls(fake_github: FakeGitHub, led
     scan(pull_request(), fake_github, ledger)
     assert sorted(fake_github.call_names()) == sorted(
         [
+            "pull_request",  # the current head, from GitHub: a late or replayed event is not scanned
             "create_check_run",
             "file_content",  # .github/secrets-bot.yml on the base branch
             "pull_request_files",
@@ -385,6 +386,18 @@ def test_a_superseded_head_is_not_scanned_and_the_current_head_is(
     assert scan(pull_request(NEWER), fake_github, ledger) is ScanOutcome.ALREADY_REPORTED
 
 
+def test_a_replayed_event_for_an_old_head_creates_nothing(fake_github: FakeGitHub, ledger: Ledger) -> None:
+    """The web process recorded the replayed OLD head as the newest on arrival; GitHub knows better."""
+    move_head(fake_github, ledger, reported=True)
+    ledger.record_head(REPO, 7, HEAD)
+
+    assert scan(pull_request(HEAD, delivery="replayed"), fake_github, ledger) is ScanOutcome.SUPERSEDED
+
+    assert fake_github.check_runs == {}
+    assert fake_github.call_names() == ["pull_request"]
+    assert ledger.newest_head(REPO, 7) == NEWER
+
+
 def test_a_superseded_head_whose_successor_is_reported_costs_one_call(
     fake_github: FakeGitHub, ledger: Ledger
 ) -> None:
@@ -408,7 +421,7 @@ def test_a_late_event_for_an_old_head_never_supersedes_the_current_one(
     run = fake_github.only_run(HEAD)
     assert (run.status, run.conclusion) == ("completed", "failure")
     assert ledger.newest_head(REPO, 7) == HEAD  # GitHub's answer corrected the ledger
-    assert fake_github.count("pull_request") == 1
+    assert fake_github.count("pull_request") == 2  # before the run is created, and when the ledger moved
 
 
 def test_head_superseded_during_the_scan_completes_as_superseded(
