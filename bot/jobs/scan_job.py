@@ -140,7 +140,7 @@ def _report(
     if automatic and ledger.was_reported(target.repo, target.head_sha, target.scope):
         return ScanOutcome.ALREADY_REPORTED
     # A pull_request event may be late or replayed, and the web process recorded its head as the newest on
-    # arrival: its head is checked with GitHub before anything is created (other triggers read it from GitHub).
+    # arrival: its head is checked with GitHub before anything is created (other triggers read it there).
     replayable = request.trigger is Trigger.PULL_REQUEST
     newest = _current_head(target, gateway, ledger, ask=replayable) if automatic else None
     if newest is not None:

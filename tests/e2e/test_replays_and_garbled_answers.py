@@ -8,16 +8,22 @@ import copy
 from tests.e2e.harness import Bot
 from tests.e2e.scenarios import pull_request_event, serverless
 from tests.fakegithub.server import FakeGitHub
-from tests.fakegithub.state import Repository
+from tests.fakegithub.state import Pull, Repository
+
+
+def two_heads(repo: Repository) -> tuple[Pull, Pull]:
+    """The pull request now, and as it was one push earlier (the secret arrives with the new head)."""
+    repo.commit("feature/billing", {"serverless.yml": serverless(None)})
+    pull = repo.open_pull("feature/billing")
+    old = copy.copy(pull)
+    repo.commit("feature/billing", {"serverless.yml": serverless()})
+    return pull, old
 
 
 def test_a_late_synchronize_for_an_old_head_leaves_the_current_heads_check_alone(
     bot: Bot, github: FakeGitHub, repo: Repository
 ) -> None:
-    repo.commit("feature/billing", {"serverless.yml": serverless(None)})
-    pull = repo.open_pull("feature/billing")
-    old = copy.copy(pull)
-    repo.commit("feature/billing", {"serverless.yml": serverless()})  # the secret arrives in the new head
+    pull, old = two_heads(repo)
 
     bot.deliver("pull_request", pull_request_event(repo, pull, "synchronize"))
     bot.settle()
@@ -34,10 +40,7 @@ def test_a_late_event_that_arrives_first_still_gets_the_current_head_scanned(
     bot: Bot, github: FakeGitHub, repo: Repository
 ) -> None:
     """Only the old head's event ever arrives (the new one was lost): the current head is scanned anyway."""
-    repo.commit("feature/billing", {"serverless.yml": serverless(None)})
-    pull = repo.open_pull("feature/billing")
-    old = copy.copy(pull)
-    repo.commit("feature/billing", {"serverless.yml": serverless()})
+    pull, old = two_heads(repo)
 
     bot.deliver("pull_request", pull_request_event(repo, old, "opened"))
     bot.settle()
