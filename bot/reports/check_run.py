@@ -49,7 +49,7 @@ def render_check_run(
     unscanned = _unscanned_paths(notices)
     tail = _tail(notices, context)
     output = CheckRunOutput(
-        title=_title(len(ordered) + context.omitted_count, len(unscanned)),
+        title=_title(len(ordered) + context.omitted_count, unscanned),
         summary=_summary(ordered, context, len(unscanned), tail),
         text=_details(ordered) if ordered else None,
         annotations=tuple(_annotation(finding) for finding in ordered),
@@ -108,10 +108,14 @@ def _unscanned_paths(notices: Sequence[Notice]) -> list[str]:
     return list(dict.fromkeys(notice.path for notice in notices if notice.kind in INCOMPLETE_KINDS))
 
 
-def _title(count: int, unscanned: int = 0) -> str:
+def _title(count: int, unscanned: list[str] | None = None) -> str:
     found = f"{count} hard-coded secret{'s' if count != 1 else ''} found" if count else ""
-    missed = f"{unscanned} file{'s' if unscanned != 1 else ''} not scanned in full" if unscanned else ""
-    return "; ".join(part for part in (found, missed) if part) or "No hard-coded secrets"
+    files = len([path for path in unscanned or () if path])
+    missed = f"{files} file{'s' if files != 1 else ''} not scanned in full" if files else ""
+    if "" in (unscanned or ()):
+        missed = "; ".join(part for part in (missed, "changed files not all listed") if part)
+    title = "; ".join(part for part in (found, missed) if part) or "No hard-coded secrets"
+    return title[0].upper() + title[1:]
 
 
 def _summary(findings: Sequence[Finding], context: CheckContext, unscanned: int, tail: str) -> str:

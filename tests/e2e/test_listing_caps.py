@@ -46,6 +46,7 @@ def test_when_the_tree_is_too_large_to_list_the_check_fails_and_says_why(
 
     [run] = github.world.runs_for(repo.full_name, pull.head_sha)
     assert (run.status, run.conclusion) == ("completed", "failure")
+    assert run.output["title"] == "Changed files not all listed"
     summary = str(run.output["summary"])
     assert "### Not scanned\n- not scanned: GitHub lists only 3,000 changed files" in summary
     assert "could not be found (not-scanned)" in summary
