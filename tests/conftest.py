@@ -22,6 +22,7 @@ from bot.github.protocol import (
     GitHubGateway,
     PullInfo,
     ReviewComment,
+    TreeChanges,
 )
 from bot.reports.model import CheckRunOutput, DraftComment
 from tests import canaries
@@ -154,6 +155,9 @@ class FakeGitHub:
         if pending:
             raise pending.pop(0)
 
+    def bot_login(self) -> str:
+        return BOT_LOGIN  # known from the App's settings: asking for it is no call to a repository
+
     def pull_request(self, repo: str, number: int) -> PullInfo:
         self._call("pull_request", repo, number)
         return self.pulls[(repo, number)]
@@ -165,6 +169,11 @@ class FakeGitHub:
     def compare_files(self, repo: str, base: str, head: str) -> list[ChangedFile]:
         self._call("compare_files", repo, base, head)
         return list(self.comparisons.get((repo, base, head), []))
+
+    def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
+        self._call("tree_changes", repo, base, head)
+        before, after = self.files.get((repo, base), {}), self.files.get((repo, head), {})
+        return TreeChanges(tuple(path for path, data in after.items() if before.get(path) != data), True)
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]:
         self._call("pulls_for_commit", repo, sha)
@@ -195,6 +204,10 @@ class FakeGitHub:
         run = self.check_runs[check_run_id]
         run.status, run.conclusion, run.output = "completed", conclusion, output
         run.completions += 1
+
+    def note_check_run(self, repo: str, check_run_id: int, *, output: CheckRunOutput) -> None:
+        self._call("note_check_run", repo, check_run_id, output.title)
+        self.check_runs[check_run_id].output = output
 
     def review_comments(self, repo: str, number: int) -> list[ReviewComment]:
         self._call("review_comments", repo, number)

@@ -108,6 +108,41 @@ class InstallationTokens:
             return self._locks.setdefault(installation_id, threading.Lock())
 
 
+class AppIdentity:
+    """The App's bot login (`<slug>[bot]`), read once from `GET /app` with the App JWT and cached.
+
+    Review comments are recognised as the bot's own by this login, which only GitHub can give an account:
+    another App's bot or a person who copies our hidden marker into a comment never matches it."""
+
+    def __init__(self, credentials: AppCredentials, http: httpx.Client, retrier: Retrier) -> None:
+        self._credentials = credentials
+        self._http = http
+        self._retrier = retrier
+        self._login: str | None = None
+        self._lock = threading.Lock()
+
+    def login(self) -> str:
+        with self._lock:
+            if self._login is None:
+                self._login = self._retrier.run("read the App's identity", self._fetch)
+            return self._login
+
+    def _fetch(self) -> str:
+        response = self._http.get(
+            "app",
+            headers={
+                "Authorization": f"Bearer {self._credentials.jwt()}",
+                "Accept": "application/vnd.github+json",
+            },
+        )
+        if response.status_code != 200:
+            raise HttpStatusError(response.status_code, response.headers, _message(response))
+        slug = response.json().get("slug")
+        if not isinstance(slug, str) or not slug:
+            raise HttpStatusError(502, response.headers, "GET /app answered without the App's slug")
+        return f"{slug}[bot]"
+
+
 def _message(response: httpx.Response) -> str:
     try:
         payload = response.json()

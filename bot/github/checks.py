@@ -70,6 +70,12 @@ def complete_run(
         )
 
 
+def note_run(session: Session, repo: str, run_id: int, *, output: CheckRunOutput) -> None:
+    """An in-progress run's title and summary; setting them is idempotent, so a plain retry is safe."""
+    fields = {"status": "in_progress", "output": output_fields(output, (), first=True)}
+    session.read("note on the check run", partial(_update, session, repo, run_id, fields))
+
+
 def batched(annotations: tuple[Annotation, ...]) -> list[tuple[Annotation, ...]]:
     """Chunks of at most 50; always one chunk, so a run without findings is still completed."""
     chunks = [

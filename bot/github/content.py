@@ -10,11 +10,14 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.github.protocol import FileTooLarge
+from bot.github.protocol import FileTooLarge, UnreadableAnswer
 from bot.github.retry import HttpStatusError
 
 RAW = "application/vnd.github.raw+json"
 RAW_LIMIT = 100 * 1024 * 1024  # GitHub refuses raw content past this size (403, code too_large)
+# What a 200 for the raw media type must never be: a page from a proxy in front of GitHub, or JSON (a
+# directory listing, a submodule or an error object), none of which is the file.
+NOT_RAW = ("text/html", "application/xhtml+xml", "application/json")
 
 
 def read_file(
@@ -28,6 +31,9 @@ def read_file(
             return None
         if response.status_code != 200:
             _raise_for(response, path)
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type in NOT_RAW:
+            raise UnreadableAnswer(f"a {media_type} answer instead of the file's raw content")
         declared = int(response.headers.get("content-length") or 0)
         if declared > max_bytes:
             raise FileTooLarge(path, declared)

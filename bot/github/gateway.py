@@ -18,14 +18,21 @@ from github import Github
 from github.File import File
 
 from bot.github import checks, conversation, reviews
-from bot.github.auth import AppCredentials, InstallationTokens
+from bot.github.auth import AppCredentials, AppIdentity, InstallationTokens
 from bot.github.content import read_file
-from bot.github.protocol import ChangedFile, PullInfo, ReviewComment
+from bot.github.protocol import (
+    PULL_FILES_CAP,
+    ChangedFile,
+    GitHubUnavailable,
+    PullInfo,
+    ReviewComment,
+    TreeChanges,
+    UnreadableAnswer,
+)
 from bot.github.retry import Retrier
 from bot.github.session import PER_PAGE, Session, make_github
 from bot.reports.model import CheckRunOutput, DraftComment
 
-MAX_PULL_FILES = 3000  # GitHub lists at most 3,000 files of a pull request
 USER_AGENT = "serverless-secrets-bot"
 
 
@@ -58,6 +65,7 @@ class GitHubAppClient:
         )
         self.credentials = AppCredentials(app_id, private_key, clock=clock)
         self.tokens = InstallationTokens(self.credentials, self._http, self._retrier(None), clock=clock)
+        self.identity = AppIdentity(self.credentials, self._http, self._retrier(None))
         self._local = threading.local()
         self._githubs: list[Github] = []
         self._lock = threading.Lock()
@@ -72,7 +80,7 @@ class GitHubAppClient:
             app_id=self.credentials.app_id,
             clock=self._clock,
         )
-        return InstallationGateway(session)
+        return InstallationGateway(session, self.identity)
 
     def close(self) -> None:
         with self._lock:
@@ -112,8 +120,12 @@ class GitHubAppClient:
 class InstallationGateway:
     """Everything a scan needs from GitHub, for one installation (see `GitHubGateway`)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, identity: AppIdentity) -> None:
         self._session = session
+        self._identity = identity
+
+    def bot_login(self) -> str:
+        return self._identity.login()
 
     def pull_request(self, repo: str, number: int) -> PullInfo:
         def fetch() -> PullInfo:
@@ -128,7 +140,7 @@ class InstallationGateway:
         """Page by page (each page retried on its own), up to GitHub's 3,000 files."""
         listing = self._session.repo(repo).get_pull(number).get_files()
         files: list[ChangedFile] = []
-        for page in range(MAX_PULL_FILES // PER_PAGE):
+        for page in range(PULL_FILES_CAP // PER_PAGE):
             batch = self._session.read(
                 "list the pull request's files", partial(_changed_page, listing.get_page, page)
             )
@@ -143,6 +155,23 @@ class InstallationGateway:
             "compare commits",
             lambda: [_changed(file) for file in self._session.repo(repo).compare(base, head).files],
         )
+
+    def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
+        """Two calls (one recursive tree per commit), paid only when a listing hit GitHub's cap."""
+        base_blobs, base_whole = self._blobs(repo, base)
+        head_blobs, head_whole = self._blobs(repo, head)
+        changed = tuple(path for path, sha in head_blobs.items() if base_blobs.get(path) != sha)
+        return TreeChanges(changed, base_whole and head_whole)
+
+    def _blobs(self, repo: str, commit: str) -> tuple[dict[str, str], bool]:
+        tree = self._session.read(
+            "read a commit's tree",
+            lambda: self._session.request(
+                "GET", f"/repos/{repo}/git/trees/{commit}", params={"recursive": "1"}
+            ),
+        )
+        blobs = {str(e["path"]): str(e["sha"]) for e in tree.get("tree", []) if e.get("type") == "blob"}
+        return blobs, not tree.get("truncated", True)
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]:
         """Open pull requests whose head is `sha` (how check events from forks find their pull request)."""
@@ -159,11 +188,18 @@ class InstallationGateway:
         ]
 
     def file_content(self, repo: str, path: str, ref: str, *, max_bytes: int) -> bytes | None:
+        """`UnreadableAnswer` when every attempt got something other than the file (the file is then
+        reported as unreadable; GitHub being down is still `GitHubUnavailable`, retried as a job)."""
         session = self._session
-        return session.read(
-            "read a file",
-            lambda: read_file(session.http, session.token(), repo, path, ref, max_bytes=max_bytes),
-        )
+        try:
+            return session.read(
+                "read a file",
+                lambda: read_file(session.http, session.token(), repo, path, ref, max_bytes=max_bytes),
+            )
+        except GitHubUnavailable as error:
+            if isinstance(error.__cause__, UnreadableAnswer):
+                raise UnreadableAnswer(str(error.__cause__)) from error
+            raise
 
     def create_check_run(self, repo: str, head_sha: str, *, name: str, external_id: str) -> int:
         return checks.create_run(self._session, repo, head_sha, name=name, external_id=external_id)
@@ -172,6 +208,9 @@ class InstallationGateway:
         self, repo: str, check_run_id: int, *, conclusion: str, output: CheckRunOutput
     ) -> None:
         checks.complete_run(self._session, repo, check_run_id, conclusion=conclusion, output=output)
+
+    def note_check_run(self, repo: str, check_run_id: int, *, output: CheckRunOutput) -> None:
+        checks.note_run(self._session, repo, check_run_id, output=output)
 
     def review_comments(self, repo: str, number: int) -> list[ReviewComment]:
         return reviews.review_comments(self._session, repo, number)

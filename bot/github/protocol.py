@@ -33,6 +33,19 @@ class ChangedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class TreeChanges:
+    """Paths whose blob differs between two commits' trees (added or modified; removals are left out)."""
+
+    paths: tuple[str, ...]
+    complete: bool  # False when GitHub truncated a tree listing: some changes could not be known
+
+
+# GitHub lists at most this many files for a pull request, and for a comparison of two commits.
+PULL_FILES_CAP = 3000
+COMPARE_FILES_CAP = 300
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewComment:
     id: int
     body: str
@@ -50,18 +63,42 @@ class FileTooLarge(Exception):
         self.size = size
 
 
+class UnreadableAnswer(Exception):
+    """GitHub (or something in front of it) answered 2xx with a body that is not what was asked for: an
+    HTML error page, JSON that does not parse. Retried like a 5xx; a file that keeps getting one is
+    reported as unreadable, never scanned."""
+
+
 class GitHubUnavailable(Exception):
     """GitHub kept failing (5xx, timeouts, rate limits past the bound). The job may be retried."""
 
 
+class RateLimited(GitHubUnavailable):
+    """GitHub asked to wait longer than a job should sleep: the job is rescheduled for `until` (epoch
+    seconds) instead of failing, and its check run says that it is waiting."""
+
+    def __init__(self, message: str, *, until: float, wait: float) -> None:
+        super().__init__(message)
+        self.until = until
+        self.wait = wait
+
+
 class GitHubGateway(Protocol):
     """Everything a scan needs from GitHub, for one installation."""
+
+    def bot_login(self) -> str:
+        """The login GitHub gives this App's comments (`<slug>[bot]`): how the bot knows its own."""
+        ...
 
     def pull_request(self, repo: str, number: int) -> PullInfo: ...
 
     def pull_request_files(self, repo: str, number: int) -> list[ChangedFile]: ...
 
     def compare_files(self, repo: str, base: str, head: str) -> list[ChangedFile]: ...
+
+    def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
+        """What changed between two commits, from their recursive trees: for changes past the listing caps."""
+        ...
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]: ...
 
@@ -78,6 +115,10 @@ class GitHubGateway(Protocol):
         self, repo: str, check_run_id: int, *, conclusion: str, output: CheckRunOutput
     ) -> None:
         """Completes it; annotations are sent in batches of 50 (later batches through updates)."""
+        ...
+
+    def note_check_run(self, repo: str, check_run_id: int, *, output: CheckRunOutput) -> None:
+        """Sets the output of a run that stays in progress (why it is waiting)."""
         ...
 
     def review_comments(self, repo: str, number: int) -> list[ReviewComment]: ...

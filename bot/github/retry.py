@@ -20,7 +20,7 @@ import requests
 from github.GithubException import GithubException
 
 from bot.github.errors import GitHubAuthError, GitHubNotFound, GitHubRequestError
-from bot.github.protocol import GitHubUnavailable
+from bot.github.protocol import GitHubUnavailable, RateLimited, UnreadableAnswer
 from bot.github.ratelimit import is_rate_limited, lower_keys, rate_limit_wait, retry_after
 from bot.metrics import METRICS
 
@@ -70,7 +70,9 @@ def classify(error: BaseException) -> Failure | None:
         return from_status(error.status, lower_keys(dict(error.headers or {})), _message(error.data))
     if isinstance(error, HttpStatusError):
         return from_status(error.status, error.headers, error.message)
-    if isinstance(error, requests.RequestException | httpx.TransportError | json.JSONDecodeError):
+    if isinstance(
+        error, requests.RequestException | httpx.TransportError | json.JSONDecodeError | UnreadableAnswer
+    ):
         return Failure(Kind.TRANSIENT, type(error).__name__)
     return None
 
@@ -156,9 +158,10 @@ class Retrier:
             asked = retry_after(failure.headers, self.clock())
             wait = asked if asked is not None else min(self.backoff * 2 ** (attempts - 1), self.max_backoff)
         if wait > self.max_wait:
-            raise GitHubUnavailable(
-                f"{action}: GitHub asks to wait {wait:.0f} s, more than {self.max_wait:.0f} s"
-            )
+            message = f"{action}: GitHub asks to wait {wait:.0f} s, more than {self.max_wait:.0f} s"
+            if failure.kind is Kind.RATE_LIMITED:
+                raise RateLimited(message, until=self.clock() + wait, wait=wait)
+            raise GitHubUnavailable(message)
         log.warning(
             "%s: %s, retrying in %.1f s",
             action,

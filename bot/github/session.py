@@ -7,6 +7,7 @@ for connection failures of GET/HEAD, never on a status code): every wait and eve
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from github.Auth import Auth
 from github.Repository import Repository
 from urllib3.util.retry import Retry
 
+from bot.github.protocol import UnreadableAnswer
 from bot.github.retry import Retrier
 from bot.metrics import METRICS
 
@@ -66,7 +68,7 @@ def make_github(api_url: str, token: Callable[[], str], *, timeout: int, user_ag
     # PyGithub logs response bodies at DEBUG level, and pull-request patches carry the very values that must
     # never be logged: its records are capped at INFO whatever the application's level.
     logging.getLogger("github").setLevel(logging.INFO)
-    return Github(
+    github = Github(
         base_url=api_url,
         auth=TokenAuth(token),
         timeout=timeout,
@@ -77,6 +79,33 @@ def make_github(api_url: str, token: Callable[[], str], *, timeout: int, user_ag
         seconds_between_writes=None,
         lazy=True,
     )
+    insist_on_json(github)
+    return github
+
+
+def insist_on_json(github: Github) -> None:
+    """PyGithub turns a 2xx body that is not JSON (an HTML page from a proxy) into `{"data": body}` and
+    carries on with empty objects; every answer it reads must be JSON, or the call fails and is retried."""
+    requester = github.requester
+    send = requester.requestJson
+
+    def checked(*args: Any, **kwargs: Any) -> tuple[int, dict[str, Any], str]:
+        status, headers, output = send(*args, **kwargs)
+        if 200 <= status < 300 and output:
+            check_json(headers, output)
+        return status, headers, output
+
+    requester.requestJson = checked  # type: ignore[method-assign]
+
+
+def check_json(headers: dict[str, Any], output: str | bytes) -> None:
+    media_type = str({k.lower(): v for k, v in headers.items()}.get("content-type", "")).split(";")[0]
+    if not (media_type.strip().lower() == "application/json" or media_type.endswith("+json")):
+        raise UnreadableAnswer(f"a {media_type or 'untyped'} answer where JSON was expected")
+    try:
+        json.loads(output)
+    except ValueError:
+        raise UnreadableAnswer("an answer that is not valid JSON") from None
 
 
 class Session:

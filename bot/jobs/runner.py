@@ -16,7 +16,7 @@ from huey.exceptions import RetryTask
 
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest
-from bot.github.protocol import GatewayFactory, GitHubUnavailable
+from bot.github.protocol import GatewayFactory, GitHubUnavailable, RateLimited
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue
 from bot.jobs.scan_job import ScanOutcome, run_scan, where_it_failed
@@ -76,6 +76,10 @@ class ScanRunner:
         except Busy:
             logger.info("another scan of the same pull request is running; waiting")
             raise RetryTask(delay=BUSY_RETRY_SECONDS) from None
+        except RateLimited as waiting:
+            # Rescheduled for after GitHub's wait without using up a retry: the limit resets by itself.
+            logger.warning("GitHub's rate limit: rescheduled in %.0f s", waiting.wait)
+            raise RetryTask(delay=waiting.wait + BUSY_RETRY_SECONDS) from None
         except GitHubUnavailable:
             if retries_left > 0:
                 logger.warning("GitHub unavailable; %d retries left", retries_left)

@@ -2,9 +2,11 @@
 
 The order matters. A rescan comment is authorised (by asking GitHub, not by trusting the payload) before
 anything else. The check run is created as soon as the SHA is known and is always completed — with results,
-with "superseded" when a newer head of the same pull request arrived meanwhile, or with "the scan could not
-finish" — so no check ever stays in progress. Effects are idempotent (the check run is found again by its
-external id, comments by their markers), so a retried or recovered job never posts twice.
+with "superseded" (neutral) when GitHub says the pull request's head has moved on, or with "the scan could not
+finish" — so no check ever stays in progress. Supersession follows GitHub's current head, never the order in
+which events arrived: the ledger only says when to ask, and a job that finds its head superseded makes sure
+the current head gets scanned. Effects are idempotent (the check run is found again by its external id,
+comments by their markers), so a retried or recovered job never posts twice.
 """
 
 from __future__ import annotations
@@ -12,16 +14,17 @@ from __future__ import annotations
 import logging
 import traceback
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
-from bot.github.protocol import GitHubGateway, GitHubUnavailable
+from bot.github.protocol import GitHubGateway, GitHubUnavailable, PullInfo, RateLimited
 from bot.jobs.scanning import ScanReport, scan_target
-from bot.jobs.targets import Target, resolve_target
+from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
-from bot.reports.check_run import NAME, render_check_run, render_failed_scan
+from bot.reports.check_run import NAME, render_check_run, render_failed_scan, render_waiting
 from bot.reports.markers import fingerprints_in
 from bot.reports.model import CheckRunOutput
 from bot.reports.review import plan_review
@@ -31,7 +34,9 @@ logger = logging.getLogger(__name__)
 WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 ACK_REACTION = "eyes"
 ANY_SCOPE = "any"
-SUPERSEDED_CONCLUSION = "skipped"
+# Not `skipped`: branch protection counts skipped as passing. The old head's run is neutral and says which
+# head replaced it; the current head gets a run of its own, and only that one decides the merge.
+SUPERSEDED_CONCLUSION = "neutral"
 UNKNOWN_RUN = 0  # in the ledger: a check run may have been created for this SHA, id not yet known
 
 
@@ -136,16 +141,25 @@ def _report(
     automatic = request.trigger.is_automatic
     if automatic and ledger.was_reported(target.repo, target.head_sha, target.scope):
         return ScanOutcome.ALREADY_REPORTED
-    if automatic and _newer_head(target, ledger):
-        _close_left_open(gateway, target, ledger)
-        return ScanOutcome.SUPERSEDED
+    # A pull_request event may be late or replayed, and the web process recorded its head as the newest on
+    # arrival: its head is checked with GitHub before anything is created (other triggers read it there).
+    replayable = request.trigger is Trigger.PULL_REQUEST
+    newest = _current_head(target, gateway, ledger, ask=replayable) if automatic else None
+    if newest is not None:
+        _close_left_open(gateway, target, ledger, newest)
+        return _scan_current_head(
+            request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key
+        )
     # Recorded before GitHub is asked, so that a worker killed between GitHub creating the run and the
     # ledger hearing of it still leaves a trace for the retry to close (UNKNOWN_RUN: look it up).
     ledger.remember_run(target.repo, target.head_sha, UNKNOWN_RUN)
     check_id = _open_check_run(gateway, target)
     ledger.remember_run(target.repo, target.head_sha, check_id)
     try:
-        return _scan_and_complete(target, gateway, check_id, ruleset_base, ledger, fingerprint_key)
+        newest = _scan_and_complete(target, gateway, check_id, ruleset_base, ledger, fingerprint_key)
+    except RateLimited as waiting:
+        _note_waiting(gateway, target, check_id, waiting)
+        raise
     except GitHubUnavailable:
         if final_attempt:
             _complete_failed(gateway, target, check_id, "GitHub did not answer after several attempts.")
@@ -154,6 +168,11 @@ def _report(
         logger.error("scan failed: %s\n%s", type(error).__name__, where_it_failed(error))
         _complete_failed(gateway, target, check_id, f"an internal error ({type(error).__name__}).")
         return ScanOutcome.FAILED
+    if newest is None:
+        return ScanOutcome.REPORTED
+    return _scan_current_head(
+        request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key
+    )
 
 
 def _scan_and_complete(
@@ -163,12 +182,15 @@ def _scan_and_complete(
     ruleset_base: RuleSet,
     ledger: ScanLedger,
     fingerprint_key: bytes,
-) -> ScanOutcome:
-    if _complete_if_superseded(gateway, target, check_id, ledger):
-        return ScanOutcome.SUPERSEDED
+) -> PullInfo | None:
+    """None once reported; the pull request's current head when this one was superseded instead."""
+    newest = _complete_if_superseded(gateway, target, check_id, ledger)
+    if newest is not None:
+        return newest
     report = scan_target(target, gateway, ruleset_base, fingerprint_key)
-    if _complete_if_superseded(gateway, target, check_id, ledger):
-        return ScanOutcome.SUPERSEDED
+    newest = _complete_if_superseded(gateway, target, check_id, ledger)
+    if newest is not None:
+        return newest
     conclusion, output = render_check_run(report.findings, report.notices, report.context)
     if target.pull is not None:
         # Before the completion: if the review fails, the retry finds this run still open and reuses it,
@@ -179,7 +201,7 @@ def _scan_and_complete(
     ledger.mark_reported(target.repo, target.head_sha, target.scope)
     ledger.mark_reported(target.repo, target.head_sha, ANY_SCOPE)
     ledger.forget_run(target.repo, target.head_sha)
-    return ScanOutcome.REPORTED
+    return None
 
 
 def _builtin_rule_ids(ruleset: RuleSet) -> frozenset[str]:
@@ -187,20 +209,49 @@ def _builtin_rule_ids(ruleset: RuleSet) -> frozenset[str]:
     return frozenset(rule.id for rule in ruleset.rules)
 
 
-def _newer_head(target: Target, ledger: ScanLedger) -> str | None:
+def _current_head(
+    target: Target, gateway: GitHubGateway, ledger: ScanLedger, *, ask: bool = False
+) -> PullInfo | None:
+    """The pull request as GitHub has it now when its head is no longer `target`'s, else None.
+
+    The ledger records heads in the order events arrived, and a late or replayed event records an old head:
+    unless `ask`, it only tells when to ask GitHub (one call, only then); GitHub's answer is written back."""
     if target.pull is None:
         return None
-    newest = ledger.newest_head(target.repo, target.pull.number)
-    return newest if newest is not None and newest != target.head_sha else None
+    recorded = ledger.newest_head(target.repo, target.pull.number)
+    if not ask and (recorded is None or recorded == target.head_sha):
+        return None
+    pull = gateway.pull_request(target.repo, target.pull.number)
+    ledger.record_head(target.repo, pull.number, pull.head_sha)
+    return pull if pull.head_sha != target.head_sha else None
 
 
-def _close_left_open(gateway: GitHubGateway, target: Target, ledger: ScanLedger) -> None:
+def _scan_current_head(
+    request: ScanRequest,
+    target: Target,
+    newest: PullInfo,
+    gateway: GitHubGateway,
+    ruleset_base: RuleSet,
+    ledger: ScanLedger,
+    final_attempt: bool,
+    fingerprint_key: bytes,
+) -> ScanOutcome:
+    """A superseded job leaves no pull request without a result for its current head: unless that head is
+    already reported, it is scanned here (under the same lock; the job queued for it then finds it done)."""
+    if newest.state == "open" and not ledger.was_reported(target.repo, newest.head_sha, target.scope):
+        logger.info("superseded by %s, which has no result yet: scanning it", newest.head_sha[:7])
+        current = pull_target(target.repo, newest)
+        _report(request, current, gateway, ruleset_base, ledger, final_attempt, fingerprint_key)
+    return ScanOutcome.SUPERSEDED
+
+
+def _close_left_open(gateway: GitHubGateway, target: Target, ledger: ScanLedger, newest: PullInfo) -> None:
     """A superseded job that had already created its check run (then its worker died) closes that run."""
     left_open = ledger.open_run(target.repo, target.head_sha)
     if left_open == UNKNOWN_RUN:
         left_open = _open_check_run(gateway, target)  # finds the unfinished run rather than adding one
     if left_open is not None:
-        _complete_if_superseded(gateway, target, left_open, ledger)
+        _complete_superseded(gateway, target, left_open, ledger, newest.head_sha)
 
 
 def _open_check_run(gateway: GitHubGateway, target: Target) -> int:
@@ -211,34 +262,40 @@ def _open_check_run(gateway: GitHubGateway, target: Target) -> int:
 
 def _complete_if_superseded(
     gateway: GitHubGateway, target: Target, check_id: int, ledger: ScanLedger
-) -> bool:
-    newer = _newer_head(target, ledger)
-    if newer is None:
-        return False
+) -> PullInfo | None:
+    newest = _current_head(target, gateway, ledger)
+    if newest is not None:
+        _complete_superseded(gateway, target, check_id, ledger, newest.head_sha)
+    return newest
+
+
+def _complete_superseded(
+    gateway: GitHubGateway, target: Target, check_id: int, ledger: ScanLedger, newer: str
+) -> None:
     output = CheckRunOutput(
-        title="Superseded by a newer commit",
+        title=f"Superseded by {newer[:7]}",
         summary=(
-            f"A newer commit (`{newer[:7]}`) was pushed to this pull request, so it is scanned instead and "
-            "its results are reported there."
+            f"The pull request's head is now `{newer[:7]}`, so that commit is scanned instead and its "
+            "results are reported there. This commit was not checked; its result does not count."
         ),
     )
     gateway.complete_check_run(target.repo, check_id, conclusion=SUPERSEDED_CONCLUSION, output=output)
     ledger.forget_run(target.repo, target.head_sha)
-    return True
 
 
 def _publish_review(gateway: GitHubGateway, target: Target, number: int, report: ScanReport) -> None:
     """One review with the new comments (if any), and old comments whose finding is gone marked resolved.
 
-    Only comments by a bot that carry our marker count as ours (a person's comment quoting a marker is not);
-    comments on files this scan could not read in full are left alone, since their finding may still be there.
+    Only comments by this App's own login that carry our marker count as ours (another bot's or a person's
+    comment quoting a marker is never edited); comments on files this scan could not read in full are left
+    alone, since their finding may still be there.
     """
+    comments = gateway.review_comments(target.repo, number)
+    own = gateway.bot_login() if any(fingerprints_in(comment.body) for comment in comments) else None
     existing = [
         (comment.id, comment.body)
-        for comment in gateway.review_comments(target.repo, number)
-        if comment.author.endswith("[bot]")
-        and fingerprints_in(comment.body)
-        and comment.path not in report.incomplete
+        for comment in comments
+        if comment.author == own and fingerprints_in(comment.body) and comment.path not in report.incomplete
     ]
     plan = plan_review(report.findings, commentable=report.commentable, existing=existing, pushed=True)
     if plan.comments:
@@ -247,6 +304,16 @@ def _publish_review(gateway: GitHubGateway, target: Target, number: int, report:
         )
     for comment_id, body in plan.resolve:
         gateway.update_review_comment(target.repo, comment_id, body)
+
+
+def _note_waiting(gateway: GitHubGateway, target: Target, check_id: int, waiting: RateLimited) -> None:
+    """The run stays in progress while the job waits for the rate limit; it says so rather than nothing.
+    Best effort: with the limit spent, this call may be refused too."""
+    until = datetime.fromtimestamp(waiting.until, UTC)
+    try:
+        gateway.note_check_run(target.repo, check_id, output=render_waiting(until))
+    except GitHubUnavailable:
+        logger.warning("could not say on the check run that the scan waits for the rate limit")
 
 
 def _complete_failed(gateway: GitHubGateway, target: Target, check_id: int, reason: str) -> None:

@@ -1,7 +1,8 @@
 """Read what a target changed and scan it: the repository's config, the changed manifests, nothing else.
 
 Every file is fetched once, at the scanned SHA, and only if it is a manifest by name or by the repository's
-own patterns. A file that cannot be read (too large, gone) is listed as skipped, never silently dropped.
+own patterns. A file that cannot be read (too large, gone, garbled answers) gets a notice that marks it as
+not scanned, which keeps the check from passing; it is never silently dropped.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from bot.core.repoconfig import load_repo_config
 from bot.core.rules import RuleError, RuleSet
 from bot.core.scanner import scan_file
 from bot.files import is_manifest_path
-from bot.github.protocol import ChangedFile, FileTooLarge, GitHubGateway
+from bot.github.protocol import (
+    COMPARE_FILES_CAP,
+    PULL_FILES_CAP,
+    ChangedFile,
+    FileTooLarge,
+    GitHubGateway,
+    UnreadableAnswer,
+)
 from bot.jobs.targets import Target
 from bot.reports.check_run import CheckContext
 from bot.reports.diff import commentable_lines
@@ -50,35 +58,36 @@ def scan_target(
     """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`)."""
     repo_config = load_config(gateway, target.repo, target.config_ref, ruleset_base)
     repo_config = replace(repo_config, config=replace(repo_config.config, fingerprint_key=fingerprint_key))
-    changed = _changed_files(target, gateway)
+    changed, listing_notices = _changed_files(target, gateway)
     manifests = [
         item
         for item in changed
         if item.status != "removed" and is_manifest_path(item.path, repo_config.config)
     ]
     findings: list[Finding] = []
-    notices: list[Notice] = []
-    skipped: list[str] = []
+    notices: list[Notice] = list(listing_notices)
+    omitted: list[tuple[str, int]] = []
     incomplete: set[str] = set()
     scanned = 0
     for item in manifests:
-        data = _read(gateway, target, item.path, repo_config.config, skipped)
-        if data is None:
-            incomplete.add(item.path)
-            continue
-        result = _scan_one(item.path, data, repo_config)
+        result = _read(gateway, target, item.path, repo_config.config)
+        if isinstance(result, bytes):
+            result = _scan_one(item.path, result, repo_config)
+            scanned += 1
         findings.extend(result.findings)
         notices.extend(result.notices)
         if result.notices:
             incomplete.add(item.path)
-        scanned += 1
+        if result.omitted:
+            omitted.append((item.path, result.omitted))
     context = CheckContext(
         fail_on=repo_config.config.fail_on,
         leaked=target.leaked,
         config_problems=repo_config.problems,
         config_changed=target.pull is not None and _touches_config(changed),
-        skipped=tuple(skipped),
         files_scanned=scanned,
+        incomplete=repo_config.config.incomplete,
+        omitted=tuple(omitted),
     )
     commentable = {item.path: commentable_lines(item.patch) for item in manifests}
     return ScanReport(tuple(findings), tuple(notices), context, commentable, frozenset(incomplete))
@@ -92,6 +101,11 @@ def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleS
         return RepoConfig(
             ScanConfig(), ruleset_base, (f"{CONFIG_PATH} is over {CONFIG_MAX_BYTES:,} bytes; ignored",)
         )
+    except UnreadableAnswer:
+        problem = (
+            f"{CONFIG_PATH} could not be read (GitHub kept answering with something else); defaults used"
+        )
+        return RepoConfig(ScanConfig(), ruleset_base, (problem,))
     if raw is None:
         return RepoConfig(ScanConfig(), ruleset_base, ())
     try:
@@ -105,26 +119,54 @@ def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleS
     return RepoConfig(config, ruleset, tuple(problems))
 
 
-def _changed_files(target: Target, gateway: GitHubGateway) -> Sequence[ChangedFile]:
+def _changed_files(target: Target, gateway: GitHubGateway) -> tuple[list[ChangedFile], list[Notice]]:
+    """The changed files, and a notice when some of them could not be known.
+
+    GitHub lists at most 3,000 files of a pull request and 300 of a comparison, without saying so. A listing
+    at its cap is completed from the two commits' trees (two calls, only then); if even a tree listing is
+    truncated, the changes cannot all be known and the scan says so instead of passing what it never saw."""
     if target.pull is not None:
-        return gateway.pull_request_files(target.repo, target.pull.number)
-    if target.compare_base is None:
+        base = target.pull.base_sha
+        listed = gateway.pull_request_files(target.repo, target.pull.number)
+        cap = PULL_FILES_CAP
+    elif target.compare_base is not None:
+        base = target.compare_base
+        listed = gateway.compare_files(target.repo, base, target.head_sha)
+        cap = COMPARE_FILES_CAP
+    else:
         raise ValueError("a push scan needs a base to compare with")
-    return gateway.compare_files(target.repo, target.compare_base, target.head_sha)
+    if len(listed) < cap:
+        return listed, []
+    trees = gateway.tree_changes(target.repo, base, target.head_sha)
+    seen = {item.path for item in listed}
+    files = listed + [ChangedFile(path, "modified") for path in trees.paths if path not in seen]
+    if trees.complete:
+        return files, []
+    why = (
+        f"GitHub lists only {cap:,} changed files and the repository's tree is too large to list in full, "
+        "so some changed files could not be found"
+    )
+    return files, [Notice("", NoticeKind.NOT_SCANNED, why)]
 
 
-def _read(
-    gateway: GitHubGateway, target: Target, path: str, config: ScanConfig, skipped: list[str]
-) -> bytes | None:
+def _read(gateway: GitHubGateway, target: Target, path: str, config: ScanConfig) -> bytes | ScanResult:
+    """The file's bytes, or a result whose notice says why it was not scanned."""
     limit = config.limits.max_bytes
     try:
         data = gateway.file_content(target.repo, path, target.head_sha, max_bytes=limit)
     except FileTooLarge as error:
-        skipped.append(f"{path}: {error.size:,} bytes, over the {limit:,}-byte limit")
-        return None
+        return _unscanned(path, NoticeKind.TOO_LARGE, f"{error.size:,} bytes, over the {limit:,}-byte limit")
+    except UnreadableAnswer:
+        return _unscanned(
+            path, NoticeKind.UNREADABLE, "GitHub kept answering with something other than the file"
+        )
     if data is None:
-        skipped.append(f"{path}: not found at {target.head_sha[:7]}")
+        return _unscanned(path, NoticeKind.UNREADABLE, f"not found at {target.head_sha[:7]}")
     return data
+
+
+def _unscanned(path: str, kind: NoticeKind, why: str) -> ScanResult:
+    return ScanResult(path, None, notices=(Notice(path, kind, why),))
 
 
 def _scan_one(path: str, data: bytes, repo_config: RepoConfig) -> ScanResult:
@@ -133,10 +175,7 @@ def _scan_one(path: str, data: bytes, repo_config: RepoConfig) -> ScanResult:
         return scan_file(path, data, ruleset=repo_config.ruleset, config=repo_config.config)
     except Exception as error:  # the type only: a message could quote the file's content
         logger.error("scanner error on one file: %s", type(error).__name__)
-        notice = Notice(
-            path, NoticeKind.UNREADABLE, f"could not be scanned (internal error {type(error).__name__})"
-        )
-        return ScanResult(path, None, notices=(notice,))
+        return _unscanned(path, NoticeKind.INTERNAL_ERROR, f"internal error {type(error).__name__}")
 
 
 def _touches_config(changed: Sequence[ChangedFile]) -> bool:

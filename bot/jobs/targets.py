@@ -40,13 +40,13 @@ def resolve_target(request: ScanRequest, gateway: GitHubGateway) -> Target | Non
     if sha is None:
         raise ValueError("a scan request without a head SHA must be a rescan comment")
     if request.trigger is Trigger.PULL_REQUEST or request.pr_number is not None:
-        return _pull_target(request.repo, _pull_from_request(request, sha))
+        return pull_target(request.repo, _pull_from_request(request, sha))
     if request.trigger is Trigger.PUSH and request.pushed_to_default_branch:
         return _push_target(request, sha)
     pull = find_open_pull(gateway, request.repo, sha)
     if pull is not None:
         # A push to a PR's branch is reported by that PR's own event; a check event is scanned as the PR.
-        return None if request.trigger is Trigger.PUSH else _pull_target(request.repo, pull)
+        return None if request.trigger is Trigger.PUSH else pull_target(request.repo, pull)
     return _push_target(request, sha)
 
 
@@ -65,7 +65,7 @@ def _pull_from_request(request: ScanRequest, sha: str) -> PullInfo:
     return PullInfo(request.pr_number, sha, request.base_sha, request.base_ref, "open")
 
 
-def _pull_target(repo: str, pull: PullInfo) -> Target:
+def pull_target(repo: str, pull: PullInfo) -> Target:
     return Target(repo, pull.head_sha, pull, None, pull.base_ref, leaked=False)
 
 
@@ -79,4 +79,4 @@ def _rescan_target(request: ScanRequest, gateway: GitHubGateway) -> Target | Non
     if request.pr_number is None:
         raise ValueError("a rescan request needs the PR number")
     pull = gateway.pull_request(request.repo, request.pr_number)
-    return _pull_target(request.repo, pull) if pull.state == "open" else None
+    return pull_target(request.repo, pull) if pull.state == "open" else None

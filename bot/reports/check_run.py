@@ -3,20 +3,24 @@
 GitHub caps every text field of a check run at 65,535 characters and refuses a request with more than 50
 annotations; this module keeps each text under the cap (measured in UTF-8 bytes, which is stricter) and
 leaves the batching of annotations to the edge. Only redacted previews appear; the value is not known here.
+Every piece of repository text goes through `bot.reports.markdown`. A file that was not scanned in full
+(see `INCOMPLETE_KINDS`) is listed as "not scanned" and keeps the check from passing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from bot.core.findings import Finding, Notice, NoticeKind, Severity, meets
+from bot.core.findings import INCOMPLETE_KINDS, Finding, Notice, NoticeKind, Severity, meets
+from bot.reports import markdown
 from bot.reports.model import Annotation, CheckRunOutput
 
 NAME = "Serverless secrets"
 MAX_TEXT = 65_535
 MAX_ANNOTATION_TITLE = 255
-MAX_LISTED = 50  # notices, skipped files and config problems listed in the summary before "... and N more"
+MAX_LISTED = 50  # notices, unscanned files and config problems listed in the summary before "... and N more"
 
 _LEVELS = {Severity.HIGH: "failure", Severity.MEDIUM: "warning", Severity.LOW: "notice"}
 _TABLE_HEAD = "| File | Line | What | Value | Fix |\n| --- | ---: | --- | --- | --- |"
@@ -28,8 +32,13 @@ class CheckContext:
     leaked: bool = False  # a secret reached the default branch or a pushed commit
     config_problems: tuple[str, ...] = ()
     config_changed: bool = False  # the pull request edits .github/secrets-bot.yml
-    skipped: tuple[str, ...] = ()  # files not scanned, each with its reason
     files_scanned: int = 0
+    incomplete: str = "fail"  # fail | neutral: the conclusion when some file was not scanned in full
+    omitted: tuple[tuple[str, int], ...] = ()  # (path, findings past the per-file cap, not listed)
+
+    @property
+    def omitted_count(self) -> int:
+        return sum(count for _, count in self.omitted)
 
 
 def render_check_run(
@@ -37,29 +46,49 @@ def render_check_run(
 ) -> tuple[str, CheckRunOutput]:
     """(conclusion, output) for a scan that finished."""
     ordered = sorted(findings, key=Finding.sort_key)
+    unscanned = _unscanned_paths(notices)
     tail = _tail(notices, context)
     output = CheckRunOutput(
-        title=_title(len(ordered)),
-        summary=_summary(ordered, context, tail),
+        title=_title(len(ordered) + context.omitted_count, unscanned),
+        summary=_summary(ordered, context, len(unscanned), tail),
         text=_details(ordered) if ordered else None,
         annotations=tuple(_annotation(finding) for finding in ordered),
     )
-    return conclusion_for(ordered, context.fail_on), output
+    return conclusion_for(ordered, context, incomplete_files=len(unscanned)), output
 
 
 def render_failed_scan(reason: str) -> CheckRunOutput:
     """For a scan that could not finish: says so plainly, so the check never stays in progress."""
     summary = (
         "The scan could not finish, so this commit was **not** checked for hard-coded secrets.\n\n"
-        f"Reason: {_one_line(reason)}\n\n"
+        f"Reason: {markdown.text(reason)}\n\n"
         "Push again or comment `/secrets-bot rescan` on the pull request to retry."
     )
     return CheckRunOutput(title="Scan could not finish", summary=clip(summary, MAX_TEXT))
 
 
-def conclusion_for(findings: Sequence[Finding], fail_on: str) -> str:
+def render_waiting(until: datetime) -> CheckRunOutput:
+    """For a scan rescheduled until GitHub's rate limit resets: the run stays in progress and says why."""
+    at = until.astimezone(UTC).strftime("%H:%M")
+    return CheckRunOutput(
+        title=f"Waiting for GitHub's rate limit until {at} UTC",
+        summary=(
+            f"GitHub's rate limit: waiting until {at} UTC. The scan is rescheduled for then and resumes by "
+            "itself; this check completes when it has run."
+        ),
+    )
+
+
+def conclusion_for(findings: Sequence[Finding], context: CheckContext, *, incomplete_files: int = 0) -> str:
+    """Never `success` while a file was not scanned in full; findings past the per-file cap (severity
+    unknown) fail the check like listed ones, unless `fail_on: never`."""
+    fail_on = context.fail_on
     if any(meets(finding.severity, fail_on) for finding in findings):
         return "failure"
+    if context.omitted_count and fail_on != "never":
+        return "failure"
+    if incomplete_files:
+        return "neutral" if context.incomplete == "neutral" else "failure"
     return "neutral" if findings else "success"
 
 
@@ -74,19 +103,38 @@ def clip(text: str, limit: int) -> str:
     return (head[:cut] if cut > 0 else head) + note
 
 
-def _title(count: int) -> str:
-    if count == 0:
-        return "No hard-coded secrets"
-    return f"{count} hard-coded secret{'s' if count != 1 else ''} found"
+def _unscanned_paths(notices: Sequence[Notice]) -> list[str]:
+    """Distinct paths not scanned in full ("" stands for files that could not even be listed)."""
+    return list(dict.fromkeys(notice.path for notice in notices if notice.kind in INCOMPLETE_KINDS))
 
 
-def _summary(findings: Sequence[Finding], context: CheckContext, tail: str) -> str:
+def _title(count: int, unscanned: list[str] | None = None) -> str:
+    found = f"{count} hard-coded secret{'s' if count != 1 else ''} found" if count else ""
+    files = len([path for path in unscanned or () if path])
+    missed = f"{files} file{'s' if files != 1 else ''} not scanned in full" if files else ""
+    if "" in (unscanned or ()):
+        missed = "; ".join(part for part in (missed, "changed files not all listed") if part)
+    title = "; ".join(part for part in (found, missed) if part) or "No hard-coded secrets"
+    return title[0].upper() + title[1:]
+
+
+def _summary(findings: Sequence[Finding], context: CheckContext, unscanned: int, tail: str) -> str:
     files = len({finding.path for finding in findings})
     scanned = f"{context.files_scanned} manifest file{'s' if context.files_scanned != 1 else ''}"
-    if findings:
-        lead = f"Found {_title(len(findings)).removesuffix(' found')} in {files} of {scanned} scanned."
+    total = len(findings) + context.omitted_count
+    if total:
+        lead = f"Found {_title(total).removesuffix(' found')} in {files} of {scanned} scanned."
+    elif unscanned:
+        lead = f"Scanned {scanned}: no hard-coded secrets found in what could be read."
     else:
         lead = f"Scanned {scanned}: no hard-coded secrets found."
+    if context.omitted_count:
+        lead += f" {context.omitted_count} of them are counted but not listed (per-file cap)."
+    if unscanned:
+        lead += (
+            f"\n\n**{unscanned} file{'s were' if unscanned != 1 else ' was'} not scanned in full**, so "
+            'this check cannot pass: see "Not scanned" below.'
+        )
     head = lead + ("\n\n" + _leak_warning() if context.leaked and findings else "")
     budget = MAX_TEXT - len((head + tail).encode("utf-8")) - 200
     table = _table(findings, budget) if findings else ""
@@ -117,34 +165,44 @@ def _table(findings: Sequence[Finding], budget: int) -> str:
 
 
 def _row(finding: Finding) -> str:
-    what = f"**{finding.severity.value}** {_cell(finding.message)}"
-    what += f" in {_code(finding.key)}" if finding.key else ""
+    what = f"**{finding.severity.value}** {markdown.text(finding.message)}"
+    what += f" in {markdown.code(finding.key, table=True)}" if finding.key else ""
     remediation = finding.remediation
     fix = ""
     if remediation is not None and remediation.replacement:
-        fix = _code(_shorten(remediation.replacement.strip(), 80))
+        fix = markdown.code(_shorten(remediation.replacement.strip(), 80), table=True)
     if remediation is not None and remediation.docs:
-        fix = f"{fix} [docs]({remediation.docs})".strip()
+        fix = f"{fix} {markdown.link(remediation.docs, 'docs', table=True)}".strip()
     cells = (
-        _code(finding.path),
+        markdown.code(finding.path, table=True),
         str(finding.line),
         what,
-        _code(finding.redacted),
+        markdown.code(finding.redacted, table=True),
         fix or "see the annotation",
     )
     return "| " + " | ".join(cells) + " |"
 
 
 def _tail(notices: Sequence[Notice], context: CheckContext) -> str:
+    unscanned = [notice for notice in notices if notice.kind in INCOMPLETE_KINDS]
     legacy = [notice for notice in notices if notice.kind is NoticeKind.LEGACY_FINGERPRINT]
+    other = [
+        notice
+        for notice in notices
+        if notice.kind not in INCOMPLETE_KINDS and notice.kind is not NoticeKind.LEGACY_FINGERPRINT
+    ]
     sections = [
+        _listing("Not scanned", [_notice_line(notice, "not scanned: ") for notice in unscanned]),
         _listing(
-            "Files not fully scanned",
-            [_notice_line(n) for n in notices if n.kind is not NoticeKind.LEGACY_FINGERPRINT],
+            "Findings not listed",
+            [
+                f"{count} more finding{'s' if count != 1 else ''} not listed in {markdown.code(path)}"
+                for path, count in context.omitted
+            ],
         ),
+        _listing("Notes on scanned files", [_notice_line(notice) for notice in other]),
         _listing("Allowlist entries to update", [_notice_line(notice) for notice in legacy]),
-        _listing("Skipped", [_code(reason) for reason in context.skipped]),
-        _listing("Configuration problems", [_cell(problem) for problem in context.config_problems]),
+        _listing("Configuration problems", [markdown.text(problem) for problem in context.config_problems]),
     ]
     if context.config_changed:
         sections.append(
@@ -155,6 +213,10 @@ def _tail(notices: Sequence[Notice], context: CheckContext) -> str:
         sections.append("This repository's `fail_on: never` keeps the check from failing.")
     else:
         sections.append(f"The check fails on findings of severity `{context.fail_on}` or higher.")
+    if unscanned and context.incomplete == "neutral":
+        sections.append(
+            "This repository's `incomplete: neutral` makes an incomplete scan neutral, not failed."
+        )
     return "\n\n".join(section for section in sections if section)
 
 
@@ -167,9 +229,10 @@ def _listing(heading: str, items: Sequence[str]) -> str:
     return f"### {heading}\n" + "\n".join(shown)
 
 
-def _notice_line(notice: Notice) -> str:
-    where = f"{_code(notice.path)}" + (f" line {notice.line}" if notice.line else "")
-    return f"{where}: {_cell(notice.message)} ({notice.kind.value})"
+def _notice_line(notice: Notice, prefix: str = "") -> str:
+    """A notice without a path is about the pull request as a whole (files past GitHub's listing caps)."""
+    where = markdown.code(notice.path) + (f" line {notice.line}" if notice.line else "") + ": "
+    return f"{where if notice.path else ''}{prefix}{markdown.text(notice.message)} ({notice.kind.value})"
 
 
 def _details(findings: Sequence[Finding]) -> str:
@@ -178,16 +241,19 @@ def _details(findings: Sequence[Finding]) -> str:
 
 
 def _detail(finding: Finding) -> str:
-    lines = [f"#### {_code(finding.path)} line {finding.line}: {_cell(finding.message)}"]
+    lines = [f"#### {markdown.code(finding.path)} line {finding.line}: {markdown.text(finding.message)}"]
     remediation = finding.remediation
     if remediation is not None and remediation.store_command:
-        lines += ["Store the value outside the repository:", _fenced(remediation.store_command, "shell")]
+        lines += [
+            "Store the value outside the repository:",
+            markdown.fenced(remediation.store_command, "shell"),
+        ]
     if remediation is not None and remediation.replacement:
-        lines += ["Then reference it instead of the literal:", _fenced(remediation.replacement, "")]
+        lines += ["Then reference it instead of the literal:", markdown.fenced(remediation.replacement)]
     if remediation is not None and remediation.runtime_hint:
-        lines.append(_one_line(remediation.runtime_hint))
+        lines.append(markdown.text(remediation.runtime_hint))
     if remediation is not None and remediation.docs:
-        lines.append(f"Docs: {remediation.docs}")
+        lines.append(f"Docs: {markdown.link(remediation.docs, remediation.docs)}")
     return "\n".join(lines)
 
 
@@ -197,8 +263,8 @@ def _annotation(finding: Finding) -> Annotation:
         start_line=finding.line,
         end_line=max(finding.end_line, finding.line),
         level=_LEVELS[finding.severity],
-        title=_shorten(f"Hard-coded secret: {finding.rule}", MAX_ANNOTATION_TITLE),
-        message=clip(_annotation_message(finding), MAX_TEXT),
+        title=_shorten(markdown.plain(f"Hard-coded secret: {finding.rule}"), MAX_ANNOTATION_TITLE),
+        message=clip(markdown.plain(_annotation_message(finding)), MAX_TEXT),
     )
 
 
@@ -212,31 +278,6 @@ def _annotation_message(finding: Finding) -> str:
     if remediation is not None and remediation.docs:
         lines.append(f"Docs: {remediation.docs}")
     return "\n".join(lines)
-
-
-def _fenced(text: str, language: str) -> str:
-    fence = "```"
-    while fence in text:
-        fence += "`"
-    return f"{fence}{language}\n{text}\n{fence}"
-
-
-def _code(text: str) -> str:
-    """A Markdown code span that survives backticks and table pipes in repository-supplied text."""
-    text = _one_line(text).replace("|", "\\|")
-    ticks = "`"
-    while ticks in text:
-        ticks += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def _cell(text: str) -> str:
-    return _one_line(text).replace("|", "\\|")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.findings import Finding
+from bot.reports import markdown
 from bot.reports.markers import RESOLVED_MARKER, fingerprints_in, is_resolved, marker_for
 from bot.reports.model import DraftComment
 
@@ -54,8 +55,8 @@ def plan_review(
 def comment_body(finding: Finding, *, pushed: bool) -> str:
     """What was found (redacted), the one-click fix, how to store the value, and the hidden marker."""
     parts = [
-        f"**Hard-coded secret** ({finding.severity.value}): {finding.message}. "
-        f"Value `{_inline(finding.redacted)}` in `{_inline(finding.key or finding.path)}`."
+        f"**Hard-coded secret** ({finding.severity.value}): {markdown.text(finding.message)}. "
+        f"Value {markdown.code(finding.redacted)} in {markdown.code(finding.key or finding.path)}."
     ]
     remediation = finding.remediation
     if remediation is not None and remediation.replacement is not None:
@@ -65,11 +66,11 @@ def comment_body(finding: Finding, *, pushed: bool) -> str:
             "Before committing the suggestion, store the value (the command reads it from an environment "
             "variable, so it stays out of your shell history):"
         )
-        parts.append(_fenced(remediation.store_command, "shell"))
+        parts.append(markdown.fenced(remediation.store_command, "shell"))
     if remediation is not None and remediation.runtime_hint:
-        parts.append(remediation.runtime_hint)
+        parts.append(markdown.text(remediation.runtime_hint))
     if remediation is not None and remediation.docs:
-        parts.append(f"[How to reference secrets safely]({remediation.docs})")
+        parts.append(markdown.link(remediation.docs, "How to reference secrets safely"))
     if pushed:
         parts.append(_ROTATION_NOTE)
     parts.append(marker_for(finding.fingerprint))
@@ -83,11 +84,11 @@ def _fix_text(finding: Finding, replacement: str) -> str:
     if finding.end_line > finding.line:
         return (
             f"The value spans lines {finding.line}-{finding.end_line}. Replace those lines with:\n"
-            + _fenced(replacement, "")
+            + markdown.fenced(replacement)
         )
     if not replacement:
         return "Delete this line; the steps below say where the value goes instead:\n```suggestion\n```"
-    return "Reference the secret instead of the literal:\n" + _fenced(replacement, "suggestion")
+    return "Reference the secret instead of the literal:\n" + markdown.fenced(replacement, "suggestion")
 
 
 def resolved_body(body: str) -> str:
@@ -117,14 +118,3 @@ def _unique(findings: Sequence[Finding]) -> list[Finding]:
             seen.add(finding.fingerprint)
             unique.append(finding)
     return unique
-
-
-def _fenced(text: str, language: str) -> str:
-    fence = "```"
-    while fence in text:
-        fence += "`"
-    return f"{fence}{language}\n{text}\n{fence}"
-
-
-def _inline(text: str) -> str:
-    return " ".join(text.split()).replace("`", "'")

@@ -41,7 +41,7 @@ def test_a_rate_limit_resetting_in_a_few_seconds_is_waited_out(
     assert [r.status for r in github.calls()[:3]] == [201, 403, 200]
 
 
-def test_a_file_over_the_size_limit_is_listed_as_skipped(
+def test_a_file_over_the_size_limit_is_not_scanned_and_fails_the_check(
     bot: Bot, github: FakeGitHub, repo: Repository
 ) -> None:
     huge = serverless(None) + "".join(f"# padding line {index:07}\n" for index in range(90_000))
@@ -52,6 +52,7 @@ def test_a_file_over_the_size_limit_is_listed_as_skipped(
     bot.settle()
 
     [run] = github.world.runs_for(repo.full_name, pull.head_sha)
-    assert run.status == "completed"
-    assert "serverless.yml" in str(run.output["summary"])
-    assert "over the 2,000,000-byte limit" in str(run.output["summary"])
+    assert (run.status, run.conclusion) == ("completed", "failure")
+    assert run.output["title"] == "1 file not scanned in full"
+    assert "`serverless.yml`: not scanned:" in str(run.output["summary"])
+    assert "over the 2,000,000\\-byte limit" in str(run.output["summary"])

@@ -21,6 +21,8 @@ SOURCE_FILE = "generated/api.github.com.json"
 OPERATIONS = (
     "apps/create-installation-access-token",
     "apps/create-from-manifest",
+    "apps/get-authenticated",
+    "git/get-tree",
     "repos/get",
     "repos/get-content",
     "repos/compare-commits-with-basehead",

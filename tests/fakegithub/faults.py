@@ -18,6 +18,7 @@ class FaultKind(Enum):
     RESET = "reset"  # the connection is closed without a response
     TRUNCATE = "truncate"  # a 200 whose JSON body is cut in half
     DELAY = "delay"  # the answer comes `delay` seconds late
+    HTML = "html"  # a 200 whose body is an HTML error page (a proxy or load balancer answering for GitHub)
 
 
 @dataclass

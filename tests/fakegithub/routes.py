@@ -10,6 +10,8 @@ from tests.fakegithub.call import Call, Reply
 HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "apps/create-installation-access-token": routes_app.create_installation_token,
     "apps/create-from-manifest": routes_app.convert_manifest,
+    "apps/get-authenticated": routes_app.get_authenticated_app,
+    "git/get-tree": routes_repos.get_tree,
     "repos/get": routes_repos.get_repo,
     "repos/get-content": routes_repos.get_content,
     "repos/compare-commits-with-basehead": routes_repos.compare,
@@ -29,5 +31,5 @@ HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "reactions/create-for-issue-comment": routes_comments.create_reaction,
 }
 
-APP_AUTH = frozenset({"apps/create-installation-access-token"})
+APP_AUTH = frozenset({"apps/create-installation-access-token", "apps/get-authenticated"})
 NO_AUTH = frozenset({"apps/create-from-manifest"})

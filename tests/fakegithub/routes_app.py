@@ -26,6 +26,28 @@ def create_installation_token(call: Call) -> Reply:
     )
 
 
+def get_authenticated_app(call: Call) -> Reply:
+    """`GET /app` with the App JWT: the App itself (its slug names its bot account, `<slug>[bot]`)."""
+    fake = call.fake
+    owner = fake.world.add_user("octo-org")
+    return Reply(
+        json={
+            "id": fake.app_id,
+            "slug": fake.app_slug,
+            "node_id": f"A_{fake.app_id}",
+            "name": fake.app_slug,
+            "description": "",
+            "owner": shapes.user(call.api, owner),
+            "external_url": "https://example.test",
+            "html_url": f"https://github.test/apps/{fake.app_slug}",
+            "created_at": shapes.iso(call.now),
+            "updated_at": shapes.iso(call.now),
+            "permissions": dict(fake.permissions),
+            "events": ["pull_request", "push", "check_suite", "check_run", "issue_comment"],
+        }
+    )
+
+
 def convert_manifest(call: Call) -> Reply:
     """Once per code, as on GitHub: the code is spent by the conversion."""
     manifest = call.fake.manifest_codes.pop(call.params["code"], None)

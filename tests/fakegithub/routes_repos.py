@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import unquote
 
 from tests.fakegithub import shapes
@@ -99,3 +100,45 @@ def collaborator_permission(call: Call) -> Reply:
     permission = repo.permissions.get(account.login, "none" if repo.private else "read")
     legacy = "write" if permission == "maintain" else "read" if permission == "triage" else permission
     return Reply(json={"permission": legacy, "role_name": permission, "user": shapes.user(call.api, account)})
+
+
+def get_tree(call: Call) -> Reply:
+    """A commit's tree (by commit SHA or branch): blobs with git's own blob SHAs, directories as `tree`
+    entries. A recursive listing past `fake.tree_limit` entries is cut and flagged `truncated`, as GitHub."""
+    repo = call.repo()
+    ref = unquote(call.params["tree_sha"])
+    sha = repo.resolve(ref)
+    files = repo.files_at(ref)
+    if sha is None or files is None:
+        raise not_found()
+    recursive = "recursive" in call.query
+    entries: dict[str, dict[str, object]] = {}
+    for path in sorted(files):
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            directory = "/".join(parts[:depth])
+            entries.setdefault(directory, _tree_entry(directory, "tree", _digest(f"tree {sha} {directory}")))
+        entries[path] = {**_tree_entry(path, "blob", blob_sha(files[path])), "size": len(files[path])}
+    listed = [entry for path, entry in entries.items() if recursive or "/" not in path]
+    limit = call.fake.tree_limit if recursive else len(listed)
+    return Reply(
+        json={
+            "sha": _digest(f"tree {sha}"),
+            "url": f"{call.api}/repos/{repo.full_name}/git/trees/{sha}",
+            "tree": listed[:limit],
+            "truncated": len(listed) > limit,
+        }
+    )
+
+
+def blob_sha(data: bytes) -> str:
+    """Git's object id for a blob, so that equal contents have equal SHAs in every tree."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def _tree_entry(path: str, kind: str, sha: str) -> dict[str, object]:
+    return {"path": path, "mode": "040000" if kind == "tree" else "100644", "type": kind, "sha": sha}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()

@@ -40,6 +40,7 @@ class FakeGitHub:
     clock: Callable[[], float] = time.time
     app_id: int = 4242
     app_slug: str = "secrets-bot"
+    tree_limit: int = 100_000  # entries in a recursive tree listing before GitHub sets `truncated`
     webhook_secret: str = "fake-webhook-secret"
     keys: AppKeys = field(default_factory=generate_keys)
     permissions: dict[str, str] = field(
@@ -136,6 +137,10 @@ class FakeGitHub:
     def truncate(self, method: str | None, route: str | None, **options: Any) -> Fault:
         return self.faults.add(Fault(FaultKind.TRUNCATE, method, route, **options))
 
+    def html_page(self, method: str | None, route: str | None, **options: Any) -> Fault:
+        """A 200 with `Content-Type: text/html` and an error page for a body, instead of GitHub's answer."""
+        return self.faults.add(Fault(FaultKind.HTML, method, route, **options))
+
     def delay(self, method: str | None, route: str | None, seconds: float, **options: Any) -> Fault:
         return self.faults.add(Fault(FaultKind.DELAY, method, route, delay=seconds, **options))
 
@@ -207,6 +212,9 @@ class FakeGitHub:
             return self._faulty(fault)
         if fault is not None and fault.kind is FaultKind.TRUNCATE:
             wire.body = wire.body[: len(wire.body) // 2]
+        if fault is not None and fault.kind is FaultKind.HTML:
+            page = b"<!DOCTYPE html><html><body><h1>Unicorn!</h1>password: hunter2</body></html>"
+            return Wire(200, {**wire.headers, "content-type": "text/html; charset=utf-8"}, page)
         return wire
 
     def _dispatch(

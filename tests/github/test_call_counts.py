@@ -60,3 +60,16 @@ def test_a_second_scan_reuses_the_token_and_posts_no_review(world: World) -> Non
     assert "pulls/create-review" not in second
     assert second["checks/create"] == 1  # the first run is completed: a rescan gets a run of its own
     assert sum(second.values()) == 6
+
+
+def test_files_past_the_listing_cap_cost_two_tree_calls(world: World) -> None:
+    world.repo.commit("big", {f"docs/p{index:04}.md": "x\n" for index in range(3050)})
+    big = world.repo.open_pull("big")
+
+    listed = world.gateway.pull_request_files(REPO, big.number)
+    changes = world.gateway.tree_changes(REPO, big.base_sha, big.head_sha)
+
+    counts = Counter(r.operation for r in world.fake.calls())
+    assert counts == {"apps/create-installation-access-token": 1, "pulls/list-files": 30, "git/get-tree": 2}
+    assert len(listed) == 3000
+    assert changes.complete and len(changes.paths) == 3050

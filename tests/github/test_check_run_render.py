@@ -72,20 +72,25 @@ def test_one_annotation_per_finding_at_its_line_with_level_by_severity() -> None
     assert FAKE_KEY not in message
 
 
-def test_notices_skipped_files_config_notes_and_leak_warning() -> None:
-    notices = [Notice("broken.yml", NoticeKind.PARSE_ERROR, "mapping values are not allowed here", line=4)]
+def test_notices_unscanned_files_config_notes_and_leak_warning() -> None:
+    notices = [
+        Notice("broken.yml", NoticeKind.PARSE_ERROR, "mapping values are not allowed here", line=4),
+        Notice("big/template.yaml", NoticeKind.TOO_LARGE, "larger than 2 MB"),
+    ]
     context = CheckContext(
         leaked=True,
-        skipped=("big/template.yaml: larger than 2 MB",),
         config_problems=("fail_on: must be one of high, medium, low, never",),
         config_changed=True,
     )
 
     _, output = render_check_run([finding()], notices, context)
 
+    assert "`broken.yml` line 4: mapping values are not allowed here (parse\\-error)" not in output.summary
     assert "`broken.yml` line 4: mapping values are not allowed here (parse-error)" in output.summary
-    assert "big/template.yaml: larger than 2 MB" in output.summary
-    assert "fail_on: must be one of" in output.summary
+    assert (
+        "### Not scanned\n- `big/template.yaml`: not scanned: larger than 2 MB (too-large)" in output.summary
+    )
+    assert "fail\\_on: must be one of" in output.summary
     assert "configuration from the base branch was used" in output.summary
     assert "Rotate each secret" in output.summary
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.github.errors import GitHubRequestError
 from bot.github.gateway import GitHubAppClient
-from bot.github.protocol import GitHubUnavailable
+from bot.github.protocol import GitHubUnavailable, RateLimited
 from bot.reports.model import CheckRunOutput, DraftComment
 from tests.fakegithub.server import FakeGitHub
 from tests.github.conftest import REPO, World
@@ -131,10 +131,12 @@ def test_a_rate_limit_beyond_the_bound_is_unavailable_without_sleeping(world: Wo
     world.gateway.pull_request(REPO, 1)
     world.fake.exhaust_rate_limit(reset_in=1800)
 
-    with pytest.raises(GitHubUnavailable, match="wait"):
+    with pytest.raises(RateLimited, match="wait") as raised:
         world.gateway.pull_request(REPO, 1)
 
     assert world.clock.sleeps == []
+    assert 1800 <= raised.value.wait <= 1802  # the job is rescheduled for then (see tests/e2e)
+    assert raised.value.until == pytest.approx(world.clock() + raised.value.wait)
 
 
 def test_5xx_backs_off_exponentially_and_gives_up(world: World) -> None:

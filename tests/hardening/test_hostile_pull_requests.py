@@ -16,6 +16,7 @@ from bot.jobs.scan_job import ScanOutcome, run_scan
 from bot.jobs.scanning import CONFIG_PATH
 from tests.conftest import FakeGitHub
 from tests.jobs.scenarios import HEAD, REPO, SECRET_LINE, STRIPE, pull_request, serverless
+from tests.reports.inert import assert_inert
 
 RULES = RuleSet.default()
 EVIL = "evil.example"
@@ -26,6 +27,8 @@ HOSTILE_DIRS = (
     f"<img src=https://{EVIL}/pixel.png>",
     "x\x1b[31mred\x00nul\r",
     "pipe|col`tick``",
+    "@acme/security-team <!-- hidden",
+    "http:/evil.example <b>x</b> www.evil.example",
 )
 
 
@@ -76,6 +79,12 @@ def test_hostile_file_names_are_rendered_inert_and_never_touch_the_disk(
     assert "<img" not in rendered
     assert not [line for line in rendered.splitlines() if line.startswith("## injected")]
     assert not any(char in rendered for char in "\x00\x1b\r")
+    docs = frozenset(str(a.message.rsplit("Docs: ", 1)[-1]) for a in run.output.annotations)
+    assert_inert(run.output.summary, bot_links=docs)
+    assert_inert(run.output.text or "", bot_links=docs)
+    for review in fake_github.reviews:
+        for comment in review.comments:
+            assert_inert(comment.body.rsplit("\n\n", 1)[0], bot_links=docs)
     assert set(read_paths(fake_github)) >= set(files)
     assert opened == [] and list(tmp_path.iterdir()) == []
 

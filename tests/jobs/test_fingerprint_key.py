@@ -48,5 +48,6 @@ def test_a_legacy_entry_in_the_repository_config_passes_the_check_and_says_to_re
     [check] = fake_gateways.github.check_runs.values()
     assert check.conclusion == "success"
     assert check.output is not None
-    text = f"{check.output.summary}\n{check.output.text}"
+    # Notices are Markdown-escaped prose (`v2\-...` renders as `v2-...`): compare what a reader sees.
+    text = f"{check.output.summary}\n{check.output.text}".replace("\\-", "-")
     assert old in text and fingerprint(**PLACE, value=STRIPE, fingerprint_key=KEY) in text

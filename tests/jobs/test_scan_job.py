@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+import bot.jobs.scanning
+from bot.core.findings import ScanResult, Severity
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
-from bot.github.protocol import GitHubUnavailable, ReviewComment
+from bot.github.protocol import GitHubUnavailable, RateLimited, ReviewComment
 from bot.jobs.ledger import Ledger
 from bot.jobs.queue import memory_queue
 from bot.jobs.scan_job import UNKNOWN_RUN, ScanOutcome, external_id, run_scan
@@ -67,6 +71,7 @@ def test_a_pull_request_scan_makes_the_fewest_calls(fake_github: FakeGitHub, led
     scan(pull_request(), fake_github, ledger)
     assert sorted(fake_github.call_names()) == sorted(
         [
+            "pull_request",  # the current head, from GitHub: a late or replayed event is not scanned
             "create_check_run",
             "file_content",  # .github/secrets-bot.yml on the base branch
             "pull_request_files",
@@ -130,7 +135,11 @@ def test_comment_on_a_file_that_could_not_be_read_is_not_resolved(
 def test_comments_of_other_authors_are_never_edited(fake_github: FakeGitHub, ledger: Ledger) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless(None)})
     quoted = "<!-- secrets-bot:finding fingerprint=abc123 --> I quoted the bot"
-    fake_github.comments[(REPO, 7)] = [ReviewComment(1, quoted, "serverless.yml", SECRET_LINE, "dev-alice")]
+    fake_github.comments[(REPO, 7)] = [
+        ReviewComment(1, quoted, "serverless.yml", SECRET_LINE, "dev-alice"),
+        ReviewComment(2, quoted, "serverless.yml", SECRET_LINE, "other-bot[bot]"),
+        ReviewComment(3, quoted, "serverless.yml", SECRET_LINE, "secrets-bot-impostor[bot]"),
+    ]
     scan(pull_request(), fake_github, ledger)
     assert fake_github.count("update_review_comment") == 0
 
@@ -187,7 +196,7 @@ def test_broken_config_is_reported_and_defaults_apply(fake_github: FakeGitHub, l
     assert run.output is not None and "Configuration problems" in run.output.summary
 
 
-def test_file_over_the_size_limit_is_listed_as_skipped(fake_github: FakeGitHub, ledger: Ledger) -> None:
+def test_file_over_the_size_limit_is_listed_as_not_scanned(fake_github: FakeGitHub, ledger: Ledger) -> None:
     huge = serverless() + b"#" * 2_000_000
     fake_github.open_pull(
         REPO, 7, head_sha=HEAD, files={"serverless.yml": huge, "other/serverless.yml": serverless()}
@@ -195,10 +204,70 @@ def test_file_over_the_size_limit_is_listed_as_skipped(fake_github: FakeGitHub, 
     assert scan(pull_request(), fake_github, ledger) is ScanOutcome.REPORTED
     run = fake_github.only_run(HEAD)
     assert run.output is not None
-    skipped = run.output.summary.split("### Skipped")[1]
-    assert f"serverless.yml: {len(huge):,} bytes, over the 2,000,000-byte limit" in skipped
+    unscanned = run.output.summary.split("### Not scanned")[1]
+    assert f"`serverless.yml`: not scanned: {len(huge):,} bytes, over the 2,000,000\\-byte limit" in unscanned
     assert {a.path for a in run.output.annotations} == {"other/serverless.yml"}
     assert "of 1 manifest file scanned" in run.output.summary
+    assert run.output.title == "1 hard-coded secret found; 1 file not scanned in full"
+
+
+@pytest.mark.parametrize(("setting", "conclusion"), [("", "failure"), ("incomplete: neutral\n", "neutral")])
+def test_a_clean_pull_request_with_an_oversized_manifest_never_passes(
+    fake_github: FakeGitHub, ledger: Ledger, setting: str, conclusion: str
+) -> None:
+    fake_github.put_files(REPO, "main", {CONFIG_PATH: setting.encode() or b"fail_on: high\n"})
+    fake_github.open_pull(
+        REPO, 7, head_sha=HEAD, files={"serverless.yml": b"service: x\n" + b"#" * 2_000_000}
+    )
+
+    assert scan(pull_request(), fake_github, ledger) is ScanOutcome.REPORTED
+
+    run = fake_github.only_run(HEAD)
+    assert run.conclusion == conclusion
+    assert run.output is not None
+    assert run.output.title == "1 file not scanned in full"
+    assert "**1 file was not scanned in full**" in run.output.summary
+
+
+def test_a_file_that_crashes_the_scanner_never_passes(
+    fake_github: FakeGitHub, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crashing(path: str, data: bytes, **options: object) -> object:
+        raise RecursionError("deep")
+
+    monkeypatch.setattr(bot.jobs.scanning, "scan_file", crashing)
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": b"service: x\n"})
+
+    scan(pull_request(), fake_github, ledger)
+
+    run = fake_github.only_run(HEAD)
+    assert run.conclusion == "failure"
+    assert run.output is not None
+    assert "not scanned: internal error RecursionError (internal-error)" in run.output.summary
+
+
+def test_findings_past_the_per_file_cap_are_counted_and_fail(
+    fake_github: FakeGitHub, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = bot.jobs.scanning.scan_file
+
+    def capped(path: str, data: bytes, **options: object) -> ScanResult:
+        result: ScanResult = real(path, data, **options)  # type: ignore[arg-type]
+        low = tuple(dataclasses.replace(item, severity=Severity.LOW) for item in result.findings)
+        return dataclasses.replace(result, findings=low, omitted=7)
+
+    monkeypatch.setattr(bot.jobs.scanning, "scan_file", capped)
+    fake_github.put_files(REPO, "main", {CONFIG_PATH: b"fail_on: high\n"})
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+
+    scan(pull_request(), fake_github, ledger)
+
+    run = fake_github.only_run(HEAD)
+    assert run.conclusion == "failure"
+    assert run.output is not None
+    assert run.output.title == "8 hard-coded secrets found"
+    assert "7 of them are counted but not listed" in run.output.summary
+    assert "- 7 more findings not listed in `serverless.yml`" in run.output.summary
 
 
 def test_push_of_a_secret_to_the_default_branch_is_leaked(fake_github: FakeGitHub, ledger: Ledger) -> None:
@@ -296,11 +365,63 @@ def test_rescan_of_a_closed_pull_request_does_nothing(fake_github: FakeGitHub, l
     assert fake_github.check_runs == {}
 
 
-def test_superseded_head_is_not_scanned_at_all(fake_github: FakeGitHub, ledger: Ledger) -> None:
-    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
-    ledger.record_head(REPO, 7, NEWER)
+def move_head(github: FakeGitHub, ledger: Ledger, sha: str = NEWER, *, reported: bool = False) -> None:
+    """GitHub's pull request 7 now has head `sha` (and the web process has heard of it)."""
+    github.open_pull(REPO, 7, head_sha=sha, files={"serverless.yml": serverless()})
+    ledger.record_head(REPO, 7, sha)
+    if reported:
+        ledger.mark_reported(REPO, sha, "pr7")
+
+
+def test_a_superseded_head_is_not_scanned_and_the_current_head_is(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    move_head(fake_github, ledger)
+
     assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.SUPERSEDED
-    assert fake_github.calls == []
+
+    assert fake_github.runs_for(HEAD) == []
+    assert fake_github.only_run(NEWER).conclusion == "failure"
+    assert ledger.was_reported(REPO, NEWER, "pr7")
+    assert scan(pull_request(NEWER), fake_github, ledger) is ScanOutcome.ALREADY_REPORTED
+
+
+def test_a_replayed_event_for_an_old_head_creates_nothing(fake_github: FakeGitHub, ledger: Ledger) -> None:
+    """The web process recorded the replayed OLD head as the newest on arrival; GitHub knows better."""
+    move_head(fake_github, ledger, reported=True)
+    ledger.record_head(REPO, 7, HEAD)
+
+    assert scan(pull_request(HEAD, delivery="replayed"), fake_github, ledger) is ScanOutcome.SUPERSEDED
+
+    assert fake_github.check_runs == {}
+    assert fake_github.call_names() == ["pull_request"]
+    assert ledger.newest_head(REPO, 7) == NEWER
+
+
+def test_a_superseded_head_whose_successor_is_reported_costs_one_call(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    move_head(fake_github, ledger, reported=True)
+
+    assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.SUPERSEDED
+
+    assert fake_github.call_names() == ["pull_request"]  # GitHub, not arrival order, says who is current
+
+
+def test_a_late_event_for_an_old_head_never_supersedes_the_current_one(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    """A replayed `synchronize` for OLD arrives while the real head is scanned: GitHub still says HEAD."""
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+    ledger.record_head(REPO, 7, HEAD)
+    fake_github.hooks["pull_request_files"] = lambda: ledger.record_head(REPO, 7, "0" * 40)
+
+    assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.REPORTED
+
+    run = fake_github.only_run(HEAD)
+    assert (run.status, run.conclusion) == ("completed", "failure")
+    assert ledger.newest_head(REPO, 7) == HEAD  # GitHub's answer corrected the ledger
+    assert fake_github.count("pull_request") == 2  # before the run is created, and when the ledger moved
 
 
 def test_head_superseded_during_the_scan_completes_as_superseded(
@@ -308,11 +429,11 @@ def test_head_superseded_during_the_scan_completes_as_superseded(
 ) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
     ledger.record_head(REPO, 7, HEAD)
-    fake_github.hooks["pull_request_files"] = lambda: ledger.record_head(REPO, 7, NEWER)
+    fake_github.hooks["pull_request_files"] = lambda: move_head(fake_github, ledger, reported=True)
     assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.SUPERSEDED
     run = fake_github.only_run(HEAD)
-    assert (run.status, run.conclusion) == ("completed", "skipped")
-    assert run.output is not None and NEWER[:7] in run.output.summary
+    assert (run.status, run.conclusion) == ("completed", "neutral")
+    assert run.output is not None and run.output.title == f"Superseded by {NEWER[:7]}"
     assert fake_github.reviews == [] and fake_github.count("review_comments") == 0
 
 
@@ -320,10 +441,10 @@ def test_rerun_of_a_superseded_check_completes_it_as_superseded(
     fake_github: FakeGitHub, ledger: Ledger
 ) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
-    ledger.record_head(REPO, 7, NEWER)
+    move_head(fake_github, ledger, reported=True)
     rerun = ScanRequest.from_job({**pull_request().to_job(), "trigger": "rerun"})
     assert scan(rerun, fake_github, ledger) is ScanOutcome.SUPERSEDED
-    assert fake_github.only_run(HEAD).conclusion == "skipped"
+    assert fake_github.only_run(HEAD).conclusion == "neutral"
     assert fake_github.count("pull_request_files") == 0
 
 
@@ -334,10 +455,10 @@ def test_run_orphaned_by_a_killed_worker_is_closed_when_superseded(
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
     orphan = fake_github.create_check_run(REPO, HEAD, name=NAME, external_id=external_id(REPO, HEAD))
     ledger.remember_run(REPO, HEAD, UNKNOWN_RUN)
-    ledger.record_head(REPO, 7, NEWER)
+    move_head(fake_github, ledger, reported=True)
     assert scan(pull_request(HEAD), fake_github, ledger) is ScanOutcome.SUPERSEDED
     assert fake_github.only_run(HEAD).id == orphan
-    assert fake_github.only_run(HEAD).conclusion == "skipped"
+    assert fake_github.only_run(HEAD).conclusion == "neutral"
 
 
 def test_github_down_on_the_last_attempt_fails_the_check_run(fake_github: FakeGitHub, ledger: Ledger) -> None:
@@ -380,3 +501,19 @@ def test_unexpected_error_completes_the_check_run_as_failed(fake_github: FakeGit
     assert (run.status, run.conclusion) == ("completed", "failure")
     assert run.output is not None and "RuntimeError" in run.output.summary
     assert STRIPE not in fake_github.everything_sent()
+
+
+def test_a_long_rate_limit_leaves_the_run_in_progress_saying_it_waits(
+    fake_github: FakeGitHub, ledger: Ledger
+) -> None:
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+    until = 1_750_000_000.0 + 3600  # 2025-06-15 16:06:40 UTC
+    fake_github.fail_next("pull_request_files", RateLimited("wait", until=until, wait=3600.0))
+
+    with pytest.raises(RateLimited):
+        scan(pull_request(), fake_github, ledger, final=True)
+
+    run = fake_github.only_run(HEAD)
+    assert (run.status, run.conclusion) == ("in_progress", None)  # not failed, even on the last attempt
+    assert run.output is not None
+    assert run.output.title == "Waiting for GitHub's rate limit until 16:06 UTC"
