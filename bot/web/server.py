@@ -12,6 +12,7 @@ of the default "die now", so the workers' shutdown still runs.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import signal
 import threading
@@ -63,13 +64,18 @@ def run(settings: Settings, *, workers: int | None = None) -> None:
     queue = open_or_exit(settings)
     count = settings.serve_workers if workers is None else workers
     host = WorkerHost(queue, count)
+    app = create_app(settings, queue, on_configured=host.start)
     if settings.is_configured:
         host.start(settings)
     else:
+        # The setup code is not a secret of the bot's users: it proves the person at the browser can read
+        # this log, so that nobody else who reaches the port can register their App here.
         logger.warning(
-            "no GitHub App configured yet: open http://%s:%d/ to register one", settings.host, settings.port
+            "no GitHub App configured yet: open %s/?code=%s to register one (setup code %s)",
+            _setup_address(settings),
+            app.state.setup.code,
+            app.state.setup.code,
         )
-    app = create_app(settings, queue, on_configured=host.start)
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -96,6 +102,16 @@ def run(settings: Settings, *, workers: int | None = None) -> None:
         host.stop()
         queue.lessee.retire()
         logger.info("stopped")
+
+
+def _setup_address(settings: Settings) -> str:
+    if settings.public_url is not None:
+        return settings.public_url
+    try:
+        everywhere = ipaddress.ip_address(settings.host).is_unspecified
+    except ValueError:
+        everywhere = False
+    return f"http://{'localhost' if everywhere else settings.host}:{settings.port}"
 
 
 def _note_signals() -> None:
