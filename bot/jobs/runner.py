@@ -3,7 +3,8 @@
 `ScanRunner` is what a worker process attaches to the queue. It turns the JSON job back into a
 `ScanRequest`, mints nothing itself (the gateway factory gets installation tokens on demand), and maps the
 scan's outcome onto huey: `Busy` waits a moment without using up a retry, `GitHubUnavailable` is retried with
-back-off until the bound, after which the job is dead-lettered (logged, counted, its check run failed).
+back-off until the bound, after which the job is dead-lettered (logged, counted, its check run failed). A
+job that runs past JOB_TIMEOUT is stopped (`bot.jobs.deadline`) and fails like any scan that raised.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from huey.exceptions import RetryTask
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest
 from bot.github.protocol import GatewayFactory, GitHubUnavailable
+from bot.jobs.deadline import Deadlines, JobTimedOut
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue
 from bot.jobs.scan_job import ScanOutcome, run_scan, where_it_failed
 from bot.logs import log_context
 from bot.metrics import METRICS
+from bot.settings import DEFAULT_JOB_TIMEOUT
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +32,19 @@ BUSY_RETRY_SECONDS = 1.0
 
 
 class ScanRunner:
-    def __init__(self, queue: JobQueue, gateways: GatewayFactory, ruleset: RuleSet) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        gateways: GatewayFactory,
+        ruleset: RuleSet,
+        *,
+        job_timeout: float = DEFAULT_JOB_TIMEOUT,
+    ) -> None:
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
+        self._job_timeout = job_timeout
+        self._deadlines = Deadlines()
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:
@@ -49,7 +61,7 @@ class ScanRunner:
         ):
             try:
                 with self._queue.in_flight.tracking(job_id, job):
-                    outcome = self._attempt(request, job_id, retries_left)
+                    outcome = self._within_budget(request, job_id, retries_left)
             except Exception:
                 METRICS.scans.labels(trigger=trigger, outcome="retried").inc()
                 raise
@@ -58,6 +70,16 @@ class ScanRunner:
             METRICS.scans.labels(trigger=trigger, outcome=outcome.value).inc()
             logger.info("scan %s", outcome.value, extra={"trigger": trigger})
             return outcome.value
+
+    def _within_budget(self, request: ScanRequest, job_id: str, retries_left: int) -> ScanOutcome:
+        """The attempt, stopped at JOB_TIMEOUT. The scan fails its check run on the way out; a job stopped
+        outside the scan (between GitHub calls) is not retried either: the same input would time out again."""
+        try:
+            with self._deadlines.limit(self._job_timeout):
+                return self._attempt(request, job_id, retries_left)
+        except JobTimedOut:
+            logger.error("job stopped: it ran past JOB_TIMEOUT (%.0f s)", self._job_timeout)
+            return ScanOutcome.FAILED
 
     def _attempt(self, request: ScanRequest, job_id: str, retries_left: int) -> ScanOutcome:
         gateway = self._gateways.for_installation(request.installation_id)

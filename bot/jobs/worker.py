@@ -108,7 +108,7 @@ def start_workers(
     if gateways is None:
         client = _app_client(settings)
         gateways, on_stop = client, client.close
-    queue.attach(ScanRunner(queue, gateways, RuleSet.default()))
+    queue.attach(ScanRunner(queue, gateways, RuleSet.default(), job_timeout=settings.job_timeout))
     workers = Workers(queue, count, on_stop=on_stop, shutdown_timeout=settings.shutdown_timeout)
     workers.start()
     return workers
