@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+import httpx
 
 from bot.jobs.queue import open_queue
 from bot.settings import Settings
 from tests.conftest import wait_until
+from tests.deliveries import pull_request_event, signed
+from tests.fakegithub.server import FakeGitHub
+from tests.fakegithub.state import Pull
 from tests.jobs.test_durability import FAKE_PEM, spawn
+from tests.jobs.test_shutdown import INSTALLATION, REPO, SECRET, bot_env, completed, open_pull
+from tests.processes import ROOT, SERVE, free_port, kill, start, terminate, wait_for_http
 
 
 def test_worker_process_heartbeats_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -40,3 +50,81 @@ def test_worker_process_heartbeats_and_stops_on_sigterm(tmp_path: Path) -> None:
             worker.stdout.close()
     assert queue.state.items("owner:") == {}
     assert '"msg": "worker started"' in output and "received SIGTERM" in output
+
+
+# Loaded by every Python process started with `hook/` first on PYTHONPATH (serve and its workers): the scan
+# burns pure-Python CPU for BURN seconds first, as a hostile manifest would, and notes where it ran.
+BURN_HOOK = """
+import os, time
+import bot.jobs.runner as runner
+
+real_run_scan = runner.run_scan
+
+
+def burning_run_scan(*args, **kwargs):
+    marker = os.environ["BURN_MARKER"]
+    with open(marker, "w") as out:
+        out.write(str(os.getpid()))
+    ends = time.monotonic() + float(os.environ["BURN_SECONDS"])
+    while time.monotonic() < ends:
+        sum(range(1000))
+    os.rename(marker, marker + ".done")
+    return real_run_scan(*args, **kwargs)
+
+
+runner.run_scan = burning_run_scan
+"""
+BURN = 8.0
+ANSWER_BOUND = 2.0  # generous: an acknowledgement takes milliseconds
+
+
+def test_serve_answers_health_and_deliveries_while_a_scan_burns_cpu(
+    tmp_path: Path, make_fake_github: Callable[..., FakeGitHub]
+) -> None:
+    github = make_fake_github(webhook_secret=SECRET)
+    github.add_installation(INSTALLATION)
+    pull = open_pull(github)
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(BURN_HOOK, encoding="utf-8")
+    marker = tmp_path / "burning"
+    port = free_port()
+    env = bot_env(
+        github,
+        tmp_path,
+        PORT=str(port),
+        WORKERS="1",
+        PYTHONPATH=f"{hook}{os.pathsep}{ROOT}",
+        BURN_MARKER=str(marker),
+        BURN_SECONDS=str(BURN),
+    )
+    server = start(SERVE, env, tmp_path, log=tmp_path / "serve.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/healthz", server)
+        assert _deliver(base, pull, "burn-0").status_code == 202
+        wait_until(marker.exists, what="the scan to start burning")
+        timings = []
+        for index in range(1, 6):
+            started = time.monotonic()
+            health = httpx.get(base + "/healthz", timeout=ANSWER_BOUND)
+            delivered = _deliver(base, pull, f"burn-{index}")
+            timings.append(time.monotonic() - started)
+            assert (health.status_code, delivered.status_code) == (200, 202)
+            time.sleep(0.5)
+        assert marker.exists(), "the burn ended before the probes did: they proved nothing"
+        assert int(marker.read_text()) != server.pid  # the scan ran in a worker process, not in serve
+        assert max(timings) < ANSWER_BOUND
+        wait_until(lambda: completed(github, pull.head_sha), what="the burning scan to finish", timeout=60)
+        assert terminate(server, timeout=60) == 0
+    finally:
+        kill(server)
+
+
+def _deliver(base: str, pull: Pull, delivery: str) -> httpx.Response:
+    event = pull_request_event(
+        REPO, pull.number, head=pull.head_sha, base=pull.base_sha, installation=INSTALLATION
+    )
+    event["delivery_note"] = delivery  # a distinct body: one signed body is accepted once
+    body, headers = signed("pull_request", event, delivery=delivery, secret=SECRET)
+    return httpx.post(f"{base}/api/github/webhooks", content=body, headers=headers, timeout=ANSWER_BOUND)
