@@ -2,9 +2,9 @@
 
 A scan is CPU-bound, and part of it can be C code that holds the interpreter lock for its whole run. In
 threads of the web process it would stall webhook acknowledgements and `/healthz`; in a child process it has
-its own interpreter, and the web process answers in milliseconds whatever a scan does. Each child runs one job at a
-time, so a runaway job delays nobody else's, and the children share the queue exactly as separately deployed
-`secrets-bot worker` processes do (durable, deduplicated and recovered through the queue's storage).
+its own interpreter, and the web process answers in milliseconds whatever a scan does. Each child runs one
+job at a time, so a runaway job delays nobody else's, and the children share the queue exactly as separately
+deployed `secrets-bot worker` processes do (durable, deduplicated and recovered through the queue's storage).
 
 The children get the web process's settings through their environment (so an App registered by the setup
 page reaches them even when `.env` could not be written). A child that dies is started again. On stop each
