@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.jobs.queue import open_queue
+from bot.jobs.queue import JobQueue, open_queue
 from bot.settings import Settings
 from tests.conftest import wait_until
 from tests.deliveries import pull_request_event, signed
@@ -128,3 +128,39 @@ def _deliver(base: str, pull: Pull, delivery: str) -> httpx.Response:
     event["delivery_note"] = delivery  # a distinct body: one signed body is accepted once
     body, headers = signed("pull_request", event, delivery=delivery, secret=SECRET)
     return httpx.post(f"{base}/api/github/webhooks", content=body, headers=headers, timeout=ANSWER_BOUND)
+
+
+def test_serve_starts_another_worker_process_when_one_dies(
+    tmp_path: Path, make_fake_github: Callable[..., FakeGitHub]
+) -> None:
+    github = make_fake_github(webhook_secret=SECRET)
+    port = free_port()
+    env = bot_env(github, tmp_path, PORT=str(port), WORKERS="1")
+    queue = open_queue(Settings(queue_url=env["QUEUE_URL"]))
+    server = start(SERVE, env, tmp_path, log=tmp_path / "serve.log")
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", server)
+        wait_until(lambda: len(_worker_pids(queue)) == 1, what="the worker process's heartbeat")
+        [first] = _worker_pids(queue)
+        assert first != server.pid
+        os.kill(first, signal.SIGKILL)
+        wait_until(lambda: bool(_worker_pids(queue) - {first}), what="a new worker process")
+        assert server.poll() is None
+        assert terminate(server, timeout=60) == 0
+    finally:
+        kill(server)
+    assert "starting another" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def _worker_pids(queue: JobQueue) -> set[int]:
+    """Live worker processes, by the pid in their heartbeat key (`owner:host:pid:token`)."""
+    pids = {int(key.split(":")[2]) for key in queue.state.items("owner:")}
+    return {pid for pid in pids if _alive(pid)}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
