@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.jobs.queue import JobQueue, open_queue
 from bot.settings import Settings
@@ -19,6 +21,7 @@ from tests.fakegithub.state import Pull
 from tests.jobs.test_durability import FAKE_PEM, spawn
 from tests.jobs.test_shutdown import INSTALLATION, REPO, SECRET, bot_env, completed, open_pull
 from tests.processes import ROOT, SERVE, free_port, kill, start, terminate, wait_for_http
+from tests.redisdb import flushed_redis
 
 
 def test_worker_process_heartbeats_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -74,6 +77,7 @@ def burning_run_scan(*args, **kwargs):
 
 runner.run_scan = burning_run_scan
 """
+REDIS_URL = "redis://127.0.0.1:6379/11"
 BURN = 8.0
 ANSWER_BOUND = 2.0  # generous: an acknowledgement takes milliseconds
 
@@ -164,3 +168,24 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+@pytest.mark.redis
+def test_serve_worker_processes_scan_from_redis(
+    tmp_path: Path, make_fake_github: Callable[..., FakeGitHub]
+) -> None:
+    github = make_fake_github(webhook_secret=SECRET)
+    github.add_installation(INSTALLATION)
+    pull = open_pull(github)
+    port = free_port()
+    with contextlib.ExitStack() as stack:
+        queue_url = stack.enter_context(
+            contextlib.contextmanager(flushed_redis)(REDIS_URL, needed_by="serve's workers on Redis")
+        )
+        env = bot_env(github, tmp_path, PORT=str(port), QUEUE_URL=queue_url, WORKERS="1")
+        server = start(SERVE, env, tmp_path, log=tmp_path / "serve.log")
+        stack.callback(kill, server)
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", server)
+        assert _deliver(f"http://127.0.0.1:{port}", pull, "redis-1").status_code == 202
+        wait_until(lambda: completed(github, pull.head_sha), what="the worker process to scan")
+        assert terminate(server, timeout=60) == 0
