@@ -82,12 +82,17 @@ BURN = 8.0
 ANSWER_BOUND = 2.0  # generous: an acknowledgement takes milliseconds
 
 
-def test_serve_answers_health_and_deliveries_while_a_scan_burns_cpu(
-    tmp_path: Path, make_fake_github: Callable[..., FakeGitHub]
-) -> None:
+@pytest.fixture
+def github_with_pull(make_fake_github: Callable[..., FakeGitHub]) -> tuple[FakeGitHub, Pull]:
     github = make_fake_github(webhook_secret=SECRET)
     github.add_installation(INSTALLATION)
-    pull = open_pull(github)
+    return github, open_pull(github)
+
+
+def test_serve_answers_health_and_deliveries_while_a_scan_burns_cpu(
+    tmp_path: Path, github_with_pull: tuple[FakeGitHub, Pull]
+) -> None:
+    github, pull = github_with_pull
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(BURN_HOOK, encoding="utf-8")
@@ -172,11 +177,9 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.redis
 def test_serve_worker_processes_scan_from_redis(
-    tmp_path: Path, make_fake_github: Callable[..., FakeGitHub]
+    tmp_path: Path, github_with_pull: tuple[FakeGitHub, Pull]
 ) -> None:
-    github = make_fake_github(webhook_secret=SECRET)
-    github.add_installation(INSTALLATION)
-    pull = open_pull(github)
+    github, pull = github_with_pull
     port = free_port()
     with contextlib.ExitStack() as stack:
         queue_url = stack.enter_context(
