@@ -36,6 +36,7 @@ TASK_NAME = "scan"
 DELIVERY_TTL = 3 * 24 * 3600.0  # GitHub lets a delivery be redelivered for three days
 DEAD_LETTER_TTL = 7 * 24 * 3600.0
 DEAD_LETTER_COUNTER = "dead-letters"
+WORKER_DEATHS = "worker_deaths"  # a job's field beside the ScanRequest's, counted by orphan recovery
 RESCAN_WINDOW = 600.0  # a person's rescan waiting in the queue absorbs their further rescan comments
 READY_PROBE_TTL = 60.0  # /readyz's probe key removes itself
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds to wait for another process's write lock before calling the file locked
@@ -142,11 +143,13 @@ class JobQueue:
         return len(unfinished)
 
     def recover_orphans(self) -> int:
-        """Put back the jobs that dead workers took off the queue; returns how many."""
+        """Put back the jobs that dead workers took off the queue, counting the deaths in the job (a job that
+        kills its worker every time must not take every worker down in turn); returns how many."""
         orphans = self.in_flight.orphans()
         for orphan in orphans:
             logger.warning("re-queueing job %s: its worker stopped while running it", orphan.job_id)
-            self.enqueue(orphan.job, orphan.job_id)
+            deaths = worker_deaths(orphan.job) + 1
+            self.enqueue({**orphan.job, WORKER_DEATHS: deaths}, orphan.job_id)
             self.in_flight.forget(orphan)
         return len(orphans)
 
@@ -178,6 +181,12 @@ class JobQueue:
         if self._handler is None:
             raise RuntimeError("this process has no worker attached to the queue")
         return self._handler(job, job_id, int(task.retries))
+
+
+def worker_deaths(job: dict[str, Any]) -> int:
+    """How many worker processes died while running this job."""
+    count = job.get(WORKER_DEATHS, 0)
+    return count if isinstance(count, int) else 0
 
 
 def _rescan_key(request: ScanRequest) -> str:

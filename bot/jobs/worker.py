@@ -98,17 +98,26 @@ class Workers:
 
 
 def start_workers(
-    settings: Settings, queue: JobQueue, count: int, *, gateways: GatewayFactory | None = None
+    settings: Settings,
+    queue: JobQueue,
+    count: int,
+    *,
+    gateways: GatewayFactory | None = None,
+    own_process: bool = False,
 ) -> Workers:
     """Attach a scan runner to `queue` and start `count` workers in this process.
 
     Without `gateways`, the App's own client is built from the settings and closed when the workers stop.
+    `own_process`: this process only runs jobs, so it may end itself when one hangs past its budget.
     """
     on_stop: Callable[[], None] | None = None
     if gateways is None:
         client = _app_client(settings)
         gateways, on_stop = client, client.close
-    queue.attach(ScanRunner(queue, gateways, RuleSet.default(), job_timeout=settings.job_timeout))
+    runner = ScanRunner(
+        queue, gateways, RuleSet.default(), job_timeout=settings.job_timeout, hard_stop=own_process
+    )
+    queue.attach(runner)
     workers = Workers(queue, count, on_stop=on_stop, shutdown_timeout=settings.shutdown_timeout)
     workers.start()
     return workers
@@ -128,7 +137,7 @@ def run(settings: Settings, concurrency: int) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    workers = start_workers(settings, queue, concurrency)
+    workers = start_workers(settings, queue, concurrency, own_process=True)
     if settings.metrics_port is not None:
         registry = exposition_registry(METRICS, queue)
         start_http_server(settings.metrics_port, addr=settings.host, registry=registry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -10,10 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.core.rules import RuleSet
+from bot.events import ScanRequest
 from bot.github.protocol import GitHubGateway
 from bot.jobs.deadline import Deadlines, JobTimedOut
-from bot.jobs.queue import open_queue
-from bot.jobs.runner import ScanRunner
+from bot.jobs.queue import WORKER_DEATHS, open_queue, worker_deaths
+from bot.jobs.runner import MAX_WORKER_DEATHS, ScanRunner
+from bot.jobs.scan_job import external_id
+from bot.reports.check_run import NAME
 from bot.settings import Settings
 from tests.conftest import FakeGateways
 from tests.fakegithub.server import FakeGitHub
@@ -100,3 +104,44 @@ def test_job_timeout_setting(tmp_path: Path) -> None:
     assert Settings.from_env({"JOB_TIMEOUT": "30"}, env_file=tmp_path / ".env").job_timeout == 30.0
     with pytest.raises(Exception, match="JOB_TIMEOUT"):
         Settings.from_env({"JOB_TIMEOUT": "0"}, env_file=tmp_path / ".env")
+
+
+def test_orphan_recovery_counts_the_worker_deaths_in_the_job(tmp_path: Path) -> None:
+    queue = open_queue(Settings(queue_url=f"sqlite:///{tmp_path}/queue.db"))
+    job = pull_request().to_job()
+    for deaths in (1, 2):
+        owner = f"elsewhere:{deaths}:gone"  # each run of the job died with another worker
+        queue.state.put("inflight:d/0", json.dumps({"owner": owner, "job": job}))
+        assert queue.recover_orphans() == 1
+        [task] = queue.huey.pending()
+        job = task.args[0]
+        assert worker_deaths(job) == deaths
+        queue.huey.flush()
+    assert ScanRequest.from_job(job) == pull_request()  # the count travels beside the request, not in it
+
+
+def test_a_job_whose_workers_died_is_failed_without_scanning(
+    tmp_path: Path, fake_gateways: FakeGateways
+) -> None:
+    github = fake_gateways.github
+    github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+    left_open = github.create_check_run(REPO, HEAD, name=NAME, external_id=external_id(REPO, HEAD))
+    queue = open_queue(Settings(queue_url=f"sqlite:///{tmp_path}/queue.db"))
+    queue.attach(ScanRunner(queue, fake_gateways, RuleSet.default()))
+    queue.enqueue({**pull_request().to_job(), WORKER_DEATHS: MAX_WORKER_DEATHS}, "d-1/0")
+    assert drain(queue) == 1
+    run = github.only_run(HEAD)
+    assert (run.id, run.status, run.conclusion) == (left_open, "completed", "failure")
+    assert run.output is not None and "stopped its worker process" in run.output.summary
+    assert github.count("file_content") == 0 and queue.depth() == 0
+
+
+def test_one_death_is_not_enough_to_give_up(tmp_path: Path, fake_gateways: FakeGateways) -> None:
+    github = fake_gateways.github
+    github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+    queue = open_queue(Settings(queue_url=f"sqlite:///{tmp_path}/queue.db"))
+    queue.attach(ScanRunner(queue, fake_gateways, RuleSet.default()))
+    queue.enqueue({**pull_request().to_job(), WORKER_DEATHS: MAX_WORKER_DEATHS - 1}, "d-1/0")
+    assert drain(queue) == 1
+    assert github.count("file_content") > 0  # scanned
+    assert github.only_run(HEAD).output.title != "Scan could not finish"  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from bot.jobs.queue import JobQueue, open_queue
+from bot.jobs.runner import MAX_WORKER_DEATHS
 from bot.settings import Settings
 from tests.conftest import wait_until
 from tests.deliveries import pull_request_event, signed
@@ -89,26 +91,27 @@ def github_with_pull(make_fake_github: Callable[..., FakeGitHub]) -> tuple[FakeG
     return github, open_pull(github)
 
 
+def serve_with_hook(
+    github: FakeGitHub, tmp_path: Path, hook_code: str, **extra: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`serve` with one worker process, `hook_code` loaded as `sitecustomize` by both; (process, base URL)."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(hook_code, encoding="utf-8")
+    port = free_port()
+    hooked = {"PYTHONPATH": f"{hook}{os.pathsep}{ROOT}", **extra}
+    env = bot_env(github, tmp_path, PORT=str(port), WORKERS="1", **hooked)
+    return start(SERVE, env, tmp_path, log=tmp_path / "serve.log"), f"http://127.0.0.1:{port}"
+
+
 def test_serve_answers_health_and_deliveries_while_a_scan_burns_cpu(
     tmp_path: Path, github_with_pull: tuple[FakeGitHub, Pull]
 ) -> None:
     github, pull = github_with_pull
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(BURN_HOOK, encoding="utf-8")
     marker = tmp_path / "burning"
-    port = free_port()
-    env = bot_env(
-        github,
-        tmp_path,
-        PORT=str(port),
-        WORKERS="1",
-        PYTHONPATH=f"{hook}{os.pathsep}{ROOT}",
-        BURN_MARKER=str(marker),
-        BURN_SECONDS=str(BURN),
+    server, base = serve_with_hook(
+        github, tmp_path, BURN_HOOK, BURN_MARKER=str(marker), BURN_SECONDS=str(BURN)
     )
-    server = start(SERVE, env, tmp_path, log=tmp_path / "serve.log")
-    base = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(base + "/healthz", server)
         assert _deliver(base, pull, "burn-0").status_code == 202
@@ -192,3 +195,39 @@ def test_serve_worker_processes_scan_from_redis(
         assert _deliver(f"http://127.0.0.1:{port}", pull, "redis-1").status_code == 202
         wait_until(lambda: completed(github, pull.head_sha), what="the worker process to scan")
         assert terminate(server, timeout=60) == 0
+
+
+# A scan stuck in one C call that holds the interpreter lock: a backtracking `re` match that would take
+# years. No Python-level watchdog can run meanwhile; only the worker process's hard stop ends it.
+HANG_HOOK = """
+import re
+import bot.github.gateway as gateway
+
+
+def hanging_file_content(self, *args, **kwargs):
+    re.match(r"(a+)+$", "a" * 64 + "!")
+
+
+gateway.InstallationGateway.file_content = hanging_file_content
+"""
+
+
+def test_a_scan_stuck_in_c_code_ends_its_worker_and_then_fails_its_check_run(
+    tmp_path: Path, github_with_pull: tuple[FakeGitHub, Pull]
+) -> None:
+    github, pull = github_with_pull
+    server, base = serve_with_hook(github, tmp_path, HANG_HOOK, JOB_TIMEOUT="1")
+    try:
+        wait_for_http(base + "/healthz", server)
+        assert _deliver(base, pull, "hang-1").status_code == 202
+        wait_until(lambda: completed(github, pull.head_sha), what="the stuck job to be failed", timeout=90)
+        assert httpx.get(base + "/healthz", timeout=ANSWER_BOUND).status_code == 200
+        assert terminate(server, timeout=60) == 0
+    finally:
+        kill(server)
+    with github.world.lock:
+        [run] = github.world.runs_for(REPO, pull.head_sha)
+        assert (run.status, run.conclusion) == ("completed", "failure")
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert log.count("starting another") == MAX_WORKER_DEATHS
+    assert "job abandoned" in log
