@@ -49,7 +49,7 @@ class Settings:
     webhook_path: str = DEFAULT_WEBHOOK_PATH
     queue_url: str = field(default=DEFAULT_QUEUE_URL, repr=False)  # a Redis URL may carry a password
     log_level: str = "INFO"
-    workers: int | None = None  # in-process worker threads; None = the default for the queue kind
+    workers: int | None = None  # worker processes `serve` starts; None = the default for the queue kind
     webhook_proxy_url: str | None = None
     job_retries: int = 5
     job_retry_delay: float = 2.0
@@ -79,7 +79,7 @@ class Settings:
 
     @property
     def serve_workers(self) -> int:
-        """Worker threads inside `serve`: by default some on SQLite, none on Redis (separate workers)."""
+        """Worker processes `serve` starts: by default some on SQLite, none on Redis (separate workers)."""
         if self.workers is not None:
             return self.workers
         return 0 if self.uses_redis else DEFAULT_SQLITE_WORKERS

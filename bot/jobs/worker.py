@@ -1,8 +1,9 @@
-"""Worker entry points: threads inside `serve`, or a `secrets-bot worker` process on its own.
+"""Worker entry points: `secrets-bot worker` (also what `serve` starts as its children), and `start_workers`
+for worker threads hosted by another program (tests, embedding).
 
 Both run huey's consumer (workers plus the scheduler that releases delayed retries) and a supervisor thread
 that keeps this process's heartbeat alive and re-queues jobs left behind by dead workers. Signals belong to
-the host: uvicorn handles them inside `serve`, and `run()` handles SIGTERM / SIGINT here. Either way a stop
+the host: `run()` handles SIGTERM / SIGINT here, a hosting program handles its own. Either way a stop
 takes no new job, gives running ones SHUTDOWN_TIMEOUT seconds to finish, and puts the rest back on the queue
 before the process exits, so a deploy never loses a job (re-running one is safe: effects are idempotent).
 """
