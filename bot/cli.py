@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_non_negative_int,
         default=None,
         metavar="N",
-        help="in-process workers (default: WORKERS)",
+        help="worker processes to start and supervise (default: WORKERS)",
     )
     serve.set_defaults(handler=_serve)
 

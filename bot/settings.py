@@ -27,6 +27,7 @@ DEFAULT_QUEUE_URL = "sqlite:///.secrets-bot/queue.db"
 DEFAULT_WEBHOOK_PATH = "/api/github/webhooks"
 DEFAULT_SQLITE_WORKERS = 2
 DEFAULT_SHUTDOWN_TIMEOUT = 20.0
+DEFAULT_JOB_TIMEOUT = 120.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -49,13 +50,15 @@ class Settings:
     webhook_path: str = DEFAULT_WEBHOOK_PATH
     queue_url: str = field(default=DEFAULT_QUEUE_URL, repr=False)  # a Redis URL may carry a password
     log_level: str = "INFO"
-    workers: int | None = None  # in-process worker threads; None = the default for the queue kind
+    workers: int | None = None  # worker processes `serve` starts; None = the default for the queue kind
     webhook_proxy_url: str | None = None
     job_retries: int = 5
     job_retry_delay: float = 2.0
     shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT  # seconds running jobs get to finish on SIGTERM
     metrics_port: int | None = None  # `secrets-bot worker` serves /metrics here when set
     app_manifest: Path = Path("app.yml")  # the App manifest the setup page registers
+    public_url: str | None = None  # where GitHub and browsers reach the bot; the setup page's callback base
+    job_timeout: float = DEFAULT_JOB_TIMEOUT  # seconds one job may run before it is stopped and failed
     env_file: Path = Path(".env")
     # FINGERPRINT_KEY as set; None before setup and in installs older than the setting (see `scan_key`).
     fingerprint_key: bytes | None = field(default=None, repr=False)
@@ -87,7 +90,7 @@ class Settings:
 
     @property
     def serve_workers(self) -> int:
-        """Worker threads inside `serve`: by default some on SQLite, none on Redis (separate workers)."""
+        """Worker processes `serve` starts: by default some on SQLite, none on Redis (separate workers)."""
         if self.workers is not None:
             return self.workers
         return 0 if self.uses_redis else DEFAULT_SQLITE_WORKERS
@@ -147,6 +150,8 @@ def _build(values: Mapping[str, str], env_file: Path) -> Settings:
         ),
         metrics_port=reader.integer("METRICS_PORT", minimum=1, maximum=65535),
         app_manifest=Path(reader.text("APP_MANIFEST") or "app.yml"),
+        public_url=_public_url(reader),
+        job_timeout=_default(reader.number("JOB_TIMEOUT", minimum=1.0, maximum=3600.0), DEFAULT_JOB_TIMEOUT),
         env_file=env_file,
         fingerprint_key=_fingerprint_key(reader),
     )
@@ -300,6 +305,14 @@ def _queue_url(reader: _Reader) -> str:
             return url
     reader.problem("QUEUE_URL", "must be sqlite:///PATH or redis://HOST:PORT/DB")
     return DEFAULT_QUEUE_URL
+
+
+def _public_url(reader: _Reader) -> str | None:
+    url = reader.url("PUBLIC_URL")
+    if url is not None and (urlsplit(url).path not in ("", "/") or urlsplit(url).query):
+        reader.problem("PUBLIC_URL", "must be an origin such as https://bot.example.com (no path)")
+        return None
+    return url
 
 
 def _log_level(reader: _Reader) -> str:

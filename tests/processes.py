@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BOT_VARIABLES = (
     "APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "GITHUB_API_URL", "GHE_HOST", "PORT",
     "HOST", "WEBHOOK_PATH", "QUEUE_URL", "LOG_LEVEL", "WORKERS", "WEBHOOK_PROXY_URL", "SHUTDOWN_TIMEOUT",
-    "METRICS_PORT", "APP_MANIFEST", "JOB_RETRIES", "JOB_RETRY_DELAY", "FINGERPRINT_KEY",
+    "METRICS_PORT", "APP_MANIFEST", "JOB_RETRIES", "JOB_RETRY_DELAY", "FINGERPRINT_KEY", "PUBLIC_URL",
+    "JOB_TIMEOUT",
 )  # fmt: skip
 SERVE = "from bot.settings import Settings\nfrom bot.web.server import run\nrun(Settings.from_env())"
 

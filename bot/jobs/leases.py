@@ -140,7 +140,10 @@ class InFlight:
             job_id = key.removeprefix("inflight:")
             if self._lessee.is_alive(str(record["owner"])):
                 continue
-            if self._state.claim(f"recovering:{job_id}", self._lessee.name, RECOVERY_CLAIM_TTL):
+            # Per dead owner: when the re-queued job kills its next worker too, that orphan is recovered
+            # at once instead of waiting for the first claim to lapse.
+            claim = f"recovering:{job_id}@{record['owner']}"
+            if self._state.claim(claim, self._lessee.name, RECOVERY_CLAIM_TTL):
                 found.append(Orphan(job_id, dict(record["job"]), raw))
         return found
 

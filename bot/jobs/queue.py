@@ -36,7 +36,9 @@ TASK_NAME = "scan"
 DELIVERY_TTL = 3 * 24 * 3600.0  # GitHub lets a delivery be redelivered for three days
 DEAD_LETTER_TTL = 7 * 24 * 3600.0
 DEAD_LETTER_COUNTER = "dead-letters"
+WORKER_DEATHS = "worker_deaths"  # a job's field beside the ScanRequest's, counted by orphan recovery
 RESCAN_WINDOW = 600.0  # a person's rescan waiting in the queue absorbs their further rescan comments
+READY_PROBE_TTL = 60.0  # /readyz's probe key removes itself
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds to wait for another process's write lock before calling the file locked
 
 JobHandler = Callable[[dict[str, Any], str, int], object]  # (job, job id, retries left)
@@ -81,14 +83,20 @@ class JobQueue:
         """Make this process a worker: jobs taken from the queue are handed to `handler`."""
         self._handler = handler
 
-    def submit(self, delivery_id: str, requests: Sequence[ScanRequest]) -> Submission:
-        """Enqueue the scans for one delivery, once per delivery id however often it is delivered."""
+    def submit(
+        self, delivery_id: str, requests: Sequence[ScanRequest], *, body_digest: str | None = None
+    ) -> Submission:
+        """Enqueue the scans for one delivery, once per delivery id however often it is delivered, and once
+        per signed body (`body_digest`, its SHA-256) whatever delivery id a replay puts beside it: the
+        delivery header is not covered by the signature, the body is."""
         if not requests:
             return Submission.NOTHING_TO_DO
         marker = f"delivery:{delivery_id}"
         if not self.state.claim(marker, "1", DELIVERY_TTL):
             return Submission.DUPLICATE
         claimed: list[str] = []
+        if body_digest is not None and not self._claim(f"body:{body_digest}", DELIVERY_TTL, claimed):
+            return Submission.DUPLICATE
         enqueued = 0
         try:
             for index, request in enumerate(requests):
@@ -113,8 +121,11 @@ class JobQueue:
         the same pull request waits in the queue (per person, so nobody's flood can swallow a writer's)."""
         if request.trigger is not Trigger.RESCAN:
             return True
-        key = _rescan_key(request)
-        if not self.state.claim(key, "1", RESCAN_WINDOW):
+        return self._claim(_rescan_key(request), RESCAN_WINDOW, claimed)
+
+    def _claim(self, key: str, ttl: float, claimed: list[str]) -> bool:
+        """Claim `key` for `ttl` seconds, noting it in `claimed` so a failed submission can release it."""
+        if not self.state.claim(key, "1", ttl):
             return False
         claimed.append(key)
         return True
@@ -132,11 +143,13 @@ class JobQueue:
         return len(unfinished)
 
     def recover_orphans(self) -> int:
-        """Put back the jobs that dead workers took off the queue; returns how many."""
+        """Put back the jobs that dead workers took off the queue, counting the deaths in the job (a job that
+        kills its worker every time must not take every worker down in turn); returns how many."""
         orphans = self.in_flight.orphans()
         for orphan in orphans:
             logger.warning("re-queueing job %s: its worker stopped while running it", orphan.job_id)
-            self.enqueue(orphan.job, orphan.job_id)
+            deaths = worker_deaths(orphan.job) + 1
+            self.enqueue({**orphan.job, WORKER_DEATHS: deaths}, orphan.job_id)
             self.in_flight.forget(orphan)
         return len(orphans)
 
@@ -149,9 +162,13 @@ class JobQueue:
         """How many jobs were dead-lettered since the queue was created."""
         return int(self.huey.storage.incr(DEAD_LETTER_COUNTER, 0))
 
-    def ping(self) -> None:
-        """Raise when the storage cannot be reached (for /readyz)."""
-        self.state.ping()
+    def probe_write(self) -> None:
+        """Raise unless the storage takes a write (for /readyz): a read-only or locked SQLite file and a
+        Redis that refuses writes all answer reads, so a ping would call them ready."""
+        key = f"ready-probe:{self.lessee.name}"
+        self.state.put(key, "1", ttl=READY_PROBE_TTL)
+        if self.state.get(key) != "1":
+            raise QueueError("the queue's storage did not keep a write")
 
     def depth(self) -> int:
         return int(self.huey.pending_count())
@@ -164,6 +181,12 @@ class JobQueue:
         if self._handler is None:
             raise RuntimeError("this process has no worker attached to the queue")
         return self._handler(job, job_id, int(task.retries))
+
+
+def worker_deaths(job: dict[str, Any]) -> int:
+    """How many worker processes died while running this job."""
+    count = job.get(WORKER_DEATHS, 0)
+    return count if isinstance(count, int) else 0
 
 
 def _rescan_key(request: ScanRequest) -> str:

@@ -3,7 +3,8 @@
 `ScanRunner` is what a worker process attaches to the queue. It turns the JSON job back into a
 `ScanRequest`, mints nothing itself (the gateway factory gets installation tokens on demand), and maps the
 scan's outcome onto huey: `Busy` waits a moment without using up a retry, `GitHubUnavailable` is retried with
-back-off until the bound, after which the job is dead-lettered (logged, counted, its check run failed).
+back-off until the bound, after which the job is dead-lettered (logged, counted, its check run failed). A
+job that runs past JOB_TIMEOUT is stopped (`bot.jobs.deadline`) and fails like any scan that raised.
 """
 
 from __future__ import annotations
@@ -17,25 +18,41 @@ from huey.exceptions import RetryTask
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest
 from bot.github.protocol import GatewayFactory, GitHubUnavailable, RateLimited
+from bot.jobs.deadline import Deadlines, JobTimedOut
 from bot.jobs.leases import Busy
-from bot.jobs.queue import JobQueue
-from bot.jobs.scan_job import ScanOutcome, run_scan, where_it_failed
+from bot.jobs.queue import JobQueue, worker_deaths
+from bot.jobs.scan_job import ScanOutcome, external_id, run_scan, where_it_failed
+from bot.jobs.targets import resolve_target
 from bot.logs import log_context
 from bot.metrics import METRICS
+from bot.reports.check_run import NAME, render_failed_scan
+from bot.settings import DEFAULT_JOB_TIMEOUT
 
 logger = logging.getLogger(__name__)
 
 BUSY_RETRY_SECONDS = 1.0
+MAX_WORKER_DEATHS = 2  # a job that was running when this many workers died is failed, not run again
 
 
 class ScanRunner:
     def __init__(
-        self, queue: JobQueue, gateways: GatewayFactory, ruleset: RuleSet, fingerprint_key: bytes = b""
+        self,
+        queue: JobQueue,
+        gateways: GatewayFactory,
+        ruleset: RuleSet,
+        fingerprint_key: bytes = b"",
+        *,
+        job_timeout: float = DEFAULT_JOB_TIMEOUT,
+        hard_stop: bool = False,
     ) -> None:
+        """`hard_stop`: this process is a worker and nothing else, which may end itself when a job hangs in C
+        code past its budget (`bot.jobs.deadline`)."""
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
         self._fingerprint_key = fingerprint_key
+        self._job_timeout = job_timeout
+        self._deadlines = Deadlines(hard_stop=hard_stop)
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:
@@ -52,7 +69,10 @@ class ScanRunner:
         ):
             try:
                 with self._queue.in_flight.tracking(job_id, job):
-                    outcome = self._attempt(request, job_id, retries_left)
+                    if worker_deaths(job) >= MAX_WORKER_DEATHS:
+                        outcome = self._give_up(request)
+                    else:
+                        outcome = self._within_budget(request, job_id, retries_left)
             except Exception:
                 METRICS.scans.labels(trigger=trigger, outcome="retried").inc()
                 raise
@@ -61,6 +81,33 @@ class ScanRunner:
             METRICS.scans.labels(trigger=trigger, outcome=outcome.value).inc()
             logger.info("scan %s", outcome.value, extra={"trigger": trigger})
             return outcome.value
+
+    def _within_budget(self, request: ScanRequest, job_id: str, retries_left: int) -> ScanOutcome:
+        """The attempt, stopped at JOB_TIMEOUT. The scan fails its check run on the way out; a job stopped
+        outside the scan (between GitHub calls) is not retried either: the same input would time out again."""
+        try:
+            with self._deadlines.limit(self._job_timeout):
+                return self._attempt(request, job_id, retries_left)
+        except JobTimedOut:
+            logger.error("job stopped: it ran past JOB_TIMEOUT (%.0f s)", self._job_timeout)
+            return ScanOutcome.FAILED
+
+    def _give_up(self, request: ScanRequest) -> ScanOutcome:
+        """Its worker died each time it ran this job (a scan stuck in C code past its budget, or one that
+        crashed the process): fail the check run it left in progress instead of taking down another worker."""
+        logger.error("job abandoned: %d workers died running it", MAX_WORKER_DEATHS)
+        gateway = self._gateways.for_installation(request.installation_id)
+        target = resolve_target(request, gateway)
+        if target is not None:
+            run_id = gateway.create_check_run(  # finds the run the dead workers left in progress
+                target.repo,
+                target.head_sha,
+                name=NAME,
+                external_id=external_id(target.repo, target.head_sha),
+            )
+            output = render_failed_scan("the scan stopped its worker process each time it ran.")
+            gateway.complete_check_run(target.repo, run_id, conclusion="failure", output=output)
+        return ScanOutcome.FAILED
 
     def _attempt(self, request: ScanRequest, job_id: str, retries_left: int) -> ScanOutcome:
         gateway = self._gateways.for_installation(request.installation_id)

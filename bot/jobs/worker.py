@@ -1,8 +1,9 @@
-"""Worker entry points: threads inside `serve`, or a `secrets-bot worker` process on its own.
+"""Worker entry points: `secrets-bot worker` (also what `serve` starts as its children), and `start_workers`
+for worker threads hosted by another program (tests, embedding).
 
 Both run huey's consumer (workers plus the scheduler that releases delayed retries) and a supervisor thread
 that keeps this process's heartbeat alive and re-queues jobs left behind by dead workers. Signals belong to
-the host: uvicorn handles them inside `serve`, and `run()` handles SIGTERM / SIGINT here. Either way a stop
+the host: `run()` handles SIGTERM / SIGINT here, a hosting program handles its own. Either way a stop
 takes no new job, gives running ones SHUTDOWN_TIMEOUT seconds to finish, and puts the rest back on the queue
 before the process exits, so a deploy never loses a job (re-running one is safe: effects are idempotent).
 """
@@ -98,17 +99,31 @@ class Workers:
 
 
 def start_workers(
-    settings: Settings, queue: JobQueue, count: int, *, gateways: GatewayFactory | None = None
+    settings: Settings,
+    queue: JobQueue,
+    count: int,
+    *,
+    gateways: GatewayFactory | None = None,
+    own_process: bool = False,
 ) -> Workers:
     """Attach a scan runner to `queue` and start `count` workers in this process.
 
     Without `gateways`, the App's own client is built from the settings and closed when the workers stop.
+    `own_process`: this process only runs jobs, so it may end itself when one hangs past its budget.
     """
     on_stop: Callable[[], None] | None = None
     if gateways is None:
         client = _app_client(settings)
         gateways, on_stop = client, client.close
-    queue.attach(ScanRunner(queue, gateways, RuleSet.default(), _fingerprint_key(settings)))
+    runner = ScanRunner(
+        queue,
+        gateways,
+        RuleSet.default(),
+        _fingerprint_key(settings),
+        job_timeout=settings.job_timeout,
+        hard_stop=own_process,
+    )
+    queue.attach(runner)
     workers = Workers(queue, count, on_stop=on_stop, shutdown_timeout=settings.shutdown_timeout)
     workers.start()
     return workers
@@ -141,7 +156,7 @@ def run(settings: Settings, concurrency: int) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    workers = start_workers(settings, queue, concurrency)
+    workers = start_workers(settings, queue, concurrency, own_process=True)
     if settings.metrics_port is not None:
         registry = exposition_registry(METRICS, queue)
         start_http_server(settings.metrics_port, addr=settings.host, registry=registry)

@@ -19,6 +19,7 @@ from bot.jobs.queue import JobQueue
 from bot.metrics import METRICS, exposition_registry
 from bot.settings import Settings
 from bot.web import setup
+from bot.web.intake import BodyBudget
 from bot.web.webhooks import receive_webhook
 
 
@@ -33,6 +34,7 @@ def create_app(
     app.state.queue = queue
     app.state.setup = setup.SetupFlow(on_configured)
     app.state.metrics = exposition_registry(METRICS, queue)
+    app.state.body_budget = BodyBudget()
     app.add_api_route(settings.webhook_path, receive_webhook, methods=["POST"], include_in_schema=False)
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"])
@@ -50,14 +52,14 @@ async def healthz() -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Ready to take webhooks: an App is configured and the queue's storage answers."""
+    """Ready to take webhooks: an App is configured and the queue's storage takes a write."""
     settings: Settings = request.app.state.settings
     queue: JobQueue = request.app.state.queue
     problems = [] if settings.is_configured else ["the App is not configured"]
     try:
-        await run_in_threadpool(queue.ping)
+        await run_in_threadpool(queue.probe_write)
     except Exception as error:
-        problems.append(f"queue unreachable ({type(error).__name__})")
+        problems.append(f"queue not writable ({type(error).__name__})")
     if problems:
         return JSONResponse({"status": "not ready", "problems": problems}, status_code=503)
     return JSONResponse({"status": "ready"})

@@ -36,7 +36,9 @@ def _error(message: str | None) -> str:
     return f'<p class="error" role="alert">{escape(message)}</p>' if message else ""
 
 
-def setup_page(*, app_name: str, state: str, github_web: str, error: str | None = None) -> str:
+def setup_page(
+    *, app_name: str, state: str, github_web: str, code: str = "", error: str | None = None
+) -> str:
     body = f"""<h1>Register your GitHub App</h1>
 <p>No GitHub App is configured yet. Register one in two steps: choose where it lives, then confirm on
 <a href="{escape(github_web)}">{escape(github_web)}</a>. GitHub sends you back here and the bot starts at
@@ -44,6 +46,11 @@ once, with no restart.</p>
 {_error(error)}
 <form method="post" action="/setup/manifest" class="card">
 <input type="hidden" name="state" value="{escape(state)}">
+<label for="setup-code">Setup code</label>
+<input type="text" id="setup-code" name="code" value="{escape(code)}" required autocomplete="off"
+ spellcheck="false" aria-describedby="setup-code-hint">
+<p class="hint" id="setup-code-hint">Printed in the bot's log when it starts (<code>setup code</code>); it
+proves you run this server. Each code works once.</p>
 <fieldset>
 <legend>Who will own the App?</legend>
 <div class="choice"><input type="radio" id="owner-personal" name="account" value="personal" checked>

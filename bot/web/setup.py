@@ -5,9 +5,16 @@
 with a one-time code, which `bot.github.manifest_flow` exchanges for the App's credentials. They are saved to
 `.env` (0600) and swapped into `app.state.settings`, and `on_configured` starts the workers.
 
+Against hijacking, the form needs the one-time setup code that `serve` prints in its log at start (as Jupyter
+and Grafana do): whoever can reach the port but cannot read the log cannot bind the bot to their App. It is
+compared in constant time and spent by a correct use (the next code is logged then); loopback clients get no
+exemption, since a reverse proxy on the same host makes every client look local. The URLs sent to GitHub come
+from PUBLIC_URL, or from a loopback `Host` when PUBLIC_URL is unset, never from an arbitrary `Host` header.
+
 Against CSRF and login-CSRF, every step carries a `state` that this process issued, that is bound to the
-browser by an HttpOnly SameSite cookie and that is spent by the callback. Once an App is configured the setup
-routes only redirect to the status page, so nobody can re-register a running bot.
+browser by an HttpOnly SameSite cookie, that only a correct setup code authorises and that is spent by the
+callback. Once an App is configured the setup routes only redirect to the status page, so nobody can
+re-register a running bot.
 """
 
 from __future__ import annotations
@@ -45,22 +52,37 @@ COOKIE = "secrets_bot_setup"
 STATE_TTL = 3600.0  # GitHub's manifest codes live an hour too
 MAX_PENDING = 100
 MAX_FORM_BYTES = 16_384
+MAX_CODE_CHARS = 64
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
     issued: float
     proxy_url: str | None = None
+    authorised: bool = False  # the setup code was given for this state
 
 
 class SetupFlow:
-    """The states this process issued, and what to do once the App exists. Thread-safe."""
+    """The states this process issued, the setup code, and what to do once the App exists. Thread-safe."""
 
     def __init__(self, on_configured: Callable[[Settings], None] | None = None) -> None:
         self._on_configured = on_configured
         self._pending: dict[str, _Pending] = {}
         self._lock = threading.Lock()
         self.register_lock = threading.Lock()  # one conversion at a time: the first App wins
+        self.code = _new_code()
+
+    def spend_code(self, given: str) -> bool:
+        """True once per code: a correct code is replaced by a new one, which is logged for a next try."""
+        with self._lock:
+            if not secrets.compare_digest(given.strip().encode(), self.code.encode()):
+                return False
+            self.code = _new_code()
+        logger.warning("setup code used; if this setup is abandoned, the next code is %s", self.code)
+        return True
 
     def issue(self) -> str:
         state = secrets.token_urlsafe(24)
@@ -71,18 +93,26 @@ class SetupFlow:
             self._pending[state] = _Pending(time.monotonic())
         return state
 
-    def remember(self, state: str, proxy_url: str | None) -> bool:
+    def is_pending(self, state: str) -> bool:
+        with self._lock:
+            self._forget_expired()
+            return state in self._pending
+
+    def authorise(self, state: str, proxy_url: str | None) -> bool:
+        """The setup code was given with `state`: its callback may register an App."""
         with self._lock:
             self._forget_expired()
             if state not in self._pending:
                 return False
-            self._pending[state] = replace(self._pending[state], proxy_url=proxy_url)
+            self._pending[state] = replace(self._pending[state], proxy_url=proxy_url, authorised=True)
             return True
 
     def redeem(self, state: str) -> _Pending | None:
+        """The authorised state, spent; None for one never authorised by the setup code."""
         with self._lock:
             self._forget_expired()
-            return self._pending.pop(state, None)
+            pending = self._pending.pop(state, None)
+            return pending if pending is not None and pending.authorised else None
 
     def configured(self, settings: Settings) -> None:
         if self._on_configured is not None:
@@ -105,7 +135,10 @@ async def home(request: Request) -> Response:
     flow: SetupFlow = request.app.state.setup
     state = flow.issue()
     page = pages.setup_page(
-        app_name=template.name, state=state, github_web=web_url_for(settings.github_api_url)
+        app_name=template.name,
+        state=state,
+        github_web=web_url_for(settings.github_api_url),
+        code=request.query_params.get("code", "")[:MAX_CODE_CHARS],
     )
     response = _html(page)
     response.set_cookie(
@@ -128,8 +161,11 @@ async def start(request: Request) -> Response:
     form = await _form(request)
     state = form.get("state", "")
     flow: SetupFlow = request.app.state.setup
-    if not state or state != request.cookies.get(COOKIE) or not flow.remember(state, None):
+    if not state or state != request.cookies.get(COOKIE) or not flow.is_pending(state):
         return _expired()
+    base_url = public_base_url(settings, request.headers.get("host", ""))
+    if base_url is None:
+        return _html(pages.problem_page(title="Set PUBLIC_URL", message=_NO_PUBLIC_URL), 400)
     organization = form.get("organization", "").strip() if form.get("account") == "organization" else None
     if organization is not None and not is_organization_name(organization):
         return _html(pages.problem_page(title="Check the organisation", message=_BAD_ORG), 400)
@@ -140,8 +176,10 @@ async def start(request: Request) -> Response:
         template = load_app_template(settings.app_manifest)
     except ManifestFileError as error:
         return _html(pages.problem_page(title="The App manifest is missing", message=str(error)), 500)
-    flow.remember(state, proxy_url)
-    base_url = str(request.base_url).rstrip("/")
+    if not flow.spend_code(form.get("code", "")):
+        logger.warning("setup form refused: wrong setup code")
+        return _html(pages.problem_page(title="Wrong setup code", message=_BAD_CODE), 403)
+    flow.authorise(state, proxy_url)
     manifest = build_manifest(
         template,
         base_url=base_url,
@@ -241,6 +279,32 @@ async def stylesheet() -> Response:
 
 _BAD_ORG = "An organisation name has 1 to 39 letters, digits or single hyphens, and no hyphen at either end."
 _BAD_PROXY = "The webhook proxy URL must start with https:// or http://."
+_BAD_CODE = (
+    "The setup code is missing or wrong. `secrets-bot serve` prints it in its log when it starts (each code "
+    "works once; a used code is followed by a new one in the log)."
+)
+_NO_PUBLIC_URL = (
+    "This page was opened under a host name the bot cannot trust. Set PUBLIC_URL to the address GitHub and "
+    "your browser use to reach the bot (e.g. https://bot.example.com) and restart it, or open the page on "
+    "http://localhost."
+)
+
+
+def public_base_url(settings: Settings, host_header: str) -> str | None:
+    """Where GitHub sends webhooks and the browser back: PUBLIC_URL, else a loopback `Host`, else None."""
+    if settings.public_url is not None:
+        return settings.public_url
+    host = host_header.strip().lower()
+    name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not name:
+        name, port = host, ""
+    if name in LOOPBACK_HOSTS and (port == "" or port.isdigit()):
+        return f"http://{host}"
+    return None
+
+
+def _new_code() -> str:
+    return secrets.token_urlsafe(12)
 
 
 def _expired() -> Response:

@@ -100,6 +100,17 @@ def test_a_replayed_delivery_id_is_queued_once(endpoint: Endpoint) -> None:
     assert endpoint.jobs() == 1
 
 
+def test_a_replayed_body_with_a_new_delivery_id_changes_nothing(endpoint: Endpoint) -> None:
+    rerequested = (PAYLOADS / "check_run.rerequested.json").read_bytes()
+    answers = [
+        endpoint.exchange(signed_request(rerequested, event="check_run", delivery=f"captured-{n}"))
+        for n in range(10)
+    ]
+    assert [answer.status for answer in answers] == [202] + [200] * 9
+    assert {json.loads(answer.body)["status"] for answer in answers[1:]} == {"duplicate"}
+    assert endpoint.jobs() == 1
+
+
 def test_a_truncated_body_ends_cleanly_and_the_server_keeps_serving(
     endpoint: Endpoint, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -183,10 +194,9 @@ def test_a_trickling_body_blocks_no_one_and_is_cut_off(
         slow.sendall(head + PING[:1])
         for index in range(3):
             delivery = f"while-slow-{index}"
+            distinct = PULL_REQUEST + b" " * index  # one body is accepted once, whatever its delivery id
             assert (
-                endpoint.exchange(
-                    signed_request(PULL_REQUEST, event="pull_request", delivery=delivery)
-                ).status
+                endpoint.exchange(signed_request(distinct, event="pull_request", delivery=delivery)).status
                 == 202
             )
             slow.sendall(PING[1 + index : 2 + index])

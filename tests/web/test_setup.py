@@ -17,13 +17,14 @@ from bot.dotenv import parse_dotenv
 from bot.fingerprint_keys import parse_key
 from bot.github.manifest_flow import registration_url, web_url_for
 from bot.jobs.queue import open_queue
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.web.app import create_app
 from bot.web.setup import COOKIE
 from bot.web.signature import signature_for
 from tests.fakegithub.server import FakeGitHub
-from tests.processes import ROOT
+from tests.processes import ROOT, SERVE, free_port, kill, start, terminate, wait_for_http
 from tests.web.client import AppClient
+from tests.web.serverlog import logged_setup_link
 
 BASE = "http://bot.test"
 
@@ -36,7 +37,7 @@ class Setup:
             queue_url=f"sqlite:///{tmp_path}/q.db",
             app_manifest=ROOT / "app.yml",
             env_file=tmp_path / ".env",
-            **settings,
+            **{"public_url": BASE, **settings},
         )
         self.configured: list[Settings] = []
         self.app = create_app(self.settings, open_queue(self.settings), on_configured=self.configured.append)
@@ -49,12 +50,20 @@ class Setup:
         assert found is not None
         return found.group(1)
 
-    def start(self, state: str, cookie: str | None = None, **fields: str) -> httpx.Response:
-        form = {"state": state, "account": "personal", "app_name": "Secrets Bot", **fields}
+    @property
+    def code(self) -> str:
+        """The setup code the server logged at start."""
+        code: str = self.app.state.setup.code
+        return code
+
+    def start(
+        self, state: str, cookie: str | None = None, *, host: str = "bot.test", **fields: str
+    ) -> httpx.Response:
+        form = {"state": state, "account": "personal", "app_name": "Secrets Bot", "code": self.code, **fields}
         return self.client.post(
             "/setup/manifest",
             data=form,
-            headers={"Cookie": f"{COOKIE}={state if cookie is None else cookie}"},
+            headers={"Cookie": f"{COOKIE}={state if cookie is None else cookie}", "Host": host},
         )
 
     def callback(self, state: str, code: str, cookie: str | None = None) -> httpx.Response:
@@ -219,3 +228,97 @@ def test_github_web_url_from_the_api_url(api_url: str, web_url: str) -> None:
 def test_registration_url_refuses_what_is_not_an_organisation_name() -> None:
     with pytest.raises(ValueError, match="organisation"):
         registration_url("https://api.github.com", organization="../settings", state="s")
+
+
+@pytest.mark.parametrize("code", ["", "not-the-code", "x" * 5000], ids=["missing", "wrong", "huge"])
+def test_setup_refuses_to_register_an_app_without_the_setup_code(
+    tmp_path: Path, make_fake_github: Callable[..., FakeGitHub], code: str
+) -> None:
+    github = make_fake_github()
+    github.add_manifest_code("code123")
+    setup = Setup(tmp_path, github_api_url=github.url)
+    state = setup.state()
+    response = setup.start(state, code=code)
+    assert response.status_code == 403 and "Wrong setup code" in response.text
+    assert 'name="manifest"' not in response.text
+    # Nor can the state be taken straight to GitHub and back: only a correct code authorises it.
+    assert setup.callback(state, "code123").status_code == 400
+    assert "code123" in github.manifest_codes and not setup.configured
+
+
+def test_setup_code_works_once_and_the_next_one_is_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    setup = Setup(tmp_path)
+    first_code = setup.code
+    assert setup.start(setup.state(), code=first_code).status_code == 200
+    assert setup.start(setup.state(), code=first_code).status_code == 403
+    assert setup.code != first_code and setup.code in caplog.text
+    assert setup.start(setup.state()).status_code == 200  # the logged next code works
+
+
+def test_setup_page_prefills_the_code_from_the_link_in_the_log(tmp_path: Path) -> None:
+    setup = Setup(tmp_path)
+    page = setup.client.get(f"/?code={setup.code}")
+    assert f'name="code" value="{setup.code}"' in page.text
+    assert 'name="code" value="&lt;b&gt;"' in setup.client.get("/?code=<b>").text
+
+
+def test_forged_host_header_does_not_change_the_callback_url(tmp_path: Path) -> None:
+    setup = Setup(tmp_path, public_url="https://bot.example.com")
+    _, manifest = confirm_form(setup.start(setup.state(), host="evil.example"))
+    assert manifest["redirect_url"] == "https://bot.example.com/setup/callback"
+    assert manifest["hook_attributes"]["url"] == "https://bot.example.com/api/github/webhooks"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:3000", "localhost:8080", "[::1]:3000", "localhost"])
+def test_without_public_url_a_loopback_host_is_used(tmp_path: Path, host: str) -> None:
+    setup = Setup(tmp_path, public_url=None)
+    _, manifest = confirm_form(setup.start(setup.state(), host=host))
+    assert manifest["redirect_url"] == f"http://{host}/setup/callback"
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "localhost:80@evil", ""])
+def test_without_public_url_any_other_host_is_refused(tmp_path: Path, host: str) -> None:
+    setup = Setup(tmp_path, public_url=None)
+    code = setup.code
+    response = setup.start(setup.state(), host=host)
+    assert response.status_code == 400 and "PUBLIC_URL" in response.text
+    assert 'name="manifest"' not in response.text
+    assert setup.code == code  # refused before the code was spent
+
+
+def test_serve_logs_the_setup_link_at_start(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        "PORT": str(port),
+        "QUEUE_URL": f"sqlite:///{tmp_path}/q.db",
+        "APP_MANIFEST": str(ROOT / "app.yml"),
+    }
+    server = start(SERVE, env, tmp_path, log=tmp_path / "serve.log")
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", server)
+        address, code = logged_setup_link(tmp_path / "serve.log")
+        assert address == f"http://127.0.0.1:{port}"
+        page = httpx.get(f"{address}/?code={code}")
+        assert f'name="code" value="{code}"' in page.text
+    finally:
+        assert terminate(server, timeout=30) == 0
+        kill(server)
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [
+        ("https://bot.example.com/", "https://bot.example.com"),
+        ("http://10.0.0.5:3000", "http://10.0.0.5:3000"),
+    ],
+)
+def test_public_url_setting(tmp_path: Path, value: str, parsed: str) -> None:
+    assert Settings.from_env({"PUBLIC_URL": value}, env_file=tmp_path / ".env").public_url == parsed
+
+
+@pytest.mark.parametrize("value", ["bot.example.com", "ftp://bot.example.com", "https://bot.example.com/bot"])
+def test_public_url_must_be_an_http_origin(tmp_path: Path, value: str) -> None:
+    with pytest.raises(SettingsError, match="PUBLIC_URL"):
+        Settings.from_env({"PUBLIC_URL": value}, env_file=tmp_path / ".env")

@@ -26,6 +26,7 @@ from tests.deliveries import pull_request_event, serverless, signed
 from tests.fakegithub.server import FakeGitHub
 from tests.processes import ROOT, SERVE, free_port, kill, start, terminate, wait_for_http
 from tests.web.githubweb import GitHubWeb
+from tests.web.serverlog import logged_setup_link
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,8 @@ def test_setup_page_registers_the_app_and_webhooks_flow_without_a_restart(
     server = start(SERVE, env, tmp_path, log=tmp_path / "serve.log")
     try:
         wait_for_http(base + "/healthz", server)
-        _register_through_the_pages(page, base, tmp_path)
+        _, code = logged_setup_link(tmp_path / "serve.log")
+        _register_through_the_pages(page, base, code, tmp_path)
         saved = _check_saved_app(tmp_path, api)
         _check_manifest_sent(web, base)
         _deliver_and_see_the_check_run(api, base, saved["WEBHOOK_SECRET"])
@@ -88,9 +90,10 @@ def test_setup_page_registers_the_app_and_webhooks_flow_without_a_restart(
         web.stop()
 
 
-def _register_through_the_pages(page: Any, base: str, shots: Path) -> None:
+def _register_through_the_pages(page: Any, base: str, code: str, shots: Path) -> None:
     page.goto(base + "/")
     page.get_by_role("heading", name="Register your GitHub App").wait_for()
+    page.get_by_role("textbox", name="Setup code").fill(code)
     page.screenshot(path=str(shots / "1-setup.png"), full_page=True)
     page.get_by_role("radio", name="An organisation").check()
     page.get_by_role("textbox", name="Organisation name").fill("acme")

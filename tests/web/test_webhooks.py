@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.jobs.queue import JobQueue, open_queue
 from bot.settings import Settings
 from bot.web.app import create_app
-from bot.web.signature import signature_for
+from bot.web.intake import BodyBudget
+from bot.web.signature import BodyDigest, signature_for
 from bot.web.webhooks import MAX_BODY_BYTES
 from tests.web.client import AppClient
 
@@ -148,11 +152,38 @@ def test_same_delivery_twice_enqueues_one_scan(client: AppClient, queue: JobQueu
     assert len(queued_jobs(queue)) == 1
 
 
-def test_distinct_deliveries_of_the_same_event_each_enqueue(client: AppClient, queue: JobQueue) -> None:
-    body = payload("pull_request.synchronize")
-    deliver(client, body, delivery="one")
-    deliver(client, body, delivery="two")
+def test_a_replayed_body_under_new_delivery_ids_is_accepted_once(client: AppClient, queue: JobQueue) -> None:
+    """The delivery header is not signed: ten replays of one captured body with fresh ids make one job."""
+    body = payload("check_run.rerequested")
+    answers = [deliver(client, body, event="check_run", delivery=f"forged-{n}") for n in range(10)]
+    assert [a.status_code for a in answers] == [202] + [200] * 9
+    assert {a.json()["status"] for a in answers[1:]} == {"duplicate"}
+    assert len(queued_jobs(queue)) == 1
+
+
+def test_distinct_bodies_each_enqueue(client: AppClient, queue: JobQueue) -> None:
+    event = json.loads(payload("pull_request.synchronize"))
+    first = json.dumps(event).encode()
+    event["pull_request"]["head"]["sha"] = event["after"] = "1" * 40
+    second = json.dumps(event).encode()
+    assert deliver(client, first, delivery="one").status_code == 202
+    assert deliver(client, second, delivery="two").status_code == 202
     assert len(queued_jobs(queue)) == 2
+
+
+def test_a_body_refused_for_a_queue_failure_can_be_delivered_again(
+    client: AppClient, queue: JobQueue
+) -> None:
+    body = payload("pull_request.opened")
+    queue.enqueue = _broken_enqueue  # type: ignore[method-assign]
+    assert deliver(client, body, delivery="first-try").status_code == 503
+    del queue.enqueue
+    assert deliver(client, body, delivery="redelivered").status_code == 202
+    assert len(queued_jobs(queue)) == 1
+
+
+def _broken_enqueue(job: dict[str, Any], job_id: str) -> None:
+    raise OSError("disk full")
 
 
 def test_pull_request_event_records_the_newest_head(client: AppClient, queue: JobQueue) -> None:
@@ -209,3 +240,46 @@ def test_queue_failure_is_503_so_github_can_redeliver(client: AppClient, queue: 
     queue.huey.storage.filename = "/nonexistent/dir/queue.db"
     response = deliver(client, payload("pull_request.opened"), delivery="lost")
     assert response.status_code == 503
+
+
+def test_concurrent_large_unsigned_bodies_stay_within_the_shared_budget(queue: JobQueue) -> None:
+    """Twenty 2 MB bodies with forged signatures arrive together, chunk by chunk: the bytes held at once
+    never exceed the budget, the requests past it get 503 with Retry-After, and every byte is given back."""
+    app = create_app(Settings(app_id=1, private_key="pem", webhook_secret=SECRET), queue)
+    budget = app.state.body_budget = BodyBudget(8 * 1024 * 1024)
+    chunk = b" " * (256 * 1024)
+
+    async def body() -> AsyncIterator[bytes]:
+        for _ in range(8):
+            yield chunk
+            await asyncio.sleep(0.001)  # let the other senders interleave
+
+    async def storm() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bot.test") as http:
+            headers = {"X-GitHub-Event": "push", "X-Hub-Signature-256": "sha256=" + "0" * 64}
+            sends = [
+                http.post(PATH, content=body(), headers={**headers, "X-GitHub-Delivery": f"big-{n}"})
+                for n in range(20)
+            ]
+            return list(await asyncio.gather(*sends))
+
+    answers = asyncio.run(storm())
+    statuses = sorted(answer.status_code for answer in answers)
+    assert set(statuses) == {401, 503}
+    assert statuses.count(401) >= 3  # the budget holds four whole bodies at once
+    assert all(a.headers["retry-after"] == "5" for a in answers if a.status_code == 503)
+    assert budget.capacity - 256 * 1024 < budget.peak <= budget.capacity
+    assert budget.in_use == 0
+    assert deliver(AppClient(app), payload("pull_request.opened")).status_code == 202
+
+
+def test_the_digest_fed_in_chunks_equals_the_one_shot_signature() -> None:
+    body = payload("pull_request.opened")
+    digest = BodyDigest(SECRET)
+    for start in range(0, len(body), 1000):
+        digest.update(body[start : start + 1000])
+    assert digest.signature() == signature_for(SECRET, body)
+    assert digest.matches(signature_for(SECRET, body))
+    assert not digest.matches(signature_for(SECRET, body + b" "))
+    assert digest.body_sha256() == hashlib.sha256(body).hexdigest()

@@ -1,0 +1,7 @@
+"""`python -m bot`: the `secrets-bot` command without the console script (how serve starts its workers)."""
+
+import sys
+
+from bot.cli import main
+
+sys.exit(main())
