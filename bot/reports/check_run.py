@@ -303,6 +303,8 @@ def _annotation_message(finding: Finding) -> str:
         lines.append(f"Fix: replace the line with: {remediation.replacement.strip()}")
     if remediation is not None and remediation.store_command:
         lines.append(f"Store the value first: {remediation.store_command}")
+    if remediation is not None and remediation.runtime_hint:
+        lines.append(remediation.runtime_hint)
     if remediation is not None and remediation.docs:
         lines.append(f"Docs: {remediation.docs}")
     lines.append(dismiss.plain(finding))
