@@ -305,9 +305,9 @@ def _annotation_message(finding: Finding) -> str:
         lines.append(f"Store the value first: {remediation.store_command}")
     if remediation is not None and remediation.runtime_hint:
         lines.append(remediation.runtime_hint)
+    lines.append(dismiss.plain(finding))
     if remediation is not None and remediation.docs:
         lines.append(f"Docs: {remediation.docs}")
-    lines.append(dismiss.plain(finding))
     return "\n".join(lines)
 
 
