@@ -39,5 +39,6 @@ class ScanConfig:
     fail_on: str = "medium"  # high | medium | low | never
     incomplete: str = "fail"  # fail | neutral: the conclusion when some file was not fully scanned
     limits: ScanLimits = field(default_factory=ScanLimits)
+    max_inline_comments: int = 20  # new review comments per review, most severe first; 0 for none
     # The HMAC key of published fingerprints, set by the entry point (server or CLI), never by a repository.
     fingerprint_key: bytes = field(default=b"", repr=False)

@@ -165,7 +165,7 @@ class Emitter:
             rule=advice.rule,
             severity=Severity.LOW,
             message=advice.message,
-            redacted=redact(value),
+            redacted="",  # advice is about a name or a reference, not a secret: there is no value to preview
             fingerprint=print_,
             remediation=Remediation(replacement, None, ADVISORY_DOCS[advice.rule], advice.hint),
             platform=self.platform.id,

@@ -26,6 +26,7 @@ from bot.core.suppressions import compile_value_pattern
 MAX_CONFIG_CHARS = 256_000
 MAX_FILE_SIZE_LIMIT = 100_000_000
 MAX_FINDINGS_LIMIT = 10_000
+MAX_INLINE_COMMENTS_LIMIT = 100
 MAX_FLOW_DEPTH = 32
 _TOP_LEVEL = (
     "paths",
@@ -36,6 +37,7 @@ _TOP_LEVEL = (
     "incomplete",
     "max_file_size",
     "max_findings_per_file",
+    "max_inline_comments",
 )
 _SECTIONS = {
     "paths": ("include", "exclude"),
@@ -137,6 +139,13 @@ class _Reader:
                     "max_findings_per_file", ScanLimits().max_findings, MAX_FINDINGS_LIMIT, "findings"
                 ),
             ),
+            max_inline_comments=self._whole_number(
+                "max_inline_comments",
+                ScanConfig().max_inline_comments,
+                MAX_INLINE_COMMENTS_LIMIT,
+                "comments",
+                0,
+            ),
         )
         return config, self.problems
 
@@ -210,14 +219,14 @@ class _Reader:
         self.problems.append(f"{field}: must be one of {', '.join(choices)} (got {_shown(value)})")
         return default
 
-    def _whole_number(self, field: str, default: int, limit: int, unit: str) -> int:
+    def _whole_number(self, field: str, default: int, limit: int, unit: str, least: int = 1) -> int:
         value = self.data.get(field)
         if value is None:
             return default
-        if _is_whole_number(value) and 1 <= value <= limit:
+        if _is_whole_number(value) and least <= value <= limit:
             return int(value)
         self.problems.append(
-            f"{field}: must be a whole number of {unit} from 1 to {limit} (got {_shown(value)})"
+            f"{field}: must be a whole number of {unit} from {least} to {limit} (got {_shown(value)})"
         )
         return default
 

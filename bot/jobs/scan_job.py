@@ -297,12 +297,18 @@ def _publish_review(gateway: GitHubGateway, target: Target, number: int, report:
         for comment in comments
         if comment.author == own and fingerprints_in(comment.body) and comment.path not in report.incomplete
     ]
-    plan = plan_review(report.findings, commentable=report.commentable, existing=existing, pushed=True)
+    plan = plan_review(
+        report.findings,
+        commentable=report.commentable,
+        existing=existing,
+        pushed=True,
+        limit=report.max_inline_comments,
+    )
     if plan.comments:
         gateway.create_review(
             target.repo, number, commit_sha=target.head_sha, body=plan.body, comments=plan.comments
         )
-    for comment_id, body in plan.resolve:
+    for comment_id, body in (*plan.update, *plan.resolve):
         gateway.update_review_comment(target.repo, comment_id, body)
 
 

@@ -43,6 +43,7 @@ class ScanReport:
     commentable: Mapping[str, frozenset[int]]  # path -> lines a review comment may point at
     # Paths not read, or read only in part (too large, unparsable): their old comments are not "resolved".
     incomplete: frozenset[str] = frozenset()
+    max_inline_comments: int = ScanConfig().max_inline_comments  # the repository's cap on review comments
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,8 @@ def scan_target(
         omitted=tuple(omitted),
     )
     commentable = {item.path: commentable_lines(item.patch) for item in manifests}
-    return ScanReport(tuple(findings), tuple(notices), context, commentable, frozenset(incomplete))
+    cap = repo_config.config.max_inline_comments
+    return ScanReport(tuple(findings), tuple(notices), context, commentable, frozenset(incomplete), cap)
 
 
 def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:

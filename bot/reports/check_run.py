@@ -9,12 +9,13 @@ Every piece of repository text goes through `bot.reports.markdown`. A file that 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core.findings import INCOMPLETE_KINDS, Finding, Notice, NoticeKind, Severity, meets
-from bot.reports import markdown
+from bot.reports import dismiss, markdown
+from bot.reports.kinds import counted, is_advisory, secrets_phrase, split
 from bot.reports.model import Annotation, CheckRunOutput
 
 NAME = "Serverless secrets"
@@ -24,6 +25,7 @@ MAX_LISTED = 50  # notices, unscanned files and config problems listed in the su
 
 _LEVELS = {Severity.HIGH: "failure", Severity.MEDIUM: "warning", Severity.LOW: "notice"}
 _TABLE_HEAD = "| File | Line | What | Value | Fix |\n| --- | ---: | --- | --- | --- |"
+_ADVICE_HEAD = "| File | Line | Advice | Fix |\n| --- | ---: | --- | --- |"
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ def render_check_run(
     ordered = sorted(findings, key=Finding.sort_key)
     unscanned = _unscanned_paths(notices)
     tail = _tail(notices, context)
+    secrets, advisories = split(ordered)
     output = CheckRunOutput(
-        title=_title(len(ordered) + context.omitted_count, unscanned),
+        title=_title(len(secrets) + context.omitted_count, len(advisories), unscanned),
         summary=_summary(ordered, context, len(unscanned), tail),
         text=_details(ordered) if ordered else None,
         annotations=tuple(_annotation(finding) for finding in ordered),
@@ -108,11 +111,13 @@ def _unscanned_paths(notices: Sequence[Notice]) -> list[str]:
     return list(dict.fromkeys(notice.path for notice in notices if notice.kind in INCOMPLETE_KINDS))
 
 
-def _title(count: int, unscanned: list[str] | None = None) -> str:
-    found = f"{count} hard-coded secret{'s' if count != 1 else ''} found" if count else ""
-    files = len([path for path in unscanned or () if path])
+def _title(count: int, advisories: int, unscanned: list[str]) -> str:
+    """ "2 hard-coded secrets found; 1 advisory", "No hard-coded secrets; 1 advisory": advice apart."""
+    found = f"{secrets_phrase(count)} found" if count else "no hard-coded secrets" if advisories else ""
+    found += f"; {counted(0, advisories)}" if advisories else ""
+    files = len([path for path in unscanned if path])
     missed = f"{files} file{'s' if files != 1 else ''} not scanned in full" if files else ""
-    if "" in (unscanned or ()):
+    if "" in unscanned:
         missed = "; ".join(part for part in (missed, "changed files not all listed") if part)
     title = "; ".join(part for part in (found, missed) if part) or "No hard-coded secrets"
     return title[0].upper() + title[1:]
@@ -121,13 +126,16 @@ def _title(count: int, unscanned: list[str] | None = None) -> str:
 def _summary(findings: Sequence[Finding], context: CheckContext, unscanned: int, tail: str) -> str:
     files = len({finding.path for finding in findings})
     scanned = f"{context.files_scanned} manifest file{'s' if context.files_scanned != 1 else ''}"
-    total = len(findings) + context.omitted_count
+    secrets, advisories = split(findings)
+    total = len(secrets) + context.omitted_count
     if total:
-        lead = f"Found {_title(total).removesuffix(' found')} in {files} of {scanned} scanned."
-    elif unscanned:
-        lead = f"Scanned {scanned}: no hard-coded secrets found in what could be read."
+        lead = f"Found {counted(total, len(advisories))} in {files} of {scanned} scanned."
     else:
-        lead = f"Scanned {scanned}: no hard-coded secrets found."
+        read = " in what could be read" if unscanned else ""
+        lead = f"Scanned {scanned}: no hard-coded secrets found{read}."
+        if advisories:
+            lead += f" {_capital(counted(0, len(advisories)))} on how secrets are handled in {files} file"
+            lead += "s." if files != 1 else "."
     if context.omitted_count:
         lead += f" {context.omitted_count} of them are counted but not listed (per-file cap)."
     if unscanned:
@@ -135,10 +143,17 @@ def _summary(findings: Sequence[Finding], context: CheckContext, unscanned: int,
             f"\n\n**{unscanned} file{'s were' if unscanned != 1 else ' was'} not scanned in full**, so "
             'this check cannot pass: see "Not scanned" below.'
         )
-    head = lead + ("\n\n" + _leak_warning() if context.leaked and findings else "")
+    head = lead + ("\n\n" + _leak_warning() if context.leaked and secrets else "")
     budget = MAX_TEXT - len((head + tail).encode("utf-8")) - 200
-    table = _table(findings, budget) if findings else ""
-    return clip("\n\n".join(part for part in (head, table, tail) if part), MAX_TEXT)
+    table = _table(secrets, budget, _TABLE_HEAD, _row) if secrets else ""
+    budget -= len(table.encode("utf-8"))
+    advice = _table(advisories, budget, _ADVICE_HEAD, _advice_row) if advisories else ""
+    advice = f"### Advisories\n{advice}" if advice else ""
+    return clip("\n\n".join(part for part in (head, table, advice, tail) if part), MAX_TEXT)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _leak_warning() -> str:
@@ -150,37 +165,44 @@ def _leak_warning() -> str:
     )
 
 
-def _table(findings: Sequence[Finding], budget: int) -> str:
+def _table(findings: Sequence[Finding], budget: int, head: str, row_of: Callable[[Finding], str]) -> str:
     rows: list[str] = []
-    used = len(_TABLE_HEAD)
+    used = len(head)
     for index, finding in enumerate(findings):
-        row = _row(finding)
+        row = row_of(finding)
         if used + len(row.encode("utf-8")) + 1 > budget:
             rest = len(findings) - index
             rows.append(f"\n_... and {rest} more finding{'s' if rest != 1 else ''}, shown as annotations._")
             break
         rows.append(row)
         used += len(row.encode("utf-8")) + 1
-    return "\n".join([_TABLE_HEAD, *rows])
+    return "\n".join([head, *rows])
 
 
 def _row(finding: Finding) -> str:
+    cells = (*_where_and_what(finding), markdown.code(finding.redacted, table=True), _fix_cell(finding))
+    return "| " + " | ".join(cells) + " |"
+
+
+def _advice_row(finding: Finding) -> str:
+    """No value cell: advice is about a name or a reference, and has no secret to preview."""
+    return "| " + " | ".join((*_where_and_what(finding), _fix_cell(finding))) + " |"
+
+
+def _where_and_what(finding: Finding) -> tuple[str, str, str]:
     what = f"**{finding.severity.value}** {markdown.text(finding.message)}"
     what += f" in {markdown.code(finding.key, table=True)}" if finding.key else ""
+    return markdown.code(finding.path, table=True), str(finding.line), what
+
+
+def _fix_cell(finding: Finding) -> str:
     remediation = finding.remediation
     fix = ""
     if remediation is not None and remediation.replacement:
         fix = markdown.code(_shorten(remediation.replacement.strip(), 80), table=True)
     if remediation is not None and remediation.docs:
         fix = f"{fix} {markdown.link(remediation.docs, 'docs', table=True)}".strip()
-    cells = (
-        markdown.code(finding.path, table=True),
-        str(finding.line),
-        what,
-        markdown.code(finding.redacted, table=True),
-        fix or "see the annotation",
-    )
-    return "| " + " | ".join(cells) + " |"
+    return fix or "see the annotation"
 
 
 def _tail(notices: Sequence[Notice], context: CheckContext) -> str:
@@ -241,7 +263,9 @@ def _details(findings: Sequence[Finding]) -> str:
 
 
 def _detail(finding: Finding) -> str:
-    lines = [f"#### {markdown.code(finding.path)} line {finding.line}: {markdown.text(finding.message)}"]
+    kind = "Advice: " if is_advisory(finding) else ""
+    where = f"#### {markdown.code(finding.path)} line {finding.line}: "
+    lines = [f"{where}{kind}{markdown.text(finding.message)}"]
     remediation = finding.remediation
     if remediation is not None and remediation.store_command:
         lines += [
@@ -254,7 +278,7 @@ def _detail(finding: Finding) -> str:
         lines.append(markdown.text(remediation.runtime_hint))
     if remediation is not None and remediation.docs:
         lines.append(f"Docs: {markdown.link(remediation.docs, remediation.docs)}")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n" + dismiss.details(finding)
 
 
 def _annotation(finding: Finding) -> Annotation:
@@ -263,18 +287,25 @@ def _annotation(finding: Finding) -> Annotation:
         start_line=finding.line,
         end_line=max(finding.end_line, finding.line),
         level=_LEVELS[finding.severity],
-        title=_shorten(markdown.plain(f"Hard-coded secret: {finding.rule}"), MAX_ANNOTATION_TITLE),
+        title=_shorten(markdown.plain(f"{_kind(finding)}: {finding.rule}"), MAX_ANNOTATION_TITLE),
         message=clip(markdown.plain(_annotation_message(finding)), MAX_TEXT),
     )
 
 
+def _kind(finding: Finding) -> str:
+    return "Advice" if is_advisory(finding) else "Hard-coded secret"
+
+
 def _annotation_message(finding: Finding) -> str:
-    lines = [f"{finding.message} (value {finding.redacted})."]
+    lines = [f"{finding.message} (value {finding.redacted})." if finding.redacted else f"{finding.message}."]
     remediation = finding.remediation
     if remediation is not None and remediation.replacement:
         lines.append(f"Fix: replace the line with: {remediation.replacement.strip()}")
     if remediation is not None and remediation.store_command:
         lines.append(f"Store the value first: {remediation.store_command}")
+    if remediation is not None and remediation.runtime_hint:
+        lines.append(remediation.runtime_hint)
+    lines.append(dismiss.plain(finding))
     if remediation is not None and remediation.docs:
         lines.append(f"Docs: {remediation.docs}")
     return "\n".join(lines)

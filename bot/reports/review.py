@@ -1,19 +1,26 @@
-"""The pull-request review a scan posts: one inline comment per new finding, and resolutions for old ones.
+"""The pull-request review a scan posts: one inline comment per line with new findings, and resolutions.
 
-Planning is pure so that "nothing is posted twice" can be tested without GitHub: a finding is commented only
-when its line is in the diff (GitHub rejects the whole review otherwise) and no live comment of ours already
-carries its marker. Comments are matched by marker, not commit id, because force pushes move comments.
+Planning is pure so that "nothing is posted twice" can be tested without GitHub: a line is commented only
+when it is in the diff (GitHub rejects the whole review otherwise) and only if one of its findings carries
+no marker of a live comment of ours yet. Every finding on a line (secrets and advice alike) goes into that
+line's one comment, which holds a marker per fingerprint: a finding that appears later on a line we already
+commented is merged into that comment by rewriting it, never posted as a second comment. Comments are
+matched by marker, not commit id, because force pushes move comments. At most `limit` new comments are
+posted per review, most severe first; the check run lists everything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.findings import Finding
-from bot.reports import markdown
+from bot.core.findings import Finding, Remediation
+from bot.reports import dismiss, markdown
+from bot.reports.kinds import counted, is_advisory, split
 from bot.reports.markers import RESOLVED_MARKER, fingerprints_in, is_resolved, marker_for
 from bot.reports.model import DraftComment
+
+DEFAULT_MAX_COMMENTS = 20
 
 _ROTATION_NOTE = (
     "> [!WARNING]\n"
@@ -27,6 +34,8 @@ class ReviewPlan:
     comments: tuple[DraftComment, ...]
     resolve: tuple[tuple[int, str], ...]  # (comment id, new body) for comments whose finding is gone
     body: str
+    # (comment id, new body) for live comments whose line has gained a finding: merged, not posted twice
+    update: tuple[tuple[int, str], ...] = ()
 
 
 def plan_review(
@@ -35,46 +44,80 @@ def plan_review(
     commentable: Mapping[str, frozenset[int]],
     existing: Sequence[tuple[int, str]],
     pushed: bool,
+    limit: int = DEFAULT_MAX_COMMENTS,
 ) -> ReviewPlan:
     """`existing` holds (id, body) of the bot's own review comments on the pull request, in any state."""
-    live = {fp for _, body in existing if not is_resolved(body) for fp in fingerprints_in(body)}
+    live = {comment_id: fingerprints_in(body) for comment_id, body in existing if not is_resolved(body)}
+    marked = {fp for prints in live.values() for fp in prints}
     current = {finding.fingerprint for finding in findings}
-    comments: list[DraftComment] = []
-    for finding in _unique(sorted(findings, key=Finding.sort_key)):
-        if finding.fingerprint in live or finding.line not in commentable.get(finding.path, frozenset()):
+    drafts: list[tuple[Finding, ...]] = []
+    update: list[tuple[int, str]] = []
+    for group in _by_line(_unique(sorted(findings, key=Finding.sort_key)), commentable):
+        prints = {finding.fingerprint for finding in group}
+        if prints <= marked:
             continue
-        comments.append(DraftComment(finding.path, finding.line, comment_body(finding, pushed=pushed)))
+        owner = min((cid for cid, have in live.items() if have & prints), default=None)
+        if owner is None:
+            drafts.append(group)
+        else:
+            update.append((owner, comment_body(*group, pushed=pushed)))
+    posted = sorted(sorted(drafts, key=_severity_first)[:limit], key=lambda group: group[0].sort_key())
+    comments = tuple(DraftComment(g[0].path, g[0].line, comment_body(*g, pushed=pushed)) for g in posted)
     resolve = tuple(
         (comment_id, resolved_body(body))
         for comment_id, body in existing
         if not is_resolved(body) and fingerprints_in(body) and not fingerprints_in(body) & current
     )
-    return ReviewPlan(tuple(comments), resolve, _review_body(len(comments), len(findings)))
+    left = sum(len(group) for group in drafts) - sum(len(group) for group in posted)
+    return ReviewPlan(comments, resolve, _review_body(posted, len(findings), left, limit), tuple(update))
 
 
-def comment_body(finding: Finding, *, pushed: bool) -> str:
-    """What was found (redacted), the one-click fix, how to store the value, and the hidden marker."""
-    parts = [
-        f"**Hard-coded secret** ({finding.severity.value}): {markdown.text(finding.message)}. "
-        f"Value {markdown.code(finding.redacted)} in {markdown.code(finding.key or finding.path)}."
-    ]
-    remediation = finding.remediation
-    if remediation is not None and remediation.replacement is not None:
-        parts.append(_fix_text(finding, remediation.replacement))
-    if remediation is not None and remediation.store_command:
-        parts.append(
-            "Before committing the suggestion, store the value (the command reads it from an environment "
-            "variable, so it stays out of your shell history):"
-        )
-        parts.append(markdown.fenced(remediation.store_command, "shell"))
-    if remediation is not None and remediation.runtime_hint:
-        parts.append(markdown.text(remediation.runtime_hint))
-    if remediation is not None and remediation.docs:
-        parts.append(markdown.link(remediation.docs, "How to reference secrets safely"))
-    if pushed:
+def comment_body(*findings: Finding, pushed: bool) -> str:
+    """The findings on one line: what each is (secrets with their redacted value), one fix, how to store
+    each value, how to dismiss a false alarm, and a hidden marker per fingerprint."""
+    secrets, _ = split(findings)
+    parts = [_headline(finding) for finding in findings]
+    fixes = _distinct(f.remediation.replacement for f in findings if f.remediation is not None)
+    if len(fixes) == 1:
+        owner = next(f for f in findings if f.remediation and f.remediation.replacement == fixes[0])
+        parts.append(_fix_text(owner, fixes[0]))
+    else:
+        parts += [
+            _plain_fix(f, f.remediation) for f in findings if f.remediation and f.remediation.replacement
+        ]
+    parts += _distinct(step for finding in findings for step in _steps(finding))
+    if pushed and secrets:
         parts.append(_ROTATION_NOTE)
-    parts.append(marker_for(finding.fingerprint))
+    parts += [dismiss.details(finding) for finding in findings]
+    parts.append("\n".join(marker_for(finding.fingerprint) for finding in findings))
     return "\n\n".join(parts)
+
+
+def _headline(finding: Finding) -> str:
+    message = markdown.text(finding.message)
+    where = markdown.code(finding.key or finding.path)
+    if is_advisory(finding):
+        return f"**Advice** ({finding.severity.value}): {message}. In {where}."
+    value = markdown.code(finding.redacted)
+    return f"**Hard-coded secret** ({finding.severity.value}): {message}. Value {value} in {where}."
+
+
+def _steps(finding: Finding) -> list[str]:
+    remediation = finding.remediation
+    if remediation is None:
+        return []
+    steps = []
+    if remediation.store_command:
+        steps.append(
+            "Before committing the suggestion, store the value (the command reads it from an environment "
+            "variable, so it stays out of your shell history):\n"
+            + markdown.fenced(remediation.store_command, "shell")
+        )
+    if remediation.runtime_hint:
+        steps.append(markdown.text(remediation.runtime_hint))
+    if remediation.docs:
+        steps.append(markdown.link(remediation.docs, "How to reference secrets safely"))
+    return steps
 
 
 def _fix_text(finding: Finding, replacement: str) -> str:
@@ -91,23 +134,58 @@ def _fix_text(finding: Finding, replacement: str) -> str:
     return "Reference the secret instead of the literal:\n" + markdown.fenced(replacement, "suggestion")
 
 
+def _plain_fix(finding: Finding, remediation: Remediation) -> str:
+    """Findings on one line with different fixes: each fix as text, since one suggestion cannot hold both."""
+    replacement = remediation.replacement or ""
+    return f"For {markdown.code(finding.key or finding.rule)}, the line becomes:\n" + markdown.fenced(
+        replacement
+    )
+
+
 def resolved_body(body: str) -> str:
-    """The short text an old comment is rewritten to once its finding is gone; markers are kept."""
+    """The short text an old comment is rewritten to once its findings are gone; markers are kept."""
     markers = "\n".join(marker_for(fp) for fp in sorted(fingerprints_in(body)))
     return (
-        "**Resolved:** the hard-coded secret flagged here is no longer found. If it was ever pushed, "
-        f"make sure it has been rotated.\n\n{markers}\n{RESOLVED_MARKER}"
+        "**Resolved:** what was flagged here is no longer found. If a secret was ever pushed, make sure it "
+        f"has been rotated.\n\n{markers}\n{RESOLVED_MARKER}"
     )
 
 
-def _review_body(commented: int, total: int) -> str:
-    if commented == 0:
+def _review_body(posted: Sequence[tuple[Finding, ...]], total: int, left: int, limit: int) -> str:
+    if not posted:
         return ""
-    return (
-        f"Serverless secrets: {commented} new hard-coded secret{'s' if commented != 1 else ''} commented "
-        "below, each with a one-click suggestion and the command that stores the value safely. "
+    secrets, advisories = split(finding for group in posted for finding in group)
+    body = (
+        f"Serverless secrets: {counted(len(secrets), len(advisories)).replace(' hard', ' new hard', 1)} "
+        "commented below, each with its fix and how to dismiss a false alarm. "
         f"The check run lists all {total}."
     )
+    if left:
+        body += (
+            f" {left} more finding{'s are' if left != 1 else ' is'} listed in the check run only: a review "
+            f"gets at most {limit} inline comments, most severe first."
+        )
+    return body
+
+
+def _by_line(
+    findings: Sequence[Finding], commentable: Mapping[str, frozenset[int]]
+) -> list[tuple[Finding, ...]]:
+    """Findings on lines in the diff, grouped by line in file order."""
+    groups: dict[tuple[str, int], list[Finding]] = {}
+    for finding in findings:
+        if finding.line in commentable.get(finding.path, frozenset()):
+            groups.setdefault((finding.path, finding.line), []).append(finding)
+    return [tuple(group) for group in groups.values()]
+
+
+def _severity_first(group: tuple[Finding, ...]) -> tuple[int, tuple[str, int, int, str]]:
+    return (-max(finding.severity.rank for finding in group), group[0].sort_key())
+
+
+def _distinct(items: Iterable[str | None]) -> list[str]:
+    """In first-seen order, without repeats: findings on one line often share a fix, a hint or a link."""
+    return list(dict.fromkeys(item for item in items if item is not None))
 
 
 def _unique(findings: Sequence[Finding]) -> list[Finding]:

@@ -59,8 +59,9 @@ def _finding_frame(finding: Finding, style: _Style) -> list[str]:
     lines = [
         f"  {where}  {style.severity(finding.severity)}  {finding.rule}  {finding.key}",
         f"  {finding.message}",
-        f"{style.gutter(str(finding.line))} {shown}",
     ]
+    if finding.redacted:  # advice carries no value to preview
+        lines.append(f"{style.gutter(str(finding.line))} {shown}")
     remediation = finding.remediation
     if remediation is not None:
         if remediation.replacement is not None:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.findings import Notice, NoticeKind, Severity
+from bot.core.findings import Finding, Notice, NoticeKind, Severity
 from bot.reports.check_run import NAME, CheckContext, render_check_run, render_failed_scan
 from tests.github.builders import FAKE_KEY, finding
+from tests.reports.inert import visible_text
 
 
 def test_name_is_stable() -> None:
@@ -123,3 +124,55 @@ def test_failed_scan_says_why_and_how_to_retry() -> None:
     assert "GitHub kept answering 502" in output.summary
     assert "/secrets-bot rescan" in output.summary
     assert output.annotations == ()
+
+
+def advice(line: int = 9) -> Finding:
+    base = finding(
+        line=line, key=f"Parameters.DbPassword{line}", rule="noecho-missing", severity=Severity.LOW
+    )
+    return replace(base, redacted="", message="Secret-like CloudFormation parameter without NoEcho")
+
+
+def test_advisories_are_counted_apart_in_title_and_summary() -> None:
+    secrets = [finding(), finding(key="b", line=8), finding(key="c", line=10)]
+    both = render_check_run([*secrets, advice(11), advice(12)], [], CheckContext(files_scanned=2))[1]
+    alone = render_check_run([advice(11), advice(12)], [], CheckContext(files_scanned=2))[1]
+    one = render_check_run([advice()], [], CheckContext(files_scanned=1))[1]
+
+    assert both.title == "3 hard-coded secrets found; 2 advisories"
+    assert "Found 3 hard-coded secrets and 2 advisories in 1 of 2 manifest files scanned." in both.summary
+    assert alone.title == "No hard-coded secrets; 2 advisories"
+    assert "no hard-coded secrets found. 2 advisories on how secrets are handled in 1 file." in alone.summary
+    assert one.title == "No hard-coded secrets; 1 advisory"
+
+
+def test_advice_has_its_own_table_without_a_value_and_no_leak_warning() -> None:
+    conclusion, output = render_check_run([advice()], [], CheckContext(leaked=True))
+
+    assert conclusion == "neutral"
+    assert "| File | Line | What | Value | Fix |" not in output.summary
+    assert "### Advisories\n| File | Line | Advice | Fix |" in output.summary
+    row = next(line for line in output.summary.splitlines() if line.startswith("| `serverless.yml`"))
+    assert row.count(" | ") == 3 and "``" not in row
+    assert "Rotate" not in output.summary
+    [annotation] = output.annotations
+    assert annotation.title == "Advice: noecho-missing"
+    assert annotation.message.startswith("Secret-like CloudFormation parameter without NoEcho.\n")
+    assert "value" not in annotation.message.split("\n")[0]
+    assert output.text is not None and "line 9: Advice: Secret\\-like" in output.text
+
+
+def test_every_finding_says_how_to_dismiss_it_with_its_fingerprint() -> None:
+    item = finding()
+
+    _, output = render_check_run([item], [], CheckContext())
+
+    assert output.text is not None
+    text = visible_text(output.text)
+    assert "# secrets-bot: ignore[stripe-secret-key]" in text
+    assert f'allowlist: {{fingerprints: ["{item.fingerprint}"]}}' in text
+    [annotation] = output.annotations
+    assert (
+        f"Not a secret? add '# secrets-bot: ignore[stripe-secret-key]' at the end of the line, or add "
+        f'allowlist: {{fingerprints: ["{item.fingerprint}"]}} to .github/secrets-bot.yml.'
+    ) in annotation.message

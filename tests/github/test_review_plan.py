@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from bot.core.findings import Severity
+from dataclasses import replace
+
+from bot.core.findings import Finding, Remediation, Severity
 from bot.reports.markers import fingerprints_in, is_resolved, marker_for
 from bot.reports.review import comment_body, plan_review
 from tests.github.builders import FAKE_KEY, STORE, finding
+from tests.reports.inert import visible_text
 
 IN_DIFF = {"serverless.yml": frozenset({5, 6, 7})}
 
@@ -98,3 +101,100 @@ def test_duplicate_fingerprints_are_commented_once_and_in_file_order() -> None:
     plan = plan_review([finding(), low, finding()], commentable=IN_DIFF, existing=[], pushed=False)
 
     assert [c.line for c in plan.comments] == [5, 7]
+
+
+def advice(*, line: int = 7, key: str = "provider.environment.STRIPE_KEY") -> Finding:
+    """An advisory as the scanner emits it: low, no value preview, its own rule id."""
+    base = finding(line=line, key=key, rule="env-provider-wide", severity=Severity.LOW, replacement=None)
+    remediation = Remediation(None, None, "https://docs.example/advice", "Move it to the one function.")
+    return replace(
+        base, redacted="", message="Secret-bearing variable shared by every function", remediation=remediation
+    )
+
+
+def test_a_secret_and_advice_on_one_line_share_one_comment() -> None:
+    secret, hint = finding(), advice()
+
+    plan = plan_review([hint, secret], commentable=IN_DIFF, existing=[], pushed=True)
+
+    [comment] = plan.comments
+    assert fingerprints_in(comment.body) == {secret.fingerprint, hint.fingerprint}
+    assert comment.body.count("```suggestion") == 1
+    assert comment.body.count("rotate it") == 1
+    assert "**Hard-coded secret** (high)" in comment.body
+    assert "**Advice** (low): Secret\\-bearing variable shared by every function. In" in comment.body
+    assert comment.body.count("Value `") == 1
+    assert "1 new hard-coded secret and 1 advisory commented below" in plan.body
+
+
+def test_advice_alone_is_not_called_a_secret_and_asks_for_no_rotation() -> None:
+    body = comment_body(advice(), pushed=True)
+
+    assert "Hard-coded secret" not in body and "Value" not in body
+    assert "rotate" not in body
+    assert body.startswith("**Advice** (low)")
+
+
+def test_advice_found_later_on_a_commented_line_is_merged_into_that_comment() -> None:
+    secret, hint = finding(), advice()
+    first = plan_review([secret], commentable=IN_DIFF, existing=[], pushed=True)
+    existing = [(42, first.comments[0].body), (43, "x\n" + marker_for(finding(key="gone").fingerprint))]
+
+    plan = plan_review([secret, hint], commentable=IN_DIFF, existing=existing, pushed=True)
+
+    assert plan.comments == () and plan.body == ""
+    [(comment_id, body)] = plan.update
+    assert comment_id == 42
+    assert fingerprints_in(body) == {secret.fingerprint, hint.fingerprint}
+    assert [comment_id for comment_id, _ in plan.resolve] == [43]
+    again = plan_review([secret, hint], commentable=IN_DIFF, existing=[(42, body)], pushed=True)
+    assert (again.comments, again.update, again.resolve) == ((), (), ())
+
+
+def test_different_fixes_on_one_line_are_shown_as_text_not_one_suggestion() -> None:
+    one, other = finding(key="a"), finding(key="b", replacement="    B: ${ssm:/svc/b}")
+
+    [comment] = plan_review([one, other], commentable=IN_DIFF, existing=[], pushed=False).comments
+
+    assert "```suggestion" not in comment.body
+    assert "For `a`, the line becomes:\n```\n    STRIPE_KEY: ${ssm:/svc/stripe-key}\n```" in comment.body
+    assert "For `b`, the line becomes:\n```\n    B: ${ssm:/svc/b}\n```" in comment.body
+
+
+def test_at_most_the_cap_most_severe_first_and_the_rest_counted_in_the_body() -> None:
+    lines = frozenset(range(1, 31))
+    lows = [finding(line=n, key=f"low{n}", severity=Severity.LOW) for n in range(1, 16)]
+    highs = [finding(line=n, key=f"high{n}", severity=Severity.HIGH) for n in range(16, 31)]
+
+    plan = plan_review(
+        lows + highs, commentable={"serverless.yml": lines}, existing=[], pushed=False, limit=20
+    )
+
+    assert [c.line for c in plan.comments] == [*range(1, 6), *range(16, 31)]  # all 15 high, then 5 low
+    assert "10 more findings are listed in the check run only" in plan.body
+    assert "at most 20 inline comments" in plan.body
+    assert "The check run lists all 30." in plan.body
+
+
+def test_a_cap_of_zero_posts_no_review() -> None:
+    plan = plan_review([finding()], commentable=IN_DIFF, existing=[], pushed=True, limit=0)
+    assert (plan.comments, plan.body) == ((), "")
+
+
+def test_every_comment_says_how_to_dismiss_with_the_fingerprint_shown() -> None:
+    item = finding()
+
+    text = visible_text(comment_body(item, pushed=True))
+
+    assert "# secrets-bot: ignore[stripe-secret-key]" in text
+    assert f'allowlist: {{fingerprints: ["{item.fingerprint}"]}}' in text
+    assert ".github/secrets-bot.yml" in text
+
+
+def test_dismissal_follows_the_files_comment_syntax() -> None:
+    jsonc = visible_text(comment_body(finding(path="wrangler.jsonc"), pushed=False))
+    strict = visible_text(comment_body(finding(path="local.settings.json"), pushed=False))
+
+    assert "// secrets-bot: ignore[stripe-secret-key]" in jsonc
+    assert "secrets-bot: ignore" not in strict
+    assert "strict JSON, which has no comments, so only the allowlist dismisses this finding" in strict
