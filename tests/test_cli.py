@@ -14,6 +14,7 @@ from jsonschema import Draft4Validator
 from bot import __version__
 from bot.cli import main
 from tests.reports.sample import FINDING_KEYS
+from tests.test_files import refuse_to_list
 
 ALNUM = string.ascii_letters + string.digits
 # Fake, randomly built values (never a literal in the repository). Seeded, so failures reproduce.
@@ -70,7 +71,7 @@ class TestExitCodes:
     def test_clean_tree_exits_0(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         code, document, _ = scan_json([str(repo / "services" / "web")], capsys)
         assert code == 0
-        assert document == {"files_scanned": 1, "findings": [], "notices": []}
+        assert document == {"files_scanned": 1, "files_unreadable": 0, "findings": [], "notices": []}
 
     def test_fail_on_never(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert run(["scan", str(repo), "--fail-on", "never"], capsys)[0] == 0
@@ -91,13 +92,34 @@ class TestExitCodes:
         assert run(["scan", str(repo)], capsys)[0] == 0
         assert run(["scan", str(repo), "--fail-on", "high"], capsys)[0] == 1
 
-    def test_missing_path_exits_2_with_a_clear_message(
+    def test_missing_path_exits_2_is_counted_and_the_rest_is_still_scanned(
         self, repo: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         code, out, err = run(["scan", str(repo), str(repo / "nope.yml")], capsys)
+        assert code == 2  # even though findings alone would give 1
+        assert out.startswith("services/api/serverless.yml\n")
+        assert out.endswith(
+            "1 finding (1 high, 0 medium, 0 low) in 1 of 2 files scanned. "
+            "1 path could not be read (see the notices).\n"
+        )
+        assert err == "notice: nope.yml: unreadable: cannot read file (No such file or directory)\n"
+
+    def test_missing_path_alone_is_never_clean(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, document, _ = scan_json([str(tmp_path / "nope")], capsys)
         assert code == 2
-        assert out == ""
-        assert err == f"secrets-bot: error: no such file or directory: {repo / 'nope.yml'}\n"
+        assert (document["files_scanned"], document["files_unreadable"]) == (0, 1)
+        assert [n["kind"] for n in document["notices"]] == ["unreadable"]
+
+    def test_a_directory_that_cannot_be_listed_exits_2(
+        self, repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        refuse_to_list(monkeypatch, "web")
+        code, out, err = run(["scan", str(repo)], capsys)
+        assert code == 2
+        assert "in 1 of 1 file scanned. 1 path could not be read (see the notices)." in out
+        assert err == "notice: services/web: unreadable: cannot list directory (Permission denied)\n"
 
     @pytest.mark.parametrize(
         "argv",
@@ -121,7 +143,7 @@ class TestFormats:
         _, document, _ = scan_json([str(repo)], capsys)
         [finding] = document["findings"]
         assert set(finding) == FINDING_KEYS
-        assert set(finding["remediation"]) == {"replacement", "store_command", "docs"}
+        assert set(finding["remediation"]) == {"replacement", "store_command", "docs", "runtime_hint"}
         assert (
             finding["remediation"]["replacement"]
             == "      GITHUB_API_KEY: ${ssm:/hello-world/github-api-key}"
@@ -222,7 +244,7 @@ class TestBadInput:
         # A dangling symlink fails to open even for root (chmod 000 does not stop root).
         (repo / "services" / "serverless.yml").symlink_to(repo / "services" / "deleted.yml")
         code, out, err = run(["scan", str(repo)], capsys)
-        assert code == 1
+        assert code == 2
         assert (
             "notice: services/serverless.yml: unreadable: cannot read file (No such file or directory)" in err
         )
@@ -231,10 +253,10 @@ class TestBadInput:
     def test_unreadable_file_in_json(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (repo / "services" / "serverless.yml").symlink_to(repo / "services" / "deleted.yml")
         code, document, err = scan_json([str(repo)], capsys)
-        assert code == 1
+        assert code == 2
         assert err == ""
         assert document["notices"][0]["kind"] == "unreadable"
-        assert document["files_scanned"] == 2
+        assert (document["files_scanned"], document["files_unreadable"]) == (2, 1)
 
     def test_symlink_out_of_the_tree_is_a_notice_and_not_read(
         self, repo: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
@@ -243,7 +265,7 @@ class TestBadInput:
         outside.write_text(serverless({"DB_PASSWORD": PASSWORD}))
         (repo / "serverless.yml").symlink_to(outside)
         code, document, _ = scan_json([str(repo)], capsys)
-        assert code == 1
+        assert code == 2  # a manifest was left unread: never a clean or an ordinary result
         assert document["notices"] == [
             {
                 "path": "serverless.yml",
