@@ -45,7 +45,7 @@ def scan_paths(
     workers = _worker_count(jobs, len(targets))
     with _fewer_collections():
         if workers == 1:
-            return skipped + [scan_target(target, ruleset, config) for target in targets]
+            return skipped + [scan_one(target, ruleset, config) for target in targets]
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
             return skipped + list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
@@ -68,7 +68,7 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def scan_target(target: Target, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
+def scan_one(target: Target, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
     data = read_manifest(target.absolute, target.relative, config.limits)
     if isinstance(data, Notice):
         return ScanResult(target.relative, None, notices=(data,))
@@ -129,4 +129,4 @@ def _init_worker(ruleset: RuleSet, config: ScanConfig) -> None:
 def _scan_in_worker(target: Target) -> ScanResult:
     assert _worker_state is not None, "worker started without _init_worker"
     ruleset, config = _worker_state
-    return scan_target(target, ruleset, config)
+    return scan_one(target, ruleset, config)

@@ -13,6 +13,7 @@ from jsonschema import Draft4Validator
 
 from bot import __version__
 from bot.cli import main
+from bot.core.configfile import CONFIG_MAX_BYTES
 from tests.reports.sample import FINDING_KEYS
 from tests.test_files import refuse_to_list
 
@@ -478,3 +479,136 @@ class TestServeAndWorker:
         code, _, err = run(["worker", "--concurrency", "0"], capsys)
         assert code == 2
         assert "must be a positive integer (got '0')" in err
+
+
+class TestNamedFiles:
+    def test_a_named_file_no_platform_claims_is_scanned_as_generic_config(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tmp_path / "settings.yml").write_text(f"api:\n  github_token: {TOKEN}\n")
+        (tmp_path / "deploy.sh").write_text(f"#!/bin/sh\nexport GITHUB_TOKEN={TOKEN}\n")
+        code, document, _ = scan_json([str(tmp_path / "settings.yml"), str(tmp_path / "deploy.sh")], capsys)
+        assert code == 1
+        assert [(f["path"], f["line"], f["rule"]) for f in document["findings"]] == [
+            ("deploy.sh", 2, "github-pat"),
+            ("settings.yml", 2, "github-pat"),
+        ]
+        assert document["files_scanned"] == 2
+        [notice] = document["notices"]  # the script was not parsed, and the report says so
+        assert (notice["path"], notice["kind"]) == ("deploy.sh", "parse-error")
+        assert notice["message"].endswith("the file was scanned line by line for secrets instead")
+
+    def test_the_same_files_in_a_directory_walk_are_not_manifests(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tmp_path / "settings.yml").write_text(f"api:\n  github_token: {TOKEN}\n")
+        code, document, _ = scan_json([str(tmp_path)], capsys)
+        assert (code, document["findings"]) == (0, [])
+
+    def test_a_named_file_whose_content_belies_its_name_is_reported_not_checked(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tmp_path / "function.json").write_text('{"note": "not an Azure function"}\n')
+        code, document, _ = scan_json([str(tmp_path / "function.json")], capsys)
+        assert code == 0
+        assert document["files_scanned"] == 0
+        [notice] = document["notices"]
+        assert (notice["kind"], notice["path"]) == ("not-scanned", "function.json")
+        assert "not checked" in notice["message"]
+
+
+class TestConfigFileRule:
+    """`.github/secrets-bot.yml` or `.yaml`, as for the bot (tests/jobs/test_config_file.py)."""
+
+    def test_the_yaml_spelling_is_read(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        (repo / ".github").mkdir()
+        (repo / ".github" / "secrets-bot.yaml").write_text("fail_on: never\n")
+        assert run(["scan", str(repo)], capsys)[0] == 0
+
+    def test_when_both_exist_yml_is_used_and_the_scan_exits_2(
+        self, repo: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (repo / ".github").mkdir()
+        (repo / ".github" / "secrets-bot.yml").write_text("fail_on: never\n")
+        (repo / ".github" / "secrets-bot.yaml").write_text("fail_on: low\n")
+        code, document, _ = scan_json([str(repo)], capsys)
+        assert code == 2
+        [notice] = document["notices"]
+        assert notice == {
+            "path": ".github/secrets-bot.yml",
+            "kind": "config-error",
+            "message": "both .github/secrets-bot.yml and .github/secrets-bot.yaml exist: "
+            ".github/secrets-bot.yml is used, .github/secrets-bot.yaml is ignored; delete one",
+            "line": None,
+        }
+        assert run(["scan", str(repo), "--fail-on", "never"], capsys)[0] == 2
+
+    def test_the_bots_size_limit_applies(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        (repo / ".github").mkdir()
+        (repo / ".github" / "secrets-bot.yml").write_text("fail_on: never\n" + "#" * CONFIG_MAX_BYTES)
+        code, document, _ = scan_json([str(repo)], capsys)
+        assert code == 2
+        assert [n["message"] for n in document["notices"]] == [
+            f".github/secrets-bot.yml is over {CONFIG_MAX_BYTES:,} bytes; ignored"
+        ]
+        assert len(document["findings"]) == 1  # the defaults applied
+
+    def test_the_config_is_found_at_the_repository_root_and_not_counted(
+        self, repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        (repo / ".git").mkdir()
+        (repo / ".github").mkdir()
+        (repo / ".github" / "secrets-bot.yml").write_text("fail_on: never\n")
+        monkeypatch.chdir(repo / "services")
+        code, document, _ = scan_json(["."], capsys)
+        assert (code, document["files_scanned"]) == (0, 2)
+        code, document, _ = scan_json([str(repo)], capsys)
+        assert (code, document["files_scanned"]) == (0, 2)  # .github/secrets-bot.yml is read, not counted
+
+
+class TestSarifLocations:
+    @pytest.mark.parametrize(
+        ("cwd", "argument"), [(".", "."), ("services", "."), ("services/api", "../.."), ("/", "ABS")]
+    )
+    def test_paths_are_relative_to_the_repository_root_wherever_the_scan_starts(
+        self,
+        repo: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        cwd: str,
+        argument: str,
+    ) -> None:
+        (repo / ".git").mkdir()
+        monkeypatch.chdir(repo / cwd)
+        code, out, _ = run(
+            ["scan", str(repo) if argument == "ABS" else argument, "--format", "sarif"], capsys
+        )
+        assert code == 1
+        document = json.loads(out)
+        validator = Draft4Validator(json.loads(SARIF_SCHEMA.read_text()))
+        assert [error.message for error in validator.iter_errors(document)] == []
+        [sarif_run] = document["runs"]
+        assert sarif_run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": repo.as_uri() + "/"}}
+        [result] = sarif_run["results"]
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
+            "uri": "services/api/serverless.yml",
+            "uriBaseId": "%SRCROOT%",
+        }
+
+    def test_an_unreadable_path_marks_the_run_unsuccessful(
+        self, repo: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(["scan", str(repo), str(repo / "gone.yml"), "--format", "sarif"], capsys)
+        assert code == 2
+        [invocation] = json.loads(out)["runs"][0]["invocations"]
+        assert invocation["executionSuccessful"] is False
+        [notification] = invocation["toolExecutionNotifications"]
+        assert notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "gone.yml"
+
+    def test_paths_in_two_repositories_are_refused(
+        self, repo: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        other = tmp_path_factory.mktemp("other")
+        code, out, err = run(["scan", str(repo), str(other), "--format", "sarif"], capsys)
+        assert (code, out) == (2, "")
+        assert "a SARIF report covers one repository" in err
