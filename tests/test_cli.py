@@ -612,3 +612,24 @@ class TestSarifLocations:
         code, out, err = run(["scan", str(repo), str(other), "--format", "sarif"], capsys)
         assert (code, out) == (2, "")
         assert "a SARIF report covers one repository" in err
+
+
+def test_the_documented_workflow_uploads_the_sarif(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/github-actions.md: a workflow that parses, may upload, and runs the scan this CLI accepts."""
+    from ruamel.yaml import YAML
+
+    text = (Path(__file__).parents[1] / "docs" / "github-actions.md").read_text()
+    workflow = YAML(typ="safe").load(text.split("```yaml\n")[1].split("```")[0])
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["scan"]["steps"]
+    upload = next(
+        step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif")
+    )
+    scan = next(step for step in steps if "secrets-bot scan" in step.get("run", ""))
+    argv = scan["run"].split("||")[0].split()[1:]
+    assert argv[argv.index("--output") + 1] == upload["with"]["sarif_file"]
+    monkeypatch.chdir(tmp_path)  # the workflow's own command line, on a clean checkout
+    assert run(argv, capsys) == (0, "", "")
+    assert json.loads((tmp_path / upload["with"]["sarif_file"]).read_text())["version"] == "2.1.0"
