@@ -43,7 +43,7 @@ class Tally:
 def check(directory: Path, config: ScanConfig, ruleset: RuleSet, tally: Tally) -> list[str]:
     """Differences between the two paths for every manifest under `directory`."""
     problems: list[str] = []
-    for path, relative in iter_manifest_paths([directory], config):
+    for path, relative, _ in iter_manifest_paths([directory], config):
         data = read_manifest(path, relative, config.limits)
         if isinstance(data, Notice):
             continue

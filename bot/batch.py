@@ -2,7 +2,8 @@
 
 Scanning is CPU-bound pure Python, so a large tree is spread over forked worker processes (the rule set and
 config are inherited through fork, never pickled; only results travel back). Results keep the walk's order
-so that reports are deterministic. A file that cannot be read becomes a notice, never an abort.
+so that reports are deterministic. A file that cannot be read becomes a notice, never an abort. A file named
+on the command line that no platform claims by its name is scanned as generic config, whatever its name.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import multiprocessing
 import os
 import stat
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bot.core.config import ScanConfig, ScanLimits
 from bot.core.findings import Notice, NoticeKind, ScanResult
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
-from bot.files import iter_manifest_paths
+from bot.files import Target, iter_manifest_paths
 
 PARALLEL_THRESHOLD = 64  # below this many files, starting workers costs more than it saves
 _CHUNK = 8
@@ -43,7 +45,7 @@ def scan_paths(
     workers = _worker_count(jobs, len(targets))
     with _fewer_collections():
         if workers == 1:
-            return skipped + [scan_one(absolute, relative, ruleset, config) for absolute, relative in targets]
+            return skipped + [scan_one(target, ruleset, config) for target in targets]
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
             return skipped + list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
@@ -66,11 +68,19 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def scan_one(path: Path, relative: str, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
-    data = read_manifest(path, relative, config.limits)
+def scan_one(target: Target, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
+    data = read_manifest(target.absolute, target.relative, config.limits)
     if isinstance(data, Notice):
-        return ScanResult(relative, None, notices=(data,))
-    return scan_file(relative, data, ruleset=ruleset, config=config)
+        return ScanResult(target.relative, None, notices=(data,))
+    if not target.named:
+        return scan_file(target.relative, data, ruleset=ruleset, config=config)
+    # `*` matches every path: the generic platform reads the file if no platform claims it.
+    named = replace(config, extra_manifests=(*config.extra_manifests, "*"))
+    result = scan_file(target.relative, data, ruleset=ruleset, config=named)
+    if result.platform is not None or result.notices:
+        return result
+    why = "named on the command line, but its content is not a manifest this scanner reads; not checked"
+    return replace(result, notices=(Notice(target.relative, NoticeKind.NOT_SCANNED, why),))
 
 
 def read_manifest(path: Path, relative: str, limits: ScanLimits) -> bytes | Notice:
@@ -90,7 +100,7 @@ def read_manifest(path: Path, relative: str, limits: ScanLimits) -> bytes | Noti
 
 def was_read(result: ScanResult) -> bool:
     """False for a file that was skipped for its size or because it could not be read."""
-    unread = {NoticeKind.UNREADABLE, NoticeKind.TOO_LARGE}
+    unread = {NoticeKind.UNREADABLE, NoticeKind.TOO_LARGE, NoticeKind.NOT_SCANNED}
     return (
         result.platform is not None
         or bool(result.findings)
@@ -116,7 +126,7 @@ def _init_worker(ruleset: RuleSet, config: ScanConfig) -> None:
     _worker_state = (ruleset, config)
 
 
-def _scan_in_worker(target: tuple[Path, str]) -> ScanResult:
+def _scan_in_worker(target: Target) -> ScanResult:
     assert _worker_state is not None, "worker started without _init_worker"
     ruleset, config = _worker_state
-    return scan_one(target[0], target[1], ruleset, config)
+    return scan_one(target, ruleset, config)

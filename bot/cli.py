@@ -3,7 +3,8 @@
 `scan` reaches only `bot.core`, `bot.files` and `bot.reports`; the web and worker entry points are imported
 inside their handlers so that a scan never pays for (or depends on) FastAPI, PyGithub or the queue.
 Exit codes are a contract for CI: 0 nothing at or above the threshold, 1 findings at or above it, 2 usage or
-configuration errors (a missing path, a broken `.github/secrets-bot.yml`).
+configuration errors (a broken `.github/secrets-bot.yml`) or a path or file that could not be read (the rest
+is still scanned and reported, so that one missing path does not hide the findings in the others).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.core.config import ScanConfig
+from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, parse_config
 from bot.core.findings import FAIL_ON_CHOICES, Notice, NoticeKind, ScanResult, meets
 
 if TYPE_CHECKING:
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-CONFIG_LOCATIONS = (".github/secrets-bot.yml", ".github/secrets-bot.yaml")
-_MAX_CONFIG_BYTES = 256_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--fail-on", choices=FAIL_ON_CHOICES, default=None, help="default: the config's, or medium"
     )
-    scan.add_argument("--config", type=Path, default=None, help="default: .github/secrets-bot.yml under PATH")
+    scan.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="default: .github/secrets-bot.yml (or .yaml) at the repository root of the first PATH",
+    )
     scan.add_argument("--output", type=Path, default=None, help="write the report here instead of stdout")
     scan.add_argument(
         "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: auto)"
@@ -118,11 +123,13 @@ def _non_negative_int(text: str) -> int:
 def _scan(args: argparse.Namespace) -> int:
     from bot.batch import scan_paths, was_read
     from bot.core.rules import RuleError, RuleSet
+    from bot.files import repository_root
 
-    missing = [str(path) for path in args.paths if not path.exists() and not path.is_symlink()]
-    if missing:
-        raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    loaded = _load_config(args.config, args.paths)
+    roots = [repository_root(path) for path in args.paths]
+    if args.format == "sarif" and len(set(roots)) > 1:
+        listed = ", ".join(sorted({str(root) for root in roots}))
+        raise UsageError(f"a SARIF report covers one repository; these paths lie under {listed}")
+    loaded = _load_config(args.config, roots[0])
     problems = list(loaded.problems)
     try:
         ruleset = RuleSet.default().with_config(loaded.config)
@@ -131,28 +138,51 @@ def _scan(args: argparse.Namespace) -> int:
         ruleset = RuleSet.default().with_config(replace(loaded.config, custom_rules=()))
     config = replace(loaded.config, fingerprint_key=_fingerprint_key(args.fingerprint_key_file))
     results = scan_paths(args.paths, config, ruleset, jobs=args.jobs)
-    files_scanned = sum(1 for result in results if was_read(result))
-    _emit(args, results, _config_notices(loaded.source, problems), ruleset, files_scanned)
-    if problems:
+    tally = Tally(
+        scanned=sum(1 for result in results if was_read(result) and result.path not in CONFIG_PATHS),
+        unreadable=sum(1 for result in results if _unreadable(result)),
+    )
+    _emit(args, results, _config_notices(loaded.source, problems), ruleset, tally, roots[0])
+    if problems or tally.unreadable:
         return EXIT_ERROR
     fail_on = args.fail_on or loaded.config.fail_on
     found = any(meets(f.severity, fail_on) for result in results for f in result.findings)
     return EXIT_FINDINGS if found else EXIT_CLEAN
 
 
-def _load_config(explicit: Path | None, paths: Sequence[Path]) -> LoadedConfig:
-    from bot.core.repoconfig import load_repo_config
+@dataclass(frozen=True, slots=True)
+class Tally:
+    scanned: int  # files read and scanned (the config file is not one)
+    unreadable: int  # paths or files that could not be read or listed
 
-    source = explicit or _discover_config(paths)
-    if source is None:
+
+def _unreadable(result: ScanResult) -> bool:
+    return any(notice.kind is NoticeKind.UNREADABLE for notice in result.notices)
+
+
+def _load_config(explicit: Path | None, root: Path) -> LoadedConfig:
+    """`--config`, else the repository's own file, read with the bot's rule (`bot.core.configfile`)."""
+    from bot.files import absolute_path
+
+    if explicit is not None:
+        absolute = absolute_path(explicit)
+        inside = absolute.is_relative_to(root)
+        return _read_config(explicit, absolute.relative_to(root).as_posix() if inside else str(explicit), ())
+    chosen, ambiguity = choose_config([name for name in CONFIG_PATHS if (root / name).is_file()])
+    if chosen is None:
         return LoadedConfig(ScanConfig(), None)
+    return _read_config(root / chosen, chosen, ambiguity)
+
+
+def _read_config(source: Path, shown: str, ambiguity: tuple[str, ...]) -> LoadedConfig:
+    """`shown` names the file in messages: relative to the repository root, like every other path."""
     try:
-        raw = source.read_bytes()[: _MAX_CONFIG_BYTES + 1]
+        with source.open("rb") as handle:
+            raw = handle.read(CONFIG_MAX_BYTES + 1)
     except OSError as error:
         raise UsageError(f"cannot read config {source}: {error.strerror}") from None
-    text = raw.decode("utf-8", errors="replace")
-    config, problems = load_repo_config(text)
-    return LoadedConfig(config, str(source), tuple(problems))
+    config, problems = parse_config(shown, raw)
+    return LoadedConfig(config, shown, (*ambiguity, *problems))
 
 
 def _fingerprint_key(explicit: Path | None) -> bytes:
@@ -176,13 +206,6 @@ def _fingerprint_key(explicit: Path | None) -> bytes:
         raise UsageError(f"cannot read or create the fingerprint key file ({type(error).__name__})") from None
 
 
-def _discover_config(paths: Sequence[Path]) -> Path | None:
-    directory = next((path for path in paths if path.is_dir()), None)
-    if directory is None:
-        return None
-    return next((directory / name for name in CONFIG_LOCATIONS if (directory / name).is_file()), None)
-
-
 def _config_notices(source: str | None, problems: Sequence[str]) -> tuple[Notice, ...]:
     where = source or "configuration"
     return tuple(Notice(where, NoticeKind.CONFIG_ERROR, problem) for problem in problems)
@@ -193,7 +216,8 @@ def _emit(
     results: list[ScanResult],
     config_notices: tuple[Notice, ...],
     ruleset: RuleSet,
-    files_scanned: int,
+    tally: Tally,
+    root: Path,
 ) -> None:
     """The report to stdout (or --output); in text mode, notices and config problems to stderr."""
     from bot.reports.text import render_notices_text, render_text
@@ -201,16 +225,22 @@ def _emit(
     reported = [*results, *(ScanResult(n.path, None, notices=(n,)) for n in config_notices)]
     if args.format == "text":
         color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        _write(args.output, render_text(results, color=color, files_scanned=files_scanned))
+        summary = render_text(results, color=color, files_scanned=tally.scanned, unreadable=tally.unreadable)
+        _write(args.output, summary)
         sys.stderr.write(render_notices_text(reported))
     elif args.format == "json":
         from bot.reports.json_report import render_json
 
-        _write(args.output, render_json(reported, files_scanned))
+        _write(args.output, render_json(reported, tally.scanned, files_unreadable=tally.unreadable))
     else:
         from bot.reports.sarif import render_sarif
 
-        _write(args.output, render_sarif(reported, ruleset))
+        _write(args.output, render_sarif(reported, ruleset, source_root=_directory_uri(root)))
+
+
+def _directory_uri(root: Path) -> str:
+    uri = root.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
 
 
 def _write(output: Path | None, document: str) -> None:

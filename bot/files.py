@@ -4,6 +4,11 @@ Directories that hold dependencies, build output or virtualenvs are skipped with
 large and never hold the project's own manifests). Symlinks are never followed out of the directory being
 walked: a pull request could otherwise point the scanner at the host's files. A file named on the command
 line is always scanned, whatever its name.
+
+Every path is reported relative to the repository root, the top level of the git work tree that holds the
+argument (found by looking for `.git`, without running git), so that reports, globs and fingerprints are
+the same wherever the scan is started and the same as the bot's. Outside a work tree the root is the
+directory named (for a file, its own directory).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.core.config import ScanConfig
 from bot.core.detect import is_candidate_path
@@ -41,15 +47,38 @@ SKIPPED_DIRECTORIES = frozenset(
 OnSkip = Callable[[str, str], None]  # (relative path, reason without any file content)
 
 
+class Target(NamedTuple):
+    absolute: Path
+    relative: str  # to the repository root: what reports show and what globs and fingerprints use
+    named: bool = False  # named on the command line, so scanned whatever its name
+
+
 def iter_manifest_paths(
     paths: Sequence[Path], config: ScanConfig, *, on_skip: OnSkip | None = None
-) -> Iterator[tuple[Path, str]]:
-    """Yield (absolute path, path relative to the directory argument) for each file to scan, in order."""
+) -> Iterator[Target]:
+    """Each file to scan, in order: files named as arguments, and manifests under directory arguments."""
     for path in paths:
-        if path.is_dir():
-            yield from _walk(path.absolute(), config, on_skip or _ignore_skip)
+        absolute = absolute_path(path)
+        root = repository_root(absolute)
+        relative = absolute.relative_to(root).as_posix()
+        if absolute.is_dir():
+            prefix = "" if relative == "." else relative + "/"
+            yield from _walk(absolute, prefix, config, on_skip or _ignore_skip)
         else:
-            yield path.absolute(), _display_name(path)
+            yield Target(absolute, relative, named=True)
+
+
+def repository_root(path: Path) -> Path:
+    """The top level of the git work tree holding `path`, else `path` itself if it is a directory, else
+    its directory. A `.git` file (a linked work tree or a submodule) counts too."""
+    path = absolute_path(path)
+    start = path if path.is_dir() else path.parent
+    return next((folder for folder in (start, *start.parents) if (folder / ".git").exists()), start)
+
+
+def absolute_path(path: Path) -> Path:
+    """Absolute, with `.` and `..` folded away textually, as the shell meant them (symlinks kept)."""
+    return Path(os.path.normpath(path.absolute()))
 
 
 def is_manifest_path(relative: str, config: ScanConfig) -> bool:
@@ -57,10 +86,10 @@ def is_manifest_path(relative: str, config: ScanConfig) -> bool:
     return not is_path_ignored(relative, config) and is_candidate_path(relative, config.extra_manifests)
 
 
-def _walk(root: Path, config: ScanConfig, on_skip: OnSkip) -> Iterator[tuple[Path, str]]:
+def _walk(root: Path, start: str, config: ScanConfig, on_skip: OnSkip) -> Iterator[Target]:
     real_root = root.resolve()
     prune = _dirs_only(config)
-    pending: list[tuple[Path, str]] = [(root, "")]
+    pending: list[tuple[Path, str]] = [(root, start)]
     while pending:
         directory, prefix = pending.pop()
         subdirectories = []
@@ -72,13 +101,13 @@ def _walk(root: Path, config: ScanConfig, on_skip: OnSkip) -> Iterator[tuple[Pat
             elif entry.is_symlink():
                 yield from _symlinked_file(entry, relative, real_root, config, on_skip)
             elif entry.is_file(follow_symlinks=False) and is_manifest_path(relative, config):
-                yield Path(entry.path), relative
+                yield Target(Path(entry.path), relative)
         pending.extend(reversed(subdirectories))
 
 
 def _symlinked_file(
     entry: os.DirEntry[str], relative: str, real_root: Path, config: ScanConfig, on_skip: OnSkip
-) -> Iterator[tuple[Path, str]]:
+) -> Iterator[Target]:
     """A symlink is read only when it is a manifest that resolves to a file inside the tree."""
     if not is_manifest_path(relative, config):
         return
@@ -88,7 +117,7 @@ def _symlinked_file(
     elif target.is_dir():
         return
     else:
-        yield Path(entry.path), relative
+        yield Target(Path(entry.path), relative)
 
 
 def _sorted_entries(directory: Path, prefix: str, on_skip: OnSkip) -> list[os.DirEntry[str]]:
@@ -103,15 +132,6 @@ def _sorted_entries(directory: Path, prefix: str, on_skip: OnSkip) -> list[os.Di
 def _dirs_only(config: ScanConfig) -> ScanConfig:
     """Pruning a directory uses only exclusions: an `include` glob may still match files below it."""
     return ScanConfig(exclude=config.exclude, allowlist=config.allowlist)
-
-
-def _display_name(path: Path) -> str:
-    if not path.is_absolute():
-        return Path(os.path.normpath(path)).as_posix()
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.name
 
 
 def _ignore_skip(relative: str, reason: str) -> None:

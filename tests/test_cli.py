@@ -13,7 +13,9 @@ from jsonschema import Draft4Validator
 
 from bot import __version__
 from bot.cli import main
+from bot.core.configfile import CONFIG_MAX_BYTES
 from tests.reports.sample import FINDING_KEYS
+from tests.test_files import refuse_to_list
 
 ALNUM = string.ascii_letters + string.digits
 # Fake, randomly built values (never a literal in the repository). Seeded, so failures reproduce.
@@ -70,7 +72,7 @@ class TestExitCodes:
     def test_clean_tree_exits_0(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         code, document, _ = scan_json([str(repo / "services" / "web")], capsys)
         assert code == 0
-        assert document == {"files_scanned": 1, "findings": [], "notices": []}
+        assert document == {"files_scanned": 1, "files_unreadable": 0, "findings": [], "notices": []}
 
     def test_fail_on_never(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert run(["scan", str(repo), "--fail-on", "never"], capsys)[0] == 0
@@ -91,13 +93,34 @@ class TestExitCodes:
         assert run(["scan", str(repo)], capsys)[0] == 0
         assert run(["scan", str(repo), "--fail-on", "high"], capsys)[0] == 1
 
-    def test_missing_path_exits_2_with_a_clear_message(
+    def test_missing_path_exits_2_is_counted_and_the_rest_is_still_scanned(
         self, repo: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         code, out, err = run(["scan", str(repo), str(repo / "nope.yml")], capsys)
+        assert code == 2  # even though findings alone would give 1
+        assert out.startswith("services/api/serverless.yml\n")
+        assert out.endswith(
+            "1 finding (1 high, 0 medium, 0 low) in 1 of 2 files scanned. "
+            "1 path could not be read (see the notices).\n"
+        )
+        assert err == "notice: nope.yml: unreadable: cannot read file (No such file or directory)\n"
+
+    def test_missing_path_alone_is_never_clean(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, document, _ = scan_json([str(tmp_path / "nope")], capsys)
         assert code == 2
-        assert out == ""
-        assert err == f"secrets-bot: error: no such file or directory: {repo / 'nope.yml'}\n"
+        assert (document["files_scanned"], document["files_unreadable"]) == (0, 1)
+        assert [n["kind"] for n in document["notices"]] == ["unreadable"]
+
+    def test_a_directory_that_cannot_be_listed_exits_2(
+        self, repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        refuse_to_list(monkeypatch, "web")
+        code, out, err = run(["scan", str(repo)], capsys)
+        assert code == 2
+        assert "in 1 of 1 file scanned. 1 path could not be read (see the notices)." in out
+        assert err == "notice: services/web: unreadable: cannot list directory (Permission denied)\n"
 
     @pytest.mark.parametrize(
         "argv",
@@ -121,7 +144,7 @@ class TestFormats:
         _, document, _ = scan_json([str(repo)], capsys)
         [finding] = document["findings"]
         assert set(finding) == FINDING_KEYS
-        assert set(finding["remediation"]) == {"replacement", "store_command", "docs"}
+        assert set(finding["remediation"]) == {"replacement", "store_command", "docs", "runtime_hint"}
         assert (
             finding["remediation"]["replacement"]
             == "      GITHUB_API_KEY: ${ssm:/hello-world/github-api-key}"
@@ -222,7 +245,7 @@ class TestBadInput:
         # A dangling symlink fails to open even for root (chmod 000 does not stop root).
         (repo / "services" / "serverless.yml").symlink_to(repo / "services" / "deleted.yml")
         code, out, err = run(["scan", str(repo)], capsys)
-        assert code == 1
+        assert code == 2
         assert (
             "notice: services/serverless.yml: unreadable: cannot read file (No such file or directory)" in err
         )
@@ -231,10 +254,10 @@ class TestBadInput:
     def test_unreadable_file_in_json(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (repo / "services" / "serverless.yml").symlink_to(repo / "services" / "deleted.yml")
         code, document, err = scan_json([str(repo)], capsys)
-        assert code == 1
+        assert code == 2
         assert err == ""
         assert document["notices"][0]["kind"] == "unreadable"
-        assert document["files_scanned"] == 2
+        assert (document["files_scanned"], document["files_unreadable"]) == (2, 1)
 
     def test_symlink_out_of_the_tree_is_a_notice_and_not_read(
         self, repo: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
@@ -243,7 +266,7 @@ class TestBadInput:
         outside.write_text(serverless({"DB_PASSWORD": PASSWORD}))
         (repo / "serverless.yml").symlink_to(outside)
         code, document, _ = scan_json([str(repo)], capsys)
-        assert code == 1
+        assert code == 2  # a manifest was left unread: never a clean or an ordinary result
         assert document["notices"] == [
             {
                 "path": "serverless.yml",
@@ -456,3 +479,157 @@ class TestServeAndWorker:
         code, _, err = run(["worker", "--concurrency", "0"], capsys)
         assert code == 2
         assert "must be a positive integer (got '0')" in err
+
+
+class TestNamedFiles:
+    def test_a_named_file_no_platform_claims_is_scanned_as_generic_config(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tmp_path / "settings.yml").write_text(f"api:\n  github_token: {TOKEN}\n")
+        (tmp_path / "deploy.sh").write_text(f"#!/bin/sh\nexport GITHUB_TOKEN={TOKEN}\n")
+        code, document, _ = scan_json([str(tmp_path / "settings.yml"), str(tmp_path / "deploy.sh")], capsys)
+        assert code == 1
+        assert [(f["path"], f["line"], f["rule"]) for f in document["findings"]] == [
+            ("deploy.sh", 2, "github-pat"),
+            ("settings.yml", 2, "github-pat"),
+        ]
+        assert document["files_scanned"] == 2
+        [notice] = document["notices"]  # the script was not parsed, and the report says so
+        assert (notice["path"], notice["kind"]) == ("deploy.sh", "parse-error")
+        assert notice["message"].endswith("the file was scanned line by line for secrets instead")
+
+    def test_the_same_files_in_a_directory_walk_are_not_manifests(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tmp_path / "settings.yml").write_text(f"api:\n  github_token: {TOKEN}\n")
+        code, document, _ = scan_json([str(tmp_path)], capsys)
+        assert (code, document["findings"]) == (0, [])
+
+    def test_a_named_file_whose_content_belies_its_name_is_reported_not_checked(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tmp_path / "function.json").write_text('{"note": "not an Azure function"}\n')
+        code, document, _ = scan_json([str(tmp_path / "function.json")], capsys)
+        assert code == 0
+        assert document["files_scanned"] == 0
+        [notice] = document["notices"]
+        assert (notice["kind"], notice["path"]) == ("not-scanned", "function.json")
+        assert "not checked" in notice["message"]
+
+
+class TestConfigFileRule:
+    """`.github/secrets-bot.yml` or `.yaml`, as for the bot (tests/jobs/test_config_file.py)."""
+
+    def test_the_yaml_spelling_is_read(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        (repo / ".github").mkdir()
+        (repo / ".github" / "secrets-bot.yaml").write_text("fail_on: never\n")
+        assert run(["scan", str(repo)], capsys)[0] == 0
+
+    def test_when_both_exist_yml_is_used_and_the_scan_exits_2(
+        self, repo: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (repo / ".github").mkdir()
+        (repo / ".github" / "secrets-bot.yml").write_text("fail_on: never\n")
+        (repo / ".github" / "secrets-bot.yaml").write_text("fail_on: low\n")
+        code, document, _ = scan_json([str(repo)], capsys)
+        assert code == 2
+        [notice] = document["notices"]
+        assert notice == {
+            "path": ".github/secrets-bot.yml",
+            "kind": "config-error",
+            "message": "both .github/secrets-bot.yml and .github/secrets-bot.yaml exist: "
+            ".github/secrets-bot.yml is used, .github/secrets-bot.yaml is ignored; delete one",
+            "line": None,
+        }
+        assert run(["scan", str(repo), "--fail-on", "never"], capsys)[0] == 2
+
+    def test_the_bots_size_limit_applies(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        (repo / ".github").mkdir()
+        (repo / ".github" / "secrets-bot.yml").write_text("fail_on: never\n" + "#" * CONFIG_MAX_BYTES)
+        code, document, _ = scan_json([str(repo)], capsys)
+        assert code == 2
+        assert [n["message"] for n in document["notices"]] == [
+            f".github/secrets-bot.yml is over {CONFIG_MAX_BYTES:,} bytes; ignored"
+        ]
+        assert len(document["findings"]) == 1  # the defaults applied
+
+    def test_the_config_is_found_at_the_repository_root_and_not_counted(
+        self, repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        (repo / ".git").mkdir()
+        (repo / ".github").mkdir()
+        (repo / ".github" / "secrets-bot.yml").write_text("fail_on: never\n")
+        monkeypatch.chdir(repo / "services")
+        code, document, _ = scan_json(["."], capsys)
+        assert (code, document["files_scanned"]) == (0, 2)
+        code, document, _ = scan_json([str(repo)], capsys)
+        assert (code, document["files_scanned"]) == (0, 2)  # .github/secrets-bot.yml is read, not counted
+
+
+class TestSarifLocations:
+    @pytest.mark.parametrize(
+        ("cwd", "argument"), [(".", "."), ("services", "."), ("services/api", "../.."), ("/", "ABS")]
+    )
+    def test_paths_are_relative_to_the_repository_root_wherever_the_scan_starts(
+        self,
+        repo: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        cwd: str,
+        argument: str,
+    ) -> None:
+        (repo / ".git").mkdir()
+        monkeypatch.chdir(repo / cwd)
+        code, out, _ = run(
+            ["scan", str(repo) if argument == "ABS" else argument, "--format", "sarif"], capsys
+        )
+        assert code == 1
+        document = json.loads(out)
+        validator = Draft4Validator(json.loads(SARIF_SCHEMA.read_text()))
+        assert [error.message for error in validator.iter_errors(document)] == []
+        [sarif_run] = document["runs"]
+        assert sarif_run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": repo.as_uri() + "/"}}
+        [result] = sarif_run["results"]
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
+            "uri": "services/api/serverless.yml",
+            "uriBaseId": "%SRCROOT%",
+        }
+
+    def test_an_unreadable_path_marks_the_run_unsuccessful(
+        self, repo: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(["scan", str(repo), str(repo / "gone.yml"), "--format", "sarif"], capsys)
+        assert code == 2
+        [invocation] = json.loads(out)["runs"][0]["invocations"]
+        assert invocation["executionSuccessful"] is False
+        [notification] = invocation["toolExecutionNotifications"]
+        assert notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "gone.yml"
+
+    def test_paths_in_two_repositories_are_refused(
+        self, repo: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        other = tmp_path_factory.mktemp("other")
+        code, out, err = run(["scan", str(repo), str(other), "--format", "sarif"], capsys)
+        assert (code, out) == (2, "")
+        assert "a SARIF report covers one repository" in err
+
+
+def test_the_documented_workflow_uploads_the_sarif(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/github-actions.md: a workflow that parses, may upload, and runs the scan this CLI accepts."""
+    from ruamel.yaml import YAML
+
+    text = (Path(__file__).parents[1] / "docs" / "github-actions.md").read_text()
+    workflow = YAML(typ="safe").load(text.split("```yaml\n")[1].split("```")[0])
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["scan"]["steps"]
+    upload = next(
+        step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif")
+    )
+    scan = next(step for step in steps if "secrets-bot scan" in step.get("run", ""))
+    argv = scan["run"].split("||")[0].split()[1:]
+    assert argv[argv.index("--output") + 1] == upload["with"]["sarif_file"]
+    monkeypatch.chdir(tmp_path)  # the workflow's own command line, on a clean checkout
+    assert run(argv, capsys) == (0, "", "")
+    assert json.loads((tmp_path / upload["with"]["sarif_file"]).read_text())["version"] == "2.1.0"

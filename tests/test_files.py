@@ -9,7 +9,7 @@ import pytest
 from bot.batch import read_manifest
 from bot.core.config import Allowlist, ScanConfig, ScanLimits
 from bot.core.findings import Notice, NoticeKind
-from bot.files import SKIPPED_DIRECTORIES, iter_manifest_paths
+from bot.files import SKIPPED_DIRECTORIES, Target, iter_manifest_paths, repository_root
 
 SERVERLESS = "service: demo\nprovider:\n  name: aws\n"
 
@@ -22,7 +22,7 @@ def make_tree(root: Path, files: list[str]) -> None:
 
 
 def relative_paths(root: Path, config: ScanConfig | None = None) -> list[str]:
-    return [relative for _, relative in iter_manifest_paths([root], config or ScanConfig())]
+    return [target.relative for target in iter_manifest_paths([root], config or ScanConfig())]
 
 
 def test_walks_directories_and_keeps_manifests_in_order(tmp_path: Path) -> None:
@@ -47,7 +47,8 @@ def test_walks_directories_and_keeps_manifests_in_order(tmp_path: Path) -> None:
 
 def test_yields_absolute_paths(tmp_path: Path) -> None:
     make_tree(tmp_path, ["serverless.yml"])
-    [(absolute, relative)] = iter_manifest_paths([tmp_path], ScanConfig())
+    [(absolute, relative, named)] = iter_manifest_paths([tmp_path], ScanConfig())
+    assert not named
     assert absolute.is_absolute()
     assert absolute == tmp_path / "serverless.yml"
     assert relative == "serverless.yml"
@@ -93,16 +94,57 @@ def test_a_file_argument_is_always_scanned(tmp_path: Path) -> None:
     make_tree(tmp_path, ["notes.txt"])
     config = ScanConfig(exclude=("*.txt",))
     assert list(iter_manifest_paths([tmp_path / "notes.txt"], config)) == [
-        (tmp_path / "notes.txt", "notes.txt" if Path.cwd() == tmp_path else (tmp_path / "notes.txt").name)
+        Target(tmp_path / "notes.txt", "notes.txt", named=True)
     ]
 
 
-def test_relative_file_argument_keeps_its_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_file_argument_is_relative_to_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_tree(tmp_path, ["sub/serverless.yml"])
-    monkeypatch.chdir(tmp_path)
-    [(absolute, relative)] = iter_manifest_paths([Path("./sub/../sub/serverless.yml")], ScanConfig())
-    assert relative == "sub/serverless.yml"
-    assert absolute.is_absolute()
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    [(absolute, relative, named)] = iter_manifest_paths([Path("../sub/./serverless.yml")], ScanConfig())
+    assert (relative, named) == ("sub/serverless.yml", True)
+    assert absolute == tmp_path / "sub" / "serverless.yml"
+
+
+class TestRepositoryRoot:
+    """Paths are relative to the git work tree's top level wherever the walk starts (see bot.files)."""
+
+    @pytest.fixture
+    def work_tree(self, tmp_path: Path) -> Path:
+        make_tree(tmp_path / "repo", ["serverless.yml", "services/api/serverless.yml"])
+        (tmp_path / "repo" / ".git").mkdir()
+        return tmp_path / "repo"
+
+    @pytest.mark.parametrize("start", [".", "services", "services/api", "services/api/.."])
+    def test_any_argument_inside_a_work_tree_gives_repository_paths(
+        self, work_tree: Path, start: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(work_tree / "services")
+        argument = Path(os.path.relpath(work_tree / start))
+        assert repository_root(argument) == work_tree
+        found = [target.relative for target in iter_manifest_paths([argument], ScanConfig())]
+        assert "services/api/serverless.yml" in found
+
+    def test_absolute_and_dotdot_arguments(self, work_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.chdir(work_tree / "services" / "api")
+        for argument in (work_tree, Path(".."), Path("../.."), work_tree / "services" / "api" / ".."):
+            found = [target.relative for target in iter_manifest_paths([argument], ScanConfig())]
+            assert found[-1] == "services/api/serverless.yml", argument
+
+    def test_a_git_file_marks_a_linked_work_tree(self, tmp_path: Path) -> None:
+        make_tree(tmp_path, ["a/b/serverless.yml"])
+        (tmp_path / "a" / ".git").write_text("gitdir: /elsewhere/.git/worktrees/a\n")
+        assert repository_root(tmp_path / "a" / "b" / "serverless.yml") == tmp_path / "a"
+
+    def test_outside_a_work_tree_the_directory_named_is_the_root(self, tmp_path: Path) -> None:
+        make_tree(tmp_path, ["services/api/serverless.yml"])
+        assert relative_paths(tmp_path / "services") == ["api/serverless.yml"]
+        assert (
+            repository_root(tmp_path / "services" / "api" / "serverless.yml") == tmp_path / "services" / "api"
+        )
 
 
 def test_symlinks_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
@@ -116,7 +158,8 @@ def test_symlinks_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
     (root / "inner" / "serverless.yml").symlink_to(root / "real" / "serverless.yml")
     skipped: list[tuple[str, str]] = []
     found = [
-        rel for _, rel in iter_manifest_paths([root], ScanConfig(), on_skip=lambda *a: skipped.append(a))
+        target.relative
+        for target in iter_manifest_paths([root], ScanConfig(), on_skip=lambda *a: skipped.append(a))
     ]
     assert found == ["inner/serverless.yml", "real/serverless.yml"]
     assert skipped == [("serverless.yml", "symlink points outside the scanned directory; not followed")]
@@ -127,20 +170,25 @@ def test_dangling_symlink_inside_the_tree_is_yielded_for_the_reader_to_report(tm
     assert relative_paths(tmp_path) == ["serverless.yml"]
 
 
-def test_unlistable_directory_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def refuse_to_list(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """Root can list any directory, so the refusal is simulated where the walker lists one."""
-    make_tree(tmp_path, ["locked/serverless.yml", "serverless.yml"])
     real_scandir = os.scandir
 
     def scandir(path: Path) -> Any:
-        if Path(path).name == "locked":
+        if Path(path).name == name:
             raise PermissionError(13, "Permission denied")
         return real_scandir(path)
 
     monkeypatch.setattr("bot.files.os.scandir", scandir)
+
+
+def test_unlistable_directory_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_tree(tmp_path, ["locked/serverless.yml", "serverless.yml"])
+    refuse_to_list(monkeypatch, "locked")
     skipped: list[tuple[str, str]] = []
     found = [
-        rel for _, rel in iter_manifest_paths([tmp_path], ScanConfig(), on_skip=lambda *a: skipped.append(a))
+        target.relative
+        for target in iter_manifest_paths([tmp_path], ScanConfig(), on_skip=lambda *a: skipped.append(a))
     ]
     assert found == ["serverless.yml"]
     assert skipped == [("locked", "cannot list directory (Permission denied)")]

@@ -63,7 +63,7 @@ def choose(path: str, data: bytes, extra_patterns: Sequence[str] = ()) -> Choice
         fmt = platform.claims(path, name, head)
         if fmt is not None:
             return Choice(platform, fmt)
-    return Choice(GENERIC, GENERIC.format_of(name)) if extra else None
+    return Choice(GENERIC.for_name(name), GENERIC.format_of(name)) if extra else None
 
 
 def _head(data: bytes) -> str:

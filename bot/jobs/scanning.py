@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.config import ScanConfig
+from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, parse_config, too_large
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
-from bot.core.repoconfig import load_repo_config
 from bot.core.rules import RuleError, RuleSet
 from bot.core.scanner import scan_file
 from bot.files import is_manifest_path
@@ -31,8 +31,7 @@ from bot.reports.diff import commentable_lines
 
 logger = logging.getLogger(__name__)
 
-CONFIG_PATH = ".github/secrets-bot.yml"
-CONFIG_MAX_BYTES = 64_000
+CONFIG_PATH = CONFIG_PATHS[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,29 +95,31 @@ def scan_target(
 
 
 def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:
-    """`.github/secrets-bot.yml` at `ref`; problems are reported in the check run, never fatal."""
-    try:
-        raw = gateway.file_content(repo, CONFIG_PATH, ref, max_bytes=CONFIG_MAX_BYTES)
-    except FileTooLarge:
-        return RepoConfig(
-            ScanConfig(), ruleset_base, (f"{CONFIG_PATH} is over {CONFIG_MAX_BYTES:,} bytes; ignored",)
-        )
-    except UnreadableAnswer:
-        problem = (
-            f"{CONFIG_PATH} could not be read (GitHub kept answering with something else); defaults used"
-        )
-        return RepoConfig(ScanConfig(), ruleset_base, (problem,))
-    if raw is None:
+    """`.github/secrets-bot.yml` (or `.yaml`) at `ref`; problems go to the check run, never fatal."""
+    fetched = {path: _fetch_config(gateway, repo, path, ref) for path in CONFIG_PATHS}
+    chosen, ambiguity = choose_config([path for path, raw in fetched.items() if raw is not None])
+    if chosen is None:
         return RepoConfig(ScanConfig(), ruleset_base, ())
-    try:
-        config, problems = load_repo_config(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return RepoConfig(ScanConfig(), ruleset_base, (f"{CONFIG_PATH} is not UTF-8 text; ignored",))
+    raw = fetched[chosen]
+    if not isinstance(raw, bytes):
+        return RepoConfig(ScanConfig(), ruleset_base, (*ambiguity, str(raw)))
+    config, problems = parse_config(chosen, raw)
+    problems = [*ambiguity, *problems]
     try:
         ruleset = ruleset_base.with_config(config)
     except RuleError as error:
         return RepoConfig(config, ruleset_base, (*problems, f"custom rules ignored: {error}"))
     return RepoConfig(config, ruleset, tuple(problems))
+
+
+def _fetch_config(gateway: GitHubGateway, repo: str, path: str, ref: str) -> bytes | str | None:
+    """The file's bytes, None when it is absent, or the problem that kept it from being read."""
+    try:
+        return gateway.file_content(repo, path, ref, max_bytes=CONFIG_MAX_BYTES)
+    except FileTooLarge:
+        return too_large(path)
+    except UnreadableAnswer:
+        return f"{path} could not be read (GitHub kept answering with something else); defaults used"
 
 
 def _changed_files(target: Target, gateway: GitHubGateway) -> tuple[list[ChangedFile], list[Notice]]:
@@ -181,4 +182,4 @@ def _scan_one(path: str, data: bytes, repo_config: RepoConfig) -> ScanResult:
 
 
 def _touches_config(changed: Sequence[ChangedFile]) -> bool:
-    return any(CONFIG_PATH in (item.path, item.previous_path) for item in changed)
+    return any(path in (item.path, item.previous_path) for item in changed for path in CONFIG_PATHS)

@@ -1,22 +1,29 @@
 """The `--format json` document: the bot and the benchmarks read it, so its shape is a public contract.
 
-Finding objects carry exactly the documented keys; file notices travel beside them under `notices`.
+Finding objects carry exactly the documented keys (docs/configuration.md, "JSON output"), the same keys for
+every finding, null where a finding has no such advice. `remediation` holds every field of `Remediation`,
+so the JSON never says less than the text report (the fix, the store command, the rotation and runtime
+hint, the docs). File notices travel beside the findings under `notices`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.findings import Finding, Notice, ScanResult
+from bot.core.findings import Finding, Notice, Remediation, ScanResult
+
+REMEDIATION_KEYS = tuple(field.name for field in dataclasses.fields(Remediation))
 
 
-def render_json(results: Sequence[ScanResult], files_scanned: int) -> str:
+def render_json(results: Sequence[ScanResult], files_scanned: int, *, files_unreadable: int = 0) -> str:
     findings = sorted((f for result in results for f in result.findings), key=Finding.sort_key)
     notices = sorted((n for result in results for n in result.notices), key=lambda n: (n.path, n.line or 0))
     document = {
         "files_scanned": files_scanned,
+        "files_unreadable": files_unreadable,
         "findings": [finding_to_dict(finding) for finding in findings],
         "notices": [notice_to_dict(notice) for notice in notices],
     }
@@ -36,11 +43,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "redacted": finding.redacted,
         "fingerprint": finding.fingerprint,
-        "remediation": {
-            "replacement": remediation.replacement if remediation else None,
-            "store_command": remediation.store_command if remediation else None,
-            "docs": remediation.docs if remediation else None,
-        },
+        "remediation": {key: getattr(remediation, key, None) for key in REMEDIATION_KEYS},
     }
 
 

@@ -3,7 +3,8 @@
 GitHub deduplicates alerts across runs by `partialFingerprints`; ours is the finding's fingerprint, which
 stays put when lines move and from which the value cannot be recovered. Messages carry the redacted
 preview only. File notices (parse errors, size limits) become `toolExecutionNotifications`, so that they
-are never silent.
+are never silent. Every location is relative to `%SRCROOT%`, the repository root, which GitHub code
+scanning maps to its checkout of the repository; `originalUriBaseIds` says where that root was locally.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from urllib.parse import quote
 
 from bot import __version__
 from bot.core.advisories import ADVISORY_DESCRIPTIONS, ADVISORY_DOCS
-from bot.core.findings import Finding, Notice, ScanResult, Severity
+from bot.core.findings import Finding, Notice, NoticeKind, ScanResult, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/serverless-secrets-bot/serverless-secrets-bot"
 FINGERPRINT_KEY = "secretsBot/v1"
+SOURCE_ROOT = "%SRCROOT%"
 _LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
 # GitHub maps security-severity to its own labels: >= 7.0 high, >= 4.0 medium, > 0 low.
 _SECURITY_SEVERITY = {Severity.HIGH: "8.5", Severity.MEDIUM: "5.5", Severity.LOW: "2.0"}
@@ -65,7 +67,10 @@ class RuleCatalog(Protocol):
     def rules(self) -> Sequence[RuleInfo]: ...
 
 
-def render_sarif(results: Sequence[ScanResult], ruleset: RuleCatalog) -> str:
+def render_sarif(
+    results: Sequence[ScanResult], ruleset: RuleCatalog, *, source_root: str | None = None
+) -> str:
+    """`source_root`: the repository root as a `file:` URI ending in `/`, which every path is relative to."""
     findings = sorted((f for result in results for f in result.findings), key=Finding.sort_key)
     rules = _rule_descriptors(findings, ruleset)
     index = {rule["id"]: position for position, rule in enumerate(rules)}
@@ -84,6 +89,8 @@ def render_sarif(results: Sequence[ScanResult], ruleset: RuleCatalog) -> str:
         "columnKind": "unicodeCodePoints",
         "results": [_result(finding, index[finding.rule]) for finding in findings],
     }
+    if source_root is not None:
+        run["originalUriBaseIds"] = {SOURCE_ROOT: {"uri": source_root}}
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -201,7 +208,12 @@ def _fix(finding: Finding, replacement: str) -> dict[str, Any]:
 
 def _invocation(results: Sequence[ScanResult]) -> dict[str, Any]:
     notices = sorted((n for r in results for n in r.notices), key=lambda n: (n.path, n.line or 0))
-    return {"executionSuccessful": True, "toolExecutionNotifications": [_notification(n) for n in notices]}
+    # A path that could not be read means the run did not do all it was asked to.
+    successful = not any(n.kind is NoticeKind.UNREADABLE for n in notices)
+    return {
+        "executionSuccessful": successful,
+        "toolExecutionNotifications": [_notification(n) for n in notices],
+    }
 
 
 def _notification(notice: Notice) -> dict[str, Any]:
@@ -217,4 +229,4 @@ def _notification(notice: Notice) -> dict[str, Any]:
 
 
 def _artifact(path: str) -> dict[str, Any]:
-    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(path, safe="/"), "uriBaseId": SOURCE_ROOT}

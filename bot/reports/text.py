@@ -34,15 +34,21 @@ class _Style:
         return self.paint(f"{label:>{_GUTTER}} |", _DIM)
 
 
-def render_text(results: Sequence[ScanResult], *, color: bool, files_scanned: int | None = None) -> str:
-    """Findings only; notices go to stderr through `render_notices_text`."""
+def render_text(
+    results: Sequence[ScanResult], *, color: bool, files_scanned: int | None = None, unreadable: int = 0
+) -> str:
+    """Findings only; notices go to stderr through `render_notices_text`. `unreadable` counts the paths
+    and files that could not be read or listed, which the summary line names."""
     style = _Style(color=color)
     findings = sorted((f for result in results for f in result.findings), key=Finding.sort_key)
     blocks = [
         _file_block(path, list(group), style) for path, group in groupby(findings, key=lambda f: f.path)
     ]
     scanned = len(results) if files_scanned is None else files_scanned
-    return "".join(blocks) + _summary(findings, files_scanned=scanned, style=style) + "\n"
+    summary = _summary(findings, files_scanned=scanned, style=style)
+    if unreadable:
+        summary += style.paint(f" {_plural(unreadable, 'path')} could not be read (see the notices).", _BOLD)
+    return "".join(blocks) + summary + "\n"
 
 
 def _file_block(path: str, findings: list[Finding], style: _Style) -> str:

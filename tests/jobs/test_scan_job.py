@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 import bot.jobs.scanning
+from bot.core.configfile import CONFIG_PATHS
 from bot.core.findings import ScanResult, Severity
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
@@ -74,6 +75,7 @@ def test_a_pull_request_scan_makes_the_fewest_calls(fake_github: FakeGitHub, led
             "pull_request",  # the current head, from GitHub: a late or replayed event is not scanned
             "create_check_run",
             "file_content",  # .github/secrets-bot.yml on the base branch
+            "file_content",  # .github/secrets-bot.yaml too, to say when both exist
             "pull_request_files",
             "file_content",  # serverless.yml, once
             "file_content",  # functions/template.yaml, once
@@ -159,7 +161,7 @@ def test_secret_outside_the_diff_is_only_in_the_check_run(fake_github: FakeGitHu
 def test_removed_and_non_manifest_files_are_not_read(fake_github: FakeGitHub, ledger: Ledger) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": None, "src/app.py": b"print(1)"})
     scan(pull_request(), fake_github, ledger)
-    assert [args[1] for name, args in fake_github.calls if name == "file_content"] == [CONFIG_PATH]
+    assert [args[1] for name, args in fake_github.calls if name == "file_content"] == list(CONFIG_PATHS)
     assert fake_github.only_run(HEAD).conclusion == "success"
 
 

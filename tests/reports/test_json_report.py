@@ -1,20 +1,35 @@
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
+from pathlib import Path
 
-from bot.core.findings import ScanResult
+from bot.core.findings import Remediation, ScanResult
 from bot.reports.json_report import render_json
 from tests.reports.sample import FINDING_KEYS, PASSWORD, SSM_FIX, TOKEN, sample_results
 
 
 def test_document_has_exactly_the_documented_shape() -> None:
     document = json.loads(render_json(sample_results(), files_scanned=4))
-    assert set(document) == {"files_scanned", "findings", "notices"}
+    assert set(document) == {"files_scanned", "files_unreadable", "findings", "notices"}
     assert document["files_scanned"] == 4
     assert len(document["findings"]) == 3
     for finding in document["findings"]:
         assert set(finding) == FINDING_KEYS
-        assert set(finding["remediation"]) == {"replacement", "store_command", "docs"}
+        assert set(finding["remediation"]) == REMEDIATION_KEYS
+
+
+REMEDIATION_KEYS = {field.name for field in dataclasses.fields(Remediation)}
+DOCS = Path(__file__).parents[2] / "docs" / "configuration.md"
+
+
+def test_every_remediation_field_is_in_the_json_and_documented() -> None:
+    """The JSON says all the text report says: a new `Remediation` field reaches both, and the docs."""
+    assert {"replacement", "store_command", "docs", "runtime_hint"} <= REMEDIATION_KEYS
+    section = DOCS.read_text().split("### JSON output")[1].split("\n## ")[0]
+    documented = set(re.findall(r"^\| `(?:remediation\.)?([a-z_]+)` \|", section, re.MULTILINE))
+    assert FINDING_KEYS | REMEDIATION_KEYS | {"files_scanned", "files_unreadable", "notices"} <= documented
 
 
 def test_findings_are_sorted_by_path_then_line() -> None:
@@ -37,9 +52,10 @@ def test_values_are_plain_json() -> None:
         "replacement": SSM_FIX.replacement,
         "store_command": SSM_FIX.store_command,
         "docs": SSM_FIX.docs,
+        "runtime_hint": "fetch it at runtime with the SSM GetParameter API",
     }
     no_fix = document["findings"][0]
-    assert no_fix["remediation"] == {"replacement": None, "store_command": None, "docs": None}
+    assert no_fix["remediation"] == dict.fromkeys(REMEDIATION_KEYS)
 
 
 def test_notices_travel_beside_the_findings() -> None:
@@ -63,6 +79,11 @@ def test_no_secret_value_in_the_document() -> None:
 def test_empty_scan() -> None:
     assert json.loads(render_json([ScanResult("a.yml", None)], files_scanned=1)) == {
         "files_scanned": 1,
+        "files_unreadable": 0,
         "findings": [],
         "notices": [],
     }
+
+
+def test_unreadable_count() -> None:
+    assert json.loads(render_json([], files_scanned=0, files_unreadable=2))["files_unreadable"] == 2

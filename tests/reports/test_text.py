@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 from bot.core.findings import Remediation, ScanResult
 from bot.reports.text import render_notices_text, render_text
 from tests.reports.sample import PASSWORD, SSM_FIX, TOKEN, make_finding, sample_results
@@ -69,3 +71,22 @@ def test_notices_are_rendered_one_per_line() -> None:
     assert render_notices_text(sample_results()) == (
         "notice: broken/serverless.yml:3: parse-error: invalid YAML at line 3\n"
     )
+
+
+def test_every_remediation_field_the_json_carries_is_shown() -> None:
+    """The text and JSON reports give the same advice: each `Remediation` field's text is in the frame."""
+    text = render_text(sample_results(), color=False)
+    for field in dataclasses.fields(Remediation):
+        value = getattr(SSM_FIX, field.name)
+        assert value is not None, f"SSM_FIX should set {field.name}"
+        assert value.strip() in text, field.name
+
+
+def test_summary_counts_paths_that_could_not_be_read() -> None:
+    text = render_text(sample_results(), color=False, files_scanned=3, unreadable=2)
+    assert text.rstrip().splitlines()[-1] == (
+        "3 findings (1 high, 1 medium, 1 low) in 2 of 3 files scanned. "
+        "2 paths could not be read (see the notices)."
+    )
+    clean = render_text([], color=False, files_scanned=0, unreadable=1)
+    assert clean == "No secrets found in 0 files scanned. 1 path could not be read (see the notices).\n"
