@@ -3,8 +3,10 @@
 `scan` reaches only `bot.core`, `bot.files` and `bot.reports`; the web and worker entry points are imported
 inside their handlers so that a scan never pays for (or depends on) FastAPI, PyGithub or the queue.
 Exit codes are a contract for CI: 0 nothing at or above the threshold, 1 findings at or above it, 2 usage or
-configuration errors (a broken `.github/secrets-bot.yml`) or a path or file that could not be read (the rest
-is still scanned and reported, so that one missing path does not hide the findings in the others).
+configuration errors (a broken `.github/secrets-bot.yml`), a path or file that could not be read, or a file
+that was not scanned in full (too large, binary, over the work budget, the scanner failed on it) unless the
+config says `incomplete: neutral`. The rest is still scanned and reported, so that one bad path does not hide
+the findings in the others, and nothing that was not fully scanned exits 0 by default: fail closed.
 """
 
 from __future__ import annotations
@@ -141,9 +143,10 @@ def _scan(args: argparse.Namespace) -> int:
     tally = Tally(
         scanned=sum(1 for result in results if was_read(result) and result.path not in CONFIG_PATHS),
         unreadable=sum(1 for result in results if _unreadable(result)),
+        incomplete=sum(1 for result in results if not result.complete),
     )
     _emit(args, results, _config_notices(loaded.source, problems), ruleset, tally, roots[0])
-    if problems or tally.unreadable:
+    if problems or tally.unreadable or (tally.incomplete and loaded.config.incomplete == "fail"):
         return EXIT_ERROR
     fail_on = args.fail_on or loaded.config.fail_on
     found = any(meets(f.severity, fail_on) for result in results for f in result.findings)
@@ -154,6 +157,7 @@ def _scan(args: argparse.Namespace) -> int:
 class Tally:
     scanned: int  # files read and scanned (the config file is not one)
     unreadable: int  # paths or files that could not be read or listed
+    incomplete: int  # files not scanned in full (unreadable ones included)
 
 
 def _unreadable(result: ScanResult) -> bool:

@@ -220,7 +220,7 @@ class TestBadInput:
     def test_binary_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (tmp_path / "serverless.yml").write_bytes(bytes(range(256)) * 40)
         code, document, _ = scan_json([str(tmp_path)], capsys)
-        assert code == 0
+        assert code == 2  # not scanned, so never a clean result
         assert [n["kind"] for n in document["notices"]] == ["binary"]
 
     def test_ten_megabyte_file_gets_a_notice_and_the_rest_is_scanned(
@@ -228,13 +228,23 @@ class TestBadInput:
     ) -> None:
         (repo / "template.yaml").write_bytes(b"Resources:\n" + b"#" * 10_000_000 + b"\n")
         code, out, err = run(["scan", str(repo)], capsys)
-        assert code == 1
+        assert code == 2  # the findings are reported, but a file went unscanned: fail closed
         assert "notice: template.yaml: too-large: file is 10000012 bytes, over the 2000000-byte limit" in err
         assert "1 of 2 files scanned" in out
+        assert "1 file not scanned in full (see the notices)." in out
 
     def test_max_file_size_from_the_config(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (repo / ".github").mkdir()
         (repo / ".github" / "secrets-bot.yml").write_text("max_file_size: 100\n")
+        code, document, _ = scan_json([str(repo)], capsys)
+        assert code == 2
+        assert [n["kind"] for n in document["notices"]] == ["too-large", "too-large"]
+
+    def test_incomplete_neutral_lets_unscanned_files_pass(
+        self, repo: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (repo / ".github").mkdir()
+        (repo / ".github" / "secrets-bot.yml").write_text("max_file_size: 100\nincomplete: neutral\n")
         code, document, _ = scan_json([str(repo)], capsys)
         assert code == 0
         assert [n["kind"] for n in document["notices"]] == ["too-large", "too-large"]
@@ -510,7 +520,7 @@ class TestNamedFiles:
     ) -> None:
         (tmp_path / "function.json").write_text('{"note": "not an Azure function"}\n')
         code, document, _ = scan_json([str(tmp_path / "function.json")], capsys)
-        assert code == 0
+        assert code == 2  # asked for and not checked: never a clean exit
         assert document["files_scanned"] == 0
         [notice] = document["notices"]
         assert (notice["kind"], notice["path"]) == ("not-scanned", "function.json")

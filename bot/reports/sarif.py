@@ -159,12 +159,18 @@ def _descriptor(
     return descriptor
 
 
+def _message(finding: Finding) -> str:
+    """Advice carries no value, so it names only the key."""
+    shown = f"{finding.key} = {finding.redacted}" if finding.redacted else finding.key
+    return f"{finding.message} ({shown})"
+
+
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": _LEVELS[finding.severity],
-        "message": {"text": f"{finding.message} ({finding.key} = {finding.redacted})"},
+        "message": {"text": _message(finding)},
         "locations": [{"physicalLocation": _physical_location(finding)}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }

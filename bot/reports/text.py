@@ -48,6 +48,9 @@ def render_text(
     summary = _summary(findings, files_scanned=scanned, style=style)
     if unreadable:
         summary += style.paint(f" {_plural(unreadable, 'path')} could not be read (see the notices).", _BOLD)
+    partial = sum(1 for result in results if not result.complete) - unreadable
+    if partial > 0:
+        summary += style.paint(f" {_plural(partial, 'file')} not scanned in full (see the notices).", _BOLD)
     return "".join(blocks) + summary + "\n"
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from bot.core.advisories import ADVISORY_DESCRIPTIONS, ADVISORY_DOCS
 from bot.core.findings import Notice, NoticeKind, ScanResult, Severity
 from bot.core.rules import RuleSet
 from bot.reports.sarif import FINGERPRINT_KEY, render_sarif
-from tests.reports.sample import PASSWORD, TOKEN, sample_results
+from tests.reports.sample import PASSWORD, TOKEN, make_finding, sample_results
 
 SCHEMA_PATH = Path(__file__).with_name("sarif-schema-2.1.0.json")
 
@@ -168,3 +169,14 @@ def test_messages_show_only_the_redacted_preview() -> None:
     assert PASSWORD not in text
     message = json.loads(text)["runs"][0]["results"][1]["message"]["text"]
     assert sample_results()[0].findings[0].redacted in message
+
+
+def test_advice_names_its_key_without_an_empty_value() -> None:
+    advice = dataclasses.replace(
+        make_finding(rule="env-provider-wide", severity=Severity.LOW),
+        message="Provider-wide environment",
+        redacted="",
+    )
+    text = render_sarif([ScanResult("serverless.yml", "serverless", (advice,))], CATALOG)
+    message = json.loads(text)["runs"][0]["results"][0]["message"]["text"]
+    assert message == "Provider-wide environment (provider.environment.GITHUB_API_KEY)"
