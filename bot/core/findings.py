@@ -110,12 +110,22 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A finding that an inline ignore comment hides. Kept, not dropped, so that a caller can tell a waiver
+    already on the base branch (silent) from one a pull request adds (shown to its reviewers)."""
+
+    finding: Finding
+    comment_line: int  # 1-based line of the ignore comment: the finding's line or the one above
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     path: str
     platform: str | None  # None when the file is not a manifest we understand
     findings: tuple[Finding, ...] = ()
     notices: tuple[Notice, ...] = ()
     omitted: int = 0  # findings past the per-file cap: counted (they still fail the scan), not listed
+    suppressed: tuple[Suppressed, ...] = ()  # hidden by inline ignore comments; never reported as findings
 
     @property
     def complete(self) -> bool:
