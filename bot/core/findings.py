@@ -68,6 +68,8 @@ INCOMPLETE_KINDS = frozenset(
     }
 )
 INCOMPLETE_CHOICES = ("fail", "neutral")
+PR_FAILS_ON_CHOICES = ("introduced", "all")  # a pull request fails on what it adds, or on everything
+WAIVER_CHOICES = ("allow", "report", "deny")  # ignore comments a pull request adds: silent, shown, refused
 
 
 @dataclass(frozen=True, slots=True)
