@@ -12,6 +12,7 @@ from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubUnavailable, RateLimited, ReviewComment
 from bot.jobs.ledger import Ledger
+from bot.jobs.orgdefaults import NAMES
 from bot.jobs.queue import memory_queue
 from bot.jobs.scan_job import UNKNOWN_RUN, ScanOutcome, external_id, run_scan
 from bot.jobs.scanning import CONFIG_PATH
@@ -74,6 +75,8 @@ def test_a_pull_request_scan_makes_the_fewest_calls(fake_github: FakeGitHub, led
             "pull_request",  # the current head, from GitHub: a late or replayed event is not scanned
             "create_check_run",
             "file_content",  # .github/secrets-bot.yml on the base branch
+            "file_content",  # the organisation's defaults, .github/secrets-bot.yml (absent)
+            "file_content",  # and .github/secrets-bot.yaml (absent)
             "pull_request_files",
             "file_content",  # serverless.yml, once
             "file_content",  # functions/template.yaml, once
@@ -159,7 +162,8 @@ def test_secret_outside_the_diff_is_only_in_the_check_run(fake_github: FakeGitHu
 def test_removed_and_non_manifest_files_are_not_read(fake_github: FakeGitHub, ledger: Ledger) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": None, "src/app.py": b"print(1)"})
     scan(pull_request(), fake_github, ledger)
-    assert [args[1] for name, args in fake_github.calls if name == "file_content"] == [CONFIG_PATH]
+    read = [args[:2] for name, args in fake_github.calls if name == "file_content"]
+    assert read == [(REPO, CONFIG_PATH), *(("acme/.github", path) for path in NAMES)]
     assert fake_github.only_run(HEAD).conclusion == "success"
 
 
