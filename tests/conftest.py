@@ -170,6 +170,11 @@ class FakeGitHub:
         self._call("compare_files", repo, base, head)
         return list(self.comparisons.get((repo, base, head), []))
 
+    def merge_base(self, repo: str, base: str, head: str) -> str:
+        """In memory, a pull request's base commit is its merge base."""
+        self._call("merge_base", repo, base, head)
+        return base
+
     def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
         self._call("tree_changes", repo, base, head)
         before, after = self.files.get((repo, base), {}), self.files.get((repo, head), {})
@@ -181,9 +186,9 @@ class FakeGitHub:
             number for (name, number), pull in self.pulls.items() if name == repo and pull.head_sha == sha
         ]
 
-    def file_content(self, repo: str, path: str, ref: str, *, max_bytes: int) -> bytes | None:
+    def file_content(self, repo: str, path: str, ref: str | None, *, max_bytes: int) -> bytes | None:
         self._call("file_content", repo, path, ref)
-        data = self.files.get((repo, ref), {}).get(path)
+        data = self.files.get((repo, ref or "main"), {}).get(path)
         if data is not None and len(data) > max_bytes:
             raise FileTooLarge(path, len(data))
         return data

@@ -40,5 +40,7 @@ class ScanConfig:
     incomplete: str = "fail"  # fail | neutral: the conclusion when some file was not fully scanned
     limits: ScanLimits = field(default_factory=ScanLimits)
     max_inline_comments: int = 20  # new review comments per review, most severe first; 0 for none
+    pr_fails_on: str = "introduced"  # introduced | all: which of a pull request's findings can fail it
+    waivers_in_pr: str = "report"  # allow | report | deny: ignore comments a pull request adds
     # The HMAC key of published fingerprints, set by the entry point (server or CLI), never by a repository.
     fingerprint_key: bytes = field(default=b"", repr=False)

@@ -1,8 +1,9 @@
 """Turning hits and advice into `Finding`s: location, message, redaction, fingerprint and fix.
 
 This is the last place a secret value is seen: it goes into the redacted preview and the keyed fingerprint
-and nowhere else. Suppression (inline comments, the repository's allowlist) is applied here, before a
-finding exists, and an alias that repeats a node is reported once.
+and nowhere else. The repository's allowlist is applied here, before a finding exists; a finding that an
+inline ignore comment covers is kept apart (`Emitter.suppressed`) so that a new waiver can be shown; an alias
+that repeats a node is reported once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.core.findings import (
     NoticeKind,
     Remediation,
     Severity,
+    Suppressed,
     fingerprint,
     is_legacy_fingerprint,
     legacy_fingerprint,
@@ -30,7 +32,7 @@ from bot.core.references import describe
 from bot.core.remediation import FixContext, fix_scalar, locate, rewrite_line
 from bot.core.rules import TokenMatch
 from bot.core.sharedlines import settle_shared_lines
-from bot.core.suppressions import is_allowlisted, is_suppressed_inline
+from bot.core.suppressions import Comments, ignore_comment_line, is_allowlisted
 from bot.core.tree import Scalar, dotted
 
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
@@ -57,6 +59,8 @@ class Emitter:
         self._secrets: dict[int, str] = {}  # id(finding) -> its secret, for `settled` only
         self._legacy = frozenset(filter(is_legacy_fingerprint, config.allowlist.fingerprints))
         self.legacy_notices: dict[str, Notice] = {}  # legacy allowlist entry -> "replace it with ..."
+        self.comments = Comments.HASH if fmt in (Format.YAML, Format.TOML) else Comments.SLASH
+        self.suppressed: list[Suppressed] = []  # findings an inline ignore comment hides
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id not in self.config.disabled_rules
@@ -88,24 +92,23 @@ class Emitter:
             print_ = self._fingerprint(key, hit.rule.id, value)
             if self._dropped((line, column, hit.start, hit.rule.id), value, print_, key):
                 continue
-            yield self._kept(
-                Finding(
-                    path=self.path,
-                    line=line,
-                    column=column,
-                    end_line=end_line,
-                    key=key,
-                    rule=hit.rule.id,
-                    severity=hit.rule.severity,
-                    message=self._message(hit, key),
-                    redacted=redact(value),
-                    fingerprint=print_,
-                    remediation=fix,
-                    platform=self.platform.id,
-                    extra=_facts(hit),
-                ),
-                value,
+            finding = Finding(
+                path=self.path,
+                line=line,
+                column=column,
+                end_line=end_line,
+                key=key,
+                rule=hit.rule.id,
+                severity=hit.rule.severity,
+                message=self._message(hit, key),
+                redacted=redact(value),
+                fingerprint=print_,
+                remediation=fix,
+                platform=self.platform.id,
+                extra=_facts(hit),
             )
+            if not self._waived(finding):
+                yield self._kept(finding, value)
 
     def outside_values(self, matches: Iterable[TokenMatch]) -> Iterable[Finding]:
         """Provider-format tokens in comments or keys: committed all the same, and invisible to parsers."""
@@ -125,24 +128,23 @@ class Emitter:
             hint = (
                 "Rotate the exposed value and delete it from the file: a comment is committed like any value."
             )
-            yield self._kept(
-                Finding(
-                    path=self.path,
-                    line=line,
-                    column=column,
-                    end_line=end_line,
-                    key="",
-                    rule=match.rule.id,
-                    severity=match.rule.severity,
-                    message=f"{match.rule.description} outside any value (in a comment or a key)",
-                    redacted=redact(value),
-                    fingerprint=print_,
-                    remediation=Remediation(replacement, None, match.rule.docs or self.platform.docs, hint),
-                    platform=self.platform.id,
-                    extra=(("context", "comment"),),
-                ),
-                value,
+            finding = Finding(
+                path=self.path,
+                line=line,
+                column=column,
+                end_line=end_line,
+                key="",
+                rule=match.rule.id,
+                severity=match.rule.severity,
+                message=f"{match.rule.description} outside any value (in a comment or a key)",
+                redacted=redact(value),
+                fingerprint=print_,
+                remediation=Remediation(replacement, None, match.rule.docs or self.platform.docs, hint),
+                platform=self.platform.id,
+                extra=(("context", "comment"),),
             )
+            if not self._waived(finding):
+                yield self._kept(finding, value)
 
     def advice(self, advice: Advice) -> Iterable[Finding]:
         if not self.enabled(advice.rule):
@@ -156,7 +158,7 @@ class Emitter:
         replacement = None
         if advice.replacement_value is not None and isinstance(node, Scalar):
             replacement = rewrite_line(self.lines, node, advice.replacement_value, self.fmt)
-        yield Finding(
+        finding = Finding(
             path=self.path,
             line=node.start.line,
             column=node.start.column,
@@ -171,6 +173,15 @@ class Emitter:
             platform=self.platform.id,
             extra=advice.extra,
         )
+        if not self._waived(finding):
+            yield finding
+
+    def _waived(self, finding: Finding) -> bool:
+        """Whether an inline ignore comment covers the finding: it is then kept apart, not reported."""
+        comment = ignore_comment_line(self.lines, finding.line, finding.rule, self.comments)
+        if comment is not None:
+            self.suppressed.append(Suppressed(finding, comment))
+        return comment is not None
 
     def _fingerprint(self, key: str, rule_id: str, value: str) -> str:
         return fingerprint(
@@ -178,10 +189,8 @@ class Emitter:
         )
 
     def _dropped(self, place: tuple[int, int, int, str], value: str, print_: str, key: str) -> bool:
-        """Suppressed inline, allowlisted, or already reported at this place (an alias repeats a node)."""
+        """Allowlisted, or already reported at this place (an alias repeats a node)."""
         line, rule_id = place[0], place[3]
-        if is_suppressed_inline(self.lines, line, rule_id):
-            return True
         if is_allowlisted(value=value, fingerprint=print_, config=self.config):
             return True
         if self._legacy_allowlisted(key, rule_id, value, print_, line):

@@ -68,6 +68,8 @@ INCOMPLETE_KINDS = frozenset(
     }
 )
 INCOMPLETE_CHOICES = ("fail", "neutral")
+PR_FAILS_ON_CHOICES = ("introduced", "all")  # a pull request fails on what it adds, or on everything
+WAIVER_CHOICES = ("allow", "report", "deny")  # ignore comments a pull request adds: silent, shown, refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +112,22 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A finding that an inline ignore comment hides. Kept, not dropped, so that a caller can tell a waiver
+    already on the base branch (silent) from one a pull request adds (shown to its reviewers)."""
+
+    finding: Finding
+    comment_line: int  # 1-based line of the ignore comment: the finding's line or the one above
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     path: str
     platform: str | None  # None when the file is not a manifest we understand
     findings: tuple[Finding, ...] = ()
     notices: tuple[Notice, ...] = ()
     omitted: int = 0  # findings past the per-file cap: counted (they still fail the scan), not listed
+    suppressed: tuple[Suppressed, ...] = ()  # hidden by inline ignore comments; never reported as findings
 
     @property
     def complete(self) -> bool:

@@ -19,7 +19,12 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.core.advisories import ADVISORY_IDS
 from bot.core.config import Allowlist, ScanConfig, ScanLimits
-from bot.core.findings import FAIL_ON_CHOICES, INCOMPLETE_CHOICES
+from bot.core.findings import (
+    FAIL_ON_CHOICES,
+    INCOMPLETE_CHOICES,
+    PR_FAILS_ON_CHOICES,
+    WAIVER_CHOICES,
+)
 from bot.core.rules import RuleError, RuleSet
 from bot.core.suppressions import compile_value_pattern
 
@@ -38,6 +43,8 @@ _TOP_LEVEL = (
     "max_file_size",
     "max_findings_per_file",
     "max_inline_comments",
+    "pr_fails_on",
+    "waivers_in_pr",
 )
 _SECTIONS = {
     "paths": ("include", "exclude"),
@@ -56,17 +63,45 @@ Check = Callable[[str], str | None]  # returns a problem description, or None wh
 
 def load_repo_config(text: str) -> tuple[ScanConfig, list[str]]:
     """The validated configuration and the problems found; defaults stand in for whatever is broken."""
+    return load_layered_config(text, None)
+
+
+def load_layered_config(
+    text: str | None, defaults: str | None, *, defaults_name: str = "organisation defaults"
+) -> tuple[ScanConfig, list[str]]:
+    """A repository's file over its organisation's defaults (Probot's and Renovate's convention).
+
+    Each top-level key the repository's file sets replaces the organisation's value whole: sections such as
+    `allowlist` or `paths` are not merged key by key, so a repository's section says all there is. Problems
+    in keys that come from the defaults are named as such (`defaults_name: field: ...`)."""
+    own, problems = _mapping(text, "")
+    org, org_problems = _mapping(defaults, f"{defaults_name}: ")
+    config, found = _Reader({**org, **own}).config()
+    inherited = set(org) - set(own)
+    named = [f"{defaults_name}: {p}" if _field_of(p) in inherited else p for p in found]
+    return config, [*org_problems, *problems, *named]
+
+
+def _mapping(text: str | None, prefix: str) -> tuple[dict[Any, Any], list[str]]:
+    """The file's top-level mapping; empty (with the problem) when it is not one."""
+    if text is None:
+        return {}, []
     if len(text) > MAX_CONFIG_CHARS:
-        return ScanConfig(), [f"configuration is {len(text)} characters, over the {MAX_CONFIG_CHARS} limit"]
+        return {}, [f"{prefix}configuration is {len(text)} characters, over the {MAX_CONFIG_CHARS} limit"]
     try:
         data = _parse(text)
     except ValueError as error:
-        return ScanConfig(), [str(error)]
+        return {}, [f"{prefix}{error}"]
     if data is None:
-        return ScanConfig(), []
+        return {}, []
     if not isinstance(data, dict):
-        return ScanConfig(), [f"(top level): must be a mapping of settings (got {_shown(data)})"]
-    return _Reader(data).config()
+        return {}, [f"{prefix}(top level): must be a mapping of settings (got {_shown(data)})"]
+    return data, []
+
+
+def _field_of(problem: str) -> str:
+    """The top-level key a problem is about: problems start with the field (`allowlist.values: ...`)."""
+    return re.split(r"[.\[:]", problem, maxsplit=1)[0]
 
 
 def _parse(text: str) -> Any:
@@ -131,6 +166,8 @@ class _Reader:
             ),
             fail_on=self._choice("fail_on", FAIL_ON_CHOICES, "medium"),
             incomplete=self._choice("incomplete", INCOMPLETE_CHOICES, "fail"),
+            pr_fails_on=self._choice("pr_fails_on", PR_FAILS_ON_CHOICES, "introduced"),
+            waivers_in_pr=self._choice("waivers_in_pr", WAIVER_CHOICES, "report"),
             limits=ScanLimits(
                 max_bytes=self._whole_number(
                     "max_file_size", ScanLimits().max_bytes, MAX_FILE_SIZE_LIMIT, "bytes"

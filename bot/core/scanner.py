@@ -29,6 +29,7 @@ from bot.core.findings import (
     Notice,
     NoticeKind,
     ScanResult,
+    Suppressed,
 )
 from bot.core.jsonpos import load_json
 from bot.core.jsonpos import quick_check as json_quick_check
@@ -93,7 +94,8 @@ def scan_file(
     if choice.platform.is_encrypted(docs) or scan.hopeless:
         return ScanResult(path, platform_id)
     found = scan.findings(docs)
-    return ScanResult(path, platform_id, found, tuple(scan.emit.legacy_notices.values()))
+    legacy = tuple(scan.emit.legacy_notices.values())
+    return ScanResult(path, platform_id, found, legacy, suppressed=tuple(scan.emit.suppressed))
 
 
 def _parses_quietly(choice: Choice, text: str, limits: ScanLimits) -> bool:
@@ -148,18 +150,21 @@ class _FileScan:
         """A notice for what went wrong, and the secrets a line-by-line read still finds."""
         findings: tuple[Finding, ...] = ()
         legacy: tuple[Notice, ...] = ()
+        suppressed: tuple[Suppressed, ...] = ()
         message = error.message
         if error.kind in _LINE_SCAN_KINDS:
             if not self.hopeless:
                 doc = line_document(self.text, self.ruleset)
                 findings = tuple(self._judged([doc], Naming(), {}, fixable=False))
                 legacy = tuple(self.emit.legacy_notices.values())
+                suppressed = tuple(self.emit.suppressed)
             message = f"{message}; the file was scanned line by line for secrets instead"
         return ScanResult(
             self.path,
             self.platform.id,
             findings,
             (Notice(self.path, error.kind, message, error.line), *legacy),
+            suppressed=suppressed,
         )
 
     def findings(self, docs: Sequence[Document]) -> tuple[Finding, ...]:

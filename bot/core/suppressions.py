@@ -2,7 +2,8 @@
 
 Allowlist value patterns and path globs come from repositories we do not control, so both are compiled with
 RE2, whose matching time is linear in the input: a hostile pattern cannot hang the scanner. Our own fixed
-patterns (the ignore comment) use the standard library.
+patterns (the ignore comment) use the standard library. An ignore marker counts only inside a real comment
+of the file's format (`Comments`), never inside a string value.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 import re2
@@ -18,24 +20,69 @@ from bot.core.config import ScanConfig
 
 # `# secrets-bot: ignore`, `// secrets-bot: ignore[rule-a, rule-b]`; the comment may trail the value.
 _IGNORE_COMMENT = re.compile(r"(?:#|//)\s*secrets-bot:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
-_COMMENT_ONLY = re.compile(r"^\s*(?:#|//)")
 _RE2_MAX_MEM = 8 << 20  # bytes of RE2 program memory per pattern; a pattern that needs more fails to compile
+# In a `#` format a quote opens a string only where a value starts (after these, or at the line's start):
+# the apostrophe in `note: it's` is text, and the `#` after it still starts a comment.
+_VALUE_STARTS = frozenset(("", ":", "-", "[", "{", ",", "=", "("))
 
 
-def is_suppressed_inline(lines: Sequence[str], line: int, rule_id: str) -> bool:
-    """True when the finding's line (1-based) carries an ignore comment, or the line above is one."""
-    if 1 <= line <= len(lines) and _ignores(lines[line - 1], rule_id):
-        return True
+class Comments(StrEnum):
+    """How a format writes comments: the only place an ignore marker counts."""
+
+    HASH = "hash"  # YAML, TOML, dotenv, HCL: `#` outside quotes, at the line's start or after a blank
+    # JSON(C), JavaScript / TypeScript: `//` outside strings. Strict JSON has no comments, so a JSON file
+    # without any has no inline suppression at all.
+    SLASH = "slash"
+
+
+def ignore_comment_line(lines: Sequence[str], line: int, rule_id: str, comments: Comments) -> int | None:
+    """The line (1-based) of the ignore comment that covers a finding on `line`: a comment on that line, or
+    a line above that is only a comment; None when the finding is not suppressed inline."""
+    if 1 <= line <= len(lines) and _ignores(_comment(lines[line - 1], comments), rule_id):
+        return line
     above = line - 1
-    return (
-        1 <= above <= len(lines)
-        and bool(_COMMENT_ONLY.match(lines[above - 1]))
-        and _ignores(lines[above - 1], rule_id)
-    )
+    if not 1 <= above <= len(lines):
+        return None
+    text = lines[above - 1]
+    comment = _comment(text, comments)
+    return above if comment and comment == text.lstrip() and _ignores(comment, rule_id) else None
 
 
-def _ignores(text: str, rule_id: str) -> bool:
-    for match in _IGNORE_COMMENT.finditer(text):
+@functools.lru_cache(maxsize=8)  # a long line holding many findings is read once, not once per finding
+def _comment(text: str, comments: Comments) -> str:
+    """The line's comment, from its opening mark on; "" when it has none outside a string. Read line by
+    line: a marker inside a string value (even in a one-line minified file) is part of the value."""
+    if "secrets-bot" not in text.lower():
+        return ""
+    hash_ = comments is Comments.HASH
+    quote, last, index = "", "", 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\" and (quote == '"' or not hash_):
+                index += 1
+            elif char == quote:
+                quote, last = "", char
+        elif char in "\"'" or (char == "`" and not hash_):
+            if not hash_ or last in _VALUE_STARTS:
+                quote = char
+            last = char
+        elif _opens_comment(text, index, hash_):
+            return text[index:]
+        elif not char.isspace():
+            last = char
+        index += 1
+    return ""
+
+
+def _opens_comment(text: str, index: int, hash_: bool) -> bool:
+    if hash_:
+        return text[index] == "#" and (index == 0 or text[index - 1] in " \t")
+    return text.startswith("//", index)
+
+
+def _ignores(comment: str, rule_id: str) -> bool:
+    for match in _IGNORE_COMMENT.finditer(comment):
         ids = match.group("ids")
         wanted = {part.strip() for part in ids.split(",")} - {""} if ids is not None else set()
         if not wanted or rule_id in wanted:

@@ -21,12 +21,14 @@ NOT_RAW = ("text/html", "application/xhtml+xml", "application/json")
 
 
 def read_file(
-    http: httpx.Client, token: str, repo: str, path: str, ref: str, *, max_bytes: int
+    http: httpx.Client, token: str, repo: str, path: str, ref: str | None, *, max_bytes: int
 ) -> bytes | None:
-    """None when the file (or the ref) does not exist; FileTooLarge past `max_bytes`."""
+    """None when the file (or the ref) does not exist; FileTooLarge past `max_bytes`. Without a `ref`,
+    GitHub reads the repository's default branch."""
     headers = {"Authorization": f"token {token}", "Accept": RAW}
     url = f"repos/{repo}/contents/{quote(path, safe='/')}"
-    with http.stream("GET", url, params={"ref": ref}, headers=headers) as response:
+    params = {"ref": ref} if ref is not None else {}
+    with http.stream("GET", url, params=params, headers=headers) as response:
         if response.status_code == 404:
             return None
         if response.status_code != 200:

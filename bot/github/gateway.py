@@ -156,6 +156,16 @@ class InstallationGateway:
             lambda: [_changed(file) for file in self._session.repo(repo).compare(base, head).files],
         )
 
+    def merge_base(self, repo: str, base: str, head: str) -> str:
+        """One comparison, asked for one commit per page: only `merge_base_commit` is read."""
+        answer = self._session.read(
+            "find the merge base",
+            lambda: self._session.request(
+                "GET", f"/repos/{repo}/compare/{base}...{head}", params={"per_page": 1}
+            ),
+        )
+        return str(answer["merge_base_commit"]["sha"])
+
     def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
         """Two calls (one recursive tree per commit), paid only when a listing hit GitHub's cap."""
         base_blobs, base_whole = self._blobs(repo, base)
@@ -187,7 +197,7 @@ class InstallationGateway:
             if p.get("state") == "open" and p.get("head", {}).get("sha") == sha
         ]
 
-    def file_content(self, repo: str, path: str, ref: str, *, max_bytes: int) -> bytes | None:
+    def file_content(self, repo: str, path: str, ref: str | None, *, max_bytes: int) -> bytes | None:
         """`UnreadableAnswer` when every attempt got something other than the file (the file is then
         reported as unreadable; GitHub being down is still `GitHubUnavailable`, retried as a job)."""
         session = self._session

@@ -96,14 +96,19 @@ class GitHubGateway(Protocol):
 
     def compare_files(self, repo: str, base: str, head: str) -> list[ChangedFile]: ...
 
+    def merge_base(self, repo: str, base: str, head: str) -> str:
+        """The commit where `head`'s history left `base`'s: what a pull request's diff is computed from."""
+        ...
+
     def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
         """What changed between two commits, from their recursive trees: for changes past the listing caps."""
         ...
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]: ...
 
-    def file_content(self, repo: str, path: str, ref: str, *, max_bytes: int) -> bytes | None:
-        """The file's bytes at `ref`; None when it does not exist there; FileTooLarge past `max_bytes`."""
+    def file_content(self, repo: str, path: str, ref: str | None, *, max_bytes: int) -> bytes | None:
+        """The file's bytes at `ref` (None: the default branch); None when it does not exist there (or the
+        repository cannot be seen); FileTooLarge past `max_bytes`."""
         ...
 
     def create_check_run(self, repo: str, head_sha: str, *, name: str, external_id: str) -> int:

@@ -303,6 +303,8 @@ def _publish_review(gateway: GitHubGateway, target: Target, number: int, report:
         existing=existing,
         pushed=True,
         limit=report.max_inline_comments,
+        preexisting=report.context.preexisting,
+        added=report.added,
     )
     if plan.comments:
         gateway.create_review(

@@ -2,18 +2,20 @@
 
 Every file is fetched once, at the scanned SHA, and only if it is a manifest by name or by the repository's
 own patterns. A file that cannot be read (too large, gone, garbled answers) gets a notice that marks it as
-not scanned, which keeps the check from passing; it is never silently dropped.
+not scanned, which keeps the check from passing; it is never silently dropped. A pull request's manifests
+with findings are then compared with their merge-base versions (`bot.jobs.baseline`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.core.config import ScanConfig
-from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, parse_config, too_large
+from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, too_large
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
+from bot.core.repoconfig import load_layered_config
 from bot.core.rules import RuleError, RuleSet
 from bot.core.scanner import scan_file
 from bot.files import is_manifest_path
@@ -25,9 +27,11 @@ from bot.github.protocol import (
     GitHubGateway,
     UnreadableAnswer,
 )
+from bot.jobs.baseline import Baseline, compare_with_base
+from bot.jobs.orgdefaults import read_org_defaults
 from bot.jobs.targets import Target
 from bot.reports.check_run import CheckContext
-from bot.reports.diff import commentable_lines
+from bot.reports.diff import added_lines, commentable_lines
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +47,8 @@ class ScanReport:
     # Paths not read, or read only in part (too large, unparsable): their old comments are not "resolved".
     incomplete: frozenset[str] = frozenset()
     max_inline_comments: int = ScanConfig().max_inline_comments  # the repository's cap on review comments
+    # path -> lines the pull request adds: the only lines where a finding already on the base is commented
+    added: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,48 +74,97 @@ def scan_target(
     notices: list[Notice] = list(listing_notices)
     omitted: list[tuple[str, int]] = []
     incomplete: set[str] = set()
-    scanned = 0
+    results: list[tuple[ChangedFile, ScanResult]] = []
     for item in manifests:
         result = _read(gateway, target, item.path, repo_config.config)
         if isinstance(result, bytes):
             result = _scan_one(item.path, result, repo_config)
-            scanned += 1
+            results.append((item, result))
         findings.extend(result.findings)
         notices.extend(result.notices)
         if result.notices:
             incomplete.add(item.path)
         if result.omitted:
             omitted.append((item.path, result.omitted))
+    config = repo_config.config
+    baseline = _baseline(target, gateway, results, repo_config)
     context = CheckContext(
-        fail_on=repo_config.config.fail_on,
+        fail_on=config.fail_on,
         leaked=target.leaked,
         config_problems=repo_config.problems,
         config_changed=target.pull is not None and _touches_config(changed),
-        files_scanned=scanned,
-        incomplete=repo_config.config.incomplete,
+        files_scanned=len(results),
+        incomplete=config.incomplete,
         omitted=tuple(omitted),
+        base_branch=target.pull.base_ref if target.pull is not None else None,
+        pr_fails_on=config.pr_fails_on,
+        preexisting=baseline.preexisting,
+        waived=baseline.waived,
+        waivers_in_pr=config.waivers_in_pr,
+        base_unread=baseline.unread,
     )
     commentable = {item.path: commentable_lines(item.patch) for item in manifests}
-    cap = repo_config.config.max_inline_comments
-    return ScanReport(tuple(findings), tuple(notices), context, commentable, frozenset(incomplete), cap)
+    added = {item.path: added_lines(item.patch) for item in manifests}
+    return ScanReport(
+        tuple(findings),
+        tuple(notices),
+        context,
+        commentable,
+        frozenset(incomplete),
+        config.max_inline_comments,
+        added,
+    )
+
+
+def _baseline(
+    target: Target,
+    gateway: GitHubGateway,
+    results: Sequence[tuple[ChangedFile, ScanResult]],
+    repo_config: RepoConfig,
+) -> Baseline:
+    """A pull request is measured against its merge base; a push answers for everything at its head."""
+    if target.pull is None:
+        return Baseline()
+    if repo_config.config.waivers_in_pr == "allow":  # waivers stay silent: no base read for them
+        results = [(item, replace(result, suppressed=())) for item, result in results]
+    return compare_with_base(
+        gateway,
+        target.repo,
+        target.pull.base_sha,
+        target.head_sha,
+        results,
+        lambda path, data: _scan_one(path, data, repo_config),
+        repo_config.config.limits.max_bytes,
+    )
 
 
 def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:
-    """`.github/secrets-bot.yml` (or `.yaml`) at `ref`; problems go to the check run, never fatal."""
-    fetched = {path: _fetch_config(gateway, repo, path, ref) for path in CONFIG_PATHS}
-    chosen, ambiguity = choose_config([path for path, raw in fetched.items() if raw is not None])
-    if chosen is None:
-        return RepoConfig(ScanConfig(), ruleset_base, ())
-    raw = fetched[chosen]
-    if not isinstance(raw, bytes):
-        return RepoConfig(ScanConfig(), ruleset_base, (*ambiguity, str(raw)))
-    config, problems = parse_config(chosen, raw)
-    problems = [*ambiguity, *problems]
+    """`.github/secrets-bot.yml` (or `.yaml`) at `ref` over the organisation's defaults; problems are
+    reported in the check run, never fatal."""
+    own, problems = _own_config(gateway, repo, ref)
+    org = read_org_defaults(gateway, repo, CONFIG_MAX_BYTES)
+    config, found = load_layered_config(own, org.text, defaults_name=f"{org.source} defaults")
+    problems = [*problems, *([org.problem] if org.problem else []), *found]
     try:
         ruleset = ruleset_base.with_config(config)
     except RuleError as error:
         return RepoConfig(config, ruleset_base, (*problems, f"custom rules ignored: {error}"))
     return RepoConfig(config, ruleset, tuple(problems))
+
+
+def _own_config(gateway: GitHubGateway, repo: str, ref: str) -> tuple[str | None, list[str]]:
+    """The repository's own file as text (None when absent or unusable), and why it is unusable."""
+    fetched = {path: _fetch_config(gateway, repo, path, ref) for path in CONFIG_PATHS}
+    chosen, ambiguity = choose_config([path for path, raw in fetched.items() if raw is not None])
+    if chosen is None:
+        return None, []
+    raw = fetched[chosen]
+    if not isinstance(raw, bytes):
+        return None, [*ambiguity, str(raw)]
+    try:
+        return raw.decode("utf-8"), list(ambiguity)
+    except UnicodeDecodeError:
+        return None, [*ambiguity, f"{chosen} is not UTF-8 text; ignored"]
 
 
 def _fetch_config(gateway: GitHubGateway, repo: str, path: str, ref: str) -> bytes | str | None:
@@ -119,7 +174,7 @@ def _fetch_config(gateway: GitHubGateway, repo: str, path: str, ref: str) -> byt
     except FileTooLarge:
         return too_large(path)
     except UnreadableAnswer:
-        return f"{path} could not be read (GitHub kept answering with something else); defaults used"
+        return f"{path} could not be read (GitHub kept answering with something else); ignored"
 
 
 def _changed_files(target: Target, gateway: GitHubGateway) -> tuple[list[ChangedFile], list[Notice]]:

@@ -5,6 +5,10 @@ annotations; this module keeps each text under the cap (measured in UTF-8 bytes,
 leaves the batching of annotations to the edge. Only redacted previews appear; the value is not known here.
 Every piece of repository text goes through `bot.reports.markdown`. A file that was not scanned in full
 (see `INCOMPLETE_KINDS`) is listed as "not scanned" and keeps the check from passing.
+
+A pull request answers for what it adds: findings already on its base branch are listed once, under their
+own heading, and (unless `pr_fails_on: all`) do not fail it; ignore comments it adds are listed as waivers
+and keep the check from `success` (`waivers_in_pr`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.core.findings import INCOMPLETE_KINDS, Finding, Notice, NoticeKind, Severity, meets
+from bot.core.findings import INCOMPLETE_KINDS, Finding, Notice, NoticeKind, Severity, Suppressed, meets
 from bot.reports import dismiss, markdown
 from bot.reports.kinds import counted, is_advisory, secrets_phrase, split
 from bot.reports.model import Annotation, CheckRunOutput
@@ -26,6 +30,7 @@ MAX_LISTED = 50  # notices, unscanned files and config problems listed in the su
 _LEVELS = {Severity.HIGH: "failure", Severity.MEDIUM: "warning", Severity.LOW: "notice"}
 _TABLE_HEAD = "| File | Line | What | Value | Fix |\n| --- | ---: | --- | --- | --- |"
 _ADVICE_HEAD = "| File | Line | Advice | Fix |\n| --- | ---: | --- | --- |"
+_WAIVER_HEAD = "| File | Line | Rule | Value | Ignore comment |\n| --- | ---: | --- | --- | --- |"
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,14 @@ class CheckContext:
     files_scanned: int = 0
     incomplete: str = "fail"  # fail | neutral: the conclusion when some file was not scanned in full
     omitted: tuple[tuple[str, int], ...] = ()  # (path, findings past the per-file cap, not listed)
+    base_branch: str | None = None  # a pull request's base branch; None for a push (no split)
+    pr_fails_on: str = "introduced"  # introduced | all
+    preexisting: frozenset[str] = frozenset()  # fingerprints of findings already at the merge base
+    waived: tuple[Suppressed, ...] = ()  # findings hidden by ignore comments the pull request adds
+    waivers_in_pr: str = "report"  # allow | report | deny
+    base_unread: tuple[str, ...] = ()  # "path: why" for base versions that could not be read
+    # The repository's dashboard issue, once the org-install work opens one: the pre-existing point to it.
+    dashboard_url: str | None = None
 
     @property
     def omitted_count(self) -> int:
@@ -48,16 +61,45 @@ def render_check_run(
 ) -> tuple[str, CheckRunOutput]:
     """(conclusion, output) for a scan that finished."""
     ordered = sorted(findings, key=Finding.sort_key)
+    old = [finding for finding in ordered if finding.fingerprint in context.preexisting]
+    new = [finding for finding in ordered if finding.fingerprint not in context.preexisting]
+    waived = _waivers(context)
     unscanned = _unscanned_paths(notices)
     tail = _tail(notices, context)
-    secrets, advisories = split(ordered)
+    secrets, advisories = split(new)
+    title = _title(len(secrets) + context.omitted_count, len(advisories), unscanned, bool(old))
+    title += "".join(_pull_titles(context, len(old), len(waived)))
     output = CheckRunOutput(
-        title=_title(len(secrets) + context.omitted_count, len(advisories), unscanned),
-        summary=_summary(ordered, context, len(unscanned), tail),
+        title=title,
+        summary=_summary(new, context, len(unscanned), tail, old, waived),
         text=_details(ordered) if ordered else None,
-        annotations=tuple(_annotation(finding) for finding in ordered),
+        annotations=(
+            *(_annotation(f, context if f.fingerprint in context.preexisting else None) for f in ordered),
+            *(_waiver_annotation(entry, context) for entry in waived),
+        ),
     )
-    return conclusion_for(ordered, context, incomplete_files=len(unscanned)), output
+    counted = new if context.pr_fails_on == "introduced" else ordered
+    return _pull_conclusion(counted, waived, context, unscanned), output
+
+
+def _waivers(context: CheckContext) -> tuple[Suppressed, ...]:
+    """The waivers a pull request adds, unless the repository lets them stay silent."""
+    return () if context.waivers_in_pr == "allow" else context.waived
+
+
+def _pull_conclusion(
+    counted: Sequence[Finding], waived: Sequence[Suppressed], context: CheckContext, unscanned: list[str]
+) -> str:
+    """`deny` counts a waived finding as if its comment were absent; `report` keeps the check from success."""
+    if context.waivers_in_pr == "deny":
+        counted = [*counted, *(entry.finding for entry in waived)]
+    conclusion = conclusion_for(counted, context, incomplete_files=len(unscanned))
+    return "neutral" if conclusion == "success" and waived else conclusion
+
+
+def _pull_titles(context: CheckContext, old: int, waived: int) -> list[str]:
+    titles = [f"; {old} already on {context.base_branch}"] if old else []
+    return titles + ([f"; {waived} waived in this pull request"] if waived else [])
 
 
 def render_failed_scan(reason: str) -> CheckRunOutput:
@@ -111,9 +153,10 @@ def _unscanned_paths(notices: Sequence[Notice]) -> list[str]:
     return list(dict.fromkeys(notice.path for notice in notices if notice.kind in INCOMPLETE_KINDS))
 
 
-def _title(count: int, advisories: int, unscanned: list[str]) -> str:
+def _title(count: int, advisories: int, unscanned: list[str], old: bool = False) -> str:
     """ "2 hard-coded secrets found; 1 advisory", "No hard-coded secrets; 1 advisory": advice apart."""
-    found = f"{secrets_phrase(count)} found" if count else "no hard-coded secrets" if advisories else ""
+    none = "no new hard-coded secrets" if old else "no hard-coded secrets"
+    found = f"{secrets_phrase(count)} found" if count else none if advisories or old else ""
     found += f"; {counted(0, advisories)}" if advisories else ""
     files = len([path for path in unscanned if path])
     missed = f"{files} file{'s' if files != 1 else ''} not scanned in full" if files else ""
@@ -123,7 +166,14 @@ def _title(count: int, advisories: int, unscanned: list[str]) -> str:
     return title[0].upper() + title[1:]
 
 
-def _summary(findings: Sequence[Finding], context: CheckContext, unscanned: int, tail: str) -> str:
+def _summary(
+    findings: Sequence[Finding],
+    context: CheckContext,
+    unscanned: int,
+    tail: str,
+    old: Sequence[Finding] = (),
+    waived: Sequence[Suppressed] = (),
+) -> str:
     files = len({finding.path for finding in findings})
     scanned = f"{context.files_scanned} manifest file{'s' if context.files_scanned != 1 else ''}"
     secrets, advisories = split(findings)
@@ -133,6 +183,8 @@ def _summary(findings: Sequence[Finding], context: CheckContext, unscanned: int,
     else:
         read = " in what could be read" if unscanned else ""
         lead = f"Scanned {scanned}: no hard-coded secrets found{read}."
+        if old:
+            lead = f"Scanned {scanned}: this pull request adds no hard-coded secrets{read}."
         if advisories:
             lead += f" {_capital(counted(0, len(advisories)))} on how secrets are handled in {files} file"
             lead += "s." if files != 1 else "."
@@ -149,7 +201,63 @@ def _summary(findings: Sequence[Finding], context: CheckContext, unscanned: int,
     budget -= len(table.encode("utf-8"))
     advice = _table(advisories, budget, _ADVICE_HEAD, _advice_row) if advisories else ""
     advice = f"### Advisories\n{advice}" if advice else ""
-    return clip("\n\n".join(part for part in (head, table, advice, tail) if part), MAX_TEXT)
+    budget -= len(advice.encode("utf-8"))
+    waivers = _waiver_section(waived, context, budget // 2) if waived else ""
+    budget -= len(waivers.encode("utf-8"))
+    already = _already_section(old, context, budget) if old else ""
+    parts = (head, table, advice, waivers, already, tail)
+    return clip("\n\n".join(part for part in parts if part), MAX_TEXT)
+
+
+def _waiver_section(waived: Sequence[Suppressed], context: CheckContext, budget: int) -> str:
+    """Ignore comments the pull request adds, each with what it hides, so that reviewers can judge it."""
+    if context.waivers_in_pr == "deny":
+        why = (
+            "This repository's `waivers_in_pr: deny` does not honour ignore comments added by a pull "
+            "request: these findings count as if the comments were absent."
+        )
+    else:
+        why = (
+            "This pull request adds ignore comments that hide these findings. Reviewers: check that each is "
+            "a false alarm. The check is neutral, not success, while it adds waivers (`waivers_in_pr`)."
+        )
+    entries = sorted(waived, key=lambda entry: entry.finding.sort_key())
+    rows = _table([entry.finding for entry in entries], budget, _WAIVER_HEAD, _waiver_row(entries))
+    return f"### Waived in this pull request\n{why}\n\n{rows}"
+
+
+def _waiver_row(entries: Sequence[Suppressed]) -> Callable[[Finding], str]:
+    comment_line = {id(entry.finding): entry.comment_line for entry in entries}
+
+    def row(finding: Finding) -> str:
+        path, line, _ = _where_and_what(finding)
+        value = markdown.code(finding.redacted, table=True) if finding.redacted else ""
+        comment = f"line {comment_line[id(finding)]}"
+        return "| " + " | ".join((path, line, markdown.code(finding.rule, table=True), value, comment)) + " |"
+
+    return row
+
+
+def _already_section(old: Sequence[Finding], context: CheckContext, budget: int) -> str:
+    """Findings the pull request did not add: listed once, here, and (by default) not failing it."""
+    branch = markdown.code(context.base_branch or "")
+    failing = (
+        "failing this pull request (`pr_fails_on: all`)"
+        if context.pr_fails_on == "all"
+        else ("not failing this pull request")
+    )
+    heading = f"### Already on {branch}: {len(old)} finding{'s' if len(old) != 1 else ''} — {failing}"
+    why = (
+        "They were in these files at the merge base, before this pull request. They still need fixing on the "
+        "base branch, but they are not this pull request's to fix, and they get no inline comment unless it "
+        "changes their line."
+    )
+    if context.dashboard_url:
+        why += f" The repository's {markdown.link(context.dashboard_url, 'secrets dashboard')} tracks them."
+    secrets, advisories = split(old)
+    rows = _table(secrets, budget, _TABLE_HEAD, _row) if secrets else ""
+    advice = _table(advisories, budget - len(rows.encode("utf-8")), _ADVICE_HEAD, _advice_row)
+    return "\n\n".join(part for part in (heading, why, rows, advice if advisories else "") if part)
 
 
 def _capital(text: str) -> str:
@@ -225,6 +333,13 @@ def _tail(notices: Sequence[Notice], context: CheckContext) -> str:
         _listing("Notes on scanned files", [_notice_line(notice) for notice in other]),
         _listing("Allowlist entries to update", [_notice_line(notice) for notice in legacy]),
         _listing("Configuration problems", [markdown.text(problem) for problem in context.config_problems]),
+        _listing(
+            "Base versions not read",
+            [
+                f"{markdown.text(where)}: its findings all count as introduced by this pull request"
+                for where in context.base_unread
+            ],
+        ),
     ]
     if context.config_changed:
         sections.append(
@@ -281,14 +396,36 @@ def _detail(finding: Finding) -> str:
     return "\n".join(lines) + "\n\n" + dismiss.details(finding)
 
 
-def _annotation(finding: Finding) -> Annotation:
+def _annotation(finding: Finding, already: CheckContext | None = None) -> Annotation:
+    """A finding already on the base branch (`already` holds the context then) is a notice, saying so."""
+    title = f"{_kind(finding)}: {finding.rule}"
+    if already is not None:
+        title = f"Already on {already.base_branch}: {title}"
     return Annotation(
         path=finding.path,
         start_line=finding.line,
         end_line=max(finding.end_line, finding.line),
-        level=_LEVELS[finding.severity],
-        title=_shorten(markdown.plain(f"{_kind(finding)}: {finding.rule}"), MAX_ANNOTATION_TITLE),
+        level=_LEVELS[finding.severity] if already is None else "notice",
+        title=_shorten(markdown.plain(title), MAX_ANNOTATION_TITLE),
         message=clip(markdown.plain(_annotation_message(finding)), MAX_TEXT),
+    )
+
+
+def _waiver_annotation(entry: Suppressed, context: CheckContext) -> Annotation:
+    finding = entry.finding
+    honoured = "is not honoured here (waivers_in_pr: deny)" if context.waivers_in_pr == "deny" else "hides it"
+    value = f" (value {finding.redacted})" if finding.redacted else ""
+    message = (
+        f"{finding.message}{value}. An ignore comment this pull request adds on line {entry.comment_line} "
+        f"{honoured}: confirm that it is a false alarm."
+    )
+    return Annotation(
+        path=finding.path,
+        start_line=finding.line,
+        end_line=max(finding.end_line, finding.line),
+        level=_LEVELS[finding.severity] if context.waivers_in_pr == "deny" else "warning",
+        title=_shorten(markdown.plain(f"Waived in this pull request: {finding.rule}"), MAX_ANNOTATION_TITLE),
+        message=clip(markdown.plain(message), MAX_TEXT),
     )
 
 

@@ -13,6 +13,15 @@ _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
 def commentable_lines(patch: str | None) -> frozenset[int]:
     """RIGHT-side line numbers shown in a unified-diff patch; empty when GitHub sent no patch."""
+    return _right_lines(patch, added_only=False)
+
+
+def added_lines(patch: str | None) -> frozenset[int]:
+    """RIGHT-side line numbers the patch adds (or changes): the lines a pull request touches."""
+    return _right_lines(patch, added_only=True)
+
+
+def _right_lines(patch: str | None, *, added_only: bool) -> frozenset[int]:
     if not patch:
         return frozenset()
     lines: set[int] = set()
@@ -24,6 +33,7 @@ def commentable_lines(patch: str | None) -> frozenset[int]:
         elif right is None or text.startswith(("-", "\\")):
             continue
         elif text.startswith(("+", " ")) or text == "":
-            lines.add(right)
+            if text.startswith("+") or not added_only:
+                lines.add(right)
             right += 1
     return frozenset(lines)

@@ -45,14 +45,24 @@ def plan_review(
     existing: Sequence[tuple[int, str]],
     pushed: bool,
     limit: int = DEFAULT_MAX_COMMENTS,
+    preexisting: frozenset[str] = frozenset(),
+    added: Mapping[str, frozenset[int]] | None = None,
 ) -> ReviewPlan:
-    """`existing` holds (id, body) of the bot's own review comments on the pull request, in any state."""
+    """`existing` holds (id, body) of the bot's own review comments on the pull request, in any state.
+
+    A finding whose fingerprint is in `preexisting` (already on the base branch) is commented only when the
+    pull request adds or changes its line (`added`: path -> lines); it still counts as found, so an older
+    comment on it is not marked resolved."""
     live = {comment_id: fingerprints_in(body) for comment_id, body in existing if not is_resolved(body)}
     marked = {fp for prints in live.values() for fp in prints}
     current = {finding.fingerprint for finding in findings}
     drafts: list[tuple[Finding, ...]] = []
     update: list[tuple[int, str]] = []
-    for group in _by_line(_unique(sorted(findings, key=Finding.sort_key)), commentable):
+    touched = added or {}
+    here = [
+        f for f in findings if f.fingerprint not in preexisting or f.line in touched.get(f.path, frozenset())
+    ]
+    for group in _by_line(_unique(sorted(here, key=Finding.sort_key)), commentable):
         prints = {finding.fingerprint for finding in group}
         if prints <= marked:
             continue

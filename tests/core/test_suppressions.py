@@ -4,18 +4,26 @@ import pytest
 
 from bot.core.config import Allowlist, ScanConfig
 from bot.core.suppressions import (
+    Comments,
     glob_to_regex,
+    ignore_comment_line,
     is_allowlisted,
     is_path_ignored,
-    is_suppressed_inline,
     matches_glob,
 )
+from tests.core.test_scanner_cases import GITHUB, PASSWORD, scan, serious
 
 FAKE_TOKEN = "ghp_" + "A1b2" * 9
 
 
 def lines_of(text: str) -> list[str]:
     return text.splitlines()
+
+
+def is_suppressed_inline(
+    lines: list[str], line: int, rule_id: str, comments: Comments = Comments.HASH
+) -> bool:
+    return ignore_comment_line(lines, line, rule_id, comments) is not None
 
 
 class TestInlineSuppression:
@@ -26,15 +34,18 @@ class TestInlineSuppression:
             f"  GITHUB_TOKEN: {FAKE_TOKEN} # secrets-bot: ignore[github-pat]",
             f"  GITHUB_TOKEN: {FAKE_TOKEN} # secrets-bot: ignore[slack-token, github-pat]",
             f"  GITHUB_TOKEN: {FAKE_TOKEN} #secrets-bot:ignore",
-            f'  "GITHUB_TOKEN": "{FAKE_TOKEN}", // secrets-bot: ignore',
         ],
     )
     def test_trailing_comment_on_the_finding_line(self, text: str) -> None:
-        assert is_suppressed_inline(["provider:", text], 2, "github-pat")
+        assert ignore_comment_line(["provider:", text], 2, "github-pat", Comments.HASH) == 2
+
+    def test_a_jsonc_comment_after_the_value(self) -> None:
+        text = f'  "GITHUB_TOKEN": "{FAKE_TOKEN}", // secrets-bot: ignore'
+        assert ignore_comment_line(["{", text], 2, "github-pat", Comments.SLASH) == 2
 
     def test_comment_on_the_line_above(self) -> None:
         text = f"environment:\n  # secrets-bot: ignore[github-pat]\n  GITHUB_TOKEN: {FAKE_TOKEN}\n"
-        assert is_suppressed_inline(lines_of(text), 3, "github-pat")
+        assert ignore_comment_line(lines_of(text), 3, "github-pat", Comments.HASH) == 2
 
     def test_other_rule_ids_are_not_suppressed(self) -> None:
         text = f"environment:\n  GITHUB_TOKEN: {FAKE_TOKEN}  # secrets-bot: ignore[slack-token]\n"
@@ -57,6 +68,63 @@ class TestInlineSuppression:
 
     def test_first_line_has_no_line_above(self) -> None:
         assert not is_suppressed_inline([f"TOKEN: {FAKE_TOKEN}"], 1, "github-pat")
+
+
+class TestOnlyARealCommentCounts:
+    """The marker counts only inside the format's own comments, never inside a value."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            f'{{"a": "# secrets-bot: ignore", "token": "{FAKE_TOKEN}"}}',  # minified JSON, one line
+            f'{{"a": "// secrets-bot: ignore", "token": "{FAKE_TOKEN}"}}',
+            f'{{"a": "x\\" // secrets-bot: ignore", "token": "{FAKE_TOKEN}"}}',  # escaped quote stays inside
+        ],
+    )
+    def test_a_marker_inside_a_json_string_is_part_of_the_value(self, text: str) -> None:
+        assert not is_suppressed_inline([text], 1, "github-pat", Comments.SLASH)
+
+    def test_a_hash_in_json_is_not_a_comment(self) -> None:
+        line = f'"t": "{FAKE_TOKEN}" # secrets-bot: ignore'
+        assert not is_suppressed_inline([line], 1, "github-pat", Comments.SLASH)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            f"TOKEN: '{FAKE_TOKEN} # secrets-bot: ignore'",  # YAML single-quoted
+            f'TOKEN: "{FAKE_TOKEN} # secrets-bot: ignore"',  # YAML double-quoted
+            f'token = "{FAKE_TOKEN} # secrets-bot: ignore"',  # TOML / HCL
+            f"TOKEN='{FAKE_TOKEN} # secrets-bot: ignore'",  # dotenv
+            f"TOKEN: {FAKE_TOKEN}#secrets-bot: ignore",  # YAML: `#` right after text is not a comment
+            f'- "it\\" # secrets-bot: ignore {FAKE_TOKEN}"',  # an escaped quote does not end the string
+        ],
+    )
+    def test_a_marker_inside_a_quoted_value_does_not_count(self, text: str) -> None:
+        assert not is_suppressed_inline([text], 1, "github-pat", Comments.HASH)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            f"NOTE: it's {FAKE_TOKEN}  # secrets-bot: ignore",  # an apostrophe inside a plain value
+            f"TOKEN: '{FAKE_TOKEN}'  # secrets-bot: ignore",
+            f'token = "{FAKE_TOKEN}" # secrets-bot: ignore',
+            f"TOKEN={FAKE_TOKEN} # secrets-bot: ignore",
+        ],
+    )
+    def test_a_real_hash_comment_counts(self, text: str) -> None:
+        assert is_suppressed_inline([text], 1, "github-pat", Comments.HASH)
+
+    def test_javascript_strings_of_every_quote(self) -> None:
+        inside = f"const t = `{FAKE_TOKEN} // secrets-bot: ignore`;"
+        after = f"const t = '{FAKE_TOKEN}'; // secrets-bot: ignore"
+        assert not is_suppressed_inline([inside], 1, "github-pat", Comments.SLASH)
+        assert is_suppressed_inline([after], 1, "github-pat", Comments.SLASH)
+
+    def test_the_line_above_must_be_only_a_comment(self) -> None:
+        lines = ['  "note": "// secrets-bot: ignore",', f'  "token": "{FAKE_TOKEN}"']
+        assert not is_suppressed_inline(lines, 2, "github-pat", Comments.SLASH)
+        lines = ["  // secrets-bot: ignore", f'  "token": "{FAKE_TOKEN}"']
+        assert ignore_comment_line(lines, 2, "github-pat", Comments.SLASH) == 1
 
 
 class TestAllowlist:
@@ -150,3 +218,63 @@ class TestPathIgnored:
 
     def test_defaults_ignore_nothing(self) -> None:
         assert not is_path_ignored("deep/path/serverless.yml", ScanConfig())
+
+
+class TestScannedFiles:
+    """Through `scan_file`: what an ignore marker hides in each format, and that it is kept apart."""
+
+    def test_a_marker_in_a_string_of_minified_json_silences_nothing(self) -> None:
+        text = (
+            '{"service":"svc","provider":{"name":"aws","environment":{"NOTE":"# secrets-bot: ignore",'
+            f'"GITHUB_TOKEN":"{GITHUB}","DB_PASSWORD":"{PASSWORD}"}}}}}}'
+        )
+        result = scan("serverless.json", text)
+        assert {"generic-password", "github-pat"} <= {f.rule for f in result.findings}
+        assert result.suppressed == ()
+
+    def test_a_jsonc_comment_suppresses_and_the_finding_is_kept_apart(self) -> None:
+        text = (
+            '{\n  "service": "svc",\n  "provider": {\n    "name": "aws",\n    "environment": {\n'
+            f'      "GITHUB_TOKEN": "{GITHUB}" // secrets-bot: ignore\n    }}\n  }}\n}}\n'
+        )
+        result = scan("serverless.json", text)
+        assert serious(result) == {}
+        waived = {item.finding.rule: (item.finding.line, item.comment_line) for item in result.suppressed}
+        assert waived["github-pat"] == (6, 6)
+        assert GITHUB not in repr(result.suppressed)
+
+    @pytest.mark.parametrize(
+        ("path", "text"),
+        [
+            ("netlify.toml", f'[build.environment]\n  GITHUB_TOKEN = "{GITHUB}" # secrets-bot: ignore\n'),
+            ("main.tf", f'locals {{\n  github_token = "{GITHUB}" # secrets-bot: ignore\n}}\n'),
+            ("functions/.env", f"GITHUB_TOKEN={GITHUB} # secrets-bot: ignore\n"),
+            (
+                "serverless.yml",
+                "service: svc\nprovider:\n  name: aws\n  environment:\n"
+                f"    # secrets-bot: ignore\n    GITHUB_TOKEN: {GITHUB}\n",
+            ),
+        ],
+    )
+    def test_a_real_comment_suppresses_in_each_hash_format(self, path: str, text: str) -> None:
+        result = scan(path, text)
+        assert "github-pat" not in serious(result).values()
+        assert "github-pat" in {item.finding.rule for item in result.suppressed}
+
+    @pytest.mark.parametrize(
+        ("path", "text"),
+        [
+            ("netlify.toml", f'[build.environment]\n  GITHUB_TOKEN = "{GITHUB} # secrets-bot: ignore"\n'),
+            ("main.tf", f'locals {{\n  github_token = "{GITHUB} # secrets-bot: ignore"\n}}\n'),
+            ("functions/.env", f'GITHUB_TOKEN="{GITHUB} # secrets-bot: ignore"\n'),
+            (
+                "serverless.yml",
+                f"service: svc\nprovider:\n  name: aws\n  environment:\n"
+                f"    GITHUB_TOKEN: '{GITHUB} # secrets-bot: ignore'\n",
+            ),
+        ],
+    )
+    def test_a_marker_inside_a_quoted_value_suppresses_nothing(self, path: str, text: str) -> None:
+        result = scan(path, text)
+        assert "github-pat" in serious(result).values()
+        assert result.suppressed == ()

@@ -123,7 +123,8 @@ def test_a_secret_outside_the_diff_is_reported_only_in_the_check_run(
     bot: Bot, github: FakeGitHub, repo: Repository
 ) -> None:
     manifest = serverless() + "".join(f"# note {index}\n" for index in range(30))
-    repo.commit("main", {"serverless.yml": manifest})
+    # `pr_fails_on: all`: the secret was already on main, and still fails the check
+    repo.commit("main", {"serverless.yml": manifest, ".github/secrets-bot.yml": "pr_fails_on: all\n"})
     repo.commit("feature/notes", {"serverless.yml": manifest + "# one more note\n"})
     pull = repo.open_pull("feature/notes")
 
@@ -148,7 +149,10 @@ def test_calls_for_a_pull_request_with_five_manifests(bot: Bot, github: FakeGitH
     bot.settle()
 
     counts = Counter(r.operation for r in github.calls())
-    assert counts["repos/get-content"] == 7  # five manifests, .github/secrets-bot.yml and .yaml (absent)
+    # five manifests, .github/secrets-bot.yml and .yaml, and the organisation's .yml and .yaml (all four
+    # absent); the manifests are added by the pull request, so no base version is read
+    assert counts["repos/get-content"] == 9
+    assert counts["repos/compare-commits-with-basehead"] == 0
     assert counts["pulls/list-files"] == 1
     assert counts["checks/create"] == counts["checks/update"] == counts["pulls/create-review"] == 1
-    assert sum(counts.values()) <= 15  # the second config spelling is looked for: one call more
+    assert sum(counts.values()) <= 17

@@ -48,6 +48,7 @@ def compare(call: Call) -> Reply:
     if base is None or head is None:
         raise not_found()
     entries = repo.diff(base, head)[:300]
+    merge_base = repo.merge_base(base, head)
     return Reply(
         json={
             "url": f"{call.api}/repos/{repo.full_name}/compare/{call.params['basehead']}",
@@ -57,6 +58,7 @@ def compare(call: Call) -> Reply:
             "behind_by": 0,
             "total_commits": 1,
             "commits": [],
+            "merge_base_commit": {"sha": merge_base} if merge_base else None,
             "files": [shapes.changed_file(call.api, repo, head, entry) for entry in entries],
         }
     )

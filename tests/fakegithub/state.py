@@ -177,6 +177,18 @@ class Repository:
             self._diffs[key] = changed_files(self.commits[base_sha].files, self.commits[head_sha].files)
         return self._diffs[key]
 
+    def merge_base(self, base_sha: str, head_sha: str) -> str | None:
+        """The newest commit on `head_sha`'s first-parent chain that `base_sha`'s chain also holds."""
+        ancestors: set[str] = set()
+        sha: str | None = base_sha
+        while sha is not None:
+            ancestors.add(sha)
+            sha = self.commits[sha].parent
+        sha = head_sha
+        while sha is not None and sha not in ancestors:
+            sha = self.commits[sha].parent
+        return sha
+
     def pull_files(self, pull: Pull) -> list[dict[str, object]]:
         return self.diff(pull.base_sha, pull.head_sha)
 

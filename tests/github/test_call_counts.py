@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bot.core.rules import RuleSet
+from bot.jobs.scanning import scan_target
+from bot.jobs.targets import pull_target
 from bot.reports.model import Annotation, CheckRunOutput, DraftComment
-from tests.github.conftest import REPO, World
+from tests.github.conftest import BASE_MANIFEST, REPO, World
 
 MARKER = "<!-- secrets-bot:finding fingerprint=feedface -->"
 
@@ -73,3 +76,51 @@ def test_files_past_the_listing_cap_cost_two_tree_calls(world: World) -> None:
     assert counts == {"apps/create-installation-access-token": 1, "pulls/list-files": 30, "git/get-tree": 2}
     assert len(listed) == 3000
     assert changes.complete and len(changes.paths) == 3050
+
+
+def test_a_pull_request_reads_base_versions_only_of_changed_manifests_with_findings(world: World) -> None:
+    """One comparison for the merge base, then one base read per modified manifest with findings at the
+    head; an added manifest and a clean one cost no base read."""
+    secret = "  environment:\n    STRIPE_SECRET_KEY: sk_live_" + "9fQ2xLr7TbW4kZp1MvN8sYc3\n"
+    world.repo.commit("main", {"a/serverless.yml": BASE_MANIFEST + secret, "b/serverless.yml": BASE_MANIFEST})
+    world.repo.commit(
+        "pr",
+        {
+            "a/serverless.yml": (BASE_MANIFEST + secret).replace("python3.12", "python3.13"),
+            "b/serverless.yml": BASE_MANIFEST.replace("python3.12", "python3.13"),
+            "c/serverless.yml": BASE_MANIFEST + secret,
+        },
+        start="main",
+    )
+    pull = world.repo.open_pull("pr")
+    target = pull_target(REPO, world.gateway.pull_request(REPO, pull.number))
+    before = len(world.fake.calls())
+
+    report = scan_target(target, world.gateway, RuleSet.default())
+
+    counts = Counter(r.operation for r in world.fake.calls()[before:])
+    assert counts == {
+        # the config's .yml and .yaml, the organisation's two, three manifests at the head, one at the base
+        "repos/get-content": 8,
+        "pulls/list-files": 1,
+        "repos/compare-commits-with-basehead": 1,
+    }
+    base_reads = [
+        r.path for r in world.fake.calls("repos/get-content") if r.query.get("ref") == [pull.base_sha]
+    ]
+    assert base_reads == ["/repos/octo/svc/contents/a/serverless.yml"]
+    assert {f.path for f in report.findings if f.fingerprint in report.context.preexisting} == {
+        "a/serverless.yml"
+    }
+
+
+def test_a_pull_request_without_findings_makes_no_base_call(world: World) -> None:
+    world.repo.commit("clean", {"serverless.yml": BASE_MANIFEST.replace("python3.12", "python3.13")})
+    pull = world.repo.open_pull("clean")
+    target = pull_target(REPO, world.gateway.pull_request(REPO, pull.number))
+    before = len(world.fake.calls())
+
+    scan_target(target, world.gateway, RuleSet.default())
+
+    operations = {r.operation for r in world.fake.calls()[before:]}
+    assert "repos/compare-commits-with-basehead" not in operations

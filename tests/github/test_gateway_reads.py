@@ -175,3 +175,13 @@ def test_patches_and_contents_never_reach_the_logs(world: World, caplog: pytest.
     logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert logged
     assert canary not in logged
+
+
+def test_the_merge_base_is_where_the_branch_left_its_base(world: World) -> None:
+    fork_point = world.repo.branches["main"]
+    world.repo.commit("topic", {"serverless.yml": "service: topic\n"})
+    moved_on = world.repo.commit("main", {"README.md": "later\n"})
+
+    assert world.gateway.merge_base(REPO, moved_on, world.repo.branches["topic"]) == fork_point
+    [request] = world.fake.calls("repos/compare-commits-with-basehead")
+    assert request.query == {"per_page": ["1"]}  # only the merge base is read, not the commit list

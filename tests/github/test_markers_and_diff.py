@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.reports.diff import commentable_lines
+from bot.reports.diff import added_lines, commentable_lines
 from bot.reports.markers import RESOLVED_MARKER, fingerprints_in, is_resolved, marker_for
 
 
@@ -37,6 +37,8 @@ def test_commentable_lines_are_added_and_context_lines_on_the_right() -> None:
     )
 
     assert commentable_lines(patch) == frozenset({2, 3, 4, 5})
+    assert added_lines(patch) == frozenset({3, 4})  # the lines the pull request touches
+    assert added_lines(None) == frozenset()
 
 
 def test_several_hunks() -> None:

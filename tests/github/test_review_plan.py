@@ -198,3 +198,30 @@ def test_dismissal_follows_the_files_comment_syntax() -> None:
     assert "// secrets-bot: ignore[stripe-secret-key]" in jsonc
     assert "secrets-bot: ignore" not in strict
     assert "strict JSON, which has no comments, so only the allowlist dismisses this finding" in strict
+
+
+def test_a_finding_already_on_the_base_is_commented_only_on_a_line_the_pull_request_adds() -> None:
+    old_touched, old_context, new = finding(line=5), finding(line=6, key="a"), finding(line=7, key="b")
+    preexisting = frozenset({old_touched.fingerprint, old_context.fingerprint})
+
+    plan = plan_review(
+        [old_touched, old_context, new],
+        commentable=IN_DIFF,  # 5, 6 and 7 are all in the diff; only 5 and 7 are added
+        existing=[],
+        pushed=True,
+        preexisting=preexisting,
+        added={"serverless.yml": frozenset({5, 7})},
+    )
+
+    assert [c.line for c in plan.comments] == [5, 7]
+
+
+def test_an_old_comment_on_a_finding_already_on_the_base_is_not_resolved() -> None:
+    old = finding(line=2)
+    existing = [(41, comment_body(old, pushed=True))]
+
+    plan = plan_review(
+        [old], commentable=IN_DIFF, existing=existing, pushed=True, preexisting=frozenset({old.fingerprint})
+    )
+
+    assert (plan.comments, plan.resolve) == ((), ())

@@ -76,6 +76,8 @@ def test_a_pull_request_scan_makes_the_fewest_calls(fake_github: FakeGitHub, led
             "create_check_run",
             "file_content",  # .github/secrets-bot.yml on the base branch
             "file_content",  # .github/secrets-bot.yaml too, to say when both exist
+            "file_content",  # the organisation's defaults, .github/secrets-bot.yml (absent)
+            "file_content",  # and .github/secrets-bot.yaml (absent)
             "pull_request_files",
             "file_content",  # serverless.yml, once
             "file_content",  # functions/template.yaml, once
@@ -161,7 +163,11 @@ def test_secret_outside_the_diff_is_only_in_the_check_run(fake_github: FakeGitHu
 def test_removed_and_non_manifest_files_are_not_read(fake_github: FakeGitHub, ledger: Ledger) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": None, "src/app.py": b"print(1)"})
     scan(pull_request(), fake_github, ledger)
-    assert [args[1] for name, args in fake_github.calls if name == "file_content"] == list(CONFIG_PATHS)
+    read = [args[:2] for name, args in fake_github.calls if name == "file_content"]
+    assert read == [
+        *((REPO, path) for path in CONFIG_PATHS),
+        *(("acme/.github", path) for path in CONFIG_PATHS),
+    ]
     assert fake_github.only_run(HEAD).conclusion == "success"
 
 
