@@ -16,7 +16,7 @@ from typing import Any
 import re2
 
 from bot.core.heuristics import SecretKind, names_secret_in_passing, normalized_key, secret_kind_of_key
-from bot.core.rulemodel import re2_options
+from bot.core.linear import re2_options
 from bot.core.rules import KeyedMatch, RuleKind, RuleSet, TokenMatch
 
 _MAX_KEYS = 65_536

@@ -10,11 +10,11 @@ offsets into the value, never a copy of it, and its repr shows neither.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.detectors import Detectors
+from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Site, Target
 from bot.core.references import Analysis, LiteralFallback
 from bot.core.rules import Rule
@@ -65,12 +65,14 @@ class Hit:
 
 
 # One `NAME=value` assignment with nothing around it (a dotenv line, an entry of an `env` list).
-_SINGLE_ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\S+)")
-_JSON_FIELD = re.compile(r'"(?P<key>(?:[^"\\]|\\.)*)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
-_PAIR_TOKEN = re.compile(
+# On RE2 (`bot.core.linear`): with `re`, `_SPACE_PAIRS` on `a=a=a=...a="` tried every way of cutting the
+# text into keys and bare values, exponential in the number of pairs.
+_SINGLE_ASSIGNMENT = LinearPattern(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\S+)")
+_JSON_FIELD = LinearPattern(r'"(?P<key>(?:[^"\\]|\\.)*)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
+_PAIR_TOKEN = LinearPattern(
     r"""(?P<key>[A-Za-z_][\w.-]*)=(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']*))"""
 )
-_SPACE_PAIRS = re.compile(r"""\s*(?:[A-Za-z_][\w.-]*=(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']*)\s*)+""")
+_SPACE_PAIRS = LinearPattern(r"""\s*(?:[A-Za-z_][\w.-]*=(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']*)\s*)+""")
 
 
 def judge(

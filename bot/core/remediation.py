@@ -12,21 +12,23 @@ stdin; no string built here ever contains the secret.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.findings import Remediation
 from bot.core.judge import Context, Hit
+from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Format, Naming, Platform, Role, env_name
 from bot.core.references import RefKind
 from bot.core.tree import Scalar, Style
 
 _PLAIN_UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_PLAIN_KEYWORDS = re.compile(r"^(?:true|false|null|~|yes|no|on|off|[-+]?[0-9][0-9_.eE+-]*)$", re.IGNORECASE)
-_KEY_PREFIX = re.compile(r"^(?P<indent>\s*)(?P<item>-\s+)?(?P<key>[^\s#{}\[\],][^#{}\[\]]*?)\s*[:=]\s*$")
+_PLAIN_KEYWORDS = LinearPattern(
+    r"^(?:true|false|null|~|yes|no|on|off|[-+]?[0-9][0-9_.eE+-]*)$", ignore_case=True
+)
+_KEY_PREFIX = LinearPattern(r"^(?P<indent>\s*)(?P<item>-\s+)?(?P<key>[^\s#{}\[\],][^#{}\[\]]*?)\s*[:=]\s*$")
 _SHELL_OPERATORS = ":-=?+"
-_JSON_MEMBER_PREFIX = re.compile(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*$')
+_JSON_MEMBER_PREFIX = LinearPattern(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*$')
 # Secrets that are one part of a value: the part is edited and the rest of the value stays.
 _PAIR_QUOTES = ("''", '""', "{}")  # quoted values, and ODBC's braces (`Pwd={...}`)
 _IN_PLACE_CONTEXTS = (Context.PAIR, Context.FALLBACK, Context.FIELD)

@@ -39,6 +39,7 @@ from bot.core.heuristics import (
     normalized_key,
     secret_kind_of_key,
 )
+from bot.core.linear import re2_options
 from bot.core.rulemodel import (
     KeyedMatch,
     Pattern,
@@ -47,7 +48,6 @@ from bot.core.rulemodel import (
     RuleKind,
     TokenMatch,
     compile_pattern,
-    re2_options,
 )
 from bot.core.ruletable import compile_rule, expand_example
 

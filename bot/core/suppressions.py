@@ -15,10 +15,13 @@ from typing import Any
 import re2
 
 from bot.core.config import ScanConfig
+from bot.core.linear import LinearPattern
 
 # `# secrets-bot: ignore`, `// secrets-bot: ignore[rule-a, rule-b]`; the comment may trail the value.
-_IGNORE_COMMENT = re.compile(r"(?:#|//)\s*secrets-bot:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
-_COMMENT_ONLY = re.compile(r"^\s*(?:#|//)")
+_IGNORE_COMMENT = LinearPattern(
+    r"(?:#|//)\s*secrets-bot:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", ignore_case=True
+)
+_COMMENT_ONLY = LinearPattern(r"^\s*(?:#|//)")
 _RE2_MAX_MEM = 8 << 20  # bytes of RE2 program memory per pattern; a pattern that needs more fails to compile
 
 

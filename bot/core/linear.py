@@ -1,0 +1,147 @@
+"""Regular expressions whose matching time is linear in the text, for every pattern that reads repository
+content.
+
+Python's `re` backtracks: a pattern with nested or adjacent repetitions that can share characters
+(`(?:\\w+=[^\\s]*)+` on `a=a=a=...`) takes exponential or quadratic time, and it holds the interpreter
+while it does. RE2 runs in time linear in the text for any pattern it accepts. The patterns are written in
+Python's dialect and translated so that they keep Python's meaning on non-ASCII text: RE2's `\\w`, `\\s` and
+`\\d` are ASCII-only, Python's are Unicode. (Tokenizers that call `match(text, pos)` in a loop stay on `re`:
+google-re2 re-encodes the whole text on each call. Their patterns are single tokens without nested
+repetition, noted where they are defined.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import re2
+
+_RE2_MAX_MEM = 8 << 20  # bytes of program memory per pattern; a pattern that needs more fails to compile
+
+
+def re2_options() -> Any:
+    """Options every pattern compiles with: quiet, and bounded in program memory."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = _RE2_MAX_MEM
+    return options
+
+
+# Python's Unicode classes, as RE2 class contents (`\p{L}\p{N}` is what `str.isalnum` accepts).
+_WORD = r"\p{L}\p{N}_"
+_SPACE = r"\t-\r\x1c-\x1f\x85\p{Z}"
+_DIGIT = r"\p{Nd}"
+_CLASSES = {"w": _WORD, "s": _SPACE, "d": _DIGIT}
+
+
+def translate(pattern: str, *, multiline: bool = False) -> str:
+    """`pattern` with Python's Unicode `\\w \\s \\d \\W \\S \\D` spelled out for RE2, and Python's `$` (end of
+    text, or before a final newline) kept when the pattern is not multi-line."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            index += 2
+            if escaped.lower() in _CLASSES:
+                body = _CLASSES[escaped.lower()]
+                if escaped.islower():
+                    out.append(body if in_class else f"[{body}]")
+                elif in_class:
+                    raise ValueError(f"\\{escaped} inside a character class has no RE2 spelling")
+                else:
+                    out.append(f"[^{body}]")
+            else:
+                out.append(char + escaped)
+            continue
+        if in_class and char == "]" and out[-1] not in ("[", "[^"):
+            in_class = False
+        elif not in_class and char == "[":
+            in_class = True
+            out.append("[^" if pattern.startswith("[^", index) else "[")
+            index += 2 if pattern.startswith("[^", index) else 1
+            continue
+        elif not in_class and char == "$" and not multiline:
+            out.append(r"(?:\n?\z)")
+            index += 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+class LinearMatch:
+    """The parts of `re.Match` the scanner uses, by group name or number."""
+
+    __slots__ = ("_match", "_names")
+
+    def __init__(self, match: Any, names: dict[str, int]) -> None:
+        self._match = match
+        self._names = names
+
+    def _index(self, group: int | str) -> int:
+        return self._names[group] if isinstance(group, str) else group
+
+    def group(self, group: int | str = 0) -> Any:
+        return self._match.group(self._index(group))
+
+    def __getitem__(self, group: int | str) -> Any:
+        return self.group(group)
+
+    def start(self, group: int | str = 0) -> int:
+        start: int = self._match.start(self._index(group))
+        return start
+
+    def end(self, group: int | str = 0) -> int:
+        end: int = self._match.end(self._index(group))
+        return end
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self.start(group), self.end(group)
+
+
+class LinearPattern:
+    """A pattern compiled with RE2 (see the module docstring); `multiline`, `dotall` and `ignore_case` are the
+    `re` flags of the same names."""
+
+    __slots__ = ("_names", "_regexp", "pattern")
+
+    def __init__(
+        self, pattern: str, *, ignore_case: bool = False, multiline: bool = False, dotall: bool = False
+    ) -> None:
+        self.pattern = pattern
+        flags = "".join(flag for flag, on in (("i", ignore_case), ("m", multiline), ("s", dotall)) if on)
+        translated = translate(pattern, multiline=multiline)
+        self._regexp = re2.compile(f"(?{flags}){translated}" if flags else translated, re2_options())
+        self._names: dict[str, int] = dict(self._regexp.groupindex)
+
+    def _wrap(self, match: Any) -> LinearMatch | None:
+        return None if match is None else LinearMatch(match, self._names)
+
+    def match(self, text: str) -> LinearMatch | None:
+        return self._wrap(self._regexp.match(text))
+
+    def search(self, text: str) -> LinearMatch | None:
+        return self._wrap(self._regexp.search(text))
+
+    def fullmatch(self, text: str) -> LinearMatch | None:
+        return self._wrap(self._regexp.fullmatch(text))
+
+    def finditer(self, text: str) -> Iterator[LinearMatch]:
+        for match in self._regexp.finditer(text):
+            yield LinearMatch(match, self._names)
+
+    def sub(self, replacement: str, text: str, count: int = 0) -> str:
+        result: str = self._regexp.sub(replacement, text, count)
+        return result
+
+    def findall(self, text: str) -> list[Any]:
+        found: list[Any] = self._regexp.findall(text)
+        return found
+
+    def split(self, text: str) -> list[str]:
+        parts: list[str] = self._regexp.split(text)
+        return parts
