@@ -15,6 +15,7 @@ from bot.core.advisories import ADVISORY_DOCS
 from bot.core.config import ScanConfig
 from bot.core.findings import Finding, Remediation, Severity, fingerprint, redact
 from bot.core.judge import Candidate, Context, Hit
+from bot.core.keypaths import KeyRedactor
 from bot.core.manifests.base import Advice, Format, Naming, Platform, Role, Target
 from bot.core.references import describe
 from bot.core.remediation import FixContext, fix_scalar, locate, rewrite_line
@@ -35,6 +36,7 @@ class Emitter:
         text: str,
         line_starts: Sequence[int],
         config: ScanConfig,
+        keys: KeyRedactor,
     ) -> None:
         self.path = path
         self.platform = platform
@@ -43,20 +45,46 @@ class Emitter:
         self.lines = [line.removesuffix("\r") for line in text.split("\n")]
         self.line_starts = line_starts
         self.config = config
+        self.keys = keys
         self.seen: set[tuple[int, int, int, str]] = set()
         self._secrets: dict[int, str] = {}  # id(finding) -> its secret, for `settled` only
+        # id(finding) -> (key path as written, value) of a finding whose fingerprint `settled` computes: only
+        # the listed findings pay for one (see `_print`).
+        self._unprinted: dict[int, tuple[str, str]] = {}
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id not in self.config.disabled_rules
 
-    def settled(self, findings: Sequence[Finding]) -> list[Finding]:
-        """The file's findings with replacement lines that fix every secret on their lines, or none."""
-        settled = settle_shared_lines(findings, self.lines, self._secrets)
+    def settled(self, findings: Sequence[Finding]) -> tuple[list[Finding], int]:
+        """The file's most severe findings, at most `max_findings` of them, with their fingerprints and with
+        replacement lines that fix every secret on their lines (or none); and how many were left out."""
+        ranked = sorted(findings, key=lambda finding: (-finding.severity.rank, finding.sort_key()))
+        listed = ranked[: self.config.limits.max_findings]
+        settled = settle_shared_lines(listed, self.lines, self._secrets, findings)
+        done = [self._printed(original, finding) for original, finding in zip(listed, settled, strict=True)]
         self._secrets.clear()
-        return settled
+        self._unprinted.clear()
+        return sorted(done, key=Finding.sort_key), len(findings) - len(listed)
 
-    def _kept(self, finding: Finding, value: str) -> Finding:
-        self._secrets[id(finding)] = value
+    def _print(self, key: str, rule: str, value: str) -> str:
+        """The fingerprint now when the allowlist needs it to decide; else "" until `settled` lists it."""
+        if self.config.allowlist.fingerprints:
+            return fingerprint(path=self.path, key=key, rule=rule, value=value)
+        return ""
+
+    def _printed(self, original: Finding, finding: Finding) -> Finding:
+        pending = self._unprinted.get(id(original))
+        if pending is None or finding.fingerprint:
+            return finding
+        key, value = pending
+        return dataclasses.replace(
+            finding, fingerprint=fingerprint(path=self.path, key=key, rule=finding.rule, value=value)
+        )
+
+    def _kept(self, finding: Finding, value: str, key: str, *, secret: bool = True) -> Finding:
+        if secret:
+            self._secrets[id(finding)] = value
+        self._unprinted[id(finding)] = (key, value)
         return finding
 
     def secrets(
@@ -72,8 +100,9 @@ class Emitter:
             if not fixable or (line, end_line) != (scalar.start.line, scalar.end.line):
                 fix = dataclasses.replace(remediation, replacement=None)
             key = dotted(hit.candidate.path)
+            shown = self.keys.path(hit.candidate.path)
             value = hit.value
-            print_ = fingerprint(path=self.path, key=key, rule=hit.rule.id, value=value)
+            print_ = self._print(key, hit.rule.id, value)
             if self._dropped((line, column, hit.start, hit.rule.id), value, print_):
                 continue
             yield self._kept(
@@ -82,17 +111,18 @@ class Emitter:
                     line=line,
                     column=column,
                     end_line=end_line,
-                    key=key,
+                    key=shown,
                     rule=hit.rule.id,
                     severity=hit.rule.severity,
-                    message=self._message(hit, key),
+                    message=self._message(hit, shown),
                     redacted=redact(value),
                     fingerprint=print_,
                     remediation=fix,
                     platform=self.platform.id,
-                    extra=_facts(hit),
+                    extra=self._facts(hit),
                 ),
                 value,
+                key,
             )
 
     def outside_values(self, matches: Iterable[TokenMatch]) -> Iterable[Finding]:
@@ -104,7 +134,7 @@ class Emitter:
             line = bisect_right(self.line_starts, match.start)
             end_line = bisect_right(self.line_starts, max(match.start, match.end - 1))
             column = match.start - self.line_starts[line - 1] + 1
-            print_ = fingerprint(path=self.path, key="", rule=match.rule.id, value=value)
+            print_ = self._print("", match.rule.id, value)
             if self._dropped((line, column, 0, match.rule.id), value, print_):
                 continue
             first, last = self.lines[line - 1], self.lines[end_line - 1]
@@ -130,6 +160,7 @@ class Emitter:
                     extra=(("context", "comment"),),
                 ),
                 value,
+                "",
             )
 
     def advice(self, advice: Advice) -> Iterable[Finding]:
@@ -138,18 +169,18 @@ class Emitter:
         node = advice.node
         key = dotted(advice.path)
         value = node.value if isinstance(node, Scalar) and isinstance(node.value, str) else key
-        print_ = fingerprint(path=self.path, key=key, rule=advice.rule, value=value)
+        print_ = self._print(key, advice.rule, value)
         if self._dropped((node.start.line, node.start.column, 0, advice.rule), value, print_):
             return
         replacement = None
         if advice.replacement_value is not None and isinstance(node, Scalar):
             replacement = rewrite_line(self.lines, node, advice.replacement_value, self.fmt)
-        yield Finding(
+        finding = Finding(
             path=self.path,
             line=node.start.line,
             column=node.start.column,
             end_line=node.end.line if isinstance(node, Scalar) else node.start.line,
-            key=key,
+            key=self.keys.path(advice.path),
             rule=advice.rule,
             severity=Severity.LOW,
             message=advice.message,
@@ -159,6 +190,7 @@ class Emitter:
             platform=self.platform.id,
             extra=advice.extra,
         )
+        yield self._kept(finding, value, key, secret=False)
 
     def _dropped(self, place: tuple[int, int, int, str], value: str, print_: str) -> bool:
         """Suppressed inline, allowlisted, or already reported at this place (an alias repeats a node)."""
@@ -172,6 +204,13 @@ class Emitter:
         self.seen.add(place)
         return False
 
+    def _facts(self, hit: Hit) -> tuple[tuple[str, str], ...]:
+        facts = [("context", hit.context.value)]
+        consumer = _main_consumer(hit.candidate)
+        if consumer is not None:
+            facts.append(("consumer", self.keys.segment(consumer.consumer)))
+        return tuple(facts)
+
     def _message(self, hit: Hit, key: str) -> str:
         candidate = hit.candidate
         consumer = _main_consumer(candidate)
@@ -179,9 +218,9 @@ class Emitter:
             where = f"in the literal fallback of {describe(hit.fallback.reference)} at {key}"
         elif consumer is not None:
             kind = "environment variable " if consumer.consumer_role in _ENV_ROLES else ""
-            where = f"at {key}, consumed by {kind}{consumer.consumer}"
+            where = f"at {key}, consumed by {kind}{self.keys.segment(consumer.consumer)}"
         elif hit.context is Context.PAIR:
-            where = f"in {key} ({hit.name}=...)"
+            where = f"in {key} ({self.keys.segment(hit.name)}=...)"
         else:
             where = f"in {key}"
         note = f"; {self.platform.note}" if self.platform.note else ""
@@ -195,11 +234,3 @@ def _main_consumer(candidate: Candidate) -> Target | None:
         if target.consumer_role in _ENV_ROLES:
             return target
     return others[0] if others else None
-
-
-def _facts(hit: Hit) -> tuple[tuple[str, str], ...]:
-    facts = [("context", hit.context.value)]
-    consumer = _main_consumer(hit.candidate)
-    if consumer is not None:
-        facts.append(("consumer", consumer.consumer))
-    return tuple(facts)

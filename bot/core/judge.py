@@ -18,6 +18,7 @@ from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Site, Target
 from bot.core.references import Analysis, LiteralFallback
 from bot.core.rules import Rule
+from bot.core.spans import DisjointSpans
 from bot.core.tree import KeyPath, Scalar
 
 
@@ -242,8 +243,7 @@ def _semicolon_pairs(text: str) -> list[tuple[str, int, int]]:
 
 def _merge(hits: list[Hit]) -> list[Hit]:
     """Drop a hit that overlaps one already kept; token matches are kept before key-name matches."""
-    kept: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (h.keyed, h.start, -(h.end - h.start))):
-        if all(hit.end <= other.start or other.end <= hit.start for other in kept):
-            kept.append(hit)
+    spans = DisjointSpans()
+    ordered = sorted(hits, key=lambda h: (h.keyed, h.start, -(h.end - h.start)))
+    kept = [hit for hit in ordered if spans.add(hit.start, hit.end)]
     return sorted(kept, key=lambda h: h.start)

@@ -20,6 +20,7 @@ from bot.core.judge import Context, Hit
 from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Format, Naming, Platform, Role, env_name
 from bot.core.references import RefKind
+from bot.core.spans import DisjointSpans
 from bot.core.tree import Scalar, Style
 
 _PLAIN_UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -27,6 +28,9 @@ _PLAIN_KEYWORDS = LinearPattern(
     r"^(?:true|false|null|~|yes|no|on|off|[-+]?[0-9][0-9_.eE+-]*)$", ignore_case=True
 )
 _KEY_PREFIX = LinearPattern(r"^(?P<indent>\s*)(?P<item>-\s+)?(?P<key>[^\s#{}\[\],][^#{}\[\]]*?)\s*[:=]\s*$")
+# A replacement line longer than this is no one-click fix (a minified one-line file): it gets text advice
+# only, and a file of many values on one such line does not cost one copy of the line per value.
+MAX_FIX_LINE = 20_000
 _SHELL_OPERATORS = ":-=?+"
 _JSON_MEMBER_PREFIX = LinearPattern(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*$')
 # Secrets that are one part of a value: the part is edited and the rest of the value stays.
@@ -135,13 +139,16 @@ def _pair_edit(text: str, hit: Hit, reference: str | None) -> tuple[int, int, st
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     """Apply non-overlapping edits; an edit that overlaps a wider one already applied is dropped."""
-    kept: list[tuple[int, int, str]] = []
-    for edit in sorted(edits, key=lambda e: (e[0] - e[1], e[0])):
-        if all(edit[1] <= other[0] or other[1] <= edit[0] for other in kept):
-            kept.append(edit)
-    for start, end, new in sorted(kept, reverse=True):
-        text = text[:start] + new + text[end:]
-    return text.strip() if any(not new for _, _, new in kept) else text
+    spans = DisjointSpans()
+    kept = [edit for edit in sorted(edits, key=lambda e: (e[0] - e[1], e[0])) if spans.add(edit[0], edit[1])]
+    pieces: list[str] = []
+    done = 0
+    for start, end, new in sorted(kept):  # one pass: splicing edit by edit copied the text once per edit
+        pieces += [text[done:start], new]
+        done = end
+    pieces.append(text[done:])
+    fixed = "".join(pieces)
+    return fixed.strip() if any(not new for _, _, new in kept) else fixed
 
 
 def rewrite_line(lines: Sequence[str], scalar: Scalar, value: str, fmt: Format) -> str | None:
@@ -150,6 +157,8 @@ def rewrite_line(lines: Sequence[str], scalar: Scalar, value: str, fmt: Format) 
         return None
     prefix = lines[scalar.start.line - 1][: scalar.start.column - 1]
     suffix = lines[scalar.end.line - 1][scalar.end.column - 1 :]
+    if len(prefix) + len(value) + len(suffix) > MAX_FIX_LINE:
+        return None
     return prefix + quote(value, scalar.style, fmt) + suffix
 
 

@@ -50,6 +50,7 @@ from bot.core.rulemodel import (
     compile_pattern,
 )
 from bot.core.ruletable import compile_rule, expand_example
+from bot.core.spans import DisjointSpans
 
 __all__ = [
     "KeyedMatch", "Rule", "RuleError", "RuleKind", "RuleSet", "TokenMatch", "compile_pattern",
@@ -226,11 +227,9 @@ def _is_credible_secret(rule: Rule, secret: str) -> bool:
 
 
 def _without_overlaps(candidates: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, Rule]]:
-    kept: list[tuple[int, int, int, Rule]] = []
-    for candidate in sorted(candidates, key=lambda item: (item[0] - item[1], item[2], item[0])):
-        start, end = candidate[0], candidate[1]
-        if all(end <= other[0] or start >= other[1] for other in kept):
-            kept.append(candidate)
+    spans = DisjointSpans()
+    ordered = sorted(candidates, key=lambda item: (item[0] - item[1], item[2], item[0]))
+    kept = [candidate for candidate in ordered if spans.add(candidate[0], candidate[1])]
     return [(start, end, rule) for start, end, _, rule in sorted(kept, key=lambda item: item[0])]
 
 
