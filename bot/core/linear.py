@@ -17,6 +17,8 @@ from typing import Any
 
 import re2
 
+from bot.core.decoding import SURROGATE
+
 _RE2_MAX_MEM = 8 << 20  # bytes of program memory per pattern; a pattern that needs more fails to compile
 
 
@@ -76,17 +78,19 @@ def translate(pattern: str, *, multiline: bool = False) -> str:
 class LinearMatch:
     """The parts of `re.Match` the scanner uses, by group name or number."""
 
-    __slots__ = ("_match", "_names")
+    __slots__ = ("_match", "_names", "_text")
 
-    def __init__(self, match: Any, names: dict[str, int]) -> None:
+    def __init__(self, match: Any, names: dict[str, int], text: str) -> None:
         self._match = match
         self._names = names
+        self._text = text  # the text as given: groups are sliced from it, never from its encodable copy
 
     def _index(self, group: int | str) -> int:
         return self._names[group] if isinstance(group, str) else group
 
-    def group(self, group: int | str = 0) -> Any:
-        return self._match.group(self._index(group))
+    def group(self, group: int | str = 0) -> Any:  # like `re.Match`: str, or None for a group not taken
+        start, end = self._match.span(self._index(group))
+        return None if start < 0 else self._text[start:end]
 
     def __getitem__(self, group: int | str) -> Any:
         return self.group(group)
@@ -118,30 +122,53 @@ class LinearPattern:
         self._regexp = re2.compile(f"(?{flags}){translated}" if flags else translated, re2_options())
         self._names: dict[str, int] = dict(self._regexp.groupindex)
 
-    def _wrap(self, match: Any) -> LinearMatch | None:
-        return None if match is None else LinearMatch(match, self._names)
+    def _wrap(self, match: Any, text: str) -> LinearMatch | None:
+        return None if match is None else LinearMatch(match, self._names, text)
 
     def match(self, text: str) -> LinearMatch | None:
-        return self._wrap(self._regexp.match(text))
+        return self._wrap(self._regexp.match(encodable(text)), text)
 
     def search(self, text: str) -> LinearMatch | None:
-        return self._wrap(self._regexp.search(text))
+        return self._wrap(self._regexp.search(encodable(text)), text)
 
     def fullmatch(self, text: str) -> LinearMatch | None:
-        return self._wrap(self._regexp.fullmatch(text))
+        return self._wrap(self._regexp.fullmatch(encodable(text)), text)
 
     def finditer(self, text: str) -> Iterator[LinearMatch]:
-        for match in self._regexp.finditer(text):
-            yield LinearMatch(match, self._names)
-
-    def sub(self, replacement: str, text: str, count: int = 0) -> str:
-        result: str = self._regexp.sub(replacement, text, count)
-        return result
+        for match in self._regexp.finditer(encodable(text)):
+            yield LinearMatch(match, self._names, text)
 
     def findall(self, text: str) -> list[Any]:
-        found: list[Any] = self._regexp.findall(text)
-        return found
+        group = 1 if self._regexp.groups else 0
+        return [match.group(group) for match in self.finditer(text)]
+
+    def sub(self, replacement: str, text: str, count: int = 0) -> str:
+        """`text` with matches replaced by the literal `replacement` (no group references)."""
+        pieces: list[str] = []
+        done = 0
+        for number, match in enumerate(self.finditer(text), start=1):
+            pieces += [text[done : match.start()], replacement]
+            done = match.end()
+            if number == count:
+                break
+        pieces.append(text[done:])
+        return "".join(pieces)
 
     def split(self, text: str) -> list[str]:
-        parts: list[str] = self._regexp.split(text)
-        return parts
+        """`text` cut at each match (patterns without groups only)."""
+        pieces: list[str] = []
+        done = 0
+        for match in self.finditer(text):
+            if match.end() > match.start():
+                pieces.append(text[done : match.start()])
+                done = match.end()
+        pieces.append(text[done:])
+        return pieces
+
+
+def encodable(text: str) -> str:
+    """`text` with each lone surrogate (a JSON or YAML `\\ud800` escape decodes to one) as U+FFFD: RE2 reads
+    UTF-8, which cannot carry them. One character for one, so every offset stays the same."""
+    if text.isascii() or SURROGATE.search(text) is None:
+        return text
+    return SURROGATE.sub("\ufffd", text)

@@ -334,4 +334,6 @@ class _FileScan:
                         Context.LITERAL if (start, end) == (0, len(str(part.value))) else Context.FRAGMENT
                     )
                     hit = Hit(candidate, match.rule, start, end, context)
-                    yield from self.emit.secrets([hit], naming, whole_literal=True, fixable=True)
+                    # A token split over parts keeps its other parts in any one-line fix: text advice only.
+                    whole = match.start >= offset and match.end - offset <= len(str(part.value))
+                    yield from self.emit.secrets([hit], naming, whole_literal=True, fixable=whole)
