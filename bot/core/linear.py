@@ -12,13 +12,16 @@ repetition, noted where they are defined.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import re2
 
 from bot.core.decoding import SURROGATE
 
+_UNANCHORED = re2._Anchor.UNANCHORED
+_ANCHOR_START = re2._Anchor.ANCHOR_START
+_ANCHOR_BOTH = re2._Anchor.ANCHOR_BOTH
 _RE2_MAX_MEM = 8 << 20  # bytes of program memory per pattern; a pattern that needs more fails to compile
 
 
@@ -78,10 +81,10 @@ def translate(pattern: str, *, multiline: bool = False) -> str:
 class LinearMatch:
     """The parts of `re.Match` the scanner uses, by group name or number."""
 
-    __slots__ = ("_match", "_names", "_text")
+    __slots__ = ("_names", "_spans", "_text")
 
-    def __init__(self, match: Any, names: dict[str, int], text: str) -> None:
-        self._match = match
+    def __init__(self, spans: Sequence[tuple[int, int]], names: dict[str, int], text: str) -> None:
+        self._spans = spans  # (start, end) in characters of `text` per group; (-1, -1) for a group not taken
         self._names = names
         self._text = text  # the text as given: groups are sliced from it, never from its encodable copy
 
@@ -89,29 +92,27 @@ class LinearMatch:
         return self._names[group] if isinstance(group, str) else group
 
     def group(self, group: int | str = 0) -> Any:  # like `re.Match`: str, or None for a group not taken
-        start, end = self._match.span(self._index(group))
+        start, end = self._spans[self._index(group)]
         return None if start < 0 else self._text[start:end]
 
     def __getitem__(self, group: int | str) -> Any:
         return self.group(group)
 
     def start(self, group: int | str = 0) -> int:
-        start: int = self._match.start(self._index(group))
-        return start
+        return self._spans[self._index(group)][0]
 
     def end(self, group: int | str = 0) -> int:
-        end: int = self._match.end(self._index(group))
-        return end
+        return self._spans[self._index(group)][1]
 
     def span(self, group: int | str = 0) -> tuple[int, int]:
-        return self.start(group), self.end(group)
+        return self._spans[self._index(group)]
 
 
 class LinearPattern:
     """A pattern compiled with RE2 (see the module docstring); `multiline`, `dotall` and `ignore_case` are the
     `re` flags of the same names."""
 
-    __slots__ = ("_names", "_regexp", "pattern")
+    __slots__ = ("_groups", "_names", "_raw", "_regexp", "pattern")
 
     def __init__(
         self, pattern: str, *, ignore_case: bool = False, multiline: bool = False, dotall: bool = False
@@ -121,25 +122,42 @@ class LinearPattern:
         translated = translate(pattern, multiline=multiline)
         self._regexp = re2.compile(f"(?{flags}){translated}" if flags else translated, re2_options())
         self._names: dict[str, int] = dict(self._regexp.groupindex)
+        self._groups: int = self._regexp.groups
+        # google-re2's compiled program: on ASCII text, byte offsets are character offsets, and calling it
+        # directly skips the wrapper's per-call offset bookkeeping (most of the cost on short values).
+        self._raw: Any = self._regexp._regexp
 
-    def _wrap(self, match: Any, text: str) -> LinearMatch | None:
-        return None if match is None else LinearMatch(match, self._names, text)
+    def _matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
+        if not text.isascii():
+            for match in self._regexp._match(anchor, encodable(text)):
+                spans = [match.span(index) for index in range(self._groups + 1)]
+                yield LinearMatch(spans, self._names, text)
+            return
+        encoded = text.encode("ascii")
+        pos, end = 0, len(encoded)
+        while True:
+            spans = self._raw.Match(anchor, encoded, pos, end)
+            if spans[0][0] < 0:
+                return
+            yield LinearMatch(spans, self._names, text)
+            if pos == end:
+                return
+            pos = spans[0][1] if spans[0][1] > pos else pos + 1  # past an empty match, as `re` does
 
     def match(self, text: str) -> LinearMatch | None:
-        return self._wrap(self._regexp.match(encodable(text)), text)
+        return next(self._matches(_ANCHOR_START, text), None)
 
     def search(self, text: str) -> LinearMatch | None:
-        return self._wrap(self._regexp.search(encodable(text)), text)
+        return next(self._matches(_UNANCHORED, text), None)
 
     def fullmatch(self, text: str) -> LinearMatch | None:
-        return self._wrap(self._regexp.fullmatch(encodable(text)), text)
+        return next(self._matches(_ANCHOR_BOTH, text), None)
 
     def finditer(self, text: str) -> Iterator[LinearMatch]:
-        for match in self._regexp.finditer(encodable(text)):
-            yield LinearMatch(match, self._names, text)
+        return self._matches(_UNANCHORED, text)
 
     def findall(self, text: str) -> list[Any]:
-        group = 1 if self._regexp.groups else 0
+        group = 1 if self._groups else 0
         return [match.group(group) for match in self.finditer(text)]
 
     def sub(self, replacement: str, text: str, count: int = 0) -> str:

@@ -50,14 +50,14 @@ def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> 
     """One remediation per hit, all sharing the replacement line that fixes every hit in this value."""
     candidate = hits[0].candidate
     scalar, text, site = candidate.scalar, candidate.text, candidate.site
+    if _written_length(ctx.lines, scalar) > MAX_FIX_LINE:
+        return [_remediation(ctx, hit, _plan(ctx, hit, partial=False), None) for hit in hits]
     edits: list[tuple[int, int, str]] = []
     plans: list[tuple[str, str]] = []
     remove_entry = False
     for hit in hits:
         partial = hit.context is Context.FRAGMENT and not whole_literal
-        name_key = _name_key(hit, partial)
-        secret_name = ctx.platform.secret_name(ctx.naming, name_key)
-        env = env_name(name_key)
+        secret_name, env = _plan(ctx, hit, partial=partial)
         plans.append((secret_name, env))
         reference = ctx.platform.reference(secret_name, env, site)
         if reference is None and hit.context not in _IN_PLACE_CONTEXTS:
@@ -70,15 +70,30 @@ def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> 
         replacement = ""  # a parameter without a Default must be given one at deploy time
     else:
         replacement = rewrite_line(ctx.lines, scalar, fixed, ctx.fmt)
-    return [
-        Remediation(
-            replacement=replacement,
-            store_command=ctx.platform.store_command(secret_name, env),
-            docs=hit.rule.docs or ctx.platform.docs,
-            runtime_hint=ctx.platform.hint(secret_name, env, site),
-        )
-        for hit, (secret_name, env) in zip(hits, plans, strict=True)
-    ]
+    return [_remediation(ctx, hit, plan, replacement) for hit, plan in zip(hits, plans, strict=True)]
+
+
+def _written_length(lines: Sequence[str], scalar: Scalar) -> int:
+    """Characters of the lines the scalar is written on (0 when its position is outside them)."""
+    if not (1 <= scalar.start.line <= scalar.end.line <= len(lines)):
+        return 0
+    return sum(len(line) for line in lines[scalar.start.line - 1 : scalar.end.line])
+
+
+def _plan(ctx: FixContext, hit: Hit, *, partial: bool) -> tuple[str, str]:
+    """The name to store the secret under, and the environment variable to read it from."""
+    name_key = _name_key(hit, partial)
+    return ctx.platform.secret_name(ctx.naming, name_key), env_name(name_key)
+
+
+def _remediation(ctx: FixContext, hit: Hit, plan: tuple[str, str], replacement: str | None) -> Remediation:
+    secret_name, env = plan
+    return Remediation(
+        replacement=replacement,
+        store_command=ctx.platform.store_command(secret_name, env),
+        docs=hit.rule.docs or ctx.platform.docs,
+        runtime_hint=ctx.platform.hint(secret_name, env, hit.candidate.site),
+    )
 
 
 def _name_key(hit: Hit, partial: bool) -> str:
