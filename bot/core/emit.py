@@ -16,6 +16,7 @@ from bot.core.config import ScanConfig
 from bot.core.findings import Finding, Remediation, Severity, fingerprint, redact
 from bot.core.judge import Candidate, Context, Hit
 from bot.core.keypaths import KeyRedactor
+from bot.core.linear import encodable
 from bot.core.manifests.base import Advice, Format, Naming, Platform, Role, Target
 from bot.core.references import describe
 from bot.core.remediation import FixContext, fix_scalar, locate, rewrite_line
@@ -115,7 +116,7 @@ class Emitter:
                     rule=hit.rule.id,
                     severity=hit.rule.severity,
                     message=self._message(hit, shown),
-                    redacted=redact(value),
+                    redacted=redact(encodable(value)),
                     fingerprint=print_,
                     remediation=fix,
                     platform=self.platform.id,
@@ -153,7 +154,7 @@ class Emitter:
                     rule=match.rule.id,
                     severity=match.rule.severity,
                     message=f"{match.rule.description} outside any value (in a comment or a key)",
-                    redacted=redact(value),
+                    redacted=redact(encodable(value)),
                     fingerprint=print_,
                     remediation=Remediation(replacement, None, match.rule.docs or self.platform.docs, hint),
                     platform=self.platform.id,
@@ -184,7 +185,7 @@ class Emitter:
             rule=advice.rule,
             severity=Severity.LOW,
             message=advice.message,
-            redacted=redact(value),
+            redacted=redact(encodable(value)),
             fingerprint=print_,
             remediation=Remediation(replacement, None, ADVISORY_DOCS[advice.rule], advice.hint),
             platform=self.platform.id,

@@ -143,4 +143,6 @@ def is_well_known_public_value(value: str) -> bool:
     if text.lower() in _DEFAULT_CREDENTIALS or text.lower().startswith("usedevelopmentstorage=true"):
         return True
     candidates = {text, *_KEY_SHAPED_RUN.findall(text)}
-    return any(hashlib.sha256(item.encode()).hexdigest() in _WELL_KNOWN_DIGESTS for item in candidates)
+    # surrogatepass: a `\ud800` escape decodes to a lone surrogate, which plain UTF-8 cannot encode.
+    digests = (hashlib.sha256(item.encode("utf-8", "surrogatepass")).hexdigest() for item in candidates)
+    return any(digest in _WELL_KNOWN_DIGESTS for digest in digests)

@@ -15,7 +15,7 @@ from typing import Any
 import re2
 
 from bot.core.config import ScanConfig
-from bot.core.linear import LinearPattern
+from bot.core.linear import LinearPattern, encodable
 
 # `# secrets-bot: ignore`, `// secrets-bot: ignore[rule-a, rule-b]`; the comment may trail the value.
 _IGNORE_COMMENT = LinearPattern(
@@ -62,7 +62,8 @@ def is_allowlisted(*, value: str, fingerprint: str, config: ScanConfig) -> bool:
     allowlist = config.allowlist
     if fingerprint in allowlist.fingerprints:
         return True
-    return any(pattern.search(value) is not None for pattern in _compiled_values(allowlist.value_patterns))
+    patterns = _compiled_values(allowlist.value_patterns)
+    return any(pattern.search(encodable(value)) is not None for pattern in patterns)
 
 
 def compile_value_pattern(pattern: str) -> Any:

@@ -191,3 +191,15 @@ def test_findings_hold_no_fragment_of_their_secret_beyond_the_redacted_preview()
         shown = [finding.key, finding.message, replacement or ""]
         assert not any(_shares_fragment(part, secret) for part in shown)
         assert dataclasses.replace(finding, redacted="").redacted == ""
+
+
+@pytest.mark.parametrize("deep", ["", "    Y: " + "[" * 80 + "]" * 80 + "\n"])
+def test_a_lone_surrogate_under_a_secret_key_is_judged_and_reported_as_encodable_text(deep: str) -> None:
+    # Before: `UnicodeEncodeError` from the well-known-value digest and RE2; the file lost every finding.
+    text = HEAD + f'    "\\ud800K":\n      DB_PASSWORD: "\\ud800Xy9Zq7wPmm"\n      GH: {GITHUB}\n' + deep
+    result = scan("serverless.yml", text)
+    assert {f.rule for f in result.findings} == {"generic-password", "github-pat"}
+    assert all(n.kind is not NoticeKind.INTERNAL_ERROR for n in result.notices)
+    for finding in result.findings:
+        for shown in (finding.key, finding.message, finding.redacted):
+            shown.encode("utf-8")  # no lone surrogate left to break a report or a GitHub request
