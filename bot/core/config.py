@@ -17,7 +17,9 @@ class ScanLimits:
     max_depth: int = 64
     max_alias_expansions: int = 1_000  # scalar nodes reached through aliases, per document
     max_documents: int = 100
-    max_line_length: int = 100_000  # longer lines are scanned in chunks by the line scanner
+    # Work units per file (`bot.core.budget`: characters of each value judged, plus a fixed cost per value);
+    # past it the rest of the file is not judged and a `budget` notice marks the file incomplete.
+    max_work: int = 8_000_000
     max_findings: int = 200  # per file; the rest are counted in `ScanResult.omitted`, not listed
 
 

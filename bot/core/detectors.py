@@ -16,7 +16,7 @@ from typing import Any
 import re2
 
 from bot.core.heuristics import SecretKind, names_secret_in_passing, normalized_key, secret_kind_of_key
-from bot.core.rulemodel import re2_options
+from bot.core.linear import encodable, re2_options
 from bot.core.rules import KeyedMatch, RuleKind, RuleSet, TokenMatch
 
 _MAX_KEYS = 65_536
@@ -56,7 +56,7 @@ class _KeyIndex:
             if rule.key_pattern is None:
                 return True
             if matched is None:
-                name = normalized_key(key).encode("utf-8")
+                name = encodable(normalized_key(key)).encode("utf-8")
                 matched = set(self.patterns.Match(name) or ())
             if self.slots[id(rule.key_pattern)] in matched:
                 return True

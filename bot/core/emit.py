@@ -27,6 +27,8 @@ from bot.core.findings import (
     redact,
 )
 from bot.core.judge import Candidate, Context, Hit
+from bot.core.keypaths import KeyRedactor
+from bot.core.linear import encodable
 from bot.core.manifests.base import Advice, Format, Naming, Platform, Role, Target
 from bot.core.references import describe
 from bot.core.remediation import FixContext, fix_scalar, locate, rewrite_line
@@ -47,6 +49,7 @@ class Emitter:
         text: str,
         line_starts: Sequence[int],
         config: ScanConfig,
+        keys: KeyRedactor,
     ) -> None:
         self.path = path
         self.platform = platform
@@ -55,24 +58,48 @@ class Emitter:
         self.lines = [line.removesuffix("\r") for line in text.split("\n")]
         self.line_starts = line_starts
         self.config = config
+        self.keys = keys
         self.seen: set[tuple[int, int, int, str]] = set()
         self._secrets: dict[int, str] = {}  # id(finding) -> its secret, for `settled` only
         self._legacy = frozenset(filter(is_legacy_fingerprint, config.allowlist.fingerprints))
         self.legacy_notices: dict[str, Notice] = {}  # legacy allowlist entry -> "replace it with ..."
         self.comments = Comments.HASH if fmt in (Format.YAML, Format.TOML) else Comments.SLASH
         self.suppressed: list[Suppressed] = []  # findings an inline ignore comment hides
+        # id(finding) -> (key path as written, value) of a finding whose fingerprint `settled` computes: only
+        # the listed findings pay for one (see `_print`).
+        self._unprinted: dict[int, tuple[str, str]] = {}
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id not in self.config.disabled_rules
 
-    def settled(self, findings: Sequence[Finding]) -> list[Finding]:
-        """The file's findings with replacement lines that fix every secret on their lines, or none."""
-        settled = settle_shared_lines(findings, self.lines, self._secrets)
+    def settled(self, findings: Sequence[Finding]) -> tuple[list[Finding], int]:
+        """The file's most severe findings, at most `max_findings` of them, with their fingerprints and with
+        replacement lines that fix every secret on their lines (or none); and how many were left out."""
+        ranked = sorted(findings, key=lambda finding: (-finding.severity.rank, finding.sort_key()))
+        listed = ranked[: self.config.limits.max_findings]
+        settled = settle_shared_lines(listed, self.lines, self._secrets, findings)
+        done = [self._printed(original, finding) for original, finding in zip(listed, settled, strict=True)]
         self._secrets.clear()
-        return settled
+        self._unprinted.clear()
+        return sorted(done, key=Finding.sort_key), len(findings) - len(listed)
 
-    def _kept(self, finding: Finding, value: str) -> Finding:
-        self._secrets[id(finding)] = value
+    def _print(self, key: str, rule: str, value: str) -> str:
+        """The fingerprint now when the allowlist needs it to decide; else "" until `settled` lists it."""
+        if self.config.allowlist.fingerprints:
+            return self._fingerprint(key, rule, value)
+        return ""
+
+    def _printed(self, original: Finding, finding: Finding) -> Finding:
+        pending = self._unprinted.get(id(original))
+        if pending is None or finding.fingerprint:
+            return finding
+        key, value = pending
+        return dataclasses.replace(finding, fingerprint=self._fingerprint(key, finding.rule, value))
+
+    def _kept(self, finding: Finding, value: str, key: str, *, secret: bool = True) -> Finding:
+        if secret:
+            self._secrets[id(finding)] = value
+        self._unprinted[id(finding)] = (key, value)
         return finding
 
     def secrets(
@@ -88,8 +115,9 @@ class Emitter:
             if not fixable or (line, end_line) != (scalar.start.line, scalar.end.line):
                 fix = dataclasses.replace(remediation, replacement=None)
             key = dotted(hit.candidate.path)
+            shown = self.keys.path(hit.candidate.path)
             value = hit.value
-            print_ = self._fingerprint(key, hit.rule.id, value)
+            print_ = self._print(key, hit.rule.id, value)
             if self._dropped((line, column, hit.start, hit.rule.id), value, print_, key):
                 continue
             finding = Finding(
@@ -97,18 +125,18 @@ class Emitter:
                 line=line,
                 column=column,
                 end_line=end_line,
-                key=key,
+                key=shown,
                 rule=hit.rule.id,
                 severity=hit.rule.severity,
-                message=self._message(hit, key),
-                redacted=redact(value),
+                message=self._message(hit, shown),
+                redacted=redact(encodable(value)),
                 fingerprint=print_,
                 remediation=fix,
                 platform=self.platform.id,
-                extra=_facts(hit),
+                extra=self._facts(hit),
             )
-            if not self._waived(finding):
-                yield self._kept(finding, value)
+            if not self._waived(finding, value, key):
+                yield self._kept(finding, value, key)
 
     def outside_values(self, matches: Iterable[TokenMatch]) -> Iterable[Finding]:
         """Provider-format tokens in comments or keys: committed all the same, and invisible to parsers."""
@@ -119,7 +147,7 @@ class Emitter:
             line = bisect_right(self.line_starts, match.start)
             end_line = bisect_right(self.line_starts, max(match.start, match.end - 1))
             column = match.start - self.line_starts[line - 1] + 1
-            print_ = self._fingerprint("", match.rule.id, value)
+            print_ = self._print("", match.rule.id, value)
             if self._dropped((line, column, 0, match.rule.id), value, print_, ""):
                 continue
             first, last = self.lines[line - 1], self.lines[end_line - 1]
@@ -137,14 +165,14 @@ class Emitter:
                 rule=match.rule.id,
                 severity=match.rule.severity,
                 message=f"{match.rule.description} outside any value (in a comment or a key)",
-                redacted=redact(value),
+                redacted=redact(encodable(value)),
                 fingerprint=print_,
                 remediation=Remediation(replacement, None, match.rule.docs or self.platform.docs, hint),
                 platform=self.platform.id,
                 extra=(("context", "comment"),),
             )
-            if not self._waived(finding):
-                yield self._kept(finding, value)
+            if not self._waived(finding, value, ""):
+                yield self._kept(finding, value, "")
 
     def advice(self, advice: Advice) -> Iterable[Finding]:
         if not self.enabled(advice.rule):
@@ -152,7 +180,7 @@ class Emitter:
         node = advice.node
         key = dotted(advice.path)
         value = node.value if isinstance(node, Scalar) and isinstance(node.value, str) else key
-        print_ = self._fingerprint(key, advice.rule, value)
+        print_ = self._print(key, advice.rule, value)
         if self._dropped((node.start.line, node.start.column, 0, advice.rule), value, print_, key):
             return
         replacement = None
@@ -163,7 +191,7 @@ class Emitter:
             line=node.start.line,
             column=node.start.column,
             end_line=node.end.line if isinstance(node, Scalar) else node.start.line,
-            key=key,
+            key=self.keys.path(advice.path),
             rule=advice.rule,
             severity=Severity.LOW,
             message=advice.message,
@@ -173,14 +201,16 @@ class Emitter:
             platform=self.platform.id,
             extra=advice.extra,
         )
-        if not self._waived(finding):
-            yield finding
+        if not self._waived(finding, value, key):
+            yield self._kept(finding, value, key, secret=False)
 
-    def _waived(self, finding: Finding) -> bool:
-        """Whether an inline ignore comment covers the finding: it is then kept apart, not reported."""
+    def _waived(self, finding: Finding, value: str, key: str) -> bool:
+        """Whether an inline ignore comment covers the finding: it is then kept apart, not reported, with its
+        fingerprint (a new waiver is told from an old one by it)."""
         comment = ignore_comment_line(self.lines, finding.line, finding.rule, self.comments)
         if comment is not None:
-            self.suppressed.append(Suppressed(finding, comment))
+            printed = finding.fingerprint or self._fingerprint(key, finding.rule, value)
+            self.suppressed.append(Suppressed(dataclasses.replace(finding, fingerprint=printed), comment))
         return comment is not None
 
     def _fingerprint(self, key: str, rule_id: str, value: str) -> str:
@@ -215,6 +245,13 @@ class Emitter:
         self.legacy_notices.setdefault(old, Notice(self.path, NoticeKind.LEGACY_FINGERPRINT, message, line))
         return True
 
+    def _facts(self, hit: Hit) -> tuple[tuple[str, str], ...]:
+        facts = [("context", hit.context.value)]
+        consumer = _main_consumer(hit.candidate)
+        if consumer is not None:
+            facts.append(("consumer", self.keys.segment(consumer.consumer)))
+        return tuple(facts)
+
     def _message(self, hit: Hit, key: str) -> str:
         candidate = hit.candidate
         consumer = _main_consumer(candidate)
@@ -222,9 +259,9 @@ class Emitter:
             where = f"in the literal fallback of {describe(hit.fallback.reference)} at {key}"
         elif consumer is not None:
             kind = "environment variable " if consumer.consumer_role in _ENV_ROLES else ""
-            where = f"at {key}, consumed by {kind}{consumer.consumer}"
+            where = f"at {key}, consumed by {kind}{self.keys.segment(consumer.consumer)}"
         elif hit.context is Context.PAIR:
-            where = f"in {key} ({hit.name}=...)"
+            where = f"in {key} ({self.keys.segment(hit.name)}=...)"
         else:
             where = f"in {key}"
         note = f"; {self.platform.note}" if self.platform.note else ""
@@ -238,11 +275,3 @@ def _main_consumer(candidate: Candidate) -> Target | None:
         if target.consumer_role in _ENV_ROLES:
             return target
     return others[0] if others else None
-
-
-def _facts(hit: Hit) -> tuple[tuple[str, str], ...]:
-    facts = [("context", hit.context.value)]
-    consumer = _main_consumer(hit.candidate)
-    if consumer is not None:
-        facts.append(("consumer", consumer.consumer))
-    return tuple(facts)

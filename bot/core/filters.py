@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.core.heuristics import is_identifier_name, key_words
+from bot.core.linear import LinearPattern
 from bot.core.public import is_password_hash, is_public_identifier, is_well_known_public_value
 
 __all__ = [
@@ -18,7 +19,7 @@ __all__ = [
     "is_well_known_public_value",
 ]  # fmt: skip
 
-_TEMPLATE = re.compile(
+_TEMPLATE = LinearPattern(
     r"<[^<>]*>"  # <your-key>, <<Enter your value>>, <>
     r"|\{\{.*?\}\}"  # {{mustache}}, {{resolve:...}}
     r"|\$\{|\$\("  # ${VAR}, $(command), even when cut short by a delimiter
@@ -37,8 +38,8 @@ _MARKER_HINTS = (
     "your", "replace", "change", "example", "sample", "dummy", "placeholder", "redacted", "removed", "fixme",
     "todo", "tbd", "tba", "n/a", "enter", "insert", "paste", "here",
 )  # fmt: skip
-_TITLE_WORDS = re.compile(r"^(?:[A-Z][a-z]+)+$")
-_MASK_RUN = re.compile(r"x{4,}|X{4,}|\*{3,}|#{3,}|\.{3,}|0{6,}|8{6,}|9{6,}")
+_TITLE_WORDS = LinearPattern(r"^(?:[A-Z][a-z]+)+$")
+_MASK_RUN = LinearPattern(r"x{4,}|X{4,}|\*{3,}|#{3,}|\.{3,}|0{6,}|8{6,}|9{6,}")
 # Words that make up stand-in values (`mysupersecretpassword`, `MyAPIkey`, `adminadmin`, `abc123`).
 _FILLER_WORDS = """
     your my our the enter insert put add fill set replace with here goes value values key keys api apikey
@@ -115,12 +116,12 @@ def _is_filler(piece: str) -> bool:
     return piece in _VOCABULARY or _COUNTING.startswith(piece)
 
 
-_REFERENCE = re.compile(
+_REFERENCE = LinearPattern(
     r"\$\{|\{\{\s*resolve:|@Microsoft\.KeyVault\(|^!(?:Ref|Sub|GetAtt|ImportValue|FindInMap|Join)\b|^Fn::"
     r"|^@[a-z0-9][a-z0-9_.-]*$"  # legacy Vercel secret (`"API_TOKEN": "@api-token"`)
     r"|%env\([^)]*\)%"  # Symfony env processor
 )
-_ENCRYPTED = re.compile(r"^ENC\[[A-Z0-9_]+,data:|^EV\[\d+:|^AQICA[A-Za-z0-9+/]{40,}")
+_ENCRYPTED = LinearPattern(r"^ENC\[[A-Z0-9_]+,data:|^EV\[\d+:|^AQICA[A-Za-z0-9+/]{40,}")
 
 
 def is_reference_syntax(value: str) -> bool:
@@ -135,7 +136,7 @@ def is_encrypted(value: str) -> bool:
 
 # Defaults that describe themselves: `...-change-in-production`, `must-be-at-least-32-characters`,
 # `dev-only-...`. Read over the value's words, so random text (no separators) never matches.
-_INSTRUCTION = re.compile(
+_INSTRUCTION = LinearPattern(
     r"\bchange (?:this|it|me|before|in|for|on|when|asap)\b"
     r"|\b(?:must|should|needs?) (?:to )?be\b|\bat least \d+\b"
     r"|\b\d+ (?:chars?|characters?|bytes?|bits?|digits?|letters?)\b"

@@ -16,6 +16,7 @@ import re
 from enum import StrEnum
 
 from bot.core.entropy import character_classes, shannon_entropy
+from bot.core.linear import LinearPattern
 
 
 class SecretKind(StrEnum):
@@ -27,15 +28,15 @@ class SecretKind(StrEnum):
     CREDENTIAL = "credential"
 
 
-_SEGMENT_WITH_INDEX = re.compile(r"^(?P<outer>.*?)\[(?P<inner>[^\]]*)\]$")
+_SEGMENT_WITH_INDEX = LinearPattern(r"^(?P<outer>.*?)\[(?P<inner>[^\]]*)\]$")
 _CAMEL_WORDS = re.compile(r"[A-Z]+[0-9]*(?![a-z])|[A-Z]?[a-z0-9]+|[0-9]+")
-_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+_NON_ALNUM = LinearPattern(r"[^A-Za-z0-9]+")
 
 # Path segments that say where a value sits, not what it is (`Parameters.DbPassword.Default`).
 _POSITIONAL_SEGMENTS = frozenset({"default", "value", "values", "*", ""})
 # Trailing words that tell copies of one setting apart (`API_KEY_2`, `API_KEY_x`, `DB_PASSWORD_PROD`): they
 # hide the word that names the value, so they are dropped before the key is read.
-_VARIANT_SUFFIX = re.compile(
+_VARIANT_SUFFIX = LinearPattern(
     r"^(?:\d+|[a-z]|v\d+|prod|production|dev|development|staging|stage|stg|test|testing|qa|uat|local"
     r"|sandbox|live|old|new|backup)$"
 )
@@ -145,21 +146,21 @@ def _kind_of_word(word: str, before: str) -> SecretKind | None:
     return None
 
 
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*|\d*\.\d+)(?:[eE][+-]?\d+)?$")
+_NUMBER = LinearPattern(r"^[+-]?(?:\d+(?:[.,]\d+)*|\d*\.\d+)(?:[eE][+-]?\d+)?$")
 _FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "undefined"})
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_RELATIVE_OR_WINDOWS_PATH = re.compile(r"^(?:~|\.{1,2})[/\\]|^[A-Za-z]:\\")
-_SLASHED_PATH = re.compile(r"^/?[\w.@+-]+(?:/[\w.@+-]+)*/?$")
-_FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_URL = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_RELATIVE_OR_WINDOWS_PATH = LinearPattern(r"^(?:~|\.{1,2})[/\\]|^[A-Za-z]:\\")
+_SLASHED_PATH = LinearPattern(r"^/?[\w.@+-]+(?:/[\w.@+-]+)*/?$")
+_FILE_EXTENSION = LinearPattern(r"\.[A-Za-z0-9]{1,5}$")
 # A bare file name in a credential slot (`GOOGLE_APPLICATION_CREDENTIALS: key.json`) names where the secret
 # is, not the secret: only extensions of key, certificate and configuration files count.
-_CREDENTIAL_FILE_NAME = re.compile(
+_CREDENTIAL_FILE_NAME = LinearPattern(
     r"^[\w.-]*[A-Za-z][\w-]*\.(?:json|pem|key|p12|pfx|crt|cer|der|jks|keystore|ppk|ya?ml|toml|ini|txt|env)$",
-    re.IGNORECASE,
+    ignore_case=True,
 )
-_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
-_IDENTIFIER_NAME = re.compile(r"^(?:[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z][a-z]*(?:_[a-z]+)+)$")
-_AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|Bot|Digest)\s+", re.IGNORECASE)
+_EMAIL = LinearPattern(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+_IDENTIFIER_NAME = LinearPattern(r"^(?:[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z][a-z]*(?:_[a-z]+)+)$")
+_AUTH_SCHEME = LinearPattern(r"^(?:Bearer|Basic|Token|Bot|Digest)\s+", ignore_case=True)
 _LONG_NUMERIC_PASSWORD = 8
 
 
@@ -249,7 +250,7 @@ _VARIABLE_NAME_WORDS = frozenset(
 )
 _EMBEDDED_SECRET_MIN_LENGTH = 32
 _EMBEDDED_SECRET_MIN_ENTROPY = 4.5
-_RANDOM_TOKEN = re.compile(r"^[A-Za-z0-9_+/=-]+$")
+_RANDOM_TOKEN = LinearPattern(r"^[A-Za-z0-9_+/=-]+$")
 
 
 def names_secret_in_passing(key: str) -> bool:

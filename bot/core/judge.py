@@ -10,14 +10,15 @@ offsets into the value, never a copy of it, and its repr shows neither.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.detectors import Detectors
+from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Site, Target
 from bot.core.references import Analysis, LiteralFallback
 from bot.core.rules import Rule
+from bot.core.spans import DisjointSpans
 from bot.core.tree import KeyPath, Scalar
 
 
@@ -65,12 +66,14 @@ class Hit:
 
 
 # One `NAME=value` assignment with nothing around it (a dotenv line, an entry of an `env` list).
-_SINGLE_ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\S+)")
-_JSON_FIELD = re.compile(r'"(?P<key>(?:[^"\\]|\\.)*)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
-_PAIR_TOKEN = re.compile(
+# On RE2 (`bot.core.linear`): with `re`, `_SPACE_PAIRS` on `a=a=a=...a="` tried every way of cutting the
+# text into keys and bare values, exponential in the number of pairs.
+_SINGLE_ASSIGNMENT = LinearPattern(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\S+)")
+_JSON_FIELD = LinearPattern(r'"(?P<key>(?:[^"\\]|\\.)*)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
+_PAIR_TOKEN = LinearPattern(
     r"""(?P<key>[A-Za-z_][\w.-]*)=(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']*))"""
 )
-_SPACE_PAIRS = re.compile(r"""\s*(?:[A-Za-z_][\w.-]*=(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']*)\s*)+""")
+_SPACE_PAIRS = LinearPattern(r"""\s*(?:[A-Za-z_][\w.-]*=(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']*)\s*)+""")
 
 
 def judge(
@@ -240,8 +243,7 @@ def _semicolon_pairs(text: str) -> list[tuple[str, int, int]]:
 
 def _merge(hits: list[Hit]) -> list[Hit]:
     """Drop a hit that overlaps one already kept; token matches are kept before key-name matches."""
-    kept: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (h.keyed, h.start, -(h.end - h.start))):
-        if all(hit.end <= other.start or other.end <= hit.start for other in kept):
-            kept.append(hit)
+    spans = DisjointSpans()
+    ordered = sorted(hits, key=lambda h: (h.keyed, h.start, -(h.end - h.start)))
+    kept = [hit for hit in ordered if spans.add(hit.start, hit.end)]
     return sorted(kept, key=lambda h: h.start)

@@ -9,14 +9,14 @@ like any other; nothing is guessed about nesting, so no fix line is offered for 
 from __future__ import annotations
 
 import json
-import re
 
+from bot.core.linear import LinearPattern
 from bot.core.rules import RuleSet
 from bot.core.tree import Document, Mapping, Pos, Scalar, Style
 
-_JSON_PAIR = re.compile(r'^\s*"(?P<key>[^"\\]+)"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*")')
-_TOML_PAIR = re.compile(r"""^\s*(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>"(?:[^"\\]|\\.)*"|'[^'\n]*')""")
-_YAML_PAIR = re.compile(
+_JSON_PAIR = LinearPattern(r'^\s*"(?P<key>[^"\\]+)"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*")')
+_TOML_PAIR = LinearPattern(r"""^\s*(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>"(?:[^"\\]|\\.)*"|'[^'\n]*')""")
+_YAML_PAIR = LinearPattern(
     r"""^\s*(?:-\s+)?(?P<key>[^\s:#'"{}\[\],][^:#,{}\[\]]*?|"[^"]+"|'[^']+')\s*:\s+"""
     r"""(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"|>&*!{\[][^#]*?)\s*(?:\s#.*)?$"""
 )

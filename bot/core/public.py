@@ -12,11 +12,11 @@ import base64
 import binascii
 import hashlib
 import json
-import re
 
 from bot.core.heuristics import is_email, meaningful_words
+from bot.core.linear import LinearPattern
 
-_PUBLIC_VALUE = re.compile(
+_PUBLIC_VALUE = LinearPattern(
     r"^(?:pk_(?:live|test)_[A-Za-z0-9]+"  # Stripe / Paystack publishable keys
     r"|FLWPUBK(?:_TEST)?-[A-Za-z0-9-]+"  # Flutterwave public key
     r"|arn:aws[a-z-]*:\S+"  # ARNs
@@ -33,10 +33,10 @@ _PUBLIC_VALUE = re.compile(
 )
 _IDENTIFIER_WORDS = frozenset({"id", "ids", "sid", "arn", "name", "region", "email", "username", "user"})
 _PUBLIC_KEY_PAIRS = (("consumer", "key"), ("client", "key"), ("site", "key"), ("client", "id"))
-_JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.(?P<payload>eyJ[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$")
+_JWT = LinearPattern(r"^eyJ[A-Za-z0-9_-]+\.(?P<payload>eyJ[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$")
 # reCAPTCHA site keys and secret keys share one shape; the site key is the one embedded in every page, and
 # a key name that does not say "secret" is the site key.
-_RECAPTCHA_KEY = re.compile(r"^6L[A-Za-z0-9_-]{38}$")
+_RECAPTCHA_KEY = LinearPattern(r"^6L[A-Za-z0-9_-]{38}$")
 _SERVER_SIDE_WORDS = ("secret", "private", "server", "backend")  # also inside run-together words
 
 
@@ -88,7 +88,7 @@ def _decode_base64(text: str, *, urlsafe: bool) -> bytes | None:
 
 
 # Modular-crypt hashes: bcrypt, argon2, PBKDF2 (passlib and Django style), scrypt, SHA-crypt and MD5-crypt.
-_CRYPT_HASH = re.compile(
+_CRYPT_HASH = LinearPattern(
     r"^(?:\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}"
     r"|\$argon2(?:id|i|d)\$\S{20,}"
     r"|\$?pbkdf2[\w-]*\$\d+\$\S{16,}"
@@ -134,7 +134,7 @@ _WELL_KNOWN_DIGESTS = frozenset(
 )
 # Default credentials of local containers and emulators (`postgres:postgres@localhost`).
 _DEFAULT_CREDENTIALS = frozenset({"postgres", "guest", "root", "admin", "minioadmin", "mysql", "rabbitmq"})
-_KEY_SHAPED_RUN = re.compile(r"[A-Za-z0-9+/_-]{32,}={0,2}")
+_KEY_SHAPED_RUN = LinearPattern(r"[A-Za-z0-9+/_-]{32,}={0,2}")
 
 
 def is_well_known_public_value(value: str) -> bool:
@@ -143,4 +143,6 @@ def is_well_known_public_value(value: str) -> bool:
     if text.lower() in _DEFAULT_CREDENTIALS or text.lower().startswith("usedevelopmentstorage=true"):
         return True
     candidates = {text, *_KEY_SHAPED_RUN.findall(text)}
-    return any(hashlib.sha256(item.encode()).hexdigest() in _WELL_KNOWN_DIGESTS for item in candidates)
+    # surrogatepass: a `\ud800` escape decodes to a lone surrogate, which plain UTF-8 cannot encode.
+    digests = (hashlib.sha256(item.encode("utf-8", "surrogatepass")).hexdigest() for item in candidates)
+    return any(digest in _WELL_KNOWN_DIGESTS for digest in digests)

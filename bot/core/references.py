@@ -11,10 +11,10 @@ inside them. Nothing here reads the environment or the disk; a reference is only
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.linear import LinearPattern
 from bot.core.variables import Variable, parse_variables
 
 
@@ -82,16 +82,18 @@ class Analysis:
         return None
 
 
-_DYNAMIC = re.compile(
+_DYNAMIC = LinearPattern(
     r"\{\{resolve:(?P<service>ssm-secure|ssm|secretsmanager):(?P<address>(?:[^{}]|\$\{[^{}]*\})*)\}\}"
 )
-_KEY_VAULT = re.compile(r"@Microsoft\.KeyVault\((?P<address>[^()]*)\)", re.IGNORECASE)
-_CI_TEMPLATE = re.compile(r"\$\{\{[^{}]*\}\}|\{\{[^{}]*\}\}")
-_CIPHERTEXT = re.compile(r"ENC\[[A-Za-z0-9_]+,[^\]]*\]|EV\[\d+:[^\]]*\]")
-_APP_SETTING = re.compile(r"^%(?P<address>[A-Za-z_][\w.:-]*)%$")
-_SHELL_BRACED = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=?+])(?P<default>[^}]*))?\}")
-_SHELL_BARE = re.compile(r"\$(?P<name>[A-Z_][A-Z0-9_]+)\b")
-_CHEAP_MARKERS = re.compile(r"\$|\{\{|@|%|ENC\[|EV\[")
+_KEY_VAULT = LinearPattern(r"@Microsoft\.KeyVault\((?P<address>[^()]*)\)", ignore_case=True)
+_CI_TEMPLATE = LinearPattern(r"\$\{\{[^{}]*\}\}|\{\{[^{}]*\}\}")
+_CIPHERTEXT = LinearPattern(r"ENC\[[A-Za-z0-9_]+,[^\]]*\]|EV\[\d+:[^\]]*\]")
+_APP_SETTING = LinearPattern(r"^%(?P<address>[A-Za-z_][\w.:-]*)%$")
+_SHELL_BRACED = LinearPattern(
+    r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=?+])(?P<default>[^}]*))?\}"
+)
+_SHELL_BARE = LinearPattern(r"\$(?P<name>[A-Z_][A-Z0-9_]+)\b")
+_CHEAP_MARKERS = LinearPattern(r"\$|\{\{|@|%|ENC\[|EV\[")
 
 
 def analyze(text: str) -> Analysis:

@@ -12,21 +12,27 @@ stdin; no string built here ever contains the secret.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.findings import Remediation
 from bot.core.judge import Context, Hit
+from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Format, Naming, Platform, Role, env_name
 from bot.core.references import RefKind
+from bot.core.spans import DisjointSpans
 from bot.core.tree import Scalar, Style
 
 _PLAIN_UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_PLAIN_KEYWORDS = re.compile(r"^(?:true|false|null|~|yes|no|on|off|[-+]?[0-9][0-9_.eE+-]*)$", re.IGNORECASE)
-_KEY_PREFIX = re.compile(r"^(?P<indent>\s*)(?P<item>-\s+)?(?P<key>[^\s#{}\[\],][^#{}\[\]]*?)\s*[:=]\s*$")
+_PLAIN_KEYWORDS = LinearPattern(
+    r"^(?:true|false|null|~|yes|no|on|off|[-+]?[0-9][0-9_.eE+-]*)$", ignore_case=True
+)
+_KEY_PREFIX = LinearPattern(r"^(?P<indent>\s*)(?P<item>-\s+)?(?P<key>[^\s#{}\[\],][^#{}\[\]]*?)\s*[:=]\s*$")
+# A replacement line longer than this is no one-click fix (a minified one-line file): it gets text advice
+# only, and a file of many values on one such line does not cost one copy of the line per value.
+MAX_FIX_LINE = 20_000
 _SHELL_OPERATORS = ":-=?+"
-_JSON_MEMBER_PREFIX = re.compile(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*$')
+_JSON_MEMBER_PREFIX = LinearPattern(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*$')
 # Secrets that are one part of a value: the part is edited and the rest of the value stays.
 _PAIR_QUOTES = ("''", '""', "{}")  # quoted values, and ODBC's braces (`Pwd={...}`)
 _IN_PLACE_CONTEXTS = (Context.PAIR, Context.FALLBACK, Context.FIELD)
@@ -44,14 +50,14 @@ def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> 
     """One remediation per hit, all sharing the replacement line that fixes every hit in this value."""
     candidate = hits[0].candidate
     scalar, text, site = candidate.scalar, candidate.text, candidate.site
+    if _written_length(ctx.lines, scalar) > MAX_FIX_LINE:
+        return [_remediation(ctx, hit, _plan(ctx, hit, partial=False), None) for hit in hits]
     edits: list[tuple[int, int, str]] = []
     plans: list[tuple[str, str]] = []
     remove_entry = False
     for hit in hits:
         partial = hit.context is Context.FRAGMENT and not whole_literal
-        name_key = _name_key(hit, partial)
-        secret_name = ctx.platform.secret_name(ctx.naming, name_key)
-        env = env_name(name_key)
+        secret_name, env = _plan(ctx, hit, partial=partial)
         plans.append((secret_name, env))
         reference = ctx.platform.reference(secret_name, env, site)
         if reference is None and hit.context not in _IN_PLACE_CONTEXTS:
@@ -64,15 +70,30 @@ def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> 
         replacement = ""  # a parameter without a Default must be given one at deploy time
     else:
         replacement = rewrite_line(ctx.lines, scalar, fixed, ctx.fmt)
-    return [
-        Remediation(
-            replacement=replacement,
-            store_command=ctx.platform.store_command(secret_name, env),
-            docs=hit.rule.docs or ctx.platform.docs,
-            runtime_hint=ctx.platform.hint(secret_name, env, site),
-        )
-        for hit, (secret_name, env) in zip(hits, plans, strict=True)
-    ]
+    return [_remediation(ctx, hit, plan, replacement) for hit, plan in zip(hits, plans, strict=True)]
+
+
+def _written_length(lines: Sequence[str], scalar: Scalar) -> int:
+    """Characters of the lines the scalar is written on (0 when its position is outside them)."""
+    if not (1 <= scalar.start.line <= scalar.end.line <= len(lines)):
+        return 0
+    return sum(len(line) for line in lines[scalar.start.line - 1 : scalar.end.line])
+
+
+def _plan(ctx: FixContext, hit: Hit, *, partial: bool) -> tuple[str, str]:
+    """The name to store the secret under, and the environment variable to read it from."""
+    name_key = _name_key(hit, partial)
+    return ctx.platform.secret_name(ctx.naming, name_key), env_name(name_key)
+
+
+def _remediation(ctx: FixContext, hit: Hit, plan: tuple[str, str], replacement: str | None) -> Remediation:
+    secret_name, env = plan
+    return Remediation(
+        replacement=replacement,
+        store_command=ctx.platform.store_command(secret_name, env),
+        docs=hit.rule.docs or ctx.platform.docs,
+        runtime_hint=ctx.platform.hint(secret_name, env, hit.candidate.site),
+    )
 
 
 def _name_key(hit: Hit, partial: bool) -> str:
@@ -133,13 +154,16 @@ def _pair_edit(text: str, hit: Hit, reference: str | None) -> tuple[int, int, st
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     """Apply non-overlapping edits; an edit that overlaps a wider one already applied is dropped."""
-    kept: list[tuple[int, int, str]] = []
-    for edit in sorted(edits, key=lambda e: (e[0] - e[1], e[0])):
-        if all(edit[1] <= other[0] or other[1] <= edit[0] for other in kept):
-            kept.append(edit)
-    for start, end, new in sorted(kept, reverse=True):
-        text = text[:start] + new + text[end:]
-    return text.strip() if any(not new for _, _, new in kept) else text
+    spans = DisjointSpans()
+    kept = [edit for edit in sorted(edits, key=lambda e: (e[0] - e[1], e[0])) if spans.add(edit[0], edit[1])]
+    pieces: list[str] = []
+    done = 0
+    for start, end, new in sorted(kept):  # one pass: splicing edit by edit copied the text once per edit
+        pieces += [text[done:start], new]
+        done = end
+    pieces.append(text[done:])
+    fixed = "".join(pieces)
+    return fixed.strip() if any(not new for _, _, new in kept) else fixed
 
 
 def rewrite_line(lines: Sequence[str], scalar: Scalar, value: str, fmt: Format) -> str | None:
@@ -148,6 +172,8 @@ def rewrite_line(lines: Sequence[str], scalar: Scalar, value: str, fmt: Format) 
         return None
     prefix = lines[scalar.start.line - 1][: scalar.start.column - 1]
     suffix = lines[scalar.end.line - 1][scalar.end.column - 1 :]
+    if len(prefix) + len(value) + len(suffix) > MAX_FIX_LINE:
+        return None
     return prefix + quote(value, scalar.style, fmt) + suffix
 
 

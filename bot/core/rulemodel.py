@@ -15,8 +15,7 @@ import re2
 
 from bot.core.findings import Severity
 from bot.core.heuristics import SecretKind
-
-_RE2_MAX_MEM = 8 << 20  # bytes of program memory per pattern; a pattern that needs more fails to compile
+from bot.core.linear import re2_options
 
 
 class Pattern(Protocol):
@@ -72,14 +71,6 @@ class TokenMatch:
 @dataclass(frozen=True)
 class KeyedMatch:
     rule: Rule
-
-
-def re2_options() -> Any:
-    """Options every pattern compiles with: quiet, and bounded in program memory."""
-    options = re2.Options()
-    options.log_errors = False
-    options.max_mem = _RE2_MAX_MEM
-    return options
 
 
 def compile_pattern(pattern: str) -> Pattern:

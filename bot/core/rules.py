@@ -39,6 +39,7 @@ from bot.core.heuristics import (
     normalized_key,
     secret_kind_of_key,
 )
+from bot.core.linear import encodable, re2_options
 from bot.core.rulemodel import (
     KeyedMatch,
     Pattern,
@@ -47,9 +48,9 @@ from bot.core.rulemodel import (
     RuleKind,
     TokenMatch,
     compile_pattern,
-    re2_options,
 )
 from bot.core.ruletable import compile_rule, expand_example
+from bot.core.spans import DisjointSpans
 
 __all__ = [
     "KeyedMatch", "Rule", "RuleError", "RuleKind", "RuleSet", "TokenMatch", "compile_pattern",
@@ -216,7 +217,7 @@ def _char_offsets(encoded: bytes, offsets: list[int]) -> dict[int, int]:
 def _is_credible_secret(rule: Rule, secret: str) -> bool:
     if rule.min_entropy is not None and shannon_entropy(secret) < rule.min_entropy:
         return False
-    if any(pattern.search(secret) is not None for pattern in rule.allowlist):
+    if any(pattern.search(encodable(secret)) is not None for pattern in rule.allowlist):
         return False
     return not (
         filters.is_placeholder(secret)
@@ -226,18 +227,16 @@ def _is_credible_secret(rule: Rule, secret: str) -> bool:
 
 
 def _without_overlaps(candidates: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, Rule]]:
-    kept: list[tuple[int, int, int, Rule]] = []
-    for candidate in sorted(candidates, key=lambda item: (item[0] - item[1], item[2], item[0])):
-        start, end = candidate[0], candidate[1]
-        if all(end <= other[0] or start >= other[1] for other in kept):
-            kept.append(candidate)
+    spans = DisjointSpans()
+    ordered = sorted(candidates, key=lambda item: (item[0] - item[1], item[2], item[0]))
+    kept = [candidate for candidate in ordered if spans.add(candidate[0], candidate[1])]
     return [(start, end, rule) for start, end, _, rule in sorted(kept, key=lambda item: item[0])]
 
 
 def _key_fits(rule: Rule, kind: SecretKind | None, name: str) -> bool:
     if rule.key_kinds and kind not in rule.key_kinds:
         return False
-    return rule.key_pattern is None or rule.key_pattern.search(name) is not None
+    return rule.key_pattern is None or rule.key_pattern.search(encodable(name)) is not None
 
 
 def _is_excluded(key: str, value: str) -> bool:
@@ -254,11 +253,11 @@ def _is_excluded(key: str, value: str) -> bool:
 
 
 def _value_fits(rule: Rule, value: str) -> bool:
-    if len(value) < rule.min_length or rule.pattern.fullmatch(value) is None:
+    if len(value) < rule.min_length or rule.pattern.fullmatch(encodable(value)) is None:
         return False
     if rule.min_entropy is not None and shannon_entropy(value) < rule.min_entropy:
         return False
-    return all(pattern.search(value) is None for pattern in rule.allowlist)
+    return all(pattern.search(encodable(value)) is None for pattern in rule.allowlist)
 
 
 # --- Loading and compiling rule tables ---------------------------------------------------------------------

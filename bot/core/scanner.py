@@ -18,6 +18,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from bot.core.budget import Budget
 from bot.core.config import ScanConfig, ScanLimits
 from bot.core.decoding import decode_manifest
 from bot.core.detect import Choice, choose
@@ -34,6 +35,7 @@ from bot.core.findings import (
 from bot.core.jsonpos import load_json
 from bot.core.jsonpos import quick_check as json_quick_check
 from bot.core.judge import Candidate, Context, Hit, judge, may_hold_pairs
+from bot.core.keypaths import KeyRedactor
 from bot.core.linescan import line_document
 from bot.core.manifests.base import Format, Naming, Role, SelfParsing, Site, Target
 from bot.core.manifests.common import scalar_advice
@@ -48,6 +50,7 @@ from bot.core.yamlsafe import load_yaml
 from bot.core.yamlsafe import quick_check as yaml_quick_check
 
 _Consumers = dict[tuple[int, KeyPath], list[Target]]
+_Outcome = tuple[tuple[Finding, ...], int, tuple[Notice, ...]]  # listed findings, omitted count, notices
 # Outcomes after which the text is still safe to read line by line (not binary, not over the size limit).
 _LINE_SCAN_KINDS = (
     NoticeKind.PARSE_ERROR,
@@ -64,8 +67,42 @@ def scan_file(
 ) -> ScanResult:
     """Findings and notices for one file; `platform` is None when the file is not a manifest we know.
 
+    Never raises: a defect of the scanner on some input is a notice and a line-by-line read of the file,
+    never a file without findings (see `_after_internal_error`).
+
     `prefilter=False` parses every manifest, even one that `bot.core.prefilter` proves cannot hold a
     finding: the results are the same (bench/prefilter_check.py asserts it), only slower."""
+    try:
+        return _scan_file(path, data, ruleset=ruleset, config=config, prefilter=prefilter)
+    except Exception as error:
+        return _after_internal_error(path, data, ruleset, config, type(error).__name__)
+
+
+def _after_internal_error(
+    path: str, data: bytes, ruleset: RuleSet, config: ScanConfig, error: str
+) -> ScanResult:
+    """The line scan's findings after the scanner raised `error` (a type name: a message can quote content),
+    with a notice that marks the file incomplete; if even that fails, a notice that it was not scanned."""
+    platform_id = "unknown"
+    try:
+        choice = choose(path, data, config.extra_manifests)
+        if choice is None:
+            raise ManifestError(NoticeKind.INTERNAL_ERROR, "not a manifest")
+        platform_id = choice.platform.id
+        text = data[: config.limits.max_bytes].decode("utf-8", errors="replace").removeprefix("\ufeff")
+        scan = _FileScan(path, choice, text, ruleset, config, prefilter=False)
+        findings, omitted, notices = scan.line_scan()
+    except Exception as second:
+        message = f"the scanner failed ({error}, then {type(second).__name__}); the file was not scanned"
+        return ScanResult(path, platform_id, notices=(Notice(path, NoticeKind.INTERNAL_ERROR, message),))
+    message = f"the scanner failed ({error}); the file was scanned line by line for secrets instead"
+    notice = Notice(path, NoticeKind.INTERNAL_ERROR, message)
+    return ScanResult(path, platform_id, findings, (notice, *notices), omitted, tuple(scan.emit.suppressed))
+
+
+def _scan_file(
+    path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig, prefilter: bool
+) -> ScanResult:
     choice = choose(path, data, config.extra_manifests)
     if choice is None:
         return ScanResult(path, None)
@@ -93,9 +130,10 @@ def scan_file(
         return ScanResult(path, None)
     if choice.platform.is_encrypted(docs) or scan.hopeless:
         return ScanResult(path, platform_id)
-    found = scan.findings(docs)
+    findings, omitted, notices = scan.findings(docs)
     legacy = tuple(scan.emit.legacy_notices.values())
-    return ScanResult(path, platform_id, found, legacy, suppressed=tuple(scan.emit.suppressed))
+    suppressed = tuple(scan.emit.suppressed)
+    return ScanResult(path, platform_id, findings, (*notices, *legacy), omitted, suppressed=suppressed)
 
 
 def _parses_quietly(choice: Choice, text: str, limits: ScanLimits) -> bool:
@@ -133,6 +171,7 @@ class _FileScan:
         self.tokens_possible = bool(self.detectors.unclaimed()) or "\\" in text
         # True when no finding can come out of this text: it is then parsed only if a notice may be due.
         self.hopeless = prefilter and not may_hold_finding(text, self.platform.id, ruleset, self.detectors)
+        self.budget = Budget(config.limits.max_work)
 
     @functools.cached_property
     def lines(self) -> list[str]:
@@ -144,30 +183,33 @@ class _FileScan:
 
     @functools.cached_property
     def emit(self) -> Emitter:
-        return Emitter(self.path, self.platform, self.fmt, self.text, self.line_starts, self.config)
+        keys = KeyRedactor(self.ruleset)
+        return Emitter(self.path, self.platform, self.fmt, self.text, self.line_starts, self.config, keys)
 
     def after_failure(self, error: ManifestError) -> ScanResult:
         """A notice for what went wrong, and the secrets a line-by-line read still finds."""
         findings: tuple[Finding, ...] = ()
+        omitted, notices = 0, tuple[Notice, ...]()
         legacy: tuple[Notice, ...] = ()
         suppressed: tuple[Suppressed, ...] = ()
         message = error.message
         if error.kind in _LINE_SCAN_KINDS:
             if not self.hopeless:
-                doc = line_document(self.text, self.ruleset)
-                findings = tuple(self._judged([doc], Naming(), {}, fixable=False))
+                findings, omitted, notices = self.line_scan()
                 legacy = tuple(self.emit.legacy_notices.values())
                 suppressed = tuple(self.emit.suppressed)
             message = f"{message}; the file was scanned line by line for secrets instead"
+        notice = Notice(self.path, error.kind, message, error.line)
         return ScanResult(
-            self.path,
-            self.platform.id,
-            findings,
-            (Notice(self.path, error.kind, message, error.line), *legacy),
-            suppressed=suppressed,
+            self.path, self.platform.id, findings, (notice, *notices, *legacy), omitted, suppressed=suppressed
         )
 
-    def findings(self, docs: Sequence[Document]) -> tuple[Finding, ...]:
+    def line_scan(self) -> _Outcome:
+        """The file read line by line (`bot.core.linescan`), without fixes (its nesting is unknown)."""
+        doc = line_document(self.text, self.ruleset)
+        return self._settled(self._judged([doc], Naming(), {}, fixable=False))
+
+    def findings(self, docs: Sequence[Document]) -> _Outcome:
         naming = self.platform.naming(self.path, docs)
         consumers: _Consumers = defaultdict(list)
         for target in self.platform.targets(docs):
@@ -176,7 +218,22 @@ class _FileScan:
         found.extend(self.emit.outside_values(self.detectors.unclaimed()))
         for advice in self.platform.advice(docs, naming):
             found.extend(self.emit.advice(advice))
-        return tuple(sorted(self.emit.settled(found), key=Finding.sort_key))
+        return self._settled(found)
+
+    def _settled(self, found: list[Finding]) -> _Outcome:
+        """The listed findings, how many more there are, and the notices that say what was left out."""
+        findings, omitted = self.emit.settled(found)
+        notices: list[Notice] = []
+        if omitted:
+            message = f"{omitted} more findings not listed (at most {len(findings)} are listed per file)"
+            notices.append(Notice(self.path, NoticeKind.TRUNCATED, message))
+        if self.budget.exhausted:
+            message = (
+                f"the file needed more work than its budget ({self.config.limits.max_work:,} units) and was "
+                "not judged to its end; the findings listed come from the part that was"
+            )
+            notices.append(Notice(self.path, NoticeKind.BUDGET, message))
+        return tuple(findings), omitted, tuple(notices)
 
     def _judged(
         self, docs: Sequence[Document], naming: Naming, consumers: _Consumers, *, fixable: bool
@@ -187,6 +244,8 @@ class _FileScan:
             for visit in visit_strings(doc.root):
                 if visit.role is ArgRole.NAME:
                     continue
+                if not self.budget.spend(visit.scalar):
+                    return found
                 if visit.join is not None:
                     joins[id(visit.join)] = (visit.join, visit.join_path)
                 found.extend(self._value(index, doc, visit, naming, consumers, fixable=fixable))
@@ -284,4 +343,6 @@ class _FileScan:
                         Context.LITERAL if (start, end) == (0, len(str(part.value))) else Context.FRAGMENT
                     )
                     hit = Hit(candidate, match.rule, start, end, context)
-                    yield from self.emit.secrets([hit], naming, whole_literal=True, fixable=True)
+                    # A token split over parts keeps its other parts in any one-line fix: text advice only.
+                    whole = match.start >= offset and match.end - offset <= len(str(part.value))
+                    yield from self.emit.secrets([hit], naming, whole_literal=True, fixable=whole)

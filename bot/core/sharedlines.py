@@ -11,11 +11,16 @@ replacement at all. A final check refuses any replacement that still contains a 
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.advisories import ADVISORY_IDS
 from bot.core.findings import Finding
+
+# More secrets than this on the lines of one finding: no replacement line (rebuilding it for each of them
+# would be quadratic, and such a line wants rewriting by hand anyway).
+_MAX_NEIGHBOURS = 32
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -30,15 +35,25 @@ class _Edit:
 
 
 def settle_shared_lines(
-    findings: Sequence[Finding], lines: Sequence[str], secrets: Mapping[int, str]
+    findings: Sequence[Finding],
+    lines: Sequence[str],
+    secrets: Mapping[int, str],
+    secret_findings: Sequence[Finding] | None = None,
 ) -> list[Finding]:
-    """`findings` with every replacement line free of the other findings' secrets.
+    """`findings` with every replacement line free of the secrets of `secret_findings` (all the file's
+    findings, listed or not: an unlisted secret must not show in a listed finding's fix either; by default
+    `findings` themselves).
 
     `secrets` maps `id(finding)` to the secret value of each secret finding (advice has none)."""
-    secret_findings = [finding for finding in findings if finding.rule not in ADVISORY_IDS]
+    by_line: dict[int, list[Finding]] = defaultdict(list)
+    for other in findings if secret_findings is None else secret_findings:
+        if other.rule in ADVISORY_IDS:
+            continue
+        for line in range(other.line, other.end_line + 1):
+            by_line[line].append(other)
     settled: list[Finding] = []
     for finding in findings:
-        replacement = _replacement(finding, secret_findings, lines, secrets)
+        replacement = _replacement(finding, by_line, lines, secrets)
         remediation = finding.remediation
         if remediation is not None and replacement != remediation.replacement:
             finding = dataclasses.replace(
@@ -49,16 +64,20 @@ def settle_shared_lines(
 
 
 def _replacement(
-    finding: Finding, secret_findings: Sequence[Finding], lines: Sequence[str], secrets: Mapping[int, str]
+    finding: Finding, by_line: Mapping[int, list[Finding]], lines: Sequence[str], secrets: Mapping[int, str]
 ) -> str | None:
     own = _edit_of(finding, lines)
     if own is None:
         return None
-    neighbours = [
-        other
-        for other in secret_findings
-        if other is not finding and other.line <= finding.end_line and finding.line <= other.end_line
-    ]
+    found = {
+        id(other): other
+        for line in range(finding.line, finding.end_line + 1)
+        for other in by_line.get(line, ())
+    }
+    found.pop(id(finding), None)
+    if len(found) > _MAX_NEIGHBOURS:
+        return None
+    neighbours = list(found.values())
     edits = {own}
     for other in neighbours:
         edit = _edit_of(other, lines)

@@ -17,9 +17,12 @@ from typing import Any
 import re2
 
 from bot.core.config import ScanConfig
+from bot.core.linear import LinearPattern, encodable
 
 # `# secrets-bot: ignore`, `// secrets-bot: ignore[rule-a, rule-b]`; the comment may trail the value.
-_IGNORE_COMMENT = re.compile(r"(?:#|//)\s*secrets-bot:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
+_IGNORE_COMMENT = LinearPattern(
+    r"(?:#|//)\s*secrets-bot:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", ignore_case=True
+)
 _RE2_MAX_MEM = 8 << 20  # bytes of RE2 program memory per pattern; a pattern that needs more fails to compile
 # In a `#` format a quote opens a string only where a value starts (after these, or at the line's start):
 # the apostrophe in `note: it's` is text, and the `#` after it still starts a comment.
@@ -81,13 +84,22 @@ def _opens_comment(text: str, index: int, hash_: bool) -> bool:
     return text.startswith("//", index)
 
 
-def _ignores(comment: str, rule_id: str) -> bool:
-    for match in _IGNORE_COMMENT.finditer(comment):
+def _ignores(text: str, rule_id: str) -> bool:
+    ignored = _ignored_rules(text)
+    return ignored is not None and (not ignored or rule_id in ignored)
+
+
+@functools.lru_cache(maxsize=8)  # a line holding many findings is read once, not once per finding
+def _ignored_rules(text: str) -> frozenset[str] | None:
+    """The rules the line's ignore comments name; empty when one names none (all rules); None without one."""
+    named: set[str] = set()
+    for match in _IGNORE_COMMENT.finditer(text):
         ids = match.group("ids")
         wanted = {part.strip() for part in ids.split(",")} - {""} if ids is not None else set()
-        if not wanted or rule_id in wanted:
-            return True
-    return False
+        if not wanted:
+            return frozenset()
+        named |= wanted
+    return frozenset(named) if named else None
 
 
 def is_allowlisted(*, value: str, fingerprint: str, config: ScanConfig) -> bool:
@@ -95,7 +107,8 @@ def is_allowlisted(*, value: str, fingerprint: str, config: ScanConfig) -> bool:
     allowlist = config.allowlist
     if fingerprint in allowlist.fingerprints:
         return True
-    return any(pattern.search(value) is not None for pattern in _compiled_values(allowlist.value_patterns))
+    patterns = _compiled_values(allowlist.value_patterns)
+    return any(pattern.search(encodable(value)) is not None for pattern in patterns)
 
 
 def compile_value_pattern(pattern: str) -> Any:

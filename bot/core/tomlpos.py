@@ -25,7 +25,7 @@ from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
 from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence, Style
 
-_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_SPACE = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")  # one repetition level: no nested backtracking
 _INLINE_SPACE = re.compile(r"[ \t]*")
 _KEY_PART = re.compile(r"[A-Za-z0-9_-]+|\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'")
 _KEY_DOT = re.compile(r"[ \t]*\.[ \t]*")

@@ -15,6 +15,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+# These stay on `re` because the readers below call them at positions (`search(text, index, stop)`), which
+# google-re2 cannot do without re-encoding the text. Each is linear: single-character classes, or one
+# repetition followed by literals, matched at most once per event while `index` only moves forward.
 _SOURCE = re.compile(r"[a-z][a-zA-Z0-9]*")
 _BARE_SOURCE = re.compile(r"[a-z][a-zA-Z0-9]*(?:\(.*\))?:", re.DOTALL)
 _BARE_SCALAR = re.compile(r"(?:true|false|null|-?\d+(?:\.\d+)?)")

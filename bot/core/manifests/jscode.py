@@ -12,15 +12,18 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Format, Naming, Site, kebab
 from bot.core.manifests.kit import BasePlatform
 from bot.core.manifests.serverless import PLATFORM as SERVERLESS
 from bot.core.tree import Document, KeyPath, Mapping, Pos, Scalar, Style
 
 _NAMES = frozenset(f"serverless.{ext}" for ext in ("ts", "js", "mjs", "cjs", "mts", "cts"))
-_TOKENS = re.compile(
-    r"""//[^\n]*|/\*.*?(?:\*/|\Z)|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`""", re.DOTALL
+# On RE2: with `re`, an unterminated string such as `\\'\\'\\'...` was rescanned from each of its quotes.
+_TOKENS = LinearPattern(
+    r"""//[^\n]*|/\*.*?(?:\*/|\z)|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`""", dotall=True
 )
+# Searched only in the `_LOOKBEHIND` characters before a string: constant work per string.
 _KEY_BEFORE = re.compile(r"""(?:([A-Za-z_$][\w$]*)|'([^'\n]*)'|"([^"\n]*)")\s*(?::|=|\?\?|\|\|)\s*$""")
 _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {

@@ -1,0 +1,192 @@
+"""Regular expressions whose matching time is linear in the text, for every pattern that reads repository
+content.
+
+Python's `re` backtracks: a pattern with nested or adjacent repetitions that can share characters
+(`(?:\\w+=[^\\s]*)+` on `a=a=a=...`) takes exponential or quadratic time, and it holds the interpreter
+while it does. RE2 runs in time linear in the text for any pattern it accepts. The patterns are written in
+Python's dialect and translated so that they keep Python's meaning on non-ASCII text: RE2's `\\w`, `\\s` and
+`\\d` are ASCII-only, Python's are Unicode. (Tokenizers that call `match(text, pos)` in a loop stay on `re`:
+google-re2 re-encodes the whole text on each call. Their patterns are single tokens without nested
+repetition, noted where they are defined.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import re2
+
+from bot.core.decoding import SURROGATE
+
+_UNANCHORED = re2._Anchor.UNANCHORED
+_ANCHOR_START = re2._Anchor.ANCHOR_START
+_ANCHOR_BOTH = re2._Anchor.ANCHOR_BOTH
+_RE2_MAX_MEM = 8 << 20  # bytes of program memory per pattern; a pattern that needs more fails to compile
+
+
+def re2_options() -> Any:
+    """Options every pattern compiles with: quiet, and bounded in program memory."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = _RE2_MAX_MEM
+    return options
+
+
+# Python's Unicode classes, as RE2 class contents (`\p{L}\p{N}` is what `str.isalnum` accepts).
+_WORD = r"\p{L}\p{N}_"
+_SPACE = r"\t-\r\x1c-\x1f\x85\p{Z}"
+_DIGIT = r"\p{Nd}"
+_CLASSES = {"w": _WORD, "s": _SPACE, "d": _DIGIT}
+
+
+def translate(pattern: str, *, multiline: bool = False) -> str:
+    """`pattern` with Python's Unicode `\\w \\s \\d \\W \\S \\D` spelled out for RE2, and Python's `$` (end of
+    text, or before a final newline) kept when the pattern is not multi-line."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            index += 2
+            if escaped.lower() in _CLASSES:
+                body = _CLASSES[escaped.lower()]
+                if escaped.islower():
+                    out.append(body if in_class else f"[{body}]")
+                elif in_class:
+                    raise ValueError(f"\\{escaped} inside a character class has no RE2 spelling")
+                else:
+                    out.append(f"[^{body}]")
+            else:
+                out.append(char + escaped)
+            continue
+        if in_class and char == "]" and out[-1] not in ("[", "[^"):
+            in_class = False
+        elif not in_class and char == "[":
+            in_class = True
+            out.append("[^" if pattern.startswith("[^", index) else "[")
+            index += 2 if pattern.startswith("[^", index) else 1
+            continue
+        elif not in_class and char == "$" and not multiline:
+            out.append(r"(?:\n?\z)")
+            index += 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+class LinearMatch:
+    """The parts of `re.Match` the scanner uses, by group name or number."""
+
+    __slots__ = ("_names", "_spans", "_text")
+
+    def __init__(self, spans: Sequence[tuple[int, int]], names: dict[str, int], text: str) -> None:
+        self._spans = spans  # (start, end) in characters of `text` per group; (-1, -1) for a group not taken
+        self._names = names
+        self._text = text  # the text as given: groups are sliced from it, never from its encodable copy
+
+    def _index(self, group: int | str) -> int:
+        return self._names[group] if isinstance(group, str) else group
+
+    def group(self, group: int | str = 0) -> Any:  # like `re.Match`: str, or None for a group not taken
+        start, end = self._spans[self._index(group)]
+        return None if start < 0 else self._text[start:end]
+
+    def __getitem__(self, group: int | str) -> Any:
+        return self.group(group)
+
+    def start(self, group: int | str = 0) -> int:
+        return self._spans[self._index(group)][0]
+
+    def end(self, group: int | str = 0) -> int:
+        return self._spans[self._index(group)][1]
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self._spans[self._index(group)]
+
+
+class LinearPattern:
+    """A pattern compiled with RE2 (see the module docstring); `multiline`, `dotall` and `ignore_case` are the
+    `re` flags of the same names."""
+
+    __slots__ = ("_groups", "_names", "_raw", "_regexp", "pattern")
+
+    def __init__(
+        self, pattern: str, *, ignore_case: bool = False, multiline: bool = False, dotall: bool = False
+    ) -> None:
+        self.pattern = pattern
+        flags = "".join(flag for flag, on in (("i", ignore_case), ("m", multiline), ("s", dotall)) if on)
+        translated = translate(pattern, multiline=multiline)
+        self._regexp = re2.compile(f"(?{flags}){translated}" if flags else translated, re2_options())
+        self._names: dict[str, int] = dict(self._regexp.groupindex)
+        self._groups: int = self._regexp.groups
+        # google-re2's compiled program: on ASCII text, byte offsets are character offsets, and calling it
+        # directly skips the wrapper's per-call offset bookkeeping (most of the cost on short values).
+        self._raw: Any = self._regexp._regexp
+
+    def _matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
+        if not text.isascii():
+            for match in self._regexp._match(anchor, encodable(text)):
+                spans = [match.span(index) for index in range(self._groups + 1)]
+                yield LinearMatch(spans, self._names, text)
+            return
+        encoded = text.encode("ascii")
+        pos, end = 0, len(encoded)
+        while True:
+            spans = self._raw.Match(anchor, encoded, pos, end)
+            if spans[0][0] < 0:
+                return
+            yield LinearMatch(spans, self._names, text)
+            if pos == end:
+                return
+            pos = spans[0][1] if spans[0][1] > pos else pos + 1  # past an empty match, as `re` does
+
+    def match(self, text: str) -> LinearMatch | None:
+        return next(self._matches(_ANCHOR_START, text), None)
+
+    def search(self, text: str) -> LinearMatch | None:
+        return next(self._matches(_UNANCHORED, text), None)
+
+    def fullmatch(self, text: str) -> LinearMatch | None:
+        return next(self._matches(_ANCHOR_BOTH, text), None)
+
+    def finditer(self, text: str) -> Iterator[LinearMatch]:
+        return self._matches(_UNANCHORED, text)
+
+    def findall(self, text: str) -> list[Any]:
+        group = 1 if self._groups else 0
+        return [match.group(group) for match in self.finditer(text)]
+
+    def sub(self, replacement: str, text: str, count: int = 0) -> str:
+        """`text` with matches replaced by the literal `replacement` (no group references)."""
+        pieces: list[str] = []
+        done = 0
+        for number, match in enumerate(self.finditer(text), start=1):
+            pieces += [text[done : match.start()], replacement]
+            done = match.end()
+            if number == count:
+                break
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+    def split(self, text: str) -> list[str]:
+        """`text` cut at each match (patterns without groups only)."""
+        pieces: list[str] = []
+        done = 0
+        for match in self.finditer(text):
+            if match.end() > match.start():
+                pieces.append(text[done : match.start()])
+                done = match.end()
+        pieces.append(text[done:])
+        return pieces
+
+
+def encodable(text: str) -> str:
+    """`text` with each lone surrogate (a JSON or YAML `\\ud800` escape decodes to one) as U+FFFD: RE2 reads
+    UTF-8, which cannot carry them. One character for one, so every offset stays the same."""
+    if text.isascii() or SURROGATE.search(text) is None:
+        return text
+    return SURROGATE.sub("\ufffd", text)

@@ -1,0 +1,29 @@
+"""Keeping the first of overlapping spans, in time n·log n rather than comparing each with every other.
+
+A value or a file can hold tens of thousands of matches (a hostile manifest made of tokens); checking each
+candidate against every span kept so far was quadratic in them.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+
+
+class DisjointSpans:
+    """Half-open spans `[start, end)`, no two overlapping, kept sorted.
+
+    Two spans overlap when each starts before the other ends. Sorted by start, the ends of such spans never
+    decrease, so the kept span that starts last before a new span ends is the only one to check."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self) -> None:
+        self._spans: list[tuple[int, int]] = []
+
+    def add(self, start: int, end: int) -> bool:
+        """Keep `[start, end)` unless it overlaps a span already kept; True when it was kept."""
+        index = bisect_left(self._spans, (end,))  # the spans that start before `end`
+        if index and self._spans[index - 1][1] > start:
+            return False
+        insort(self._spans, (start, end))
+        return True
