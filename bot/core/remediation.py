@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot.core.findings import Remediation
 from bot.core.judge import Context, Hit
+from bot.core.manifests import awskeys
 from bot.core.manifests.base import Format, Naming, Platform, Role, env_name
 from bot.core.references import RefKind
 from bot.core.tree import Scalar, Style
@@ -44,6 +45,8 @@ def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> 
     """One remediation per hit, all sharing the replacement line that fixes every hit in this value."""
     candidate = hits[0].candidate
     scalar, text, site = candidate.scalar, candidate.text, candidate.site
+    if any(_is_lambda_key(ctx, hit) for hit in hits):
+        return [_lambda_key_fix(ctx, hit) for hit in hits]
     edits: list[tuple[int, int, str]] = []
     plans: list[tuple[str, str]] = []
     remove_entry = False
@@ -73,6 +76,27 @@ def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> 
         )
         for hit, (secret_name, env) in zip(hits, plans, strict=True)
     ]
+
+
+def _is_lambda_key(ctx: FixContext, hit: Hit) -> bool:
+    candidate = hit.candidate
+    return awskeys.is_lambda_key(
+        ctx.platform.id, candidate.site, candidate.path, hit.rule.id, hit.value, ctx.lines,
+        candidate.scalar.start.line,
+    )  # fmt: skip
+
+
+def _lambda_key_fix(ctx: FixContext, hit: Hit) -> Remediation:
+    """An IAM user's key in a Lambda environment: the variable goes (the line is deleted where the entry
+    stands alone on it), the key is revoked, and nothing is stored: the execution role replaces it."""
+    scalar = hit.candidate.scalar
+    replacement = "" if _is_deletable_entry(ctx, scalar) else None
+    return Remediation(
+        replacement=replacement,
+        store_command=awskeys.DEACTIVATE,
+        docs=awskeys.DOCS,
+        runtime_hint=awskeys.hint(ctx.platform.id, hit.candidate.site.key),
+    )
 
 
 def _name_key(hit: Hit, partial: bool) -> str:

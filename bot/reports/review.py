@@ -107,14 +107,13 @@ def _steps(finding: Finding) -> list[str]:
     if remediation is None:
         return []
     steps = []
+    if remediation.runtime_hint:  # it says to rotate first, so it comes before the command
+        steps.append(markdown.text(remediation.runtime_hint))
     if remediation.store_command:
         steps.append(
-            "Before committing the suggestion, store the value (the command reads it from an environment "
-            "variable, so it stays out of your shell history):\n"
-            + markdown.fenced(remediation.store_command, "shell")
+            "Then, before committing the suggestion, run (a value is read from an environment variable, "
+            "so it stays out of your shell history):\n" + markdown.fenced(remediation.store_command, "shell")
         )
-    if remediation.runtime_hint:
-        steps.append(markdown.text(remediation.runtime_hint))
     if remediation.docs:
         steps.append(markdown.link(remediation.docs, "How to reference secrets safely"))
     return steps
