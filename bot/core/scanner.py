@@ -59,13 +59,20 @@ _MIN_NUMERIC_SECRET = 6  # shorter integers are ports, sizes and timeouts
 
 
 def scan_file(
-    path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig, prefilter: bool = True
+    path: str,
+    data: bytes,
+    *,
+    ruleset: RuleSet,
+    config: ScanConfig,
+    prefilter: bool = True,
+    choice: Choice | None = None,
 ) -> ScanResult:
     """Findings and notices for one file; `platform` is None when the file is not a manifest we know.
 
     `prefilter=False` parses every manifest, even one that `bot.core.prefilter` proves cannot hold a
-    finding: the results are the same (bench/prefilter_check.py asserts it), only slower."""
-    choice = choose(path, data, config.extra_manifests)
+    finding: the results are the same (bench/prefilter_check.py asserts it), only slower.
+    `choice` overrides the platform: a `${file()}` target is read as its consumer's (bot.core.filetargets)."""
+    choice = choice or choose(path, data, config.extra_manifests)
     if choice is None:
         return ScanResult(path, None)
     platform_id = choice.platform.id
