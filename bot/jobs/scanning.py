@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.config import ScanConfig
+from bot.core.filetargets import follow, list_targets
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
 from bot.core.repoconfig import load_repo_config
 from bot.core.rules import RuleError, RuleSet
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 CONFIG_PATH = ".github/secrets-bot.yml"
 CONFIG_MAX_BYTES = 64_000
+_DEPLOY_TIME_NAME = "a name chosen at deploy time; only the files this change touches were matched"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +72,28 @@ def scan_target(
     omitted: list[tuple[str, int]] = []
     incomplete: set[str] = set()
     scanned = 0
+    results: dict[str, ScanResult] = {}
+    read: list[tuple[str, bytes]] = []
     for item in manifests:
         result = _read(gateway, target, item.path, repo_config.config)
         if isinstance(result, bytes):
+            read.append((item.path, result))
             result = _scan_one(item.path, result, repo_config)
             scanned += 1
+        results[item.path] = result
+    followed, target_notices = file_targets(target, gateway, read, changed, repo_config)
+    notices.extend(target_notices)
+    for path, result in followed.items():  # a target read as a manifest too keeps its consumer's fix
+        scanned += path not in results
+        if path not in results or results[path].platform != result.platform:
+            results[path] = result
+    for path, result in results.items():
         findings.extend(result.findings)
         notices.extend(result.notices)
         if result.notices:
-            incomplete.add(item.path)
+            incomplete.add(path)
         if result.omitted:
-            omitted.append((item.path, result.omitted))
+            omitted.append((path, result.omitted))
     context = CheckContext(
         fail_on=repo_config.config.fail_on,
         leaked=target.leaked,
@@ -90,7 +103,7 @@ def scan_target(
         incomplete=repo_config.config.incomplete,
         omitted=tuple(omitted),
     )
-    commentable = {item.path: commentable_lines(item.patch) for item in manifests}
+    commentable = {item.path: commentable_lines(item.patch) for item in changed if item.path in results}
     cap = repo_config.config.max_inline_comments
     return ScanReport(tuple(findings), tuple(notices), context, commentable, frozenset(incomplete), cap)
 
@@ -153,18 +166,63 @@ def _changed_files(target: Target, gateway: GitHubGateway) -> tuple[list[Changed
 
 def _read(gateway: GitHubGateway, target: Target, path: str, config: ScanConfig) -> bytes | ScanResult:
     """The file's bytes, or a result whose notice says why it was not scanned."""
-    limit = config.limits.max_bytes
-    try:
-        data = gateway.file_content(target.repo, path, target.head_sha, max_bytes=limit)
-    except FileTooLarge as error:
-        return _unscanned(path, NoticeKind.TOO_LARGE, f"{error.size:,} bytes, over the {limit:,}-byte limit")
-    except UnreadableAnswer:
-        return _unscanned(
-            path, NoticeKind.UNREADABLE, "GitHub kept answering with something other than the file"
-        )
+    data = _fetch(gateway, target, path, config)
     if data is None:
         return _unscanned(path, NoticeKind.UNREADABLE, f"not found at {target.head_sha[:7]}")
-    return data
+    return data if isinstance(data, bytes) else ScanResult(path, None, notices=(data,))
+
+
+def _fetch(gateway: GitHubGateway, target: Target, path: str, config: ScanConfig) -> bytes | Notice | None:
+    """The file's bytes at the scanned commit, why they could not be read, or None when it is absent."""
+    limit = config.limits.max_bytes
+    try:
+        return gateway.file_content(target.repo, path, target.head_sha, max_bytes=limit)
+    except FileTooLarge as error:
+        return Notice(path, NoticeKind.TOO_LARGE, f"{error.size:,} bytes, over the {limit:,}-byte limit")
+    except UnreadableAnswer:
+        return Notice(path, NoticeKind.UNREADABLE, "GitHub kept answering with something other than the file")
+
+
+def file_targets(
+    target: Target,
+    gateway: GitHubGateway,
+    manifests: Sequence[tuple[str, bytes]],
+    changed: Sequence[ChangedFile],
+    repo_config: RepoConfig,
+) -> tuple[dict[str, ScanResult], list[Notice]]:
+    """The `${file()}` targets of the scanned manifests, read at the scanned commit and scanned with their
+    consumer's fix (the first consumer's, when several read one file). A name built from deploy-time
+    variables (`env.${opt:stage}.yml`) is matched only against the files this change touches: listing the
+    repository's tree would cost calls on every scan."""
+    config = repo_config.config
+    present = [item.path for item in changed if item.status != "removed"]
+    results: dict[str, ScanResult] = {}
+    notices: list[Notice] = []
+    for path, data in manifests:
+        consumer = list_targets(path, data, config)
+        if consumer is None:
+            continue
+        try:
+            found, said = follow(
+                consumer,
+                lambda wanted: _fetch(gateway, target, wanted, config),
+                lambda _: present,
+                ruleset=repo_config.ruleset,
+                config=config,
+            )
+        except Exception as error:  # the type only, as in `_scan_one`
+            logger.error("scanner error on a file target: %s", type(error).__name__)
+            notices.append(Notice(path, NoticeKind.INTERNAL_ERROR, f"internal error {type(error).__name__}"))
+            continue
+        notices.extend(said)
+        notices.extend(
+            Notice(path, NoticeKind.FILE_TARGET, f"${{file({item.written})}}: {_DEPLOY_TIME_NAME}")
+            for item in consumer.targets
+            if item.pattern
+        )
+        for result in found:
+            results.setdefault(result.path, result)
+    return results, notices
 
 
 def _unscanned(path: str, kind: NoticeKind, why: str) -> ScanResult:
