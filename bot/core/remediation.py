@@ -27,6 +27,7 @@ _PLAIN_UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _PLAIN_KEYWORDS = re.compile(r"^(?:true|false|null|~|yes|no|on|off|[-+]?[0-9][0-9_.eE+-]*)$", re.IGNORECASE)
 _KEY_PREFIX = re.compile(r"^(?P<indent>\s*)(?P<item>-\s+)?(?P<key>[^\s#{}\[\],][^#{}\[\]]*?)\s*[:=]\s*$")
 _SHELL_OPERATORS = ":-=?+"
+_ENTRY_PREFIX = re.compile(r"^\s*[\"']?[\w.-]+[\"']?(?:\s*[:=]\s*|\s+)$")
 _JSON_MEMBER_PREFIX = re.compile(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*$')
 # Secrets that are one part of a value: the part is edited and the rest of the value stays.
 _PAIR_QUOTES = ("''", '""', "{}")  # quoted values, and ODBC's braces (`Pwd={...}`)
@@ -90,7 +91,7 @@ def _lambda_key_fix(ctx: FixContext, hit: Hit) -> Remediation:
     """An IAM user's key in a Lambda environment: the variable goes (the line is deleted where the entry
     stands alone on it), the key is revoked, and nothing is stored: the execution role replaces it."""
     scalar = hit.candidate.scalar
-    replacement = "" if _is_deletable_entry(ctx, scalar) else None
+    replacement = "" if _is_deletable_entry(ctx, scalar) or _is_assignment_line(ctx, scalar) else None
     return Remediation(
         replacement=replacement,
         store_command=awskeys.DEACTIVATE,
@@ -188,6 +189,22 @@ def _is_deletable_entry(ctx: FixContext, scalar: Scalar) -> bool:
         shape = _KEY_PREFIX.match(prefix)
         return shape is not None and not shape["item"] and (not suffix or suffix.startswith("#"))
     return False
+
+
+def _is_assignment_line(ctx: FixContext, scalar: Scalar) -> bool:
+    """A `KEY = value` / `KEY value` line of a TOML, HCL or `.arc` file, or a `KEY: 'value',` member of a
+    code object, holding that entry alone: deleting the line deletes the entry."""
+    if ctx.fmt in (Format.JSON, Format.YAML) or not (
+        1 <= scalar.start.line == scalar.end.line <= len(ctx.lines)
+    ):
+        return False
+    line = ctx.lines[scalar.start.line - 1]
+    prefix, suffix = line[: scalar.start.column - 1], line[scalar.end.column - 1 :].strip()
+    quoted = suffix[:1] in "'\"`" and prefix[-1:] == suffix[:1]
+    if quoted:
+        prefix, suffix = prefix[:-1], suffix[1:].strip()
+    trailing = suffix in ("", ",") or suffix.startswith(("#", "//"))
+    return _ENTRY_PREFIX.match(prefix) is not None and trailing
 
 
 def _removed_line(ctx: FixContext, scalar: Scalar, key: str, secret_name: str) -> str | None:

@@ -27,6 +27,7 @@ _KEY_ID = re.compile(r"(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?:[^A-Z0-9]|$)")
 _SECRET_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
 _NEIGHBOURS = 3  # lines either side searched for the key id that pairs with a 40-character secret
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
+_ROLELESS = frozenset({"serverless-code"})  # string literals of code, named but not placed: trust the name
 # Where each Lambda-deploying platform grants its functions' execution role a permission.
 _ROLE_GRANTS = {
     "serverless": "provider.iam.role.statements (Serverless v3+; provider.iamRoleStatements in v2)",
@@ -53,7 +54,9 @@ def is_lambda_key(
     platform_id: str, site: Site, path: KeyPath, rule_id: str, value: str, lines: Sequence[str], line: int
 ) -> bool:
     """Whether this finding is an IAM user's access key (or its secret) in a Lambda environment."""
-    if platform_id not in _ROLE_GRANTS or site.role not in _ENV_ROLES:
+    if platform_id not in _ROLE_GRANTS:
+        return False
+    if site.role not in _ENV_ROLES and platform_id not in _ROLELESS:
         return False
     if platform_id.startswith("terraform") and "aws_lambda_function" not in path:
         return False

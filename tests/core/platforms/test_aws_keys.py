@@ -60,6 +60,19 @@ LAMBDA_MANIFESTS = {
         _json({"version": "2.0", "app_name": "api", "environment_variables": _PAIR}),
         "policy-<stage>.json",
     ),
+    "terraform": (
+        "infra/main.tf",
+        'resource "aws_lambda_function" "api" {\n  environment {\n    variables = {\n'
+        f'      AWS_ACCESS_KEY_ID = "{KEY_ID}"\n      AWS_SECRET_ACCESS_KEY = "{SECRET}"\n    }}\n  }}\n}}\n',
+        "aws_iam_role_policy",
+    ),
+    "serverless-code": (
+        "serverless.ts",
+        "export default {\n  service: 'api',\n  provider: {\n    name: 'aws',\n    environment: {\n"
+        f"      AWS_ACCESS_KEY_ID: '{KEY_ID}',\n      AWS_SECRET_ACCESS_KEY: '{SECRET}',\n"
+        "    },\n  },\n};\n",
+        "provider.iam.role.statements",
+    ),
     "architect-prefs": (
         "prefs.arc",
         f"@env\nproduction\n  AWS_ACCESS_KEY_ID {KEY_ID}\n  AWS_SECRET_ACCESS_KEY {SECRET}\n",
@@ -100,7 +113,9 @@ def test_reserved_names_say_lambda_reserves_them_and_look_alikes_say_the_role_ha
     )
 
 
-@pytest.mark.parametrize("name", ["serverless", "serverless-function", "sam", "cloudformation"])
+@pytest.mark.parametrize(
+    "name", ["serverless", "serverless-function", "sam", "cloudformation", "terraform", "architect-prefs"]
+)
 def test_the_fix_deletes_the_variables_and_leaves_a_clean_manifest(name: str) -> None:
     path, text, _ = LAMBDA_MANIFESTS[name]
     result = scan(path, text)
@@ -143,6 +158,14 @@ def test_outside_a_lambda_environment_the_usual_fix_stays() -> None:
     (finding,) = serious(scan("serverless.yml", custom))
     assert finding.remediation is not None and finding.remediation.replacement is not None
     assert "${ssm:/api/" in finding.remediation.replacement
+    google = (
+        'resource "google_cloudfunctions_function" "f" {\n  environment_variables = {\n'
+        f'    AWS_SECRET = "{SECRET}"\n  }}\n}}\n'
+    )
+    (finding,) = serious(scan("main.tf", google))
+    assert finding.remediation is not None and "update-access-key" not in (
+        finding.remediation.store_command or ""
+    )
     fly = f'app = "a"\n[env]\nAWS_SECRET_ACCESS_KEY = "{SECRET}"\n'
     (finding,) = serious(scan("fly.toml", fly))
     assert finding.remediation is not None and "fly secrets set" in (finding.remediation.store_command or "")
