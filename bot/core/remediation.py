@@ -217,7 +217,7 @@ def _removed_line(ctx: FixContext, scalar: Scalar, key: str, secret_name: str) -
         if shape and (not suffix or suffix.startswith("#")):
             if ctx.fmt is Format.YAML and prefix.rstrip().endswith("="):
                 return ""  # dotenv lines in a YAML file: a comment would end YAML's reading, a blank line not
-            return f"{shape['indent']}# {key}: removed from this file, stored as secret {secret_name}"
+            return f"{shape['indent']}# {key}: removed; its new value is secret {secret_name}"
     return rewrite_line(ctx.lines, scalar, "", ctx.fmt)
 
 

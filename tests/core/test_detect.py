@@ -121,7 +121,7 @@ def test_a_generic_env_file_gets_platform_neutral_advice_never_a_gcloud_command(
         assert result.platform == "env-yaml" and fix is not None
         assert fix.store_command is None and "gcloud" not in (fix.replacement or "")
         assert (fix.runtime_hint or "").startswith("Rotate the exposed value, then remove GITHUB_TOKEN")
-        assert fix.replacement == "# GITHUB_TOKEN: removed from this file, stored as secret github-token"
+        assert fix.replacement == "# GITHUB_TOKEN: removed; its new value is secret github-token"
     gcloud = scan_file(".env.yaml", f"GITHUB_TOKEN: {token}\n".encode(), ruleset=RULES, config=ScanConfig())
     fix = gcloud.findings[0].remediation
     assert fix is not None and "gcloud secrets create" in (fix.store_command or "")

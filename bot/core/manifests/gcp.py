@@ -68,9 +68,9 @@ class GcpEnvYamlPlatform(BasePlatform):
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (
             f"Rotate the exposed value, remove {site.key} from the env-vars file and deploy it from Secret "
-            f"Manager: gcloud functions deploy <function> --set-secrets {site.key}={secret_name}:latest "
-            "(gcloud run deploy takes the same flag); grant the runtime service account "
-            "roles/secretmanager.secretAccessor."
+            f"Manager: gcloud functions deploy <function> --set-secrets {site.key}={secret_name}:1 "
+            "(gcloud run deploy takes the same flag; an environment secret is read when an instance starts, "
+            "so pin the version); grant the runtime service account roles/secretmanager.secretAccessor."
         )
 
 
