@@ -13,12 +13,14 @@ import gc
 import multiprocessing
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from bot.core.config import ScanConfig, ScanLimits
+from bot.core.filetargets import FileTarget, follow, list_targets
 from bot.core.findings import Notice, NoticeKind, ScanResult
+from bot.core.manifests import platform_by_id
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
 from bot.files import Target, iter_manifest_paths
@@ -45,10 +47,12 @@ def scan_paths(
     workers = _worker_count(jobs, len(targets))
     with _fewer_collections():
         if workers == 1:
-            return skipped + [scan_one(target, ruleset, config) for target in targets]
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
-            return skipped + list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
+            results = [scan_one(target, ruleset, config) for target in targets]
+        else:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
+                results = list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
+        return skipped + with_file_targets(targets, results, ruleset, config)
 
 
 @contextlib.contextmanager
@@ -66,6 +70,80 @@ def _fewer_collections() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def with_file_targets(
+    scanned: Sequence[Target], results: list[ScanResult], ruleset: RuleSet, config: ScanConfig
+) -> list[ScanResult]:
+    """The results, with the `${file()}` targets of each Serverless manifest read from disk and scanned with
+    its fix. A target is looked for only inside the tree its manifest was found in, never through a symlink;
+    a target that was also scanned as a manifest keeps only its reading as a target (the consumer's fix)."""
+    merged = {result.path: result for result in results}
+    for scanned_target, result in zip(scanned, results, strict=True):
+        absolute, relative = scanned_target.absolute, scanned_target.relative
+        platform = platform_by_id(result.platform or "")
+        root = _root_of(absolute, relative)
+        if platform is None or not platform.serverless_variables or root is None:
+            continue
+        data = read_manifest(absolute, relative, config.limits)
+        consumer = list_targets(relative, data, config) if isinstance(data, bytes) else None
+        if consumer is None:
+            continue
+        found, notices = follow(
+            consumer, _disk_reader(root, config.limits), _disk_listing(root), ruleset=ruleset, config=config
+        )
+        if notices:  # about the manifest's references: told with the manifest
+            merged[relative] = replace(merged[relative], notices=(*merged[relative].notices, *notices))
+        for target in found:
+            known = merged.get(target.path)
+            if known is None or known.platform != platform.id:  # the first consumer's reading wins
+                merged[target.path] = target
+    return list(merged.values())
+
+
+def _root_of(absolute: Path, relative: str) -> Path | None:
+    """The directory `relative` is relative to (the scanned tree), or None when it cannot be told."""
+    parts = PurePosixPath(relative).parts
+    if not parts or ".." in parts or PurePosixPath(relative).is_absolute():
+        return None
+    return absolute.parents[len(parts) - 1]
+
+
+def _disk_reader(root: Path, limits: ScanLimits) -> Callable[[str], bytes | Notice | None]:
+    real_root = root.resolve()
+
+    def read(relative: str) -> bytes | Notice | None:
+        current = root
+        for part in PurePosixPath(relative).parts:
+            current = current / part
+            if current.is_symlink():
+                return Notice(
+                    relative,
+                    NoticeKind.UNREADABLE,
+                    "a symlink: ${file()} targets are not followed through one",
+                )
+        if not current.exists():
+            return None
+        if not current.resolve().is_relative_to(real_root):
+            return Notice(relative, NoticeKind.UNREADABLE, "outside the scanned directory; not read")
+        return read_manifest(current, relative, limits)
+
+    return read
+
+
+def _disk_listing(root: Path) -> Callable[[FileTarget], list[str]]:
+    """The regular files (not symlinks) in a pattern target's directory."""
+
+    def listing(target: FileTarget) -> list[str]:
+        directory = PurePosixPath(target.path).parent
+        try:
+            with os.scandir(root / directory) as entries:
+                names = [entry.name for entry in entries if entry.is_file(follow_symlinks=False)]
+        except OSError:
+            return []
+        return [(directory / name).as_posix() for name in names]
+
+    return listing
 
 
 def scan_one(target: Target, ruleset: RuleSet, config: ScanConfig) -> ScanResult:

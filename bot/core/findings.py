@@ -53,6 +53,7 @@ class NoticeKind(StrEnum):
     LEGACY_FINGERPRINT = "legacy-fingerprint"  # an allowlist entry in the v1 format hid a finding
     TRUNCATED = "truncated"  # more findings than the per-file cap; the rest are counted, not listed
     NOT_SCANNED = "not-scanned"  # the file exists but was never read (e.g. past GitHub's listing caps)
+    FILE_TARGET = "file-target"  # a `${file()}` target not followed: absent, outside the repository, ...
 
 
 # Notices after which a file's coverage is incomplete: part or all of it was never judged, so a scan that

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bot.core.findings import Remediation
 from bot.core.judge import Context, Hit
 from bot.core.linear import LinearPattern
+from bot.core.manifests import awskeys
 from bot.core.manifests.base import Format, Naming, Platform, Role, env_name
 from bot.core.references import RefKind
 from bot.core.spans import DisjointSpans
@@ -32,6 +33,7 @@ _KEY_PREFIX = LinearPattern(r"^(?P<indent>\s*)(?P<item>-\s+)?(?P<key>[^\s#{}\[\]
 # only, and a file of many values on one such line does not cost one copy of the line per value.
 MAX_FIX_LINE = 20_000
 _SHELL_OPERATORS = ":-=?+"
+_ENTRY_PREFIX = LinearPattern(r"^\s*[\"']?[\w.-]+[\"']?(?:\s*[:=]\s*|\s+)$")
 _JSON_MEMBER_PREFIX = LinearPattern(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*$')
 # Secrets that are one part of a value: the part is edited and the rest of the value stays.
 _PAIR_QUOTES = ("''", '""', "{}")  # quoted values, and ODBC's braces (`Pwd={...}`)
@@ -50,6 +52,8 @@ def fix_scalar(ctx: FixContext, hits: Sequence[Hit], *, whole_literal: bool) -> 
     """One remediation per hit, all sharing the replacement line that fixes every hit in this value."""
     candidate = hits[0].candidate
     scalar, text, site = candidate.scalar, candidate.text, candidate.site
+    if any(_is_lambda_key(ctx, hit) for hit in hits):
+        return [_lambda_key_fix(ctx, hit) for hit in hits]
     if _written_length(ctx.lines, scalar) > MAX_FIX_LINE:
         return [_remediation(ctx, hit, _plan(ctx, hit, partial=False), None) for hit in hits]
     edits: list[tuple[int, int, str]] = []
@@ -93,6 +97,27 @@ def _remediation(ctx: FixContext, hit: Hit, plan: tuple[str, str], replacement: 
         store_command=ctx.platform.store_command(secret_name, env),
         docs=hit.rule.docs or ctx.platform.docs,
         runtime_hint=ctx.platform.hint(secret_name, env, hit.candidate.site),
+    )
+
+
+def _is_lambda_key(ctx: FixContext, hit: Hit) -> bool:
+    candidate = hit.candidate
+    return awskeys.is_lambda_key(
+        ctx.platform.id, candidate.site, candidate.path, hit.rule.id, hit.value, ctx.lines,
+        candidate.scalar.start.line,
+    )  # fmt: skip
+
+
+def _lambda_key_fix(ctx: FixContext, hit: Hit) -> Remediation:
+    """An IAM user's key in a Lambda environment: the variable goes (the line is deleted where the entry
+    stands alone on it), the key is revoked, and nothing is stored: the execution role replaces it."""
+    scalar = hit.candidate.scalar
+    replacement = "" if _is_deletable_entry(ctx, scalar) or _is_assignment_line(ctx, scalar) else None
+    return Remediation(
+        replacement=replacement,
+        store_command=awskeys.DEACTIVATE,
+        docs=awskeys.DOCS,
+        runtime_hint=awskeys.hint(ctx.platform.id, hit.candidate.site.key),
     )
 
 
@@ -192,6 +217,22 @@ def _is_deletable_entry(ctx: FixContext, scalar: Scalar) -> bool:
     return False
 
 
+def _is_assignment_line(ctx: FixContext, scalar: Scalar) -> bool:
+    """A `KEY = value` / `KEY value` line of a TOML, HCL or `.arc` file, or a `KEY: 'value',` member of a
+    code object, holding that entry alone: deleting the line deletes the entry."""
+    if ctx.fmt in (Format.JSON, Format.YAML) or not (
+        1 <= scalar.start.line == scalar.end.line <= len(ctx.lines)
+    ):
+        return False
+    line = ctx.lines[scalar.start.line - 1]
+    prefix, suffix = line[: scalar.start.column - 1], line[scalar.end.column - 1 :].strip()
+    quoted = suffix[:1] in "'\"`" and prefix[-1:] == suffix[:1]
+    if quoted:
+        prefix, suffix = prefix[:-1], suffix[1:].strip()
+    trailing = suffix in ("", ",") or suffix.startswith(("#", "//"))
+    return _ENTRY_PREFIX.match(prefix) is not None and trailing
+
+
 def _removed_line(ctx: FixContext, scalar: Scalar, key: str, secret_name: str) -> str | None:
     """Comment the entry out where the syntax allows it (YAML/TOML block entries), else empty the value.
     An empty replacement deletes the line."""
@@ -202,7 +243,7 @@ def _removed_line(ctx: FixContext, scalar: Scalar, key: str, secret_name: str) -
         if shape and (not suffix or suffix.startswith("#")):
             if ctx.fmt is Format.YAML and prefix.rstrip().endswith("="):
                 return ""  # dotenv lines in a YAML file: a comment would end YAML's reading, a blank line not
-            return f"{shape['indent']}# {key}: removed from this file, stored as secret {secret_name}"
+            return f"{shape['indent']}# {key}: removed; its new value is secret {secret_name}"
     return rewrite_line(ctx.lines, scalar, "", ctx.fmt)
 
 

@@ -63,7 +63,13 @@ _MIN_NUMERIC_SECRET = 6  # shorter integers are ports, sizes and timeouts
 
 
 def scan_file(
-    path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig, prefilter: bool = True
+    path: str,
+    data: bytes,
+    *,
+    ruleset: RuleSet,
+    config: ScanConfig,
+    prefilter: bool = True,
+    choice: Choice | None = None,
 ) -> ScanResult:
     """Findings and notices for one file; `platform` is None when the file is not a manifest we know.
 
@@ -71,9 +77,10 @@ def scan_file(
     never a file without findings (see `_after_internal_error`).
 
     `prefilter=False` parses every manifest, even one that `bot.core.prefilter` proves cannot hold a
-    finding: the results are the same (bench/prefilter_check.py asserts it), only slower."""
+    finding: the results are the same (bench/prefilter_check.py asserts it), only slower.
+    `choice` overrides the platform: a `${file()}` target is read as its consumer's (bot.core.filetargets)."""
     try:
-        return _scan_file(path, data, ruleset=ruleset, config=config, prefilter=prefilter)
+        return _scan_file(path, data, ruleset=ruleset, config=config, prefilter=prefilter, choice=choice)
     except Exception as error:
         return _after_internal_error(path, data, ruleset, config, type(error).__name__)
 
@@ -101,9 +108,9 @@ def _after_internal_error(
 
 
 def _scan_file(
-    path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig, prefilter: bool
+    path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig, prefilter: bool, choice: Choice | None
 ) -> ScanResult:
-    choice = choose(path, data, config.extra_manifests)
+    choice = choice or choose(path, data, config.extra_manifests)
     if choice is None:
         return ScanResult(path, None)
     platform_id = choice.platform.id

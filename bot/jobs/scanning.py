@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, too_large
+from bot.core.filetargets import follow, list_targets
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
 from bot.core.repoconfig import load_layered_config
 from bot.core.rules import RuleError, RuleSet
@@ -36,6 +37,7 @@ from bot.reports.diff import added_lines, commentable_lines
 logger = logging.getLogger(__name__)
 
 CONFIG_PATH = CONFIG_PATHS[0]
+_DEPLOY_TIME_NAME = "a name chosen at deploy time; only the files this change touches were matched"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +77,18 @@ def scan_target(
     omitted: list[tuple[str, int]] = []
     incomplete: set[str] = set()
     results: list[tuple[ChangedFile, ScanResult]] = []
+    read: list[tuple[str, bytes]] = []
     for item in manifests:
         result = _read(gateway, target, item.path, repo_config.config)
         if isinstance(result, bytes):
+            read.append((item.path, result))
             result = _scan_one(item.path, result, repo_config)
-            results.append((item, result))
+        results.append((item, result))
+    followed, target_notices = file_targets(target, gateway, read, changed, repo_config)
+    notices.extend(target_notices)
+    scanned = len(read) + sum(1 for path in followed if path not in {item.path for item, _ in results})
+    results = _with_targets(results, followed, changed)
+    for item, result in results:
         findings.extend(result.findings)
         notices.extend(result.notices)
         if result.notices:
@@ -93,7 +102,7 @@ def scan_target(
         leaked=target.leaked,
         config_problems=repo_config.problems,
         config_changed=target.pull is not None and _touches_config(changed),
-        files_scanned=len(results),
+        files_scanned=scanned,
         incomplete=config.incomplete,
         omitted=tuple(omitted),
         base_branch=target.pull.base_ref if target.pull is not None else None,
@@ -136,6 +145,26 @@ def _baseline(
         lambda path, data: _scan_one(path, data, repo_config),
         repo_config.config.limits.max_bytes,
     )
+
+
+def _with_targets(
+    results: list[tuple[ChangedFile, ScanResult]],
+    followed: Mapping[str, ScanResult],
+    changed: Sequence[ChangedFile],
+) -> list[tuple[ChangedFile, ScanResult]]:
+    """The changed manifests' results with their `${file()}` targets': a target read as a manifest too keeps
+    its consumer's reading (its fix), and one the change does not touch is compared with the base as
+    unchanged, so that its findings count as already there."""
+    index = {item.path: position for position, (item, _) in enumerate(results)}
+    touched = {item.path: item for item in changed}
+    merged = list(results)
+    for path, result in followed.items():
+        position = index.get(path)
+        if position is None:
+            merged.append((touched.get(path, ChangedFile(path, "unchanged")), result))
+        elif merged[position][1].platform != result.platform:
+            merged[position] = (merged[position][0], result)
+    return merged
 
 
 def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:
@@ -209,18 +238,63 @@ def _changed_files(target: Target, gateway: GitHubGateway) -> tuple[list[Changed
 
 def _read(gateway: GitHubGateway, target: Target, path: str, config: ScanConfig) -> bytes | ScanResult:
     """The file's bytes, or a result whose notice says why it was not scanned."""
-    limit = config.limits.max_bytes
-    try:
-        data = gateway.file_content(target.repo, path, target.head_sha, max_bytes=limit)
-    except FileTooLarge as error:
-        return _unscanned(path, NoticeKind.TOO_LARGE, f"{error.size:,} bytes, over the {limit:,}-byte limit")
-    except UnreadableAnswer:
-        return _unscanned(
-            path, NoticeKind.UNREADABLE, "GitHub kept answering with something other than the file"
-        )
+    data = _fetch(gateway, target, path, config)
     if data is None:
         return _unscanned(path, NoticeKind.UNREADABLE, f"not found at {target.head_sha[:7]}")
-    return data
+    return data if isinstance(data, bytes) else ScanResult(path, None, notices=(data,))
+
+
+def _fetch(gateway: GitHubGateway, target: Target, path: str, config: ScanConfig) -> bytes | Notice | None:
+    """The file's bytes at the scanned commit, why they could not be read, or None when it is absent."""
+    limit = config.limits.max_bytes
+    try:
+        return gateway.file_content(target.repo, path, target.head_sha, max_bytes=limit)
+    except FileTooLarge as error:
+        return Notice(path, NoticeKind.TOO_LARGE, f"{error.size:,} bytes, over the {limit:,}-byte limit")
+    except UnreadableAnswer:
+        return Notice(path, NoticeKind.UNREADABLE, "GitHub kept answering with something other than the file")
+
+
+def file_targets(
+    target: Target,
+    gateway: GitHubGateway,
+    manifests: Sequence[tuple[str, bytes]],
+    changed: Sequence[ChangedFile],
+    repo_config: RepoConfig,
+) -> tuple[dict[str, ScanResult], list[Notice]]:
+    """The `${file()}` targets of the scanned manifests, read at the scanned commit and scanned with their
+    consumer's fix (the first consumer's, when several read one file). A name built from deploy-time
+    variables (`env.${opt:stage}.yml`) is matched only against the files this change touches: listing the
+    repository's tree would cost calls on every scan."""
+    config = repo_config.config
+    present = [item.path for item in changed if item.status != "removed"]
+    results: dict[str, ScanResult] = {}
+    notices: list[Notice] = []
+    for path, data in manifests:
+        consumer = list_targets(path, data, config)
+        if consumer is None:
+            continue
+        try:
+            found, said = follow(
+                consumer,
+                lambda wanted: _fetch(gateway, target, wanted, config),
+                lambda _: present,
+                ruleset=repo_config.ruleset,
+                config=config,
+            )
+        except Exception as error:  # the type only, as in `_scan_one`
+            logger.error("scanner error on a file target: %s", type(error).__name__)
+            notices.append(Notice(path, NoticeKind.INTERNAL_ERROR, f"internal error {type(error).__name__}"))
+            continue
+        notices.extend(said)
+        notices.extend(
+            Notice(path, NoticeKind.FILE_TARGET, f"${{file({item.written})}}: {_DEPLOY_TIME_NAME}")
+            for item in consumer.targets
+            if item.pattern
+        )
+        for result in found:
+            results.setdefault(result.path, result)
+    return results, notices
 
 
 def _unscanned(path: str, kind: NoticeKind, why: str) -> ScanResult:

@@ -382,15 +382,14 @@ def _detail(finding: Finding) -> str:
     where = f"#### {markdown.code(finding.path)} line {finding.line}: "
     lines = [f"{where}{kind}{markdown.text(finding.message)}"]
     remediation = finding.remediation
-    if remediation is not None and remediation.store_command:
-        lines += [
-            "Store the value outside the repository:",
-            markdown.fenced(remediation.store_command, "shell"),
-        ]
-    if remediation is not None and remediation.replacement:
-        lines += ["Then reference it instead of the literal:", markdown.fenced(remediation.replacement)]
-    if remediation is not None and remediation.runtime_hint:
+    if remediation is not None and remediation.runtime_hint:  # rotation first, then the command
         lines.append(markdown.text(remediation.runtime_hint))
+    if remediation is not None and remediation.store_command:
+        lines += ["Run outside the repository:", markdown.fenced(remediation.store_command, "shell")]
+    if remediation is not None and remediation.replacement:
+        lines += ["Then change the line to:", markdown.fenced(remediation.replacement)]
+    elif remediation is not None and remediation.replacement == "":
+        lines.append("Then delete the line.")
     if remediation is not None and remediation.docs:
         lines.append(f"Docs: {markdown.link(remediation.docs, remediation.docs)}")
     return "\n".join(lines) + "\n\n" + dismiss.details(finding)
@@ -436,12 +435,13 @@ def _kind(finding: Finding) -> str:
 def _annotation_message(finding: Finding) -> str:
     lines = [f"{finding.message} (value {finding.redacted})." if finding.redacted else f"{finding.message}."]
     remediation = finding.remediation
-    if remediation is not None and remediation.replacement:
-        lines.append(f"Fix: replace the line with: {remediation.replacement.strip()}")
-    if remediation is not None and remediation.store_command:
-        lines.append(f"Store the value first: {remediation.store_command}")
     if remediation is not None and remediation.runtime_hint:
         lines.append(remediation.runtime_hint)
+    if remediation is not None and remediation.store_command:
+        lines.append(f"Then run: {remediation.store_command}")
+    if remediation is not None and remediation.replacement is not None:
+        fix = remediation.replacement.strip()
+        lines.append(f"Fix: replace the line with: {fix}" if fix else "Fix: delete the line.")
     lines.append(dismiss.plain(finding))
     if remediation is not None and remediation.docs:
         lines.append(f"Docs: {remediation.docs}")

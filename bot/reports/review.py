@@ -87,6 +87,7 @@ def comment_body(*findings: Finding, pushed: bool) -> str:
     each value, how to dismiss a false alarm, and a hidden marker per fingerprint."""
     secrets, _ = split(findings)
     parts = [_headline(finding) for finding in findings]
+    parts += _distinct(step for finding in findings for step in _steps(finding))  # rotate, store, then fix
     fixes = _distinct(f.remediation.replacement for f in findings if f.remediation is not None)
     if len(fixes) == 1:
         owner = next(f for f in findings if f.remediation and f.remediation.replacement == fixes[0])
@@ -95,7 +96,6 @@ def comment_body(*findings: Finding, pushed: bool) -> str:
         parts += [
             _plain_fix(f, f.remediation) for f in findings if f.remediation and f.remediation.replacement
         ]
-    parts += _distinct(step for finding in findings for step in _steps(finding))
     if pushed and secrets:
         parts.append(_ROTATION_NOTE)
     parts += [dismiss.details(finding) for finding in findings]
@@ -117,14 +117,13 @@ def _steps(finding: Finding) -> list[str]:
     if remediation is None:
         return []
     steps = []
+    if remediation.runtime_hint:  # it says to rotate first, so it comes before the command
+        steps.append(markdown.text(remediation.runtime_hint))
     if remediation.store_command:
         steps.append(
-            "Before committing the suggestion, store the value (the command reads it from an environment "
-            "variable, so it stays out of your shell history):\n"
-            + markdown.fenced(remediation.store_command, "shell")
+            "Then, before committing the fix, run (a value is read from an environment variable, "
+            "so it stays out of your shell history):\n" + markdown.fenced(remediation.store_command, "shell")
         )
-    if remediation.runtime_hint:
-        steps.append(markdown.text(remediation.runtime_hint))
     if remediation.docs:
         steps.append(markdown.link(remediation.docs, "How to reference secrets safely"))
     return steps

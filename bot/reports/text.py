@@ -76,10 +76,10 @@ def _finding_frame(finding: Finding, style: _Style) -> list[str]:
         if remediation.replacement is not None:
             fix = remediation.replacement.strip() or "delete this line"
             lines.append(f"{style.gutter('fix')} {style.paint(fix, _GREEN)}")
+        if remediation.runtime_hint is not None:  # rotation first, then the command
+            lines.append(f"{style.gutter('runtime')} {remediation.runtime_hint}")
         if remediation.store_command is not None:
             lines.append(f"{style.gutter('store')} {remediation.store_command}")
-        if remediation.runtime_hint is not None:
-            lines.append(f"{style.gutter('runtime')} {remediation.runtime_hint}")
         lines.append(f"{style.gutter('docs')} {remediation.docs}")
     lines.append(f"{style.gutter('id')} {finding.fingerprint}")
     return lines

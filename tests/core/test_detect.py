@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.config import ScanConfig
 from bot.core.detect import choose, is_candidate_path
 from bot.core.manifests.base import Format
+from bot.core.rules import RuleSet
+from bot.core.scanner import scan_file
+
+RULES = RuleSet.default()
 
 
 @pytest.mark.parametrize(
@@ -84,3 +89,39 @@ def test_platform_and_format_come_from_name_and_first_bytes(
 )
 def test_generic_names_without_markers_are_not_manifests(path: str, head: str) -> None:
     assert choose(path, head.encode()) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "head", "platform"),
+    [
+        (".env.yaml", "A: b\nKEY: |\n  long\n", "gcp-env-yaml"),  # gcloud's own name, flat
+        ("functions/env.yml", "A: b\n", "gcp-env-yaml"),
+        (".env.yaml", "A=b\n", "gcp-env-yaml"),  # dotenv lines: still flat
+        (".env.yaml", "db:\n  password: x\n", "env-yaml"),  # nested: gcloud reads only flat maps
+        ("env.prod.yml", "A: b\n", "env-yaml"),  # a generic name: a `${file()}` target as often
+        (".env.staging.yaml", "A: b\n", "env-yaml"),
+        ("prod.env.yaml", "A: b\n", "env-yaml"),
+        ("env.prod.yml", "service: api\nprovider:\n  name: aws\n", "serverless"),  # content decides
+        ("env.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n", "cloudformation"),
+    ],
+)
+def test_env_vars_files_are_classed_by_content_where_the_name_is_generic(
+    path: str, head: str, platform: str
+) -> None:
+    choice = choose(path, head.encode())
+    assert choice is not None and choice.platform.id == platform
+
+
+def test_a_generic_env_file_gets_platform_neutral_advice_never_a_gcloud_command() -> None:
+    token = "ghp_" + "A1b2C3d4" * 4 + "E5f6"
+    for path in ("env.prod.yml", "config/.env.production.yaml"):
+        result = scan_file(path, f"GITHUB_TOKEN: {token}\n".encode(), ruleset=RULES, config=ScanConfig())
+        (finding,) = result.findings
+        fix = finding.remediation
+        assert result.platform == "env-yaml" and fix is not None
+        assert fix.store_command is None and "gcloud" not in (fix.replacement or "")
+        assert (fix.runtime_hint or "").startswith("Rotate the exposed value, then remove GITHUB_TOKEN")
+        assert fix.replacement == "# GITHUB_TOKEN: removed; its new value is secret github-token"
+    gcloud = scan_file(".env.yaml", f"GITHUB_TOKEN: {token}\n".encode(), ruleset=RULES, config=ScanConfig())
+    fix = gcloud.findings[0].remediation
+    assert fix is not None and "gcloud secrets create" in (fix.store_command or "")

@@ -157,14 +157,11 @@ def test_azure_fix_empties_the_value_and_points_to_key_vault() -> None:
 def test_gcp_fix_removes_the_entry_and_stores_it_in_secret_manager() -> None:
     finding = fix_of(GCP_ENV, 2)
     assert finding.remediation is not None
-    assert (
-        finding.remediation.replacement
-        == "# DB_PASSWORD: removed from this file, stored as secret db-password"
-    )
+    assert finding.remediation.replacement == "# DB_PASSWORD: removed; its new value is secret db-password"
     assert finding.remediation.store_command == (
         "printf '%s' \"$DB_PASSWORD\" | gcloud secrets create db-password --data-file=-"
     )
-    assert finding.remediation.runtime_hint and "--set-secrets DB_PASSWORD=db-password:latest" in (
+    assert finding.remediation.runtime_hint and "--set-secrets DB_PASSWORD=db-password:1" in (
         finding.remediation.runtime_hint
     )
 

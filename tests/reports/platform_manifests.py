@@ -37,6 +37,7 @@ MANIFESTS: dict[str, tuple[str, str]] = {
         f'    "GITHUB_TOKEN": "{TOKEN}"\n  }}\n}}\n',
     ),
     "gcp-env-yaml": (".env.yaml", f"GITHUB_TOKEN: {TOKEN}\n"),
+    "env-yaml": ("env.prod.yml", f"GITHUB_TOKEN: {TOKEN}\n"),
     "netlify": (
         "netlify.toml",
         f'[build]\ncommand = "make"\n[build.environment]\nGITHUB_TOKEN = "{TOKEN}"\n',

@@ -39,6 +39,7 @@ PLATFORMS: tuple[Platform, ...] = (
     samconfig.PLATFORM,
     azure.PLATFORM,
     gcp.PLATFORM,
+    gcp.ENV_YAML,
     # platforms beyond AWS recognised by exact name or path (tests/core/platforms)
     netlify.PLATFORM,
     vercel.PLATFORM,

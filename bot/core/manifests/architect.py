@@ -126,9 +126,9 @@ class ArchitectPlatform(VariableNamedPlatform):
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (
-            f"Rotate the exposed value and store it with arc env for each environment that uses {site.key} "
-            "(testing, staging, production): Architect keeps it as an SSM SecureString and passes it to the "
-            "deployed functions."
+            "Rotate the exposed value and store the new one with arc env for each environment that uses "
+            f"{site.key} (testing, staging, production): Architect keeps it as an SSM SecureString and "
+            "passes it to the deployed functions."
         )
 
 

@@ -100,9 +100,9 @@ class CloudFormationPlatform(BasePlatform):
                 f"it is used with '{{{{resolve:secretsmanager:{secret_name}}}}}'."
             )
         return (
-            "Rotate the exposed value. Better still, pass only the secret's name in the environment and read "
-            "it at runtime (SSMParameterReadPolicy / secretsmanager:GetSecretValue), so the value never "
-            "lands in the function configuration."
+            "Rotate the exposed value, then store the new one in Secrets Manager. Better still, pass only "
+            "the secret's name in the environment and read it at runtime (SSMParameterReadPolicy / "
+            "secretsmanager:GetSecretValue), so the value never lands in the function configuration."
         )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from bot.core.advisories import ENV_PROVIDER_WIDE, SSM_LEGACY_SUFFIX, SSM_SECURE_IN_LAMBDA_ENV
 from bot.core.heuristics import secret_kind_of_key
+from bot.core.manifests.awskeys import is_key_name
 from bot.core.manifests.base import Advice, Naming, Platform, Role, Site
 from bot.core.references import Analysis, RefKind
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
@@ -62,7 +63,8 @@ def scalar_advice(
     has_secret: bool,
 ) -> Iterator[Advice]:
     """Advice about one value's use; `has_secret` says whether the value holds a secret."""
-    if site.role is Role.SHARED_ENV and (has_secret or _is_secret_bearing(site, analysis)):
+    user_key = platform.lambda_env and is_key_name(site.key)  # its fix deletes it: nothing left to scope
+    if site.role is Role.SHARED_ENV and not user_key and (has_secret or _is_secret_bearing(site, analysis)):
         where = "provider.environment" if platform.serverless_variables else "Globals"
         yield Advice(
             ENV_PROVIDER_WIDE,

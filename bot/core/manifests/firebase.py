@@ -73,6 +73,13 @@ class FunctionsEnvPlatform(RuntimeConfigPlatform):
     def site(self, doc: Document, path: KeyPath) -> Site:
         return Site(str(path[0]), Role.SETTING) if len(path) == 1 else super().site(doc, path)
 
+    def hint(self, secret_name: str, env: str, site: Site) -> str:
+        return (
+            f"Rotate the exposed value, then store the new one as a secret and delete {site.key} from this "
+            "file: functions/.env values are plain parameters (defineString) deployed with the source. "
+            f"Declare defineSecret('{secret_name}') and list it in the function's secrets option."
+        )
+
 
 class AppHostingPlatform(StoreNamedPlatform):
     id = "firebase-apphosting"

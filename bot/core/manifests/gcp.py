@@ -4,6 +4,13 @@ A flat YAML of `KEY: value` that gcloud copies into the service's configuration,
 service can see it; real repositories often commit it with live keys. The fix removes the entry from the
 file and deploys the value from Secret Manager with `--set-secrets`.
 
+Only gcloud's own name (`.env.yaml`, `env.yaml`) with flat content is taken for such a file. A generic name
+(`env.prod.yml`, `.env.staging.yaml`, `prod.env.yaml`) is as often read by a Serverless `${file()}` or by
+anything else, and a nested file is never a gcloud one: both get platform-neutral advice (`ENV_YAML`), never
+a `gcloud` command; a file whose content is a Serverless or CloudFormation manifest is left to those. When
+the manifest that reads a file is known, the file is scanned with that manifest's fix instead
+(`bot.core.filetargets`).
+
 Many such files are written in dotenv syntax (`KEY=value` lines) all the same. YAML folds those lines into
 one plain string, which would put every secret on line 1 and make one fix of the whole file, so such a file
 is read with the dotenv grammar: each assignment is its own value, on its own line.
@@ -15,6 +22,7 @@ import re
 
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
+from bot.core.manifests import cloudformation, serverless
 from bot.core.manifests.base import Format, Role, Site, generic_key
 from bot.core.manifests.dotenv import load_dotenv
 from bot.core.manifests.kit import BasePlatform, gcloud_create
@@ -22,6 +30,10 @@ from bot.core.tree import Document, KeyPath, Scalar
 from bot.core.yamlsafe import load_yaml
 
 _NAME = re.compile(r"^(?:\.?env(?:\.[\w-]+)?|[\w.-]+\.env)\.ya?ml$")
+_GCLOUD_NAME = re.compile(r"^\.?env\.ya?ml$")
+# A key with no value on its line opens a nested mapping or list: gcloud reads only flat string maps.
+_NESTED = re.compile(r"^[\w.-]+[ \t]*:[ \t]*(?:#.*)?$", re.MULTILINE)
+_OTHER_MANIFESTS = (serverless.PLATFORM, cloudformation.PLATFORM)
 _ASSIGNMENT = re.compile(r"^[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \t]*=", re.MULTILINE)
 _YAML_KEY = re.compile(r"^[ \t]*[\w.-]+[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
@@ -31,7 +43,7 @@ class GcpEnvYamlPlatform(BasePlatform):
     docs = "https://cloud.google.com/functions/docs/configuring/secrets"
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
-        return Format.YAML if _NAME.match(name) else None
+        return Format.YAML if _kind(path, name, head) == "gcloud" else None
 
     def load(self, text: str, limits: ScanLimits) -> list[Document]:
         """YAML, unless the file is dotenv lines that YAML reads as one string (or not at all)."""
@@ -50,19 +62,48 @@ class GcpEnvYamlPlatform(BasePlatform):
             return Site(path[0], Role.SETTING)
         return Site(generic_key(doc, path), Role.SETTING)
 
-    def store_command(self, secret_name: str, env: str) -> str:
+    def store_command(self, secret_name: str, env: str) -> str | None:
         return gcloud_create(secret_name, env)
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (
             f"Rotate the exposed value, remove {site.key} from the env-vars file and deploy it from Secret "
-            f"Manager: gcloud functions deploy <function> --set-secrets {site.key}={secret_name}:latest "
-            "(gcloud run deploy takes the same flag); grant the runtime service account "
-            "roles/secretmanager.secretAccessor."
+            f"Manager: gcloud functions deploy <function> --set-secrets {site.key}={secret_name}:1 "
+            "(gcloud run deploy takes the same flag; an environment secret is read when an instance starts, "
+            "so pin the version); grant the runtime service account roles/secretmanager.secretAccessor."
         )
 
 
+class EnvYamlPlatform(GcpEnvYamlPlatform):
+    """An env-vars YAML under a generic name, or nested: read like gcloud's, advised without a platform."""
+
+    id = "env-yaml"
+    docs = "https://12factor.net/config"
+
+    def claims(self, path: str, name: str, head: str) -> Format | None:
+        return Format.YAML if _kind(path, name, head) == "neutral" else None
+
+    def store_command(self, secret_name: str, env: str) -> None:
+        return None
+
+    def hint(self, secret_name: str, env: str, site: Site) -> str:
+        return (
+            f"Rotate the exposed value, then remove {site.key} from this file and keep the new value in the "
+            "secret store of whatever deploys the file (SSM when a Serverless manifest reads it through "
+            "${file()}, Secret Manager when gcloud deploys it with --env-vars-file), given to the function "
+            "at deploy or run time."
+        )
+
+
+def _kind(path: str, name: str, head: str) -> str | None:
+    """ "gcloud" for gcloud's own name with flat content, "neutral" for any other env-vars YAML, else None."""
+    if not _NAME.match(name) or any(other.claims(path, name, head) for other in _OTHER_MANIFESTS):
+        return None
+    return "gcloud" if _GCLOUD_NAME.match(name) and not _NESTED.search(head) else "neutral"
+
+
 PLATFORM = GcpEnvYamlPlatform()
+ENV_YAML = EnvYamlPlatform()
 
 
 def _is_folded_text(doc: Document) -> bool:

@@ -46,7 +46,8 @@ class SamConfigPlatform(BasePlatform):
 
     def hint(self, secret_name: str, env: str, site: Site) -> str:
         return (
-            "Rotate the exposed value. Mark the template parameter NoEcho: true and pass the value at deploy "
+            "Rotate the exposed value, then store the new one (command below). Mark the template parameter "
+            "NoEcho: true and pass the value at deploy "
             f'time from your CI secret store (sam deploy --parameter-overrides <Name>="${env}"), or '
             f"resolve it in the template with '{{{{resolve:secretsmanager:{secret_name}}}}}'."
         )

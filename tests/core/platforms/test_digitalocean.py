@@ -59,10 +59,7 @@ def test_deploy_template_nests_the_spec_under_spec() -> None:
 
 def test_fix_removes_the_value_and_points_to_type_secret() -> None:
     fix = remediation_at(".do/app.yaml", APP_SPEC, 14)
-    assert (
-        fix.replacement
-        == "        # DO_SPACES_SECRET: removed from this file, stored as secret DO_SPACES_SECRET"
-    )
+    assert fix.replacement == "        # DO_SPACES_SECRET: removed; its new value is secret DO_SPACES_SECRET"
     assert "type: SECRET" in (fix.runtime_hint or "")
 
 

@@ -35,7 +35,7 @@ def test_env_and_build_args_secrets_are_found_on_their_lines() -> None:
 
 def test_fix_removes_the_entry_and_sets_a_fly_secret_from_the_shell() -> None:
     fix = remediation_at("fly.toml", FLY, 12)
-    assert fix.replacement == "  # SESSION_SECRET: removed from this file, stored as secret SESSION_SECRET"
+    assert fix.replacement == "  # SESSION_SECRET: removed; its new value is secret SESSION_SECRET"
     assert fix.store_command == 'fly secrets set SESSION_SECRET="$SESSION_SECRET"'
 
 

@@ -40,7 +40,7 @@ def test_a_service_file_with_another_name_is_recognised_by_content() -> None:
 
 def test_fix_removes_the_value_and_creates_a_secret_manager_secret() -> None:
     fix = remediation_at("app.yaml", APP_YAML, 7)
-    assert fix.replacement == "  # DB_PASSWORD: removed from this file, stored as secret db-password"
+    assert fix.replacement == "  # DB_PASSWORD: removed; its new value is secret db-password"
     assert (
         fix.store_command == "printf '%s' \"$DB_PASSWORD\" | gcloud secrets create db-password --data-file=-"
     )
@@ -52,8 +52,7 @@ def test_a_password_inside_a_url_moves_the_whole_url_to_one_secret() -> None:
     finding = serious(scan("app.yaml", text))[0]
     assert finding.remediation is not None
     assert (
-        finding.remediation.replacement
-        == "  # DATABASE_URL: removed from this file, stored as secret database-url"
+        finding.remediation.replacement == "  # DATABASE_URL: removed; its new value is secret database-url"
     )
     assert finding.remediation.store_command == (
         "printf '%s' \"$DATABASE_URL\" | gcloud secrets create database-url --data-file=-"

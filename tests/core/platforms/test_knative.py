@@ -62,7 +62,7 @@ def test_fix_removes_the_value_and_creates_a_kubernetes_secret_from_stdin() -> N
     assert finding.remediation is not None
     assert (
         finding.remediation.replacement
-        == "              # DB_PASSWORD: removed from this file, stored as secret db-password"
+        == "              # DB_PASSWORD: removed; its new value is secret db-password"
     )
     assert finding.remediation.store_command == (
         "printf '%s' \"$DB_PASSWORD\" | kubectl create secret generic db-password "

@@ -37,7 +37,7 @@ def test_secrets_in_build_and_context_environments_are_found_on_their_lines() ->
 
 def test_fix_removes_the_entry_and_stores_a_secret_variable_with_the_cli() -> None:
     fix = remediation_at("netlify.toml", NETLIFY, 10)
-    assert fix.replacement == "  # DB_PASSWORD: removed from this file, stored as secret DB_PASSWORD"
+    assert fix.replacement == "  # DB_PASSWORD: removed; its new value is secret DB_PASSWORD"
     assert fix.store_command is not None
     assert fix.store_command.startswith('netlify env:set DB_PASSWORD "$DB_PASSWORD" --secret')
 

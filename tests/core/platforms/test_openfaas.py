@@ -53,7 +53,7 @@ def test_fix_removes_the_entry_creates_a_secret_and_drops_a_literal_default() ->
     findings = {f.line: f for f in serious(scan("stack.yml", STACK))}
     literal, default = findings[12].remediation, findings[13].remediation
     assert literal is not None and default is not None
-    assert literal.replacement == "      # DB_PASSWORD: removed from this file, stored as secret db-password"
+    assert literal.replacement == "      # DB_PASSWORD: removed; its new value is secret db-password"
     assert literal.store_command == "faas-cli secret create db-password --from-file ./db-password.txt"
     assert default.replacement == "      API_KEY: ${API_KEY}"
 

@@ -53,9 +53,7 @@ def test_sync_false_generated_and_bound_values_are_safe_references() -> None:
 
 def test_fix_removes_the_literal_and_says_to_use_sync_false() -> None:
     fix = remediation_at("render.yaml", RENDER, 21)
-    assert (
-        fix.replacement == "        # SMTP_PASSWORD: removed from this file, stored as secret SMTP_PASSWORD"
-    )
+    assert fix.replacement == "        # SMTP_PASSWORD: removed; its new value is secret SMTP_PASSWORD"
     assert "sync: false" in (fix.runtime_hint or "")
 
 

@@ -116,10 +116,7 @@ def test_a_variable_default_is_removed_and_supplied_at_apply_time() -> None:
     finding = next(f for f in serious(scan("main.tf", AWS)) if f.line == 12)
     assert finding.key == "variable.db_password.default"
     assert finding.remediation is not None
-    assert (
-        finding.remediation.replacement
-        == "  # db_password: removed from this file, stored as secret /db-password"
-    )
+    assert finding.remediation.replacement == "  # db_password: removed; its new value is secret /db-password"
     assert "TF_VAR_db_password" in (finding.remediation.runtime_hint or "")
 
 

@@ -59,7 +59,7 @@ def test_vars_in_jsonc_are_found_despite_comments_and_trailing_commas() -> None:
 
 def test_fix_removes_the_var_and_puts_a_worker_secret_from_stdin() -> None:
     fix = remediation_at("wrangler.toml", WRANGLER_TOML, 8)
-    assert fix.replacement == "# STRIPE_SECRET: removed from this file, stored as secret STRIPE_SECRET"
+    assert fix.replacement == "# STRIPE_SECRET: removed; its new value is secret STRIPE_SECRET"
     assert fix.store_command == "printf '%s' \"$STRIPE_SECRET\" | npx wrangler secret put STRIPE_SECRET"
 
 
