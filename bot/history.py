@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.core.config import ScanConfig
+from bot.core.configfile import CONFIG_PATHS
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
@@ -180,4 +181,6 @@ def _by_path(provenance: dict[Finding, Provenance]) -> list[ScanResult]:
 
 
 def _was_read(result: ScanResult) -> bool:
-    return not any(n.kind in {NoticeKind.TOO_LARGE, NoticeKind.UNREADABLE} for n in result.notices)
+    """Read and scanned, and a manifest rather than the configuration file (which scans do not count)."""
+    unread = {NoticeKind.TOO_LARGE, NoticeKind.UNREADABLE}
+    return result.path not in CONFIG_PATHS and not any(n.kind in unread for n in result.notices)
