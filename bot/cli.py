@@ -181,9 +181,9 @@ def _scan_git(args: argparse.Namespace) -> int:
         root = work_tree_root(args.paths[0] if args.paths else Path.cwd())
         setup = _setup(args, root)
         if args.history:
-            scan = scan_history(root, setup.config, setup.ruleset, since=args.since)
+            scan = scan_history(root, setup.config, setup.ruleset, since=args.since, jobs=args.jobs)
         else:
-            scan = scan_staged(root, setup.config, setup.ruleset)
+            scan = scan_staged(root, setup.config, setup.ruleset, jobs=args.jobs)
     except GitError as error:
         raise UsageError(str(error)) from None
     tally = Tally(

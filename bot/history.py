@@ -12,11 +12,14 @@ whose older history is missing, leaves the scan incomplete: never reported clean
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from bot.batch import PARALLEL_THRESHOLD
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_PATHS
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
@@ -37,6 +40,12 @@ from bot.gitrepo import (
     tree_files,
 )
 from bot.reports.provenance import Provenance
+
+Job = tuple[str, str, "bytes | TooLarge | Missing"]  # path, blob, what was read
+_CHUNK = 8
+_BATCH_JOBS = 512
+_BATCH_BYTES = 64 << 20
+_worker_state: tuple[RuleSet, ScanConfig] | None = None  # set in each worker by `_init_worker`
 
 
 class BlobSource(Protocol):
@@ -60,6 +69,7 @@ def scan_history(
     *,
     since: str | None = None,
     reader: BlobSource | None = None,
+    jobs: int | None = None,
 ) -> GitScan:
     """Every finding any commit introduced (after `since`, if given: the commits `since..` of every ref)."""
     head = head_commit(root)
@@ -75,7 +85,7 @@ def scan_history(
         walk.extend((commit, change) for change in changes if is_manifest_path(change.path, config))
     at_head = [c for c in tree_files(root, head) if is_manifest_path(c.path, config)] if head else []
     first_seen = {(c.path, c.blob): f"at commit {commit.sha[:7]}" for commit, c in reversed(walk)}
-    scans = _scan_blobs(root, [c for _, c in walk] + at_head, config, ruleset, reader)
+    scans = _scan_blobs(root, [c for _, c in walk] + at_head, config, ruleset, reader, jobs)
     origin: dict[str, tuple[Finding, Commit]] = {}
     for commit, change in walk:
         for finding in scans[change.path, change.blob].findings:
@@ -103,11 +113,16 @@ def scan_history(
 
 
 def scan_staged(
-    root: Path, config: ScanConfig, ruleset: RuleSet, *, reader: BlobSource | None = None
+    root: Path,
+    config: ScanConfig,
+    ruleset: RuleSet,
+    *,
+    reader: BlobSource | None = None,
+    jobs: int | None = None,
 ) -> GitScan:
     """The manifests staged for the next commit, as the index holds them (not as the work tree does)."""
     staged = [change for change in staged_changes(root) if is_manifest_path(change.path, config)]
-    scans = _scan_blobs(root, staged, config, ruleset, reader)
+    scans = _scan_blobs(root, staged, config, ruleset, reader, jobs)
     return GitScan(
         results=list(scans.values()),
         provenance={},
@@ -124,32 +139,87 @@ def _scan_blobs(
     config: ScanConfig,
     ruleset: RuleSet,
     reader: BlobSource | None,
+    jobs: int | None,
 ) -> dict[tuple[str, str], ScanResult]:
     """Each distinct (path, blob) scanned once; each distinct blob read once, whatever paths it is at."""
     paths: dict[str, dict[str, None]] = {}
     for change in changes:
         paths.setdefault(change.blob, {})[change.path] = None
+    pairs = sum(len(at) for at in paths.values())
+    workers = _worker_count(jobs, pairs)
     if reader is None:
         with BlobReader(root, config.limits.max_bytes) as own:
-            return _scan_with(own, paths, config, ruleset)
-    return _scan_with(reader, paths, config, ruleset)
+            return _scan_with(own, paths, config, ruleset, workers)
+    return _scan_with(reader, paths, config, ruleset, workers)
 
 
 def _scan_with(
-    reader: BlobSource, paths: dict[str, dict[str, None]], config: ScanConfig, ruleset: RuleSet
+    reader: BlobSource,
+    paths: dict[str, dict[str, None]],
+    config: ScanConfig,
+    ruleset: RuleSet,
+    workers: int,
 ) -> dict[tuple[str, str], ScanResult]:
-    scans = {}
-    for blob, at in paths.items():
-        data = reader.read(blob)
-        for path in at:
-            if isinstance(data, bytes):
-                scans[path, blob] = scan_file(path, data, ruleset=ruleset, config=config)
-            else:
-                scans[path, blob] = ScanResult(path, None, notices=(_unread(path, data, config),))
+    """Blobs are read here, in batches of bounded size, and scanned here or by forked workers (the rule
+    set and config are inherited through fork; only blobs and results travel)."""
+    jobs = ((path, blob, reader.read(blob)) for blob, at in paths.items() for path in at)
+    if workers == 1:
+        return {(path, blob): _scan_one(path, data, ruleset, config) for path, blob, data in jobs}
+    scans: dict[tuple[str, str], ScanResult] = {}
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
+        for batch in _batches(jobs):
+            results = pool.map(_scan_in_worker, [(path, data) for path, _, data in batch], chunksize=_CHUNK)
+            scans.update(
+                ((path, blob), result) for (path, blob, _), result in zip(batch, results, strict=True)
+            )
     return scans
 
 
+def _scan_one(
+    path: str, data: bytes | TooLarge | Missing, ruleset: RuleSet, config: ScanConfig
+) -> ScanResult:
+    if isinstance(data, bytes):
+        return scan_file(path, data, ruleset=ruleset, config=config)
+    return ScanResult(path, None, notices=(_unread(path, data, config),))
+
+
+def _batches(jobs: Iterator[Job]) -> Iterator[list[Job]]:
+    """Consecutive jobs holding at most `_BATCH_BYTES` of blobs (or one larger blob), so that a long
+    history is never held in memory at once."""
+    batch: list[Job] = []
+    size = 0
+    for job in jobs:
+        data = job[2]
+        size += len(data) if isinstance(data, bytes) else 0
+        batch.append(job)
+        if size >= _BATCH_BYTES or len(batch) >= _BATCH_JOBS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _worker_count(jobs: int | None, pairs: int) -> int:
+    if jobs is not None:
+        return max(1, min(jobs, pairs))
+    if pairs < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), pairs // PARALLEL_THRESHOLD))
+
+
+def _init_worker(ruleset: RuleSet, config: ScanConfig) -> None:
+    global _worker_state
+    _worker_state = (ruleset, config)
+
+
+def _scan_in_worker(job: tuple[str, bytes | TooLarge | Missing]) -> ScanResult:
+    assert _worker_state is not None, "worker started without _init_worker"
+    return _scan_one(*job, *_worker_state)
+
+
 def _unread(path: str, why: TooLarge | Missing, config: ScanConfig) -> Notice:
+    """Why a blob was not scanned (the same words as a directory scan's notices, plus the commit)."""
     if isinstance(why, TooLarge):
         limit = config.limits.max_bytes
         message = f"file is {why.size} bytes, over the {limit}-byte limit (max_file_size); not scanned"
