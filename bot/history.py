@@ -162,7 +162,7 @@ def _scan_with(
 ) -> dict[tuple[str, str], ScanResult]:
     """Blobs are read here, in batches of bounded size, and scanned here or by forked workers (the rule
     set and config are inherited through fork; only blobs and results travel)."""
-    jobs = ((path, blob, reader.read(blob)) for blob, at in paths.items() for path in at)
+    jobs = _read_each_once(reader, paths)
     if workers == 1:
         return {(path, blob): _scan_one(path, data, ruleset, config) for path, blob, data in jobs}
     scans: dict[tuple[str, str], ScanResult] = {}
@@ -174,6 +174,12 @@ def _scan_with(
                 ((path, blob), result) for (path, blob, _), result in zip(batch, results, strict=True)
             )
     return scans
+
+
+def _read_each_once(reader: BlobSource, paths: dict[str, dict[str, None]]) -> Iterator[Job]:
+    for blob, at in paths.items():
+        data = reader.read(blob)
+        yield from ((path, blob, data) for path in at)
 
 
 def _scan_one(

@@ -197,6 +197,22 @@ class TestBlobsAreReadOnce:
         assert sorted(f.path for f in scan.provenance) == ["copy/serverless.yml", "serverless.yml"]
         assert scan.commits == 7
 
+    def test_forked_workers_report_what_one_process_does(
+        self, repo: Repo, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("bot.history._BATCH_JOBS", 3)  # several batches, each within its bound
+        for number in range(8):
+            env = {"STAGE": str(number), "GITHUB_API_KEY": TOKEN if number % 3 else OTHER_TOKEN}
+            repo.commit(f"service {number}", {f"svc{number % 4}/serverless.yml": serverless(env)})
+        config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+        alone = scan_history(repo.root, config, RuleSet.default(), jobs=1)
+        forked = scan_history(repo.root, config, RuleSet.default(), jobs=2)
+        assert forked.provenance == alone.provenance
+        assert forked.files_scanned == alone.files_scanned == 8
+        # (service, token) pairs: svc1 had the same token twice, the others two different ones
+        assert len(alone.provenance) == 7
+        assert sum(origin.in_head for origin in alone.provenance.values()) == 4
+
 
 class TestSince:
     def test_only_commits_after_the_revision(self, repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
