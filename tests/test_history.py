@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -419,6 +420,28 @@ class TestStaged:
         log = json.loads(out)
         Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(log)
         assert "versionControlProvenance" not in log["runs"][0]
+
+    @pytest.mark.parametrize("commit_args", [["-a"], ["serverless.yml"]])
+    def test_as_a_pre_commit_hook_it_sees_what_git_commit_would_commit(
+        self, repo: Repo, commit_args: list[str]
+    ) -> None:
+        """`git commit -a` and `git commit PATH` stage into a temporary index (GIT_INDEX_FILE)."""
+        repo.commit("base", {"serverless.yml": serverless({"STAGE": "dev"})})
+        hook = repo.root / ".git" / "hooks" / "pre-commit"
+        source = Path(__file__).parents[1]
+        hook.write_text(f"#!/bin/sh\nPYTHONPATH={source} exec {sys.executable} -m bot scan --staged\n")
+        hook.chmod(0o755)
+        repo.write("serverless.yml", serverless({"GITHUB_API_KEY": TOKEN}))  # modified, not staged
+        refused = subprocess.run(
+            ["git", "-C", str(repo.root), "commit", "-q", "-m", "leak", *commit_args],
+            capture_output=True,
+            text=True,
+        )
+        assert refused.returncode != 0
+        output = refused.stdout + refused.stderr  # git hands a hook's stdout to stderr
+        assert "github-pat" in output and TOKEN not in output
+        repo.write("serverless.yml", serverless({"GITHUB_API_KEY": "${ssm:/gh}"}))
+        repo.git("commit", "-q", "-m", "fine", *commit_args)  # the hook passes: exit 0
 
     def test_a_staged_deletion_is_nothing_to_scan(
         self, repo: Repo, capsys: pytest.CaptureFixture[str]
