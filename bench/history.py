@@ -1,22 +1,26 @@
 """How fast is `secrets-bot scan --history`, and does it find what gitleaks' `git` mode finds?
 
 Builds a repository of N commits (default 5,000) with `git fast-import` in a temporary directory: 40
-Serverless services among ~400 other files, feature branches that are merged or abandoned, and fake secrets
-(GitHub tokens, AWS key ids) added, rotated and deleted on main and on branches; a few also land in
-source files, where the bot does not look. Every planted secret is recorded with the commit that planted
-it. Then it times `secrets-bot scan --history --format json` (median of --runs runs, in a subprocess) and,
-if `bench/peers/install.py` has installed it, `gitleaks git` on the same repository, and scores both
-against the planted secrets: found, missed, and other findings (false alarms). Only counts are printed,
-never a value.
+Serverless services among ~400 other files, feature branches that are merged or abandoned, and fake
+secrets (GitHub tokens, AWS key ids, passwords) added, rotated and deleted on main and on branches; a few
+also land in source files, where the bot does not look. Bait that is not secret (commit ids, cache keys,
+AWS's documented example key, references, ARNs) is added too: reporting it is a false alarm. Every
+planted secret is recorded with the commit that planted it. Then it times `secrets-bot scan --history
+--format json` (median of --runs runs, in a subprocess) and, if `bench/peers/install.py` has installed
+it, `gitleaks git` on the same repository, and scores both against the planted secrets: found, missed,
+and other findings (false alarms). Only counts are printed, never a value.
 
-    .venv/bin/python bench/history.py [--commits 5000] [--runs 3] [--seed 7] [--keep DIR]
+    .venv/bin/python -m bench.history [--commits 5000] [--runs 3] [--seed 7] [--keep DIR]
+    .venv/bin/python -m bench.history --repo path/to/repo/.git   # a real history, read in place
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import re
 import shutil
 import statistics
 import string
@@ -31,6 +35,7 @@ from pathlib import Path
 from bench.peers.install import DEFAULT_CACHE
 from bench.peers.tools import select
 from bot.core.advisories import ADVISORY_DESCRIPTIONS
+from bot.core.detect import is_candidate_path
 
 SERVICES = 40
 SOURCE_FILES = 400
@@ -90,6 +95,26 @@ def fake_secret(rng: random.Random) -> str:
             return value
 
 
+def fake_password(rng: random.Random) -> str:
+    """A password as people write them: words, digits and a symbol (a secret; no token format)."""
+    words = ("Summer", "Tiger", "Harbor", "Velvet", "Orbit", "Maple", "Quartz", "Falcon")
+    return f"{rng.choice(words)}{rng.choice(words).lower()}{rng.randrange(10, 99)}{rng.choice('!#%&*')}"
+
+
+def bait(rng: random.Random) -> tuple[str, str]:
+    """A value that is not a secret although it looks like one: a scanner that reports it is wrong."""
+    digits = "".join(rng.choices("0123456789abcdef", k=40))
+    return rng.choice(
+        (
+            ("GIT_COMMIT_SHA", digits),  # a commit id
+            ("CACHE_KEY", f"v2-{digits[:32]}"),
+            ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),  # AWS's documented example
+            ("API_TOKEN", "${ssm:/prod/api-token}"),
+            ("SECRET_ARN", f"arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/{digits[:6]}"),
+        )
+    )
+
+
 def build(commits: int, seed: int) -> History:
     """The fast-import stream and the planted secrets."""
     rng = random.Random(seed)
@@ -136,7 +161,13 @@ def _change(history: History, rng: random.Random, branch: Branch, owned: set[str
         action = rng.random()
         plants: list[tuple[str, str]] = []
         secrets = [key for key in values if key.startswith("API_KEY_")]
-        if action < 0.3 or not secrets:
+        if action < 0.06:
+            values[f"DB_PASSWORD_{number}"] = value = fake_password(rng)
+            plants.append((service, value))
+        elif action < 0.12:
+            name, value = bait(rng)
+            values[f"{name}_{number}"] = value
+        elif action < 0.3 or not secrets:
             value = fake_secret(rng)
             values[f"API_KEY_{number}"] = value
             plants.append((service, value))
@@ -220,18 +251,18 @@ def import_repository(history: History, root: Path) -> dict[int, str]:
     return {int(mark[1:]): sha for mark, sha in (line.split() for line in marks.read_text().splitlines())}
 
 
-def timed(argv: list[str], runs: int, *, env: dict[str, str] | None = None) -> tuple[float, str]:
-    """The median wall time of `runs` runs, and the last run's stdout."""
+def timed(argv: list[str], runs: int, *, env: dict[str, str] | None = None) -> tuple[float, str, str]:
+    """The median wall time of `runs` runs, and the last run's stdout and stderr."""
     seconds = []
-    out = ""
+    out = err = ""
     for _ in range(runs):
         start = time.perf_counter()
         done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
         seconds.append(time.perf_counter() - start)
-        if done.returncode not in (0, 1):
+        if done.returncode not in (0, 1, 2):  # 2: our scan was incomplete (its notices say why)
             sys.exit(f"{argv[0]} failed ({done.returncode}): {done.stderr[-500:]}")
-        out = done.stdout
-    return statistics.median(seconds), out
+        out, err = done.stdout, done.stderr
+    return statistics.median(seconds), out, err
 
 
 @dataclass(frozen=True)
@@ -282,55 +313,106 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, default=None, help="build the repository here and keep it")
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=None,
+        help="time a real repository's git directory instead (read in place, every ref; bare will do)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="history-bench-"))
-    root = args.keep or work / "repo"
     try:
-        started = time.perf_counter()
-        history = build(args.commits, args.seed)
-        commit_of = import_repository(history, root)
-        built = time.perf_counter() - started
-        in_manifests = [plant for plant in history.plants if plant.path.endswith("serverless.yml")]
-        refs = subprocess.run(["git", "-C", str(root), "branch", "--list"], capture_output=True, text=True)
-        branches = len(refs.stdout.splitlines())
-        print(
-            f"repository: {len(commit_of)} commits, {branches} branches, {len(history.plants)} planted "
-            f"secrets ({len(in_manifests)} in manifests), built in {built:.1f} s"
-        )
-        env = {"SECRETS_BOT_FINGERPRINT_KEY": _KEY, "PATH": _path()}
-        argv = [sys.executable, "-m", "bot", "scan", "--history", str(root), "--format", "json"]
-        seconds, out = timed(argv, args.runs, env=env)
-        document = json.loads(out)
-        walked, versions = document["commits_scanned"], document["files_scanned"]
-        print(f"secrets-bot scanned {walked} commits, {versions} file versions")
-        print(score_bot(document, in_manifests, commit_of).line("secrets-bot", seconds, len(in_manifests)))
-        binary = gitleaks_binary()
-        if binary is None:
-            print("gitleaks: not installed (python -m bench.peers.install --only gitleaks)")
-            return
-        report_path = work / "gitleaks.json"
-        options = ["--no-banner", "--exit-code", "0", "-f", "json", "-r", str(report_path)]
-        gl_argv = [str(binary), "git", str(root), *options, "--log-opts=--all --full-history"]
-        gl_seconds, _ = timed(gl_argv, args.runs)
-        report = json.loads(report_path.read_text())
-        gl_manifests = [item for item in report if str(item["File"]).endswith("serverless.yml")]
-        print(
-            score_gitleaks(gl_manifests, in_manifests, commit_of).line(
-                "gitleaks", gl_seconds, len(in_manifests)
-            )
-        )
-        print(
-            f"gitleaks, all files: {score_gitleaks(report, history.plants, commit_of).found}/"
-            f"{len(history.plants)} planted secrets, {len(report)} findings"
-        )
+        if args.repo is not None:
+            real_repository(args.repo, work, args.runs)
+        else:
+            generated_repository(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _path() -> str:
-    import os
+def generated_repository(args: argparse.Namespace, work: Path) -> None:
+    root = args.keep or work / "repo"
+    started = time.perf_counter()
+    history = build(args.commits, args.seed)
+    commit_of = import_repository(history, root)
+    built = time.perf_counter() - started
+    in_manifests = [plant for plant in history.plants if plant.path.endswith("serverless.yml")]
+    branches = len(_git(root, "branch", "--list").splitlines())
+    print(
+        f"repository: {len(commit_of)} commits, {branches} branches, {len(history.plants)} planted "
+        f"secrets ({len(in_manifests)} in manifests), built in {built:.1f} s"
+    )
+    seconds, document = time_bot(root, args.runs)
+    print(score_bot(document, in_manifests, commit_of).line("secrets-bot", seconds, len(in_manifests)))
+    timed_gitleaks = time_gitleaks(root, work, args.runs)
+    if timed_gitleaks is None:
+        return
+    gl_seconds, report = timed_gitleaks
+    gl_manifests = [item for item in report if str(item["File"]).endswith("serverless.yml")]
+    print(
+        score_gitleaks(gl_manifests, in_manifests, commit_of).line("gitleaks", gl_seconds, len(in_manifests))
+    )
+    print(
+        f"gitleaks, all files: {score_gitleaks(report, history.plants, commit_of).found}/"
+        f"{len(history.plants)} planted secrets, {len(report)} findings"
+    )
 
-    return os.environ.get("PATH", "/usr/bin:/bin")
+
+def real_repository(git_dir: Path, work: Path, runs: int) -> None:
+    """A repository's git directory (a bare mirror too), read in place through `GIT_DIR` with an empty work
+    tree, timed with both tools; without labels only the counts of findings are compared."""
+    (work / "tree").mkdir()
+    env = {**os.environ, "GIT_DIR": str(git_dir.resolve()), "GIT_WORK_TREE": str(work / "tree")}
+    commits = _git(work, "rev-list", "--all", "--count", env=env).strip()
+    refs = len(_git(work, "for-each-ref", env=env).splitlines())
+    print(f"repository: {git_dir}: {commits} commits, {refs} refs")
+    seconds, document = time_bot(work / "tree", runs, env=env)
+    findings = [f for f in _findings(document) if f["rule"] not in ADVISORY_DESCRIPTIONS]
+    deleted = sum(1 for f in findings if not f["in_head"])
+    print(f"secrets-bot  {seconds:7.2f} s   {len(findings)} findings in manifests ({deleted} deleted since)")
+    timed_gitleaks = time_gitleaks(work / "tree", work, runs, env=env)
+    if timed_gitleaks is not None:
+        gl_seconds, report = timed_gitleaks
+        manifests = sum(1 for item in report if is_candidate_path(str(item["File"])))
+        print(
+            f"gitleaks     {gl_seconds:7.2f} s   {len(report)} findings, {manifests} in manifest-named files"
+        )
+
+
+def time_bot(root: Path, runs: int, *, env: dict[str, str] | None = None) -> tuple[float, dict[str, object]]:
+    env = {**(env or os.environ), "SECRETS_BOT_FINGERPRINT_KEY": _KEY}
+    argv = [sys.executable, "-m", "bot", "scan", "--history", str(root), "--format", "json"]
+    seconds, out, _ = timed(argv, runs, env=env)
+    document: dict[str, object] = json.loads(out)
+    walked, versions = document["commits_scanned"], document["files_scanned"]
+    print(f"secrets-bot scanned {walked} commits, {versions} file versions")
+    return seconds, document
+
+
+def time_gitleaks(
+    root: Path, work: Path, runs: int, *, env: dict[str, str] | None = None
+) -> tuple[float, list[dict[str, object]]] | None:
+    binary = gitleaks_binary()
+    if binary is None:
+        print("gitleaks: not installed (python -m bench.peers.install --only gitleaks)")
+        return None
+    report_path = work / "gitleaks.json"
+    options = ["--no-banner", "--exit-code", "0", "-f", "json", "-r", str(report_path)]
+    argv = [str(binary), "git", str(root), *options, "--log-opts=--all --full-history"]
+    seconds, _, log = timed(argv, runs, env=env)
+    for line in re.sub(r"\x1b\[[0-9;]*m", "", log).splitlines():
+        if "commits scanned" in line or "ERR" in line:
+            print(f"gitleaks says: {line.strip()}")
+    report: list[dict[str, object]] = json.loads(report_path.read_text())
+    report_path.unlink()  # it holds the values
+    return seconds, report
+
+
+def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env
+    )
+    return done.stdout
 
 
 if __name__ == "__main__":
