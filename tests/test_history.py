@@ -104,6 +104,7 @@ class TestIntroducingCommit:
         code, out, err = run(["scan", "--history", str(repo.root)], capsys)
         assert code == 1
         assert f"{first[:7]} by Ann Dev" in out and "(deleted since" in out
+        assert "    fix |" not in out and "  store |" in out  # no line left to fix; store the new value
         assert first not in out  # the short id only
         assert TOKEN not in out + err
 

@@ -89,7 +89,8 @@ def _finding_frame(finding: Finding, style: _Style, origin: Provenance | None) -
         lines.append(f"{style.gutter('commit')} {_origin(origin, style)}")
     remediation = finding.remediation
     if remediation is not None:
-        if remediation.replacement is not None:
+        # A finding deleted since has no line left to fix; rotating it is what remains.
+        if remediation.replacement is not None and (origin is None or origin.in_head):
             fix = remediation.replacement.strip() or "delete this line"
             lines.append(f"{style.gutter('fix')} {style.paint(fix, _GREEN)}")
         if remediation.store_command is not None:
