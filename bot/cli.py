@@ -26,6 +26,8 @@ from bot.core.findings import FAIL_ON_CHOICES, Notice, NoticeKind, ScanResult, m
 
 if TYPE_CHECKING:
     from bot.core.rules import RuleSet
+    from bot.history import GitScan
+    from bot.reports.provenance import Repository
     from bot.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -66,7 +68,25 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     scan = commands.add_parser("scan", help="scan files and directories for hard-coded secrets")
-    scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or directories to scan")
+    scan.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or directories to scan; with --history or --staged, the repository (default: .)",
+    )
+    source = scan.add_mutually_exclusive_group()
+    source.add_argument(
+        "--history",
+        action="store_true",
+        help="scan every commit of every branch and tag of the git repository, not the files on disk",
+    )
+    source.add_argument(
+        "--staged", action="store_true", help="scan the manifests staged for the next commit (pre-commit)"
+    )
+    scan.add_argument(
+        "--since", default=None, metavar="REV", help="with --history: only the commits after REV (REV..)"
+    )
     scan.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     scan.add_argument(
         "--fail-on", choices=FAIL_ON_CHOICES, default=None, help="default: the config's, or medium"
@@ -89,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the key fingerprints are keyed with (hex or base64, 32 bytes or more; default: "
         "$SECRETS_BOT_FINGERPRINT_KEY, else ~/.config/secrets-bot/fingerprint.key, created on first use)",
     )
-    scan.set_defaults(handler=_scan)
+    scan.set_defaults(handler=_scan, usage=scan.format_usage)
 
     serve = commands.add_parser("serve", help="run the GitHub App web process")
     serve.add_argument(
@@ -124,14 +144,70 @@ def _non_negative_int(text: str) -> int:
 
 def _scan(args: argparse.Namespace) -> int:
     from bot.batch import scan_paths, was_read
-    from bot.core.rules import RuleError, RuleSet
     from bot.files import repository_root
 
+    if args.history or args.staged:
+        return _scan_git(args)
+    if args.since is not None:
+        raise UsageError("--since needs --history")
+    if not args.paths:
+        sys.stderr.write(args.usage())
+        raise UsageError("name at least one PATH to scan (or use --history or --staged)")
     roots = [repository_root(path) for path in args.paths]
     if args.format == "sarif" and len(set(roots)) > 1:
         listed = ", ".join(sorted({str(root) for root in roots}))
         raise UsageError(f"a SARIF report covers one repository; these paths lie under {listed}")
-    loaded = _load_config(args.config, roots[0])
+    setup = _setup(args, roots[0])
+    results = scan_paths(args.paths, setup.config, setup.ruleset, jobs=args.jobs)
+    tally = Tally(
+        scanned=sum(1 for result in results if was_read(result) and result.path not in CONFIG_PATHS),
+        unreadable=sum(1 for result in results if _unreadable(result)),
+        incomplete=sum(1 for result in results if not result.complete),
+    )
+    _emit(args, results, setup, tally, roots[0])
+    return _exit_code(args, results, setup, tally)
+
+
+def _scan_git(args: argparse.Namespace) -> int:
+    """`--history` or `--staged`: the repository holding PATH (default: the current directory)."""
+    from bot.gitrepo import GitError, work_tree_root
+    from bot.history import scan_history, scan_staged
+
+    if len(args.paths) > 1:
+        raise UsageError("--history and --staged take one PATH: the repository")
+    if args.since is not None and not args.history:
+        raise UsageError("--since needs --history")
+    try:
+        root = work_tree_root(args.paths[0] if args.paths else Path.cwd())
+        setup = _setup(args, root)
+        if args.history:
+            scan = scan_history(root, setup.config, setup.ruleset, since=args.since, jobs=args.jobs)
+        else:
+            scan = scan_staged(root, setup.config, setup.ruleset, jobs=args.jobs)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    tally = Tally(
+        scanned=scan.files_scanned,
+        unreadable=scan.unreadable,
+        incomplete=sum(1 for result in scan.results if not result.complete),
+        commits=scan.commits if args.history else None,
+    )
+    _emit(args, scan.results, setup, tally, root, git=scan)
+    return _exit_code(args, scan.results, setup, tally)
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    loaded: LoadedConfig
+    problems: tuple[str, ...]  # the config's, and a custom rule that does not compile
+    ruleset: RuleSet
+    config: ScanConfig  # with the fingerprint key
+
+
+def _setup(args: argparse.Namespace, root: Path) -> Setup:
+    from bot.core.rules import RuleError, RuleSet
+
+    loaded = _load_config(args.config, root)
     problems = list(loaded.problems)
     try:
         ruleset = RuleSet.default().with_config(loaded.config)
@@ -139,16 +215,14 @@ def _scan(args: argparse.Namespace) -> int:
         problems.append(str(error))
         ruleset = RuleSet.default().with_config(replace(loaded.config, custom_rules=()))
     config = replace(loaded.config, fingerprint_key=_fingerprint_key(args.fingerprint_key_file))
-    results = scan_paths(args.paths, config, ruleset, jobs=args.jobs)
-    tally = Tally(
-        scanned=sum(1 for result in results if was_read(result) and result.path not in CONFIG_PATHS),
-        unreadable=sum(1 for result in results if _unreadable(result)),
-        incomplete=sum(1 for result in results if not result.complete),
-    )
-    _emit(args, results, _config_notices(loaded.source, problems), ruleset, tally, roots[0])
-    if problems or tally.unreadable or (tally.incomplete and loaded.config.incomplete == "fail"):
+    return Setup(loaded, tuple(problems), ruleset, config)
+
+
+def _exit_code(args: argparse.Namespace, results: Sequence[ScanResult], setup: Setup, tally: Tally) -> int:
+    incomplete = tally.incomplete and setup.loaded.config.incomplete == "fail"
+    if setup.problems or tally.unreadable or incomplete:
         return EXIT_ERROR
-    fail_on = args.fail_on or loaded.config.fail_on
+    fail_on = args.fail_on or setup.loaded.config.fail_on
     found = any(meets(f.severity, fail_on) for result in results for f in result.findings)
     return EXIT_FINDINGS if found else EXIT_CLEAN
 
@@ -158,6 +232,7 @@ class Tally:
     scanned: int  # files read and scanned (the config file is not one)
     unreadable: int  # paths or files that could not be read or listed
     incomplete: int  # files not scanned in full (unreadable ones included)
+    commits: int | None = None  # commits walked by a history scan
 
 
 def _unreadable(result: ScanResult) -> bool:
@@ -218,28 +293,61 @@ def _config_notices(source: str | None, problems: Sequence[str]) -> tuple[Notice
 def _emit(
     args: argparse.Namespace,
     results: list[ScanResult],
-    config_notices: tuple[Notice, ...],
-    ruleset: RuleSet,
+    setup: Setup,
     tally: Tally,
     root: Path,
+    *,
+    git: GitScan | None = None,
 ) -> None:
     """The report to stdout (or --output); in text mode, notices and config problems to stderr."""
     from bot.reports.text import render_notices_text, render_text
 
+    config_notices = _config_notices(setup.loaded.source, setup.problems)
     reported = [*results, *(ScanResult(n.path, None, notices=(n,)) for n in config_notices)]
+    provenance = git.provenance if git is not None else None
     if args.format == "text":
         color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        summary = render_text(results, color=color, files_scanned=tally.scanned, unreadable=tally.unreadable)
+        summary = render_text(
+            results,
+            color=color,
+            files_scanned=tally.scanned,
+            unreadable=tally.unreadable,
+            provenance=provenance,
+            commits=tally.commits,
+        )
         _write(args.output, summary)
         sys.stderr.write(render_notices_text(reported))
     elif args.format == "json":
         from bot.reports.json_report import render_json
 
-        _write(args.output, render_json(reported, tally.scanned, files_unreadable=tally.unreadable))
+        document = render_json(
+            reported,
+            tally.scanned,
+            files_unreadable=tally.unreadable,
+            provenance=provenance,
+            commits=tally.commits,
+        )
+        _write(args.output, document)
     else:
         from bot.reports.sarif import render_sarif
 
-        _write(args.output, render_sarif(reported, ruleset, source_root=_directory_uri(root)))
+        repository = _repository(root, git) if git is not None and args.history else None
+        sarif = render_sarif(
+            reported,
+            setup.ruleset,
+            source_root=_directory_uri(root),
+            provenance=provenance,
+            repository=repository,
+        )
+        _write(args.output, sarif)
+
+
+def _repository(root: Path, git: GitScan) -> Repository:
+    """The origin remote's URL without credentials (read from the local config), else the local root."""
+    from bot.gitrepo import origin_url
+    from bot.reports.provenance import Repository
+
+    return Repository(origin_url(root) or _directory_uri(root), git.head)
 
 
 def _directory_uri(root: Path) -> str:

@@ -10,27 +10,40 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.findings import Finding, Notice, Remediation, ScanResult
+from bot.reports.provenance import Provenance
 
 REMEDIATION_KEYS = tuple(field.name for field in dataclasses.fields(Remediation))
 
 
-def render_json(results: Sequence[ScanResult], files_scanned: int, *, files_unreadable: int = 0) -> str:
+def render_json(
+    results: Sequence[ScanResult],
+    files_scanned: int,
+    *,
+    files_unreadable: int = 0,
+    provenance: Mapping[Finding, Provenance] | None = None,
+    commits: int | None = None,
+) -> str:
+    """A history scan passes each finding's `provenance` and the `commits` walked (`commits_scanned`)."""
     findings = sorted((f for result in results for f in result.findings), key=Finding.sort_key)
     notices = sorted((n for result in results for n in result.notices), key=lambda n: (n.path, n.line or 0))
-    document = {
+    origins = provenance or {}
+    document: dict[str, Any] = {
         "files_scanned": files_scanned,
         "files_unreadable": files_unreadable,
-        "findings": [finding_to_dict(finding) for finding in findings],
+        "findings": [finding_to_dict(finding, origins.get(finding)) for finding in findings],
         "notices": [notice_to_dict(notice) for notice in notices],
     }
+    if commits is not None:
+        document["commits_scanned"] = commits
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
+def finding_to_dict(finding: Finding, origin: Provenance | None = None) -> dict[str, Any]:
+    """`commit`, `author`, `author_date` and `in_head` are null outside a history scan."""
     remediation = finding.remediation
     return {
         "path": finding.path,
@@ -44,6 +57,10 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "redacted": finding.redacted,
         "fingerprint": finding.fingerprint,
         "remediation": {key: getattr(remediation, key, None) for key in REMEDIATION_KEYS},
+        "commit": origin.commit if origin else None,
+        "author": origin.author if origin else None,
+        "author_date": origin.author_date if origin else None,
+        "in_head": origin.in_head if origin else None,
     }
 
 

@@ -10,7 +10,7 @@ scanning maps to its checkout of the repository; `originalUriBaseIds` says where
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -18,6 +18,7 @@ from urllib.parse import quote
 from bot import __version__
 from bot.core.advisories import ADVISORY_DESCRIPTIONS, ADVISORY_DOCS
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult, Severity
+from bot.reports.provenance import Provenance, Repository
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/serverless-secrets-bot/serverless-secrets-bot"
@@ -68,10 +69,19 @@ class RuleCatalog(Protocol):
 
 
 def render_sarif(
-    results: Sequence[ScanResult], ruleset: RuleCatalog, *, source_root: str | None = None
+    results: Sequence[ScanResult],
+    ruleset: RuleCatalog,
+    *,
+    source_root: str | None = None,
+    provenance: Mapping[Finding, Provenance] | None = None,
+    repository: Repository | None = None,
 ) -> str:
-    """`source_root`: the repository root as a `file:` URI ending in `/`, which every path is relative to."""
+    """`source_root`: the repository root as a `file:` URI ending in `/`, which every path is relative to.
+    A history scan passes each finding's `provenance` (its commit goes in the result's `properties`) and
+    the `repository` (`versionControlProvenance`: its URI, which the caller has stripped of credentials,
+    and HEAD)."""
     findings = sorted((f for result in results for f in result.findings), key=Finding.sort_key)
+    origins = provenance or {}
     rules = _rule_descriptors(findings, ruleset)
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     run = {
@@ -87,10 +97,12 @@ def render_sarif(
         },
         "invocations": [_invocation(results)],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(finding, index[finding.rule]) for finding in findings],
+        "results": [_result(finding, index[finding.rule], origins.get(finding)) for finding in findings],
     }
     if source_root is not None:
         run["originalUriBaseIds"] = {SOURCE_ROOT: {"uri": source_root}}
+    if repository is not None:
+        run["versionControlProvenance"] = [_version_control(repository)]
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -165,7 +177,14 @@ def _message(finding: Finding) -> str:
     return f"{finding.message} ({shown})"
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _version_control(repository: Repository) -> dict[str, Any]:
+    details: dict[str, Any] = {"repositoryUri": repository.uri, "mappedTo": {"uriBaseId": SOURCE_ROOT}}
+    if repository.revision is not None:
+        details["revisionId"] = repository.revision
+    return details
+
+
+def _result(finding: Finding, rule_index: int, origin: Provenance | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
@@ -177,6 +196,13 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     replacement = finding.remediation.replacement if finding.remediation else None
     if replacement is not None:
         result["fixes"] = [_fix(finding, replacement)]
+    if origin is not None:
+        result["properties"] = {
+            "commit": origin.commit,
+            "author": origin.author,
+            "authorDate": origin.author_date,
+            "inHead": origin.in_head,
+        }
     return result
 
 

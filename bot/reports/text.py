@@ -6,10 +6,11 @@ key and the redacted preview instead. Colour is the caller's decision (a termina
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 
 from bot.core.findings import Finding, Notice, ScanResult, Severity
+from bot.reports.provenance import Provenance
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -35,17 +36,28 @@ class _Style:
 
 
 def render_text(
-    results: Sequence[ScanResult], *, color: bool, files_scanned: int | None = None, unreadable: int = 0
+    results: Sequence[ScanResult],
+    *,
+    color: bool,
+    files_scanned: int | None = None,
+    unreadable: int = 0,
+    provenance: Mapping[Finding, Provenance] | None = None,
+    commits: int | None = None,
 ) -> str:
     """Findings only; notices go to stderr through `render_notices_text`. `unreadable` counts the paths
-    and files that could not be read or listed, which the summary line names."""
+    and files that could not be read or listed, which the summary line names. A history scan passes each
+    finding's `provenance` and the number of `commits` walked."""
     style = _Style(color=color)
+    origins = provenance or {}
     findings = sorted((f for result in results for f in result.findings), key=Finding.sort_key)
     blocks = [
-        _file_block(path, list(group), style) for path, group in groupby(findings, key=lambda f: f.path)
+        _file_block(path, list(group), style, origins)
+        for path, group in groupby(findings, key=lambda f: f.path)
     ]
     scanned = len(results) if files_scanned is None else files_scanned
     summary = _summary(findings, files_scanned=scanned, style=style)
+    if commits is not None:
+        summary += f" History: {_plural(commits, 'commit')} walked."
     if unreadable:
         summary += style.paint(f" {_plural(unreadable, 'path')} could not be read (see the notices).", _BOLD)
     partial = sum(1 for result in results if not result.complete) - unreadable
@@ -54,14 +66,16 @@ def render_text(
     return "".join(blocks) + summary + "\n"
 
 
-def _file_block(path: str, findings: list[Finding], style: _Style) -> str:
+def _file_block(
+    path: str, findings: list[Finding], style: _Style, origins: Mapping[Finding, Provenance]
+) -> str:
     lines = [style.paint(path, _BOLD)]
     for finding in findings:
-        lines.extend(_finding_frame(finding, style))
+        lines.extend(_finding_frame(finding, style, origins.get(finding)))
     return "\n".join(lines) + "\n\n"
 
 
-def _finding_frame(finding: Finding, style: _Style) -> list[str]:
+def _finding_frame(finding: Finding, style: _Style, origin: Provenance | None) -> list[str]:
     key_name = finding.key.rsplit(".", 1)[-1]
     shown = f"{key_name}: {finding.redacted}" if key_name else finding.redacted
     where = f"{finding.line}:{finding.column}"
@@ -71,9 +85,12 @@ def _finding_frame(finding: Finding, style: _Style) -> list[str]:
     ]
     if finding.redacted:  # advice carries no value to preview
         lines.append(f"{style.gutter(str(finding.line))} {shown}")
+    if origin is not None:
+        lines.append(f"{style.gutter('commit')} {_origin(origin, style)}")
     remediation = finding.remediation
     if remediation is not None:
-        if remediation.replacement is not None:
+        # A finding deleted since has no line left to fix; rotating it is what remains.
+        if remediation.replacement is not None and (origin is None or origin.in_head):
             fix = remediation.replacement.strip() or "delete this line"
             lines.append(f"{style.gutter('fix')} {style.paint(fix, _GREEN)}")
         if remediation.runtime_hint is not None:  # rotation first, then the command
@@ -83,6 +100,16 @@ def _finding_frame(finding: Finding, style: _Style) -> list[str]:
         lines.append(f"{style.gutter('docs')} {remediation.docs}")
     lines.append(f"{style.gutter('id')} {finding.fingerprint}")
     return lines
+
+
+def _origin(origin: Provenance, style: _Style) -> str:
+    """Where a history finding came from; one that is gone from HEAD is still leaked: rotate it."""
+    state = (
+        "(still in HEAD)"
+        if origin.in_head
+        else style.paint("(deleted since: still in the history, rotate it)", _BOLD)
+    )
+    return f"{origin.short} by {origin.author}, {origin.author_date[:10]} {state}"
 
 
 def _summary(findings: list[Finding], *, files_scanned: int, style: _Style) -> str:

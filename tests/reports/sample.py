@@ -100,4 +100,9 @@ FINDING_KEYS = {
     "redacted",
     "fingerprint",
     "remediation",
+    # null outside `scan --history`
+    "commit",
+    "author",
+    "author_date",
+    "in_head",
 }

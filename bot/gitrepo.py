@@ -1,0 +1,310 @@
+"""The `git` program as the CLI uses it: which manifest blobs commits changed, what is staged, blob bytes.
+
+Every call is a fixed argv (no shell, no user text where git could read an option: a revision is resolved
+to a commit id first). Output is NUL-separated (`-z`), so paths with spaces, newlines or any Unicode are
+read exactly, and it is streamed: the history is read one commit at a time, never held whole. Blobs come
+from one `git cat-file --batch` process, a blob over the size limit is drained in chunks and never kept.
+The environment is the caller's (a pre-commit hook's `GIT_INDEX_FILE` must be honoured), except that git
+may not prompt, and may not fetch missing objects of a partial clone (`GIT_NO_LAZY_FETCH`, git 2.44+):
+a scan never reaches the network.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+from urllib.parse import urlsplit, urlunsplit
+
+# Regular files only: symlinks (120000) hold a path, gitlinks (160000) another repository's commit.
+_FILE_MODES = frozenset({"100644", "100755", "100664"})
+_HEADER = "\x01"  # starts each commit's header in `git log` output; raw entries start with ":"
+_LOG_FORMAT = f"--format={_HEADER}%H%x00%an%x00%aI"
+_CHUNK = 1 << 20
+_SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?(?P<host>[^/:]+):(?P<path>.+)$")
+
+
+class GitError(Exception):
+    """git could not do what was asked; the message is safe to show (no file content)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    author: str  # the author's name, as recorded (never the e-mail)
+    date: str  # the author date, ISO 8601
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A blob that a commit (or the index) wrote at a path."""
+
+    path: str
+    blob: str
+
+
+@dataclass(frozen=True, slots=True)
+class TooLarge:
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """The object is not in the repository (a partial clone's blob, a corrupt repository)."""
+
+
+def git_environment() -> dict[str, str]:
+    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1"}
+
+
+def git_argv(root: Path, *args: str) -> list[str]:
+    """`git -C root args...` with git found on PATH once, as an absolute path."""
+    program = shutil.which("git")
+    if program is None:
+        raise GitError("git is not installed (not found on PATH)")
+    return [program, "-C", str(root), *args]
+
+
+def run_git(root: Path, *args: str) -> bytes:
+    """stdout of `git -C root args...`, or `GitError` with git's first line of complaint."""
+    try:
+        done = subprocess.run(  # noqa: S603 - a fixed argv, no shell
+            git_argv(root, *args), capture_output=True, env=git_environment(), check=False
+        )
+    except OSError as error:
+        raise GitError(f"cannot run git ({error.strerror})") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(reason[0] if reason else f"git {args[0]} failed")
+    return done.stdout
+
+
+def work_tree_root(path: Path) -> Path:
+    """The top level of the work tree holding `path`; `GitError` when it is not in one."""
+    start = path if path.is_dir() else path.parent
+    if not start.is_dir():
+        raise GitError(f"{path}: no such directory")
+    try:
+        top = run_git(start, "rev-parse", "--show-toplevel")
+    except GitError:
+        raise GitError(f"{path} is not in a git repository (or git is not installed)") from None
+    return Path(os.fsdecode(top.rstrip(b"\n")))
+
+
+def head_commit(root: Path) -> str | None:
+    """HEAD's commit id, None in an empty repository (or on a branch with no commit yet)."""
+    try:
+        return run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip() or None
+    except GitError:
+        return None
+
+
+def resolve_commit(root: Path, revision: str) -> str:
+    """The commit id a user's revision names; refuses anything git could read as an option."""
+    if not revision or revision.startswith("-"):
+        raise GitError(f"not a revision: {revision!r}")
+    try:
+        return run_git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    except GitError:
+        raise GitError(f"unknown revision {revision!r}") from None
+
+
+def shallow_commits(root: Path) -> frozenset[str]:
+    """The commits at a shallow clone's boundary (their parents were never fetched); empty otherwise."""
+    path = Path(os.fsdecode(run_git(root, "rev-parse", "--git-path", "shallow").rstrip(b"\n")))
+    shallow = path if path.is_absolute() else root / path
+    try:
+        return frozenset(shallow.read_text(encoding="ascii").split())
+    except FileNotFoundError:
+        return frozenset()
+
+
+def origin_url(root: Path) -> str | None:
+    """`remote.origin.url` without any credentials, as an absolute URI, or None (read locally, no network)."""
+    try:
+        raw = run_git(root, "config", "--get", "remote.origin.url").decode("utf-8", "replace").strip()
+    except GitError:
+        return None
+    return public_url(raw)
+
+
+def public_url(raw: str) -> str | None:
+    """A remote URL with no user, password, query or fragment; `host:path` (scp-like ssh) as `ssh://`.
+    None for anything else (a local path, a URL that cannot be parsed): better no URI than a leaky one."""
+    scp = _SCP_LIKE.match(raw)
+    if scp and "://" not in raw:
+        return f"ssh://{scp['host']}/{scp['path'].lstrip('/')}"
+    try:
+        parts = urlsplit(raw)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in {"https", "http", "ssh", "git"} or not host:
+        return None
+    netloc = f"[{host}]" if ":" in host else host
+    return urlunsplit((parts.scheme, f"{netloc}:{port}" if port else netloc, parts.path, "", ""))
+
+
+def log_changes(root: Path, *, exclude: str | None = None) -> Iterator[tuple[Commit, list[Change]]]:
+    """Each commit of every ref (and HEAD), parents before children and otherwise oldest first, with the
+    blobs it wrote: a merge only with what differs from every parent (a conflict resolution, an evil
+    merge), since the rest came from the branches merged. `exclude`: a commit id whose history is left out.
+    """
+    argv = git_argv(root, "log", "--all", *(["--not", exclude] if exclude else []))
+    argv += ["--date-order", "--reverse", "--root", "--raw", "-z", "--no-renames", "--no-abbrev"]
+    argv += ["--no-color", "--no-show-signature", "--diff-merges=combined", _LOG_FORMAT, "--"]
+    try:
+        process = subprocess.Popen(  # noqa: S603 - a fixed argv, no shell
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=git_environment(),
+        )
+    except OSError as error:
+        raise GitError(f"cannot run git ({error.strerror})") from None
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        yield from _parse_log(_tokens(process.stdout))
+    finally:
+        process.stdout.close()
+        complaint = process.stderr.read().decode("utf-8", "replace").strip()
+        process.stderr.close()
+        if process.wait() != 0:
+            raise GitError(complaint.splitlines()[0] if complaint else "git log failed")
+
+
+def staged_changes(root: Path) -> list[Change]:
+    """The blobs the index holds for files that differ from HEAD (all of them before the first commit)."""
+    raw = run_git(root, "diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-color")
+    return list(_parse_raw(iter(raw.split(b"\0"))))
+
+
+def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
+    """NUL-terminated fields of a byte stream, read in chunks."""
+    pending = b""
+    while chunk := stream.read(_CHUNK):
+        pending += chunk
+        *fields, pending = pending.split(b"\0")
+        yield from fields
+    if pending:
+        yield pending
+
+
+def _parse_log(tokens: Iterator[bytes]) -> Iterator[tuple[Commit, list[Change]]]:
+    """Header fields are read by position and a path always follows its raw entry, so no path or author
+    name, whatever it holds, can be mistaken for structure."""
+    commit: Commit | None = None
+    changes: list[Change] = []
+    for token in tokens:
+        text = token.lstrip(b"\n")
+        if text.startswith(_HEADER.encode()):
+            if commit is not None:
+                yield commit, changes
+            author, date = next(tokens, b""), next(tokens, b"")
+            commit = Commit(text[1:].decode("ascii"), _decode(author), _decode(date))
+            changes = []
+        elif text.startswith(b":"):
+            change = _change(text, next(tokens, b""))
+            if change is not None:
+                changes.append(change)
+    if commit is not None:
+        yield commit, changes
+
+
+def _parse_raw(tokens: Iterator[bytes]) -> Iterator[Change]:
+    for token in tokens:
+        if token.startswith(b":"):
+            change = _change(token, next(tokens, b""))
+            if change is not None:
+                yield change
+
+
+def _change(meta: bytes, path: bytes) -> Change | None:
+    """The blob written by one raw entry (`:old new sha sha S`, or `::...` for a merge: the last mode and
+    id are the result's); None for a deletion, a symlink or a submodule."""
+    parents = len(meta) - len(meta.lstrip(b":"))
+    fields = meta.lstrip(b":").decode("ascii").split()
+    mode, blob = fields[parents], fields[2 * parents + 1]
+    if mode not in _FILE_MODES:
+        return None
+    return Change(os.fsdecode(path), blob)
+
+
+def _decode(field: bytes) -> str:
+    return "".join(ch for ch in field.decode("utf-8", "replace") if ch.isprintable())
+
+
+class BlobReader:
+    """One `git cat-file --batch` process: each blob's bytes, up to `max_bytes`; `reads` counts requests."""
+
+    def __init__(self, root: Path, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.reads = 0
+        try:
+            self._process = subprocess.Popen(  # noqa: S603 - a fixed argv, no shell
+                git_argv(root, "cat-file", "--batch"),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=git_environment(),
+            )
+        except OSError as error:
+            raise GitError(f"cannot run git ({error.strerror})") from None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def read(self, blob: str) -> bytes | TooLarge | Missing:
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        self.reads += 1
+        stdin.write(blob.encode("ascii") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            if not header:
+                raise GitError("git cat-file stopped")
+            return Missing()
+        size = int(header[2])
+        if size > self.max_bytes:
+            _drain(stdout, size + 1)
+            return TooLarge(size)
+        data = stdout.read(size)
+        stdout.read(1)  # the newline after the content
+        return data
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._process.wait()
+
+
+def _drain(stream: IO[bytes], size: int) -> None:
+    while size > 0:
+        size -= len(stream.read(min(size, _CHUNK))) or size
+
+
+def tree_files(root: Path, commit: str) -> list[Change]:
+    """Every regular file of a commit's tree, with its blob."""
+    raw = run_git(root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    files = []
+    for entry in raw.split(b"\0"):
+        meta, tab, path = entry.partition(b"\t")
+        fields = meta.decode("ascii").split()
+        if tab and fields[0] in _FILE_MODES and fields[1] == "blob":
+            files.append(Change(os.fsdecode(path), fields[2]))
+    return files

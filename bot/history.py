@@ -1,0 +1,262 @@
+"""`scan --history` and `scan --staged`: the manifests of a local repository's commits, or of its index.
+
+A history scan walks every commit of every ref (`git log --all`: a secret on a forgotten branch is as
+leaked as one on main), parents before children and otherwise oldest first. It keeps the manifest blobs
+each commit wrote (the directory scan's name rule, with the repository's `include`, `exclude` and extra
+manifests), reads each distinct blob once and scans it whole under its path, so structure, references and
+ignore comments work as in a directory scan. A finding is reported once, by fingerprint, with the first
+commit in that order whose blob holds it, and `in_head` when a manifest at HEAD still holds it: then its
+location is HEAD's, where it can be fixed. A blob that could not be scanned in full, or a shallow clone
+whose older history is missing, leaves the scan incomplete: never reported clean.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from bot.batch import PARALLEL_THRESHOLD
+from bot.core.config import ScanConfig
+from bot.core.configfile import CONFIG_PATHS
+from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
+from bot.core.rules import RuleSet
+from bot.core.scanner import scan_file
+from bot.files import is_manifest_path
+from bot.gitrepo import (
+    BlobReader,
+    Change,
+    Commit,
+    Missing,
+    TooLarge,
+    head_commit,
+    log_changes,
+    resolve_commit,
+    shallow_commits,
+    staged_changes,
+    tree_files,
+)
+from bot.reports.provenance import Provenance
+
+Job = tuple[str, str, "bytes | TooLarge | Missing"]  # path, blob, what was read
+_CHUNK = 8
+_BATCH_JOBS = 512
+_BATCH_BYTES = 64 << 20
+_worker_state: tuple[RuleSet, ScanConfig] | None = None  # set in each worker by `_init_worker`
+
+
+class BlobSource(Protocol):
+    def read(self, blob: str) -> bytes | TooLarge | Missing: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GitScan:
+    results: list[ScanResult]  # reported findings grouped by path, and every notice
+    provenance: dict[Finding, Provenance]  # empty for a staged scan
+    files_scanned: int  # distinct (path, blob) pairs read and scanned
+    unreadable: int  # blobs missing from the repository
+    commits: int  # commits walked (0 for a staged scan)
+    head: str | None
+
+
+def scan_history(
+    root: Path,
+    config: ScanConfig,
+    ruleset: RuleSet,
+    *,
+    since: str | None = None,
+    reader: BlobSource | None = None,
+    jobs: int | None = None,
+) -> GitScan:
+    """Every finding any commit introduced (after `since`, if given: the commits `since..` of every ref)."""
+    head = head_commit(root)
+    exclude = resolve_commit(root, since) if since is not None else None
+    boundary = shallow_commits(root)
+    walk: list[tuple[Commit, Change]] = []
+    commits = 0
+    cut_short: list[str] = []
+    for commit, changes in log_changes(root, exclude=exclude):
+        commits += 1
+        if commit.sha in boundary:
+            cut_short.append(commit.sha)
+        walk.extend((commit, change) for change in changes if is_manifest_path(change.path, config))
+    at_head = [c for c in tree_files(root, head) if is_manifest_path(c.path, config)] if head else []
+    first_seen = {(c.path, c.blob): f"at commit {commit.sha[:7]}" for commit, c in reversed(walk)}
+    scans = _scan_blobs(root, [c for _, c in walk] + at_head, config, ruleset, reader, jobs)
+    origin: dict[str, tuple[Finding, Commit]] = {}
+    for commit, change in walk:
+        for finding in scans[change.path, change.blob].findings:
+            origin.setdefault(finding.fingerprint, (finding, commit))
+    in_head = {f.fingerprint: f for c in at_head for f in scans[c.path, c.blob].findings}
+    provenance = {
+        in_head.get(fingerprint, finding): Provenance(
+            commit.sha, commit.author, commit.date, in_head=fingerprint in in_head
+        )
+        for fingerprint, (finding, commit) in origin.items()
+    }
+    notices = [
+        _located(result, first_seen.get(key, "at HEAD")) for key, result in scans.items() if result.notices
+    ]
+    if cut_short:
+        notices.append(ScanResult(".", None, notices=(_shallow_notice(cut_short),)))
+    return GitScan(
+        results=[*_by_path(provenance), *notices],
+        provenance=provenance,
+        files_scanned=sum(1 for result in scans.values() if _was_read(result)),
+        unreadable=sum(1 for r in scans.values() for n in r.notices if n.kind is NoticeKind.UNREADABLE),
+        commits=commits,
+        head=head,
+    )
+
+
+def scan_staged(
+    root: Path,
+    config: ScanConfig,
+    ruleset: RuleSet,
+    *,
+    reader: BlobSource | None = None,
+    jobs: int | None = None,
+) -> GitScan:
+    """The manifests staged for the next commit, as the index holds them (not as the work tree does)."""
+    staged = [change for change in staged_changes(root) if is_manifest_path(change.path, config)]
+    scans = _scan_blobs(root, staged, config, ruleset, reader, jobs)
+    return GitScan(
+        results=list(scans.values()),
+        provenance={},
+        files_scanned=sum(1 for result in scans.values() if _was_read(result)),
+        unreadable=sum(1 for r in scans.values() for n in r.notices if n.kind is NoticeKind.UNREADABLE),
+        commits=0,
+        head=head_commit(root),
+    )
+
+
+def _scan_blobs(
+    root: Path,
+    changes: Iterable[Change],
+    config: ScanConfig,
+    ruleset: RuleSet,
+    reader: BlobSource | None,
+    jobs: int | None,
+) -> dict[tuple[str, str], ScanResult]:
+    """Each distinct (path, blob) scanned once; each distinct blob read once, whatever paths it is at."""
+    paths: dict[str, dict[str, None]] = {}
+    for change in changes:
+        paths.setdefault(change.blob, {})[change.path] = None
+    pairs = sum(len(at) for at in paths.values())
+    workers = _worker_count(jobs, pairs)
+    if reader is None:
+        with BlobReader(root, config.limits.max_bytes) as own:
+            return _scan_with(own, paths, config, ruleset, workers)
+    return _scan_with(reader, paths, config, ruleset, workers)
+
+
+def _scan_with(
+    reader: BlobSource,
+    paths: dict[str, dict[str, None]],
+    config: ScanConfig,
+    ruleset: RuleSet,
+    workers: int,
+) -> dict[tuple[str, str], ScanResult]:
+    """Blobs are read here, in batches of bounded size, and scanned here or by forked workers (the rule
+    set and config are inherited through fork; only blobs and results travel)."""
+    jobs = _read_each_once(reader, paths)
+    if workers == 1:
+        return {(path, blob): _scan_one(path, data, ruleset, config) for path, blob, data in jobs}
+    scans: dict[tuple[str, str], ScanResult] = {}
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
+        for batch in _batches(jobs):
+            results = pool.map(_scan_in_worker, [(path, data) for path, _, data in batch], chunksize=_CHUNK)
+            scans.update(
+                ((path, blob), result) for (path, blob, _), result in zip(batch, results, strict=True)
+            )
+    return scans
+
+
+def _read_each_once(reader: BlobSource, paths: dict[str, dict[str, None]]) -> Iterator[Job]:
+    for blob, at in paths.items():
+        data = reader.read(blob)
+        yield from ((path, blob, data) for path in at)
+
+
+def _scan_one(
+    path: str, data: bytes | TooLarge | Missing, ruleset: RuleSet, config: ScanConfig
+) -> ScanResult:
+    if isinstance(data, bytes):
+        return scan_file(path, data, ruleset=ruleset, config=config)
+    return ScanResult(path, None, notices=(_unread(path, data, config),))
+
+
+def _batches(jobs: Iterator[Job]) -> Iterator[list[Job]]:
+    """Consecutive jobs holding at most `_BATCH_BYTES` of blobs (or one larger blob), so that a long
+    history is never held in memory at once."""
+    batch: list[Job] = []
+    size = 0
+    for job in jobs:
+        data = job[2]
+        size += len(data) if isinstance(data, bytes) else 0
+        batch.append(job)
+        if size >= _BATCH_BYTES or len(batch) >= _BATCH_JOBS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _worker_count(jobs: int | None, pairs: int) -> int:
+    if jobs is not None:
+        return max(1, min(jobs, pairs))
+    if pairs < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), pairs // PARALLEL_THRESHOLD))
+
+
+def _init_worker(ruleset: RuleSet, config: ScanConfig) -> None:
+    global _worker_state
+    _worker_state = (ruleset, config)
+
+
+def _scan_in_worker(job: tuple[str, bytes | TooLarge | Missing]) -> ScanResult:
+    assert _worker_state is not None, "worker started without _init_worker"
+    return _scan_one(*job, *_worker_state)
+
+
+def _unread(path: str, why: TooLarge | Missing, config: ScanConfig) -> Notice:
+    """Why a blob was not scanned (the same words as a directory scan's notices, plus the commit)."""
+    if isinstance(why, TooLarge):
+        limit = config.limits.max_bytes
+        message = f"file is {why.size} bytes, over the {limit}-byte limit (max_file_size); not scanned"
+        return Notice(path, NoticeKind.TOO_LARGE, message)
+    why_missing = "blob missing from the repository (a partial clone?); not scanned"
+    return Notice(path, NoticeKind.UNREADABLE, why_missing)
+
+
+def _located(result: ScanResult, where: str) -> ScanResult:
+    """The blob's notices, saying which commit's version of the file they are about."""
+    notices = tuple(replace(n, message=f"{where}: {n.message}") for n in result.notices)
+    return ScanResult(result.path, result.platform, notices=notices)
+
+
+def _shallow_notice(boundary: list[str]) -> Notice:
+    commits = ", ".join(sha[:7] for sha in boundary)
+    message = (
+        f"shallow clone: the history before commit {commits} was never fetched, so it was not scanned "
+        "(run `git fetch --unshallow`, or check out with `fetch-depth: 0`)"
+    )
+    return Notice(".", NoticeKind.NOT_SCANNED, message)
+
+
+def _by_path(provenance: dict[Finding, Provenance]) -> list[ScanResult]:
+    grouped: dict[str, list[Finding]] = {}
+    for finding in provenance:
+        grouped.setdefault(finding.path, []).append(finding)
+    return [ScanResult(path, None, findings=tuple(findings)) for path, findings in grouped.items()]
+
+
+def _was_read(result: ScanResult) -> bool:
+    """Read and scanned, and a manifest rather than the configuration file (which scans do not count)."""
+    unread = {NoticeKind.TOO_LARGE, NoticeKind.UNREADABLE}
+    return result.path not in CONFIG_PATHS and not any(n.kind in unread for n in result.notices)

@@ -1,0 +1,459 @@
+"""`secrets-bot scan --history` and `--staged` on real git repositories built here with the `git` program."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft4Validator
+
+from bot.core.config import ScanConfig
+from bot.core.rules import RuleSet
+from bot.gitrepo import BlobReader, Missing, TooLarge, log_changes, public_url
+from bot.history import scan_history
+from tests.test_cli import ALNUM, PASSWORD, SARIF_SCHEMA, TOKEN, run, serverless
+
+OTHER_TOKEN = "ghp_" + "".join(reversed(TOKEN[4:]))
+KEY = "ab" * 32
+
+
+class Repo:
+    """A git repository in a temporary directory, driven by git commands with a fixed identity and dates."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.clock = 1_700_000_000
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str) -> str:
+        self.clock += 60
+        stamp = f"{self.clock} +0000"
+        env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        done = subprocess.run(
+            ["git", "-C", str(self.root), *args], capture_output=True, text=True, env=env, check=True
+        )
+        return done.stdout.strip()
+
+    def write(self, path: str, text: str | bytes) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+
+    def commit(self, message: str, files: dict[str, str | bytes] | None = None) -> str:
+        for path, text in (files or {}).items():
+            self.write(path, text)
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+
+@pytest.fixture(autouse=True)
+def quiet_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Neither the machine's nor the user's git configuration; a fixed identity; the CLI's key."""
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    for variable in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{variable}_NAME", "Ann Dev")
+        monkeypatch.setenv(f"GIT_{variable}_EMAIL", "ann@example.com")
+    monkeypatch.setenv("SECRETS_BOT_FINGERPRINT_KEY", KEY)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo")
+
+
+def history(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any], str]:
+    code, out, err = run(["scan", "--history", *argv, "--format", "json"], capsys)
+    return code, json.loads(out), err
+
+
+def found(document: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    return [(f["path"], f["rule"], f["commit"], f["in_head"]) for f in document["findings"]]
+
+
+class TestIntroducingCommit:
+    def test_a_secret_deleted_in_the_next_commit_is_reported_with_the_first(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        first = repo.commit("add", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        repo.commit("remove", {"serverless.yml": serverless({"GITHUB_API_KEY": "${ssm:/gh}"})})
+        code, document, _ = history([str(repo.root)], capsys)
+        assert code == 1
+        assert found(document) == [("serverless.yml", "github-pat", first, False)]
+        finding = document["findings"][0]
+        assert finding["author"] == "Ann Dev" and finding["author_date"].startswith("2023-11-14T")
+        assert document["commits_scanned"] == 2
+        assert document["files_scanned"] == 2  # two versions of the file
+
+    def test_text_names_the_short_commit_and_that_it_was_deleted(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        first = repo.commit("add", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        repo.git("rm", "-q", "serverless.yml")
+        repo.commit("delete the file")
+        code, out, err = run(["scan", "--history", str(repo.root)], capsys)
+        assert code == 1
+        assert f"{first[:7]} by Ann Dev" in out and "(deleted since" in out
+        assert "    fix |" not in out and "  store |" in out  # no line left to fix; store the new value
+        assert first not in out  # the short id only
+        assert TOKEN not in out + err
+
+    def test_a_secret_still_present_is_reported_once_at_heads_line(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        first = repo.commit("add", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        for number in range(3):
+            env = {f"VAR{index}": "x" for index in range(number + 1)} | {"GITHUB_API_KEY": TOKEN}
+            repo.commit(f"more variables {number}", {"serverless.yml": serverless(env)})
+        code, document, _ = history([str(repo.root)], capsys)
+        assert code == 1
+        assert found(document) == [("serverless.yml", "github-pat", first, True)]
+        assert document["findings"][0]["line"] == 12  # where it is at HEAD, after three new lines
+        code, out, _ = run(["scan", "--history", str(repo.root)], capsys)
+        assert "(still in HEAD)" in out and out.count("github-pat") == 1
+
+    def test_a_changed_value_is_a_second_finding(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        first = repo.commit("add", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        second = repo.commit("rotate", {"serverless.yml": serverless({"GITHUB_API_KEY": OTHER_TOKEN})})
+        _, document, _ = history([str(repo.root)], capsys)
+        assert sorted(found(document), key=lambda row: row[3]) == [
+            ("serverless.yml", "github-pat", first, False),
+            ("serverless.yml", "github-pat", second, True),
+        ]
+
+
+class TestBranchesAndMerges:
+    def test_a_branch_that_head_never_reached_is_scanned(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("base", {"serverless.yml": serverless({"STAGE": "dev"})})
+        repo.git("checkout", "-q", "-b", "experiment")
+        leak = repo.commit("try", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        repo.git("checkout", "-q", "main")
+        repo.commit("unrelated", {"README.md": "hello\n"})
+        code, document, _ = history([str(repo.root)], capsys)
+        assert code == 1
+        assert found(document) == [("serverless.yml", "github-pat", leak, False)]
+
+    def test_a_merged_secret_is_reported_once_with_the_branch_commit(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("base", {"serverless.yml": serverless({"STAGE": "dev"})})
+        repo.git("checkout", "-q", "-b", "feature")
+        leak = repo.commit("leak", {"api/serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        repo.git("checkout", "-q", "main")
+        repo.commit("main moves", {"README.md": "hello\n"})
+        repo.git("merge", "-q", "--no-ff", "feature", "-m", "merge feature")
+        repo.git("checkout", "-q", "-b", "later")
+        repo.git("merge", "-q", "--no-ff", "main", "-m", "merge again")
+        code, document, _ = history([str(repo.root)], capsys)
+        assert code == 1
+        assert found(document) == [("api/serverless.yml", "github-pat", leak, True)]
+
+    def test_a_secret_written_in_a_merge_resolution_is_the_merges(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("base", {"serverless.yml": serverless({"STAGE": "dev"})})
+        repo.git("checkout", "-q", "-b", "feature")
+        repo.commit("feature", {"serverless.yml": serverless({"STAGE": "feature"})})
+        repo.git("checkout", "-q", "main")
+        repo.commit("main", {"serverless.yml": serverless({"STAGE": "main"})})
+        subprocess.run(["git", "-C", str(repo.root), "merge", "-q", "feature"], capture_output=True)
+        repo.write("serverless.yml", serverless({"STAGE": "both", "DB_PASSWORD": PASSWORD}))
+        merge = repo.commit("resolve")
+        assert len(repo.git("show", "-s", "--format=%P", merge).split()) == 2
+        _, document, _ = history([str(repo.root)], capsys)
+        assert found(document) == [("serverless.yml", "generic-password", merge, True)]
+
+
+class TestBlobsAreReadOnce:
+    def test_the_same_blob_in_many_commits_and_paths_is_read_once(self, repo: Repo) -> None:
+        leaking, clean = serverless({"GITHUB_API_KEY": TOKEN}), serverless({"STAGE": "dev"})
+        for number in range(6):
+            repo.commit(f"flip {number}", {"serverless.yml": leaking if number % 2 else clean})
+        repo.commit("copy", {"copy/serverless.yml": leaking})
+        config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+        with BlobReader(repo.root, config.limits.max_bytes) as reader:
+            requested: list[str] = []
+
+            class Counting:
+                def read(self, blob: str) -> bytes | TooLarge | Missing:
+                    requested.append(blob)
+                    return reader.read(blob)
+
+            scan = scan_history(repo.root, config, RuleSet.default(), reader=Counting())
+        assert len(requested) == len(set(requested)) == 2  # two contents, whatever the commits and paths
+        assert scan.files_scanned == 3  # the leaking blob is scanned at both of its paths
+        assert sorted(f.path for f in scan.provenance) == ["copy/serverless.yml", "serverless.yml"]
+        assert scan.commits == 7
+
+    def test_forked_workers_report_what_one_process_does(
+        self, repo: Repo, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("bot.history._BATCH_JOBS", 3)  # several batches, each within its bound
+        for number in range(8):
+            env = {"STAGE": str(number), "GITHUB_API_KEY": TOKEN if number % 3 else OTHER_TOKEN}
+            repo.commit(f"service {number}", {f"svc{number % 4}/serverless.yml": serverless(env)})
+        config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+        alone = scan_history(repo.root, config, RuleSet.default(), jobs=1)
+        forked = scan_history(repo.root, config, RuleSet.default(), jobs=2)
+        assert forked.provenance == alone.provenance
+        assert forked.files_scanned == alone.files_scanned == 8
+        # (service, token) pairs: svc1 had the same token twice, the others two different ones
+        assert len(alone.provenance) == 7
+        assert sum(origin.in_head for origin in alone.provenance.values()) == 4
+
+
+class TestSince:
+    def test_only_commits_after_the_revision(self, repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+        repo.commit("old leak", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        base = repo.commit("clean", {"serverless.yml": serverless({"STAGE": "dev"})})
+        new = repo.commit("new leak", {"api/serverless.yml": serverless({"DB_PASSWORD": PASSWORD})})
+        _, document, _ = history(["--since", base, str(repo.root)], capsys)
+        assert found(document) == [("api/serverless.yml", "generic-password", new, True)]
+        assert document["commits_scanned"] == 1
+        _, document, _ = history(["--since", "HEAD", str(repo.root)], capsys)
+        assert document["findings"] == [] and document["commits_scanned"] == 0
+
+    @pytest.mark.parametrize("revision", ["no-such-branch", "--output={}", ""])
+    def test_a_bad_revision_exits_2(
+        self, repo: Repo, revision: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("one", {"serverless.yml": serverless({"STAGE": "dev"})})
+        planted = tmp_path / "written-by-git"
+        since = revision.format(planted)
+        code, out, err = run(["scan", "--history", f"--since={since}", str(repo.root)], capsys)
+        assert code == 2 and out == ""
+        assert "revision" in err
+        assert not planted.exists()  # never handed to git as an option
+
+    def test_since_needs_history(self, repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+        code, _, err = run(["scan", "--since", "HEAD", str(repo.root)], capsys)
+        assert code == 2 and "--since needs --history" in err
+
+
+class TestRepositoryShapes:
+    def test_not_a_repository_exits_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        (tmp_path / "plain").mkdir()
+        for flag in ("--history", "--staged"):
+            code, out, err = run(["scan", flag, str(tmp_path / "plain")], capsys)
+            assert code == 2 and out == ""
+            assert "is not in a git repository" in err
+
+    def test_an_empty_repository_is_clean(self, repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+        code, document, _ = history([str(repo.root)], capsys)
+        assert code == 0
+        assert document["findings"] == [] and document["commits_scanned"] == 0
+        code, out, _ = run(["scan", "--history", "--format", "sarif", str(repo.root)], capsys)
+        assert code == 0
+        assert "revisionId" not in out
+
+    def test_a_shallow_clone_is_incomplete(
+        self, repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("leak", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        repo.commit("remove", {"serverless.yml": serverless({"STAGE": "dev"})})
+        clone = tmp_path / "shallow"
+        url = repo.root.as_uri()
+        subprocess.run(["git", "clone", "-q", "--depth", "1", url, str(clone)], check=True)
+        code, document, _ = history([str(clone)], capsys)
+        assert code == 2  # the leak before the boundary was never fetched: not clean
+        assert document["findings"] == []
+        assert [n["kind"] for n in document["notices"]] == ["not-scanned"]
+        assert "shallow clone" in document["notices"][0]["message"]
+        (clone / ".github").mkdir()
+        (clone / ".github" / "secrets-bot.yml").write_text("incomplete: neutral\n")
+        assert history([str(clone)], capsys)[0] == 0
+
+    def test_odd_file_names_are_read_exactly(self, repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+        path = "sérvice dir\nwith newline/serverless.yml"
+        leak = repo.commit("odd", {path: serverless({"GITHUB_API_KEY": TOKEN})})
+        repo.commit("gone", {path: serverless({"STAGE": "x"})})
+        _, document, _ = history([str(repo.root)], capsys)
+        assert found(document) == [(path, "github-pat", leak, False)]
+
+    def test_a_huge_blob_in_an_old_commit_is_incomplete(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("config", {".github/secrets-bot.yml": "max_file_size: 2000\n"})
+        big = repo.commit("big", {"serverless.yml": serverless({"STAGE": "x" * 3000})})
+        repo.commit("small", {"serverless.yml": serverless({"STAGE": "dev"})})
+        code, document, _ = history([str(repo.root)], capsys)
+        assert code == 2
+        [notice] = document["notices"]
+        assert notice["kind"] == "too-large" and notice["path"] == "serverless.yml"
+        assert notice["message"].startswith(f"at commit {big[:7]}: file is ")
+
+    def test_a_binary_blob_at_a_manifest_path_is_a_notice(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("binary", {"serverless.yml": b"\x00\x01\x02binary\xff" * 20})
+        code, document, _ = history([str(repo.root)], capsys)
+        assert code == 2
+        assert [n["kind"] for n in document["notices"]] == ["binary"]
+
+    def test_excluded_paths_are_not_scanned_in_history_either(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("config", {".github/secrets-bot.yml": "paths:\n  exclude: [fixtures/**]\n"})
+        repo.commit("fixture", {"fixtures/serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        code, document, _ = history([str(repo.root)], capsys)
+        assert code == 0 and document["findings"] == []
+
+
+class TestReports:
+    def test_sarif_names_the_repository_without_credentials(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        first = repo.commit("add", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        head = repo.commit("remove", {"serverless.yml": serverless({"STAGE": "dev"})})
+        credential = "x-access-token:ghs_" + "".join(ALNUM[:30])
+        repo.git("remote", "add", "origin", f"https://{credential}@github.com/acme/api.git?t=1")
+        code, out, _ = run(["scan", "--history", "--format", "sarif", str(repo.root)], capsys)
+        assert code == 1
+        assert "ghs_" not in out and "x-access-token" not in out and TOKEN not in out
+        log = json.loads(out)
+        Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(log)
+        [run_] = log["runs"]
+        assert run_["versionControlProvenance"] == [
+            {
+                "repositoryUri": "https://github.com/acme/api.git",
+                "revisionId": head,
+                "mappedTo": {"uriBaseId": "%SRCROOT%"},
+            }
+        ]
+        [result] = run_["results"]
+        assert result["properties"]["commit"] == first and result["properties"]["inHead"] is False
+
+    def test_without_a_remote_the_repository_is_the_local_root(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("add", {"serverless.yml": serverless({"STAGE": "dev"})})
+        _, out, _ = run(["scan", "--history", "--format", "sarif", str(repo.root)], capsys)
+        [details] = json.loads(out)["runs"][0]["versionControlProvenance"]
+        assert details["repositoryUri"] == repo.root.as_uri() + "/"
+
+    def test_directory_scans_carry_null_history_fields(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("add", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        code, out, _ = run(["scan", str(repo.root), "--format", "json"], capsys)
+        document = json.loads(out)
+        assert code == 1 and "commits_scanned" not in document
+        assert {document["findings"][0][key] for key in ("commit", "author", "author_date", "in_head")} == {
+            None
+        }
+
+
+@pytest.mark.parametrize(
+    ("remote", "public"),
+    [
+        ("https://user:pa55@github.com/acme/api.git", "https://github.com/acme/api.git"),
+        ("https://token@example.com:8443/a/b?access_token=s3#frag", "https://example.com:8443/a/b"),
+        ("git@github.com:acme/api.git", "ssh://github.com/acme/api.git"),
+        ("ssh://git@host.example/acme/api", "ssh://host.example/acme/api"),
+        ("/srv/git/api.git", None),
+        ("file:///srv/git/api.git", None),
+        ("https://[::1", None),
+    ],
+)
+def test_remote_urls_lose_their_credentials(remote: str, public: str | None) -> None:
+    assert public_url(remote) == public
+
+
+def test_the_log_walk_lists_each_commits_blobs_oldest_first(repo: Repo) -> None:
+    first = repo.commit("one", {"a.yml": "a: 1\n", "b.yml": "b: 1\n"})
+    repo.git("rm", "-q", "b.yml")
+    second = repo.commit("two", {"a.yml": "a: 2\n", "link.yml": "x"})
+    (repo.root / "link.yml").unlink()
+    (repo.root / "link.yml").symlink_to("a.yml")
+    third = repo.commit("symlink")
+    walked = [(c.sha, sorted(change.path for change in changes)) for c, changes in log_changes(repo.root)]
+    # deletions and symlinks write no file to scan
+    assert walked == [(first, ["a.yml", "b.yml"]), (second, ["a.yml", "link.yml"]), (third, [])]
+
+
+class TestStaged:
+    def test_the_index_is_scanned_not_the_work_tree(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("base", {"serverless.yml": serverless({"STAGE": "dev"}), "other.yml": "a: 1\n"})
+        repo.write("api/serverless.yml", serverless({"GITHUB_API_KEY": TOKEN}))
+        repo.git("add", "api/serverless.yml")
+        repo.write("api/serverless.yml", serverless({"GITHUB_API_KEY": "${ssm:/gh}"}))  # not staged
+        repo.write("serverless.yml", serverless({"DB_PASSWORD": PASSWORD}))  # not staged either
+        code, out, _ = run(["scan", "--staged", "--format", "json", str(repo.root / "api")], capsys)
+        document = json.loads(out)
+        assert code == 1
+        assert [(f["path"], f["rule"], f["commit"]) for f in document["findings"]] == [
+            ("api/serverless.yml", "github-pat", None)
+        ]
+        assert document["files_scanned"] == 1 and "commits_scanned" not in document
+
+    def test_a_clean_index_passes_whatever_the_work_tree_holds(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("leak once", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        repo.write("serverless.yml", serverless({"STAGE": "dev"}))
+        repo.git("add", "serverless.yml")
+        repo.write("serverless.yml", serverless({"DB_PASSWORD": PASSWORD}))
+        code, out, _ = run(["scan", "--staged", str(repo.root)], capsys)
+        assert code == 0
+        assert "No secrets found in 1 file scanned." in out
+
+    def test_before_the_first_commit(self, repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+        repo.write("serverless.yml", serverless({"GITHUB_API_KEY": TOKEN}))
+        repo.git("add", "serverless.yml")
+        code, out, _ = run(["scan", "--staged", "--format", "sarif", str(repo.root)], capsys)
+        assert code == 1
+        log = json.loads(out)
+        Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(log)
+        assert "versionControlProvenance" not in log["runs"][0]
+
+    @pytest.mark.parametrize("commit_args", [["-a"], ["serverless.yml"]])
+    def test_as_a_pre_commit_hook_it_sees_what_git_commit_would_commit(
+        self, repo: Repo, commit_args: list[str]
+    ) -> None:
+        """`git commit -a` and `git commit PATH` stage into a temporary index (GIT_INDEX_FILE)."""
+        repo.commit("base", {"serverless.yml": serverless({"STAGE": "dev"})})
+        hook = repo.root / ".git" / "hooks" / "pre-commit"
+        source = Path(__file__).parents[1]
+        hook.write_text(f"#!/bin/sh\nPYTHONPATH={source} exec {sys.executable} -m bot scan --staged\n")
+        hook.chmod(0o755)
+        repo.write("serverless.yml", serverless({"GITHUB_API_KEY": TOKEN}))  # modified, not staged
+        refused = subprocess.run(
+            ["git", "-C", str(repo.root), "commit", "-q", "-m", "leak", *commit_args],
+            capture_output=True,
+            text=True,
+        )
+        assert refused.returncode != 0
+        output = refused.stdout + refused.stderr  # git hands a hook's stdout to stderr
+        assert "github-pat" in output and TOKEN not in output
+        repo.write("serverless.yml", serverless({"GITHUB_API_KEY": "${ssm:/gh}"}))
+        repo.git("commit", "-q", "-m", "fine", *commit_args)  # the hook passes: exit 0
+
+    def test_a_staged_deletion_is_nothing_to_scan(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        repo.commit("leak", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+        repo.git("rm", "-q", "serverless.yml")
+        assert run(["scan", "--staged", str(repo.root)], capsys)[0] == 0
+
+
+def test_history_and_staged_take_one_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["scan", "--history", str(tmp_path), str(tmp_path)], capsys)
+    assert code == 2 and "one PATH" in err
+    code, _, err = run(["scan", "--history", "--staged", str(tmp_path)], capsys)
+    assert code == 2 and "not allowed with" in err
