@@ -1,4 +1,4 @@
-# One image for both roles: `serve` (webhooks, plus workers in-process on SQLite) and `worker` (Redis mode).
+# One image for both roles: `serve` (webhooks, plus worker processes on SQLite) and `worker` (Redis mode).
 # Build:  docker build -t secrets-bot .
 # Run:    docker run -v secrets-bot:/data -p 3000:3000 secrets-bot serve     (first run: set PUBLIC_URL, open the ?code= link it logs)
 #         docker run --env-file .env -e QUEUE_URL=redis://redis:6379/0 secrets-bot worker --concurrency 4

@@ -25,7 +25,7 @@ from bot.jobs.scanning import ScanReport, scan_target
 from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
 from bot.reports.check_run import NAME, render_check_run, render_failed_scan, render_waiting
-from bot.reports.markers import fingerprints_in
+from bot.reports.markers import fingerprints_in, with_current_markers
 from bot.reports.model import CheckRunOutput
 from bot.reports.review import plan_review
 
@@ -293,7 +293,7 @@ def _publish_review(gateway: GitHubGateway, target: Target, number: int, report:
     comments = gateway.review_comments(target.repo, number)
     own = gateway.bot_login() if any(fingerprints_in(comment.body) for comment in comments) else None
     existing = [
-        (comment.id, comment.body)
+        (comment.id, with_current_markers(comment.body, comment.path, comment.line, report.findings))
         for comment in comments
         if comment.author == own and fingerprints_in(comment.body) and comment.path not in report.incomplete
     ]

@@ -7,6 +7,9 @@ or outdates comments when the branch changes, but the marker travels with the co
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from bot.core.findings import Finding, is_legacy_fingerprint
 
 _FINGERPRINT = re.compile(r"[0-9A-Za-z_-]{1,128}")
 _MARKER = re.compile(r"<!-- secrets-bot:finding fingerprint=([0-9A-Za-z_-]{1,128}) -->")
@@ -24,6 +27,17 @@ def marker_for(fingerprint: str) -> str:
 def fingerprints_in(body: str) -> set[str]:
     """Every fingerprint marked in a comment body (usually one)."""
     return set(_MARKER.findall(body))
+
+
+def with_current_markers(body: str, path: str, line: int | None, findings: Iterable[Finding]) -> str:
+    """A comment from before keyed fingerprints (v1 markers only) counts as the comment of the findings now
+    at its place (same file and line): without this, an upgrade would mark every open comment resolved,
+    which would be untrue, and post it again. Comments with current markers are returned as they are."""
+    marked = fingerprints_in(body)
+    if not marked or not all(map(is_legacy_fingerprint, marked)):
+        return body
+    here = sorted({f.fingerprint for f in findings if (f.path, f.line) == (path, line)})
+    return "\n".join([body, *(marker_for(fp) for fp in here)])
 
 
 def is_resolved(body: str) -> bool:

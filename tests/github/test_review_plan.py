@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.findings import Finding, Remediation, Severity
-from bot.reports.markers import fingerprints_in, is_resolved, marker_for
+from bot.reports.markers import fingerprints_in, is_resolved, marker_for, with_current_markers
 from bot.reports.review import comment_body, plan_review
 from tests.github.builders import FAKE_KEY, STORE, finding
 from tests.reports.inert import visible_text
@@ -225,3 +225,24 @@ def test_an_old_comment_on_a_finding_already_on_the_base_is_not_resolved() -> No
     )
 
     assert (plan.comments, plan.resolve) == ((), ())
+
+
+def test_a_comment_from_before_keyed_fingerprints_is_taken_over_not_resolved_and_posted_again() -> None:
+    item, gone = finding(), finding(key="a", line=6)
+    v1 = "0123456789abcdef0123456789abcdef"  # a marker written before fingerprints were keyed
+    old_here = "Old comment\n" + marker_for(v1)
+    existing = [
+        (1, with_current_markers(old_here, item.path, item.line, [item, gone])),
+        (2, with_current_markers("Older\n" + marker_for(v1[::-1]), "serverless.yml", 5, [item, gone])),
+    ]
+
+    plan = plan_review([item], commentable=IN_DIFF, existing=existing, pushed=True)
+
+    assert plan.comments == ()  # the old comment on its line is this finding's comment
+    assert [comment_id for comment_id, _ in plan.resolve] == [2]  # nothing is left on line 5
+
+
+def test_comments_with_current_markers_are_never_rewritten() -> None:
+    item = finding()
+    body = "Text\n" + marker_for(item.fingerprint)
+    assert with_current_markers(body, item.path, item.line, [finding(key="other")]) == body
