@@ -28,7 +28,7 @@ from bot.files import Target, iter_manifest_paths
 PARALLEL_THRESHOLD = 64  # below this many files, starting workers costs more than it saves
 _CHUNK = 8
 _GC_YOUNG_THRESHOLD = 10_000  # allocations between young collections (Python's default is 700)
-_worker_state: tuple[RuleSet, ScanConfig] | None = None  # set in each worker by `_init_worker`
+_worker_state: tuple[RuleSet, ScanConfig] | None = None  # set in each worker by `init_worker`
 
 
 def scan_paths(
@@ -44,13 +44,13 @@ def scan_paths(
         skipped.append(ScanResult(relative, None, notices=(Notice(relative, NoticeKind.UNREADABLE, reason),)))
 
     targets = list(iter_manifest_paths(paths, config, on_skip=on_skip))
-    workers = _worker_count(jobs, len(targets))
+    workers = worker_count(jobs, len(targets))
     with _fewer_collections():
         if workers == 1:
             results = [scan_one(target, ruleset, config) for target in targets]
         else:
             context = multiprocessing.get_context("fork")
-            with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
+            with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
                 results = list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
         return skipped + with_file_targets(targets, results, ruleset, config)
 
@@ -191,7 +191,8 @@ def _too_large(relative: str, size: int, limits: ScanLimits) -> Notice:
     return Notice(relative, NoticeKind.TOO_LARGE, message)
 
 
-def _worker_count(jobs: int | None, files: int) -> int:
+def worker_count(jobs: int | None, files: int) -> int:
+    """Processes for `files` units of work: `jobs` if given, else one per core once there is enough work."""
     if jobs is not None:
         return max(1, min(jobs, files))
     if files < PARALLEL_THRESHOLD:
@@ -199,12 +200,16 @@ def _worker_count(jobs: int | None, files: int) -> int:
     return max(1, min(len(os.sched_getaffinity(0)), files // PARALLEL_THRESHOLD))
 
 
-def _init_worker(ruleset: RuleSet, config: ScanConfig) -> None:
+def init_worker(ruleset: RuleSet, config: ScanConfig) -> None:
+    """A forked pool worker's initializer: the rules and config it scans with, sent once, not per file."""
     global _worker_state
     _worker_state = (ruleset, config)
 
 
+def worker_state() -> tuple[RuleSet, ScanConfig]:
+    assert _worker_state is not None, "worker started without init_worker"
+    return _worker_state
+
+
 def _scan_in_worker(target: Target) -> ScanResult:
-    assert _worker_state is not None, "worker started without _init_worker"
-    ruleset, config = _worker_state
-    return scan_one(target, ruleset, config)
+    return scan_one(target, *worker_state())

@@ -13,13 +13,12 @@ whose older history is missing, leaves the scan incomplete: never reported clean
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from bot.batch import PARALLEL_THRESHOLD
+from bot.batch import init_worker, worker_count, worker_state
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_PATHS
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
@@ -45,7 +44,6 @@ Job = tuple[str, str, "bytes | TooLarge | Missing"]  # path, blob, what was read
 _CHUNK = 8
 _BATCH_JOBS = 512
 _BATCH_BYTES = 64 << 20
-_worker_state: tuple[RuleSet, ScanConfig] | None = None  # set in each worker by `_init_worker`
 
 
 class BlobSource(Protocol):
@@ -146,7 +144,7 @@ def _scan_blobs(
     for change in changes:
         paths.setdefault(change.blob, {})[change.path] = None
     pairs = sum(len(at) for at in paths.values())
-    workers = _worker_count(jobs, pairs)
+    workers = worker_count(jobs, pairs)
     if reader is None:
         with BlobReader(root, config.limits.max_bytes) as own:
             return _scan_with(own, paths, config, ruleset, workers)
@@ -167,7 +165,7 @@ def _scan_with(
         return {(path, blob): _scan_one(path, data, ruleset, config) for path, blob, data in jobs}
     scans: dict[tuple[str, str], ScanResult] = {}
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(ruleset, config)) as pool:
+    with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
         for batch in _batches(jobs):
             results = pool.map(_scan_in_worker, [(path, data) for path, _, data in batch], chunksize=_CHUNK)
             scans.update(
@@ -206,22 +204,8 @@ def _batches(jobs: Iterator[Job]) -> Iterator[list[Job]]:
         yield batch
 
 
-def _worker_count(jobs: int | None, pairs: int) -> int:
-    if jobs is not None:
-        return max(1, min(jobs, pairs))
-    if pairs < PARALLEL_THRESHOLD:
-        return 1
-    return max(1, min(len(os.sched_getaffinity(0)), pairs // PARALLEL_THRESHOLD))
-
-
-def _init_worker(ruleset: RuleSet, config: ScanConfig) -> None:
-    global _worker_state
-    _worker_state = (ruleset, config)
-
-
 def _scan_in_worker(job: tuple[str, bytes | TooLarge | Missing]) -> ScanResult:
-    assert _worker_state is not None, "worker started without _init_worker"
-    return _scan_one(*job, *_worker_state)
+    return _scan_one(*job, *worker_state())
 
 
 def _unread(path: str, why: TooLarge | Missing, config: ScanConfig) -> Notice:
