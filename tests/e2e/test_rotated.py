@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -83,9 +84,15 @@ def test_a_writers_acknowledgement_of_a_history_finding_stops_it_failing(
     assert first.conclusion == "failure"
     fingerprint = fingerprint_of(first)
     alice = person(github, repo, "alice", "write")
+    before = len(github.calls())
 
     command(bot, github, repo, pull, alice, f"/secrets-bot rotated {fingerprint[3:13]}")
 
+    operations = Counter(r.operation for r in github.calls()[before:])
+    # A rescan's calls, plus one listing of the conversation and the reply that records it.
+    assert operations["issues/list-comments"] == 1
+    assert operations["issues/create-comment"] == 1
+    assert operations["reactions/create-for-issue-comment"] == 1
     run = latest_run(github, repo, pull)
     assert run.id != first.id and run.conclusion == "success"
     summary = str(run.output["summary"])
@@ -117,6 +124,13 @@ def test_the_value_in_a_commit_after_the_acknowledgement_fails_again(
 
     run = latest_run(github, repo, pull)  # the stand-in says the new commit holds the value again
     assert run.conclusion == "failure" and "Acknowledged as rotated" not in str(run.output["summary"])
+
+
+def test_a_scan_without_history_findings_never_lists_the_conversation(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    scanned_pull(bot, repo)
+    assert not [r for r in github.calls() if r.operation == "issues/list-comments"]
 
 
 def test_a_value_still_in_the_head_is_recorded_but_keeps_failing(
