@@ -73,6 +73,7 @@ def render_check_run(
     secrets, advisories = split(new)
     title = _title(len(secrets) + context.omitted_count, len(advisories), unscanned, bool(old))
     title += "".join(_pull_titles(context, len(old), len(waived)))
+    title += f"; {len(context.acknowledged)} acknowledged as rotated" if context.acknowledged else ""
     output = CheckRunOutput(
         title=title,
         summary=_summary(new, context, len(unscanned), tail, old, waived),
@@ -278,7 +279,8 @@ def _rotated_section(entries: Sequence[Acknowledged], budget: int) -> str:
     def row(finding: Finding) -> str:
         said = by[id(finding)]
         at = markdown.code(said.sha[:7], table=True)
-        who = f"@{markdown.text(said.by)}, {markdown.text(said.at)} at {at}"
+        when = markdown.code(said.at[:16].replace("T", " ") + " UTC", table=True)
+        who = f"@{markdown.text(said.by)}, {when}, at {at}"
         value = markdown.code(finding.redacted, table=True)
         return "| " + " | ".join((*_where_and_what(finding), value, who)) + " |"
 

@@ -6,8 +6,16 @@ import dataclasses
 
 import pytest
 
+from bot.reports.check_run import CheckContext, render_check_run
 from bot.reports.markers import RotatedMark, replied_to, reply_marker, rotated_in, rotated_marker
-from bot.reports.rotation import Acknowledgement, Presence, acknowledged, reply, resolve
+from bot.reports.rotation import (
+    Acknowledged,
+    Acknowledgement,
+    Presence,
+    acknowledged,
+    reply,
+    resolve,
+)
 from tests.reports.sample import make_finding
 
 A, B, C = "a" * 40, "b" * 40, "c" * 40
@@ -115,3 +123,20 @@ def test_the_reply_says_what_was_recorded_and_what_was_not() -> None:
     assert "`1234` is not 8 or more hex digits" in text
     assert "`ffffffffffff` matches no finding" in text
     assert "nothing was recorded" in reply("alice", resolve([], [OLD]), sha=A, at_head=set())
+
+
+def test_the_check_run_lists_acknowledged_findings_with_who_and_when_and_does_not_fail_on_them() -> None:
+    covered = Acknowledged(OLD, ack(B))
+    conclusion, output = render_check_run([], [], CheckContext(acknowledged=(covered,)))
+    assert conclusion == "success"
+    assert output.title == "No hard-coded secrets; 1 acknowledged as rotated"
+    assert "### Acknowledged as rotated: 1" in output.summary
+    assert "| `serverless.yml` | 14 |" in output.summary
+    assert f"@alice, `2026-12-07 06:00 UTC`, at `{B[:7]}`" in output.summary
+    assert OLD.redacted in output.summary and output.annotations == ()
+
+
+def test_an_acknowledged_finding_beside_a_failing_one_leaves_the_check_failing() -> None:
+    conclusion, output = render_check_run([NEW], [], CheckContext(acknowledged=(Acknowledged(OLD, ack()),)))
+    assert conclusion == "failure"
+    assert output.title.startswith("1 hard-coded secret found") and "acknowledged as rotated" in output.title
