@@ -20,6 +20,7 @@ from bot.github.protocol import (
     ChangedFile,
     FileTooLarge,
     GitHubGateway,
+    IssueComment,
     PullInfo,
     ReviewComment,
     TreeChanges,
@@ -248,6 +249,15 @@ class FakeGitHub:
     def create_issue_comment(self, repo: str, number: int, body: str) -> None:
         self._call("create_issue_comment", repo, number, body)
         self.issue_comments.append((repo, number, body))
+
+    def conversation(self, repo: str, number: int) -> list[IssueComment]:
+        """Only the bot writes comments in memory; each is dated by its position."""
+        self._call("conversation", repo, number)
+        return [
+            IssueComment(index, body, BOT_LOGIN, f"2026-01-01T00:00:{index:02d}Z")
+            for index, (name, issue, body) in enumerate(self.issue_comments)
+            if (name, issue) == (repo, number)
+        ]
 
 
 @dataclass

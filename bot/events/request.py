@@ -23,10 +23,16 @@ class Trigger(StrEnum):
     CHECK_SUITE = "check_suite"  # GitHub asked for checks on new code
     RERUN = "rerun"  # someone pressed "Re-run" on our check run or check suite
     RESCAN = "rescan"  # `/secrets-bot rescan` comment
+    ROTATED = "rotated"  # `/secrets-bot rotated FINGERPRINT...`: record the acknowledgements, then rescan
 
     @property
     def is_automatic(self) -> bool:
         return self in (Trigger.PULL_REQUEST, Trigger.PUSH, Trigger.CHECK_SUITE)
+
+    @property
+    def is_command(self) -> bool:
+        """A person asked in a comment: their permission is checked with GitHub before anything else."""
+        return self in (Trigger.RESCAN, Trigger.ROTATED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,7 @@ class ScanRequest:
     ref: str | None = None  # push / check suite: the branch name (without refs/heads/)
     comment_id: int | None = None
     commenter: str | None = None
+    arguments: str | None = None  # `/secrets-bot rotated`: the fingerprint prefixes, space-separated
 
     def to_job(self) -> dict[str, JobValue]:
         job = {item.name: getattr(self, item.name) for item in fields(self)}
@@ -77,6 +84,7 @@ _SCHEMA: dict[str, tuple[type, bool]] = {
     "ref": (str, True),
     "comment_id": (int, True),
     "commenter": (str, True),
+    "arguments": (str, True),
 }
 
 

@@ -7,10 +7,15 @@ the role name so that `maintain` and `triage` are told apart from the legacy `wr
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
+from typing import Any
 from urllib.parse import quote
 
 from bot.github.errors import GitHubNotFound
+from bot.github.protocol import IssueComment
 from bot.github.session import PER_PAGE, Session
+
+MAX_PAGES = 100
 
 ROLES = frozenset({"admin", "maintain", "write", "triage", "read"})
 
@@ -46,3 +51,23 @@ def create_issue_comment(session: Session, repo: str, number: int, body: str) ->
         return True if any(comment.get("body") == body for comment in recent) else None
 
     session.write("comment on the pull request", post, recover=posted)
+
+
+def issue_comments(session: Session, repo: str, number: int) -> list[IssueComment]:
+    """Every comment of the conversation, 100 a call: one call for most pull requests."""
+    path = f"/repos/{repo}/issues/{number}/comments"
+    comments: list[IssueComment] = []
+    for page in range(1, MAX_PAGES + 1):
+        params = {"per_page": PER_PAGE, "page": page}
+        batch = session.read("list the conversation", partial(session.request, "GET", path, params=params))
+        comments += [_comment(item) for item in batch]
+        if len(batch) < PER_PAGE:
+            break
+    return comments
+
+
+def _comment(item: dict[str, Any]) -> IssueComment:
+    user = item.get("user") or {}
+    return IssueComment(
+        int(item["id"]), str(item.get("body") or ""), str(user.get("login") or ""), str(item["created_at"])
+    )

@@ -24,6 +24,7 @@ from bot.github.protocol import (
     PULL_FILES_CAP,
     ChangedFile,
     GitHubUnavailable,
+    IssueComment,
     PullInfo,
     ReviewComment,
     TreeChanges,
@@ -243,6 +244,9 @@ class InstallationGateway:
 
     def create_issue_comment(self, repo: str, number: int, body: str) -> None:
         conversation.create_issue_comment(self._session, repo, number, body)
+
+    def conversation(self, repo: str, number: int) -> list[IssueComment]:
+        return conversation.issue_comments(self._session, repo, number)
 
 
 def _changed_page(get_page: Callable[[int], list[File]], page: int) -> list[ChangedFile]:

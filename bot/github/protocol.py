@@ -54,6 +54,14 @@ class ReviewComment:
     author: str
 
 
+@dataclass(frozen=True, slots=True)
+class IssueComment:
+    id: int
+    body: str
+    author: str
+    created_at: str  # ISO 8601, as GitHub dates it
+
+
 class FileTooLarge(Exception):
     """The file at that ref is bigger than the scan limit; reported as skipped, never silently ignored."""
 
@@ -141,6 +149,10 @@ class GitHubGateway(Protocol):
     def add_reaction(self, repo: str, comment_id: int, content: str) -> None: ...
 
     def create_issue_comment(self, repo: str, number: int, body: str) -> None: ...
+
+    def conversation(self, repo: str, number: int) -> list[IssueComment]:
+        """The pull request's conversation, oldest first: where the bot's acknowledgement replies are."""
+        ...
 
 
 class GatewayFactory(Protocol):

@@ -113,13 +113,13 @@ class JobQueue:
 
     def rescan_started(self, request: ScanRequest) -> None:
         """The waiting rescan now runs (and reads the PR afresh): a later comment asks for another one."""
-        if request.trigger is Trigger.RESCAN:
+        if request.trigger.is_command:
             self.state.delete(_rescan_key(request))
 
     def _claim_rescan(self, request: ScanRequest, claimed: list[str]) -> bool:
         """A flood of `/secrets-bot rescan` comments is one scan: False while the same person's rescan of
         the same pull request waits in the queue (per person, so nobody's flood can swallow a writer's)."""
-        if request.trigger is not Trigger.RESCAN:
+        if not request.trigger.is_command:
             return True
         return self._claim(_rescan_key(request), RESCAN_WINDOW, claimed)
 
@@ -190,7 +190,10 @@ def worker_deaths(job: dict[str, Any]) -> int:
 
 
 def _rescan_key(request: ScanRequest) -> str:
-    return f"rescan:{request.repo}#{request.pr_number}:{request.commenter}"
+    """A `rotated` command is coalesced only with the same person's identical command: naming another
+    fingerprint is another acknowledgement, never swallowed."""
+    key = f"rescan:{request.repo}#{request.pr_number}:{request.commenter}"
+    return key if request.trigger is Trigger.RESCAN else f"{key}:rotated:{request.arguments}"
 
 
 def open_queue(settings: Settings) -> JobQueue:

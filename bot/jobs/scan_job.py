@@ -21,6 +21,7 @@ from typing import Protocol
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubGateway, GitHubUnavailable, PullInfo, RateLimited
+from bot.jobs import acknowledgements
 from bot.jobs.scanning import ScanReport, scan_target
 from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
@@ -92,12 +93,12 @@ def run_scan(
     so the queue can retry, and `bot.jobs.leases.Busy` when another job holds the pull request."""
     if _reported_already(request, latest_heads):
         return ScanOutcome.ALREADY_REPORTED
-    if request.trigger is Trigger.RESCAN and not _may_rescan(request, gateway):
+    if request.trigger.is_command and not _may_rescan(request, gateway):
         return ScanOutcome.DENIED
     target = resolve_target(request, gateway)
     if target is None:
         return ScanOutcome.NOTHING_TO_DO
-    if request.trigger is Trigger.RESCAN and target.pull is not None:
+    if request.trigger.is_command and target.pull is not None:
         latest_heads.record_head(target.repo, target.pull.number, target.head_sha)
     with latest_heads.hold(target.lock_name):
         return _report(request, target, gateway, ruleset_base, latest_heads, final_attempt, fingerprint_key)
@@ -120,10 +121,11 @@ def _may_rescan(request: ScanRequest, gateway: GitHubGateway) -> bool:
     if gateway.permission(request.repo, request.commenter) in WRITE_PERMISSIONS:
         gateway.add_reaction(request.repo, request.comment_id, ACK_REACTION)
         return True
+    asked = "acknowledge a rotated secret" if request.trigger is Trigger.ROTATED else "ask for a rescan"
     gateway.create_issue_comment(
         request.repo,
         request.pr_number,
-        f"@{request.commenter} only people with write access to this repository can ask for a rescan; "
+        f"@{request.commenter} only people with write access to this repository can {asked}; "
         "the check runs again by itself on every push.",
     )
     return False
@@ -156,7 +158,7 @@ def _report(
     check_id = _open_check_run(gateway, target)
     ledger.remember_run(target.repo, target.head_sha, check_id)
     try:
-        newest = _scan_and_complete(target, gateway, check_id, ruleset_base, ledger, fingerprint_key)
+        newest = _scan_and_complete(request, target, gateway, check_id, ruleset_base, ledger, fingerprint_key)
     except RateLimited as waiting:
         _note_waiting(gateway, target, check_id, waiting)
         raise
@@ -176,6 +178,7 @@ def _report(
 
 
 def _scan_and_complete(
+    request: ScanRequest,
     target: Target,
     gateway: GitHubGateway,
     check_id: int,
@@ -187,7 +190,9 @@ def _scan_and_complete(
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest
-    report = scan_target(target, gateway, ruleset_base, fingerprint_key)
+    report = acknowledgements.apply(
+        request, target, gateway, scan_target(target, gateway, ruleset_base, fingerprint_key)
+    )
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest

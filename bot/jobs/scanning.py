@@ -33,6 +33,7 @@ from bot.jobs.orgdefaults import read_org_defaults
 from bot.jobs.targets import Target
 from bot.reports.check_run import CheckContext
 from bot.reports.diff import added_lines, commentable_lines
+from bot.reports.rotation import Presence
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class ScanReport:
     max_inline_comments: int = ScanConfig().max_inline_comments  # the repository's cap on review comments
     # path -> lines the pull request adds: the only lines where a finding already on the base is commented
     added: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    # Where each value is (head, commits): what `/secrets-bot rotated` acknowledgements may cover.
+    presence: Presence = field(default_factory=Presence)
 
 
 @dataclass(frozen=True, slots=True)

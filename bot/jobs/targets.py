@@ -34,7 +34,7 @@ class Target:
 
 def resolve_target(request: ScanRequest, gateway: GitHubGateway) -> Target | None:
     """The target, or None when there is nothing for this request to report."""
-    if request.trigger is Trigger.RESCAN:
+    if request.trigger.is_command:
         return _rescan_target(request, gateway)
     sha = request.head_sha
     if sha is None:

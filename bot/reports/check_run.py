@@ -21,6 +21,7 @@ from bot.core.findings import INCOMPLETE_KINDS, Finding, Notice, NoticeKind, Sev
 from bot.reports import dismiss, markdown
 from bot.reports.kinds import counted, is_advisory, secrets_phrase, split
 from bot.reports.model import Annotation, CheckRunOutput
+from bot.reports.rotation import Acknowledged
 
 NAME = "Serverless secrets"
 MAX_TEXT = 65_535
@@ -30,6 +31,7 @@ MAX_LISTED = 50  # notices, unscanned files and config problems listed in the su
 _LEVELS = {Severity.HIGH: "failure", Severity.MEDIUM: "warning", Severity.LOW: "notice"}
 _TABLE_HEAD = "| File | Line | What | Value | Fix |\n| --- | ---: | --- | --- | --- |"
 _ADVICE_HEAD = "| File | Line | Advice | Fix |\n| --- | ---: | --- | --- |"
+_ROTATED_HEAD = "| File | Line | What | Value | Acknowledged by |\n| --- | ---: | --- | --- | --- |"
 _WAIVER_HEAD = "| File | Line | Rule | Value | Ignore comment |\n| --- | ---: | --- | --- | --- |"
 
 
@@ -50,6 +52,8 @@ class CheckContext:
     base_unread: tuple[str, ...] = ()  # "path: why" for base versions that could not be read
     # The repository's dashboard issue, once the org-install work opens one: the pre-existing point to it.
     dashboard_url: str | None = None
+    # Findings a writer acknowledged as rotated (`bot.reports.rotation`): listed, not failing.
+    acknowledged: tuple[Acknowledged, ...] = ()
 
     @property
     def omitted_count(self) -> int:
@@ -69,6 +73,7 @@ def render_check_run(
     secrets, advisories = split(new)
     title = _title(len(secrets) + context.omitted_count, len(advisories), unscanned, bool(old))
     title += "".join(_pull_titles(context, len(old), len(waived)))
+    title += f"; {len(context.acknowledged)} acknowledged as rotated" if context.acknowledged else ""
     output = CheckRunOutput(
         title=title,
         summary=_summary(new, context, len(unscanned), tail, old, waived),
@@ -205,7 +210,9 @@ def _summary(
     waivers = _waiver_section(waived, context, budget // 2) if waived else ""
     budget -= len(waivers.encode("utf-8"))
     already = _already_section(old, context, budget) if old else ""
-    parts = (head, table, advice, waivers, already, tail)
+    budget -= len(already.encode("utf-8"))
+    rotated = _rotated_section(context.acknowledged, budget) if context.acknowledged else ""
+    parts = (head, table, advice, waivers, already, rotated, tail)
     return clip("\n\n".join(part for part in parts if part), MAX_TEXT)
 
 
@@ -258,6 +265,27 @@ def _already_section(old: Sequence[Finding], context: CheckContext, budget: int)
     rows = _table(secrets, budget, _TABLE_HEAD, _row) if secrets else ""
     advice = _table(advisories, budget - len(rows.encode("utf-8")), _ADVICE_HEAD, _advice_row)
     return "\n\n".join(part for part in (heading, why, rows, advice if advisories else "") if part)
+
+
+def _rotated_section(entries: Sequence[Acknowledged], budget: int) -> str:
+    """Acknowledged rotations, with who said so and when: reviewers can see that a person vouched for it."""
+    heading = f"### Acknowledged as rotated: {len(entries)} — not failing this check"
+    why = (
+        "These values are no longer in the head and a person with write access said they were rotated "
+        "(`/secrets-bot rotated`). The value stays in the history: a new commit that adds it again fails."
+    )
+    by = {id(entry.finding): entry.acknowledgement for entry in entries}
+
+    def row(finding: Finding) -> str:
+        said = by[id(finding)]
+        at = markdown.code(said.sha[:7], table=True)
+        when = markdown.code(said.at[:16].replace("T", " ") + " UTC", table=True)
+        who = f"@{markdown.text(said.by)}, {when}, at {at}"
+        value = markdown.code(finding.redacted, table=True)
+        return "| " + " | ".join((*_where_and_what(finding), value, who)) + " |"
+
+    findings = sorted((entry.finding for entry in entries), key=Finding.sort_key)
+    return "\n\n".join((heading, why, _table(findings, budget, _ROTATED_HEAD, row)))
 
 
 def _capital(text: str) -> str:

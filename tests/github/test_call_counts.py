@@ -124,3 +124,17 @@ def test_a_pull_request_without_findings_makes_no_base_call(world: World) -> Non
 
     operations = {r.operation for r in world.fake.calls()[before:]}
     assert "repos/compare-commits-with-basehead" not in operations
+
+
+def test_the_conversation_is_listed_a_hundred_comments_a_call(world: World) -> None:
+    """What `/secrets-bot rotated` and a scan with history findings add: one call per 100 comments."""
+    for index in range(150):
+        world.fake.world.add_issue_comment(REPO, 1, f"comment {index}", user="dev-bob")
+    before = len(world.fake.calls())
+
+    comments = world.gateway.conversation(REPO, 1)
+
+    assert [c.body for c in comments] == [f"comment {index}" for index in range(150)]
+    assert {c.author for c in comments} == {"dev-bob"} and all(c.created_at for c in comments)
+    calls = Counter(r.operation for r in world.fake.calls()[before:])
+    assert calls == {"apps/create-installation-access-token": 1, "issues/list-comments": 2}

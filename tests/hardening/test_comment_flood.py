@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.events.request import ScanRequest
+from bot.events.request import ScanRequest, Trigger
 from bot.jobs.queue import Submission, memory_queue
 from bot.jobs.worker import start_workers
 from tests.e2e.harness import Bot
@@ -35,6 +35,23 @@ def test_one_persons_flood_cannot_swallow_another_persons_rescan() -> None:
         queue.submit(f"m-{n}", [rescan("mallory", f"m-{n}")])
     assert queue.submit("a-1", [rescan("alice", "a-1")]) is Submission.ACCEPTED
     assert queue.depth() == 2
+
+
+def rotated(commenter: str, delivery: str, words: str = "v2-0123abcd") -> ScanRequest:
+    return dataclasses.replace(rescan(commenter, delivery), trigger=Trigger.ROTATED, arguments=words)
+
+
+def test_a_burst_of_the_same_rotated_command_queues_one_job_and_another_fingerprint_is_not_swallowed() -> (
+    None
+):
+    queue = memory_queue()
+    answers = [queue.submit(f"r-{n}", [rotated("alice", f"r-{n}")]) for n in range(BURST)]
+    assert answers == [Submission.ACCEPTED] + [Submission.COALESCED] * (BURST - 1)
+    assert queue.submit("r-other", [rotated("alice", "r-other", "v2-89abcdef")]) is Submission.ACCEPTED
+    assert queue.submit("r-rescan", [rescan("alice", "r-rescan")]) is Submission.ACCEPTED
+    assert queue.depth() == 3
+    queue.rescan_started(rotated("alice", "r-0"))
+    assert queue.submit("r-late", [rotated("alice", "r-late")]) is Submission.ACCEPTED
 
 
 def open_pull(repo: Repository) -> Pull:
