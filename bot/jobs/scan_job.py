@@ -305,8 +305,9 @@ def _publish_review(gateway: GitHubGateway, target: Target, number: int, report:
         limit=report.max_inline_comments,
         preexisting=report.context.preexisting,
         added=report.added,
+        history=report.context.history,
     )
-    if plan.comments:
+    if plan.comments or report.context.history:
         gateway.create_review(
             target.repo, number, commit_sha=target.head_sha, body=plan.body, comments=plan.comments
         )

@@ -23,6 +23,7 @@ from bot.reports import dismiss, markdown
 from bot.reports.kinds import counted, is_advisory, secrets_phrase, split
 from bot.reports.model import Annotation, CheckRunOutput
 from bot.reports.provenance import Provenance
+from bot.reports.review import HISTORY_ADVICE
 
 NAME = "Serverless secrets"
 MAX_TEXT = 65_535
@@ -208,6 +209,8 @@ def _summary(
             lead += "s." if files != 1 else "."
     if context.omitted_count:
         lead += f" {context.omitted_count} of them are counted but not listed (per-file cap)."
+    if context.history:
+        lead += f" **{len(context.history)} more in pushed commits**, no longer at the head: see below."
     if unscanned:
         lead += (
             f"\n\n**{unscanned} file{'s were' if unscanned != 1 else ' was'} not scanned in full**, so "
@@ -309,19 +312,12 @@ def _history_section(context: CheckContext, budget: int) -> str:
     return "\n\n".join((heading, "\n".join([_HISTORY_HEAD, *kept]), HISTORY_ADVICE))
 
 
-HISTORY_ADVICE = (
-    "Deleting a line does not undo a push: each value above sits in the branch's history on GitHub, and in "
-    "the pull request's cached ref, for anyone who can read the repository. **Rotate each secret first** "
-    "(revoke it and issue a new one; the fixes below say how). Then, if you want it out of the branch's "
-    "history, rewrite it (`git rebase -i` and drop or edit the commit, or `git filter-repo`) and force-push. "
-    "Rewriting alone is not enough: forks, clones and GitHub's cached pull-request refs keep the old "
-    "commits, so the value stays exposed until it is rotated."
-)
-
-
 def _history_row(finding: Finding, where: Provenance, context: CheckContext) -> str:
     url = f"{context.web_url.rstrip('/')}/{context.repo}/blob/{where.commit}/{quote(finding.path)}"
-    commit = markdown.link(f"{url}#L{finding.line}", where.short, table=True)
+    linked = url.startswith("https://")  # else (a plain-http test host) the SHA alone, never a raw URL
+    commit = (
+        markdown.link(f"{url}#L{finding.line}", where.short, table=True) if linked else f"`{where.short}`"
+    )
     cells = (
         markdown.code(finding.path, table=True),
         str(finding.line),

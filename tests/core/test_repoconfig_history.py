@@ -49,9 +49,10 @@ def test_max_commits_out_of_range_keeps_250(text: str) -> None:
     assert problem.startswith("max_commits: must be a whole number of commits from 1 to 250")
 
 
-@pytest.mark.parametrize(
-    "source", ["history: true\n", "history: false\n", "history: 'no'\n", "max_commits: 250\n", "max_commits: 0\n"]
-)
+SOURCES = ["history: true\n", "history: false\n", "history: 'no'\n", "max_commits: 250\n", "max_commits: 0\n"]
+
+
+@pytest.mark.parametrize("source", SOURCES)
 def test_loader_and_schema_agree(source: str) -> None:
     data = YAML(typ="safe", pure=True).load(source)
     schema_ok = not list(Draft202012Validator(SCHEMA).iter_errors(data))
