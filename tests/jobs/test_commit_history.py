@@ -9,7 +9,7 @@ from bot.github.protocol import CommitChanges, CommitFile, CommitInfo
 from bot.jobs.scanning import scan_target
 from bot.jobs.targets import pull_target
 from tests.conftest import FakeGitHub
-from tests.jobs.scenarios import BASE, HEAD, REPO, serverless
+from tests.jobs.scenarios import HEAD, REPO, serverless
 
 CLEAN = serverless(None)
 LEAKY = serverless()
