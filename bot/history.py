@@ -22,6 +22,7 @@ from bot.batch import init_worker, worker_count, worker_state
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_PATHS
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
+from bot.core.firstseen import introduced_by
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
 from bot.files import is_manifest_path
@@ -84,10 +85,7 @@ def scan_history(
     at_head = [c for c in tree_files(root, head) if is_manifest_path(c.path, config)] if head else []
     first_seen = {(c.path, c.blob): f"at commit {commit.sha[:7]}" for commit, c in reversed(walk)}
     scans = _scan_blobs(root, [c for _, c in walk] + at_head, config, ruleset, reader, jobs)
-    origin: dict[str, tuple[Finding, Commit]] = {}
-    for commit, change in walk:
-        for finding in scans[change.path, change.blob].findings:
-            origin.setdefault(finding.fingerprint, (finding, commit))
+    origin = introduced_by((commit, scans[change.path, change.blob].findings) for commit, change in walk)
     in_head = {f.fingerprint: f for c in at_head for f in scans[c.path, c.blob].findings}
     provenance = {
         in_head.get(fingerprint, finding): Provenance(

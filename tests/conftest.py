@@ -18,6 +18,9 @@ import pytest
 
 from bot.github.protocol import (
     ChangedFile,
+    CommitChanges,
+    CommitInfo,
+    CommitRange,
     FileTooLarge,
     GitHubGateway,
     IssueComment,
@@ -77,6 +80,10 @@ class FakeGitHub:
     pulls: dict[tuple[str, int], PullInfo] = field(default_factory=dict)
     pull_files: dict[tuple[str, int], list[ChangedFile]] = field(default_factory=dict)
     comparisons: dict[tuple[str, str, str], list[ChangedFile]] = field(default_factory=dict)
+    # (repo, "pr<N>" or "base...head") -> commits oldest first; (repo, sha) -> its changes; blob SHA -> bytes
+    commit_lists: dict[tuple[str, str], list[CommitInfo]] = field(default_factory=dict)
+    commit_files: dict[tuple[str, str], CommitChanges] = field(default_factory=dict)
+    blobs: dict[str, bytes] = field(default_factory=dict)
     permissions: dict[tuple[str, str], str] = field(default_factory=dict)
     check_runs: dict[int, CheckRunRecord] = field(default_factory=dict)
     reviews: list[PostedReview] = field(default_factory=list)
@@ -180,6 +187,30 @@ class FakeGitHub:
         self._call("tree_changes", repo, base, head)
         before, after = self.files.get((repo, base), {}), self.files.get((repo, head), {})
         return TreeChanges(tuple(path for path, data in after.items() if before.get(path) != data), True)
+
+    def web_url(self) -> str:
+        return "https://github.com"
+
+    def pull_request_commits(self, repo: str, number: int) -> CommitRange:
+        self._call("pull_request_commits", repo, number)
+        listed = tuple(self.commit_lists.get((repo, f"pr{number}"), ()))
+        return CommitRange(listed, len(listed))
+
+    def compare_commits(self, repo: str, base: str, head: str, *, newest: int) -> CommitRange:
+        self._call("compare_commits", repo, base, head)
+        listed = tuple(self.commit_lists.get((repo, f"{base}...{head}"), ()))
+        return CommitRange(listed[-newest:], len(listed))
+
+    def commit_changes(self, repo: str, sha: str) -> CommitChanges:
+        self._call("commit_changes", repo, sha)
+        return self.commit_files.get((repo, sha), CommitChanges((), True))
+
+    def blob(self, repo: str, sha: str, *, max_bytes: int) -> bytes:
+        self._call("blob", repo, sha)
+        data = self.blobs[sha]
+        if len(data) > max_bytes:
+            raise FileTooLarge(sha, len(data))
+        return data
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]:
         self._call("pulls_for_commit", repo, sha)

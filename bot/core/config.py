@@ -44,5 +44,7 @@ class ScanConfig:
     max_inline_comments: int = 20  # new review comments per review, most severe first; 0 for none
     pr_fails_on: str = "introduced"  # introduced | all: which of a pull request's findings can fail it
     waivers_in_pr: str = "report"  # allow | report | deny: ignore comments a pull request adds
+    history: bool = True  # pull requests and pushes: scan each pushed commit, not only the head
+    max_commits: int = 250  # the newest commits scanned per pull request or push; older ones are counted
     # The HMAC key of published fingerprints, set by the entry point (server or CLI), never by a repository.
     fingerprint_key: bytes = field(default=b"", repr=False)

@@ -32,6 +32,7 @@ MAX_CONFIG_CHARS = 256_000
 MAX_FILE_SIZE_LIMIT = 100_000_000
 MAX_FINDINGS_LIMIT = 10_000
 MAX_INLINE_COMMENTS_LIMIT = 100
+MAX_COMMITS_LIMIT = 250  # GitHub lists at most 250 commits of a pull request or a comparison
 MAX_FLOW_DEPTH = 32
 _TOP_LEVEL = (
     "paths",
@@ -45,6 +46,8 @@ _TOP_LEVEL = (
     "max_inline_comments",
     "pr_fails_on",
     "waivers_in_pr",
+    "history",
+    "max_commits",
 )
 _SECTIONS = {
     "paths": ("include", "exclude"),
@@ -168,6 +171,10 @@ class _Reader:
             incomplete=self._choice("incomplete", INCOMPLETE_CHOICES, "fail"),
             pr_fails_on=self._choice("pr_fails_on", PR_FAILS_ON_CHOICES, "introduced"),
             waivers_in_pr=self._choice("waivers_in_pr", WAIVER_CHOICES, "report"),
+            history=self._flag("history", ScanConfig().history),
+            max_commits=self._whole_number(
+                "max_commits", ScanConfig().max_commits, MAX_COMMITS_LIMIT, "commits"
+            ),
             limits=ScanLimits(
                 max_bytes=self._whole_number(
                     "max_file_size", ScanLimits().max_bytes, MAX_FILE_SIZE_LIMIT, "bytes"
@@ -254,6 +261,15 @@ class _Reader:
         if value in choices:
             return str(value)
         self.problems.append(f"{field}: must be one of {', '.join(choices)} (got {_shown(value)})")
+        return default
+
+    def _flag(self, field: str, default: bool) -> bool:
+        value = self.data.get(field)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.problems.append(f"{field}: must be true or false (got {_shown(value)})")
         return default
 
     def _whole_number(self, field: str, default: int, limit: int, unit: str, least: int = 1) -> int:

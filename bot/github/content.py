@@ -1,4 +1,4 @@
-"""A file's bytes at a ref, streamed with httpx and cut off at the size limit.
+"""A file's bytes at a ref, or a blob's by its SHA, streamed with httpx and cut off at the size limit.
 
 PyGithub's contents API returns base64 JSON and gives up past 1 MB; the raw media type serves files up to
 100 MB, so the body is streamed and abandoned as soon as it passes `max_bytes` instead of being buffered.
@@ -25,9 +25,19 @@ def read_file(
 ) -> bytes | None:
     """None when the file (or the ref) does not exist; FileTooLarge past `max_bytes`. Without a `ref`,
     GitHub reads the repository's default branch."""
-    headers = {"Authorization": f"token {token}", "Accept": RAW}
     url = f"repos/{repo}/contents/{quote(path, safe='/')}"
-    params = {"ref": ref} if ref is not None else {}
+    return _stream(http, token, url, {"ref": ref} if ref is not None else {}, path, max_bytes)
+
+
+def read_blob(http: httpx.Client, token: str, repo: str, sha: str, *, max_bytes: int) -> bytes | None:
+    """A blob by its SHA (the raw media type: no base64 to buffer); None when GitHub does not have it."""
+    return _stream(http, token, f"repos/{repo}/git/blobs/{quote(sha, safe='')}", {}, sha, max_bytes)
+
+
+def _stream(
+    http: httpx.Client, token: str, url: str, params: dict[str, str], path: str, max_bytes: int
+) -> bytes | None:
+    headers = {"Authorization": f"token {token}", "Accept": RAW}
     with http.stream("GET", url, params=params, headers=headers) as response:
         if response.status_code == 404:
             return None

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Any
 
 import httpx
 from github import Github
@@ -19,10 +20,17 @@ from github.File import File
 
 from bot.github import checks, conversation, reviews
 from bot.github.auth import AppCredentials, AppIdentity, InstallationTokens
-from bot.github.content import read_file
+from bot.github.content import read_blob, read_file
+from bot.github.manifest_flow import web_url_for
 from bot.github.protocol import (
+    COMMIT_FILES_CAP,
+    PULL_COMMITS_CAP,
     PULL_FILES_CAP,
     ChangedFile,
+    CommitChanges,
+    CommitFile,
+    CommitInfo,
+    CommitRange,
     GitHubUnavailable,
     IssueComment,
     PullInfo,
@@ -81,7 +89,7 @@ class GitHubAppClient:
             app_id=self.credentials.app_id,
             clock=self._clock,
         )
-        return InstallationGateway(session, self.identity)
+        return InstallationGateway(session, self.identity, web_url_for(self.api_url))
 
     def close(self) -> None:
         with self._lock:
@@ -121,9 +129,13 @@ class GitHubAppClient:
 class InstallationGateway:
     """Everything a scan needs from GitHub, for one installation (see `GitHubGateway`)."""
 
-    def __init__(self, session: Session, identity: AppIdentity) -> None:
+    def __init__(self, session: Session, identity: AppIdentity, web_url: str = "https://github.com") -> None:
         self._session = session
         self._identity = identity
+        self._web_url = web_url
+
+    def web_url(self) -> str:
+        return self._web_url
 
     def bot_login(self) -> str:
         return self._identity.login()
@@ -198,6 +210,65 @@ class InstallationGateway:
             if p.get("state") == "open" and p.get("head", {}).get("sha") == sha
         ]
 
+    def pull_request_commits(self, repo: str, number: int) -> CommitRange:
+        """Pages of 100, oldest first, until a short page or GitHub's 250."""
+        commits: list[CommitInfo] = []
+        for page in range(1, PULL_COMMITS_CAP // PER_PAGE + 2):
+            batch = self._page(
+                "list the pull request's commits", f"/repos/{repo}/pulls/{number}/commits", page
+            )
+            commits += [_commit_info(item) for item in batch]
+            if len(batch) < PER_PAGE:
+                break
+        return CommitRange(tuple(commits[:PULL_COMMITS_CAP]), len(commits))
+
+    def compare_commits(self, repo: str, base: str, head: str, *, newest: int) -> CommitRange:
+        """The first page says how many commits there are; then only the pages holding the newest."""
+        path = f"/repos/{repo}/compare/{base}...{head}"
+        first = self._page("list the pushed commits", path, 1)
+        total = int(first.get("total_commits", 0))
+        skip = max(0, total - newest)
+        pages = range(skip // PER_PAGE + 1, -(-total // PER_PAGE) + 1)
+        items: list[dict[str, Any]] = []
+        for page in pages:
+            answer = first if page == 1 else self._page("list the pushed commits", path, page)
+            items += answer.get("commits", [])
+        offset = skip - (pages.start - 1) * PER_PAGE
+        return CommitRange(tuple(_commit_info(item) for item in items[offset:]), total)
+
+    def _page(self, action: str, path: str, page: int) -> Any:
+        params = {"per_page": PER_PAGE, "page": page}
+        return self._session.read(action, lambda: self._session.request("GET", path, params=params))
+
+    def commit_changes(self, repo: str, sha: str) -> CommitChanges:
+        answer = self._session.read(
+            "read a commit's changed files",
+            lambda: self._session.request(
+                "GET", f"/repos/{repo}/commits/{sha}", params={"per_page": COMMIT_FILES_CAP}
+            ),
+        )
+        files = tuple(
+            CommitFile(str(f["filename"]), str(f["status"]), str(f["sha"]))
+            for f in answer.get("files", [])
+            if f.get("sha")
+        )
+        return CommitChanges(files, len(answer.get("files", [])) < COMMIT_FILES_CAP)
+
+    def blob(self, repo: str, sha: str, *, max_bytes: int) -> bytes:
+        session = self._session
+        try:
+            data = session.read(
+                "read a blob",
+                lambda: read_blob(session.http, session.token(), repo, sha, max_bytes=max_bytes),
+            )
+        except GitHubUnavailable as error:
+            if isinstance(error.__cause__, UnreadableAnswer):
+                raise UnreadableAnswer(str(error.__cause__)) from error
+            raise
+        if data is None:
+            raise UnreadableAnswer("GitHub does not have this blob")
+        return data
+
     def file_content(self, repo: str, path: str, ref: str | None, *, max_bytes: int) -> bytes | None:
         """`UnreadableAnswer` when every attempt got something other than the file (the file is then
         reported as unreadable; GitHub being down is still `GitHubUnavailable`, retried as a job)."""
@@ -247,6 +318,13 @@ class InstallationGateway:
 
     def conversation(self, repo: str, number: int) -> list[IssueComment]:
         return conversation.issue_comments(self._session, repo, number)
+
+
+def _commit_info(item: dict[str, Any]) -> CommitInfo:
+    """The author's login when GitHub matched the commit to an account, else the name git recorded."""
+    account = item.get("author") or {}
+    name = (item.get("commit") or {}).get("author", {}).get("name") or "unknown"
+    return CommitInfo(str(item["sha"]), str(account.get("login") or name))
 
 
 def _changed_page(get_page: Callable[[int], list[File]], page: int) -> list[ChangedFile]:

@@ -40,9 +40,39 @@ class TreeChanges:
     complete: bool  # False when GitHub truncated a tree listing: some changes could not be known
 
 
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    sha: str
+    author: str  # the author's GitHub login when GitHub knows the account, else the name in the commit
+
+
+@dataclass(frozen=True, slots=True)
+class CommitRange:
+    """The commits of a pull request or a push, oldest first, and how many there are in all."""
+
+    commits: tuple[CommitInfo, ...]
+    total: int  # more than len(commits) when GitHub (or the cap asked for) left older ones out
+
+
+@dataclass(frozen=True, slots=True)
+class CommitFile:
+    path: str
+    status: str  # added | modified | removed | renamed | copied | changed | unchanged
+    blob: str  # the blob SHA of the file as the commit left it
+
+
+@dataclass(frozen=True, slots=True)
+class CommitChanges:
+    files: tuple[CommitFile, ...]
+    complete: bool  # False past GitHub's 300 files on one page: some changes could not be known
+
+
 # GitHub lists at most this many files for a pull request, and for a comparison of two commits.
 PULL_FILES_CAP = 3000
 COMPARE_FILES_CAP = 300
+# ... at most this many commits of a pull request, and files of one commit on one page.
+PULL_COMMITS_CAP = 250
+COMMIT_FILES_CAP = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +128,10 @@ class GitHubGateway(Protocol):
         """The login GitHub gives this App's comments (`<slug>[bot]`): how the bot knows its own."""
         ...
 
+    def web_url(self) -> str:
+        """GitHub's web origin (`https://github.com` or an Enterprise host), for links to files."""
+        ...
+
     def pull_request(self, repo: str, number: int) -> PullInfo: ...
 
     def pull_request_files(self, repo: str, number: int) -> list[ChangedFile]: ...
@@ -113,6 +147,22 @@ class GitHubGateway(Protocol):
         ...
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]: ...
+
+    def pull_request_commits(self, repo: str, number: int) -> CommitRange:
+        """The pull request's commits, oldest first (GitHub lists at most 250)."""
+        ...
+
+    def compare_commits(self, repo: str, base: str, head: str, *, newest: int) -> CommitRange:
+        """The newest `newest` commits of `head` that `base` does not have, oldest first."""
+        ...
+
+    def commit_changes(self, repo: str, sha: str) -> CommitChanges:
+        """The files one commit changed, each with its blob SHA: one call."""
+        ...
+
+    def blob(self, repo: str, sha: str, *, max_bytes: int) -> bytes:
+        """A blob's bytes by its SHA; FileTooLarge past `max_bytes` (the path is the SHA)."""
+        ...
 
     def file_content(self, repo: str, path: str, ref: str | None, *, max_bytes: int) -> bytes | None:
         """The file's bytes at `ref` (None: the default branch); None when it does not exist there (or the

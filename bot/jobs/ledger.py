@@ -5,10 +5,13 @@ head is no longer the newest knows a newer scan is coming and must not post over
 automatic triggers that GitHub sends in threes for one push (`push`, `pull_request`, `check_suite`) cost one
 scan instead of three. The check run created for a SHA is remembered until the SHA is reported, so that a job
 re-run after its worker died can still close the run it left in progress, even when it is superseded by then.
+A pull request's history findings (values pushed and deleted) are told in a review once per set of them, not
+again on every new head that still has them in its history.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -47,8 +50,20 @@ class Ledger:
     def mark_reported(self, repo: str, sha: str, scope: str) -> None:
         self._state.put(f"reported:{repo}@{sha}#{scope}", "1", ttl=REPORTED_TTL)
 
+    def history_told(self, repo: str, number: int, fingerprints: frozenset[str]) -> bool:
+        """Whether a review on the pull request already listed exactly these history findings."""
+        return self._state.get(_history_key(repo, number, fingerprints)) is not None
+
+    def tell_history(self, repo: str, number: int, fingerprints: frozenset[str]) -> None:
+        self._state.put(_history_key(repo, number, fingerprints), "1", ttl=HEAD_TTL)
+
     @contextmanager
     def hold(self, name: str) -> Iterator[None]:
         """One scan at a time per pull request (or per pushed SHA); `Busy` otherwise."""
         with self._locks.hold(name):
             yield
+
+
+def _history_key(repo: str, number: int, fingerprints: frozenset[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(fingerprints)).encode()).hexdigest()[:32]
+    return f"history:{repo}#{number}:{digest}"

@@ -67,6 +67,10 @@ class ScanLedger(Protocol):
 
     def forget_run(self, repo: str, sha: str) -> None: ...
 
+    def history_told(self, repo: str, number: int, fingerprints: frozenset[str]) -> bool: ...
+
+    def tell_history(self, repo: str, number: int, fingerprints: frozenset[str]) -> None: ...
+
     def hold(self, name: str) -> AbstractContextManager[None]: ...
 
 
@@ -200,7 +204,7 @@ def _scan_and_complete(
     if target.pull is not None:
         # Before the completion: if the review fails, the retry finds this run still open and reuses it,
         # so a commit never collects one completed run per attempt.
-        _publish_review(gateway, target, target.pull.number, report)
+        _publish_review(gateway, target, target.pull.number, report, ledger)
     gateway.complete_check_run(target.repo, check_id, conclusion=conclusion, output=output)
     METRICS.record_findings(report.findings, known_rules=_builtin_rule_ids(ruleset_base))
     ledger.mark_reported(target.repo, target.head_sha, target.scope)
@@ -288,7 +292,9 @@ def _complete_superseded(
     ledger.forget_run(target.repo, target.head_sha)
 
 
-def _publish_review(gateway: GitHubGateway, target: Target, number: int, report: ScanReport) -> None:
+def _publish_review(
+    gateway: GitHubGateway, target: Target, number: int, report: ScanReport, ledger: ScanLedger
+) -> None:
     """One review with the new comments (if any), and old comments whose finding is gone marked resolved.
 
     Only comments by this App's own login that carry our marker count as ours (another bot's or a person's
@@ -302,6 +308,9 @@ def _publish_review(gateway: GitHubGateway, target: Target, number: int, report:
         for comment in comments
         if comment.author == own and fingerprints_in(comment.body) and comment.path not in report.incomplete
     ]
+    # History findings go in a review body (no line holds them), told once per set, not on every new head.
+    history = frozenset(finding.fingerprint for finding, _ in report.context.history)
+    new_history = bool(history) and not ledger.history_told(target.repo, number, history)
     plan = plan_review(
         report.findings,
         commentable=report.commentable,
@@ -310,11 +319,14 @@ def _publish_review(gateway: GitHubGateway, target: Target, number: int, report:
         limit=report.max_inline_comments,
         preexisting=report.context.preexisting,
         added=report.added,
+        history=report.context.history if new_history else (),
     )
-    if plan.comments:
+    if plan.comments or new_history:
         gateway.create_review(
             target.repo, number, commit_sha=target.head_sha, body=plan.body, comments=plan.comments
         )
+    if new_history:
+        ledger.tell_history(target.repo, number, history)
     for comment_id, body in (*plan.update, *plan.resolve):
         gateway.update_review_comment(target.repo, comment_id, body)
 

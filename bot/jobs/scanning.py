@@ -29,6 +29,7 @@ from bot.github.protocol import (
     UnreadableAnswer,
 )
 from bot.jobs.baseline import Baseline, compare_with_base
+from bot.jobs.commits import scan_commits
 from bot.jobs.orgdefaults import read_org_defaults
 from bot.jobs.targets import Target
 from bot.reports.check_run import CheckContext
@@ -100,6 +101,14 @@ def scan_target(
             omitted.append((item.path, result.omitted))
     config = repo_config.config
     baseline = _baseline(target, gateway, results, repo_config)
+    history = scan_commits(
+        target,
+        gateway,
+        config,
+        [result for _, result in results],
+        lambda path, data: _scan_one(path, data, repo_config),
+    )
+    notices.extend(history.notices)
     context = CheckContext(
         fail_on=config.fail_on,
         leaked=target.leaked,
@@ -114,6 +123,14 @@ def scan_target(
         waived=baseline.waived,
         waivers_in_pr=config.waivers_in_pr,
         base_unread=baseline.unread,
+        history=history.history,
+        introduced_by={
+            fp: where for fp, where in history.introduced.items() if fp not in baseline.preexisting
+        },
+        commits_scanned=history.commits,
+        commits_skipped=history.skipped,
+        web_url=gateway.web_url(),
+        repo=target.repo,
     )
     commentable = {item.path: commentable_lines(item.patch) for item in manifests}
     added = {item.path: added_lines(item.patch) for item in manifests}
@@ -125,6 +142,7 @@ def scan_target(
         frozenset(incomplete),
         config.max_inline_comments,
         added,
+        history.presence,
     )
 
 

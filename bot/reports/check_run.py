@@ -13,14 +13,17 @@ and keep the check from `success` (`waivers_in_pr`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from bot.core.findings import INCOMPLETE_KINDS, Finding, Notice, NoticeKind, Severity, Suppressed, meets
 from bot.reports import dismiss, markdown
 from bot.reports.kinds import counted, is_advisory, secrets_phrase, split
 from bot.reports.model import Annotation, CheckRunOutput
+from bot.reports.provenance import Provenance
+from bot.reports.review import HISTORY_ADVICE
 from bot.reports.rotation import Acknowledged
 
 NAME = "Serverless secrets"
@@ -54,6 +57,13 @@ class CheckContext:
     dashboard_url: str | None = None
     # Findings a writer acknowledged as rotated (`bot.reports.rotation`): listed, not failing.
     acknowledged: tuple[Acknowledged, ...] = ()
+    # Findings some pushed commit held but the head no longer does, each with the commit that held it.
+    history: tuple[tuple[Finding, Provenance], ...] = ()
+    introduced_by: Mapping[str, Provenance] = field(default_factory=dict)  # head fingerprint -> first commit
+    commits_scanned: int = 0
+    commits_skipped: int = 0  # past `max_commits`
+    web_url: str = "https://github.com"  # GitHub's web origin, for links to a file at a commit
+    repo: str = ""
 
     @property
     def omitted_count(self) -> int:
@@ -74,17 +84,26 @@ def render_check_run(
     title = _title(len(secrets) + context.omitted_count, len(advisories), unscanned, bool(old))
     title += "".join(_pull_titles(context, len(old), len(waived)))
     title += f"; {len(context.acknowledged)} acknowledged as rotated" if context.acknowledged else ""
+    title += _history_title(context)
     output = CheckRunOutput(
         title=title,
         summary=_summary(new, context, len(unscanned), tail, old, waived),
-        text=_details(ordered) if ordered else None,
+        text=_details(ordered, context) if ordered or context.history else None,
         annotations=(
             *(_annotation(f, context if f.fingerprint in context.preexisting else None) for f in ordered),
             *(_waiver_annotation(entry, context) for entry in waived),
         ),
     )
-    counted = new if context.pr_fails_on == "introduced" else ordered
-    return _pull_conclusion(counted, waived, context, unscanned), output
+    return _pull_conclusion(counted_findings(new, ordered, context), waived, context, unscanned), output
+
+
+def counted_findings(
+    new: Sequence[Finding], everything: Sequence[Finding], context: CheckContext
+) -> list[Finding]:
+    """The findings that can fail the check: the pull request's own (or all, `pr_fails_on: all`; a push
+    answers for all) and every history finding, whose value is exposed in a pushed commit."""
+    counted = new if context.pr_fails_on == "introduced" else everything
+    return [*counted, *(finding for finding, _ in context.history)]
 
 
 def _waivers(context: CheckContext) -> tuple[Suppressed, ...]:
@@ -195,12 +214,15 @@ def _summary(
             lead += "s." if files != 1 else "."
     if context.omitted_count:
         lead += f" {context.omitted_count} of them are counted but not listed (per-file cap)."
+    if context.history:
+        lead += f" **{len(context.history)} more in pushed commits**, no longer at the head: see below."
     if unscanned:
         lead += (
             f"\n\n**{unscanned} file{'s were' if unscanned != 1 else ' was'} not scanned in full**, so "
             'this check cannot pass: see "Not scanned" below.'
         )
-    head = lead + ("\n\n" + _leak_warning() if context.leaked and secrets else "")
+    leaked = (context.leaked and secrets) or context.history
+    head = lead + ("\n\n" + _leak_warning() if leaked else "")
     budget = MAX_TEXT - len((head + tail).encode("utf-8")) - 200
     table = _table(secrets, budget, _TABLE_HEAD, _row) if secrets else ""
     budget -= len(table.encode("utf-8"))
@@ -212,7 +234,10 @@ def _summary(
     already = _already_section(old, context, budget) if old else ""
     budget -= len(already.encode("utf-8"))
     rotated = _rotated_section(context.acknowledged, budget) if context.acknowledged else ""
-    parts = (head, table, advice, waivers, already, rotated, tail)
+    budget -= len(rotated.encode("utf-8"))
+    history = _history_section(context, budget) if context.history else ""
+    commits = _commits_line(context)
+    parts = (head, table, advice, waivers, already, history, rotated, commits, tail)
     return clip("\n\n".join(part for part in parts if part), MAX_TEXT)
 
 
@@ -286,6 +311,59 @@ def _rotated_section(entries: Sequence[Acknowledged], budget: int) -> str:
 
     findings = sorted((entry.finding for entry in entries), key=Finding.sort_key)
     return "\n\n".join((heading, why, _table(findings, budget, _ROTATED_HEAD, row)))
+
+
+def _history_title(context: CheckContext) -> str:
+    secrets, _ = split(finding for finding, _ in context.history)
+    return f"; {secrets_phrase(len(secrets))} in pushed commits" if secrets else ""
+
+
+_HISTORY_HEAD = (
+    "| File | Line | Commit | Rule | Value | Committed by |\n| --- | ---: | --- | --- | --- | --- |"
+)
+
+
+def _history_section(context: CheckContext, budget: int) -> str:
+    """Findings gone at the head but still in a pushed commit: listed here and in the review body only (no
+    annotation: their line no longer exists at the head)."""
+    count = len(context.history)
+    heading = f"### In pushed commits: {count} finding{'s' if count != 1 else ''} no longer at the head"
+    rows = [_history_row(finding, where, context) for finding, where in context.history]
+    kept: list[str] = []
+    used = len(_HISTORY_HEAD) + len(HISTORY_ADVICE) + len(heading) + 10
+    for index, row in enumerate(rows):
+        if used + len(row.encode("utf-8")) + 1 > budget:
+            kept.append(f"\n_... and {len(rows) - index} more, listed under the fixes below._")
+            break
+        kept.append(row)
+        used += len(row.encode("utf-8")) + 1
+    return "\n\n".join((heading, "\n".join([_HISTORY_HEAD, *kept]), HISTORY_ADVICE))
+
+
+def _history_row(finding: Finding, where: Provenance, context: CheckContext) -> str:
+    url = f"{context.web_url.rstrip('/')}/{context.repo}/blob/{where.commit}/{quote(finding.path)}"
+    linked = url.startswith("https://")  # else (a plain-http test host) the SHA alone, never a raw URL
+    commit = (
+        markdown.link(f"{url}#L{finding.line}", where.short, table=True) if linked else f"`{where.short}`"
+    )
+    cells = (
+        markdown.code(finding.path, table=True),
+        str(finding.line),
+        commit,
+        markdown.code(finding.rule, table=True),
+        markdown.code(finding.redacted, table=True) if finding.redacted else "",
+        markdown.text(where.author),
+    )
+    return "| " + " | ".join(cells) + " |"
+
+
+def _commits_line(context: CheckContext) -> str:
+    if not context.commits_scanned:
+        return ""
+    line = f"Scanned {context.commits_scanned} pushed commit{'s' if context.commits_scanned != 1 else ''}"
+    if context.commits_skipped:
+        line += f"; {context.commits_skipped} older ones were not scanned (`max_commits`)"
+    return line + "."
 
 
 def _capital(text: str) -> str:
@@ -400,23 +478,32 @@ def _notice_line(notice: Notice, prefix: str = "") -> str:
     return f"{where if notice.path else ''}{prefix}{markdown.text(notice.message)} ({notice.kind.value})"
 
 
-def _details(findings: Sequence[Finding]) -> str:
-    blocks = [_detail(finding) for finding in findings]
+def _details(findings: Sequence[Finding], context: CheckContext) -> str:
+    blocks = [_detail(finding, context.introduced_by.get(finding.fingerprint)) for finding in findings]
+    blocks += [_detail(finding, where) for finding, where in context.history]
     return clip("## How to fix each finding\n\n" + "\n\n".join(blocks), MAX_TEXT)
 
 
-def _detail(finding: Finding) -> str:
+def _detail(finding: Finding, origin: Provenance | None = None) -> str:
     kind = "Advice: " if is_advisory(finding) else ""
-    where = f"#### {markdown.code(finding.path)} line {finding.line}: "
+    at = (
+        f" (commit {markdown.code(origin.short)}, no longer at the head)"
+        if origin and not origin.in_head
+        else ""
+    )
+    where = f"#### {markdown.code(finding.path)} line {finding.line}{at}: "
     lines = [f"{where}{kind}{markdown.text(finding.message)}"]
+    if origin is not None:
+        lines.append(f"First committed in {markdown.code(origin.short)} by {markdown.text(origin.author)}.")
     remediation = finding.remediation
     if remediation is not None and remediation.runtime_hint:  # rotation first, then the command
         lines.append(markdown.text(remediation.runtime_hint))
     if remediation is not None and remediation.store_command:
         lines += ["Run outside the repository:", markdown.fenced(remediation.store_command, "shell")]
-    if remediation is not None and remediation.replacement:
+    gone = origin is not None and not origin.in_head  # nothing left to fix at the head
+    if remediation is not None and remediation.replacement and not gone:
         lines += ["Then change the line to:", markdown.fenced(remediation.replacement)]
-    elif remediation is not None and remediation.replacement == "":
+    elif remediation is not None and remediation.replacement == "" and not gone:
         lines.append("Then delete the line.")
     if remediation is not None and remediation.docs:
         lines.append(f"Docs: {markdown.link(remediation.docs, remediation.docs)}")

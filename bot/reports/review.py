@@ -19,8 +19,17 @@ from bot.reports import dismiss, markdown
 from bot.reports.kinds import counted, is_advisory, split
 from bot.reports.markers import RESOLVED_MARKER, fingerprints_in, is_resolved, marker_for
 from bot.reports.model import DraftComment
+from bot.reports.provenance import Provenance
 
 DEFAULT_MAX_COMMENTS = 20
+HISTORY_ADVICE = (
+    "Deleting a line does not undo a push: each value above sits in the branch's history on GitHub, and in "
+    "the pull request's cached ref, for anyone who can read the repository. **Rotate each secret first** "
+    "(revoke it and issue a new one; the check run says how). Then, if you want it out of the branch's "
+    "history, rewrite it (`git rebase -i` and drop or edit the commit, or `git filter-repo`) and force-push. "
+    "Rewriting alone is not enough: forks, clones and GitHub's cached pull-request refs keep the old "
+    "commits, so the value stays exposed until it is rotated."
+)
 
 _ROTATION_NOTE = (
     "> [!WARNING]\n"
@@ -47,6 +56,7 @@ def plan_review(
     limit: int = DEFAULT_MAX_COMMENTS,
     preexisting: frozenset[str] = frozenset(),
     added: Mapping[str, frozenset[int]] | None = None,
+    history: Sequence[tuple[Finding, Provenance]] = (),
 ) -> ReviewPlan:
     """`existing` holds (id, body) of the bot's own review comments on the pull request, in any state.
 
@@ -79,7 +89,26 @@ def plan_review(
         if not is_resolved(body) and fingerprints_in(body) and not fingerprints_in(body) & current
     )
     left = sum(len(group) for group in drafts) - sum(len(group) for group in posted)
-    return ReviewPlan(comments, resolve, _review_body(posted, len(findings), left, limit), tuple(update))
+    body = "\n\n".join(
+        part for part in (_review_body(posted, len(findings), left, limit), history_body(history)) if part
+    )
+    return ReviewPlan(comments, resolve, body, tuple(update))
+
+
+def history_body(history: Sequence[tuple[Finding, Provenance]]) -> str:
+    """Findings gone at the head but in a pushed commit: in the review body, since no line can hold them."""
+    if not history:
+        return ""
+    lines = [
+        f"- {markdown.code(finding.path)} line {finding.line} in commit {markdown.code(where.short)} "
+        f"(committed by {markdown.text(where.author)}): {markdown.code(finding.rule)}"
+        + (f", value {markdown.code(finding.redacted)}" if finding.redacted else "")
+        for finding, where in history
+    ]
+    count = len(history)
+    findings = f"{count} finding{'s' if count != 1 else ''}"
+    head = f"Serverless secrets: {findings} in pushed commits, no longer at the head:"
+    return "\n".join([head, *lines]) + "\n\n" + HISTORY_ADVICE
 
 
 def comment_body(*findings: Finding, pushed: bool) -> str:

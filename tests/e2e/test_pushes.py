@@ -24,7 +24,9 @@ def test_a_secret_pushed_to_the_default_branch_is_reported_as_leaked(
     assert [a["start_line"] for a in run.annotations] == [SECRET_LINE]
     assert github.world.reviews == {}
     compare = github.calls("repos/compare-commits-with-basehead")
-    assert [r.path for r in compare] == [f"/repos/{repo.full_name}/compare/{before}...{after}"]
+    # one comparison for the changed files, one (per 100 commits) for the pushed commits
+    assert [r.path for r in compare] == [f"/repos/{repo.full_name}/compare/{before}...{after}"] * 2
+    assert github.calls("repos/get-commit") == []  # the only commit is the head: nothing more to read
 
 
 def test_a_clean_push_to_the_default_branch_is_green(bot: Bot, github: FakeGitHub, repo: Repository) -> None:

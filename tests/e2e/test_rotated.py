@@ -1,11 +1,10 @@
 """`/secrets-bot rotated FINGERPRINT`, end to end against the fake GitHub: who may acknowledge, what is
 recorded (a marker in the bot's own reply, nothing local), and what the next scan makes of it.
 
-A value still in the head is never acknowledged (it must be removed). Until the scan of every pushed commit
-lands, no scan reports a value that is gone from the head; `history_finding` stands in for it by telling the
-acknowledgement step (through `ScanReport.presence`, the seam that scan fills) that the finding is held only
-by a commit at or before the acknowledged one. Once history findings exist, replace it with a pull request
-whose first commit adds the value and whose second deletes it.
+A value still in the head is never acknowledged (it must be removed). The whole story with real commits (a
+key added, then deleted, then acknowledged) is in tests/e2e/test_history.py; here `history_finding` sets
+`ScanReport.presence` directly, so that each rule of who may acknowledge what is tested on one small pull
+request.
 """
 
 from __future__ import annotations

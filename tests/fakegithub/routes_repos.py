@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+from typing import Any
 from urllib.parse import unquote
 
 from tests.fakegithub import shapes
 from tests.fakegithub.call import ApiError, Call, Reply, not_found
+from tests.fakegithub.patches import changed_files
+from tests.fakegithub.state import Commit, Repository
 
 MAX_PULL_FILES = 3000
+MAX_PULL_COMMITS = 250
+MAX_COMMIT_FILES = 300
 RAW_TYPES = ("application/vnd.github.raw", "application/vnd.github.v3.raw")
 
 
@@ -40,8 +46,58 @@ def list_pull_files(call: Call) -> Reply:
     )
 
 
+def list_pull_commits(call: Call) -> Reply:
+    """The pull request's commits since its merge base, oldest first, at most 250 (as GitHub)."""
+    repo = call.repo()
+    item = repo.pulls.get(call.int_param("pull_number"))
+    if item is None:
+        raise not_found()
+    listed = repo.commits_between(item.base_sha, item.head_sha)[:MAX_PULL_COMMITS]
+    return Reply(json=listed, paginate=True, render=lambda commit: _commit_item(call, repo, commit))
+
+
+def get_commit(call: Call) -> Reply:
+    """One commit with the files it changed against its parent, each with its blob SHA."""
+    repo = call.repo()
+    sha = repo.resolve(unquote(call.params["ref"]))
+    if sha is None:
+        raise ApiError(422, f"No commit found for SHA: {call.params['ref']}")
+    commit = repo.commits[sha]
+    before = repo.commits[commit.parent].files if commit.parent else {}
+    changed = changed_files(before, commit.files)[:MAX_COMMIT_FILES]
+    files = [
+        {
+            **shapes.changed_file(call.api, repo, sha, entry),
+            "sha": blob_sha(commit.files[str(entry["filename"])]) if entry["status"] != "removed" else None,
+        }
+        for entry in changed
+    ]
+    return Reply(json={**_commit_item(call, repo, commit), "files": files})
+
+
+def get_blob(call: Call) -> Reply:
+    """A blob by SHA from any commit of the repository: raw bytes for the raw media type, else base64."""
+    repo = call.repo()
+    wanted = call.params["file_sha"]
+    data = next((d for c in repo.commits.values() for d in c.files.values() if blob_sha(d) == wanted), None)
+    if data is None:
+        raise not_found()
+    if call.headers.get("accept", "").startswith(RAW_TYPES):
+        return Reply(raw=data, content_type="application/vnd.github.raw; charset=utf-8")
+    return Reply(
+        json={
+            "sha": wanted,
+            "node_id": f"B_{wanted[:8]}",
+            "size": len(data),
+            "url": f"{call.api}/repos/{repo.full_name}/git/blobs/{wanted}",
+            "content": base64.b64encode(data).decode(),
+            "encoding": "base64",
+        }
+    )
+
+
 def compare(call: Call) -> Reply:
-    """Changed files come whole on the first page (up to 300), as GitHub does."""
+    """Changed files come whole on the first page (up to 300), as GitHub does; commits are paged."""
     repo = call.repo()
     base_ref, _, head_ref = call.params["basehead"].partition("...")
     base, head = repo.resolve(unquote(base_ref)), repo.resolve(unquote(head_ref))
@@ -49,15 +105,19 @@ def compare(call: Call) -> Reply:
         raise not_found()
     entries = repo.diff(base, head)[:300]
     merge_base = repo.merge_base(base, head)
+    commits = repo.commits_between(base, head)
+    per_page = min(max(int(call.query.get("per_page", "250")), 1), 250)
+    page = max(int(call.query.get("page", "1")), 1)
+    shown = commits[(page - 1) * per_page : page * per_page]
     return Reply(
         json={
             "url": f"{call.api}/repos/{repo.full_name}/compare/{call.params['basehead']}",
             "html_url": f"https://github.test/{repo.full_name}/compare/{call.params['basehead']}",
             "status": "ahead" if entries else "identical",
-            "ahead_by": 1,
+            "ahead_by": len(commits),
             "behind_by": 0,
-            "total_commits": 1,
-            "commits": [],
+            "total_commits": len(commits),
+            "commits": [_commit_item(call, repo, commit) for commit in shown],
             "merge_base_commit": {"sha": merge_base} if merge_base else None,
             "files": [shapes.changed_file(call.api, repo, head, entry) for entry in entries],
         }
@@ -136,6 +196,30 @@ def get_tree(call: Call) -> Reply:
 def blob_sha(data: bytes) -> str:
     """Git's object id for a blob, so that equal contents have equal SHAs in every tree."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def _commit_item(call: Call, repo: Repository, commit: Commit) -> dict[str, Any]:
+    """A commit as listings show it: `author` is the matched account, or null for an unknown name."""
+    account = call.fake.world.users.get(commit.author)
+    person = {"name": commit.author, "email": f"{commit.author}@example.test", "date": "2026-01-01T00:00:00Z"}
+    return {
+        "sha": commit.sha,
+        "node_id": f"C_{commit.sha[:8]}",
+        "url": f"{call.api}/repos/{repo.full_name}/commits/{commit.sha}",
+        "html_url": f"https://github.test/{repo.full_name}/commit/{commit.sha}",
+        "comments_url": f"{call.api}/repos/{repo.full_name}/commits/{commit.sha}/comments",
+        "commit": {
+            "url": f"{call.api}/repos/{repo.full_name}/git/commits/{commit.sha}",
+            "author": person,
+            "committer": person,
+            "message": "a change",
+            "comment_count": 0,
+            "tree": {"sha": commit.sha, "url": f"{call.api}/repos/{repo.full_name}/git/trees/{commit.sha}"},
+        },
+        "author": shapes.user(call.api, account) if account else None,
+        "committer": None,
+        "parents": [{"sha": commit.parent, "url": ""}] if commit.parent else [],
+    }
 
 
 def _tree_entry(path: str, kind: str, sha: str) -> dict[str, object]:

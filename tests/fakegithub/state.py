@@ -30,6 +30,7 @@ class Commit:
     sha: str
     files: FileTree
     parent: str | None
+    author: str = "dev"  # a login of the fake's world, or a bare name GitHub matched to no account
 
 
 @dataclass
@@ -127,7 +128,12 @@ class Repository:
         self._numbers = itertools.count(1)
 
     def commit(
-        self, branch: str, changes: Mapping[str, bytes | str | None], *, start: str | None = None
+        self,
+        branch: str,
+        changes: Mapping[str, bytes | str | None],
+        *,
+        start: str | None = None,
+        author: str = "dev",
     ) -> str:
         """Commits `changes` (None deletes a file) on `branch`; a new branch starts from `start` (default
         branch by default). Returns the SHA."""
@@ -139,7 +145,7 @@ class Repository:
             else:
                 files[path] = content.encode() if isinstance(content, str) else content
         sha = self._sha(parent, files)
-        self.commits[sha] = Commit(sha, files, parent)
+        self.commits[sha] = Commit(sha, files, parent, author)
         self.branches[branch] = sha
         for pull in self.pulls.values():
             if pull.head_ref == branch and pull.state == "open":
@@ -188,6 +194,17 @@ class Repository:
         while sha is not None and sha not in ancestors:
             sha = self.commits[sha].parent
         return sha
+
+    def commits_between(self, base_sha: str, head_sha: str) -> list[Commit]:
+        """`head_sha`'s first-parent chain back to (not including) its merge base with `base_sha`,
+        oldest first: what a pull request or a comparison lists as its commits."""
+        stop = self.merge_base(base_sha, head_sha)
+        chain: list[Commit] = []
+        sha: str | None = head_sha
+        while sha is not None and sha != stop:
+            chain.append(self.commits[sha])
+            sha = self.commits[sha].parent
+        return chain[::-1]
 
     def pull_files(self, pull: Pull) -> list[dict[str, object]]:
         return self.diff(pull.base_sha, pull.head_sha)

@@ -104,6 +104,7 @@ def test_a_pull_request_reads_base_versions_only_of_changed_manifests_with_findi
         "repos/get-content": 8,
         "pulls/list-files": 1,
         "repos/compare-commits-with-basehead": 1,
+        "pulls/list-commits": 1,  # one commit, the head: its files are the head's, no further call
     }
     base_reads = [
         r.path for r in world.fake.calls("repos/get-content") if r.query.get("ref") == [pull.base_sha]

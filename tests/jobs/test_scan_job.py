@@ -81,6 +81,7 @@ def test_a_pull_request_scan_makes_the_fewest_calls(fake_github: FakeGitHub, led
             "pull_request_files",
             "file_content",  # serverless.yml, once
             "file_content",  # functions/template.yaml, once
+            "pull_request_commits",  # its commits (none but the head here): history costs one listing
             "complete_check_run",
             "review_comments",
             "create_review",
