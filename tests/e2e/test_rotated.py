@@ -4,22 +4,16 @@ recorded (a marker in the bot's own reply, nothing local), and what the next sca
 A value still in the head is never acknowledged (it must be removed). Until the scan of every pushed commit
 lands, no scan reports a value that is gone from the head; `history_finding` stands in for it by telling the
 acknowledgement step (through `ScanReport.presence`, the seam that scan fills) that the finding is held only
-by a commit at or before the acknowledged one. Once history findings exist, replace it with a pull request
+by a commit at or before the acknowledged one (the fixture is in conftest.py, shared with the
+command on a commit). Once history findings exist, replace it with a pull request
 whose first commit adds the value and whose second deletes it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
-
-from bot.jobs import scan_job
-from bot.jobs.scanning import ScanReport
-from bot.reports.rotation import Presence
 from tests.e2e.harness import Bot
 from tests.e2e.scenarios import comment_event, pull_request_event, serverless
 from tests.fakegithub.server import FakeGitHub
@@ -34,21 +28,6 @@ def scanned_pull(bot: Bot, repo: Repository) -> Pull:
     bot.deliver("pull_request", pull_request_event(repo, pull))
     bot.settle()
     return pull
-
-
-@pytest.fixture
-def history_finding(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every finding reported as held only by the scanned head's commit, and absent from the head."""
-    scan = scan_job.scan_target
-
-    def as_history(*args: object, **kwargs: object) -> ScanReport:
-        report = scan(*args, **kwargs)  # type: ignore[arg-type]
-        sha = args[0].head_sha  # type: ignore[attr-defined]
-        holds = {finding.fingerprint: frozenset({sha}) for finding in report.findings}
-        return dataclasses.replace(report, presence=Presence(frozenset(), (sha,), holds))
-
-    monkeypatch.setattr(scan_job, "scan_target", as_history)
-    yield
 
 
 def latest_run(github: FakeGitHub, repo: Repository, pull: Pull) -> CheckRun:
