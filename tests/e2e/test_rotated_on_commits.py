@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from tests.e2e.harness import Bot
-from tests.e2e.scenarios import commit_comment_event, push_event, serverless
+from tests.e2e.scenarios import commit_comment_event, pull_request_event, push_event, serverless
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import CheckRun, Repository
 
@@ -62,6 +62,7 @@ def test_a_writers_acknowledgement_on_the_pushed_commit_stops_the_rerun_failing(
     operations = Counter(r.operation for r in github.calls()[before:])
     assert operations["repos/get-collaborator-permission-level"] == 1
     assert operations["checks/get-suite"] == 1  # the push's range, as GitHub keeps it
+    assert operations["repos/list-pull-requests-associated-with-commit"] == 1  # not a pull request's head
     assert operations["checks/list-for-ref"] == 3  # the commit's runs, the run to reuse, the record
     assert operations["repos/compare-commits-with-basehead"] == 1  # the same push, scanned again
     assert operations["checks/create"] == 1
@@ -143,3 +144,19 @@ def test_a_command_on_a_commit_the_app_never_reported_does_nothing(
         "repos/get-collaborator-permission-level",
         "checks/list-for-ref",
     ]
+
+
+def test_a_command_on_an_open_pull_requests_head_is_left_to_the_pull_request(
+    bot: Bot, github: FakeGitHub, repo: Repository, history_finding: None
+) -> None:
+    repo.commit("feature/billing", {"serverless.yml": serverless()})
+    pull = repo.open_pull("feature/billing")
+    bot.deliver("pull_request", pull_request_event(repo, pull))
+    bot.settle()
+    [run] = runs(github, repo, pull.head_sha)
+    alice = person(github, repo, "alice", "write")
+
+    command(bot, repo, pull.head_sha, alice, f"/secrets-bot rotated {fingerprint_of(run)}")
+
+    assert runs(github, repo, pull.head_sha) == [run] and run.conclusion == "failure"
+    assert not github.calls("checks/get-suite")
