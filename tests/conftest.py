@@ -24,8 +24,10 @@ from bot.github.protocol import (
     FileTooLarge,
     GitHubGateway,
     IssueComment,
+    OwnCheckRun,
     PullInfo,
     ReviewComment,
+    SuitePush,
     TreeChanges,
 )
 from bot.reports.model import CheckRunOutput, DraftComment
@@ -93,6 +95,7 @@ class FakeGitHub:
     calls: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
     failures: dict[str, list[Exception]] = field(default_factory=dict)
     hooks: dict[str, Callable[[], None]] = field(default_factory=dict)  # run when the method is called
+    suites: list[SuitePush] = field(default_factory=list)  # check suite id N is suites[N - 1]
     _next_id: int = 1000
 
     # --- arranging a scenario -------------------------------------------------------------------------------
@@ -245,6 +248,26 @@ class FakeGitHub:
     def note_check_run(self, repo: str, check_run_id: int, *, output: CheckRunOutput) -> None:
         self._call("note_check_run", repo, check_run_id, output.title)
         self.check_runs[check_run_id].output = output
+
+    def own_check_runs(self, repo: str, sha: str, *, name: str) -> list[OwnCheckRun]:
+        """Newest first; a run's suite is the push recorded for its commit in `suites` (0: none)."""
+        self._call("own_check_runs", repo, sha, name)
+        suite = next((n for n, push in enumerate(self.suites, 1) if push.head_sha == sha), 0)
+        return [
+            OwnCheckRun(
+                run.id,
+                run.status,
+                (run.output.text or "") if run.output else "",
+                suite,
+                "2026-01-01T00:00:00Z",
+            )
+            for run in reversed(self.runs_for(sha))
+            if (run.repo, run.name) == (repo, name)
+        ]
+
+    def suite_push(self, repo: str, suite_id: int) -> SuitePush:
+        self._call("suite_push", repo, suite_id)
+        return self.suites[suite_id - 1]
 
     def review_comments(self, repo: str, number: int) -> list[ReviewComment]:
         self._call("review_comments", repo, number)

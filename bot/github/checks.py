@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from bot.github.protocol import OwnCheckRun, SuitePush
 from bot.github.session import PER_PAGE, Session
 from bot.reports.model import Annotation, CheckRunOutput
 
@@ -51,6 +52,33 @@ def find_run(session: Session, repo: str, head_sha: str, name: str, external_id:
         if run.get("external_id") == external_id and run.get("status") != "completed":
             return int(run["id"])
     return None
+
+
+def own_runs(session: Session, repo: str, head_sha: str, name: str) -> list[OwnCheckRun]:
+    """This App's runs on the commit, newest first. GitHub filters by `app_id`; the App's id is checked
+    again here, since a run's text is trusted as the App's own words (acknowledgements live there)."""
+    params = {"check_name": name, "filter": "all", "app_id": session.app_id, "per_page": PER_PAGE}
+    path = f"/repos/{repo}/commits/{head_sha}/check-runs"
+    data = session.read("list our check runs", partial(session.request, "GET", path, params=params))
+    return [
+        OwnCheckRun(
+            int(run["id"]),
+            str(run.get("status") or ""),
+            str((run.get("output") or {}).get("text") or ""),
+            int((run.get("check_suite") or {}).get("id") or 0),
+            str(run.get("completed_at") or run.get("started_at") or ""),
+        )
+        for run in data.get("check_runs", [])
+        if (run.get("app") or {}).get("id") == session.app_id
+    ]
+
+
+def suite_push(session: Session, repo: str, suite_id: int) -> SuitePush:
+    path = f"/repos/{repo}/check-suites/{suite_id}"
+    data = session.read("read the check suite", partial(session.request, "GET", path))
+    before = data.get("before")
+    pushed = isinstance(before, str) and before.strip("0") != ""  # all zeros: a new branch
+    return SuitePush(str(data["head_sha"]), before if pushed else None, data.get("head_branch"))
 
 
 def complete_run(

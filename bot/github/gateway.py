@@ -33,8 +33,10 @@ from bot.github.protocol import (
     CommitRange,
     GitHubUnavailable,
     IssueComment,
+    OwnCheckRun,
     PullInfo,
     ReviewComment,
+    SuitePush,
     TreeChanges,
     UnreadableAnswer,
 )
@@ -293,6 +295,12 @@ class InstallationGateway:
 
     def note_check_run(self, repo: str, check_run_id: int, *, output: CheckRunOutput) -> None:
         checks.note_run(self._session, repo, check_run_id, output=output)
+
+    def own_check_runs(self, repo: str, sha: str, *, name: str) -> list[OwnCheckRun]:
+        return checks.own_runs(self._session, repo, sha, name)
+
+    def suite_push(self, repo: str, suite_id: int) -> SuitePush:
+        return checks.suite_push(self._session, repo, suite_id)
 
     def review_comments(self, repo: str, number: int) -> list[ReviewComment]:
         return reviews.review_comments(self._session, repo, number)

@@ -92,6 +92,26 @@ class IssueComment:
     created_at: str  # ISO 8601, as GitHub dates it
 
 
+@dataclass(frozen=True, slots=True)
+class OwnCheckRun:
+    """One of this App's check runs on a commit, as GitHub lists it (newest first)."""
+
+    id: int
+    status: str
+    text: str  # the output's text: where a push's acknowledgements are kept
+    suite_id: int
+    at: str  # when it completed (or started), as GitHub dates it (ISO 8601)
+
+
+@dataclass(frozen=True, slots=True)
+class SuitePush:
+    """The push a check suite was made for: what a re-run of its check scans again."""
+
+    head_sha: str
+    before: str | None  # None when GitHub does not say (a suite not made by a push)
+    branch: str | None
+
+
 class FileTooLarge(Exception):
     """The file at that ref is bigger than the scan limit; reported as skipped, never silently ignored."""
 
@@ -183,6 +203,12 @@ class GitHubGateway(Protocol):
     def note_check_run(self, repo: str, check_run_id: int, *, output: CheckRunOutput) -> None:
         """Sets the output of a run that stays in progress (why it is waiting)."""
         ...
+
+    def own_check_runs(self, repo: str, sha: str, *, name: str) -> list[OwnCheckRun]:
+        """This App's runs named `name` on the commit, newest first (one call: the newest 100)."""
+        ...
+
+    def suite_push(self, repo: str, suite_id: int) -> SuitePush: ...
 
     def review_comments(self, repo: str, number: int) -> list[ReviewComment]: ...
 

@@ -191,8 +191,9 @@ def worker_deaths(job: dict[str, Any]) -> int:
 
 def _rescan_key(request: ScanRequest) -> str:
     """A `rotated` command is coalesced only with the same person's identical command: naming another
-    fingerprint is another acknowledgement, never swallowed."""
-    key = f"rescan:{request.repo}#{request.pr_number}:{request.commenter}"
+    fingerprint is another acknowledgement, never swallowed. A command on a commit is keyed by the commit."""
+    where = f"#{request.pr_number}" if request.pr_number is not None else f"@{request.head_sha}"
+    key = f"rescan:{request.repo}{where}:{request.commenter}"
     return key if request.trigger is Trigger.RESCAN else f"{key}:rotated:{request.arguments}"
 
 

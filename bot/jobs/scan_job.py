@@ -21,7 +21,7 @@ from typing import Protocol
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubGateway, GitHubUnavailable, PullInfo, RateLimited
-from bot.jobs import acknowledgements
+from bot.jobs import acknowledgements, commit_command
 from bot.jobs.scanning import ScanReport, scan_target
 from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
@@ -120,6 +120,8 @@ def _reported_already(request: ScanRequest, ledger: ScanLedger) -> bool:
 
 def _may_rescan(request: ScanRequest, gateway: GitHubGateway) -> bool:
     """Only people who could push the fix may ask; the payload's author_association is not proof."""
+    if request.pr_number is None:
+        return commit_command.permitted(request, gateway, WRITE_PERMISSIONS)
     if request.commenter is None or request.comment_id is None or request.pr_number is None:
         raise ValueError("a rescan request needs the commenter, the comment and the PR number")
     if gateway.permission(request.repo, request.commenter) in WRITE_PERMISSIONS:

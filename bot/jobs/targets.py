@@ -7,10 +7,11 @@ not always say which pull request they are about, so this is where the worker as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubGateway, PullInfo
+from bot.reports.check_run import NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,20 @@ def _push_target(request: ScanRequest, sha: str) -> Target:
 
 def _rescan_target(request: ScanRequest, gateway: GitHubGateway) -> Target | None:
     if request.pr_number is None:
-        raise ValueError("a rescan request needs the PR number")
+        return _commit_target(request, gateway)
     pull = gateway.pull_request(request.repo, request.pr_number)
     return pull_target(request.repo, pull) if pull.state == "open" else None
+
+
+def _commit_target(request: ScanRequest, gateway: GitHubGateway) -> Target | None:
+    """A command on a commit scans again the push whose check run is on that commit: GitHub's check suite
+    of the App's newest run there names the push (`before`, branch), as a "Re-run" delivery would. None
+    when the App never reported that commit, or when it is an open pull request's head (answered there)."""
+    sha = request.head_sha
+    if sha is None:
+        raise ValueError("a command on a commit needs the commit")
+    runs = gateway.own_check_runs(request.repo, sha, name=NAME)
+    if not runs or find_open_pull(gateway, request.repo, sha) is not None:
+        return None
+    push = gateway.suite_push(request.repo, runs[0].suite_id)
+    return _push_target(replace(request, before=push.before, ref=push.branch), sha)

@@ -64,6 +64,9 @@ class CheckContext:
     commits_skipped: int = 0  # past `max_commits`
     web_url: str = "https://github.com"  # GitHub's web origin, for links to a file at a commit
     repo: str = ""
+    # A push's acknowledgement record (the reply to a commit's command, hidden markers): kept at the top of
+    # the text, which GitHub stores with the App's own run, so that clipping never cuts it.
+    records: str = ""
 
     @property
     def omitted_count(self) -> int:
@@ -88,7 +91,7 @@ def render_check_run(
     output = CheckRunOutput(
         title=title,
         summary=_summary(new, context, len(unscanned), tail, old, waived),
-        text=_details(ordered, context) if ordered or context.history else None,
+        text=_text(context.records, _details(ordered, context) if ordered or context.history else None),
         annotations=(
             *(_annotation(f, context if f.fingerprint in context.preexisting else None) for f in ordered),
             *(_waiver_annotation(entry, context) for entry in waived),
@@ -476,6 +479,14 @@ def _notice_line(notice: Notice, prefix: str = "") -> str:
     """A notice without a path is about the pull request as a whole (files past GitHub's listing caps)."""
     where = markdown.code(notice.path) + (f" line {notice.line}" if notice.line else "") + ": "
     return f"{where if notice.path else ''}{prefix}{markdown.text(notice.message)} ({notice.kind.value})"
+
+
+def _text(records: str, details: str | None) -> str | None:
+    if not records:
+        return details
+    return (
+        records if details is None else f"{records}\n\n{clip(details, MAX_TEXT - len(records.encode()) - 2)}"
+    )
 
 
 def _details(findings: Sequence[Finding], context: CheckContext) -> str:

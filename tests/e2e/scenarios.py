@@ -100,6 +100,21 @@ def comment_event(
     )
 
 
+def commit_comment_event(
+    repo: Repository, sha: str, comment_id: int, *, commenter: str, body: str, bot: bool = False
+) -> dict[str, Any]:
+    return payload(
+        "commit_comment.created",
+        **_repo_values(repo),
+        commit_id=sha,
+        comment_id=comment_id,
+        commenter=commenter,
+        commenter_type="Bot" if bot else "User",
+        association="NONE" if bot else "COLLABORATOR",
+        body=body,
+    )
+
+
 def rerun_event(
     repo: Repository, pull: Pull, check_run_id: int, external_id: str, app_id: int
 ) -> dict[str, Any]:

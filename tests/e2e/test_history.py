@@ -10,7 +10,13 @@ import pytest
 
 from tests import canaries
 from tests.e2e.harness import Bot
-from tests.e2e.scenarios import comment_event, pull_request_event, push_event, serverless
+from tests.e2e.scenarios import (
+    comment_event,
+    commit_comment_event,
+    pull_request_event,
+    push_event,
+    serverless,
+)
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import Repository
 
@@ -214,3 +220,26 @@ def test_the_same_history_findings_are_told_in_one_review_not_again_on_every_new
     [run] = github.world.runs_for(repo.full_name, pull.head_sha)
     assert run.conclusion == "failure" and "in pushed commits" in str(run.output["title"])  # still listed
     assert len(github.world.reviews) == 1  # but the review saying so is not posted again
+
+
+def test_a_push_whose_history_findings_are_acknowledged_on_its_commit_turns_green(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    before = repo.branches["main"]
+    _, after = added_then_deleted(repo, "main")
+    github.world.record_push(repo.full_name, "main", before, after)
+    bot.deliver("push", push_event(repo, "main", before, after))
+    bot.settle()
+    [failed] = github.world.runs_for(repo.full_name, after)
+    assert failed.conclusion == "failure"
+    prints = sorted(set(re.findall(r"v2-[0-9a-f]{32}", str(failed.output["text"]))))
+    github.world.add_user("alice")
+    repo.permissions["alice"] = "write"
+    body = "/secrets-bot rotated " + " ".join(fp[3:13] for fp in prints)
+
+    bot.deliver("commit_comment", commit_comment_event(repo, after, 7001, commenter="alice", body=body))
+    bot.settle()
+
+    rerun = github.world.runs_for(repo.full_name, after)[-1]
+    assert rerun.id != failed.id and rerun.conclusion == "success"
+    assert f"Acknowledged as rotated: {len(prints)}" in str(rerun.output["summary"])

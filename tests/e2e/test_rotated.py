@@ -4,21 +4,14 @@ recorded (a marker in the bot's own reply, nothing local), and what the next sca
 A value still in the head is never acknowledged (it must be removed). The whole story with real commits (a
 key added, then deleted, then acknowledged) is in tests/e2e/test_history.py; here `history_finding` sets
 `ScanReport.presence` directly, so that each rule of who may acknowledge what is tested on one small pull
-request.
+request (the fixture is in conftest.py, shared with the command on a commit).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
-
-from bot.jobs import scan_job
-from bot.jobs.scanning import ScanReport
-from bot.reports.rotation import Presence
 from tests.e2e.harness import Bot
 from tests.e2e.scenarios import comment_event, pull_request_event, serverless
 from tests.fakegithub.server import FakeGitHub
@@ -33,21 +26,6 @@ def scanned_pull(bot: Bot, repo: Repository) -> Pull:
     bot.deliver("pull_request", pull_request_event(repo, pull))
     bot.settle()
     return pull
-
-
-@pytest.fixture
-def history_finding(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every finding reported as held only by the scanned head's commit, and absent from the head."""
-    scan = scan_job.scan_target
-
-    def as_history(*args: object, **kwargs: object) -> ScanReport:
-        report = scan(*args, **kwargs)  # type: ignore[arg-type]
-        sha = args[0].head_sha  # type: ignore[attr-defined]
-        holds = {finding.fingerprint: frozenset({sha}) for finding in report.findings}
-        return dataclasses.replace(report, presence=Presence(frozenset(), (sha,), holds))
-
-    monkeypatch.setattr(scan_job, "scan_target", as_history)
-    yield
 
 
 def latest_run(github: FakeGitHub, repo: Repository, pull: Pull) -> CheckRun:

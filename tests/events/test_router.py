@@ -207,6 +207,46 @@ def test_edited_or_deleted_comments_do_nothing(action: str) -> None:
     assert route("issue_comment", payload) == []
 
 
+def test_rotated_comment_on_a_commit_names_the_commit() -> None:
+    request = only(route("commit_comment", load("commit_comment.created"), delivery_id="d-9"))
+    assert request == ScanRequest(
+        installation_id=42424242,
+        repo="acme/payments-api",
+        trigger=Trigger.ROTATED,
+        head_sha=HEAD,
+        default_branch="main",
+        delivery_id="d-9",
+        comment_id=143290001,
+        commenter="dev-bob",
+        arguments="v2-0f3a9c1d2e",
+    )
+
+
+@pytest.mark.parametrize(
+    "body", ["/secrets-bot rescan", "thanks\n/secrets-bot rotated v2-0f3a9c1d2e", "looks good", ""]
+)
+def test_other_commit_comments_do_nothing(body: str) -> None:
+    payload = load("commit_comment.created")
+    payload["comment"]["body"] = body
+    assert route("commit_comment", payload) == []
+
+
+@pytest.mark.parametrize(
+    "user",
+    [{"login": "serverless-secrets-bot[bot]", "type": "Bot"}, {"login": "renovate[bot]", "type": "User"}],
+)
+def test_commit_comments_from_bots_are_ignored(user: dict[str, str]) -> None:
+    payload = load("commit_comment.created")
+    payload["comment"]["user"] = user
+    assert route("commit_comment", payload) == []
+
+
+def test_a_commit_comment_without_installation_does_nothing() -> None:
+    payload = load("commit_comment.created")
+    del payload["installation"]
+    assert route("commit_comment", payload) == []
+
+
 def test_unknown_events_and_ping_do_nothing() -> None:
     assert route("ping", load("ping")) == []
     assert route("star", {"action": "created"}) == []
@@ -238,7 +278,14 @@ def test_payload_missing_a_needed_field_is_malformed(event: str, name: str, path
 
 
 def test_router_lists_the_events_the_app_subscribes_to() -> None:
-    assert default_router().events == {"pull_request", "push", "check_run", "check_suite", "issue_comment"}
+    assert default_router().events == {
+        "pull_request",
+        "push",
+        "check_run",
+        "check_suite",
+        "issue_comment",
+        "commit_comment",
+    }
 
 
 def test_requests_round_trip_through_the_job_form() -> None:

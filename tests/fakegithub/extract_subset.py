@@ -40,6 +40,7 @@ OPERATIONS = (
     "checks/get",
     "checks/update",
     "checks/list-for-ref",
+    "checks/get-suite",
     "issues/list-comments",
     "issues/create-comment",
     "reactions/create-for-issue-comment",

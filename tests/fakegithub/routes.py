@@ -29,6 +29,7 @@ HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "checks/get": routes_checks.get,
     "checks/update": routes_checks.update,
     "checks/list-for-ref": routes_checks.list_for_ref,
+    "checks/get-suite": routes_checks.get_suite,
     "issues/list-comments": routes_comments.list_issue_comments,
     "issues/create-comment": routes_comments.create_issue_comment,
     "reactions/create-for-issue-comment": routes_comments.create_reaction,

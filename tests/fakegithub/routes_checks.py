@@ -24,6 +24,7 @@ def create(call: Call) -> Reply:
         app_id=call.fake.app_id,
         external_id=body.get("external_id", ""),
         started_at=shapes.iso(call.now),
+        check_suite_id=call.fake.world.suite_for(repo.full_name, body["head_sha"], call.fake.app_id).id,
     )
     _apply(call, run, body)
     call.fake.world.check_runs[run.id] = run
@@ -39,6 +40,13 @@ def update(call: Call) -> Reply:
 
 def get(call: Call) -> Reply:
     return Reply(json=shapes.check_run(call.api, _run(call), call.fake.app_slug))
+
+
+def get_suite(call: Call) -> Reply:
+    suite = call.fake.world.check_suites.get(call.int_param("check_suite_id"))
+    if suite is None or suite.repo != call.repo().full_name:
+        raise not_found()
+    return Reply(json=shapes.check_suite(call.api, suite, call.fake.app_slug))
 
 
 def list_for_ref(call: Call) -> Reply:

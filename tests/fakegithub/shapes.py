@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.fakegithub.state import (
     CheckRun,
+    CheckSuite,
     IssueComment,
     Pull,
     Reaction,
@@ -144,9 +145,27 @@ def check_run(api: str, run: CheckRun, app_slug: str) -> dict[str, Any]:
         "url": url,
         "html_url": f"https://github.test/{run.repo}/runs/{run.id}",
         "details_url": None,
-        "check_suite": {"id": run.id + 900_000},
+        "check_suite": {"id": run.check_suite_id},
         "app": {"id": run.app_id, "slug": app_slug, "name": app_slug},
         "pull_requests": [],
+    }
+
+
+def check_suite(api: str, suite: CheckSuite, app_slug: str) -> dict[str, Any]:
+    return {
+        "id": suite.id,
+        "node_id": f"CS_{suite.id}",
+        "head_branch": suite.head_branch,
+        "head_sha": suite.head_sha,
+        "before": suite.before,
+        "after": suite.head_sha if suite.before else None,
+        "status": "completed",
+        "conclusion": None,
+        "url": f"{api}/repos/{suite.repo}/check-suites/{suite.id}",
+        "app": {"id": suite.app_id, "slug": app_slug, "name": app_slug},
+        "pull_requests": [],
+        "latest_check_runs_count": 1,
+        "check_runs_url": f"{api}/repos/{suite.repo}/check-suites/{suite.id}/check-runs",
     }
 
 

@@ -61,6 +61,19 @@ class CheckRun:
     output: dict[str, object] = field(default_factory=dict)
     annotations: list[dict[str, object]] = field(default_factory=list)
     updates: int = 0
+    check_suite_id: int = 0
+
+
+@dataclass
+class CheckSuite:
+    """GitHub makes one per (head SHA, App); a push's suite remembers the push (`before`, branch)."""
+
+    id: int
+    repo: str
+    head_sha: str
+    app_id: int
+    head_branch: str | None = None
+    before: str | None = None
 
 
 @dataclass
@@ -236,6 +249,8 @@ class World:
         self.users: dict[str, User] = {}
         self.installations: dict[int, Installation] = {}
         self.check_runs: dict[int, CheckRun] = {}
+        self.check_suites: dict[int, CheckSuite] = {}
+        self.pushes: dict[tuple[str, str], tuple[str, str]] = {}  # (repo, after) -> (branch, before)
         self.reviews: dict[int, Review] = {}
         self.review_comments: dict[int, ReviewComment] = {}
         self.issue_comments: dict[int, IssueComment] = {}
@@ -261,6 +276,19 @@ class World:
         comment = IssueComment(self.new_id(), repo, issue, body, user)
         self.issue_comments[comment.id] = comment
         return comment
+
+    def record_push(self, repo: str, branch: str, before: str, after: str) -> None:
+        """What GitHub learns from a push: the check suites made for `after` carry its branch and `before`."""
+        self.pushes[(repo, after)] = (branch, before)
+
+    def suite_for(self, repo: str, head_sha: str, app_id: int) -> CheckSuite:
+        for suite in self.check_suites.values():
+            if (suite.repo, suite.head_sha, suite.app_id) == (repo, head_sha, app_id):
+                return suite
+        branch, before = self.pushes.get((repo, head_sha), (None, None))
+        suite = CheckSuite(self.new_id(), repo, head_sha, app_id, branch, before)
+        self.check_suites[suite.id] = suite
+        return suite
 
     def runs_for(self, repo: str, head_sha: str | None = None) -> list[CheckRun]:
         return [

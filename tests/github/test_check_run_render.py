@@ -176,3 +176,18 @@ def test_every_finding_says_how_to_dismiss_it_with_its_fingerprint() -> None:
         f"Not a secret? add '# secrets-bot: ignore[stripe-secret-key]' at the end of the line, or add "
         f'allowlist: {{fingerprints: ["{item.fingerprint}"]}} to .github/secrets-bot.yml.'
     ) in annotation.message
+
+
+def test_a_pushs_acknowledgement_record_heads_the_text_and_is_never_clipped() -> None:
+    base = finding()
+    items = [replace(base, path=f"svc{i:05}/serverless.yml", fingerprint=f"{i:032x}") for i in range(3000)]
+    record = (
+        "## /secrets-bot rotated\n\n<!-- secrets-bot:rotated fingerprint=v2-ab sha=" + "a" * 40 + " by=x -->"
+    )
+
+    _, output = render_check_run(items, [], CheckContext(records=record))
+    _, alone = render_check_run([], [], CheckContext(records=record))
+
+    assert output.text is not None and output.text.startswith(record + "\n\n## How to fix each finding")
+    assert len(output.text.encode()) <= 65_535 and "(truncated" in output.text
+    assert alone.text == record

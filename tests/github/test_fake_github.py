@@ -46,7 +46,7 @@ def test_the_subset_records_its_official_source() -> None:
     assert spec.source["package"] == "@octokit/openapi"
     assert spec.source["file"] == "generated/api.github.com.json"
     assert spec.source["version"]
-    assert len(spec.operations) == 24
+    assert len(spec.operations) == 25
 
 
 def test_unknown_routes_are_violations(fake: FakeGitHub, http: httpx.Client) -> None:
@@ -154,3 +154,18 @@ def test_faults_fire_the_asked_number_of_times(fake: FakeGitHub, http: httpx.Cli
 
     assert statuses == [503, 503, 200]
     assert fake.calls("pulls/get")[0].status == 503
+
+
+def test_a_check_runs_suite_remembers_the_push(fake: FakeGitHub, http: httpx.Client) -> None:
+    repo = fake.world.repos["octo/svc"]
+    before = repo.branches["main"]
+    after = repo.commit("main", {"a.yml": "a: 2\n"})
+    fake.world.record_push("octo/svc", "main", before, after)
+    created = http.post("/repos/octo/svc/check-runs", json={"name": "scan", "head_sha": after}).json()
+    again = http.post("/repos/octo/svc/check-runs", json={"name": "scan", "head_sha": after}).json()
+    assert created["check_suite"]["id"] == again["check_suite"]["id"]  # one suite per commit and App
+
+    suite = http.get(f"/repos/octo/svc/check-suites/{created['check_suite']['id']}").json()
+    assert (suite["head_branch"], suite["before"], suite["head_sha"]) == ("main", before, after)
+    assert http.get("/repos/octo/svc/check-suites/1").status_code == 404
+    assert_no_violations(fake)

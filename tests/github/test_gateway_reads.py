@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -7,7 +8,8 @@ import pytest
 
 from bot.github.errors import GitHubNotFound
 from bot.github.gateway import GitHubAppClient
-from bot.github.protocol import ChangedFile, FileTooLarge, GitHubGateway, PullInfo
+from bot.github.protocol import ChangedFile, FileTooLarge, GitHubGateway, PullInfo, SuitePush
+from bot.reports.model import CheckRunOutput
 from tests.fakegithub.clock import FakeClock
 from tests.fakegithub.server import FakeGitHub
 from tests.github.conftest import HEAD_MANIFEST, REPO, World
@@ -185,3 +187,34 @@ def test_the_merge_base_is_where_the_branch_left_its_base(world: World) -> None:
     assert world.gateway.merge_base(REPO, moved_on, world.repo.branches["topic"]) == fork_point
     [request] = world.fake.calls("repos/compare-commits-with-basehead")
     assert request.query == {"per_page": ["1"]}  # only the merge base is read, not the commit list
+
+
+def test_own_check_runs_are_the_apps_own_newest_first_with_their_suite(world: World) -> None:
+    sha = world.pull.head_sha
+    before = world.repo.commits[sha].parent or ""
+    world.fake.world.record_push(REPO, "feature", before, sha)
+    first = world.gateway.create_check_run(REPO, sha, name="Serverless secrets", external_id="x")
+    world.gateway.complete_check_run(
+        REPO, first, conclusion="success", output=CheckRunOutput(title="t", summary="s", text="kept")
+    )
+    second = world.gateway.create_check_run(REPO, sha, name="Serverless secrets", external_id="x")
+    foreign = dataclasses.replace(world.fake.world.check_runs[first], id=99, app_id=world.fake.app_id + 1)
+    world.fake.world.check_runs[foreign.id] = foreign  # GitHub's app_id filter leaves it out
+    calls = len(world.fake.calls())
+
+    runs = world.gateway.own_check_runs(REPO, sha, name="Serverless secrets")
+
+    assert [(run.id, run.text) for run in runs] == [(second, ""), (first, "kept")]
+    assert runs[0].suite_id == runs[1].suite_id
+    push = world.gateway.suite_push(REPO, runs[0].suite_id)
+    assert push == SuitePush(sha, before, "feature")
+    assert [r.operation for r in world.fake.calls()[calls:]] == ["checks/list-for-ref", "checks/get-suite"]
+
+
+def test_a_suite_not_made_by_a_push_names_no_range(world: World) -> None:
+    sha = world.pull.head_sha
+    world.fake.world.record_push(REPO, "feature", "0" * 40, sha)  # a new branch: GitHub's all-zero before
+    world.gateway.create_check_run(REPO, sha, name="Serverless secrets", external_id="x")
+    [run] = world.gateway.own_check_runs(REPO, sha, name="Serverless secrets")
+
+    assert world.gateway.suite_push(REPO, run.suite_id) == SuitePush(sha, None, "feature")

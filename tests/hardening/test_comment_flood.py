@@ -54,6 +54,21 @@ def test_a_burst_of_the_same_rotated_command_queues_one_job_and_another_fingerpr
     assert queue.submit("r-late", [rotated("alice", "r-late")]) is Submission.ACCEPTED
 
 
+def on_commit(commenter: str, delivery: str, sha: str) -> ScanRequest:
+    return dataclasses.replace(rotated(commenter, delivery), pr_number=None, head_sha=sha)
+
+
+def test_a_burst_of_the_same_rotated_command_on_a_commit_queues_one_job_per_commit() -> None:
+    queue = memory_queue()
+    answers = [queue.submit(f"c-{n}", [on_commit("alice", f"c-{n}", "a" * 40)]) for n in range(BURST)]
+    assert answers == [Submission.ACCEPTED] + [Submission.COALESCED] * (BURST - 1)
+    assert queue.submit("c-other", [on_commit("alice", "c-other", "b" * 40)]) is Submission.ACCEPTED
+    assert queue.submit("c-mallory", [on_commit("mallory", "c-mallory", "a" * 40)]) is Submission.ACCEPTED
+    assert queue.depth() == 3
+    queue.rescan_started(on_commit("alice", "c-0", "a" * 40))
+    assert queue.submit("c-late", [on_commit("alice", "c-late", "a" * 40)]) is Submission.ACCEPTED
+
+
 def open_pull(repo: Repository) -> Pull:
     repo.commit("feature/billing", {"serverless.yml": serverless()})
     return repo.open_pull("feature/billing")

@@ -138,6 +138,7 @@ def _check_manifest_sent(web: GitHubWeb, base: str) -> None:
     assert set(manifest["default_events"]) == {
         "check_run",
         "check_suite",
+        "commit_comment",
         "issue_comment",
         "pull_request",
         "push",
