@@ -24,6 +24,7 @@ from bot.fingerprint_keys import BadKey, derived_from_private_key, parse_key
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_QUEUE_URL = "sqlite:///.secrets-bot/queue.db"
+DEFAULT_DATABASE_URL = "sqlite:///.secrets-bot/findings.db"  # beside the queue: no service to start
 DEFAULT_WEBHOOK_PATH = "/api/github/webhooks"
 DEFAULT_SQLITE_WORKERS = 2
 DEFAULT_SHUTDOWN_TIMEOUT = 20.0
@@ -62,6 +63,8 @@ class Settings:
     env_file: Path = Path(".env")
     # FINGERPRINT_KEY as set; None before setup and in installs older than the setting (see `scan_key`).
     fingerprint_key: bytes | None = field(default=None, repr=False)
+    # The findings store: a SQLite file, or PostgreSQL shared by several instances (may carry a password).
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: Path | None = None) -> Settings:
@@ -154,6 +157,7 @@ def _build(values: Mapping[str, str], env_file: Path) -> Settings:
         job_timeout=_default(reader.number("JOB_TIMEOUT", minimum=1.0, maximum=3600.0), DEFAULT_JOB_TIMEOUT),
         env_file=env_file,
         fingerprint_key=_fingerprint_key(reader),
+        database_url=_database_url(reader),
     )
     if problems:
         raise SettingsError(problems)
@@ -286,6 +290,19 @@ def _webhook_path(reader: _Reader) -> str:
         reader.problem("WEBHOOK_PATH", "must be an absolute URL path starting with /")
         return DEFAULT_WEBHOOK_PATH
     return path
+
+
+def _database_url(reader: _Reader) -> str:
+    url = reader.text("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return url
+    parts = urlsplit(url)
+    if parts.scheme in ("postgresql", "postgres") and parts.hostname and parts.path.strip("/"):
+        return url
+    reader.problem(
+        "DATABASE_URL", "must be sqlite:///PATH or postgresql://[user[:password]@]host[:port]/database"
+    )
+    return DEFAULT_DATABASE_URL
 
 
 def _queue_url(reader: _Reader) -> str:

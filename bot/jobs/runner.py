@@ -27,6 +27,7 @@ from bot.logs import log_context
 from bot.metrics import METRICS
 from bot.reports.check_run import NAME, render_failed_scan
 from bot.settings import DEFAULT_JOB_TIMEOUT
+from bot.store import FindingsStore
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class ScanRunner:
         *,
         job_timeout: float = DEFAULT_JOB_TIMEOUT,
         hard_stop: bool = False,
+        store: FindingsStore | None = None,
     ) -> None:
         """`hard_stop`: this process is a worker and nothing else, which may end itself when a job hangs in C
         code past its budget (`bot.jobs.deadline`)."""
@@ -52,6 +54,7 @@ class ScanRunner:
         self._ruleset = ruleset
         self._fingerprint_key = fingerprint_key
         self._job_timeout = job_timeout
+        self._store = store
         self._deadlines = Deadlines(hard_stop=hard_stop)
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
@@ -119,6 +122,7 @@ class ScanRunner:
                 latest_heads=self._queue.ledger,
                 final_attempt=retries_left == 0,
                 fingerprint_key=self._fingerprint_key,
+                store=self._store,
             )
         except Busy:
             logger.info("another scan of the same pull request is running; waiting")

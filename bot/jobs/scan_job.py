@@ -21,7 +21,7 @@ from typing import Protocol
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubGateway, GitHubUnavailable, PullInfo, RateLimited
-from bot.jobs import acknowledgements, commit_command
+from bot.jobs import acknowledgements, commit_command, default_branch
 from bot.jobs.scanning import ScanReport, scan_target
 from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
@@ -29,6 +29,7 @@ from bot.reports.check_run import NAME, render_check_run, render_failed_scan, re
 from bot.reports.markers import fingerprints_in, with_current_markers
 from bot.reports.model import CheckRunOutput
 from bot.reports.review import plan_review
+from bot.store import FindingsStore
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +93,10 @@ def run_scan(
     latest_heads: ScanLedger,
     final_attempt: bool = True,
     fingerprint_key: bytes = b"",
+    store: FindingsStore | None = None,
 ) -> ScanOutcome:
-    """Scan and report one request. Raises `GitHubUnavailable` (after reporting it on the last attempt)
+    """Scan and report one request; a scan of the default branch also updates the findings `store`.
+    Raises `GitHubUnavailable` (after reporting it on the last attempt)
     so the queue can retry, and `bot.jobs.leases.Busy` when another job holds the pull request."""
     if _reported_already(request, latest_heads):
         return ScanOutcome.ALREADY_REPORTED
@@ -105,7 +108,9 @@ def run_scan(
     if request.trigger.is_command and target.pull is not None:
         latest_heads.record_head(target.repo, target.pull.number, target.head_sha)
     with latest_heads.hold(target.lock_name):
-        return _report(request, target, gateway, ruleset_base, latest_heads, final_attempt, fingerprint_key)
+        return _report(
+            request, target, gateway, ruleset_base, latest_heads, final_attempt, fingerprint_key, store
+        )
 
 
 def _reported_already(request: ScanRequest, ledger: ScanLedger) -> bool:
@@ -145,6 +150,7 @@ def _report(
     ledger: ScanLedger,
     final_attempt: bool,
     fingerprint_key: bytes,
+    store: FindingsStore | None,
 ) -> ScanOutcome:
     automatic = request.trigger.is_automatic
     if automatic and ledger.was_reported(target.repo, target.head_sha, target.scope):
@@ -164,7 +170,9 @@ def _report(
     check_id = _open_check_run(gateway, target)
     ledger.remember_run(target.repo, target.head_sha, check_id)
     try:
-        newest = _scan_and_complete(request, target, gateway, check_id, ruleset_base, ledger, fingerprint_key)
+        newest = _scan_and_complete(
+            request, target, gateway, check_id, ruleset_base, ledger, fingerprint_key, store
+        )
     except RateLimited as waiting:
         _note_waiting(gateway, target, check_id, waiting)
         raise
@@ -191,14 +199,16 @@ def _scan_and_complete(
     ruleset_base: RuleSet,
     ledger: ScanLedger,
     fingerprint_key: bytes,
+    store: FindingsStore | None,
 ) -> PullInfo | None:
     """None once reported; the pull request's current head when this one was superseded instead."""
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest
-    report = acknowledgements.apply(
-        request, target, gateway, scan_target(target, gateway, ruleset_base, fingerprint_key)
-    )
+    scanned = scan_target(target, gateway, ruleset_base, fingerprint_key)
+    if store is not None:
+        default_branch.record(store, target, scanned)
+    report = acknowledgements.apply(request, target, gateway, scanned)
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest
@@ -252,7 +262,8 @@ def _scan_current_head(
     if newest.state == "open" and not ledger.was_reported(target.repo, newest.head_sha, target.scope):
         logger.info("superseded by %s, which has no result yet: scanning it", newest.head_sha[:7])
         current = pull_target(target.repo, newest)
-        _report(request, current, gateway, ruleset_base, ledger, final_attempt, fingerprint_key)
+        # A pull request's head: never the default branch, so nothing for the findings store.
+        _report(request, current, gateway, ruleset_base, ledger, final_attempt, fingerprint_key, None)
     return ScanOutcome.SUPERSEDED
 
 

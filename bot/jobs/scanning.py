@@ -55,6 +55,8 @@ class ScanReport:
     added: Mapping[str, frozenset[int]] = field(default_factory=dict)
     # Where each value is (head, commits): what `/secrets-bot rotated` acknowledgements may cover.
     presence: Presence = field(default_factory=Presence)
+    # Every path the change touched (previous names of renamed files included): what a push answers for.
+    scope: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,8 @@ def scan_target(
         config.max_inline_comments,
         added,
         history.presence,
+        frozenset(item.path for item in changed)
+        | {item.previous_path for item in changed if item.previous_path},
     )
 
 

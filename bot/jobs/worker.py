@@ -28,6 +28,7 @@ from bot.jobs.runner import ScanRunner
 from bot.logs import configure_logging
 from bot.metrics import METRICS, exposition_registry
 from bot.settings import DEFAULT_SHUTDOWN_TIMEOUT, Settings
+from bot.store import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ def start_workers(
         _fingerprint_key(settings),
         job_timeout=settings.job_timeout,
         hard_stop=own_process,
+        store=open_store(settings.database_url),
     )
     queue.attach(runner)
     workers = Workers(queue, count, on_stop=on_stop, shutdown_timeout=settings.shutdown_timeout)
