@@ -41,6 +41,23 @@ class TreeChanges:
 
 
 @dataclass(frozen=True, slots=True)
+class RepoInfo:
+    """What decides whether a repository gets a baseline scan, and where."""
+
+    default_branch: str
+    archived: bool
+    fork: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """Every blob of one commit (path -> blob SHA), from one recursive listing."""
+
+    blobs: dict[str, str]
+    complete: bool  # False when GitHub truncated the listing: some files could not be known
+
+
+@dataclass(frozen=True, slots=True)
 class CommitInfo:
     sha: str
     author: str  # the author's GitHub login when GitHub knows the account, else the name in the commit
@@ -164,6 +181,16 @@ class GitHubGateway(Protocol):
 
     def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
         """What changed between two commits, from their recursive trees: for changes past the listing caps."""
+        ...
+
+    def repository(self, repo: str) -> RepoInfo: ...
+
+    def branch_head(self, repo: str, branch: str) -> str | None:
+        """The branch's head commit; None when the repository is empty or has no such branch."""
+        ...
+
+    def tree(self, repo: str, commit: str) -> Tree:
+        """The commit's whole tree in one recursive listing."""
         ...
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]: ...
