@@ -84,6 +84,22 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.baseline_findings = Counter(
+            "secrets_bot_baseline_findings",
+            "Findings reported by baseline scans (what was already on default branches at install).",
+            registry=self.registry,
+        )
+        self.baseline_repositories = Gauge(
+            "secrets_bot_baseline_repositories",
+            "Repositories of an installation whose baseline scan is done, and in total.",
+            ["installation", "state"],
+            registry=self.registry,
+        )
+
+    def baseline_progress(self, installation: int, done: int, total: int) -> None:
+        self.baseline_repositories.labels(installation=str(installation), state="done").set(done)
+        self.baseline_repositories.labels(installation=str(installation), state="total").set(total)
+
     def delivery(self, event: str, outcome: str) -> None:
         self.deliveries.labels(event=event, outcome=outcome).inc()
 

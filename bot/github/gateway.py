@@ -36,6 +36,7 @@ from bot.github.protocol import (
     IssueComment,
     OwnCheckRun,
     PullInfo,
+    RateBudget,
     RepoInfo,
     ReviewComment,
     SuitePush,
@@ -190,6 +191,13 @@ class InstallationGateway:
             "read a repository", lambda: self._session.request("GET", f"/repos/{repo}")
         )
         return RepoInfo(str(answer["default_branch"]), bool(answer.get("archived")), bool(answer.get("fork")))
+
+    def rate_budget(self) -> RateBudget | None:
+        requester = self._session.github.requester
+        remaining, limit = requester.rate_limiting
+        if limit <= 0 or remaining < 0:
+            return None
+        return RateBudget(remaining, limit, float(requester.rate_limiting_resettime))
 
     def branch_head(self, repo: str, branch: str) -> str | None:
         """One small call (`git/get-ref`): a commit listing would bring its diff along. GitHub answers 409

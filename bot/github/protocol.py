@@ -30,6 +30,7 @@ class ChangedFile:
     status: str  # added | modified | removed | renamed | copied | changed | unchanged
     previous_path: str | None = None
     patch: str | None = None  # unified diff hunk text; None when GitHub omits it (binary or too large)
+    blob: str | None = None  # the blob's SHA when a tree listing named it: read by SHA, not by path
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,15 @@ class RepoInfo:
     default_branch: str
     archived: bool
     fork: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RateBudget:
+    """What GitHub's last answer said is left of the installation's rate limit."""
+
+    remaining: int
+    limit: int
+    reset: float  # epoch seconds when the window starts again
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +194,10 @@ class GitHubGateway(Protocol):
         ...
 
     def repository(self, repo: str) -> RepoInfo: ...
+
+    def rate_budget(self) -> RateBudget | None:
+        """From the last answer's rate-limit headers; None before any answer (no call is made)."""
+        ...
 
     def branch_head(self, repo: str, branch: str) -> str | None:
         """The branch's head commit; None when the repository is empty or has no such branch."""
