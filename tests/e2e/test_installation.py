@@ -125,3 +125,15 @@ def test_a_repository_removed_and_added_again_is_scanned_again(
     assert len(github.calls("git/get-tree")) == 2  # nothing was kept: a new installation, a new baseline
     runs = github.world.runs_for(repo.full_name)
     assert [(run.status, run.conclusion) for run in runs] == [("completed", "failure")] * 2
+
+
+def test_a_tree_too_large_to_list_is_not_passed(bot: Bot, github: FakeGitHub, repo: Repository) -> None:
+    repo.commit("main", {"serverless.yml": serverless(None), "deep/a/b/c.txt": "x\n"})
+    github.tree_limit = 2
+
+    bot.deliver("installation", installed([repo]))
+    bot.settle()
+
+    [run] = github.world.runs_for(repo.full_name)
+    assert run.conclusion == "failure"
+    assert "too large for GitHub to list in full" in str(run.output)
