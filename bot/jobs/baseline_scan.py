@@ -21,7 +21,6 @@ from bot.events.request import ScanRequest
 from bot.github.protocol import GitHubGateway, RateLimited
 from bot.jobs.installations import Installations
 from bot.jobs.targets import Target, baseline_target
-from bot.metrics import METRICS
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +62,6 @@ class BaselineScans:
         if self._installations.removed(request.repo):
             return
         progress = self._installations.finish_baseline(request.installation_id, request.repo)
-        METRICS.baseline_progress(request.installation_id, progress.done, progress.total)
         logger.info(
             "baseline progress: %d of %d repositories",
             progress.done,

@@ -45,8 +45,17 @@ class Installations:
         return self.progress(installation)
 
     def progress(self, installation: int) -> Progress:
-        states = self._state.items(f"baseline:{installation}:").values()
-        return Progress(sum(1 for value in states if value == DONE), len(states))
+        return self.every_progress().get(installation, Progress(0, 0))
+
+    def every_progress(self) -> dict[int, Progress]:
+        """Per installation that has (had) baseline scans; the keys are few (one per repository)."""
+        counts: dict[int, list[int]] = {}
+        for key, value in self._state.items("baseline:").items():
+            installation = int(key.split(":", 2)[1])
+            done_total = counts.setdefault(installation, [0, 0])
+            done_total[0] += value == DONE
+            done_total[1] += 1
+        return {installation: Progress(done, total) for installation, (done, total) in counts.items()}
 
     def removed(self, repo: str) -> bool:
         return self._state.get(_removed(repo)) is not None

@@ -189,6 +189,13 @@ class JobQueue:
         """How many jobs were dead-lettered since the queue was created."""
         return int(self.huey.storage.incr(DEAD_LETTER_COUNTER, 0))
 
+    def baseline_progress(self) -> dict[int, tuple[int, int]]:
+        """Installation id -> (repositories done, in total), for /metrics in any process."""
+        return {
+            installation: (progress.done, progress.total)
+            for installation, progress in self.installations.every_progress().items()
+        }
+
     def probe_write(self) -> None:
         """Raise unless the storage takes a write (for /readyz): a read-only or locked SQLite file and a
         Redis that refuses writes all answer reads, so a ping would call them ready."""
