@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.e2e.harness import INSTALLATION, Bot
 from tests.e2e.scenarios import SECRET_LINE, serverless
+from tests.e2e.test_rate_limit_wait import run_what_is_scheduled
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import Repository
 
@@ -137,3 +138,24 @@ def test_a_tree_too_large_to_list_is_not_passed(bot: Bot, github: FakeGitHub, re
     [run] = github.world.runs_for(repo.full_name)
     assert run.conclusion == "failure"
     assert "too large for GitHub to list in full" in str(run.output)
+
+
+def test_below_the_rate_limit_floor_the_baseline_waits_for_the_reset(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    repo.commit("main", {"serverless.yml": serverless()})
+    github.rate.remaining = github.rate.limit // 5 - 10  # under the default 20 % floor
+
+    bot.deliver("installation", installed([repo]))
+    bot.wait_for(lambda: bot.queue.huey.scheduled_count() == 1)
+
+    assert [
+        call.operation for call in github.calls() if call.operation != "apps/create-installation-access-token"
+    ] == ["repos/get"]
+    assert github.world.check_runs == {}
+    github.rate.remaining = github.rate.limit  # the window was reset
+    assert run_what_is_scheduled(bot) == 1
+    bot.settle()
+
+    [run] = github.world.runs_for(repo.full_name)
+    assert run.conclusion == "failure"
