@@ -127,3 +127,15 @@ def test_at_the_floor_or_above_the_job_goes_on() -> None:
     lower = Repos(RepoInfo("main", archived=False, fork=False), RateBudget(400, 1000, NOW + 600))
     with pytest.raises(RateLimited):
         _target(lower, floor=0.5)
+
+
+def test_claims_and_progress_survive_a_restart(tmp_path: Path) -> None:
+    first = sqlite_queue(tmp_path)
+    first.submit("install", [baseline("acme/a"), baseline("acme/b")])
+    first.installations.finish_baseline(INSTALLATION, "acme/a")
+
+    again = sqlite_queue(tmp_path)  # another process, after a restart, on the same file
+
+    assert again.baseline_progress() == {INSTALLATION: (1, 2)}
+    assert again.submit("redelivered", [baseline("acme/a"), baseline("acme/b")]) is Submission.COALESCED
+    assert again.depth() == 2
