@@ -34,6 +34,10 @@ class QueueProbe(Protocol):
 
     def dead_letters(self) -> int: ...
 
+    def baseline_progress(self) -> dict[int, tuple[int, int]]:
+        """Installation id -> (repositories whose baseline scan is done, repositories in total)."""
+        ...
+
 
 class FindingLike(Protocol):
     @property
@@ -84,6 +88,12 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.baseline_findings = Counter(
+            "secrets_bot_baseline_findings",
+            "Findings reported by baseline scans (what was already on default branches at install).",
+            registry=self.registry,
+        )
+
     def delivery(self, event: str, outcome: str) -> None:
         self.deliveries.labels(event=event, outcome=outcome).inc()
 
@@ -126,12 +136,22 @@ class _QueueCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         try:
             depth, dead = self._queue.depth(), self._queue.dead_letters()
+            baselines = self._queue.baseline_progress()
         except Exception:
             return
         yield GaugeMetricFamily("secrets_bot_queue_depth", "Jobs waiting in the queue.", value=depth)
         yield CounterMetricFamily(
             "secrets_bot_dead_letters", "Jobs that failed through every retry (all processes).", value=dead
         )
+        progress = GaugeMetricFamily(
+            "secrets_bot_baseline_repositories",
+            "Repositories of an installation whose baseline scan is done, and in total (all processes).",
+            labels=["installation", "state"],
+        )
+        for installation, (done, total) in sorted(baselines.items()):
+            progress.add_metric([str(installation), "done"], done)
+            progress.add_metric([str(installation), "total"], total)
+        yield progress
 
 
 class _Forward(Collector):

@@ -60,6 +60,10 @@ class Settings:
     app_manifest: Path = Path("app.yml")  # the App manifest the setup page registers
     public_url: str | None = None  # where GitHub and browsers reach the bot; the setup page's callback base
     job_timeout: float = DEFAULT_JOB_TIMEOUT  # seconds one job may run before it is stopped and failed
+    baseline_forks: bool = False  # BASELINE_FORKS=on: forks get a baseline scan at install too
+    baseline_rate_floor: float = (
+        0.2  # baseline jobs wait while less than this share of the rate limit is left
+    )
     env_file: Path = Path(".env")
     # FINGERPRINT_KEY as set; None before setup and in installs older than the setting (see `scan_key`).
     fingerprint_key: bytes | None = field(default=None, repr=False)
@@ -158,6 +162,8 @@ def _build(values: Mapping[str, str], env_file: Path) -> Settings:
         env_file=env_file,
         fingerprint_key=_fingerprint_key(reader),
         database_url=_database_url(reader),
+        baseline_forks=reader.switch("BASELINE_FORKS", default=False),
+        baseline_rate_floor=_default(reader.number("BASELINE_RATE_FLOOR", minimum=0.0, maximum=0.9), 0.2),
     )
     if problems:
         raise SettingsError(problems)
@@ -207,6 +213,15 @@ class _Reader:
             self.problem(name, f"must be a number {minimum}..{maximum}")
             return None
         return value
+
+    def switch(self, name: str, *, default: bool) -> bool:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        if raw.lower() not in ("on", "off"):
+            self.problem(name, "must be on or off")
+            return default
+        return raw.lower() == "on"
 
     def url(self, name: str) -> str | None:
         raw = self.text(name)

@@ -180,3 +180,14 @@ def test_operations_settings(tmp_path: Path) -> None:
         "SHUTDOWN_TIMEOUT must be a number 0.0..3600.0",
         "METRICS_PORT must be an integer 1..65535",
     )
+
+
+def test_baseline_settings(tmp_path: Path) -> None:
+    default = settings(tmp_path)
+    assert (default.baseline_forks, default.baseline_rate_floor) == (False, 0.2)
+    chosen = settings(tmp_path, BASELINE_FORKS="ON", BASELINE_RATE_FLOOR="0.5")
+    assert (chosen.baseline_forks, chosen.baseline_rate_floor) == (True, 0.5)
+    with pytest.raises(SettingsError, match="BASELINE_FORKS must be on or off"):
+        settings(tmp_path, BASELINE_FORKS="yes")
+    with pytest.raises(SettingsError, match="BASELINE_RATE_FLOOR"):
+        settings(tmp_path, BASELINE_RATE_FLOOR="1.5")

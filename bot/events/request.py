@@ -24,10 +24,12 @@ class Trigger(StrEnum):
     RERUN = "rerun"  # someone pressed "Re-run" on our check run or check suite
     RESCAN = "rescan"  # `/secrets-bot rescan` comment
     ROTATED = "rotated"  # `/secrets-bot rotated FINGERPRINT...`: record the acknowledgements, then rescan
+    BASELINE = "baseline"  # the App was installed on the repository: scan its default branch whole
+    REMOVED = "removed"  # the App was uninstalled from the repository: stop and forget its work
 
     @property
     def is_automatic(self) -> bool:
-        return self in (Trigger.PULL_REQUEST, Trigger.PUSH, Trigger.CHECK_SUITE)
+        return self in (Trigger.PULL_REQUEST, Trigger.PUSH, Trigger.CHECK_SUITE, Trigger.BASELINE)
 
     @property
     def is_command(self) -> bool:
@@ -40,8 +42,8 @@ class ScanRequest:
     installation_id: int
     repo: str  # owner/name
     trigger: Trigger
-    head_sha: str | None  # None only for a rescan comment: the worker asks GitHub for the PR's head
-    default_branch: str
+    head_sha: str | None  # None for a rescan comment or an installation: the worker asks GitHub
+    default_branch: str  # empty for an installation: its payload does not say, the worker asks GitHub
     delivery_id: str = ""
     pr_number: int | None = None
     base_ref: str | None = None

@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.events import check_run, check_suite, commit_comment, issue_comment, pull_request, push
+from bot.events import (
+    check_run,
+    check_suite,
+    commit_comment,
+    installation,
+    installation_repositories,
+    issue_comment,
+    pull_request,
+    push,
+)
 from bot.events.request import ScanRequest
 
 Handler = Callable[[Mapping[str, Any], str], list[ScanRequest]]
@@ -36,7 +45,17 @@ class Router:
 
 def default_router() -> Router:
     router = Router()
-    for module in (pull_request, push, check_run, check_suite, issue_comment, commit_comment):
+    modules = (
+        pull_request,
+        push,
+        check_run,
+        check_suite,
+        issue_comment,
+        commit_comment,
+        installation,
+        installation_repositories,
+    )
+    for module in modules:
         router.add(module.EVENT, module.requests)
     return router
 

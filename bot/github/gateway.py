@@ -21,6 +21,7 @@ from github.File import File
 from bot.github import checks, conversation, reviews
 from bot.github.auth import AppCredentials, AppIdentity, InstallationTokens
 from bot.github.content import read_blob, read_file
+from bot.github.errors import GitHubNotFound, GitHubRequestError
 from bot.github.manifest_flow import web_url_for
 from bot.github.protocol import (
     COMMIT_FILES_CAP,
@@ -35,8 +36,11 @@ from bot.github.protocol import (
     IssueComment,
     OwnCheckRun,
     PullInfo,
+    RateBudget,
+    RepoInfo,
     ReviewComment,
     SuitePush,
+    Tree,
     TreeChanges,
     UnreadableAnswer,
 )
@@ -45,6 +49,7 @@ from bot.github.session import PER_PAGE, Session, make_github
 from bot.reports.model import CheckRunOutput, DraftComment
 
 USER_AGENT = "serverless-secrets-bot"
+EMPTY_REPOSITORY = 409  # GitHub's answer to reading refs of a repository without commits
 
 
 class GitHubAppClient:
@@ -180,6 +185,39 @@ class InstallationGateway:
             ),
         )
         return str(answer["merge_base_commit"]["sha"])
+
+    def repository(self, repo: str) -> RepoInfo:
+        answer = self._session.read(
+            "read a repository", lambda: self._session.request("GET", f"/repos/{repo}")
+        )
+        return RepoInfo(str(answer["default_branch"]), bool(answer.get("archived")), bool(answer.get("fork")))
+
+    def rate_budget(self) -> RateBudget | None:
+        requester = self._session.github.requester
+        remaining, limit = requester.rate_limiting
+        if limit <= 0 or remaining < 0:
+            return None
+        return RateBudget(remaining, limit, float(requester.rate_limiting_resettime))
+
+    def branch_head(self, repo: str, branch: str) -> str | None:
+        """One small call (`git/get-ref`): a commit listing would bring its diff along. GitHub answers 409
+        for an empty repository."""
+        try:
+            answer = self._session.read(
+                "read a branch",
+                lambda: self._session.request("GET", f"/repos/{repo}/git/ref/heads/{branch}"),
+            )
+        except GitHubNotFound:
+            return None
+        except GitHubRequestError as error:
+            if error.status == EMPTY_REPOSITORY:
+                return None
+            raise
+        return str(answer["object"]["sha"])
+
+    def tree(self, repo: str, commit: str) -> Tree:
+        blobs, complete = self._blobs(repo, commit)
+        return Tree(blobs, complete)
 
     def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
         """Two calls (one recursive tree per commit), paid only when a listing hit GitHub's cap."""

@@ -30,6 +30,7 @@ class ChangedFile:
     status: str  # added | modified | removed | renamed | copied | changed | unchanged
     previous_path: str | None = None
     patch: str | None = None  # unified diff hunk text; None when GitHub omits it (binary or too large)
+    blob: str | None = None  # the blob's SHA when a tree listing named it: read by SHA, not by path
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,32 @@ class TreeChanges:
 
     paths: tuple[str, ...]
     complete: bool  # False when GitHub truncated a tree listing: some changes could not be known
+
+
+@dataclass(frozen=True, slots=True)
+class RepoInfo:
+    """What decides whether a repository gets a baseline scan, and where."""
+
+    default_branch: str
+    archived: bool
+    fork: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RateBudget:
+    """What GitHub's last answer said is left of the installation's rate limit."""
+
+    remaining: int
+    limit: int
+    reset: float  # epoch seconds when the window starts again
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """Every blob of one commit (path -> blob SHA), from one recursive listing."""
+
+    blobs: dict[str, str]
+    complete: bool  # False when GitHub truncated the listing: some files could not be known
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +191,20 @@ class GitHubGateway(Protocol):
 
     def tree_changes(self, repo: str, base: str, head: str) -> TreeChanges:
         """What changed between two commits, from their recursive trees: for changes past the listing caps."""
+        ...
+
+    def repository(self, repo: str) -> RepoInfo: ...
+
+    def rate_budget(self) -> RateBudget | None:
+        """From the last answer's rate-limit headers; None before any answer (no call is made)."""
+        ...
+
+    def branch_head(self, repo: str, branch: str) -> str | None:
+        """The branch's head commit; None when the repository is empty or has no such branch."""
+        ...
+
+    def tree(self, repo: str, commit: str) -> Tree:
+        """The commit's whole tree in one recursive listing."""
         ...
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]: ...

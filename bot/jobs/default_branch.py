@@ -16,7 +16,8 @@ from bot.store import FindingsStore
 
 
 def record(store: FindingsStore, target: Target, report: ScanReport) -> None:
-    """Store the head findings of a push scan of the default branch; other scans store nothing."""
+    """Store the head findings of a push or baseline scan of the default branch; other scans store
+    nothing."""
     if target.pull is not None or not target.leaked:
         return
     complete = not report.incomplete and not any(n.kind in INCOMPLETE_KINDS for n in report.notices)
@@ -26,5 +27,5 @@ def record(store: FindingsStore, target: Target, report: ScanReport) -> None:
         report.findings,
         complete=complete,
         at=datetime.now(UTC),
-        scope=report.scope,
+        scope=None if target.whole_tree else report.scope,  # a baseline answers for the whole branch
     )

@@ -23,6 +23,7 @@ from huey import Huey, MemoryHuey, RedisHuey
 from huey.storage import SqliteStorage
 
 from bot.events.request import ScanRequest, Trigger
+from bot.jobs.installations import Installations
 from bot.jobs.leases import InFlight, Lessee, Locks
 from bot.jobs.ledger import Ledger
 from bot.jobs.serializer import JsonSerializer
@@ -38,6 +39,7 @@ DEAD_LETTER_TTL = 7 * 24 * 3600.0
 DEAD_LETTER_COUNTER = "dead-letters"
 WORKER_DEATHS = "worker_deaths"  # a job's field beside the ScanRequest's, counted by orphan recovery
 RESCAN_WINDOW = 600.0  # a person's rescan waiting in the queue absorbs their further rescan comments
+BASELINE_PRIORITY = -10  # below every other job (huey's default 0): installs never starve pull requests
 READY_PROBE_TTL = 60.0  # /readyz's probe key removes itself
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds to wait for another process's write lock before calling the file locked
 
@@ -69,6 +71,7 @@ class JobQueue:
         self.lessee = Lessee(self.state)
         self.ledger = Ledger(self.state, Locks(self.state, self.lessee))
         self.in_flight = InFlight(self.state, self.lessee)
+        self.installations = Installations(self.state)
         self._handler: JobHandler | None = None
         chosen = policy or RetryPolicy()
         self._task = huey.task(
@@ -98,9 +101,13 @@ class JobQueue:
         if body_digest is not None and not self._claim(f"body:{body_digest}", DELIVERY_TTL, claimed):
             return Submission.DUPLICATE
         enqueued = 0
+        baselines: list[ScanRequest] = []
         try:
             for index, request in enumerate(requests):
-                if not self._claim_rescan(request, claimed):
+                if request.trigger is Trigger.REMOVED:
+                    # Pending jobs find the mark at once; a worker deletes the repository's stored findings.
+                    self.installations.forget(request.installation_id, request.repo)
+                if not self._claim_rescan(request, claimed) or not self._claim_baseline(request, baselines):
                     continue
                 self._record_head(request)
                 self.enqueue(request.to_job(), f"{delivery_id}/{index}")
@@ -108,8 +115,19 @@ class JobQueue:
         except Exception:
             for key in [marker, *claimed]:
                 self.state.delete(key)
+            for request in baselines:
+                self.installations.release_baseline(request.installation_id, request.repo)
             raise
         return Submission.ACCEPTED if enqueued else Submission.COALESCED
+
+    def _claim_baseline(self, request: ScanRequest, claimed: list[ScanRequest]) -> bool:
+        """A repository gets one baseline scan per installation, however many deliveries name it."""
+        if request.trigger is not Trigger.BASELINE:
+            return True
+        if not self.installations.claim_baseline(request.installation_id, request.repo):
+            return False
+        claimed.append(request)
+        return True
 
     def rescan_started(self, request: ScanRequest) -> None:
         """The waiting rescan now runs (and reads the PR afresh): a later comment asks for another one."""
@@ -131,7 +149,15 @@ class JobQueue:
         return True
 
     def enqueue(self, job: dict[str, Any], job_id: str) -> None:
-        self.huey.enqueue(self._task.s(job, job_id=job_id, id=job_id))
+        self.huey.enqueue(self._task.s(job, job_id=job_id, id=job_id, priority=self._priority(job)))
+
+    def _priority(self, job: dict[str, Any]) -> int | None:
+        """Baseline scans wait behind every other job where the storage orders by priority (SQLite, memory).
+        huey's plain Redis storage is a FIFO list that refuses priorities: there they run in arrival order,
+        held back only by the rate-limit floor (`bot.jobs.baseline_scan`)."""
+        if job.get("trigger") != Trigger.BASELINE.value or not self.huey.storage.priority:
+            return None
+        return BASELINE_PRIORITY
 
     def requeue_own(self) -> int:
         """Put back the jobs this process took and has not finished (a shutdown that ran out of time)."""
@@ -161,6 +187,13 @@ class JobQueue:
     def dead_letters(self) -> int:
         """How many jobs were dead-lettered since the queue was created."""
         return int(self.huey.storage.incr(DEAD_LETTER_COUNTER, 0))
+
+    def baseline_progress(self) -> dict[int, tuple[int, int]]:
+        """Installation id -> (repositories done, in total), for /metrics in any process."""
+        return {
+            installation: (progress.done, progress.total)
+            for installation, progress in self.installations.every_progress().items()
+        }
 
     def probe_write(self) -> None:
         """Raise unless the storage takes a write (for /readyz): a read-only or locked SQLite file and a

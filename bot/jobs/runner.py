@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from huey.exceptions import RetryTask
 
 from bot.core.rules import RuleSet
-from bot.events.request import ScanRequest
-from bot.github.protocol import GatewayFactory, GitHubUnavailable, RateLimited
+from bot.events.request import ScanRequest, Trigger
+from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, RateLimited
+from bot.jobs.baseline_scan import BaselineScans
 from bot.jobs.deadline import Deadlines, JobTimedOut
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue, worker_deaths
 from bot.jobs.scan_job import ScanOutcome, external_id, run_scan, where_it_failed
-from bot.jobs.targets import resolve_target
+from bot.jobs.targets import Target, resolve_target
 from bot.logs import log_context
 from bot.metrics import METRICS
 from bot.reports.check_run import NAME, render_failed_scan
@@ -46,9 +48,11 @@ class ScanRunner:
         job_timeout: float = DEFAULT_JOB_TIMEOUT,
         hard_stop: bool = False,
         store: FindingsStore | None = None,
+        baselines: BaselineScans | None = None,
     ) -> None:
         """`hard_stop`: this process is a worker and nothing else, which may end itself when a job hangs in C
-        code past its budget (`bot.jobs.deadline`)."""
+        code past its budget (`bot.jobs.deadline`). `baselines`: how installs are scanned (default: no
+        forks, the default rate-limit floor)."""
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
@@ -56,6 +60,7 @@ class ScanRunner:
         self._job_timeout = job_timeout
         self._store = store
         self._deadlines = Deadlines(hard_stop=hard_stop)
+        self._baselines = baselines or BaselineScans(queue.installations)
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:
@@ -76,6 +81,8 @@ class ScanRunner:
                         outcome = self._give_up(request)
                     else:
                         outcome = self._within_budget(request, job_id, retries_left)
+                    if request.trigger is Trigger.BASELINE:
+                        self._baselines.finished(request)
             except Exception:
                 METRICS.scans.labels(trigger=trigger, outcome="retried").inc()
                 raise
@@ -100,7 +107,7 @@ class ScanRunner:
         crashed the process): fail the check run it left in progress instead of taking down another worker."""
         logger.error("job abandoned: %d workers died running it", MAX_WORKER_DEATHS)
         gateway = self._gateways.for_installation(request.installation_id)
-        target = resolve_target(request, gateway)
+        target = self._resolver(request)(request, gateway)
         if target is not None:
             run_id = gateway.create_check_run(  # finds the run the dead workers left in progress
                 target.repo,
@@ -113,6 +120,10 @@ class ScanRunner:
         return ScanOutcome.FAILED
 
     def _attempt(self, request: ScanRequest, job_id: str, retries_left: int) -> ScanOutcome:
+        if request.trigger is Trigger.REMOVED:  # uninstalled: nothing to scan, its findings are forgotten
+            if self._store is not None:
+                self._store.forget_repository(request.repo)
+            return ScanOutcome.NOTHING_TO_DO
         gateway = self._gateways.for_installation(request.installation_id)
         try:
             return run_scan(
@@ -123,6 +134,7 @@ class ScanRunner:
                 final_attempt=retries_left == 0,
                 fingerprint_key=self._fingerprint_key,
                 store=self._store,
+                resolve=self._resolver(request),
             )
         except Busy:
             logger.info("another scan of the same pull request is running; waiting")
@@ -142,6 +154,9 @@ class ScanRunner:
             # check run when it got that far.
             logger.error("scan failed: %s\n%s", type(error).__name__, where_it_failed(error))
             return ScanOutcome.FAILED
+
+    def _resolver(self, request: ScanRequest) -> Callable[[ScanRequest, GitHubGateway], Target | None]:
+        return self._baselines.target if request.trigger is Trigger.BASELINE else resolve_target
 
     def _dead_letter(self, request: ScanRequest, job_id: str) -> None:
         self._queue.record_dead_letter(job_id, request.to_job())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -94,15 +95,17 @@ def run_scan(
     final_attempt: bool = True,
     fingerprint_key: bytes = b"",
     store: FindingsStore | None = None,
+    resolve: Callable[[ScanRequest, GitHubGateway], Target | None] = resolve_target,
 ) -> ScanOutcome:
     """Scan and report one request; a scan of the default branch also updates the findings `store`.
-    Raises `GitHubUnavailable` (after reporting it on the last attempt)
-    so the queue can retry, and `bot.jobs.leases.Busy` when another job holds the pull request."""
+    Raises `GitHubUnavailable` (after reporting it on the last attempt) so the queue can retry, and
+    `bot.jobs.leases.Busy` when another job holds the pull request. `resolve` says what the request
+    scans (a baseline scan decides it its own way)."""
     if _reported_already(request, latest_heads):
         return ScanOutcome.ALREADY_REPORTED
     if request.trigger.is_command and not _may_rescan(request, gateway):
         return ScanOutcome.DENIED
-    target = resolve_target(request, gateway)
+    target = resolve(request, gateway)
     if target is None:
         return ScanOutcome.NOTHING_TO_DO
     if request.trigger.is_command and target.pull is not None:
@@ -219,6 +222,8 @@ def _scan_and_complete(
         _publish_review(gateway, target, target.pull.number, report, ledger)
     gateway.complete_check_run(target.repo, check_id, conclusion=conclusion, output=output)
     METRICS.record_findings(report.findings, known_rules=_builtin_rule_ids(ruleset_base))
+    if target.whole_tree:
+        METRICS.baseline_findings.inc(len(report.findings))
     ledger.mark_reported(target.repo, target.head_sha, target.scope)
     ledger.mark_reported(target.repo, target.head_sha, ANY_SCOPE)
     ledger.forget_run(target.repo, target.head_sha)

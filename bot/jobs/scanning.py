@@ -85,7 +85,7 @@ def scan_target(
     results: list[tuple[ChangedFile, ScanResult]] = []
     read: list[tuple[str, bytes]] = []
     for item in manifests:
-        result = _read(gateway, target, item.path, repo_config.config)
+        result = _read(gateway, target, item, repo_config.config)
         if isinstance(result, bytes):
             read.append((item.path, result))
             result = _scan_one(item.path, result, repo_config)
@@ -237,6 +237,8 @@ def _changed_files(target: Target, gateway: GitHubGateway) -> tuple[list[Changed
     GitHub lists at most 3,000 files of a pull request and 300 of a comparison, without saying so. A listing
     at its cap is completed from the two commits' trees (two calls, only then); if even a tree listing is
     truncated, the changes cannot all be known and the scan says so instead of passing what it never saw."""
+    if target.whole_tree:
+        return _whole_tree(target, gateway)
     if target.pull is not None:
         base = target.pull.base_sha
         listed = gateway.pull_request_files(target.repo, target.pull.number)
@@ -261,18 +263,36 @@ def _changed_files(target: Target, gateway: GitHubGateway) -> tuple[list[Changed
     return files, [Notice("", NoticeKind.NOT_SCANNED, why)]
 
 
-def _read(gateway: GitHubGateway, target: Target, path: str, config: ScanConfig) -> bytes | ScanResult:
+def _whole_tree(target: Target, gateway: GitHubGateway) -> tuple[list[ChangedFile], list[Notice]]:
+    """Every file at the head, from one recursive listing; a truncated listing is said, never passed."""
+    tree = gateway.tree(target.repo, target.head_sha)
+    files = [ChangedFile(path, "unchanged", blob=sha) for path, sha in tree.blobs.items()]
+    if tree.complete:
+        return files, []
+    why = "the repository's tree is too large for GitHub to list in full, so some files could not be found"
+    return files, [Notice("", NoticeKind.NOT_SCANNED, why)]
+
+
+def _read(
+    gateway: GitHubGateway, target: Target, item: ChangedFile, config: ScanConfig
+) -> bytes | ScanResult:
     """The file's bytes, or a result whose notice says why it was not scanned."""
-    data = _fetch(gateway, target, path, config)
+    path = item.path
+    data = _fetch(gateway, target, path, config, blob=item.blob)
     if data is None:
         return _unscanned(path, NoticeKind.UNREADABLE, f"not found at {target.head_sha[:7]}")
     return data if isinstance(data, bytes) else ScanResult(path, None, notices=(data,))
 
 
-def _fetch(gateway: GitHubGateway, target: Target, path: str, config: ScanConfig) -> bytes | Notice | None:
-    """The file's bytes at the scanned commit, why they could not be read, or None when it is absent."""
+def _fetch(
+    gateway: GitHubGateway, target: Target, path: str, config: ScanConfig, *, blob: str | None = None
+) -> bytes | Notice | None:
+    """The file's bytes at the scanned commit, why they could not be read, or None when it is absent.
+    A file named by a tree listing is read by its blob SHA (no path lookup)."""
     limit = config.limits.max_bytes
     try:
+        if blob is not None:
+            return gateway.blob(target.repo, blob, max_bytes=limit)
         return gateway.file_content(target.repo, path, target.head_sha, max_bytes=limit)
     except FileTooLarge as error:
         return Notice(path, NoticeKind.TOO_LARGE, f"{error.size:,} bytes, over the {limit:,}-byte limit")

@@ -22,9 +22,12 @@ class Target:
     compare_base: str | None  # push scope: compare this ref with the head
     config_ref: str  # where .github/secrets-bot.yml is read: never the code under review
     leaked: bool  # the head is on the default branch: any secret there is already public to readers
+    whole_tree: bool = False  # a baseline: every manifest in the head's tree, not only what changed
 
     @property
     def scope(self) -> str:
+        if self.whole_tree:
+            return "baseline"
         return f"pr{self.pull.number}" if self.pull else "push"
 
     @property
@@ -68,6 +71,11 @@ def _pull_from_request(request: ScanRequest, sha: str) -> PullInfo:
 
 def pull_target(repo: str, pull: PullInfo) -> Target:
     return Target(repo, pull.head_sha, pull, None, pull.base_ref, leaked=False)
+
+
+def baseline_target(repo: str, sha: str) -> Target:
+    """A default branch's head, scanned whole: what is there is already exposed."""
+    return Target(repo, sha, None, None, sha, leaked=True, whole_tree=True)
 
 
 def _push_target(request: ScanRequest, sha: str) -> Target:

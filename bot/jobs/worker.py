@@ -22,6 +22,7 @@ from prometheus_client import start_http_server
 from bot.core.rules import RuleSet
 from bot.github.gateway import GitHubAppClient
 from bot.github.protocol import GatewayFactory
+from bot.jobs.baseline_scan import BaselineScans
 from bot.jobs.leases import HEARTBEAT_EVERY
 from bot.jobs.queue import JobQueue, QueueError, open_queue
 from bot.jobs.runner import ScanRunner
@@ -124,6 +125,9 @@ def start_workers(
         job_timeout=settings.job_timeout,
         hard_stop=own_process,
         store=open_store(settings.database_url),
+        baselines=BaselineScans(
+            queue.installations, forks=settings.baseline_forks, floor=settings.baseline_rate_floor
+        ),
     )
     queue.attach(runner)
     workers = Workers(queue, count, on_stop=on_stop, shutdown_timeout=settings.shutdown_timeout)

@@ -92,6 +92,7 @@ class Bot:
                 "FINGERPRINT_KEY": FINGERPRINT_KEY,
                 "GITHUB_API_URL": fake.url,
                 "QUEUE_URL": f"sqlite:///{workdir / 'queue.db'}",
+                "DATABASE_URL": f"sqlite:///{workdir / 'findings.db'}",
                 "LOG_LEVEL": "DEBUG",
                 "JOB_RETRY_DELAY": "0.1",
             },

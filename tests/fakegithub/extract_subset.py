@@ -24,6 +24,7 @@ OPERATIONS = (
     "apps/get-authenticated",
     "git/get-tree",
     "git/get-blob",
+    "git/get-ref",
     "repos/get-commit",
     "pulls/list-commits",
     "repos/get",

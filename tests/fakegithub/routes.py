@@ -13,6 +13,7 @@ HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "apps/get-authenticated": routes_app.get_authenticated_app,
     "git/get-tree": routes_repos.get_tree,
     "git/get-blob": routes_repos.get_blob,
+    "git/get-ref": routes_repos.get_ref,
     "repos/get-commit": routes_repos.get_commit,
     "pulls/list-commits": routes_repos.list_pull_commits,
     "repos/get": routes_repos.get_repo,

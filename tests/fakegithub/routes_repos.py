@@ -75,6 +75,30 @@ def get_commit(call: Call) -> Reply:
     return Reply(json={**_commit_item(call, repo, commit), "files": files})
 
 
+def get_ref(call: Call) -> Reply:
+    """A branch's head (`heads/<branch>`); tags are not modelled. An empty repository has no refs: 409."""
+    repo = call.repo()
+    ref = unquote(call.params["ref"])
+    if not repo.branches:
+        raise ApiError(409, "Git Repository is empty.")
+    sha = repo.branches.get(ref.removeprefix("heads/")) if ref.startswith("heads/") else None
+    if sha is None:
+        raise not_found()
+    commit_url = f"{call.api}/repos/{repo.full_name}/git/commits/{sha}"
+    return Reply(
+        json={
+            "ref": f"refs/{ref}",
+            "node_id": f"REF_{sha[:8]}",
+            "url": f"{call.api}/repos/{repo.full_name}/git/refs/{ref}",
+            "object": {
+                "type": "commit",
+                "sha": sha,
+                "url": commit_url,
+            },
+        }
+    )
+
+
 def get_blob(call: Call) -> Reply:
     """A blob by SHA from any commit of the repository: raw bytes for the raw media type, else base64."""
     repo = call.repo()

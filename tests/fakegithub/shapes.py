@@ -52,7 +52,8 @@ def repository(api: str, repo: Repository, owner: User) -> dict[str, Any]:
         "default_branch": repo.default_branch,
         "url": f"{api}/repos/{repo.full_name}",
         "html_url": f"https://github.test/{repo.full_name}",
-        "fork": False,
+        "fork": repo.fork,
+        "archived": repo.archived,
     }
 
 

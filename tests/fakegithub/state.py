@@ -133,6 +133,8 @@ class Repository:
         self.id = world.new_id()
         self.default_branch = default_branch
         self.private = private
+        self.archived = False
+        self.fork = False
         self.commits: dict[str, Commit] = {}
         self.branches: dict[str, str] = {}
         self.pulls: dict[int, Pull] = {}

@@ -1,0 +1,81 @@
+"""A baseline scan: what is already on a repository's default branch when the App is installed there.
+
+The installation payload names repositories only, so the job asks GitHub (one `repos/get`) whether the
+repository is archived or a fork (both skipped, forks unless BASELINE_FORKS=on) and which branch is the
+default, then reads that branch's head (one `git/get-ref`; an empty repository has none and is skipped).
+The scan itself is the push scan's (`bot.jobs.scan_job`) over the whole tree: one recursive listing, one blob
+read per manifest, the same check run with the rotation advice, since the default branch is exposed.
+
+Baseline jobs are the lowest priority in the queue and keep to a share of the installation's rate limit: when
+less than `floor` of it is left, the job is rescheduled for after the reset (the runner's `RateLimited` path).
+A repository removed from the App before its job runs is not scanned.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from bot.events.request import ScanRequest
+from bot.github.protocol import GitHubGateway, RateLimited
+from bot.jobs.installations import Installations
+from bot.jobs.targets import Target, baseline_target
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RATE_FLOOR = 0.2  # never spend the last fifth of an installation's rate limit on baselines
+
+
+class BaselineScans:
+    def __init__(
+        self,
+        installations: Installations,
+        *,
+        forks: bool = False,
+        floor: float = DEFAULT_RATE_FLOOR,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._installations = installations
+        self._forks = forks
+        self._floor = floor
+        self._clock = clock
+
+    def target(self, request: ScanRequest, gateway: GitHubGateway) -> Target | None:
+        """The default branch's head to scan, or None when the repository is not to be scanned."""
+        if self._installations.removed(request.repo):
+            logger.info("baseline skipped: the repository was removed from the App")
+            return None
+        info = gateway.repository(request.repo)
+        self._keep_to_floor(gateway)  # after one call: a fresh gateway knows no rate limit yet
+        if info.archived or (info.fork and not self._forks):
+            logger.info("baseline skipped: the repository is %s", "archived" if info.archived else "a fork")
+            return None
+        head = gateway.branch_head(request.repo, info.default_branch)
+        if head is None:
+            logger.info("baseline skipped: the repository is empty")
+            return None
+        return baseline_target(request.repo, head)
+
+    def finished(self, request: ScanRequest) -> None:
+        """Counted as done whatever the outcome (scanned, skipped, already reported); a retried job is not."""
+        if self._installations.removed(request.repo):
+            return
+        progress = self._installations.finish_baseline(request.installation_id, request.repo)
+        logger.info(
+            "baseline progress: %d of %d repositories",
+            progress.done,
+            progress.total,
+            extra={"installation": request.installation_id},
+        )
+
+    def _keep_to_floor(self, gateway: GitHubGateway) -> None:
+        budget = gateway.rate_budget()
+        if budget is None or budget.remaining >= budget.limit * self._floor:
+            return
+        wait = max(budget.reset - self._clock(), 0.0)
+        raise RateLimited(
+            f"baseline paused: {budget.remaining} of {budget.limit} requests left",
+            until=budget.reset,
+            wait=wait,
+        )

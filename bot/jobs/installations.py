@@ -1,0 +1,78 @@
+"""What the bot keeps about an installation's repositories in the queue's shared state: which repositories
+wait for (or finished) their baseline scan, and which were removed from the App.
+
+A repository is claimed for a baseline once per installation, when the delivery is accepted: a second
+`installation` delivery naming the same repositories enqueues nothing. Removing a repository marks it (its
+baseline job, already queued, finds the mark and does nothing) and deletes every key the bot holds about it.
+The claims double as the progress figures (done / total per installation), so they survive a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.jobs.state import JobState
+
+CLAIM_TTL = 90 * 24 * 3600.0  # a repository installed again after this long gets a new baseline
+REMOVED_TTL = 7 * 24 * 3600.0  # longer than a queued job can wait (retries, rate-limit waits)
+PENDING = "pending"
+DONE = "done"
+# Every key about one repository starts with one of these followed by its name (see bot.jobs.ledger, queue).
+REPO_KEY_PREFIXES = ("head:", "run:", "reported:", "history:", "rescan:")
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    total: int
+
+
+class Installations:
+    def __init__(self, state: JobState) -> None:
+        self._state = state
+
+    def claim_baseline(self, installation: int, repo: str) -> bool:
+        """True the first time a repository is installed: its baseline scan is to be enqueued."""
+        self._state.delete(_removed(repo))
+        return self._state.claim(_claim(installation, repo), PENDING, CLAIM_TTL)
+
+    def release_baseline(self, installation: int, repo: str) -> None:
+        """The claim of a delivery that could not be accepted: a redelivery claims it again."""
+        self._state.delete(_claim(installation, repo), only_if=PENDING)
+
+    def finish_baseline(self, installation: int, repo: str) -> Progress:
+        self._state.put(_claim(installation, repo), DONE, ttl=CLAIM_TTL)
+        return self.progress(installation)
+
+    def progress(self, installation: int) -> Progress:
+        return self.every_progress().get(installation, Progress(0, 0))
+
+    def every_progress(self) -> dict[int, Progress]:
+        """Per installation that has (had) baseline scans; the keys are few (one per repository)."""
+        counts: dict[int, list[int]] = {}
+        for key, value in self._state.items("baseline:").items():
+            installation = int(key.split(":", 2)[1])
+            done_total = counts.setdefault(installation, [0, 0])
+            done_total[0] += value == DONE
+            done_total[1] += 1
+        return {installation: Progress(done, total) for installation, (done, total) in counts.items()}
+
+    def removed(self, repo: str) -> bool:
+        return self._state.get(_removed(repo)) is not None
+
+    def forget(self, installation: int, repo: str) -> None:
+        """Stop pending work for the repository and delete what is kept about it."""
+        self._state.put(_removed(repo), "1", ttl=REMOVED_TTL)
+        self._state.delete(_claim(installation, repo))
+        for prefix in REPO_KEY_PREFIXES:
+            for key in self._state.items(f"{prefix}{repo}"):
+                if key[len(prefix) + len(repo) :][:1] in ("#", "@", ":"):
+                    self._state.delete(key)
+
+
+def _claim(installation: int, repo: str) -> str:
+    return f"baseline:{installation}:{repo}"
+
+
+def _removed(repo: str) -> str:
+    return f"removed:{repo}"
