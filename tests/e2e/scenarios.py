@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.harness import INSTALLATION, payload
+from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import Pull, Repository
 
 STRIPE = "sk_live_" + "9fQ2xLr7TbW4kZp1MvN8sYc3"
@@ -129,3 +130,10 @@ def rerun_event(
         external_id=external_id,
         app_id=app_id,
     )
+
+
+def person(github: FakeGitHub, repo: Repository, login: str, role: str) -> str:
+    """A GitHub user with `role` (read, write, ...) on the repository."""
+    github.world.add_user(login)
+    repo.permissions[login] = role
+    return login

@@ -13,6 +13,7 @@ from tests.e2e.harness import Bot
 from tests.e2e.scenarios import (
     comment_event,
     commit_comment_event,
+    person,
     pull_request_event,
     push_event,
     serverless,
@@ -186,8 +187,7 @@ def test_acknowledging_every_history_finding_as_rotated_turns_the_check_green(
     assert failed.conclusion == "failure"
     prints = sorted(set(re.findall(r"v2-[0-9a-f]{32}", str(failed.output["text"]))))
     assert len(prints) >= 2  # the key id and the secret, at least
-    github.world.add_user("alice")
-    repo.permissions["alice"] = "write"
+    person(github, repo, "alice", "write")
     body = "/secrets-bot rotated " + " ".join(fp[3:13] for fp in prints)
     comment = github.world.add_issue_comment(repo.full_name, pull.number, body, user="alice")
 
@@ -233,8 +233,7 @@ def test_a_push_whose_history_findings_are_acknowledged_on_its_commit_turns_gree
     [failed] = github.world.runs_for(repo.full_name, after)
     assert failed.conclusion == "failure"
     prints = sorted(set(re.findall(r"v2-[0-9a-f]{32}", str(failed.output["text"]))))
-    github.world.add_user("alice")
-    repo.permissions["alice"] = "write"
+    person(github, repo, "alice", "write")
     body = "/secrets-bot rotated " + " ".join(fp[3:13] for fp in prints)
 
     bot.deliver("commit_comment", commit_comment_event(repo, after, 7001, commenter="alice", body=body))

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from tests.e2e.harness import Bot
-from tests.e2e.scenarios import comment_event, pull_request_event, serverless
+from tests.e2e.scenarios import comment_event, person, pull_request_event, serverless
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import CheckRun, Pull, Repository
 
@@ -45,12 +45,6 @@ def command(bot: Bot, github: FakeGitHub, repo: Repository, pull: Pull, user: st
 
 def bot_replies(github: FakeGitHub) -> list[str]:
     return [c.body for c in github.world.issue_comments.values() if c.user == github.bot_login]
-
-
-def person(github: FakeGitHub, repo: Repository, login: str, role: str) -> str:
-    github.world.add_user(login)
-    repo.permissions[login] = role
-    return login
 
 
 def test_a_writers_acknowledgement_of_a_history_finding_stops_it_failing(

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from tests.e2e.harness import Bot
-from tests.e2e.scenarios import commit_comment_event, pull_request_event, push_event, serverless
+from tests.e2e.scenarios import commit_comment_event, person, pull_request_event, push_event, serverless
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import CheckRun, Repository
 
@@ -39,12 +39,6 @@ def fingerprint_of(run: CheckRun) -> str:
 def command(bot: Bot, repo: Repository, sha: str, user: str, body: str, comment_id: int = 7001) -> None:
     bot.deliver("commit_comment", commit_comment_event(repo, sha, comment_id, commenter=user, body=body))
     bot.settle()
-
-
-def person(github: FakeGitHub, repo: Repository, login: str, role: str) -> str:
-    github.world.add_user(login)
-    repo.permissions[login] = role
-    return login
 
 
 def test_a_writers_acknowledgement_on_the_pushed_commit_stops_the_rerun_failing(
