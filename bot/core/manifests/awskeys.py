@@ -11,20 +11,21 @@ declares it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Role, Site, kebab
 from bot.core.tree import KeyPath
 
 RESERVED = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
 _KEY_RULES = frozenset({"aws-access-key-id", "aws-secret-access-key"})
 # snake_case words of the variable's name: `awsSecretKey` -> `aws_secret_key`
-_LOOK_ALIKE = re.compile(
+# On RE2: key names and lines come from the repository, and `(?:\w+_)?` backtracks quadratically on `re`.
+_LOOK_ALIKE = LinearPattern(
     r"(?:^|_)aws_(?:\w+_)?(?:key|secret|key_id|secret_key|token)$|(?:^|_)(?:access_key_id|secret_access_key)$"
 )
-_KEY_ID = re.compile(r"(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?:[^A-Z0-9]|$)")
-_SECRET_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
+_KEY_ID = LinearPattern(r"(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?:[^A-Z0-9]|$)")
+_SECRET_SHAPE = LinearPattern(r"[A-Za-z0-9/+]{40}")
 _NEIGHBOURS = 3  # lines either side searched for the key id that pairs with a 40-character secret
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
 _ROLELESS = frozenset({"serverless-code"})  # string literals of code, named but not placed: trust the name
