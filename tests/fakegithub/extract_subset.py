@@ -45,6 +45,23 @@ OPERATIONS = (
     "issues/list-comments",
     "issues/create-comment",
     "reactions/create-for-issue-comment",
+    "git/get-commit",
+    "git/create-blob",
+    "git/create-tree",
+    "git/create-commit",
+    "git/create-ref",
+    "git/update-ref",
+    "pulls/create",
+    "pulls/list",
+    "pulls/update",
+    "issues/create",
+    "issues/get",
+    "issues/update",
+    "issues/list-for-repo",
+    "apps/list-repos-accessible-to-installation",
+    "users/get-authenticated",
+    "apps/list-installations-for-authenticated-user",
+    "apps/list-installation-repos-for-authenticated-user",
 )
 
 _DROPPED_KEYS = ("examples", "example", "x-github", "x-octokit")
