@@ -75,8 +75,7 @@ def _section(index: int, finding: Finding) -> str:
     where = f"{markdown.code(finding.path)} line {finding.line}"
     lines = [
         f"### {index}. {where}: {markdown.text(finding.message)}",
-        f"Value {markdown.code(finding.redacted)} in {markdown.code(finding.key or finding.path)} "
-        f"({finding.severity.value}).",
+        f"Value {markdown.code(finding.redacted)}, severity {finding.severity.value}.",
     ]
     remediation = finding.remediation
     if remediation is not None:
