@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.core.advisories import ADVISORY_IDS
@@ -9,7 +11,9 @@ from bot.core.findings import Finding, Remediation, Severity
 from bot.core.fix import LineEdit, fix_file, line_edit
 from tests.core.platforms.test_aws_keys import KEY_ID, LAMBDA_MANIFESTS
 from tests.core.platforms.test_aws_keys import SECRET as AWS_SECRET
-from tests.core.test_scanner_cases import CASES, GITHUB, SECRETS, Case, scan
+from tests.core.test_bounded_work import join_split_template
+from tests.core.test_scanner_cases import CASES, SECRETS, Case, scan
+from tests.reports.sample import make_finding
 
 
 def secrets_in(findings: tuple[Finding, ...]) -> list[Finding]:
@@ -66,12 +70,7 @@ def test_the_fix_is_the_review_suggestions_edit() -> None:
 
 
 def test_a_value_split_by_join_is_left_for_a_hand_fix() -> None:
-    half = len(GITHUB) // 2
-    text = (
-        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n"
-        "    Properties:\n      Environment:\n        Variables:\n"
-        f"          TOKEN: !Join ['', ['{GITHUB[:half]}', '{GITHUB[half:]}']]\n"
-    )
+    text = join_split_template()
     chosen = [f for f in scan("template.yaml", text).findings if f.rule == "github-pat"]
     assert chosen and all(line_edit(f) is None for f in chosen)
 
@@ -94,18 +93,9 @@ def test_crlf_line_endings_and_a_byte_order_mark_are_kept() -> None:
 
 
 def _finding(line: int, end_line: int, replacement: str | None, fingerprint: str) -> Finding:
-    return Finding(
-        path="serverless.yml",
-        line=line,
-        column=1,
-        end_line=end_line,
-        key="k",
-        rule="generic-password",
-        severity=Severity.HIGH,
-        message="m",
-        redacted="ab********",
-        fingerprint=fingerprint,
-        remediation=Remediation(replacement, None, "https://docs.example"),
+    remediation = Remediation(replacement, None, "https://docs.example")
+    return dataclasses.replace(
+        make_finding(line=line, remediation=remediation), end_line=end_line, fingerprint=fingerprint
     )
 
 
