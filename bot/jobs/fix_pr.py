@@ -25,6 +25,7 @@ from bot.jobs.scan_job import WRITE_PERMISSIONS, ScanLedger, ScanOutcome
 from bot.jobs.scanning import RepoConfig, keyed_config, scan_one
 from bot.reports.fix_pr import TITLE, commit_message, render_body
 from bot.reports.kinds import is_advisory
+from bot.reports.markers import fingerprints_in
 from bot.store import FindingsStore
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,9 @@ def open_fix_pull(
     if head is None:
         return ScanOutcome.NOTHING_TO_DO
     with ledger.hold(f"{repo}#fix-pull-request"):
-        plan = _plan(request, gateway, head, ruleset_base, fingerprint_key, store)
+        existing = gateway.open_pull_from(repo, FIX_BRANCH)
+        wanted = _wanted(request, existing)
+        plan = _plan(repo, wanted, gateway, head, ruleset_base, fingerprint_key, store)
         if not plan.files:
             logger.info("fix pull request not opened: nothing at %s has a one-click fix", head[:7])
             return ScanOutcome.NOTHING_TO_DO
@@ -84,7 +87,7 @@ def open_fix_pull(
             repo, FIX_BRANCH, base=head, files=plan.files, message=commit_message(plan.applied)
         )
         body = render_body(plan.applied, plan.by_hand, base_branch=base, head_sha=head)
-        pull = _open_or_update(gateway, repo, base, body)
+        pull = _open_or_update(gateway, repo, base, body, existing)
         if store is not None:
             store.set_fix_pull(repo, {finding.fingerprint for finding in plan.applied}, pull.number)
     logger.info("fix pull request #%d covers %d secrets", pull.number, len(plan.applied))
@@ -93,8 +96,18 @@ def open_fix_pull(
     return ScanOutcome.REPORTED
 
 
-def _open_or_update(gateway: GitHubGateway, repo: str, base: str, body: str) -> OpenPull:
-    pull = gateway.open_pull_from(repo, FIX_BRANCH)
+def _wanted(request: ScanRequest, existing: OpenPull | None) -> frozenset[str] | None:
+    """The fingerprints to fix (None: every secret). The open pull request's own findings (its markers) are
+    kept: a later request for one more finding adds it to the pull request instead of replacing its fixes."""
+    if not request.arguments:
+        return None
+    kept = fingerprints_in(existing.body) if existing is not None else set()
+    return frozenset(request.arguments.split()) | kept
+
+
+def _open_or_update(
+    gateway: GitHubGateway, repo: str, base: str, body: str, pull: OpenPull | None
+) -> OpenPull:
     if pull is None:
         return gateway.create_pull(repo, branch=FIX_BRANCH, base=base, title=TITLE, body=body)
     if (pull.title, pull.body) != (TITLE, body):
@@ -103,18 +116,18 @@ def _open_or_update(gateway: GitHubGateway, repo: str, base: str, body: str) -> 
 
 
 def _plan(
-    request: ScanRequest,
+    repo: str,
+    wanted: frozenset[str] | None,
     gateway: GitHubGateway,
     head: str,
     ruleset_base: RuleSet,
     fingerprint_key: bytes,
     store: FindingsStore | None,
 ) -> FixPlan:
-    wanted = frozenset(request.arguments.split()) if request.arguments else None
-    repo_config = keyed_config(gateway, request.repo, head, ruleset_base, fingerprint_key)
+    repo_config = keyed_config(gateway, repo, head, ruleset_base, fingerprint_key)
     plan = FixPlan()
-    for path in _affected_paths(request.repo, gateway, head, repo_config, store, wanted):
-        data = _read(gateway, request.repo, path, head, repo_config)
+    for path in _affected_paths(repo, gateway, head, repo_config, store, wanted):
+        data = _read(gateway, repo, path, head, repo_config)
         if data is None:
             continue
         chosen = [

@@ -155,3 +155,17 @@ def test_a_rewritten_file_that_still_shows_its_finding_is_left_out(
     assert ask(setup) is ScanOutcome.NOTHING_TO_DO
 
     assert FIX_BRANCH not in setup.repo.branches and setup.repo.pulls == {}
+
+
+def test_a_later_request_for_another_finding_adds_it_to_the_same_pull_request(setup: Setup) -> None:
+    record(setup)
+    stripe, password = findings_at("serverless.yml", MANIFEST)
+
+    ask(setup, stripe, store=setup.store)
+    ask(setup, password, store=setup.store)
+
+    fixed = branch_file(setup, "serverless.yml")
+    assert STRIPE not in fixed and PASSWORD not in fixed
+    [pull] = setup.repo.pulls.values()
+    assert "2 hard-coded secrets" in (pull.body or "")
+    assert {f.fix_pull for f in setup.store.open_findings(REPO)} == {pull.number}
