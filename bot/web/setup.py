@@ -238,6 +238,8 @@ def _register(request: Request, code: str, pending: _Pending) -> tuple[AppRegist
             private_key=registration.private_key,
             webhook_secret=registration.webhook_secret,
             webhook_proxy_url=pending.proxy_url or settings.webhook_proxy_url,
+            github_client_id=registration.client_id or settings.github_client_id,
+            github_client_secret=registration.client_secret or settings.github_client_secret,
         )
         request.app.state.settings = configured
         logger.info("GitHub App registered", extra={"app_id": registration.app_id, "saved": saved})
@@ -254,6 +256,9 @@ def _save(
         "PRIVATE_KEY": registration.private_key,
         "WEBHOOK_SECRET": registration.webhook_secret,
     }
+    if registration.client_id and registration.client_secret:
+        values["GITHUB_CLIENT_ID"] = registration.client_id
+        values["GITHUB_CLIENT_SECRET"] = registration.client_secret
     if settings.fingerprint_key is None:
         values["FINGERPRINT_KEY"] = fingerprint_key.hex()
     if proxy_url is not None:
