@@ -158,7 +158,16 @@ def test_callback_saves_the_app_and_serves_webhooks_at_once(
     assert env_file.read_text(encoding="utf-8").startswith('# mine\nLOG_LEVEL=DEBUG\nAPP_ID="4242"\n')
     saved = parse_dotenv(env_file.read_text(encoding="utf-8"))
     assert saved["WEBHOOK_SECRET"] == github.webhook_secret and "WEBHOOK_PROXY_URL" not in saved
+    # The App's OAuth client, for the overview's "Sign in with GitHub".
+    assert (saved["GITHUB_CLIENT_ID"], saved["GITHUB_CLIENT_SECRET"]) == (
+        "Iv1.fake4242",
+        "fake-client-secret-code123",
+    )
     [configured] = setup.configured
+    assert (configured.github_client_id, configured.github_client_secret) == (
+        "Iv1.fake4242",
+        "fake-client-secret-code123",
+    )
     assert configured.is_configured and setup.app.state.settings is configured
     # A fresh fingerprint key is saved with the App, and the running bot already uses the saved one.
     assert configured.fingerprint_key is not None and len(configured.fingerprint_key) == 32
