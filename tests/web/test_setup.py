@@ -108,6 +108,7 @@ def test_personal_account_manifest_from_app_yml(tmp_path: Path) -> None:
     assert manifest["name"] == "Secrets Bot"
     assert manifest["hook_attributes"] == {"url": BASE + "/api/github/webhooks", "active": True}
     assert manifest["redirect_url"] == BASE + "/setup/callback"
+    assert manifest["callback_urls"] == [BASE + "/overview/callback"]  # the overview's sign-in
     assert manifest["default_permissions"]["checks"] == "write"
     assert manifest["public"] is False and "pull_request" in manifest["default_events"]
 
