@@ -16,6 +16,7 @@ from bot.web.overview.chart import trend_svg
 from bot.web.overview.links import dashboard_url, line_url, pull_url
 from bot.web.overview.query import AGES, SORTS, STATES, Filters
 from bot.web.overview.summary import InstallationSummary
+from bot.web.pages import document_start
 
 MAX_ROWS = 500  # the page shows this many rows; the exports hold them all
 
@@ -38,15 +39,7 @@ def _layout(title: str, body: str, *, login: str | None = None, csrf: str = "") 
         account = f"""<div class="account"><span>Signed in as <strong>{escape(login)}</strong></span>
 <form method="post" action="/overview/logout"><input type="hidden" name="csrf" value="{escape(csrf)}">
 <button type="submit" class="btn-link">Sign out</button></form></div>"""
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} · Serverless Secrets Bot</title>
-<link rel="stylesheet" href="/overview/overview.css">
-</head>
-<body>
+    return f"""{document_start(title, "/overview/overview.css")}
 <a class="skip" href="#content">Skip to content</a>
 <header class="header"><a class="brand" href="/overview">Serverless Secrets Bot</a>
 <span class="version">{escape(__version__)}</span>{account}</header>
@@ -77,10 +70,10 @@ def problem_page(title: str, message: str, *, login: str | None = None, csrf: st
     return _layout(title, body, login=login, csrf=csrf)
 
 
-def fix_requested_page(repo: str, count: int, *, login: str, csrf: str) -> str:
+def fix_requested_page(repo: str, *, login: str, csrf: str) -> str:
     body = f"""<h1>Fix pull request requested</h1>
-<p class="flash" role="status">The bot will open (or update) the fix pull request for {count}
-finding{"s" if count != 1 else ""} in <strong>{escape(repo)}</strong> shortly. It checks your write access
+<p class="flash" role="status">The bot will open (or update) the fix pull request for this finding in
+<strong>{escape(repo)}</strong> shortly. It checks your write access
 with GitHub again before it does.</p>
 <p><a href="/overview">Back to the overview</a></p>"""
     return _layout("Fix requested", body, login=login, csrf=csrf)

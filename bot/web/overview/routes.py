@@ -8,6 +8,7 @@ runs here: store reads go to a thread, a fix pull request is a job on the queue.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import uuid
@@ -28,10 +29,12 @@ from bot.settings import Settings
 from bot.store import FindingsStore, StoredFinding, open_store
 from bot.web.overview import export, pages, query
 from bot.web.overview.access import Access, AccessCache
-from bot.web.overview.sessions import Session, Sessions
+from bot.web.overview.sessions import COOKIE, Session, Sessions
 from bot.web.overview.summary import summarise
 from bot.web.responses import html_response, read_form
 from bot.web.setup import public_base_url
+
+logger = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/overview/callback"
 
@@ -96,7 +99,7 @@ async def _signed_in(request: Request, *, fresh: bool = False) -> tuple[Sessions
     session = sessions.read(request)
     if session is None:
         response = html_response(pages.sign_in_page(), 401 if request.method == "POST" else 200)
-        if request.cookies.get("secrets_bot_overview"):
+        if request.cookies.get(COOKIE):
             sessions.end(response)
         raise _Refusal(response)
     settings = _settings(request)
@@ -232,6 +235,7 @@ async def callback(request: Request) -> Response:
         response = html_response(pages.sign_in_page(error=message), 400)
         sessions.forget_login(response)
         return response
+    logger.info("overview sign-in", extra={"login": user.login})
     done = RedirectResponse("/overview", status_code=303)
     sessions.forget_login(done)
     sessions.start(done, login=user.login, user_id=user.id, token=token.value, expires_at=token.expires_at)
@@ -299,8 +303,11 @@ async def fix(request: Request) -> Response:
     )
     queue: JobQueue = request.app.state.queue
     await run_in_threadpool(queue.submit, delivery, [request_])
+    logger.info(
+        "fix pull request asked from the overview", extra={"login": session.login, "repo": repo.full_name}
+    )
     return html_response(
-        pages.fix_requested_page(repo.full_name, 1, login=session.login, csrf=session.csrf), 202
+        pages.fix_requested_page(repo.full_name, login=session.login, csrf=session.csrf), 202
     )
 
 
