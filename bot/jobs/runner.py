@@ -20,6 +20,7 @@ from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, RateLimited
 from bot.jobs.baseline_scan import BaselineScans
+from bot.jobs.dashboard import Dashboards
 from bot.jobs.deadline import Deadlines, JobTimedOut
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue, worker_deaths
@@ -49,10 +50,12 @@ class ScanRunner:
         hard_stop: bool = False,
         store: FindingsStore | None = None,
         baselines: BaselineScans | None = None,
+        dashboards: Dashboards | None = None,
     ) -> None:
         """`hard_stop`: this process is a worker and nothing else, which may end itself when a job hangs in C
         code past its budget (`bot.jobs.deadline`). `baselines`: how installs are scanned (default: no
-        forks, the default rate-limit floor)."""
+        forks, the default rate-limit floor). `dashboards`: how each repository's dashboard issue is kept
+        (default: in the queue's shared state, with the boxes offered)."""
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
@@ -61,6 +64,7 @@ class ScanRunner:
         self._store = store
         self._deadlines = Deadlines(hard_stop=hard_stop)
         self._baselines = baselines or BaselineScans(queue.installations)
+        self._dashboards = dashboards or Dashboards(queue.state, queue.lessee)
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:
@@ -135,6 +139,7 @@ class ScanRunner:
                 fingerprint_key=self._fingerprint_key,
                 store=self._store,
                 resolve=self._resolver(request),
+                dashboards=self._dashboards,
             )
         except Busy:
             logger.info("another scan of the same pull request is running; waiting")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.fakegithub import routes_app, routes_checks, routes_comments, routes_repos
+from tests.fakegithub import routes_app, routes_checks, routes_comments, routes_issues, routes_repos
 from tests.fakegithub.call import Call, Reply
 
 HANDLERS: dict[str, Callable[[Call], Reply]] = {
@@ -34,6 +34,10 @@ HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "issues/list-comments": routes_comments.list_issue_comments,
     "issues/create-comment": routes_comments.create_issue_comment,
     "reactions/create-for-issue-comment": routes_comments.create_reaction,
+    "issues/list-for-repo": routes_issues.list_for_repo,
+    "issues/create": routes_issues.create,
+    "issues/get": routes_issues.get,
+    "issues/update": routes_issues.update,
 }
 
 APP_AUTH = frozenset({"apps/create-installation-access-token", "apps/get-authenticated"})
