@@ -23,7 +23,15 @@ from bot.github.errors import GitHubRequestError
 from bot.github.protocol import GitHubGateway, Issue, IssuesDisabled
 from bot.jobs.leases import Busy, Lessee, Locks
 from bot.jobs.state import JobState
-from bot.reports.dashboard import MARKER, TITLE, has_open, is_dashboard, render_dashboard, secrets_only
+from bot.reports.dashboard import (
+    MARKER,
+    TITLE,
+    has_open,
+    is_dashboard,
+    render_dashboard,
+    rendered_at,
+    secrets_only,
+)
 from bot.store import FindingsStore
 
 logger = logging.getLogger(__name__)
@@ -111,13 +119,14 @@ def _sync(
 ) -> DashboardOutcome:
     findings = store.findings(repo)
     opened = has_open(findings)
-    body = render_dashboard(
-        findings,
-        repo=repo,
-        scanned_sha=store.last_scanned_sha(repo),
-        web_url=gateway.web_url(),
-        fixes_allowed=opened and dashboards.fixes_allowed(gateway, repo),
-    )
+    fixes_allowed = opened and dashboards.fixes_allowed(gateway, repo)
+
+    def render(sha: str | None) -> str:
+        return render_dashboard(
+            findings, repo=repo, scanned_sha=sha, web_url=gateway.web_url(), fixes_allowed=fixes_allowed
+        )
+
+    body = render(store.last_scanned_sha(repo))
     issue = _find(dashboards, gateway, repo)
     if issue is None:
         if not opened:
@@ -127,7 +136,10 @@ def _sync(
         logger.info("dashboard opened", extra={"issue": created.number})
         return DashboardOutcome.CREATED
     state = "open" if opened else "closed"
-    new_body = body if body != issue.body else None
+    # Quiet: a push that changed nothing shown (only the commit the links point at) is not written.
+    shown_at = rendered_at(issue.body)
+    same = body == issue.body or (shown_at is not None and render(shown_at) == issue.body)
+    new_body = None if same else body
     new_state = state if state != issue.state else None
     if new_body is None and new_state is None:
         return DashboardOutcome.UNCHANGED

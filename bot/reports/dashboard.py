@@ -35,6 +35,7 @@ _ACKNOWLEDGED_BUDGET = 6_000
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _FIX_MARKER = re.compile(r"<!-- secrets-bot:fix fingerprint=([0-9A-Za-z_-]{1,128}) -->")
 _FINGERPRINT = re.compile(r"[0-9A-Za-z_-]{1,128}")
+_COMMIT = re.compile(r"<!-- secrets-bot:dashboard-commit ([0-9a-f]{40}) -->")
 _TASK = re.compile(r"[ \t]{0,3}[-*+][ \t]+\[([ xX])\][ \t]")
 _OPEN_HEAD = "| File | Rule | Severity | Value | First seen |\n| --- | --- | --- | --- | --- |"
 _FIXED_HEAD = "| File | Rule | Value | Fixed |\n| --- | --- | --- | --- |"
@@ -91,7 +92,7 @@ def render_dashboard(
     acknowledged = sorted((f for f in shown if f.state == "acknowledged"), key=_by_place)
     link = _linker(web_url, repo, scanned_sha)
     at = f" at {markdown.code(scanned_sha[:7])}" if scanned_sha else ""
-    parts = [MARKER]
+    parts = [MARKER + (f"\n<!-- secrets-bot:dashboard-commit {scanned_sha} -->" if scanned_sha else "")]
     if opened:
         parts += [
             f"The default branch holds {_secrets(len(opened))}{at}. The bot updates this issue after every "
@@ -124,6 +125,13 @@ def render_dashboard(
 def is_dashboard(body: str | None) -> bool:
     """Whether a body carries the dashboard's marker (the bot's own issue is also told by its author)."""
     return body is not None and MARKER in body[:MAX_READ]
+
+
+def rendered_at(body: str) -> str | None:
+    """The commit a body was rendered at: a body that differs from a new one only by it need not be
+    written again (its links still show those lines, at that commit)."""
+    found = _COMMIT.search(body[:MAX_READ])
+    return found.group(1) if found else None
 
 
 def newly_ticked(previous: str, edited: str) -> list[str]:

@@ -18,6 +18,7 @@ from bot.reports.dashboard import (
     is_dashboard,
     newly_ticked,
     render_dashboard,
+    rendered_at,
 )
 from bot.store import FindingState, StoredFinding
 from tests.reports.inert import assert_inert
@@ -28,7 +29,9 @@ WEB = "https://github.com"
 SECRET = "sk_live_" + "9fQ2xLr7TbW4kZp1MvN8sYc3"
 FP1 = "v2-" + "1" * 32
 FP2 = "v2-" + "2" * 32
-_OUR_MARKERS = re.compile(r"<!-- secrets-bot:(?:dashboard|fix fingerprint=[0-9A-Za-z_-]+) -->")
+_OUR_MARKERS = re.compile(
+    r"<!-- secrets-bot:(?:dashboard|dashboard-commit [0-9a-f]+|fix fingerprint=[0-9A-Za-z_-]+) -->"
+)
 
 
 def stored(
@@ -175,3 +178,9 @@ def test_huge_bodies_take_bounded_time() -> None:
 
     assert newly_ticked(box + junk, box.replace("[ ]", "[x]") + junk) == [FP1]
     assert time.perf_counter() - started < 2.0
+
+
+def test_the_body_names_the_commit_it_was_rendered_at() -> None:
+    assert rendered_at(render([stored()])) == SHA
+    assert rendered_at(render([stored()], sha=None)) is None
+    assert rendered_at("<!-- secrets-bot:dashboard-commit not-a-sha -->") is None
