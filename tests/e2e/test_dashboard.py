@@ -144,3 +144,24 @@ def test_the_bots_own_edits_of_the_dashboard_ask_for_nothing(
 
     assert (own.status_code, untouched.status_code) == (200, 200)  # nothing to do
     assert asked.status_code == 202  # a fix request for the fix job, which checks the permission
+
+
+def test_two_default_branch_scans_at_once_open_one_issue(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    """A push and the baseline (of the next commit) scan the same repository on two workers at once: one
+    issue, not two."""
+    before = repo.branches["main"]
+    pushed = repo.commit("main", {"serverless.yml": serverless()})
+    repo.commit("main", {"README.md": "# billing, documented\n"})  # the head the baseline scans
+    github.delay(
+        "GET", "/repos/{owner}/{repo}/issues", 0.3, times=None
+    )  # a wide window between look and create
+
+    bot.deliver("push", push_event(repo, "main", before, pushed))
+    bot.deliver("installation", installed([repo]))
+    bot.settle()
+
+    assert len(github.calls("checks/create")) == 2
+    issue = _only_issue(github, repo)
+    assert issue.body.count(BOX) == 1
