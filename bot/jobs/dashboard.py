@@ -97,6 +97,13 @@ class Dashboards:
         return outcome
 
 
+def dashboard_url(dashboards: Dashboards, web_url: str, repo: str) -> str | None:
+    """The dashboard issue's address when one is remembered (no call to GitHub): pull requests point their
+    findings already on the base branch to it."""
+    number = dashboards.remembered(repo)
+    return None if number is None else f"{web_url.rstrip('/')}/{repo}/issues/{number}"
+
+
 def refresh_dashboard(
     dashboards: Dashboards, gateway: GitHubGateway, store: FindingsStore, repo: str, *, enabled: bool = True
 ) -> DashboardOutcome:

@@ -15,6 +15,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
@@ -23,7 +24,7 @@ from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubGateway, GitHubUnavailable, PullInfo, RateLimited
 from bot.jobs import acknowledgements, commit_command, default_branch
-from bot.jobs.dashboard import Dashboards, refresh_dashboard
+from bot.jobs.dashboard import Dashboards, dashboard_url, refresh_dashboard
 from bot.jobs.scanning import ScanReport, scan_target
 from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
@@ -227,6 +228,9 @@ def _scan_and_complete(
     if store is not None and default_branch.record(store, target, scanned) and dashboards is not None:
         refresh_dashboard(dashboards, gateway, store, target.repo, enabled=scanned.dashboard)
     report = acknowledgements.apply(request, target, gateway, scanned)
+    if target.pull is not None and dashboards is not None:
+        url = dashboard_url(dashboards, report.context.web_url, target.repo)
+        report = replace(report, context=replace(report.context, dashboard_url=url))
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest

@@ -4,6 +4,8 @@ branch holds a secret, none elsewhere; redeliveries change nothing; pushes close
 
 from __future__ import annotations
 
+from collections import Counter
+
 from tests.e2e.harness import Bot
 from tests.e2e.scenarios import GITHUB_PAT, STRIPE, issue_edited_event, push_event, serverless
 from tests.e2e.test_installation import installed, organisation
@@ -48,6 +50,12 @@ def test_installing_opens_one_dashboard_where_a_secret_is_and_redelivery_changes
         assert run.conclusion == "success"
         assert github.world.issues_in(quiet.full_name) == []
     assert STRIPE not in github.sent_text()
+    issue_calls = Counter(
+        (call.operation, call.path.split("/")[3])
+        for call in github.calls()
+        if "issues/" in str(call.operation)
+    )
+    assert issue_calls == {("issues/list-for-repo", "payments"): 1, ("issues/create", "payments"): 1}
     before = _snapshot(github)
 
     same = bot.deliver("installation", installed([clean, leaky, plain]), delivery="install-1")

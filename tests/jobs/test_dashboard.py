@@ -4,6 +4,7 @@ when nothing is open, reopened (never duplicated) when a secret comes back; off 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from bot.jobs.scan_job import ScanOutcome, run_scan
 from bot.reports.dashboard import MARKER, TITLE
 from bot.store import FindingsStore, open_store
 from tests.conftest import BOT_LOGIN, FakeGitHub
-from tests.jobs.scenarios import BEFORE, HEAD, NEWER, REPO, STRIPE, pull_request, push, serverless
+from tests.jobs.scenarios import BASE, BEFORE, HEAD, NEWER, REPO, STRIPE, pull_request, push, serverless
 
 CLEAN = serverless(None)
 LATEST = "3" * 40
@@ -223,3 +224,28 @@ def test_a_refresh_while_another_worker_holds_the_lock_is_left_to_it(queue: JobQ
 
     assert holder.one_at_a_time(REPO, render) is DashboardOutcome.UPDATED
     assert renders == [DashboardOutcome.LEFT_TO_HOLDER, DashboardOutcome.UPDATED, DashboardOutcome.UPDATED]
+
+
+def test_a_pull_request_points_its_findings_already_on_the_base_to_the_dashboard(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    dashboards.remember(REPO, 5)
+    fake_github.put_files(REPO, BASE, {"serverless.yml": serverless()})
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless(service="billing-v2")})
+    fake_github.pull_files[(REPO, 7)] = [
+        replace(f, status="modified") for f in fake_github.pull_files[(REPO, 7)]
+    ]
+
+    run_scan(
+        pull_request(),
+        fake_github,
+        ruleset_base=RuleSet.default(),
+        latest_heads=queue.ledger,
+        store=store,
+        dashboards=dashboards,
+    )
+
+    summary = fake_github.only_run(HEAD).output
+    assert summary is not None
+    assert f"[secrets dashboard](https://github.com/{REPO}/issues/5)" in summary.summary
+    assert not [name for name, _ in fake_github.calls if "issue" in name]  # remembered: no call
