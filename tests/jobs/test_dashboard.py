@@ -62,6 +62,17 @@ def scan_push(
     )
 
 
+def scan_pull(github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards) -> None:
+    run_scan(
+        pull_request(),
+        github,
+        ruleset_base=RuleSet.default(),
+        latest_heads=queue.ledger,
+        store=store,
+        dashboards=dashboards,
+    )
+
+
 def only_issue(github: FakeGitHub) -> Issue:
     assert len(github.issues) == 1, github.issues
     return next(iter(github.issues.values()))
@@ -147,14 +158,7 @@ def test_a_pull_request_scan_does_not_touch_the_dashboard(
     fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
 ) -> None:
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
-    run_scan(
-        pull_request(),
-        fake_github,
-        ruleset_base=RuleSet.default(),
-        latest_heads=queue.ledger,
-        store=store,
-        dashboards=dashboards,
-    )
+    scan_pull(fake_github, queue, store, dashboards)
 
     assert fake_github.issues == {}
 
@@ -236,14 +240,7 @@ def test_a_pull_request_points_its_findings_already_on_the_base_to_the_dashboard
         replace(f, status="modified") for f in fake_github.pull_files[(REPO, 7)]
     ]
 
-    run_scan(
-        pull_request(),
-        fake_github,
-        ruleset_base=RuleSet.default(),
-        latest_heads=queue.ledger,
-        store=store,
-        dashboards=dashboards,
-    )
+    scan_pull(fake_github, queue, store, dashboards)
 
     summary = fake_github.only_run(HEAD).output
     assert summary is not None
