@@ -98,6 +98,7 @@ class FakeGitHub:
     hooks: dict[str, Callable[[], None]] = field(default_factory=dict)  # run when the method is called
     suites: list[SuitePush] = field(default_factory=list)  # check suite id N is suites[N - 1]
     issues: dict[tuple[str, int], Issue] = field(default_factory=dict)  # (repo, number) -> issue
+    contents_write: bool = False  # the installation granted `contents: write` (fix pull requests)
     _next_id: int = 1000
 
     # --- arranging a scenario -------------------------------------------------------------------------------
@@ -314,6 +315,11 @@ class FakeGitHub:
             for index, (name, issue, body) in enumerate(self.issue_comments)
             if (name, issue) == (repo, number)
         ]
+
+    def contents_writable(self) -> bool:
+        """In memory the installation grants `contents: read` unless a test grants `contents_write`."""
+        self._call("contents_writable")
+        return self.contents_write
 
     def find_own_issue(self, repo: str, marker: str) -> Issue | None:
         self._call("find_own_issue", repo, marker)

@@ -19,9 +19,12 @@ import secrets
 from collections.abc import Callable
 from enum import StrEnum
 
+from bot.core.rules import RuleSet
+from bot.events.request import ScanRequest
 from bot.github.errors import GitHubRequestError
 from bot.github.protocol import GitHubGateway, Issue, IssuesDisabled
 from bot.jobs.leases import Busy, Lessee, Locks
+from bot.jobs.scanning import load_config
 from bot.jobs.state import JobState
 from bot.reports.dashboard import (
     MARKER,
@@ -40,8 +43,6 @@ ISSUE_TTL = 365 * 24 * 3600.0  # the remembered issue number; GitHub is asked ag
 WANTED_TTL = 3600.0
 MAX_ROUNDS = 3  # renders by one holder for requests that arrived meanwhile; later ones are the next's
 
-FixesAllowed = Callable[[GitHubGateway, str], bool]
-
 
 class DashboardOutcome(StrEnum):
     NONE = "none"  # no open secret and no issue: nothing to show
@@ -55,20 +56,12 @@ class DashboardOutcome(StrEnum):
     UNAVAILABLE = "unavailable"  # issues are turned off, or the installation may not write them
 
 
-def assume_fixes_allowed(gateway: GitHubGateway, repo: str) -> bool:
-    """Until the installation's `contents: write` is known, the boxes are offered (the fix job checks)."""
-    return True
-
-
 class Dashboards:
     """Where refreshes of one repository's dashboard meet, across every process sharing the queue."""
 
-    def __init__(
-        self, state: JobState, lessee: Lessee, *, fixes_allowed: FixesAllowed = assume_fixes_allowed
-    ) -> None:
+    def __init__(self, state: JobState, lessee: Lessee) -> None:
         self._state = state
         self._locks = Locks(state, lessee)
-        self.fixes_allowed = fixes_allowed
 
     def remembered(self, repo: str) -> int | None:
         value = self._state.get(_issue_key(repo))
@@ -121,12 +114,26 @@ def refresh_dashboard(
         return DashboardOutcome.UNAVAILABLE
 
 
+def refresh_after_fix(
+    dashboards: Dashboards,
+    gateway: GitHubGateway,
+    store: FindingsStore,
+    ruleset: RuleSet,
+    request: ScanRequest,
+) -> DashboardOutcome:
+    """After a fix pull request was opened or updated: its boxes link it and are unticked again. A fix asked
+    from the check run's button may be for a repository without a dashboard: its `dashboard` setting is
+    read from the default branch first."""
+    repo_config = load_config(gateway, request.repo, request.default_branch, ruleset)
+    return refresh_dashboard(dashboards, gateway, store, request.repo, enabled=repo_config.config.dashboard)
+
+
 def _sync(
     dashboards: Dashboards, gateway: GitHubGateway, store: FindingsStore, repo: str
 ) -> DashboardOutcome:
     findings = store.findings(repo)
     opened = has_open(findings)
-    fixes_allowed = opened and dashboards.fixes_allowed(gateway, repo)
+    fixes_allowed = opened and gateway.contents_writable()  # from the token's answer: no call
 
     def render(sha: str | None) -> str:
         return render_dashboard(

@@ -18,10 +18,11 @@ from huey.exceptions import RetryTask
 
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
-from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, RateLimited
+from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, OpenPull, RateLimited
 from bot.jobs.baseline_scan import BaselineScans
-from bot.jobs.dashboard import Dashboards
+from bot.jobs.dashboard import Dashboards, refresh_after_fix
 from bot.jobs.deadline import Deadlines, JobTimedOut
+from bot.jobs.fix_pr import AfterFix, open_fix_pull
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue, worker_deaths
 from bot.jobs.scan_job import ScanOutcome, external_id, run_scan, where_it_failed
@@ -110,6 +111,8 @@ class ScanRunner:
         """Its worker died each time it ran this job (a scan stuck in C code past its budget, or one that
         crashed the process): fail the check run it left in progress instead of taking down another worker."""
         logger.error("job abandoned: %d workers died running it", MAX_WORKER_DEATHS)
+        if request.trigger is Trigger.FIX:
+            return ScanOutcome.FAILED  # no check run of its own to fail
         gateway = self._gateways.for_installation(request.installation_id)
         target = self._resolver(request)(request, gateway)
         if target is not None:
@@ -130,6 +133,16 @@ class ScanRunner:
             return ScanOutcome.NOTHING_TO_DO
         gateway = self._gateways.for_installation(request.installation_id)
         try:
+            if request.trigger is Trigger.FIX:
+                return open_fix_pull(
+                    request,
+                    gateway,
+                    ruleset_base=self._ruleset,
+                    ledger=self._queue.ledger,
+                    fingerprint_key=self._fingerprint_key,
+                    store=self._store,
+                    after_fix=self._after_fix(gateway),
+                )
             return run_scan(
                 request,
                 gateway,
@@ -159,6 +172,17 @@ class ScanRunner:
             # check run when it got that far.
             logger.error("scan failed: %s\n%s", type(error).__name__, where_it_failed(error))
             return ScanOutcome.FAILED
+
+    def _after_fix(self, gateway: GitHubGateway) -> AfterFix | None:
+        """The dashboard links the fix pull request on its boxes and unticks them."""
+        store = self._store
+        if store is None:
+            return None
+
+        def refresh(request: ScanRequest, _pull: OpenPull) -> None:
+            refresh_after_fix(self._dashboards, gateway, store, self._ruleset, request)
+
+        return refresh
 
     def _resolver(self, request: ScanRequest) -> Callable[[ScanRequest, GitHubGateway], Target | None]:
         return self._baselines.target if request.trigger is Trigger.BASELINE else resolve_target

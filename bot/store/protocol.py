@@ -81,6 +81,10 @@ class FindingsStore(Protocol):
 
     def last_scanned_sha(self, repo: str) -> str | None: ...
 
+    def set_fix_pull(self, repo: str, fingerprints: Collection[str], number: int) -> None:
+        """Record that pull request `number` fixes these findings (unknown fingerprints are ignored)."""
+        ...
+
     def forget_repository(self, repo: str) -> None:
         """Delete everything stored about `repo` (the App was removed from it)."""
         ...

@@ -147,6 +147,19 @@ class SqlFindingsStore:
         value = self._repository_value(repo, repositories.c.last_scanned_sha)
         return None if value is None else str(value)
 
+    def set_fix_pull(self, repo: str, fingerprints: Collection[str], number: int) -> None:
+        if not fingerprints:
+            return
+        ids = select(repositories.c.id).where(repositories.c.name == repo)
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(findings)
+                .where(
+                    and_(findings.c.repository_id.in_(ids), findings.c.fingerprint.in_(list(fingerprints)))
+                )
+                .values(fix_pull=number)
+            )
+
     def forget_repository(self, repo: str) -> None:
         with self._engine.begin() as connection:
             _delete_repositories(connection, select(repositories.c.id).where(repositories.c.name == repo))

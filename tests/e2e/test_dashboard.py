@@ -6,14 +6,22 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from tests.e2e.harness import Bot
-from tests.e2e.scenarios import GITHUB_PAT, STRIPE, issue_edited_event, push_event, serverless
+from tests.e2e.scenarios import GITHUB_PAT, STRIPE, issue_edited_event, person, push_event, serverless
+from tests.e2e.test_fix_pull_requests import assert_no_secret, fix_pulls, press
 from tests.e2e.test_installation import installed, organisation
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import Issue, Repository
 
 TITLE = "Serverless secrets dashboard"
 BOX = "- [ ] open a fix pull request"
+
+
+@pytest.fixture(autouse=True)
+def writable(github: FakeGitHub) -> None:
+    github.permissions["contents"] = "write"  # fix pull requests are possible: the dashboard offers boxes
 
 
 def _snapshot(github: FakeGitHub) -> tuple[object, ...]:
@@ -173,3 +181,60 @@ def test_two_default_branch_scans_at_once_open_one_issue(
     assert len(github.calls("checks/create")) == 2
     issue = _only_issue(github, repo)
     assert issue.body.count(BOX) == 1
+
+
+def test_without_contents_write_the_dashboard_says_why_and_offers_no_box(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    github.permissions["contents"] = "read"
+    repo.commit("main", {"serverless.yml": serverless()})
+
+    bot.deliver("installation", installed([repo]))
+    bot.settle()
+
+    issue = _only_issue(github, repo)
+    assert "- [ ]" not in issue.body and "Contents: write" in issue.body
+
+
+def test_a_writer_ticking_the_box_gets_one_fix_pull_request_and_merging_it_closes_the_dashboard(
+    bot: Bot, github: FakeGitHub, repo: Repository
+) -> None:
+    """The scenario of issue 13: tick (reader: nothing; writer: one clean pull request), the button reuses
+    it, the merge's push closes the dashboard."""
+    head = repo.commit("main", {"serverless.yml": serverless()})
+    bot.deliver("installation", installed([repo]))
+    bot.settle()
+    issue = _only_issue(github, repo)
+    ticked = issue.body.replace(BOX, BOX.replace("[ ]", "[x]"))
+    reader = person(github, repo, "dev-reader", "read")
+    writer = person(github, repo, "dev-writer", "write")
+
+    def tick(sender: str) -> int:
+        event = issue_edited_event(
+            repo, issue.number, previous=issue.body, body=ticked, sender=sender, author=github.bot_login
+        )
+        answer = bot.deliver("issues", event)
+        bot.settle()
+        return answer.status_code
+
+    assert tick(reader) == 202
+    assert fix_pulls(repo) == []
+
+    assert tick(writer) == 202
+    [pull] = fix_pulls(repo)
+    manifest = repo.commits[pull.head_sha].files["serverless.yml"].decode()
+    assert "STRIPE_SECRET_KEY: ${ssm:/billing/" in manifest
+    assert_no_secret(manifest + (pull.body or "") + pull.head_ref, STRIPE)
+    linked = _only_issue(github, repo)
+    assert f"fix pull request #{pull.number}" in linked.body and "- [x]" not in linked.body
+
+    assert press(bot, repo, head, writer) == 202
+    assert fix_pulls(repo) == [pull]
+
+    merged = repo.commit("main", {"serverless.yml": manifest})
+    bot.deliver("push", push_event(repo, "main", head, merged))
+    bot.settle()
+
+    closed = _only_issue(github, repo)
+    assert (closed.number, closed.state) == (issue.number, "closed")
+    assert_no_secret(github.sent_text(), STRIPE)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.fakegithub import routes_app, routes_checks, routes_comments, routes_issues, routes_repos
+from tests.fakegithub import (
+    routes_app,
+    routes_checks,
+    routes_comments,
+    routes_git,
+    routes_issues,
+    routes_repos,
+)
 from tests.fakegithub.call import Call, Reply
 
 HANDLERS: dict[str, Callable[[Call], Reply]] = {
@@ -38,6 +45,7 @@ HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "issues/create": routes_issues.create,
     "issues/get": routes_issues.get,
     "issues/update": routes_issues.update,
+    **routes_git.HANDLERS,
 }
 
 APP_AUTH = frozenset({"apps/create-installation-access-token", "apps/get-authenticated"})

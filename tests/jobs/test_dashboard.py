@@ -36,6 +36,11 @@ def queue() -> JobQueue:
     return memory_queue()
 
 
+@pytest.fixture(autouse=True)
+def writable(fake_github: FakeGitHub) -> None:
+    fake_github.contents_write = True  # fix pull requests are possible: the dashboard offers boxes
+
+
 @pytest.fixture
 def dashboards(queue: JobQueue) -> Dashboards:
     return Dashboards(queue.state, queue.lessee)
@@ -202,11 +207,11 @@ def test_a_repository_without_issues_still_gets_its_check_run(
 
 
 def test_without_contents_write_the_dashboard_offers_no_box(
-    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
 ) -> None:
-    denied = Dashboards(queue.state, queue.lessee, fixes_allowed=lambda gateway, repo: False)
+    fake_github.contents_write = False
 
-    scan_push(fake_github, queue, store, denied, before=BEFORE, head=HEAD, manifest=serverless())
+    scan_push(fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless())
 
     body = only_issue(fake_github).body
     assert "- [ ]" not in body and "Contents: write" in body
