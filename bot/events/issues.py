@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.events import payload as p
+from bot.events.fix import fix_request
 from bot.events.issue_comment import is_bot
-from bot.events.request import ScanRequest, Trigger
+from bot.events.request import ScanRequest
 from bot.reports.dashboard import is_dashboard, newly_ticked
 
 EVENT = "issues"
@@ -34,19 +35,7 @@ def requests(payload: Mapping[str, Any], delivery_id: str) -> list[ScanRequest]:
     ticked = newly_ticked(previous, body)
     if not ticked:
         return []
-    repo, default_branch = p.repository(payload)
-    return [
-        ScanRequest(
-            installation_id=installation,
-            repo=repo,
-            trigger=Trigger.FIX,
-            head_sha=None,
-            default_branch=default_branch,
-            delivery_id=delivery_id,
-            commenter=p.text(sender, "login"),
-            arguments=" ".join(ticked),
-        )
-    ]
+    return [fix_request(payload, installation, delivery_id, arguments=" ".join(ticked))]
 
 
 def _previous_body(payload: Mapping[str, Any]) -> str | None:
