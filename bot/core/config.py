@@ -46,5 +46,6 @@ class ScanConfig:
     waivers_in_pr: str = "report"  # allow | report | deny: ignore comments a pull request adds
     history: bool = True  # pull requests and pushes: scan each pushed commit, not only the head
     max_commits: int = 250  # the newest commits scanned per pull request or push; older ones are counted
+    dashboard: bool = True  # keep the `Serverless secrets dashboard` issue of the default branch's secrets
     # The HMAC key of published fingerprints, set by the entry point (server or CLI), never by a repository.
     fingerprint_key: bytes = field(default=b"", repr=False)

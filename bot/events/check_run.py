@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.events import payload as p
 from bot.events.check_suite import request_for_suite
+from bot.events.fix import fix_request
 from bot.events.request import ScanRequest, Trigger
 from bot.reports.check_run import NAME
 from bot.reports.fix_pr import FIX_ACTION
@@ -42,16 +43,4 @@ def requests(payload: Mapping[str, Any], delivery_id: str) -> list[ScanRequest]:
 def _fix_requests(payload: Mapping[str, Any], installation: int, delivery_id: str) -> list[ScanRequest]:
     if p.optional_text(p.section(payload, "requested_action"), "identifier") != FIX_ACTION.identifier:
         return []
-    repo, default_branch = p.repository(payload)
-    return [
-        ScanRequest(
-            installation_id=installation,
-            repo=repo,
-            trigger=Trigger.FIX,
-            head_sha=None,  # the worker reads the default branch's head: the fix is made on the newest code
-            default_branch=default_branch,
-            delivery_id=delivery_id,
-            commenter=p.text(p.section(payload, "sender"), "login"),
-            arguments=None,
-        )
-    ]
+    return [fix_request(payload, installation, delivery_id, arguments=None)]

@@ -18,7 +18,7 @@ import httpx
 from github import Github
 from github.File import File
 
-from bot.github import checks, conversation, gitdata, pulls, reviews
+from bot.github import checks, conversation, gitdata, issues, pulls, reviews
 from bot.github.auth import AppCredentials, AppIdentity, InstallationTokens
 from bot.github.content import read_blob, read_file
 from bot.github.errors import GitHubNotFound, GitHubRequestError
@@ -33,6 +33,7 @@ from bot.github.protocol import (
     CommitInfo,
     CommitRange,
     GitHubUnavailable,
+    Issue,
     IssueComment,
     OpenPull,
     OwnCheckRun,
@@ -398,6 +399,22 @@ class InstallationGateway:
 
     def update_pull(self, repo: str, number: int, *, title: str, body: str) -> None:
         pulls.update_pull(self._session, repo, number, title=title, body=body)
+
+    def find_own_issue(self, repo: str, marker: str) -> Issue | None:
+        return issues.find_own(self._session, repo, self.bot_login(), marker)
+
+    def issue(self, repo: str, number: int) -> Issue | None:
+        return issues.get(self._session, repo, number)
+
+    def create_issue(self, repo: str, *, title: str, body: str, marker: str) -> Issue:
+        return issues.create(
+            self._session, repo, title=title, body=body, creator=self.bot_login(), marker=marker
+        )
+
+    def update_issue(
+        self, repo: str, number: int, *, body: str | None = None, state: str | None = None
+    ) -> None:
+        issues.update(self._session, repo, number, body=body, state=state)
 
 
 def _commit_info(item: dict[str, Any]) -> CommitInfo:

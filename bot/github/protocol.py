@@ -150,6 +150,18 @@ class OpenPull:
     url: str  # on GitHub's web site
 
 
+@dataclass(frozen=True, slots=True)
+class Issue:
+    number: int
+    body: str
+    state: str  # open | closed
+    author: str  # the login that opened it
+
+
+class IssuesDisabled(Exception):
+    """The repository has issues turned off (GitHub answers 410): there is nowhere to keep a dashboard."""
+
+
 class FileTooLarge(Exception):
     """The file at that ref is bigger than the scan limit; reported as skipped, never silently ignored."""
 
@@ -303,6 +315,26 @@ class GitHubGateway(Protocol):
         ...
 
     def update_pull(self, repo: str, number: int, *, title: str, body: str) -> None: ...
+
+    def find_own_issue(self, repo: str, marker: str) -> Issue | None:
+        """The oldest issue this App opened in the repository (open or closed) whose body holds `marker`:
+        found by the hidden marker among the App's own issues, never by title."""
+        ...
+
+    def issue(self, repo: str, number: int) -> Issue | None:
+        """None when it is gone (deleted or transferred)."""
+        ...
+
+    def create_issue(self, repo: str, *, title: str, body: str, marker: str) -> Issue:
+        """Opens it; after an ambiguous failure, looks for the App's issue holding `marker` before sending
+        again. `IssuesDisabled` when the repository has no issues."""
+        ...
+
+    def update_issue(
+        self, repo: str, number: int, *, body: str | None = None, state: str | None = None
+    ) -> None:
+        """Sets the body and/or the state (open | closed) in one call; repeating it changes nothing more."""
+        ...
 
 
 class GatewayFactory(Protocol):

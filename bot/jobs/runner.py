@@ -18,8 +18,9 @@ from huey.exceptions import RetryTask
 
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
-from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, RateLimited
+from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, OpenPull, RateLimited
 from bot.jobs.baseline_scan import BaselineScans
+from bot.jobs.dashboard import Dashboards, refresh_after_fix
 from bot.jobs.deadline import Deadlines, JobTimedOut
 from bot.jobs.fix_pr import AfterFix, open_fix_pull
 from bot.jobs.leases import Busy
@@ -50,12 +51,12 @@ class ScanRunner:
         hard_stop: bool = False,
         store: FindingsStore | None = None,
         baselines: BaselineScans | None = None,
-        after_fix: AfterFix | None = None,
+        dashboards: Dashboards | None = None,
     ) -> None:
         """`hard_stop`: this process is a worker and nothing else, which may end itself when a job hangs in C
         code past its budget (`bot.jobs.deadline`). `baselines`: how installs are scanned (default: no
-        forks, the default rate-limit floor). `after_fix`: called after each fix pull request is opened or
-        updated (where the dashboard is refreshed)."""
+        forks, the default rate-limit floor). `dashboards`: how each repository's dashboard issue is kept
+        (default: in the queue's shared state, with the boxes offered)."""
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
@@ -64,7 +65,7 @@ class ScanRunner:
         self._store = store
         self._deadlines = Deadlines(hard_stop=hard_stop)
         self._baselines = baselines or BaselineScans(queue.installations)
-        self._after_fix = after_fix
+        self._dashboards = dashboards or Dashboards(queue.state, queue.lessee)
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:
@@ -140,7 +141,7 @@ class ScanRunner:
                     ledger=self._queue.ledger,
                     fingerprint_key=self._fingerprint_key,
                     store=self._store,
-                    after_fix=self._after_fix,
+                    after_fix=self._after_fix(gateway),
                 )
             return run_scan(
                 request,
@@ -151,6 +152,7 @@ class ScanRunner:
                 fingerprint_key=self._fingerprint_key,
                 store=self._store,
                 resolve=self._resolver(request),
+                dashboards=self._dashboards,
             )
         except Busy:
             logger.info("another scan of the same pull request is running; waiting")
@@ -170,6 +172,17 @@ class ScanRunner:
             # check run when it got that far.
             logger.error("scan failed: %s\n%s", type(error).__name__, where_it_failed(error))
             return ScanOutcome.FAILED
+
+    def _after_fix(self, gateway: GitHubGateway) -> AfterFix | None:
+        """The dashboard links the fix pull request on its boxes and unticks them."""
+        store = self._store
+        if store is None:
+            return None
+
+        def refresh(request: ScanRequest, _pull: OpenPull) -> None:
+            refresh_after_fix(self._dashboards, gateway, store, self._ruleset, request)
+
+        return refresh
 
     def _resolver(self, request: ScanRequest) -> Callable[[ScanRequest, GitHubGateway], Target | None]:
         return self._baselines.target if request.trigger is Trigger.BASELINE else resolve_target

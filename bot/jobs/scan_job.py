@@ -24,6 +24,7 @@ from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubGateway, GitHubUnavailable, PullInfo, RateLimited
 from bot.jobs import acknowledgements, commit_command, default_branch
+from bot.jobs.dashboard import Dashboards, dashboard_url, refresh_dashboard
 from bot.jobs.scanning import ScanReport, scan_target
 from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
@@ -98,8 +99,10 @@ def run_scan(
     fingerprint_key: bytes = b"",
     store: FindingsStore | None = None,
     resolve: Callable[[ScanRequest, GitHubGateway], Target | None] = resolve_target,
+    dashboards: Dashboards | None = None,
 ) -> ScanOutcome:
-    """Scan and report one request; a scan of the default branch also updates the findings `store`.
+    """Scan and report one request; a scan of the default branch also updates the findings `store`, then
+    the repository's dashboard issue (when `dashboards` is given).
     Raises `GitHubUnavailable` (after reporting it on the last attempt) so the queue can retry, and
     `bot.jobs.leases.Busy` when another job holds the pull request. `resolve` says what the request
     scans (a baseline scan decides it its own way)."""
@@ -114,7 +117,15 @@ def run_scan(
         latest_heads.record_head(target.repo, target.pull.number, target.head_sha)
     with latest_heads.hold(target.lock_name):
         return _report(
-            request, target, gateway, ruleset_base, latest_heads, final_attempt, fingerprint_key, store
+            request,
+            target,
+            gateway,
+            ruleset_base,
+            latest_heads,
+            final_attempt,
+            fingerprint_key,
+            store,
+            dashboards,
         )
 
 
@@ -156,6 +167,7 @@ def _report(
     final_attempt: bool,
     fingerprint_key: bytes,
     store: FindingsStore | None,
+    dashboards: Dashboards | None = None,
 ) -> ScanOutcome:
     automatic = request.trigger.is_automatic
     if automatic and ledger.was_reported(target.repo, target.head_sha, target.scope):
@@ -176,7 +188,7 @@ def _report(
     ledger.remember_run(target.repo, target.head_sha, check_id)
     try:
         newest = _scan_and_complete(
-            request, target, gateway, check_id, ruleset_base, ledger, fingerprint_key, store
+            request, target, gateway, check_id, ruleset_base, ledger, fingerprint_key, store, dashboards
         )
     except RateLimited as waiting:
         _note_waiting(gateway, target, check_id, waiting)
@@ -205,15 +217,21 @@ def _scan_and_complete(
     ledger: ScanLedger,
     fingerprint_key: bytes,
     store: FindingsStore | None,
+    dashboards: Dashboards | None,
 ) -> PullInfo | None:
-    """None once reported; the pull request's current head when this one was superseded instead."""
+    """None once reported; the pull request's current head when this one was superseded instead.
+    The dashboard is refreshed before the check run is completed: if GitHub fails it, the retry finds the
+    run still open and does both again."""
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest
     scanned = scan_target(target, gateway, ruleset_base, fingerprint_key)
-    if store is not None:
-        default_branch.record(store, target, scanned)
+    if store is not None and default_branch.record(store, target, scanned) and dashboards is not None:
+        refresh_dashboard(dashboards, gateway, store, target.repo, enabled=scanned.dashboard)
     report = acknowledgements.apply(request, target, gateway, scanned)
+    if target.pull is not None and dashboards is not None:
+        url = dashboard_url(dashboards, report.context.web_url, target.repo)
+        report = replace(report, context=replace(report.context, dashboard_url=url))
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest

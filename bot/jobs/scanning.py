@@ -57,6 +57,7 @@ class ScanReport:
     presence: Presence = field(default_factory=Presence)
     # Every path the change touched (previous names of renamed files included): what a push answers for.
     scope: frozenset[str] = frozenset()
+    dashboard: bool = ScanConfig().dashboard  # the repository keeps a dashboard issue (`dashboard:`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ def scan_target(
         history.presence,
         frozenset(item.path for item in changed)
         | {item.previous_path for item in changed if item.previous_path},
+        dashboard=config.dashboard,
     )
 
 

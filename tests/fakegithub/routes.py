@@ -9,6 +9,7 @@ from tests.fakegithub import (
     routes_checks,
     routes_comments,
     routes_git,
+    routes_issues,
     routes_oauth,
     routes_repos,
 )
@@ -41,6 +42,10 @@ HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "issues/list-comments": routes_comments.list_issue_comments,
     "issues/create-comment": routes_comments.create_issue_comment,
     "reactions/create-for-issue-comment": routes_comments.create_reaction,
+    "issues/list-for-repo": routes_issues.list_for_repo,
+    "issues/create": routes_issues.create,
+    "issues/get": routes_issues.get,
+    "issues/update": routes_issues.update,
     **routes_git.HANDLERS,
     "users/get-authenticated": routes_oauth.get_authenticated_user,
     "apps/list-installations-for-authenticated-user": routes_oauth.list_installations,

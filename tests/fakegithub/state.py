@@ -115,6 +115,20 @@ class IssueComment:
 
 
 @dataclass
+class Issue:
+    """An issue (pull requests are listed beside them by the routes, as GitHub does)."""
+
+    repo: str
+    number: int
+    title: str
+    body: str
+    user: str
+    state: str = "open"
+    state_reason: str | None = None
+    edits: list[dict[str, object]] = field(default_factory=list)  # every PATCH's fields, in order
+
+
+@dataclass
 class Reaction:
     id: int
     comment_id: int
@@ -138,6 +152,7 @@ class Repository:
         self.private = private
         self.archived = False
         self.fork = False
+        self.has_issues = True
         self.commits: dict[str, Commit] = {}
         self.branches: dict[str, str] = {}
         self.pulls: dict[int, Pull] = {}
@@ -272,6 +287,7 @@ class World:
         self.review_comments: dict[int, ReviewComment] = {}
         self.issue_comments: dict[int, IssueComment] = {}
         self.reactions: list[Reaction] = []
+        self.issues: dict[tuple[str, int], Issue] = {}
 
     def new_id(self) -> int:
         return next(self._ids)
@@ -293,6 +309,15 @@ class World:
         comment = IssueComment(self.new_id(), repo, issue, body, user)
         self.issue_comments[comment.id] = comment
         return comment
+
+    def add_issue(self, repo: str, title: str, body: str, *, user: str) -> Issue:
+        self.add_user(user, bot=user.endswith("[bot]"))
+        issue = Issue(repo, self.repos[repo].new_issue_number(), title, body, user)
+        self.issues[(repo, issue.number)] = issue
+        return issue
+
+    def issues_in(self, repo: str) -> list[Issue]:
+        return sorted((i for i in self.issues.values() if i.repo == repo), key=lambda i: i.number)
 
     def record_push(self, repo: str, branch: str, before: str, after: str) -> None:
         """What GitHub learns from a push: the check suites made for `after` carry its branch and `before`."""

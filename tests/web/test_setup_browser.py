@@ -140,6 +140,7 @@ def _check_manifest_sent(web: GitHubWeb, base: str) -> None:
         "check_suite",
         "commit_comment",
         "issue_comment",
+        "issues",
         "pull_request",
         "push",
     }
