@@ -21,6 +21,7 @@ from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, RateLimited
 from bot.jobs.baseline_scan import BaselineScans
 from bot.jobs.deadline import Deadlines, JobTimedOut
+from bot.jobs.discovery import discover
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue, worker_deaths
 from bot.jobs.scan_job import ScanOutcome, external_id, run_scan, where_it_failed
@@ -106,6 +107,8 @@ class ScanRunner:
         """Its worker died each time it ran this job (a scan stuck in C code past its budget, or one that
         crashed the process): fail the check run it left in progress instead of taking down another worker."""
         logger.error("job abandoned: %d workers died running it", MAX_WORKER_DEATHS)
+        if request.trigger is Trigger.DISCOVER:  # a listing has no check run to fail
+            return ScanOutcome.FAILED
         gateway = self._gateways.for_installation(request.installation_id)
         target = self._resolver(request)(request, gateway)
         if target is not None:
@@ -126,6 +129,9 @@ class ScanRunner:
             return ScanOutcome.NOTHING_TO_DO
         gateway = self._gateways.for_installation(request.installation_id)
         try:
+            if request.trigger is Trigger.DISCOVER:
+                discover(request, gateway, self._queue, job_id)
+                return ScanOutcome.NOTHING_TO_DO
             return run_scan(
                 request,
                 gateway,

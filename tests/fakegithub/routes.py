@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.fakegithub import routes_app, routes_checks, routes_comments, routes_repos
+from tests.fakegithub import (
+    routes_app,
+    routes_checks,
+    routes_comments,
+    routes_installation,
+    routes_repos,
+)
 from tests.fakegithub.call import Call, Reply
 
 HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "apps/create-installation-access-token": routes_app.create_installation_token,
     "apps/create-from-manifest": routes_app.convert_manifest,
     "apps/get-authenticated": routes_app.get_authenticated_app,
+    "apps/list-repos-accessible-to-installation": routes_installation.list_repositories,
     "git/get-tree": routes_repos.get_tree,
     "git/get-blob": routes_repos.get_blob,
     "git/get-ref": routes_repos.get_ref,
