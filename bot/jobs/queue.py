@@ -176,6 +176,8 @@ class JobQueue:
         old = key + FIFO_SUFFIX
         if conn.type(key) == b"list":
             conn.rename(key, old)
+        if not conn.exists(old):  # reads only: a Redis that refuses writes is reported by /readyz, not here
+            return 0
         moved = 0
         while (data := conn.rpop(old)) is not None:  # huey pushed on the left: the oldest is on the right
             job = self.huey.deserialize_task(data).args[0]
