@@ -8,6 +8,8 @@ read per manifest, the same check run with the rotation advice, since the defaul
 
 Baseline jobs are the lowest priority in the queue and keep to a share of the installation's rate limit: when
 less than `floor` of it is left, the job is rescheduled for after the reset (the runner's `RateLimited` path).
+What the last baseline saw is shared (`Installations.note_budget`): below the floor, the jobs still queued
+wait for the reset without spending a call each to find out.
 A repository removed from the App before its job runs is not scanned.
 """
 
@@ -18,7 +20,7 @@ import time
 from collections.abc import Callable
 
 from bot.events.request import ScanRequest
-from bot.github.protocol import GitHubGateway, RateLimited
+from bot.github.protocol import GitHubGateway, RateBudget, RateLimited
 from bot.jobs.installations import Installations
 from bot.jobs.targets import Target, baseline_target
 
@@ -46,8 +48,12 @@ class BaselineScans:
         if self._installations.removed(request.repo):
             logger.info("baseline skipped: the repository was removed from the App")
             return None
+        self._keep_to_floor(self._installations.last_budget(request.installation_id))  # without a call
         info = gateway.repository(request.repo)
-        self._keep_to_floor(gateway)  # after one call: a fresh gateway knows no rate limit yet
+        budget = gateway.rate_budget()  # after one call: a fresh gateway knows no rate limit before
+        if budget is not None:
+            self._installations.note_budget(request.installation_id, budget, self._clock())
+        self._keep_to_floor(budget)
         if info.archived or (info.fork and not self._forks):
             logger.info("baseline skipped: the repository is %s", "archived" if info.archived else "a fork")
             return None
@@ -69,8 +75,7 @@ class BaselineScans:
             extra={"installation": request.installation_id},
         )
 
-    def _keep_to_floor(self, gateway: GitHubGateway) -> None:
-        budget = gateway.rate_budget()
+    def _keep_to_floor(self, budget: RateBudget | None) -> None:
         if budget is None or budget.remaining >= budget.limit * self._floor:
             return
         wait = max(budget.reset - self._clock(), 0.0)

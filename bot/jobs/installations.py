@@ -5,12 +5,15 @@ A repository is claimed for a baseline once per installation, when the delivery 
 `installation` delivery naming the same repositories enqueues nothing. Removing a repository marks it (its
 baseline job, already queued, finds the mark and does nothing) and deletes every key the bot holds about it.
 The claims double as the progress figures (done / total per installation), so they survive a restart.
+The rate budget a baseline job last saw is kept per installation until its reset, so that every worker
+pauses at the floor without spending a call to learn what another worker already knows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.github.protocol import RateBudget
 from bot.jobs.state import JobState
 
 CLAIM_TTL = 90 * 24 * 3600.0  # a repository installed again after this long gets a new baseline
@@ -57,6 +60,19 @@ class Installations:
             done_total[1] += 1
         return {installation: Progress(done, total) for installation, (done, total) in counts.items()}
 
+    def note_budget(self, installation: int, budget: RateBudget, now: float) -> None:
+        """Keep what GitHub last said is left, until its window resets (then it says nothing)."""
+        if budget.reset > now:
+            value = f"{budget.remaining} {budget.limit} {budget.reset}"
+            self._state.put(_budget(installation), value, ttl=budget.reset - now)
+
+    def last_budget(self, installation: int) -> RateBudget | None:
+        value = self._state.get(_budget(installation))
+        if value is None:
+            return None
+        remaining, limit, reset = value.split()
+        return RateBudget(int(remaining), int(limit), float(reset))
+
     def removed(self, repo: str) -> bool:
         return self._state.get(_removed(repo)) is not None
 
@@ -72,6 +88,10 @@ class Installations:
 
 def _claim(installation: int, repo: str) -> str:
     return f"baseline:{installation}:{repo}"
+
+
+def _budget(installation: int) -> str:
+    return f"rate:{installation}"
 
 
 def _removed(repo: str) -> str:
