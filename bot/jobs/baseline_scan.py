@@ -63,15 +63,17 @@ class BaselineScans:
             return None
         return baseline_target(request.repo, head)
 
-    def finished(self, request: ScanRequest) -> None:
-        """Counted as done whatever the outcome (scanned, skipped, already reported); a retried job is not."""
+    def finished(self, request: ScanRequest, findings: int) -> None:
+        """Counted as done whatever the outcome (scanned, skipped, already reported); a retried job is not.
+        `findings`: the repository's open findings now, summed into the installation's progress."""
         if self._installations.removed(request.repo):
             return
-        progress = self._installations.finish_baseline(request.installation_id, request.repo)
+        progress = self._installations.finish_baseline(request.installation_id, request.repo, findings)
         logger.info(
-            "baseline progress: %d of %d repositories",
+            "baseline progress: %d of %d repositories, open findings so far: %d",
             progress.done,
             progress.total,
+            progress.findings,
             extra={"installation": request.installation_id},
         )
 

@@ -28,6 +28,7 @@ REPO_KEY_PREFIXES = ("head:", "run:", "reported:", "history:", "rescan:")
 class Progress:
     done: int
     total: int
+    findings: int = 0  # open findings on the default branches scanned so far
 
 
 class Installations:
@@ -43,8 +44,9 @@ class Installations:
         """The claim of a delivery that could not be accepted: a redelivery claims it again."""
         self._state.delete(_claim(installation, repo), only_if=PENDING)
 
-    def finish_baseline(self, installation: int, repo: str) -> Progress:
-        self._state.put(_claim(installation, repo), DONE, ttl=CLAIM_TTL)
+    def finish_baseline(self, installation: int, repo: str, findings: int = 0) -> Progress:
+        """Done, with the repository's open findings (kept in the claim: `done:<findings>`)."""
+        self._state.put(_claim(installation, repo), f"{DONE}:{findings}", ttl=CLAIM_TTL)
         return self.progress(installation)
 
     def progress(self, installation: int) -> Progress:
@@ -55,10 +57,12 @@ class Installations:
         counts: dict[int, list[int]] = {}
         for key, value in self._state.items("baseline:").items():
             installation = int(key.split(":", 2)[1])
-            done_total = counts.setdefault(installation, [0, 0])
-            done_total[0] += value == DONE
-            done_total[1] += 1
-        return {installation: Progress(done, total) for installation, (done, total) in counts.items()}
+            state, _, findings = value.partition(":")
+            figures = counts.setdefault(installation, [0, 0, 0])
+            figures[0] += state == DONE
+            figures[1] += 1
+            figures[2] += int(findings) if findings.isdigit() else 0
+        return {installation: Progress(*figures) for installation, figures in counts.items()}
 
     def note_budget(self, installation: int, budget: RateBudget, now: float) -> None:
         """Keep what GitHub last said is left, until its window resets (then it says nothing)."""

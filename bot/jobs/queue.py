@@ -216,10 +216,10 @@ class JobQueue:
         """How many jobs were dead-lettered since the queue was created."""
         return int(self.huey.storage.incr(DEAD_LETTER_COUNTER, 0))
 
-    def baseline_progress(self) -> dict[int, tuple[int, int]]:
-        """Installation id -> (repositories done, in total), for /metrics in any process."""
+    def baseline_progress(self) -> dict[int, tuple[int, int, int]]:
+        """Installation id -> (repositories done, in total, open findings so far), for /metrics anywhere."""
         return {
-            installation: (progress.done, progress.total)
+            installation: (progress.done, progress.total, progress.findings)
             for installation, progress in self.installations.every_progress().items()
         }
 

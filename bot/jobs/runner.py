@@ -83,7 +83,7 @@ class ScanRunner:
                     else:
                         outcome = self._within_budget(request, job_id, retries_left)
                     if request.trigger is Trigger.BASELINE:
-                        self._baselines.finished(request)
+                        self._baselines.finished(request, self._open_findings(request.repo))
             except Exception:
                 METRICS.scans.labels(trigger=trigger, outcome="retried").inc()
                 raise
@@ -163,6 +163,10 @@ class ScanRunner:
 
     def _resolver(self, request: ScanRequest) -> Callable[[ScanRequest, GitHubGateway], Target | None]:
         return self._baselines.target if request.trigger is Trigger.BASELINE else resolve_target
+
+    def _open_findings(self, repo: str) -> int:
+        """What the store holds open for the repository (0 without a store): the baseline's findings."""
+        return len(self._store.open_findings(repo)) if self._store is not None else 0
 
     def _dead_letter(self, request: ScanRequest, job_id: str) -> None:
         self._queue.record_dead_letter(job_id, request.to_job())

@@ -58,8 +58,10 @@ def test_accepted_permissions_baseline_the_repositories_not_yet_baselined(
     assert (failing.head_sha, failing.conclusion) == (leaky.branches["main"], "failure")
     assert [run.conclusion for run in github.world.runs_for(plain.full_name)] == ["success"]
     assert "installation listed: 3 repositories, 2 new baseline scans" in bot.log_text()
+    assert "baseline progress: 3 of 3 repositories, open findings so far: 1" in bot.log_text()
     metrics = bot.http.get("/metrics").text
     assert f'secrets_bot_baseline_repositories{{installation="{INSTALLATION}",state="done"}} 3.0' in metrics
+    assert f'secrets_bot_baseline_open_findings{{installation="{INSTALLATION}"}} 1.0' in metrics
 
     again = bot.deliver("installation", permissions_accepted(sender="another-admin"))  # a new delivery
     bot.settle()

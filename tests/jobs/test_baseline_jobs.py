@@ -136,6 +136,6 @@ def test_claims_and_progress_survive_a_restart(tmp_path: Path) -> None:
 
     again = sqlite_queue(tmp_path)  # another process, after a restart, on the same file
 
-    assert again.baseline_progress() == {INSTALLATION: (1, 2)}
+    assert again.baseline_progress() == {INSTALLATION: (1, 2, 0)}
     assert again.submit("redelivered", [baseline("acme/a"), baseline("acme/b")]) is Submission.COALESCED
     assert again.depth() == 2
