@@ -27,6 +27,9 @@ from bot.jobs.targets import Target, baseline_target
 logger = logging.getLogger(__name__)
 
 DEFAULT_RATE_FLOOR = 0.2  # never spend the last fifth of an installation's rate limit on baselines
+# About what one baseline job spends after its check (a ref, a tree, the configuration, a blob per manifest,
+# the check run): each baseline running reserves this much above the floor, so together they stay above it.
+CALLS_PER_BASELINE = 12
 
 
 class BaselineScans:
@@ -37,8 +40,11 @@ class BaselineScans:
         forks: bool = False,
         floor: float = DEFAULT_RATE_FLOOR,
         clock: Callable[[], float] = time.time,
+        running: Callable[[int], int] = lambda installation: 1,
     ) -> None:
+        """`running`: how many baseline jobs of an installation run now, this one included (all processes)."""
         self._installations = installations
+        self._running = running
         self._forks = forks
         self._floor = floor
         self._clock = clock
@@ -48,12 +54,13 @@ class BaselineScans:
         if self._installations.removed(request.repo):
             logger.info("baseline skipped: the repository was removed from the App")
             return None
-        self._keep_to_floor(self._installations.last_budget(request.installation_id))  # without a call
+        installation = request.installation_id
+        self._keep_to_floor(installation, self._installations.last_budget(installation))  # without a call
         info = gateway.repository(request.repo)
         budget = gateway.rate_budget()  # after one call: a fresh gateway knows no rate limit before
         if budget is not None:
-            self._installations.note_budget(request.installation_id, budget, self._clock())
-        self._keep_to_floor(budget)
+            self._installations.note_budget(installation, budget, self._clock())
+        self._keep_to_floor(installation, budget)
         if info.archived or (info.fork and not self._forks):
             logger.info("baseline skipped: the repository is %s", "archived" if info.archived else "a fork")
             return None
@@ -77,8 +84,11 @@ class BaselineScans:
             extra={"installation": request.installation_id},
         )
 
-    def _keep_to_floor(self, budget: RateBudget | None) -> None:
-        if budget is None or budget.remaining >= budget.limit * self._floor:
+    def _keep_to_floor(self, installation: int, budget: RateBudget | None) -> None:
+        if budget is None:
+            return
+        reserve = CALLS_PER_BASELINE * max(self._running(installation), 1)
+        if budget.remaining - reserve >= budget.limit * self._floor:
             return
         wait = max(budget.reset - self._clock(), 0.0)
         raise RateLimited(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from huey.exceptions import RetryTask
@@ -61,7 +62,9 @@ class ScanRunner:
         self._job_timeout = job_timeout
         self._store = store
         self._deadlines = Deadlines(hard_stop=hard_stop)
-        self._baselines = baselines or BaselineScans(queue.installations)
+        self._baselines = baselines or BaselineScans(
+            queue.installations, running=partial(queue.in_flight.count, Trigger.BASELINE.value)
+        )
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:

@@ -1,0 +1,42 @@
+"""bench/org_install.py with tiny numbers: the whole run works end to end (real serve and worker processes,
+Redis), every repository is baselined once with its findings counted, and the rate-limit floor holds even
+when the limit is small enough to be reached."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+
+import pytest
+
+from bench.org_install import FINDINGS_PER_SECRET, measure
+from tests.redisdb import flushed_redis
+
+pytestmark = pytest.mark.redis
+URL = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    yield from flushed_redis(URL, needed_by="the organisation benchmark's smoke test")
+
+
+def test_a_small_organisation_is_baselined_within_the_floor(redis_url: str) -> None:
+    options = argparse.Namespace(
+        repos=20, latency=0.0, limit=150, window=4.0, workers=1, threads=2, prs=1, gap=0.0,
+        timeout=120.0, redis=redis_url,
+    )  # fmt: skip
+
+    figures = measure(options)
+
+    assert figures["metrics_done"] == figures["metrics_total"] == 20
+    assert figures["secrets"] == 2
+    assert figures["metrics_findings"] == 2 * FINDINGS_PER_SECRET
+    assert figures["per_operation"]["repos/get"] == 1.0  # one baseline per repository
+    assert figures["per_operation"]["checks/create"] == 1.0
+    assert (
+        figures["windows"] > 1
+    )  # 20 repositories need more than one window of 150 calls: the floor mattered
+    assert figures["lowest_remaining_baseline"] >= figures["floor_calls"] - 2 * options.threads
+    assert figures["rate_limited_answers"] == 0
+    assert figures["progress_lines"] == 20
