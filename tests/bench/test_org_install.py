@@ -32,11 +32,12 @@ def test_a_small_organisation_is_baselined_within_the_floor(redis_url: str) -> N
     assert figures["metrics_done"] == figures["metrics_total"] == 20
     assert figures["secrets"] == 2
     assert figures["metrics_findings"] == 2 * FINDINGS_PER_SECRET
-    assert figures["per_operation"]["repos/get"] == 1.0  # one baseline per repository
-    assert figures["per_operation"]["checks/create"] == 1.0
+    assert figures["per_operation"]["git/get-tree"] == 1.0  # one baseline scan per repository
+    assert figures["per_operation"]["checks/create"] == 1.0  # (a paused job may repeat its first call)
     assert (
         figures["windows"] > 1
     )  # 20 repositories need more than one window of 150 calls: the floor mattered
-    assert figures["lowest_remaining_baseline"] >= figures["floor_calls"] - 2 * options.threads
+    # Held, give or take a pull request scan running alongside (it may take from the reserve: ~8 calls)
+    assert figures["lowest_remaining_baseline"] >= figures["floor_calls"] - 8
     assert figures["rate_limited_answers"] == 0
     assert figures["progress_lines"] == 20
