@@ -5,20 +5,14 @@ when the limit is small enough to be reached."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
 
 import pytest
 
 from bench.org_install import FINDINGS_PER_SECRET, measure
-from tests.redisdb import flushed_redis
+from tests.jobs.test_redis import redis_url
 
+__all__ = ["redis_url"]  # the fixture: Redis database 15, flushed; skipped without a server
 pytestmark = pytest.mark.redis
-URL = "redis://127.0.0.1:6379/13"
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    yield from flushed_redis(URL, needed_by="the organisation benchmark's smoke test")
 
 
 def test_a_small_organisation_is_baselined_within_the_floor(redis_url: str) -> None:

@@ -4,8 +4,6 @@ queue is huey's sorted-set storage. Real Redis on 127.0.0.1:6379 (database 15, f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from huey import RedisHuey
 
@@ -13,15 +11,10 @@ from bot.events.request import ScanRequest, Trigger
 from bot.jobs.queue import BASELINE_PRIORITY, QUEUE_NAME, JobQueue, Submission
 from bot.jobs.serializer import JsonSerializer
 from tests.jobs.scenarios import INSTALLATION, pull_request, push
-from tests.jobs.test_redis import URL, redis_queue
-from tests.redisdb import flushed_redis
+from tests.jobs.test_redis import redis_queue, redis_url
 
+__all__ = ["redis_url"]  # the fixture
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    yield from flushed_redis(URL, needed_by="the Redis priority tests")
 
 
 def install(repo: str, trigger: Trigger = Trigger.BASELINE) -> ScanRequest:
