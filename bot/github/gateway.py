@@ -207,6 +207,18 @@ class InstallationGateway:
         )
         return RepoInfo(str(answer["default_branch"]), bool(answer.get("archived")), bool(answer.get("fork")))
 
+    def installation_repositories(self) -> list[str]:
+        """Pages of 100 until GitHub's `total_count` is reached or a page comes back short."""
+        names: list[str] = []
+        page = 1
+        while True:
+            answer = self._page("list the installation's repositories", "/installation/repositories", page)
+            batch = [str(item["full_name"]) for item in answer.get("repositories", [])]
+            names += batch
+            if len(batch) < PER_PAGE or len(names) >= int(answer.get("total_count", 0)):
+                return names
+            page += 1
+
     def rate_budget(self) -> RateBudget | None:
         requester = self._session.github.requester
         remaining, limit = requester.rate_limiting

@@ -218,6 +218,10 @@ class GitHubGateway(Protocol):
 
     def repository(self, repo: str) -> RepoInfo: ...
 
+    def installation_repositories(self) -> list[str]:
+        """The full names of every repository the installation can access, in pages of 100."""
+        ...
+
     def rate_budget(self) -> RateBudget | None:
         """From the last answer's rate-limit headers; None before any answer (no call is made)."""
         ...

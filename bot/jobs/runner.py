@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from huey.exceptions import RetryTask
@@ -22,6 +23,7 @@ from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable
 from bot.jobs.baseline_scan import BaselineScans
 from bot.jobs.dashboard import Dashboards, refresh_after_fix
 from bot.jobs.deadline import Deadlines, JobTimedOut
+from bot.jobs.discovery import discover
 from bot.jobs.fix_pr import AfterFix, open_fix_pull
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue, worker_deaths
@@ -64,8 +66,10 @@ class ScanRunner:
         self._job_timeout = job_timeout
         self._store = store
         self._deadlines = Deadlines(hard_stop=hard_stop)
-        self._baselines = baselines or BaselineScans(queue.installations)
         self._dashboards = dashboards or Dashboards(queue.state, queue.lessee)
+        self._baselines = baselines or BaselineScans(
+            queue.installations, running=partial(queue.in_flight.count, Trigger.BASELINE.value)
+        )
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:
@@ -87,7 +91,7 @@ class ScanRunner:
                     else:
                         outcome = self._within_budget(request, job_id, retries_left)
                     if request.trigger is Trigger.BASELINE:
-                        self._baselines.finished(request)
+                        self._baselines.finished(request, self._open_findings(request.repo))
             except Exception:
                 METRICS.scans.labels(trigger=trigger, outcome="retried").inc()
                 raise
@@ -111,7 +115,7 @@ class ScanRunner:
         """Its worker died each time it ran this job (a scan stuck in C code past its budget, or one that
         crashed the process): fail the check run it left in progress instead of taking down another worker."""
         logger.error("job abandoned: %d workers died running it", MAX_WORKER_DEATHS)
-        if request.trigger is Trigger.FIX:
+        if request.trigger in (Trigger.DISCOVER, Trigger.FIX):
             return ScanOutcome.FAILED  # no check run of its own to fail
         gateway = self._gateways.for_installation(request.installation_id)
         target = self._resolver(request)(request, gateway)
@@ -133,6 +137,9 @@ class ScanRunner:
             return ScanOutcome.NOTHING_TO_DO
         gateway = self._gateways.for_installation(request.installation_id)
         try:
+            if request.trigger is Trigger.DISCOVER:
+                discover(request, gateway, self._queue, job_id)
+                return ScanOutcome.NOTHING_TO_DO
             if request.trigger is Trigger.FIX:
                 return open_fix_pull(
                     request,
@@ -186,6 +193,10 @@ class ScanRunner:
 
     def _resolver(self, request: ScanRequest) -> Callable[[ScanRequest, GitHubGateway], Target | None]:
         return self._baselines.target if request.trigger is Trigger.BASELINE else resolve_target
+
+    def _open_findings(self, repo: str) -> int:
+        """What the store holds open for the repository (0 without a store): the baseline's findings."""
+        return len(self._store.open_findings(repo)) if self._store is not None else 0
 
     def _dead_letter(self, request: ScanRequest, job_id: str) -> None:
         self._queue.record_dead_letter(job_id, request.to_job())

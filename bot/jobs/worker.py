@@ -14,12 +14,14 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from functools import partial
 from types import FrameType
 
 from huey.consumer import Consumer
 from prometheus_client import start_http_server
 
 from bot.core.rules import RuleSet
+from bot.events.request import Trigger
 from bot.github.gateway import GitHubAppClient
 from bot.github.protocol import GatewayFactory
 from bot.jobs.baseline_scan import BaselineScans
@@ -126,7 +128,10 @@ def start_workers(
         hard_stop=own_process,
         store=open_store(settings.database_url),
         baselines=BaselineScans(
-            queue.installations, forks=settings.baseline_forks, floor=settings.baseline_rate_floor
+            queue.installations,
+            forks=settings.baseline_forks,
+            floor=settings.baseline_rate_floor,
+            running=partial(queue.in_flight.count, Trigger.BASELINE.value),
         ),
     )
     queue.attach(runner)
