@@ -10,15 +10,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 
 from bot.core.findings import Finding, Notice, ScanResult, Severity
+from bot.reports import validity
 from bot.reports.provenance import Provenance
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
 _DIM = "\x1b[2m"
 _GREEN = "\x1b[32m"
-_SEVERITY_COLORS = {Severity.HIGH: "\x1b[1;31m", Severity.MEDIUM: "\x1b[33m", Severity.LOW: "\x1b[36m"}
+_SEVERITY_COLORS = {
+    Severity.CRITICAL: "\x1b[1;41;97m",
+    Severity.HIGH: "\x1b[1;31m",
+    Severity.MEDIUM: "\x1b[33m",
+    Severity.LOW: "\x1b[36m",
+}
 _GUTTER = 8
-_BY_RANK_DESC = (Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+_BY_RANK_DESC = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 
 
 class _Style:
@@ -29,7 +35,7 @@ class _Style:
         return f"{code}{text}{_RESET}" if self.color else text
 
     def severity(self, severity: Severity) -> str:
-        return self.paint(f"{severity.upper():<6}", _SEVERITY_COLORS[severity])
+        return self.paint(f"{severity.upper():<8}", _SEVERITY_COLORS[severity])
 
     def gutter(self, label: str) -> str:
         return self.paint(f"{label:>{_GUTTER}} |", _DIM)
@@ -85,6 +91,9 @@ def _finding_frame(finding: Finding, style: _Style, origin: Provenance | None) -
     ]
     if finding.redacted:  # advice carries no value to preview
         lines.append(f"{style.gutter(str(finding.line))} {shown}")
+    said = validity.note(finding)
+    if said:
+        lines.append(f"{style.gutter('verified')} {style.paint(said, _BOLD)}")
     if origin is not None:
         lines.append(f"{style.gutter('commit')} {_origin(origin, style)}")
     remediation = finding.remediation
