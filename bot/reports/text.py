@@ -35,7 +35,7 @@ class _Style:
         return f"{code}{text}{_RESET}" if self.color else text
 
     def severity(self, severity: Severity) -> str:
-        return self.paint(f"{severity.upper():<8}", _SEVERITY_COLORS[severity])
+        return self.paint(f"{severity.upper():<6}", _SEVERITY_COLORS[severity])
 
     def gutter(self, label: str) -> str:
         return self.paint(f"{label:>{_GUTTER}} |", _DIM)
@@ -125,8 +125,12 @@ def _summary(findings: list[Finding], *, files_scanned: int, style: _Style) -> s
     files = _plural(files_scanned, "file")
     if not findings:
         return style.paint(f"No secrets found in {files} scanned.", _GREEN)
+    tally = {severity: sum(1 for f in findings if f.severity is severity) for severity in _BY_RANK_DESC}
+    # `critical` only when some value was verified active: most scans never verify.
     counts = ", ".join(
-        f"{sum(1 for f in findings if f.severity is severity)} {severity}" for severity in _BY_RANK_DESC
+        f"{count} {severity}"
+        for severity, count in tally.items()
+        if count or severity is not Severity.CRITICAL
     )
     affected = len({f.path for f in findings})
     return style.paint(
