@@ -241,7 +241,7 @@ def serving(fake: FakeProvider) -> Iterator[FakeProvider]:
             except OSError:  # the client gave up (slow mode)
                 pass
 
-        do_GET = do_POST = _serve
+        do_GET = do_POST = _serve  # noqa: N815 (http.server dispatches on these names)
 
         def log_message(self, format: str, *args: Any) -> None:
             """Silent: a request line can hold a token (Telegram's path)."""
