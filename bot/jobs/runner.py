@@ -30,6 +30,7 @@ from bot.metrics import METRICS
 from bot.reports.check_run import NAME, render_failed_scan
 from bot.settings import DEFAULT_JOB_TIMEOUT
 from bot.store import FindingsStore
+from bot.verify.verifier import Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -49,16 +50,18 @@ class ScanRunner:
         hard_stop: bool = False,
         store: FindingsStore | None = None,
         baselines: BaselineScans | None = None,
+        verifier: Verifier | None = None,
     ) -> None:
         """`hard_stop`: this process is a worker and nothing else, which may end itself when a job hangs in C
         code past its budget (`bot.jobs.deadline`). `baselines`: how installs are scanned (default: no
-        forks, the default rate-limit floor)."""
+        forks, the default rate-limit floor). `verifier`: asks providers about values (VERIFY_SECRETS)."""
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
         self._fingerprint_key = fingerprint_key
         self._job_timeout = job_timeout
         self._store = store
+        self._verifier = verifier
         self._deadlines = Deadlines(hard_stop=hard_stop)
         self._baselines = baselines or BaselineScans(queue.installations)
 
@@ -135,6 +138,7 @@ class ScanRunner:
                 fingerprint_key=self._fingerprint_key,
                 store=self._store,
                 resolve=self._resolver(request),
+                verifier=self._verifier,
             )
         except Busy:
             logger.info("another scan of the same pull request is running; waiting")
