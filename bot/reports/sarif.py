@@ -185,7 +185,8 @@ def _descriptor(
 def _message(finding: Finding) -> str:
     """Advice carries no value, so it names only the key."""
     shown = f"{finding.key} = {finding.redacted}" if finding.redacted else finding.key
-    return f"{finding.message} ({shown})"
+    said = validity.note(finding)
+    return f"{finding.message} ({shown})" + (f" {said}" if said else "")
 
 
 def _version_control(repository: Repository) -> dict[str, Any]:

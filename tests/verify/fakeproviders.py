@@ -27,9 +27,9 @@ SLOW_SECONDS = 1.5
 @dataclass(frozen=True)
 class Seen:
     method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
+    path: str = field(repr=False)  # Telegram's holds the token
+    headers: dict[str, str] = field(repr=False)
+    body: bytes = field(repr=False)
 
 
 def _bearer(seen: Seen) -> str | None:
@@ -187,11 +187,13 @@ APIS: dict[str, Api] = {
 @dataclass
 class FakeProvider:
     name: str
-    live: set[str] = field(default_factory=set)  # credentials it accepts (Twilio/Mailgun: "user:password")
-    live_aws: dict[str, str] = field(default_factory=dict)  # AWS: key id -> secret
+    # Credentials it accepts (Twilio/Mailgun: "user:password"); AWS: key id -> secret. Never in a repr,
+    # so that a failing test's output shows no credential, made up as they are.
+    live: set[str] = field(default_factory=set, repr=False)
+    live_aws: dict[str, str] = field(default_factory=dict, repr=False)
     mode: str = "normal"
     redirect_to: str = ""
-    requests: list[Seen] = field(default_factory=list)
+    requests: list[Seen] = field(default_factory=list, repr=False)
     origin: str = ""
 
     def answer(self, seen: Seen) -> tuple[int, dict[str, str], bytes]:

@@ -1,0 +1,176 @@
+"""The safety rails on their own: egress only to configured hosts, loopback-only test endpoints, token
+buckets, the per-scan budget, the cache's lifetime, and no value in any log record (Telegram's token is in
+its URL path, which httpx would log)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from bot.core.config import ScanConfig
+from bot.core.findings import Validity, validity_of
+from bot.core.rules import RuleSet
+from bot.core.scanner import scan_file
+from bot.verify.egress import Egress, EgressRefused
+from bot.verify.limits import Outcome, OutcomeCache, TokenBucket
+from bot.verify.providers import ALL_HOSTS, PROVIDERS, Call
+from bot.verify.verifier import Limits, Verifier
+from tests.verify.fakeproviders import FakeProvider, serving
+from tests.verify.values import credential, manifest
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_every_provider_host_is_https_on_its_fixed_official_name() -> None:
+    assert all(host == host.lower() and "/" not in host and ":" not in host for host in ALL_HOSTS)
+    egress = Egress(timeout=1.0)
+    assert set(egress._origins.values()) == {f"https://{host}" for host in ALL_HOSTS}
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://example.com", "http://10.0.0.8:8080", "file:///etc/passwd", "http://127.0.0.1:9/api"]
+)
+def test_a_test_endpoint_must_be_a_loopback_origin(origin: str) -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        Egress(timeout=1.0, endpoints_for_tests={"api.github.com": origin})
+
+
+def test_a_test_endpoint_stands_in_only_for_a_provider_host() -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        Egress(timeout=1.0, endpoints_for_tests={"internal.example.com": "http://127.0.0.1:9"})
+
+
+def test_a_request_to_anything_but_a_configured_destination_is_never_sent() -> None:
+    with serving(FakeProvider("github")) as fake, serving(FakeProvider("github")) as other:
+        egress = Egress(timeout=1.0, endpoints_for_tests={"api.github.com": fake.origin})
+        egress._origins["api.github.com"] = other.origin  # as if a URL were built for another destination
+        with pytest.raises(EgressRefused):
+            egress.send("api.github.com", Call("GET", "/user", {}))
+        assert other.requests == []
+
+
+def test_no_retry_storm_many_findings_one_provider_bounded_by_the_bucket_and_budget() -> None:
+    """Sixty values, a provider that fails every request: at most `checks_per_scan` credentials asked,
+    each at most twice, the waits coming from the token bucket, never more than the scan's time."""
+    clock = Clock()
+    values = {f"r{index}": credential("github-pat") for index in range(60)}
+    with serving(FakeProvider("github", mode="error")) as fake:
+        verifier = Verifier(
+            cache_seconds=0,
+            limits=Limits(timeout=0.3, rate=10.0, burst=5.0, checks_per_scan=20, seconds_per_scan=30.0),
+            endpoints_for_tests={"api.github.com": fake.origin},
+            clock=clock,
+            sleep=clock.sleep,
+        )
+        data = "".join(f"    K{index}: {value}\n" for index, value in enumerate(values.values()))
+        text = b"service: demo\nprovider:\n  name: aws\n  environment:\n" + data.encode()
+        with verifier.session() as session:
+            config = ScanConfig(fingerprint_key=b"k" * 32, reveal=session.reveal)
+            found = scan_file("serverless.yml", text, ruleset=RuleSet.default(), config=config)
+            checked = session.apply(found.findings)
+    assert len(fake.requests) <= 2 * 20
+    outcomes = [validity_of(finding) for finding in checked if finding.rule == "github-pat"]
+    assert len(outcomes) == 60 and {outcome[0] for outcome in outcomes if outcome} == {Validity.UNKNOWN}
+    assert all(outcome is not None for outcome in outcomes)  # over the budget: unknown, and said so
+    assert clock.now - 1000.0 <= 30.0
+
+
+def test_the_token_bucket_paces_a_burst() -> None:
+    clock = Clock()
+    bucket = TokenBucket(rate=2.0, capacity=3.0, clock=clock)
+    assert [bucket.wait_time() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert bucket.wait_time() == pytest.approx(0.5)
+    clock.now += 0.5
+    assert bucket.wait_time() == 0.0
+
+
+def test_the_cache_keeps_clear_answers_for_its_lifetime_only() -> None:
+    clock = Clock()
+    cache = OutcomeCache(60.0, clock)
+    when = datetime(2026, 12, 7, tzinfo=UTC)
+    cache.put("v2-a", Outcome(Validity.ACTIVE, when, "github"))
+    cache.put("v2-b", Outcome(Validity.UNKNOWN, when, "github"))
+    assert cache.get("v2-a") is not None and cache.get("v2-b") is None
+    clock.now += 60.0
+    assert cache.get("v2-a") is None
+
+
+def test_no_value_in_any_log_record_even_one_in_a_url(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    token = credential("telegram-bot-token")
+    with serving(FakeProvider("telegram", live={token})) as fake:
+        verifier = Verifier(endpoints_for_tests={"api.telegram.org": fake.origin})
+        with verifier.session() as session:
+            config = ScanConfig(fingerprint_key=b"k" * 32, reveal=session.reveal)
+            result = scan_file(
+                "serverless.yml",
+                manifest({"telegram-bot-token": token}),
+                ruleset=RuleSet.default(),
+                config=config,
+            )
+            [finding] = [f for f in session.apply(result.findings) if f.rule == "telegram-bot-token"]
+        verifier.close()
+    assert validity_of(finding) is not None and validity_of(finding)[0] is Validity.ACTIVE  # type: ignore[index]
+    assert fake.requests and token in fake.requests[0].path  # it did travel, in the path, to the provider
+    logged = caplog.text + "".join(repr(record.args) + record.getMessage() for record in caplog.records)
+    assert token not in logged
+    assert token[:20] not in logged
+    # Outside a check, httpx logs as usual: the filter is scoped to verification.
+    with caplog.at_level(logging.INFO, logger="httpx"), serving(FakeProvider("github")) as other:
+        httpx.get(other.origin + "/elsewhere")
+    assert "/elsewhere" in caplog.text
+
+
+def test_the_session_forgets_values_when_the_scan_ends() -> None:
+    verifier = Verifier()
+    with verifier.session() as session:
+        config = ScanConfig(fingerprint_key=b"k" * 32, reveal=session.reveal)
+        scan_file(
+            "serverless.yml",
+            manifest({"github-pat": credential("github-pat")}),
+            ruleset=RuleSet.default(),
+            config=config,
+        )
+        assert session._values
+    assert session._values == {}
+    verifier.close()
+
+
+def test_only_values_of_checkable_rules_are_held() -> None:
+    verifier = Verifier()
+    with verifier.session() as session:
+        config = ScanConfig(fingerprint_key=b"k" * 32, reveal=session.reveal)
+        scan_file(
+            "serverless.yml",
+            b"service: a\nprovider:\n  name: aws\n  environment:\n    DB_PASSWORD: Xk2pq9Lm4vB7nR1s\n",
+            ruleset=RuleSet.default(),
+            config=config,
+        )
+        assert session._values == {}
+    verifier.close()
+
+
+def test_connection_strings_and_webhooks_are_never_checked() -> None:
+    """Their host comes from the repository: no provider is defined for them."""
+    rules = {rule for provider in PROVIDERS for rule in provider.rules}
+    assert not rules & {
+        "database-url-password",
+        "url-basic-auth",
+        "connection-string-password",
+        "slack-webhook-url",
+        "discord-webhook-url",
+    }
