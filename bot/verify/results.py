@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from bot.core.findings import Finding, ScanResult
 from bot.reports.provenance import Provenance
-from bot.verify.verifier import Session
+
+if TYPE_CHECKING:  # the CLI imports this module on every scan: httpx only when --verify asks for it
+    from bot.verify.verifier import Session
 
 
 def verify_results(
