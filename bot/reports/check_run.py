@@ -231,6 +231,9 @@ def _summary(
         )
     leaked = (context.leaked and secrets) or context.history
     head = lead + ("\n\n" + _leak_warning() if leaked else "")
+    live = [f for f in (*secrets, *old, *(f for f, _ in context.history)) if validity.verified_active(f)]
+    if live:
+        head = _live_warning(len(live)) + "\n\n" + head
     budget = MAX_TEXT - len((head + tail).encode("utf-8")) - 200
     table = _table(secrets, budget, _TABLE_HEAD, _row) if secrets else ""
     budget -= len(table.encode("utf-8"))
@@ -376,6 +379,16 @@ def _commits_line(context: CheckContext) -> str:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _live_warning(count: int) -> str:
+    """First in the summary: a credential its provider accepted is the emergency (rows say when checked)."""
+    said = (
+        "1 secret verified active with its provider: rotate it now."
+        if count == 1
+        else f"{count} secrets verified active with their providers: rotate them now."
+    )
+    return f"> [!WARNING]\n> **{said}** The rows marked critical say when each was checked."
 
 
 def _leak_warning() -> str:
