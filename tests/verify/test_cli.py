@@ -14,7 +14,7 @@ import pytest
 import bot.verify.verifier
 from bot.cli import EXIT_CLEAN, EXIT_FINDINGS, main
 from bot.verify.verifier import Verifier
-from tests.test_history import Repo
+from tests.test_history import Repo, quiet_git  # noqa: F401 (autouse here too: git without the user's config)
 from tests.verify.fakeproviders import FakeProvider, serving
 from tests.verify.values import credential
 
@@ -124,11 +124,6 @@ def test_values_only_in_history_follow_verify_history(
     monkeypatch: pytest.MonkeyPatch,
     history_too: str,
 ) -> None:
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    for variable in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{variable}_NAME", "Ann Dev")
-        monkeypatch.setenv(f"GIT_{variable}_EMAIL", "ann@example.com")
     monkeypatch.setenv("VERIFY_HISTORY", history_too)
     repo = Repo(tmp_path / "repo")
     repo.commit("leak", {"serverless.yml": manifest(LIVE)})

@@ -135,33 +135,24 @@ def test_no_value_in_any_log_record_even_one_in_a_url(caplog: pytest.LogCaptureF
     assert "/elsewhere" in caplog.text
 
 
-def test_the_session_forgets_values_when_the_scan_ends() -> None:
+def _held(text: bytes) -> tuple[int, int]:
+    """(values the session held during the scan, values it holds after)."""
     verifier = Verifier()
     with verifier.session() as session:
         config = ScanConfig(fingerprint_key=b"k" * 32, reveal=session.reveal)
-        scan_file(
-            "serverless.yml",
-            manifest({"github-pat": credential("github-pat")}),
-            ruleset=RuleSet.default(),
-            config=config,
-        )
-        assert session._values
-    assert session._values == {}
+        scan_file("serverless.yml", text, ruleset=RuleSet.default(), config=config)
+        during = len(session._values)
     verifier.close()
+    return during, len(session._values)
+
+
+def test_the_session_forgets_values_when_the_scan_ends() -> None:
+    assert _held(manifest({"github-pat": credential("github-pat")})) == (1, 0)
 
 
 def test_only_values_of_checkable_rules_are_held() -> None:
-    verifier = Verifier()
-    with verifier.session() as session:
-        config = ScanConfig(fingerprint_key=b"k" * 32, reveal=session.reveal)
-        scan_file(
-            "serverless.yml",
-            b"service: a\nprovider:\n  name: aws\n  environment:\n    DB_PASSWORD: Xk2pq9Lm4vB7nR1s\n",
-            ruleset=RuleSet.default(),
-            config=config,
-        )
-        assert session._values == {}
-    verifier.close()
+    password = b"service: a\nprovider:\n  name: aws\n  environment:\n    DB_PASSWORD: Xk2pq9Lm4vB7nR1s\n"
+    assert _held(password) == (0, 0)
 
 
 def test_connection_strings_and_webhooks_are_never_checked() -> None:

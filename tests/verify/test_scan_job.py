@@ -117,23 +117,20 @@ def test_verification_is_off_unless_the_server_turns_it_on(
     assert github_api.requests == []
 
 
-def test_a_repository_turns_it_off_with_verify_false(
-    fake_github: FakeGitHub, ledger: Ledger, verifier: Verifier, github_api: FakeProvider
+@pytest.mark.parametrize(("config", "server_on"), [(b"verify: false\n", True), (b"verify: true\n", False)])
+def test_a_repository_can_turn_it_off_never_on(
+    fake_github: FakeGitHub,
+    ledger: Ledger,
+    verifier: Verifier,
+    github_api: FakeProvider,
+    config: bytes,
+    server_on: bool,
 ) -> None:
-    fake_github.put_files(REPO, "main", {CONFIG_PATHS[0]: b"verify: false\n"})
+    fake_github.put_files(REPO, "main", {CONFIG_PATHS[0]: config})
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": manifest(LIVE)})
-    scan(fake_github, ledger, verifier)
+    scan(fake_github, ledger, verifier if server_on else None)
     output = fake_github.only_run(HEAD).output
     assert output is not None and "Verified" not in output.summary
-    assert github_api.requests == []
-
-
-def test_verify_true_cannot_turn_it_on_when_the_server_has_it_off(
-    fake_github: FakeGitHub, ledger: Ledger, github_api: FakeProvider
-) -> None:
-    fake_github.put_files(REPO, "main", {CONFIG_PATHS[0]: b"verify: true\n"})
-    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": manifest(LIVE)})
-    scan(fake_github, ledger, None)
     assert github_api.requests == []
 
 
