@@ -89,3 +89,11 @@ def test_the_check_run_opens_with_a_warning_for_a_live_key_and_says_when() -> No
     assert "Verified inactive at 2026-12-07 08:30:00 UTC" in output.summary
     conclusion, _ = render_check_run([revoked], [], CheckContext(fail_on="critical"))
     assert conclusion != "failure"  # reported, not failing: only a live key fails at fail_on: critical
+
+
+def test_no_rule_can_claim_critical() -> None:
+    """Only a provider's answer makes a finding critical: a custom rule asking for it is refused."""
+    rule = {"id": "acme-key", "description": "d", "severity": "critical", "regex": "acme_[a-z]{20}"}
+    config, problems = load_repo_config(f"rules:\n  custom:\n    - {rule}\n".replace("'", '"'))
+    assert config.custom_rules == ()
+    assert any("severity" in problem for problem in problems)
