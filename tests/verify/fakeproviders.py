@@ -10,7 +10,9 @@ client gave up), `redirect` (302 to another server). Every request is recorded (
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -224,8 +226,8 @@ def _encode(
 
 
 @contextmanager
-def serving(fake: FakeProvider) -> Iterator[FakeProvider]:
-    """The fake on a free loopback port (`fake.origin`) for the length of the block."""
+def serving(fake: FakeProvider, tls: ssl.SSLContext | None = None) -> Iterator[FakeProvider]:
+    """The fake on a free loopback port (`fake.origin`) for the length of the block; over TLS with `tls`."""
 
     class Handler(BaseHTTPRequestHandler):
         def _serve(self) -> None:
@@ -245,12 +247,18 @@ def serving(fake: FakeProvider) -> Iterator[FakeProvider]:
 
         do_GET = do_POST = _serve  # noqa: N815 (http.server dispatches on these names)
 
+        def handle(self) -> None:
+            with contextlib.suppress(ssl.SSLError, ConnectionError):  # a client that refused our certificate
+                super().handle()
+
         def log_message(self, format: str, *args: Any) -> None:
             """Silent: a request line can hold a token (Telegram's path)."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    fake.origin = f"http://127.0.0.1:{server.server_address[1]}"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    fake.origin = f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:

@@ -4,11 +4,18 @@ its URL path, which httpx would log)."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
-from datetime import UTC, datetime
+import ssl
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from bot.core.config import ScanConfig
 from bot.core.findings import Validity, validity_of
@@ -61,6 +68,53 @@ def test_a_request_to_anything_but_a_configured_destination_is_never_sent() -> N
         with pytest.raises(EgressRefused):
             egress.send("api.github.com", Call("GET", "/user", {}))
         assert other.requests == []
+
+
+def _self_signed(tmp_path: Path) -> ssl.SSLContext:
+    """A server context with a certificate for 127.0.0.1 that no trust store holds."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    return context
+
+
+def test_a_certificate_nobody_vouches_for_is_refused(tmp_path: Path) -> None:
+    """Certificates are checked: an https server with a self-signed certificate gets no answer trusted,
+    and the outcome is unknown (never active, never inactive)."""
+    token = credential("github-pat")
+    with serving(FakeProvider("github", live={token}), tls=_self_signed(tmp_path)) as fake:
+        assert fake.origin.startswith("https://")
+        verifier = Verifier(limits=Limits(timeout=1.0), endpoints_for_tests={"api.github.com": fake.origin})
+        with verifier.session() as session:
+            config = ScanConfig(fingerprint_key=b"k" * 32, reveal=session.reveal)
+            result = scan_file(
+                "serverless.yml", manifest({"github-pat": token}), ruleset=RuleSet.default(), config=config
+            )
+            [finding] = [f for f in session.apply(result.findings) if f.rule == "github-pat"]
+        verifier.close()
+    assert validity_of(finding) is not None and validity_of(finding)[0] is Validity.UNKNOWN  # type: ignore[index]
+    assert fake.requests == []  # the handshake failed before any request was sent
 
 
 def test_no_retry_storm_many_findings_one_provider_bounded_by_the_bucket_and_budget() -> None:
