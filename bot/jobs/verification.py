@@ -17,9 +17,8 @@ if TYPE_CHECKING:
 
 
 def verified(report: ScanReport, session: Session) -> ScanReport:
-    findings = session.apply(report.findings)
     history = report.context.history
-    past = session.apply_history(finding for finding, _ in history)
+    findings, past = session.apply_with_history(report.findings, [finding for finding, _ in history])
     if past is not None:
         history = tuple(zip(past, (where for _, where in history), strict=True))
     return replace(report, findings=findings, context=replace(report.context, history=history))

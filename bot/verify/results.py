@@ -21,17 +21,17 @@ if TYPE_CHECKING:  # the CLI imports this module on every scan: httpx only when 
 def verify_results(
     results: Sequence[ScanResult], provenance: Mapping[Finding, Provenance], session: Session
 ) -> tuple[list[ScanResult], dict[Finding, Provenance]]:
-    verified: list[ScanResult] = []
-    origins: dict[Finding, Provenance] = {}
-    for result in results:
-        findings = []
-        for finding in result.findings:
-            origin = provenance.get(finding)
-            only_in_history = origin is not None and not origin.in_head
-            checked = session.apply_history((finding,)) if only_in_history else session.apply((finding,))
-            found = checked[0] if checked else finding
-            if origin is not None:
-                origins[found] = origin
-            findings.append(found)
-        verified.append(replace(result, findings=tuple(findings)))
+    """Checked together, so that an AWS key id and its secret pair up wherever each was found."""
+    listed = [finding for result in results for finding in result.findings]
+    gone = {id(f) for f in listed if (origin := provenance.get(f)) is not None and not origin.in_head}
+    current = [finding for finding in listed if id(finding) not in gone]
+    history = [finding for finding in listed if id(finding) in gone]
+    now, past = session.apply_with_history(current, history)
+    checked = dict(zip(map(id, current), now, strict=True))
+    if past is not None:
+        checked.update(zip(map(id, history), past, strict=True))
+    verified = [
+        replace(result, findings=tuple(checked.get(id(f), f) for f in result.findings)) for result in results
+    ]
+    origins = {checked.get(id(f), f): provenance[f] for f in listed if f in provenance}
     return verified, origins

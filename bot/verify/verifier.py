@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -156,6 +156,9 @@ class Session:
         self._checks_left = verifier.limits.checks_per_scan
         self._deadline = verifier.clock() + verifier.limits.seconds_per_scan
         self._outcomes: dict[str, Outcome] = {}
+        # Fingerprints of the findings handed to `apply`: only these values are ever sent. The scan also
+        # revealed base versions and older commits; a value seen only there is not one of them.
+        self._allowed: set[str] = set()
 
     def __enter__(self) -> Session:
         return self
@@ -176,6 +179,7 @@ class Session:
     def apply(self, findings: Iterable[Finding]) -> tuple[Finding, ...]:
         """The findings, each checkable one carrying its outcome (an active one raised to critical)."""
         listed = tuple(findings)
+        self._allowed.update(finding.fingerprint for finding in listed)
         for finding in listed:
             self._settle(finding)
         return tuple(
@@ -185,9 +189,16 @@ class Session:
             for finding in listed
         )
 
-    def apply_history(self, findings: Iterable[Finding]) -> tuple[Finding, ...] | None:
-        """As `apply`, for findings only in the history; None when the operator said not to verify those."""
-        return self.apply(findings) if self._verifier.verify_history else None
+    def apply_with_history(
+        self, current: Sequence[Finding], history: Sequence[Finding]
+    ) -> tuple[tuple[Finding, ...], tuple[Finding, ...] | None]:
+        """`apply` to the head's findings and those found only in older commits, checked together (a key id
+        at the head pairs with its secret in the history); the latter's None when VERIFY_HISTORY=off, and
+        then none of their values is sent."""
+        if not self._verifier.verify_history:
+            return self.apply(current), None
+        checked = self.apply((*current, *history))
+        return checked[: len(current)], checked[len(current) :]
 
     def _settle(self, finding: Finding) -> None:
         """Asks about the finding (or, for a key id, about the secret it pairs with) unless already done."""
@@ -234,6 +245,7 @@ class Session:
             (finding, value)
             for finding, value in self._values.values()
             if finding.rule == provider.partner_rule
+            and finding.fingerprint in self._allowed
             and finding.path == secret.path
             and provider.partner_accepts(value)
         ]
@@ -245,6 +257,7 @@ class Session:
             (finding, value)
             for finding, value in self._values.values()
             if finding.path == partner.path
+            and finding.fingerprint in self._allowed
             and (provider := BY_RULE.get(finding.rule)) is not None
             and provider.partner_rule == partner.rule
         ]

@@ -219,3 +219,34 @@ def test_connection_strings_and_webhooks_are_never_checked() -> None:
         "slack-webhook-url",
         "discord-webhook-url",
     }
+
+
+@pytest.mark.parametrize("history_too", [True, False])
+def test_a_secret_only_in_an_older_version_is_never_paired_without_history(history_too: bool) -> None:
+    """The key id is still at the head, its secret only in an older commit: with VERIFY_HISTORY=off the
+    head's key id is not sent with that old secret (the scan revealed it, but nobody listed it)."""
+    key_id, secret = credential("aws-access-key-id"), credential("aws-secret-access-key")
+    with serving(FakeProvider("aws", live_aws={key_id: secret})) as fake:
+        verifier = Verifier(
+            verify_history=history_too, endpoints_for_tests={"sts.amazonaws.com": fake.origin}
+        )
+        with verifier.session() as session:
+            config = ScanConfig(fingerprint_key=b"k" * 32, reveal=session.reveal)
+            older = manifest({"aws-access-key-id": key_id, "aws-secret-access-key": secret})
+            old = scan_file("serverless.yml", older, ruleset=RuleSet.default(), config=config)
+            head = scan_file(
+                "serverless.yml",
+                manifest({"aws-access-key-id": key_id}),
+                ruleset=RuleSet.default(),
+                config=config,
+            )
+            gone = [f for f in old.findings if f.rule == "aws-secret-access-key"]
+            ([at_head], past) = session.apply_with_history(head.findings, gone)
+        verifier.close()
+    if history_too:
+        assert past is not None
+        assert [validity_of(f)[0] for f in (at_head, *past)] == [Validity.ACTIVE] * 2  # type: ignore[index]
+        assert len(fake.requests) == 1
+    else:
+        assert validity_of(at_head) is None
+        assert past is None and fake.requests == []
