@@ -76,6 +76,11 @@ class Settings:
     verify_history: bool = True  # VERIFY_HISTORY=off: values found only in older commits are never checked
     verify_cache_seconds: float = DEFAULT_VERIFY_CACHE_SECONDS  # how long an active/inactive answer is kept
     verify_timeout: float = DEFAULT_VERIFY_TIMEOUT  # seconds per request to a provider
+    overview: bool = True  # OVERVIEW=off: no /overview page at all (404)
+    # The App's OAuth client (the manifest conversion returns it): the overview's "Sign in with GitHub".
+    github_client_id: str | None = None
+    github_client_secret: str | None = field(default=None, repr=False)
+    github_url: str | None = None  # GitHub's web origin (GHES: https://HOST); None: derived from the API URL
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: Path | None = None) -> Settings:
@@ -180,6 +185,10 @@ def _build(values: Mapping[str, str], env_file: Path) -> Settings:
         verify_timeout=_default(
             reader.number("VERIFY_TIMEOUT", minimum=0.5, maximum=30.0), DEFAULT_VERIFY_TIMEOUT
         ),
+        overview=reader.switch("OVERVIEW", default=True),
+        github_client_id=reader.text("GITHUB_CLIENT_ID"),
+        github_client_secret=reader.text("GITHUB_CLIENT_SECRET"),
+        github_url=reader.url("GITHUB_URL"),
     )
     if problems:
         raise SettingsError(problems)

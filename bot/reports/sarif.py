@@ -40,6 +40,16 @@ _SECURITY_SEVERITY = {
 }
 
 
+def level_of(severity: Severity) -> str:
+    """SARIF's `level` for a severity (the overview's export labels stored findings the same way)."""
+    return _LEVELS[severity]
+
+
+def security_severity_of(severity: Severity) -> str:
+    """GitHub code scanning's `security-severity` score for a severity."""
+    return _SECURITY_SEVERITY[severity]
+
+
 @dataclass(frozen=True, slots=True)
 class _Help:
     text: str
