@@ -62,6 +62,13 @@ class Metrics:
             ["trigger", "outcome"],
             registry=self.registry,
         )
+        self.verifications = Counter(
+            "secrets_bot_verifications",
+            "Credentials checked with their provider (VERIFY_SECRETS), by provider, outcome and whether the "
+            "answer came from the cache.",
+            ["provider", "outcome", "source"],
+            registry=self.registry,
+        )
         self.scan_duration = Histogram(
             "secrets_bot_scan_duration_seconds",
             "Time from a worker taking a scan job to the job's end.",

@@ -49,6 +49,7 @@ _TOP_LEVEL = (
     "history",
     "max_commits",
     "dashboard",
+    "verify",
 )
 _SECTIONS = {
     "paths": ("include", "exclude"),
@@ -174,6 +175,7 @@ class _Reader:
             waivers_in_pr=self._choice("waivers_in_pr", WAIVER_CHOICES, "report"),
             history=self._flag("history", ScanConfig().history),
             dashboard=self._flag("dashboard", ScanConfig().dashboard),
+            verify=self._flag("verify", ScanConfig().verify),
             max_commits=self._whole_number(
                 "max_commits", ScanConfig().max_commits, MAX_COMMITS_LIMIT, "commits"
             ),

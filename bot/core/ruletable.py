@@ -39,10 +39,13 @@ def compile_rule(raw: Mapping[str, Any], *, where: str) -> Rule:
         raise RuleError(f"{where}.key_regex", "a keyed rule needs key_regex or key_kinds")
     if kind is RuleKind.TOKEN and "regex" not in raw:
         raise RuleError(f"{where}.regex", "required")
+    severity = fields.choice("severity", Severity, default=Severity.MEDIUM)
+    if severity is Severity.CRITICAL:  # a pattern cannot tell a live key from a revoked one
+        raise RuleError(f"{where}.severity", "critical is given only by verification (docs/verification.md)")
     return Rule(
         id=fields.rule_id(),
         description=fields.text("description", required=True),
-        severity=fields.choice("severity", Severity, default=Severity.MEDIUM),
+        severity=severity,
         kind=kind,
         keywords=tuple(keyword.lower() for keyword in fields.texts("keywords")),
         pattern=fields.regex("regex") if "regex" in raw else compile_pattern(r"(?s).+"),

@@ -34,6 +34,7 @@ from bot.metrics import METRICS
 from bot.reports.check_run import NAME, render_failed_scan
 from bot.settings import DEFAULT_JOB_TIMEOUT
 from bot.store import FindingsStore
+from bot.verify.verifier import Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -54,17 +55,20 @@ class ScanRunner:
         store: FindingsStore | None = None,
         baselines: BaselineScans | None = None,
         dashboards: Dashboards | None = None,
+        verifier: Verifier | None = None,
     ) -> None:
         """`hard_stop`: this process is a worker and nothing else, which may end itself when a job hangs in C
         code past its budget (`bot.jobs.deadline`). `baselines`: how installs are scanned (default: no
         forks, the default rate-limit floor). `dashboards`: how each repository's dashboard issue is kept
-        (default: in the queue's shared state, with the boxes offered)."""
+        (default: in the queue's shared state, with the boxes offered). `verifier`: asks providers about
+        values (VERIFY_SECRETS)."""
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
         self._fingerprint_key = fingerprint_key
         self._job_timeout = job_timeout
         self._store = store
+        self._verifier = verifier
         self._deadlines = Deadlines(hard_stop=hard_stop)
         self._dashboards = dashboards or Dashboards(queue.state, queue.lessee)
         self._baselines = baselines or BaselineScans(
@@ -160,6 +164,7 @@ class ScanRunner:
                 store=self._store,
                 resolve=self._resolver(request),
                 dashboards=self._dashboards,
+                verifier=self._verifier,
             )
         except Busy:
             logger.info("another scan of the same pull request is running; waiting")

@@ -34,6 +34,7 @@ from bot.reports.markers import fingerprints_in, with_current_markers
 from bot.reports.model import CheckRunOutput
 from bot.reports.review import plan_review
 from bot.store import FindingsStore
+from bot.verify.verifier import Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ def run_scan(
     store: FindingsStore | None = None,
     resolve: Callable[[ScanRequest, GitHubGateway], Target | None] = resolve_target,
     dashboards: Dashboards | None = None,
+    verifier: Verifier | None = None,
 ) -> ScanOutcome:
     """Scan and report one request; a scan of the default branch also updates the findings `store`, then
     the repository's dashboard issue (when `dashboards` is given).
@@ -126,6 +128,7 @@ def run_scan(
             fingerprint_key,
             store,
             dashboards,
+            verifier,
         )
 
 
@@ -168,6 +171,7 @@ def _report(
     fingerprint_key: bytes,
     store: FindingsStore | None,
     dashboards: Dashboards | None = None,
+    verifier: Verifier | None = None,
 ) -> ScanOutcome:
     automatic = request.trigger.is_automatic
     if automatic and ledger.was_reported(target.repo, target.head_sha, target.scope):
@@ -179,7 +183,7 @@ def _report(
     if newest is not None:
         _close_left_open(gateway, target, ledger, newest)
         return _scan_current_head(
-            request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key
+            request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key, verifier
         )
     # Recorded before GitHub is asked, so that a worker killed between GitHub creating the run and the
     # ledger hearing of it still leaves a trace for the retry to close (UNKNOWN_RUN: look it up).
@@ -188,7 +192,16 @@ def _report(
     ledger.remember_run(target.repo, target.head_sha, check_id)
     try:
         newest = _scan_and_complete(
-            request, target, gateway, check_id, ruleset_base, ledger, fingerprint_key, store, dashboards
+            request,
+            target,
+            gateway,
+            check_id,
+            ruleset_base,
+            ledger,
+            fingerprint_key,
+            store,
+            dashboards,
+            verifier,
         )
     except RateLimited as waiting:
         _note_waiting(gateway, target, check_id, waiting)
@@ -204,7 +217,7 @@ def _report(
     if newest is None:
         return ScanOutcome.REPORTED
     return _scan_current_head(
-        request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key
+        request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key, verifier
     )
 
 
@@ -218,6 +231,7 @@ def _scan_and_complete(
     fingerprint_key: bytes,
     store: FindingsStore | None,
     dashboards: Dashboards | None,
+    verifier: Verifier | None = None,
 ) -> PullInfo | None:
     """None once reported; the pull request's current head when this one was superseded instead.
     The dashboard is refreshed before the check run is completed: if GitHub fails it, the retry finds the
@@ -225,7 +239,7 @@ def _scan_and_complete(
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest
-    scanned = scan_target(target, gateway, ruleset_base, fingerprint_key)
+    scanned = scan_target(target, gateway, ruleset_base, fingerprint_key, verifier)
     if store is not None and default_branch.record(store, target, scanned) and dashboards is not None:
         refresh_dashboard(dashboards, gateway, store, target.repo, enabled=scanned.dashboard)
     report = acknowledgements.apply(request, target, gateway, scanned)
@@ -292,6 +306,7 @@ def _scan_current_head(
     ledger: ScanLedger,
     final_attempt: bool,
     fingerprint_key: bytes,
+    verifier: Verifier | None = None,
 ) -> ScanOutcome:
     """A superseded job leaves no pull request without a result for its current head: unless that head is
     already reported, it is scanned here (under the same lock; the job queued for it then finds it done)."""
@@ -299,7 +314,17 @@ def _scan_current_head(
         logger.info("superseded by %s, which has no result yet: scanning it", newest.head_sha[:7])
         current = pull_target(target.repo, newest)
         # A pull request's head: never the default branch, so nothing for the findings store.
-        _report(request, current, gateway, ruleset_base, ledger, final_attempt, fingerprint_key, None)
+        _report(
+            request,
+            current,
+            gateway,
+            ruleset_base,
+            ledger,
+            final_attempt,
+            fingerprint_key,
+            None,
+            verifier=verifier,
+        )
     return ScanOutcome.SUPERSEDED
 
 

@@ -32,9 +32,11 @@ from bot.jobs.baseline import Baseline, compare_with_base
 from bot.jobs.commits import scan_commits
 from bot.jobs.orgdefaults import read_org_defaults
 from bot.jobs.targets import Target
+from bot.jobs.verification import verified
 from bot.reports.check_run import CheckContext
 from bot.reports.diff import added_lines, commentable_lines
 from bot.reports.rotation import Presence
+from bot.verify.verifier import Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +70,24 @@ class RepoConfig:
 
 
 def scan_target(
-    target: Target, gateway: GitHubGateway, ruleset_base: RuleSet, fingerprint_key: bytes = b""
+    target: Target,
+    gateway: GitHubGateway,
+    ruleset_base: RuleSet,
+    fingerprint_key: bytes = b"",
+    verifier: Verifier | None = None,
 ) -> ScanReport:
-    """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`)."""
+    """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`).
+    With a `verifier` (VERIFY_SECRETS=on) and unless the repository says `verify: false`, the values are
+    checked with their providers while this scan holds them (`bot.jobs.verification`)."""
     repo_config = keyed_config(gateway, target.repo, target.config_ref, ruleset_base, fingerprint_key)
+    if verifier is None or not repo_config.config.verify:
+        return _scan_target(target, gateway, repo_config)
+    with verifier.session() as session:
+        revealing = replace(repo_config, config=replace(repo_config.config, reveal=session.reveal))
+        return verified(_scan_target(target, gateway, revealing), session)
+
+
+def _scan_target(target: Target, gateway: GitHubGateway, repo_config: RepoConfig) -> ScanReport:
     changed, listing_notices = _changed_files(target, gateway)
     manifests = [
         item

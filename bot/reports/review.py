@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.core.findings import Finding
 from bot.core.fix import LineEdit, line_edit
-from bot.reports import dismiss, markdown
+from bot.reports import dismiss, markdown, validity
 from bot.reports.kinds import counted, is_advisory, split
 from bot.reports.markers import RESOLVED_MARKER, fingerprints_in, is_resolved, marker_for
 from bot.reports.model import DraftComment
@@ -136,7 +136,9 @@ def _headline(finding: Finding) -> str:
     if is_advisory(finding):
         return f"**Advice** ({finding.severity.value}): {message}. In {where}."
     value = markdown.code(finding.redacted)
-    return f"**Hard-coded secret** ({finding.severity.value}): {message}. Value {value} in {where}."
+    said = validity.note(finding)
+    tail = f" **{said}**" if said else ""
+    return f"**Hard-coded secret** ({finding.severity.value}): {message}. Value {value} in {where}.{tail}"
 
 
 def _steps(finding: Finding) -> list[str]:

@@ -178,13 +178,14 @@ def _filters(table: Table) -> str:
         f'<option value="{order}"{" selected" if order == filters.order else ""}>{label}</option>'
         for order, label in (("desc", "descending"), ("asc", "ascending"))
     )
+    severities = ["critical", "high", "medium", "low"]  # critical: verified active (docs/verification.md)
     return f"""<form method="get" action="/overview" class="filters box" aria-labelledby="filters-title">
 <div class="box-header"><h2 id="filters-title">Findings</h2></div>
 <div class="box-body filter-grid">
 {_select("repo", "Repository", _options(repos, filters.repo, "all repositories"))}
 {_select("platform", "Platform", _options(table.platforms, filters.platform, "all platforms"))}
 {_select("rule", "Rule", _options(table.rules, filters.rule, "all rules"))}
-{_select("severity", "Severity", _options(["high", "medium", "low"], filters.severity, "all severities"))}
+{_select("severity", "Severity", _options(severities, filters.severity, "all severities"))}
 {_select("state", "State", states)}
 {_select("age", "Age", ages)}
 {_select("sort", "Sort by", sorts)}

@@ -19,7 +19,7 @@ STATES = ("open", "fixed", "acknowledged", "all")
 AGES = (0, 7, 30, 90, 365)  # "open for at least N days"
 SORTS = ("severity", "age", "repository", "path", "rule", "state")
 ORDERS = ("desc", "asc")
-SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
+SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}  # critical: verified active
 MAX_VALUE = 200
 TEXT_FILTERS = ("repo", "platform", "rule", "severity")
 

@@ -82,7 +82,9 @@ def _counted(values: Iterable[str]) -> tuple[tuple[str, int], ...]:
 
 def _by_severity(findings: list[StoredFinding]) -> tuple[tuple[str, int], ...]:
     counts = Counter(finding.severity for finding in findings)
-    return tuple((name, counts.get(name, 0)) for name in ("high", "medium", "low"))
+    # `critical` (a secret verified active, docs/verification.md) only when some finding is.
+    names = ("critical", "high", "medium", "low") if counts.get("critical") else ("high", "medium", "low")
+    return tuple((name, counts.get(name, 0)) for name in names)
 
 
 def weekly_trend(
