@@ -102,6 +102,21 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: auto)"
     )
     scan.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="report only findings whose fingerprint is not in this baseline (see --write-baseline)",
+    )
+    scan.add_argument(
+        "--write-baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write every finding's fingerprint and redacted preview to FILE; exit 0 unless the scan "
+        "was incomplete or misconfigured",
+    )
+    scan.add_argument(
         "--fingerprint-key-file",
         type=Path,
         default=None,
@@ -158,7 +173,10 @@ def _scan(args: argparse.Namespace) -> int:
         listed = ", ".join(sorted({str(root) for root in roots}))
         raise UsageError(f"a SARIF report covers one repository; these paths lie under {listed}")
     setup = _setup(args, roots[0])
-    results = scan_paths(args.paths, setup.config, setup.ruleset, jobs=args.jobs)
+    known = _known(args, setup)
+    results = _baselined(
+        args, scan_paths(args.paths, setup.config, setup.ruleset, jobs=args.jobs), setup, known
+    )
     tally = Tally(
         scanned=sum(1 for result in results if was_read(result) and result.path not in CONFIG_PATHS),
         unreadable=sum(1 for result in results if _unreadable(result)),
@@ -180,20 +198,22 @@ def _scan_git(args: argparse.Namespace) -> int:
     try:
         root = work_tree_root(args.paths[0] if args.paths else Path.cwd())
         setup = _setup(args, root)
+        known = _known(args, setup)
         if args.history:
             scan = scan_history(root, setup.config, setup.ruleset, since=args.since, jobs=args.jobs)
         else:
             scan = scan_staged(root, setup.config, setup.ruleset, jobs=args.jobs)
     except GitError as error:
         raise UsageError(str(error)) from None
+    results = _baselined(args, scan.results, setup, known)
     tally = Tally(
         scanned=scan.files_scanned,
         unreadable=scan.unreadable,
-        incomplete=sum(1 for result in scan.results if not result.complete),
+        incomplete=sum(1 for result in results if not result.complete),
         commits=scan.commits if args.history else None,
     )
-    _emit(args, scan.results, setup, tally, root, git=scan)
-    return _exit_code(args, scan.results, setup, tally)
+    _emit(args, results, setup, tally, root, git=scan)
+    return _exit_code(args, results, setup, tally)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,9 +242,45 @@ def _exit_code(args: argparse.Namespace, results: Sequence[ScanResult], setup: S
     incomplete = tally.incomplete and setup.loaded.config.incomplete == "fail"
     if setup.problems or tally.unreadable or incomplete:
         return EXIT_ERROR
+    if args.write_baseline is not None:  # every finding is now known: adopting is not failing
+        return EXIT_CLEAN
     fail_on = args.fail_on or setup.loaded.config.fail_on
     found = any(meets(f.severity, fail_on) for result in results for f in result.findings)
     return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+def _known(args: argparse.Namespace, setup: Setup) -> frozenset[str] | None:
+    """The fingerprints of `--baseline`, read before scanning so that a bad file costs no scan."""
+    from bot.baselinefile import BaselineError, load_baseline
+
+    if args.baseline is None:
+        return None
+    try:
+        return load_baseline(args.baseline, setup.config.fingerprint_key)
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
+
+
+def _baselined(
+    args: argparse.Namespace, results: list[ScanResult], setup: Setup, known: frozenset[str] | None
+) -> list[ScanResult]:
+    """`--write-baseline` records every finding; `--baseline` then hides the known ones from the report
+    and the exit code (saying how many on stderr, so that nothing disappears unannounced)."""
+    from bot.baselinefile import render_baseline
+
+    if args.write_baseline is not None:
+        findings = (finding for result in results for finding in result.findings)
+        _write(args.write_baseline, render_baseline(findings, setup.config.fingerprint_key))
+    if known is None:
+        return results
+    kept = [replace(r, findings=tuple(f for f in r.findings if f.fingerprint not in known)) for r in results]
+    hidden = sum(len(result.findings) for result in results) - sum(len(result.findings) for result in kept)
+    if hidden:
+        print(
+            f"secrets-bot: {hidden} known finding(s) in the baseline {args.baseline} not reported",
+            file=sys.stderr,
+        )
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
