@@ -84,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--staged", action="store_true", help="scan the manifests staged for the next commit (pre-commit)"
     )
+    source.add_argument(
+        "--changed-since",
+        default=None,
+        metavar="REV",
+        help="scan the manifests that differ between REV and HEAD, as the work tree holds them "
+        "(a pull request's changes: REV is its base)",
+    )
     scan.add_argument(
         "--since", default=None, metavar="REV", help="with --history: only the commits after REV (REV..)"
     )
@@ -158,10 +165,10 @@ def _non_negative_int(text: str) -> int:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from bot.batch import scan_paths, was_read
+    from bot.batch import scan_paths
     from bot.files import repository_root
 
-    if args.history or args.staged:
+    if args.history or args.staged or args.changed_since is not None:
         return _scan_git(args)
     if args.since is not None:
         raise UsageError("--since needs --history")
@@ -174,31 +181,55 @@ def _scan(args: argparse.Namespace) -> int:
         raise UsageError(f"a SARIF report covers one repository; these paths lie under {listed}")
     setup = _setup(args, roots[0])
     known = _known(args, setup)
-    results = _baselined(
-        args, scan_paths(args.paths, setup.config, setup.ruleset, jobs=args.jobs), setup, known
-    )
+    results = scan_paths(args.paths, setup.config, setup.ruleset, jobs=args.jobs)
+    return _report_files(args, results, setup, known, roots[0])
+
+
+def _scan_changed(args: argparse.Namespace, root: Path, setup: Setup, known: frozenset[str] | None) -> int:
+    from bot.batch import scan_targets
+    from bot.changed import changed_targets
+
+    targets = changed_targets(root, args.changed_since, setup.config)
+    results = scan_targets(targets, setup.config, setup.ruleset, jobs=args.jobs)
+    return _report_files(args, results, setup, known, root)
+
+
+def _report_files(
+    args: argparse.Namespace,
+    scanned: list[ScanResult],
+    setup: Setup,
+    known: frozenset[str] | None,
+    root: Path,
+) -> int:
+    """The report and exit code of a scan of files on disk."""
+    from bot.batch import was_read
+
+    results = _baselined(args, scanned, setup, known)
     tally = Tally(
         scanned=sum(1 for result in results if was_read(result) and result.path not in CONFIG_PATHS),
         unreadable=sum(1 for result in results if _unreadable(result)),
         incomplete=sum(1 for result in results if not result.complete),
     )
-    _emit(args, results, setup, tally, roots[0])
+    _emit(args, results, setup, tally, root)
     return _exit_code(args, results, setup, tally)
 
 
 def _scan_git(args: argparse.Namespace) -> int:
-    """`--history` or `--staged`: the repository holding PATH (default: the current directory)."""
+    """`--history`, `--staged` or `--changed-since`: the repository holding PATH (default: the current
+    directory)."""
     from bot.gitrepo import GitError, work_tree_root
     from bot.history import scan_history, scan_staged
 
     if len(args.paths) > 1:
-        raise UsageError("--history and --staged take one PATH: the repository")
+        raise UsageError("--history, --staged and --changed-since take one PATH: the repository")
     if args.since is not None and not args.history:
         raise UsageError("--since needs --history")
     try:
         root = work_tree_root(args.paths[0] if args.paths else Path.cwd())
         setup = _setup(args, root)
         known = _known(args, setup)
+        if args.changed_since is not None:
+            return _scan_changed(args, root, setup, known)
         if args.history:
             scan = scan_history(root, setup.config, setup.ruleset, since=args.since, jobs=args.jobs)
         else:

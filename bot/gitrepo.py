@@ -186,6 +186,15 @@ def staged_changes(root: Path) -> list[Change]:
     return list(_parse_raw(iter(raw.split(b"\0"))))
 
 
+def changed_files(root: Path, base: str) -> list[str]:
+    """The paths of regular files that differ between commit `base` and HEAD and still exist at HEAD (a
+    rename is a deletion and an addition, so the new name is listed)."""
+    raw = run_git(
+        root, "diff", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-color", base, "HEAD", "--"
+    )
+    return [change.path for change in _parse_raw(iter(raw.split(b"\0")))]
+
+
 def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
     """NUL-terminated fields of a byte stream, read in chunks."""
     pending = b""

@@ -1,44 +1,25 @@
 """The shipped `.pre-commit-hooks.yaml`, run by the real `pre-commit` tool as a team would use it.
 
 pre-commit clones this repository at a commit and pip-installs it into a virtualenv of its own (from the
-machine's package index, as configured for pip), so the tests give it a snapshot of this checkout as a git
-repository with one commit: exactly what a user's `rev:` points at. The hook's environment is found
+machine's package index, as configured for pip), so the tests give it a snapshot of this checkout
+(`tests/snapshot.py`). The hook's environment is found
 through pre-commit alone: the test's own `secrets-bot` is taken off PATH.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.processes import ROOT
+from tests.snapshot import isolated_git_env, snapshot
 from tests.test_cli import TOKEN, serverless
 
 KEY = "cd" * 32
 pytestmark = pytest.mark.timeout(600)  # pre-commit builds a virtualenv and installs the package into it
-
-
-def snapshot(destination: Path, env: dict[str, str]) -> str:
-    """This checkout's files (tracked and new, not ignored) committed into a repository of their own."""
-    listed = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "-co", "--exclude-standard"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    for name in filter(None, os.fsdecode(listed).split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination / name)
-    git(destination, env, "init", "-q", "-b", "main")
-    git(destination, env, "add", "-A")
-    git(destination, env, "commit", "-q", "-m", "snapshot")
-    return git(destination, env, "rev-parse", "HEAD").stdout.strip()
 
 
 def git(root: Path, env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -53,12 +34,13 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     home = tmp_path_factory.mktemp("home")
     venv_bin = str(Path(sys.executable).parent)
     path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != venv_bin)
-    env = {**os.environ, "PATH": path, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": str(home / "gc")}
-    for variable in ("AUTHOR", "COMMITTER"):
-        env[f"GIT_{variable}_NAME"] = "Ann Dev"
-        env[f"GIT_{variable}_EMAIL"] = "ann@example.com"
-    env.update(SECRETS_BOT_FINGERPRINT_KEY=KEY, PRE_COMMIT_HOME=str(home / "pre-commit"), NO_COLOR="1")
-    return env
+    return isolated_git_env(
+        home,
+        PATH=path,
+        SECRETS_BOT_FINGERPRINT_KEY=KEY,
+        PRE_COMMIT_HOME=str(home / "pre-commit"),
+        NO_COLOR="1",
+    )
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,9 @@ class Trigger(StrEnum):
     ROTATED = "rotated"  # `/secrets-bot rotated FINGERPRINT...`: record the acknowledgements, then rescan
     BASELINE = "baseline"  # the App was installed on the repository: scan its default branch whole
     REMOVED = "removed"  # the App was uninstalled from the repository: stop and forget its work
-    FIX = "fix"  # a fix pull request was asked for: `commenter` asked, `arguments` the fingerprints (None: all)
+    FIX = (
+        "fix"  # a fix pull request was asked for: `commenter` asked, `arguments` the fingerprints (None: all)
+    )
 
     @property
     def is_automatic(self) -> bool:
