@@ -33,7 +33,7 @@ from bot.jobs.commits import scan_commits
 from bot.jobs.orgdefaults import read_org_defaults
 from bot.jobs.targets import Target
 from bot.reports.check_run import CheckContext
-from bot.reports.diff import added_lines, commentable_lines
+from bot.reports.diff import added_lines, commentable_lines, hunk_ranges
 from bot.reports.rotation import Presence
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ class ScanReport:
     presence: Presence = field(default_factory=Presence)
     # Every path the change touched (previous names of renamed files included): what a push answers for.
     scope: frozenset[str] = frozenset()
+    # path -> (first, last) RIGHT-side line of each hunk: where a comment over several lines may go.
+    hunks: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,7 @@ def scan_target(
         history.presence,
         frozenset(item.path for item in changed)
         | {item.previous_path for item in changed if item.previous_path},
+        {item.path: hunk_ranges(item.patch) for item in manifests},
     )
 
 

@@ -57,8 +57,12 @@ def plan_review(
     preexisting: frozenset[str] = frozenset(),
     added: Mapping[str, frozenset[int]] | None = None,
     history: Sequence[tuple[Finding, Provenance]] = (),
+    hunks: Mapping[str, Sequence[tuple[int, int]]] | None = None,
 ) -> ReviewPlan:
     """`existing` holds (id, body) of the bot's own review comments on the pull request, in any state.
+
+    `hunks` (path -> each hunk's first and last RIGHT-side line) lets a value written over several lines get
+    one suggestion over all of them, where GitHub allows it: the whole range inside one hunk.
 
     A finding whose fingerprint is in `preexisting` (already on the base branch) is commented only when the
     pull request adds or changes its line (`added`: path -> lines); it still counts as found, so an older
@@ -82,7 +86,7 @@ def plan_review(
         else:
             update.append((owner, comment_body(*group, pushed=pushed)))
     posted = sorted(sorted(drafts, key=_severity_first)[:limit], key=lambda group: group[0].sort_key())
-    comments = tuple(DraftComment(g[0].path, g[0].line, comment_body(*g, pushed=pushed)) for g in posted)
+    comments = tuple(_draft(group, (hunks or {}).get(group[0].path, ()), pushed=pushed) for group in posted)
     resolve = tuple(
         (comment_id, resolved_body(body))
         for comment_id, body in existing
@@ -93,6 +97,29 @@ def plan_review(
         part for part in (_review_body(posted, len(findings), left, limit), history_body(history)) if part
     )
     return ReviewPlan(comments, resolve, body, tuple(update))
+
+
+def _draft(group: tuple[Finding, ...], hunks: Sequence[tuple[int, int]], *, pushed: bool) -> DraftComment:
+    first = group[0]
+    end = _suggestion_end(group, hunks)
+    if end is None:
+        return DraftComment(first.path, first.line, comment_body(*group, pushed=pushed))
+    body = comment_body(*group, pushed=pushed, multiline=True)
+    return DraftComment(first.path, end, body, start_line=first.line)
+
+
+def _suggestion_end(group: tuple[Finding, ...], hunks: Sequence[tuple[int, int]]) -> int | None:
+    """The last line of one suggestion over several lines: when the line's findings end on the same line and
+    share one fix (a PEM block, a folded scalar), and GitHub's rule holds: first < last, in the same hunk."""
+    ends = {finding.end_line for finding in group}
+    fixes = {
+        f.remediation.replacement for f in group if f.remediation and f.remediation.replacement is not None
+    }
+    if len(ends) != 1 or len(fixes) != 1:
+        return None
+    start, end = group[0].line, ends.pop()
+    inside = any(first <= start and end <= last for first, last in hunks)
+    return end if end > start and inside else None
 
 
 def history_body(history: Sequence[tuple[Finding, Provenance]]) -> str:
@@ -111,16 +138,17 @@ def history_body(history: Sequence[tuple[Finding, Provenance]]) -> str:
     return "\n".join([head, *lines]) + "\n\n" + HISTORY_ADVICE
 
 
-def comment_body(*findings: Finding, pushed: bool) -> str:
+def comment_body(*findings: Finding, pushed: bool, multiline: bool = False) -> str:
     """The findings on one line: what each is (secrets with their redacted value), one fix, how to store
-    each value, how to dismiss a false alarm, and a hidden marker per fingerprint."""
+    each value, how to dismiss a false alarm, and a hidden marker per fingerprint. `multiline`: the comment
+    covers every line of the value, so its fix is a suggestion over all of them."""
     secrets, _ = split(findings)
     parts = [_headline(finding) for finding in findings]
     parts += _distinct(step for finding in findings for step in _steps(finding))  # rotate, store, then fix
     fixes = _distinct(f.remediation.replacement for f in findings if f.remediation is not None)
     if len(fixes) == 1:
         owner = next(f for f in findings if f.remediation and f.remediation.replacement == fixes[0])
-        parts.append(_fix_text(owner, fixes[0]))
+        parts.append(_fix_text(owner, fixes[0], multiline=multiline))
     else:
         parts += [
             _plain_fix(f, f.remediation) for f in findings if f.remediation and f.remediation.replacement
@@ -158,11 +186,20 @@ def _steps(finding: Finding) -> list[str]:
     return steps
 
 
-def _fix_text(finding: Finding, replacement: str) -> str:
-    """A one-click suggestion for a one-line finding. The comment sits on the finding's first line only
-    (the review is posted without `start_line`), so a value over several lines (a PEM block) gets the
-    replacement as text to paste over those lines: a suggestion there would replace the first line alone."""
-    if finding.end_line > finding.line:
+def _fix_text(finding: Finding, replacement: str, *, multiline: bool) -> str:
+    """A one-click suggestion. A value over several lines (a PEM block) gets one only when the comment covers
+    all of them (`multiline`): a suggestion on the first line alone would replace that line only, so it
+    otherwise gets the replacement as text to paste over those lines."""
+    spans = finding.end_line > finding.line
+    if spans and multiline:
+        lines = f"lines {finding.line}-{finding.end_line}"
+        if not replacement:
+            return f"Delete {lines}, the whole value; the steps above say where it goes:\n```suggestion\n```"
+        return (
+            f"Reference the secret instead of the literal (this replaces {lines}, the whole value):\n"
+            + markdown.fenced(replacement, "suggestion")
+        )
+    if spans:
         return (
             f"The value spans lines {finding.line}-{finding.end_line}. Replace those lines with:\n"
             + markdown.fenced(replacement)
