@@ -147,6 +147,31 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--concurrency", type=_positive_int, default=2, metavar="N")
     worker.set_defaults(handler=_worker)
 
+    hook = commands.add_parser(
+        "pre-receive",
+        help="a git server's pre-receive hook: refuse a push that brings a hard-coded secret",
+        description="Reads `<old> <new> <ref>` lines on stdin (GitHub Enterprise Server, git) in the "
+        "receiving repository and exits 1, with each finding and its fix, when the pushed commits bring "
+        "a secret.",
+    )
+    hook.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default=None, help="default: the config's")
+    hook.add_argument(
+        "--config", type=Path, default=None, help="default: .github/secrets-bot.yml of the default branch"
+    )
+    hook.add_argument(
+        "--timeout", type=_positive_float, default=4.0, metavar="SECONDS", help="scan time bound (default 4)"
+    )
+    hook.add_argument("--max-commits", type=_positive_int, default=2000, metavar="N")
+    hook.add_argument(
+        "--on-incomplete",
+        choices=("refuse", "allow"),
+        default="refuse",
+        help="a push not scanned in full (time bound, too many commits, a blob too large) is refused "
+        "(default) or let through",
+    )
+    hook.add_argument("--fingerprint-key-file", type=Path, default=None, metavar="FILE")
+    hook.set_defaults(handler=_pre_receive)
+
     version = commands.add_parser("version", help="print the version")
     version.set_defaults(handler=_version)
     return parser
@@ -156,6 +181,16 @@ def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer (got {text!r})")
     return int(text)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number (got {text!r})")
+    return value
 
 
 def _non_negative_int(text: str) -> int:
@@ -474,6 +509,21 @@ def _settings() -> Settings:
         return Settings.from_env()
     except SettingsError as error:  # names variables, never values
         raise UsageError(str(error)) from None
+
+
+def _pre_receive(args: argparse.Namespace) -> int:
+    from bot.prereceive import Limits, run
+
+    limits = Limits(args.timeout, args.max_commits, allow_incomplete=args.on_incomplete == "allow")
+    return run(
+        Path.cwd(),
+        sys.stdin,
+        sys.stdout,
+        config_file=args.config,
+        fail_on=args.fail_on,
+        limits=limits,
+        fingerprint_key=_fingerprint_key(args.fingerprint_key_file),
+    )
 
 
 def _version(args: argparse.Namespace) -> int:
