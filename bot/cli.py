@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="secrets-bot", description="Find hard-coded secrets in serverless manifests."
     )
+    parser.add_argument("--version", action="version", version=f"secrets-bot {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     scan = commands.add_parser("scan", help="scan files and directories for hard-coded secrets")
