@@ -237,3 +237,14 @@ def test_a_bad_scope_stops_the_action(
     root, base, env = pull_request
     _, (scan, _) = run_action(root, installed, env, base, scope="everything")
     assert scan.returncode == 2 and "scope must be" in scan.stdout
+
+
+def test_the_documented_workflow_uses_only_inputs_the_action_has() -> None:
+    """docs/github-actions.md: the Action's example parses, can upload SARIF, and names real inputs."""
+    text = (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")
+    workflow = YAML(typ="safe").load(text.split("```yaml\n")[1].split("```")[0])
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["scan"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 2  # the merge commit and its base, for `scope: changed`
+    [uses] = [step for step in steps if "serverless-secrets-bot" in step.get("uses", "")]
+    assert set(uses["with"]) <= set(action()["inputs"])
