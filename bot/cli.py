@@ -23,6 +23,7 @@ from bot import __version__
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, parse_config
 from bot.core.findings import FAIL_ON_CHOICES, Notice, NoticeKind, ScanResult, meets
+from bot.prereceive import DEFAULT_MAX_COMMITS, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from bot.core.rules import RuleSet
@@ -160,9 +161,13 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, default=None, help="default: .github/secrets-bot.yml of the default branch"
     )
     hook.add_argument(
-        "--timeout", type=_positive_float, default=4.0, metavar="SECONDS", help="scan time bound (default 4)"
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"scan time bound (default {DEFAULT_TIMEOUT:g}: GitHub Enterprise Server stops hooks at 5)",
     )
-    hook.add_argument("--max-commits", type=_positive_int, default=2000, metavar="N")
+    hook.add_argument("--max-commits", type=_positive_int, default=DEFAULT_MAX_COMMITS, metavar="N")
     hook.add_argument(
         "--on-incomplete",
         choices=("refuse", "allow"),
