@@ -69,6 +69,11 @@ class Settings:
     fingerprint_key: bytes | None = field(default=None, repr=False)
     # The findings store: a SQLite file, or PostgreSQL shared by several instances (may carry a password).
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
+    overview: bool = True  # OVERVIEW=off: no /overview page at all (404)
+    # The App's OAuth client (the manifest conversion returns it): the overview's "Sign in with GitHub".
+    github_client_id: str | None = None
+    github_client_secret: str | None = field(default=None, repr=False)
+    github_url: str | None = None  # GitHub's web origin (GHES: https://HOST); None: derived from the API URL
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: Path | None = None) -> Settings:
@@ -164,6 +169,10 @@ def _build(values: Mapping[str, str], env_file: Path) -> Settings:
         database_url=_database_url(reader),
         baseline_forks=reader.switch("BASELINE_FORKS", default=False),
         baseline_rate_floor=_default(reader.number("BASELINE_RATE_FLOOR", minimum=0.0, maximum=0.9), 0.2),
+        overview=reader.switch("OVERVIEW", default=True),
+        github_client_id=reader.text("GITHUB_CLIENT_ID"),
+        github_client_secret=reader.text("GITHUB_CLIENT_SECRET"),
+        github_url=reader.url("GITHUB_URL"),
     )
     if problems:
         raise SettingsError(problems)

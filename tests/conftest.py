@@ -313,6 +313,11 @@ class FakeGitHub:
             if (name, issue) == (repo, number)
         ]
 
+    def contents_writable(self) -> bool:
+        """In memory the installation grants `contents: read` only: no fix pull request button."""
+        self._call("contents_writable")
+        return False
+
 
 @dataclass
 class FakeGateways:

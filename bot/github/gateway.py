@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -18,7 +18,7 @@ import httpx
 from github import Github
 from github.File import File
 
-from bot.github import checks, conversation, reviews
+from bot.github import checks, conversation, gitdata, pulls, reviews
 from bot.github.auth import AppCredentials, AppIdentity, InstallationTokens
 from bot.github.content import read_blob, read_file
 from bot.github.errors import GitHubNotFound, GitHubRequestError
@@ -34,6 +34,7 @@ from bot.github.protocol import (
     CommitRange,
     GitHubUnavailable,
     IssueComment,
+    OpenPull,
     OwnCheckRun,
     PullInfo,
     RateBudget,
@@ -96,7 +97,12 @@ class GitHubAppClient:
             app_id=self.credentials.app_id,
             clock=self._clock,
         )
-        return InstallationGateway(session, self.identity, web_url_for(self.api_url))
+        return InstallationGateway(
+            session,
+            self.identity,
+            web_url_for(self.api_url),
+            permissions=partial(self.tokens.permissions, installation_id),
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -136,10 +142,18 @@ class GitHubAppClient:
 class InstallationGateway:
     """Everything a scan needs from GitHub, for one installation (see `GitHubGateway`)."""
 
-    def __init__(self, session: Session, identity: AppIdentity, web_url: str = "https://github.com") -> None:
+    def __init__(
+        self,
+        session: Session,
+        identity: AppIdentity,
+        web_url: str = "https://github.com",
+        *,
+        permissions: Callable[[], Mapping[str, str]] = dict,
+    ) -> None:
         self._session = session
         self._identity = identity
         self._web_url = web_url
+        self._permissions = permissions
 
     def web_url(self) -> str:
         return self._web_url
@@ -364,6 +378,26 @@ class InstallationGateway:
 
     def conversation(self, repo: str, number: int) -> list[IssueComment]:
         return conversation.issue_comments(self._session, repo, number)
+
+    def contents_writable(self) -> bool:
+        return self._permissions().get("contents") == "write"
+
+    def push_files(
+        self, repo: str, branch: str, *, base: str, files: Mapping[str, bytes], message: str
+    ) -> str:
+        current = self.branch_head(repo, branch)
+        return gitdata.push_files(
+            self._session, repo, branch, base=base, files=files, message=message, current=current
+        )
+
+    def open_pull_from(self, repo: str, branch: str) -> OpenPull | None:
+        return pulls.find_open_pull(self._session, repo, branch)
+
+    def create_pull(self, repo: str, *, branch: str, base: str, title: str, body: str) -> OpenPull:
+        return pulls.create_pull(self._session, repo, branch=branch, base=base, title=title, body=body)
+
+    def update_pull(self, repo: str, number: int, *, title: str, body: str) -> None:
+        pulls.update_pull(self._session, repo, number, title=title, body=body)
 
 
 def _commit_info(item: dict[str, Any]) -> CommitInfo:

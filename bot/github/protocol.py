@@ -7,7 +7,7 @@ plain frozen data, never PyGithub objects, so nothing outside `bot.github` depen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -137,6 +137,17 @@ class SuitePush:
     head_sha: str
     before: str | None  # None when GitHub does not say (a suite not made by a push)
     branch: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPull:
+    """An open pull request the bot opened (its fix pull request), as GitHub lists it."""
+
+    number: int
+    title: str
+    body: str
+    head_sha: str
+    url: str  # on GitHub's web site
 
 
 class FileTooLarge(Exception):
@@ -270,6 +281,28 @@ class GitHubGateway(Protocol):
     def conversation(self, repo: str, number: int) -> list[IssueComment]:
         """The pull request's conversation, oldest first: where the bot's acknowledgement replies are."""
         ...
+
+    def contents_writable(self) -> bool:
+        """Whether the installation granted `contents: write` (read from its access token's answer):
+        without it the bot cannot push a fix branch, so it offers no fix pull request."""
+        ...
+
+    def push_files(
+        self, repo: str, branch: str, *, base: str, files: Mapping[str, bytes], message: str
+    ) -> str:
+        """One commit on `base` replacing `files`, with `branch` (created or force-moved) at it; a branch
+        already holding exactly that change on that base is left as it is. Returns the commit's SHA."""
+        ...
+
+    def open_pull_from(self, repo: str, branch: str) -> OpenPull | None:
+        """The open pull request whose head is this repository's `branch`, if any."""
+        ...
+
+    def create_pull(self, repo: str, *, branch: str, base: str, title: str, body: str) -> OpenPull:
+        """Opens it, or returns the one already open for `branch` (GitHub allows one)."""
+        ...
+
+    def update_pull(self, repo: str, number: int, *, title: str, body: str) -> None: ...
 
 
 class GatewayFactory(Protocol):

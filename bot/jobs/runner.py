@@ -21,6 +21,7 @@ from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, RateLimited
 from bot.jobs.baseline_scan import BaselineScans
 from bot.jobs.deadline import Deadlines, JobTimedOut
+from bot.jobs.fix_pr import AfterFix, open_fix_pull
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue, worker_deaths
 from bot.jobs.scan_job import ScanOutcome, external_id, run_scan, where_it_failed
@@ -49,10 +50,12 @@ class ScanRunner:
         hard_stop: bool = False,
         store: FindingsStore | None = None,
         baselines: BaselineScans | None = None,
+        after_fix: AfterFix | None = None,
     ) -> None:
         """`hard_stop`: this process is a worker and nothing else, which may end itself when a job hangs in C
         code past its budget (`bot.jobs.deadline`). `baselines`: how installs are scanned (default: no
-        forks, the default rate-limit floor)."""
+        forks, the default rate-limit floor). `after_fix`: called after each fix pull request is opened or
+        updated (where the dashboard is refreshed)."""
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
@@ -61,6 +64,7 @@ class ScanRunner:
         self._store = store
         self._deadlines = Deadlines(hard_stop=hard_stop)
         self._baselines = baselines or BaselineScans(queue.installations)
+        self._after_fix = after_fix
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:
@@ -106,6 +110,8 @@ class ScanRunner:
         """Its worker died each time it ran this job (a scan stuck in C code past its budget, or one that
         crashed the process): fail the check run it left in progress instead of taking down another worker."""
         logger.error("job abandoned: %d workers died running it", MAX_WORKER_DEATHS)
+        if request.trigger is Trigger.FIX:
+            return ScanOutcome.FAILED  # no check run of its own to fail
         gateway = self._gateways.for_installation(request.installation_id)
         target = self._resolver(request)(request, gateway)
         if target is not None:
@@ -126,6 +132,16 @@ class ScanRunner:
             return ScanOutcome.NOTHING_TO_DO
         gateway = self._gateways.for_installation(request.installation_id)
         try:
+            if request.trigger is Trigger.FIX:
+                return open_fix_pull(
+                    request,
+                    gateway,
+                    ruleset_base=self._ruleset,
+                    ledger=self._queue.ledger,
+                    fingerprint_key=self._fingerprint_key,
+                    store=self._store,
+                    after_fix=self._after_fix,
+                )
             return run_scan(
                 request,
                 gateway,

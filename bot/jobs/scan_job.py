@@ -15,6 +15,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
@@ -27,6 +28,7 @@ from bot.jobs.scanning import ScanReport, scan_target
 from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
 from bot.reports.check_run import NAME, render_check_run, render_failed_scan, render_waiting
+from bot.reports.fix_pr import FIX_ACTION, offers_fix
 from bot.reports.markers import fingerprints_in, with_current_markers
 from bot.reports.model import CheckRunOutput
 from bot.reports.review import plan_review
@@ -216,6 +218,8 @@ def _scan_and_complete(
     if newest is not None:
         return newest
     conclusion, output = render_check_run(report.findings, report.notices, report.context)
+    if _offers_fix_pull(target, report, gateway):
+        output = replace(output, actions=(FIX_ACTION,))
     if target.pull is not None:
         # Before the completion: if the review fails, the retry finds this run still open and reuses it,
         # so a commit never collects one completed run per attempt.
@@ -228,6 +232,15 @@ def _scan_and_complete(
     ledger.mark_reported(target.repo, target.head_sha, ANY_SCOPE)
     ledger.forget_run(target.repo, target.head_sha)
     return None
+
+
+def _offers_fix_pull(target: Target, report: ScanReport, gateway: GitHubGateway) -> bool:
+    """The "Open fix PR" button: on the default branch's findings (a pull request's are fixed by its
+    author, from the review's suggestions), when some secret has a one-click fix and the installation lets
+    the bot push a branch (`contents: write`, asked only then)."""
+    return (
+        target.pull is None and target.leaked and offers_fix(report.findings) and gateway.contents_writable()
+    )
 
 
 def _builtin_rule_ids(ruleset: RuleSet) -> frozenset[str]:

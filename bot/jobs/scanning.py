@@ -72,8 +72,7 @@ def scan_target(
     target: Target, gateway: GitHubGateway, ruleset_base: RuleSet, fingerprint_key: bytes = b""
 ) -> ScanReport:
     """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`)."""
-    repo_config = load_config(gateway, target.repo, target.config_ref, ruleset_base)
-    repo_config = replace(repo_config, config=replace(repo_config.config, fingerprint_key=fingerprint_key))
+    repo_config = keyed_config(gateway, target.repo, target.config_ref, ruleset_base, fingerprint_key)
     changed, listing_notices = _changed_files(target, gateway)
     manifests = [
         item
@@ -90,7 +89,7 @@ def scan_target(
         result = _read(gateway, target, item, repo_config.config)
         if isinstance(result, bytes):
             read.append((item.path, result))
-            result = _scan_one(item.path, result, repo_config)
+            result = scan_one(item.path, result, repo_config)
         results.append((item, result))
     followed, target_notices = file_targets(target, gateway, read, changed, repo_config)
     notices.extend(target_notices)
@@ -110,7 +109,7 @@ def scan_target(
         gateway,
         config,
         [result for _, result in results],
-        lambda path, data: _scan_one(path, data, repo_config),
+        lambda path, data: scan_one(path, data, repo_config),
     )
     notices.extend(history.notices)
     context = CheckContext(
@@ -170,7 +169,7 @@ def _baseline(
         target.pull.base_sha,
         target.head_sha,
         results,
-        lambda path, data: _scan_one(path, data, repo_config),
+        lambda path, data: scan_one(path, data, repo_config),
         repo_config.config.limits.max_bytes,
     )
 
@@ -193,6 +192,14 @@ def _with_targets(
         elif merged[position][1].platform != result.platform:
             merged[position] = (merged[position][0], result)
     return merged
+
+
+def keyed_config(
+    gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet, fingerprint_key: bytes
+) -> RepoConfig:
+    """The repository's config at `ref`, fingerprinting with the server's key."""
+    repo_config = load_config(gateway, repo, ref, ruleset_base)
+    return replace(repo_config, config=replace(repo_config.config, fingerprint_key=fingerprint_key))
 
 
 def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:
@@ -330,7 +337,7 @@ def file_targets(
                 ruleset=repo_config.ruleset,
                 config=config,
             )
-        except Exception as error:  # the type only, as in `_scan_one`
+        except Exception as error:  # the type only, as in `scan_one`
             logger.error("scanner error on a file target: %s", type(error).__name__)
             notices.append(Notice(path, NoticeKind.INTERNAL_ERROR, f"internal error {type(error).__name__}"))
             continue
@@ -349,7 +356,7 @@ def _unscanned(path: str, kind: NoticeKind, why: str) -> ScanResult:
     return ScanResult(path, None, notices=(Notice(path, kind, why),))
 
 
-def _scan_one(path: str, data: bytes, repo_config: RepoConfig) -> ScanResult:
+def scan_one(path: str, data: bytes, repo_config: RepoConfig) -> ScanResult:
     """One file that crashes the scanner is a notice on that file, not a failed check for the whole PR."""
     try:
         return scan_file(path, data, ruleset=repo_config.ruleset, config=repo_config.config)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.findings import Finding, Remediation
+from bot.core.findings import Finding
+from bot.core.fix import LineEdit, line_edit
 from bot.reports import dismiss, markdown
 from bot.reports.kinds import counted, is_advisory, split
 from bot.reports.markers import RESOLVED_MARKER, fingerprints_in, is_resolved, marker_for
@@ -109,17 +110,15 @@ def _draft(group: tuple[Finding, ...], hunks: Sequence[tuple[int, int]], *, push
 
 
 def _suggestion_end(group: tuple[Finding, ...], hunks: Sequence[tuple[int, int]]) -> int | None:
-    """The last line of one suggestion over several lines: when the line's findings end on the same line and
-    share one fix (a PEM block, a folded scalar), and GitHub's rule holds: first < last, in the same hunk."""
-    ends = {finding.end_line for finding in group}
-    fixes = {
-        f.remediation.replacement for f in group if f.remediation and f.remediation.replacement is not None
-    }
-    if len(ends) != 1 or len(fixes) != 1:
+    """The last line of one suggestion over several lines: when every finding on the line has the same edit
+    over several lines (a PEM block, a folded scalar) and GitHub's rule holds: both ends in one hunk."""
+    edits = {line_edit(finding) for finding in group}
+    if len(edits) != 1:
         return None
-    start, end = group[0].line, ends.pop()
-    inside = any(first <= start and end <= last for first, last in hunks)
-    return end if end > start and inside else None
+    [edit] = edits
+    if edit is None or edit.end <= edit.start:
+        return None
+    return edit.end if any(first <= edit.start and edit.end <= last for first, last in hunks) else None
 
 
 def history_body(history: Sequence[tuple[Finding, Provenance]]) -> str:
@@ -145,14 +144,11 @@ def comment_body(*findings: Finding, pushed: bool, multiline: bool = False) -> s
     secrets, _ = split(findings)
     parts = [_headline(finding) for finding in findings]
     parts += _distinct(step for finding in findings for step in _steps(finding))  # rotate, store, then fix
-    fixes = _distinct(f.remediation.replacement for f in findings if f.remediation is not None)
-    if len(fixes) == 1:
-        owner = next(f for f in findings if f.remediation and f.remediation.replacement == fixes[0])
-        parts.append(_fix_text(owner, fixes[0], multiline=multiline))
+    edits = {finding: edit for finding in findings if (edit := line_edit(finding)) is not None}
+    if len(set(edits.values())) == 1:
+        parts.append(_fix_text(next(iter(edits.values())), multiline=multiline))
     else:
-        parts += [
-            _plain_fix(f, f.remediation) for f in findings if f.remediation and f.remediation.replacement
-        ]
+        parts += [_plain_fix(finding, edit) for finding, edit in edits.items() if edit.text]
     if pushed and secrets:
         parts.append(_ROTATION_NOTE)
     parts += [dismiss.details(finding) for finding in findings]
@@ -186,34 +182,33 @@ def _steps(finding: Finding) -> list[str]:
     return steps
 
 
-def _fix_text(finding: Finding, replacement: str, *, multiline: bool) -> str:
-    """A one-click suggestion. A value over several lines (a PEM block) gets one only when the comment covers
-    all of them (`multiline`): a suggestion on the first line alone would replace that line only, so it
-    otherwise gets the replacement as text to paste over those lines."""
-    spans = finding.end_line > finding.line
-    if spans and multiline:
-        lines = f"lines {finding.line}-{finding.end_line}"
-        if not replacement:
-            return f"Delete {lines}, the whole value; the steps above say where it goes:\n```suggestion\n```"
+def _fix_text(edit: LineEdit, *, multiline: bool) -> str:
+    """A one-click suggestion: the same edit a fix pull request commits (`bot.core.fix`). A value over
+    several lines (a PEM block) gets one only when the comment covers all of them (`multiline`): a
+    suggestion on the first line alone would replace that line only, so it otherwise gets the replacement
+    as text to paste over those lines."""
+    spans = f"lines {edit.start}-{edit.end}"
+    if edit.end > edit.start and multiline:
+        if not edit.text:
+            return f"Delete {spans}, the whole value; the steps above say where it goes:\n```suggestion\n```"
         return (
-            f"Reference the secret instead of the literal (this replaces {lines}, the whole value):\n"
-            + markdown.fenced(replacement, "suggestion")
+            f"Reference the secret instead of the literal (this replaces {spans}, the whole value):\n"
+            + markdown.fenced(edit.text, "suggestion")
         )
-    if spans:
+    if edit.end > edit.start:
         return (
-            f"The value spans lines {finding.line}-{finding.end_line}. Replace those lines with:\n"
-            + markdown.fenced(replacement)
+            f"The value spans lines {edit.start}-{edit.end}. Replace those lines with:\n"
+            + markdown.fenced(edit.text)
         )
-    if not replacement:
+    if not edit.text:
         return "Delete this line; the steps below say where the value goes instead:\n```suggestion\n```"
-    return "Reference the secret instead of the literal:\n" + markdown.fenced(replacement, "suggestion")
+    return "Reference the secret instead of the literal:\n" + markdown.fenced(edit.text, "suggestion")
 
 
-def _plain_fix(finding: Finding, remediation: Remediation) -> str:
+def _plain_fix(finding: Finding, edit: LineEdit) -> str:
     """Findings on one line with different fixes: each fix as text, since one suggestion cannot hold both."""
-    replacement = remediation.replacement or ""
     return f"For {markdown.code(finding.key or finding.rule)}, the line becomes:\n" + markdown.fenced(
-        replacement
+        edit.text
     )
 
 

@@ -29,6 +29,16 @@ _LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "no
 _SECURITY_SEVERITY = {Severity.HIGH: "8.5", Severity.MEDIUM: "5.5", Severity.LOW: "2.0"}
 
 
+def level_of(severity: Severity) -> str:
+    """SARIF's `level` for a severity (the overview's export labels stored findings the same way)."""
+    return _LEVELS[severity]
+
+
+def security_severity_of(severity: Severity) -> str:
+    """GitHub code scanning's `security-severity` score for a severity."""
+    return _SECURITY_SEVERITY[severity]
+
+
 @dataclass(frozen=True, slots=True)
 class _Help:
     text: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.fakegithub import routes_app, routes_checks, routes_comments, routes_repos
+from tests.fakegithub import routes_app, routes_checks, routes_comments, routes_git, routes_oauth, routes_repos
 from tests.fakegithub.call import Call, Reply
 
 HANDLERS: dict[str, Callable[[Call], Reply]] = {
@@ -34,7 +34,18 @@ HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "issues/list-comments": routes_comments.list_issue_comments,
     "issues/create-comment": routes_comments.create_issue_comment,
     "reactions/create-for-issue-comment": routes_comments.create_reaction,
+    **routes_git.HANDLERS,
+    "users/get-authenticated": routes_oauth.get_authenticated_user,
+    "apps/list-installations-for-authenticated-user": routes_oauth.list_installations,
+    "apps/list-installation-repos-for-authenticated-user": routes_oauth.list_installation_repos,
 }
 
 APP_AUTH = frozenset({"apps/create-installation-access-token", "apps/get-authenticated"})
 NO_AUTH = frozenset({"apps/create-from-manifest"})
+USER_AUTH = frozenset(  # a user-to-server token (`routes_oauth`)
+    {
+        "users/get-authenticated",
+        "apps/list-installations-for-authenticated-user",
+        "apps/list-installation-repos-for-authenticated-user",
+    }
+)

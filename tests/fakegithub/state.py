@@ -31,6 +31,7 @@ class Commit:
     files: FileTree
     parent: str | None
     author: str = "dev"  # a login of the fake's world, or a bare name GitHub matched to no account
+    message: str = "a change"
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Pull:
     state: str = "open"
     draft: bool = False
     commits: list[str] = field(default_factory=list)
+    title: str = ""  # "" shows as "Pull request N"
+    body: str | None = None
 
 
 @dataclass
@@ -140,6 +143,10 @@ class Repository:
         self.branches: dict[str, str] = {}
         self.pulls: dict[int, Pull] = {}
         self.permissions: dict[str, str] = {}
+        # Git Data API objects written through the API (`routes_git`): blobs not yet in a commit, and trees
+        # by their git SHA (a commit's tree is registered when `git/get-commit` names it).
+        self.blobs: dict[str, bytes] = {}
+        self.trees: dict[str, FileTree] = {}
         self._diffs: dict[tuple[str, str], list[dict[str, object]]] = {}
         self._numbers = itertools.count(1)
 
@@ -167,6 +174,14 @@ class Repository:
             if pull.head_ref == branch and pull.state == "open":
                 self._move_head(pull, sha)
         return sha
+
+    def point(self, branch: str, sha: str) -> None:
+        """Moves (or creates) `branch` to an existing commit, as a ref update does; open pull requests from
+        it follow."""
+        self.branches[branch] = sha
+        for pull in self.pulls.values():
+            if pull.head_ref == branch and pull.state == "open" and pull.head_sha != sha:
+                self._move_head(pull, sha)
 
     def delete_branch(self, branch: str) -> str:
         return self.branches.pop(branch)
