@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.fakegithub import routes_app, routes_checks, routes_comments, routes_git, routes_oauth, routes_repos
+from tests.fakegithub import (
+    routes_app,
+    routes_checks,
+    routes_comments,
+    routes_git,
+    routes_oauth,
+    routes_repos,
+)
 from tests.fakegithub.call import Call, Reply
 
 HANDLERS: dict[str, Callable[[Call], Reply]] = {
