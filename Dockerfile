@@ -24,6 +24,14 @@ COPY bot ./bot
 RUN /opt/venv/bin/pip install --no-deps --no-build-isolation .
 
 FROM ${PYTHON_IMAGE}
+# OCI image labels: where the image comes from, which release it is, under which licence. VERSION is the
+# package's (pyproject.toml); a release build passes the same with --build-arg VERSION=... (tests keep them equal).
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="Serverless Secrets Bot" \
+      org.opencontainers.image.description="A self-hosted GitHub App that keeps hard-coded secrets out of serverless manifests." \
+      org.opencontainers.image.source="https://github.com/serverless-secrets-bot/serverless-secrets-bot" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     PORT=3000 HOST=0.0.0.0 QUEUE_URL=sqlite:////data/queue.db APP_MANIFEST=/opt/secrets-bot/app.yml
 RUN useradd --system --uid 10001 --user-group --home-dir /data --create-home secrets-bot

@@ -44,6 +44,13 @@ def scan_paths(
         skipped.append(ScanResult(relative, None, notices=(Notice(relative, NoticeKind.UNREADABLE, reason),)))
 
     targets = list(iter_manifest_paths(paths, config, on_skip=on_skip))
+    return skipped + scan_targets(targets, config, ruleset, jobs=jobs)
+
+
+def scan_targets(
+    targets: Sequence[Target], config: ScanConfig, ruleset: RuleSet, *, jobs: int | None
+) -> list[ScanResult]:
+    """Results for files already chosen (a directory walk's, or the manifests a change touched)."""
     workers = worker_count(jobs, len(targets))
     with _fewer_collections():
         if workers == 1:
@@ -52,7 +59,7 @@ def scan_paths(
             context = multiprocessing.get_context("fork")
             with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
                 results = list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
-        return skipped + with_file_targets(targets, results, ruleset, config)
+        return with_file_targets(targets, results, ruleset, config)
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from bot import __version__
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, parse_config
 from bot.core.findings import FAIL_ON_CHOICES, Notice, NoticeKind, ScanResult, meets
+from bot.prereceive import DEFAULT_MAX_COMMITS, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from bot.core.rules import RuleSet
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="secrets-bot", description="Find hard-coded secrets in serverless manifests."
     )
+    parser.add_argument("--version", action="version", version=f"secrets-bot {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     scan = commands.add_parser("scan", help="scan files and directories for hard-coded secrets")
@@ -85,6 +87,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     source.add_argument(
         "--staged", action="store_true", help="scan the manifests staged for the next commit (pre-commit)"
+    )
+    source.add_argument(
+        "--changed-since",
+        default=None,
+        metavar="REV",
+        help="scan the manifests that differ between REV and HEAD, as the work tree holds them "
+        "(a pull request's changes: REV is its base)",
     )
     scan.add_argument(
         "--since", default=None, metavar="REV", help="with --history: only the commits after REV (REV..)"
@@ -110,6 +119,21 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: auto)"
     )
     scan.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="report only findings whose fingerprint is not in this baseline (see --write-baseline)",
+    )
+    scan.add_argument(
+        "--write-baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write every finding's fingerprint and redacted preview to FILE; exit 0 unless the scan "
+        "was incomplete or misconfigured",
+    )
+    scan.add_argument(
         "--fingerprint-key-file",
         type=Path,
         default=None,
@@ -133,6 +157,35 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--concurrency", type=_positive_int, default=2, metavar="N")
     worker.set_defaults(handler=_worker)
 
+    hook = commands.add_parser(
+        "pre-receive",
+        help="a git server's pre-receive hook: refuse a push that brings a hard-coded secret",
+        description="Reads `<old> <new> <ref>` lines on stdin (GitHub Enterprise Server, git) in the "
+        "receiving repository and exits 1, with each finding and its fix, when the pushed commits bring "
+        "a secret.",
+    )
+    hook.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default=None, help="default: the config's")
+    hook.add_argument(
+        "--config", type=Path, default=None, help="default: .github/secrets-bot.yml of the default branch"
+    )
+    hook.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"scan time bound (default {DEFAULT_TIMEOUT:g}: GitHub Enterprise Server stops hooks at 5)",
+    )
+    hook.add_argument("--max-commits", type=_positive_int, default=DEFAULT_MAX_COMMITS, metavar="N")
+    hook.add_argument(
+        "--on-incomplete",
+        choices=("refuse", "allow"),
+        default="refuse",
+        help="a push not scanned in full (time bound, too many commits, a blob too large) is refused "
+        "(default) or let through",
+    )
+    hook.add_argument("--fingerprint-key-file", type=Path, default=None, metavar="FILE")
+    hook.set_defaults(handler=_pre_receive)
+
     version = commands.add_parser("version", help="print the version")
     version.set_defaults(handler=_version)
     return parser
@@ -144,6 +197,16 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number (got {text!r})")
+    return value
+
+
 def _non_negative_int(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})")
@@ -151,11 +214,10 @@ def _non_negative_int(text: str) -> int:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from bot.batch import scan_paths, was_read
+    from bot.batch import scan_paths
     from bot.files import repository_root
-    from bot.verify.results import verify_results
 
-    if args.history or args.staged:
+    if args.history or args.staged or args.changed_since is not None:
         return _scan_git(args)
     if args.since is not None:
         raise UsageError("--since needs --history")
@@ -167,34 +229,76 @@ def _scan(args: argparse.Namespace) -> int:
         listed = ", ".join(sorted({str(root) for root in roots}))
         raise UsageError(f"a SARIF report covers one repository; these paths lie under {listed}")
     setup = _setup(args, roots[0])
+    known = _known(args, setup)
+    results = _scan_verified(
+        args, setup, lambda config, jobs: scan_paths(args.paths, config, setup.ruleset, jobs=jobs)
+    )
+    return _report_files(args, results, setup, known, roots[0])
+
+
+def _scan_verified(
+    args: argparse.Namespace, setup: Setup, scan: Callable[[ScanConfig, int | None], list[ScanResult]]
+) -> list[ScanResult]:
+    """Run `scan(config, jobs)`, with `--verify` in one process (values never cross a process boundary,
+    and the session sees them all) and its findings' values checked with their providers."""
+    from bot.verify.results import verify_results
+
     with _verification(args, setup) as session:
-        config = setup.config if session is None else replace(setup.config, reveal=session.reveal)
-        # With --verify, one process: values never cross a process boundary, and the session sees them all.
-        results = scan_paths(args.paths, config, setup.ruleset, jobs=1 if session else args.jobs)
-        if session is not None:
-            results, _ = verify_results(results, {}, session)
+        if session is None:
+            return scan(setup.config, args.jobs)
+        results = scan(replace(setup.config, reveal=session.reveal), 1)
+        verified, _ = verify_results(results, {}, session)
+        return verified
+
+
+def _scan_changed(args: argparse.Namespace, root: Path, setup: Setup, known: frozenset[str] | None) -> int:
+    from bot.batch import scan_targets
+    from bot.changed import changed_targets
+
+    targets = changed_targets(root, args.changed_since, setup.config)
+    results = _scan_verified(
+        args, setup, lambda config, jobs: scan_targets(targets, config, setup.ruleset, jobs=jobs)
+    )
+    return _report_files(args, results, setup, known, root)
+
+
+def _report_files(
+    args: argparse.Namespace,
+    scanned: list[ScanResult],
+    setup: Setup,
+    known: frozenset[str] | None,
+    root: Path,
+) -> int:
+    """The report and exit code of a scan of files on disk."""
+    from bot.batch import was_read
+
+    results = _baselined(args, scanned, setup, known)
     tally = Tally(
         scanned=sum(1 for result in results if was_read(result) and result.path not in CONFIG_PATHS),
         unreadable=sum(1 for result in results if _unreadable(result)),
         incomplete=sum(1 for result in results if not result.complete),
     )
-    _emit(args, results, setup, tally, roots[0])
+    _emit(args, results, setup, tally, root)
     return _exit_code(args, results, setup, tally)
 
 
 def _scan_git(args: argparse.Namespace) -> int:
-    """`--history` or `--staged`: the repository holding PATH (default: the current directory)."""
+    """`--history`, `--staged` or `--changed-since`: the repository holding PATH (default: the current
+    directory)."""
     from bot.gitrepo import GitError, work_tree_root
     from bot.history import scan_history, scan_staged
     from bot.verify.results import verify_results
 
     if len(args.paths) > 1:
-        raise UsageError("--history and --staged take one PATH: the repository")
+        raise UsageError("--history, --staged and --changed-since take one PATH: the repository")
     if args.since is not None and not args.history:
         raise UsageError("--since needs --history")
     try:
         root = work_tree_root(args.paths[0] if args.paths else Path.cwd())
         setup = _setup(args, root)
+        known = _known(args, setup)
+        if args.changed_since is not None:
+            return _scan_changed(args, root, setup, known)
         with _verification(args, setup) as session:
             config = setup.config if session is None else replace(setup.config, reveal=session.reveal)
             jobs = 1 if session else args.jobs
@@ -207,14 +311,15 @@ def _scan_git(args: argparse.Namespace) -> int:
                 scan = replace(scan, results=verified, provenance=provenance)
     except GitError as error:
         raise UsageError(str(error)) from None
+    results = _baselined(args, scan.results, setup, known)
     tally = Tally(
         scanned=scan.files_scanned,
         unreadable=scan.unreadable,
-        incomplete=sum(1 for result in scan.results if not result.complete),
+        incomplete=sum(1 for result in results if not result.complete),
         commits=scan.commits if args.history else None,
     )
-    _emit(args, scan.results, setup, tally, root, git=scan)
-    return _exit_code(args, scan.results, setup, tally)
+    _emit(args, results, setup, tally, root, git=scan)
+    return _exit_code(args, results, setup, tally)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,9 +386,45 @@ def _exit_code(args: argparse.Namespace, results: Sequence[ScanResult], setup: S
     incomplete = tally.incomplete and setup.loaded.config.incomplete == "fail"
     if setup.problems or tally.unreadable or incomplete:
         return EXIT_ERROR
+    if args.write_baseline is not None:  # every finding is now known: adopting is not failing
+        return EXIT_CLEAN
     fail_on = args.fail_on or setup.loaded.config.fail_on
     found = any(meets(f.severity, fail_on) for result in results for f in result.findings)
     return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+def _known(args: argparse.Namespace, setup: Setup) -> frozenset[str] | None:
+    """The fingerprints of `--baseline`, read before scanning so that a bad file costs no scan."""
+    from bot.baselinefile import BaselineError, load_baseline
+
+    if args.baseline is None:
+        return None
+    try:
+        return load_baseline(args.baseline, setup.config.fingerprint_key)
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
+
+
+def _baselined(
+    args: argparse.Namespace, results: list[ScanResult], setup: Setup, known: frozenset[str] | None
+) -> list[ScanResult]:
+    """`--write-baseline` records every finding; `--baseline` then hides the known ones from the report
+    and the exit code (saying how many on stderr, so that nothing disappears unannounced)."""
+    from bot.baselinefile import render_baseline
+
+    if args.write_baseline is not None:
+        findings = (finding for result in results for finding in result.findings)
+        _write(args.write_baseline, render_baseline(findings, setup.config.fingerprint_key))
+    if known is None:
+        return results
+    kept = [replace(r, findings=tuple(f for f in r.findings if f.fingerprint not in known)) for r in results]
+    hidden = sum(len(result.findings) for result in results) - sum(len(result.findings) for result in kept)
+    if hidden:
+        print(
+            f"secrets-bot: {hidden} known finding(s) in the baseline {args.baseline} not reported",
+            file=sys.stderr,
+        )
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,6 +587,21 @@ def _settings() -> Settings:
         return Settings.from_env()
     except SettingsError as error:  # names variables, never values
         raise UsageError(str(error)) from None
+
+
+def _pre_receive(args: argparse.Namespace) -> int:
+    from bot.prereceive import Limits, run
+
+    limits = Limits(args.timeout, args.max_commits, allow_incomplete=args.on_incomplete == "allow")
+    return run(
+        Path.cwd(),
+        sys.stdin,
+        sys.stdout,
+        config_file=args.config,
+        fail_on=args.fail_on,
+        limits=limits,
+        fingerprint_key=_fingerprint_key(args.fingerprint_key_file),
+    )
 
 
 def _version(args: argparse.Namespace) -> int:

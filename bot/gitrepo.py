@@ -27,6 +27,7 @@ _FILE_MODES = frozenset({"100644", "100755", "100664"})
 _HEADER = "\x01"  # starts each commit's header in `git log` output; raw entries start with ":"
 _LOG_FORMAT = f"--format={_HEADER}%H%x00%an%x00%aI"
 _CHUNK = 1 << 20
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 repositories
 _SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?(?P<host>[^/:]+):(?P<path>.+)$")
 
 
@@ -156,7 +157,19 @@ def log_changes(root: Path, *, exclude: str | None = None) -> Iterator[tuple[Com
     blobs it wrote: a merge only with what differs from every parent (a conflict resolution, an evil
     merge), since the rest came from the branches merged. `exclude`: a commit id whose history is left out.
     """
-    argv = git_argv(root, "log", "--all", *(["--not", exclude] if exclude else []))
+    yield from _log(root, ["--all", *(["--not", exclude] if exclude else [])])
+
+
+def pushed_changes(root: Path, tips: list[str]) -> Iterator[tuple[Commit, list[Change]]]:
+    """The commits reachable from `tips` (commit ids, never options) and from no ref yet, with their blobs,
+    as `log_changes` gives them: in a pre-receive hook, exactly the commits a push brings."""
+    if any(not _OBJECT_ID.fullmatch(tip) for tip in tips):
+        raise GitError("not a commit id")
+    yield from _log(root, [*tips, "--not", "--all"])
+
+
+def _log(root: Path, revisions: list[str]) -> Iterator[tuple[Commit, list[Change]]]:
+    argv = git_argv(root, "log", *revisions)
     argv += ["--date-order", "--reverse", "--root", "--raw", "-z", "--no-renames", "--no-abbrev"]
     argv += ["--no-color", "--no-show-signature", "--diff-merges=combined", _LOG_FORMAT, "--"]
     try:
@@ -184,6 +197,15 @@ def staged_changes(root: Path) -> list[Change]:
     """The blobs the index holds for files that differ from HEAD (all of them before the first commit)."""
     raw = run_git(root, "diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-color")
     return list(_parse_raw(iter(raw.split(b"\0"))))
+
+
+def changed_files(root: Path, base: str) -> list[str]:
+    """The paths of regular files that differ between commit `base` and HEAD and still exist at HEAD (a
+    rename is a deletion and an addition, so the new name is listed)."""
+    raw = run_git(
+        root, "diff", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-color", base, "HEAD", "--"
+    )
+    return [change.path for change in _parse_raw(iter(raw.split(b"\0")))]
 
 
 def _tokens(stream: IO[bytes]) -> Iterator[bytes]:

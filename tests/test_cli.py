@@ -631,7 +631,8 @@ def test_the_documented_workflow_uploads_the_sarif(
     from ruamel.yaml import YAML
 
     text = (Path(__file__).parents[1] / "docs" / "github-actions.md").read_text()
-    workflow = YAML(typ="safe").load(text.split("```yaml\n")[1].split("```")[0])
+    blocks = [block.split("```")[0] for block in text.split("```yaml\n")[1:]]
+    workflow = YAML(typ="safe").load(next(block for block in blocks if "upload-sarif@" in block))
     assert workflow["permissions"]["security-events"] == "write"
     steps = workflow["jobs"]["scan"]["steps"]
     upload = next(

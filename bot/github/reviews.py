@@ -42,7 +42,7 @@ def create_review(
         "commit_id": commit_sha,
         "event": "COMMENT",
         "body": body,
-        "comments": [{"path": c.path, "line": c.line, "side": "RIGHT", "body": c.body} for c in comments],
+        "comments": [_draft(comment) for comment in comments],
     }
     markers = {fp for comment in comments for fp in fingerprints_in(comment.body)}
 
@@ -65,3 +65,16 @@ def update_review_comment(session: Session, repo: str, comment_id: int, body: st
         "update a review comment",
         lambda: session.request("PATCH", f"/repos/{repo}/pulls/comments/{comment_id}", body={"body": body}),
     )
+
+
+def _draft(comment: DraftComment) -> dict[str, object]:
+    """GitHub's shape: a multi-line comment names its first line too, on the same (RIGHT) side."""
+    draft: dict[str, object] = {
+        "path": comment.path,
+        "line": comment.line,
+        "side": "RIGHT",
+        "body": comment.body,
+    }
+    if comment.start_line is not None:
+        draft.update(start_line=comment.start_line, start_side="RIGHT")
+    return draft

@@ -394,6 +394,7 @@ def _publish_review(
         preexisting=report.context.preexisting,
         added=report.added,
         history=report.context.history if new_history else (),
+        hunks=report.hunks,
     )
     if plan.comments or new_history:
         gateway.create_review(

@@ -34,7 +34,7 @@ from bot.jobs.orgdefaults import read_org_defaults
 from bot.jobs.targets import Target
 from bot.jobs.verification import verified
 from bot.reports.check_run import CheckContext
-from bot.reports.diff import added_lines, commentable_lines
+from bot.reports.diff import added_lines, commentable_lines, hunk_ranges
 from bot.reports.rotation import Presence
 from bot.verify.verifier import Verifier
 
@@ -59,6 +59,8 @@ class ScanReport:
     presence: Presence = field(default_factory=Presence)
     # Every path the change touched (previous names of renamed files included): what a push answers for.
     scope: frozenset[str] = frozenset()
+    # path -> (first, last) RIGHT-side line of each hunk: where a comment over several lines may go.
+    hunks: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     dashboard: bool = ScanConfig().dashboard  # the repository keeps a dashboard issue (`dashboard:`)
 
 
@@ -163,6 +165,7 @@ def _scan_target(target: Target, gateway: GitHubGateway, repo_config: RepoConfig
         history.presence,
         frozenset(item.path for item in changed)
         | {item.previous_path for item in changed if item.previous_path},
+        {item.path: hunk_ranges(item.patch) for item in manifests},
         dashboard=config.dashboard,
     )
 

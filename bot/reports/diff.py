@@ -21,6 +21,30 @@ def added_lines(patch: str | None) -> frozenset[int]:
     return _right_lines(patch, added_only=True)
 
 
+def hunk_ranges(patch: str | None) -> tuple[tuple[int, int], ...]:
+    """(first, last) RIGHT-side line of each hunk: a multi-line review comment must start and end in one."""
+    if not patch:
+        return ()
+    ranges: list[tuple[int, int]] = []
+    right: int | None = None
+    first = last = 0
+    for text in patch.splitlines():
+        hunk = _HUNK.match(text)
+        if hunk:
+            if right is not None and last >= first:
+                ranges.append((first, last))
+            right = first = int(hunk.group(1))
+            last = first - 1
+        elif right is None or text.startswith(("-", "\\")):
+            continue
+        elif text.startswith(("+", " ")) or text == "":
+            last = right
+            right += 1
+    if right is not None and last >= first:
+        ranges.append((first, last))
+    return tuple(ranges)
+
+
 def _right_lines(patch: str | None, *, added_only: bool) -> frozenset[int]:
     if not patch:
         return frozenset()

@@ -41,5 +41,6 @@ class CheckRunOutput:
 @dataclass(frozen=True, slots=True)
 class DraftComment:
     path: str
-    line: int
+    line: int  # the last line the comment covers
     body: str
+    start_line: int | None = None  # the first, for a comment (and its suggestion) over several lines

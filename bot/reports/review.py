@@ -58,8 +58,12 @@ def plan_review(
     preexisting: frozenset[str] = frozenset(),
     added: Mapping[str, frozenset[int]] | None = None,
     history: Sequence[tuple[Finding, Provenance]] = (),
+    hunks: Mapping[str, Sequence[tuple[int, int]]] | None = None,
 ) -> ReviewPlan:
     """`existing` holds (id, body) of the bot's own review comments on the pull request, in any state.
+
+    `hunks` (path -> each hunk's first and last RIGHT-side line) lets a value written over several lines get
+    one suggestion over all of them, where GitHub allows it: the whole range inside one hunk.
 
     A finding whose fingerprint is in `preexisting` (already on the base branch) is commented only when the
     pull request adds or changes its line (`added`: path -> lines); it still counts as found, so an older
@@ -83,7 +87,7 @@ def plan_review(
         else:
             update.append((owner, comment_body(*group, pushed=pushed)))
     posted = sorted(sorted(drafts, key=_severity_first)[:limit], key=lambda group: group[0].sort_key())
-    comments = tuple(DraftComment(g[0].path, g[0].line, comment_body(*g, pushed=pushed)) for g in posted)
+    comments = tuple(_draft(group, (hunks or {}).get(group[0].path, ()), pushed=pushed) for group in posted)
     resolve = tuple(
         (comment_id, resolved_body(body))
         for comment_id, body in existing
@@ -94,6 +98,27 @@ def plan_review(
         part for part in (_review_body(posted, len(findings), left, limit), history_body(history)) if part
     )
     return ReviewPlan(comments, resolve, body, tuple(update))
+
+
+def _draft(group: tuple[Finding, ...], hunks: Sequence[tuple[int, int]], *, pushed: bool) -> DraftComment:
+    first = group[0]
+    end = _suggestion_end(group, hunks)
+    if end is None:
+        return DraftComment(first.path, first.line, comment_body(*group, pushed=pushed))
+    body = comment_body(*group, pushed=pushed, multiline=True)
+    return DraftComment(first.path, end, body, start_line=first.line)
+
+
+def _suggestion_end(group: tuple[Finding, ...], hunks: Sequence[tuple[int, int]]) -> int | None:
+    """The last line of one suggestion over several lines: when every finding on the line has the same edit
+    over several lines (a PEM block, a folded scalar) and GitHub's rule holds: both ends in one hunk."""
+    edits = {line_edit(finding) for finding in group}
+    if len(edits) != 1:
+        return None
+    [edit] = edits
+    if edit is None or edit.end <= edit.start:
+        return None
+    return edit.end if any(first <= edit.start and edit.end <= last for first, last in hunks) else None
 
 
 def history_body(history: Sequence[tuple[Finding, Provenance]]) -> str:
@@ -112,15 +137,16 @@ def history_body(history: Sequence[tuple[Finding, Provenance]]) -> str:
     return "\n".join([head, *lines]) + "\n\n" + HISTORY_ADVICE
 
 
-def comment_body(*findings: Finding, pushed: bool) -> str:
+def comment_body(*findings: Finding, pushed: bool, multiline: bool = False) -> str:
     """The findings on one line: what each is (secrets with their redacted value), one fix, how to store
-    each value, how to dismiss a false alarm, and a hidden marker per fingerprint."""
+    each value, how to dismiss a false alarm, and a hidden marker per fingerprint. `multiline`: the comment
+    covers every line of the value, so its fix is a suggestion over all of them."""
     secrets, _ = split(findings)
     parts = [_headline(finding) for finding in findings]
     parts += _distinct(step for finding in findings for step in _steps(finding))  # rotate, store, then fix
     edits = {finding: edit for finding in findings if (edit := line_edit(finding)) is not None}
     if len(set(edits.values())) == 1:
-        parts.append(_fix_text(next(iter(edits.values()))))
+        parts.append(_fix_text(next(iter(edits.values())), multiline=multiline))
     else:
         parts += [_plain_fix(finding, edit) for finding, edit in edits.items() if edit.text]
     if pushed and secrets:
@@ -158,11 +184,19 @@ def _steps(finding: Finding) -> list[str]:
     return steps
 
 
-def _fix_text(edit: LineEdit) -> str:
-    """A one-click suggestion for a one-line finding: the same edit a fix pull request commits
-    (`bot.core.fix`). The comment sits on the finding's first line only (the review is posted without
-    `start_line`), so a value over several lines (a PEM block) gets the replacement as text to paste over
-    those lines: a suggestion there would replace the first line alone."""
+def _fix_text(edit: LineEdit, *, multiline: bool) -> str:
+    """A one-click suggestion: the same edit a fix pull request commits (`bot.core.fix`). A value over
+    several lines (a PEM block) gets one only when the comment covers all of them (`multiline`): a
+    suggestion on the first line alone would replace that line only, so it otherwise gets the replacement
+    as text to paste over those lines."""
+    spans = f"lines {edit.start}-{edit.end}"
+    if edit.end > edit.start and multiline:
+        if not edit.text:
+            return f"Delete {spans}, the whole value; the steps above say where it goes:\n```suggestion\n```"
+        return (
+            f"Reference the secret instead of the literal (this replaces {spans}, the whole value):\n"
+            + markdown.fenced(edit.text, "suggestion")
+        )
     if edit.end > edit.start:
         return (
             f"The value spans lines {edit.start}-{edit.end}. Replace those lines with:\n"

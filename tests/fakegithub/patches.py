@@ -38,6 +38,19 @@ def right_lines(patch: str | None) -> frozenset[int]:
     return frozenset(lines)
 
 
+def right_hunks(patch: str | None) -> tuple[tuple[int, int], ...]:
+    """(first, last) RIGHT-side line of each hunk: a multi-line comment must start and end in one."""
+    hunks: list[tuple[int, int]] = []
+    for text in (patch or "").splitlines():
+        hunk = _HUNK.match(text)
+        if hunk:
+            start = int(hunk.group(1))
+            hunks.append((start, start - 1))
+        elif text[:1] in {"+", " "} and hunks:
+            hunks[-1] = (hunks[-1][0], hunks[-1][1] + 1)
+    return tuple(hunk for hunk in hunks if hunk[1] >= hunk[0])
+
+
 def _renamed_from(content: bytes, base: Mapping[str, bytes], removed: set[str]) -> str | None:
     return next((path for path in sorted(removed) if base[path] == content), None)
 
@@ -60,6 +73,7 @@ def _entry(
         "deletions": deletions,
         "changes": additions + deletions,
         "commentable": right_lines(patch),
+        "hunks": right_hunks(patch),
     }
     if patch is not None:
         entry["patch"] = patch

@@ -1,4 +1,5 @@
-"""Reviews, review comments, issue comments and reactions, with GitHub's 422 for a line outside the diff."""
+"""Reviews, review comments, issue comments and reactions, with GitHub's 422 for a line outside the diff
+and for a multi-line comment that breaks GitHub's rules (start before the end, same side, same hunk)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ def create_review(call: Call) -> Reply:
     commit_id = body.get("commit_id", item.head_sha)
     if commit_id not in repo.commits:
         raise ApiError(422, "Unprocessable Entity", errors=["Commit not found"])
-    lines = {str(f["filename"]): f["commentable"] for f in repo.diff(item.base_sha, commit_id)}
+    files = repo.diff(item.base_sha, commit_id)
+    lines = {str(f["filename"]): f["commentable"] for f in files}
+    hunks = {str(f["filename"]): f["hunks"] for f in files}
     drafts = body.get("comments", [])
     for draft in drafts:
         _check_draft(draft, lines)
+        _check_range(draft, hunks[draft["path"]])
     review = Review(
         call.fake.world.new_id(),
         repo.full_name,
@@ -48,6 +52,7 @@ def create_review(call: Call) -> Reply:
             draft["body"],
             commit_id,
             call.fake.bot_login,
+            draft.get("start_line"),
         )
         call.fake.world.review_comments[comment.id] = comment
     return Reply(json=shapes.review(call.api, review, call.actor, call.now))
@@ -131,4 +136,24 @@ def _check_draft(draft: dict[str, Any], lines: dict[str, Any]) -> None:
     if draft.get("side", "RIGHT") != "RIGHT" or draft["line"] not in lines[draft["path"]]:
         raise ApiError(
             422, "Unprocessable Entity", errors=["Pull request review thread line must be part of the diff"]
+        )
+
+
+def _check_range(draft: dict[str, Any], hunks: Any) -> None:
+    """GitHub's rules for a comment over several lines: `start_line` before `line`, both on the RIGHT side
+    (the bot comments only on what the head shows), both in the same hunk of the diff."""
+    if "start_line" not in draft:
+        if "start_side" in draft:
+            raise ApiError(422, "Unprocessable Entity", errors=["start_side requires start_line"])
+        return
+    start, end = draft["start_line"], draft["line"]
+    if start >= end:
+        raise ApiError(422, "Unprocessable Entity", errors=["start_line must precede the end line."])
+    if draft.get("start_side", draft.get("side", "RIGHT")) != draft.get("side", "RIGHT"):
+        raise ApiError(422, "Unprocessable Entity", errors=["start_side must be the same as side"])
+    if not any(first <= start and end <= last for first, last in hunks):
+        raise ApiError(
+            422,
+            "Unprocessable Entity",
+            errors=["Pull request review thread start line must be part of the same hunk as the line."],
         )

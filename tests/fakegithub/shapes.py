@@ -95,7 +95,7 @@ def pull(api: str, repo: Repository, item: Pull, author: User, owner: User, now:
 
 def changed_file(api: str, repo: Repository, sha: str, entry: dict[str, object]) -> dict[str, Any]:
     name = str(entry["filename"])
-    shown = {key: value for key, value in entry.items() if key != "commentable"}
+    shown = {key: value for key, value in entry.items() if key not in {"commentable", "hunks"}}
     return {
         "sha": hashlib.sha1(f"{sha}:{name}".encode(), usedforsecurity=False).hexdigest(),
         **shown,
@@ -201,6 +201,9 @@ def review_comment(api: str, item: ReviewComment, author: User, now: float) -> d
         "line": item.line,
         "original_line": item.original_line,
         "side": item.side,
+        "start_line": item.start_line if item.line is not None else None,
+        "original_start_line": item.start_line,
+        "start_side": item.side if item.start_line is not None else None,
         "commit_id": item.commit_id,
         "original_commit_id": item.commit_id,
         "body": item.body,

@@ -92,6 +92,7 @@ class ReviewComment:
     body: str
     commit_id: str
     user: str
+    start_line: int | None = None  # the first line of a multi-line comment
 
 
 @dataclass
@@ -260,7 +261,9 @@ class Repository:
         lines = {str(f["filename"]): cast(frozenset[int], f["commentable"]) for f in self.pull_files(pull)}
         for comment in self.world.review_comments.values():
             ours = comment.repo == self.full_name and comment.pull == pull.number
-            if ours and comment.line is not None and comment.line not in lines.get(comment.path, frozenset()):
+            shown = lines.get(comment.path, frozenset())
+            first = comment.start_line or comment.line
+            if ours and comment.line is not None and not {first, comment.line} <= shown:
                 comment.line = None
 
     def _sha(self, parent: str | None, files: FileTree) -> str:

@@ -1,0 +1,158 @@
+"""`secrets-bot pre-receive` as the pre-receive hook of a local bare repository, driven by real `git push`."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.prereceive import Limits, run
+from tests.snapshot import isolated_git_env
+from tests.test_cli import PASSWORD, TOKEN, serverless
+
+KEY = "34" * 32
+SCRIPT = Path(sys.executable).with_name("secrets-bot")
+SAFE = "${ssm:/hello-world/github-api-key}"
+
+
+class Server:
+    """A bare repository whose pre-receive hook runs the scanner, and a clone that pushes to it."""
+
+    def __init__(self, root: Path) -> None:
+        self.env = isolated_git_env(root, SECRETS_BOT_FINGERPRINT_KEY=KEY)
+        self.bare, self.clone = root / "server.git", root / "clone"
+        self.git(root, "init", "-q", "--bare", "-b", "main", str(self.bare))
+        self.git(root, "clone", "-q", str(self.bare), str(self.clone))
+        self.hook()
+
+    def hook(self, *args: str) -> None:
+        hook = self.bare / "hooks" / "pre-receive"
+        hook.write_text(f"#!/bin/sh\nexec '{SCRIPT}' pre-receive {' '.join(args)}\n")
+        hook.chmod(0o755)
+
+    def git(self, cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, env=self.env, capture_output=True, text=True, check=check
+        )
+
+    def commit(self, files: dict[str, str], message: str = "change") -> str:
+        for path, text in files.items():
+            (self.clone / path).parent.mkdir(parents=True, exist_ok=True)
+            (self.clone / path).write_text(text)
+        self.git(self.clone, "add", "-A")
+        self.git(self.clone, "commit", "-q", "--allow-empty", "-m", message)
+        return self.git(self.clone, "rev-parse", "HEAD").stdout.strip()
+
+    def push(self, *refspec: str) -> subprocess.CompletedProcess[str]:
+        return self.git(self.clone, "push", "origin", *(refspec or ("HEAD:main",)), check=False)
+
+    def server_ref(self, ref: str = "main") -> str:
+        return self.git(self.bare, "rev-parse", "--verify", "--quiet", ref, check=False).stdout.strip()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Server:
+    server = Server(tmp_path)
+    server.commit({"serverless.yml": serverless({"GITHUB_API_KEY": SAFE})}, "clean start")
+    assert server.push().returncode == 0
+    return server
+
+
+def test_a_clean_push_goes_through(server: Server) -> None:
+    head = server.commit({"api/serverless.yml": serverless({"STAGE": "prod"}, service="api")})
+    pushed = server.push()
+    assert pushed.returncode == 0, pushed.stderr
+    assert server.server_ref() == head
+
+
+def test_a_push_with_a_secret_is_refused_with_the_redacted_finding_and_the_fix(server: Server) -> None:
+    before = server.server_ref()
+    server.commit({"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})}, "add a key")
+    refused = server.push()
+    assert refused.returncode != 0
+    shown = refused.stderr  # the hook's output reaches the pusher as `remote:` lines
+    assert "remote: serverless.yml" in shown
+    assert f"GITHUB_API_KEY: {TOKEN[:4]}****" in shown
+    assert "fix | GITHUB_API_KEY: ${ssm:/hello-world/github-api-key}" in shown
+    assert (
+        "push refused: 1 hard-coded secret(s)" in shown
+        and "git rebase -i" in shown
+        and "git commit --amend" in shown
+    )
+    assert "(pre-receive hook declined)" in shown
+    assert TOKEN not in refused.stdout + refused.stderr
+    assert server.server_ref() == before  # the ref did not move
+
+
+def test_a_secret_added_then_removed_within_the_push_is_still_refused(server: Server) -> None:
+    server.commit({"serverless.yml": serverless({"DB_PASSWORD": PASSWORD})}, "oops")
+    server.commit({"serverless.yml": serverless({"DB_PASSWORD": SAFE})}, "fix it")
+    refused = server.push()
+    assert refused.returncode != 0
+    assert "deleted since: still in the history, rotate it" in refused.stderr
+
+
+def test_new_branches_bring_only_their_new_commits(server: Server) -> None:
+    assert server.push("HEAD:refs/heads/copy").returncode == 0  # nothing new: nothing to scan
+    server.git(server.clone, "checkout", "-q", "-b", "feature")
+    server.commit({"web/serverless.yml": serverless({"GITHUB_API_KEY": TOKEN}, service="web")})
+    refused = server.push("feature")
+    assert refused.returncode != 0 and "web/serverless.yml" in refused.stderr
+    assert server.server_ref("feature") == ""
+    assert server.push(":copy").returncode == 0  # a deletion brings nothing
+
+
+def test_the_push_cannot_lower_its_own_threshold(server: Server) -> None:
+    server.commit(
+        {
+            ".github/secrets-bot.yml": "fail_on: never\n",
+            "serverless.yml": serverless({"GITHUB_API_KEY": TOKEN}),
+        }
+    )
+    refused = server.push()
+    assert refused.returncode != 0 and "push refused" in refused.stderr
+
+
+def test_the_default_branch_config_applies(server: Server) -> None:
+    server.commit({".github/secrets-bot.yml": "fail_on: never\n"})
+    assert server.push().returncode == 0
+    server.commit({"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
+    advisory = server.push()
+    assert advisory.returncode == 0, advisory.stderr  # reported, not refused
+    assert "github-pat" in advisory.stderr
+
+
+def test_a_push_not_scanned_within_the_time_bound_is_refused_unless_allowed(server: Server) -> None:
+    server.commit({"serverless.yml": serverless({"STAGE": "prod"})})
+    server.hook("--timeout", "0.000001")
+    refused = server.push()
+    assert refused.returncode != 0
+    assert "could not be scanned in full (the scan did not finish within" in refused.stderr
+    server.hook("--timeout", "0.000001", "--on-incomplete", "allow")
+    assert server.push().returncode == 0
+
+
+def test_too_many_commits_is_incomplete(server: Server) -> None:
+    for number in range(3):
+        server.commit({}, f"empty {number}")
+    server.hook("--max-commits", "2")
+    refused = server.push()
+    assert refused.returncode != 0 and "more than 2 commits" in refused.stderr
+
+
+@pytest.mark.parametrize("text", ["garbage\n", "0000 1111 refs/heads/main\n", f"{'a' * 40} {'b' * 40}\n"])
+def test_input_that_is_not_ref_updates_refuses_the_push(tmp_path: Path, text: str) -> None:
+    out = io.StringIO()
+    code = run(
+        tmp_path,
+        io.StringIO(text),
+        out,
+        config_file=None,
+        fail_on=None,
+        limits=Limits(),
+        fingerprint_key=b"k" * 32,
+    )
+    assert code == 1 and "is not `<old> <new> <ref>`" in out.getvalue()
