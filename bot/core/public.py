@@ -132,15 +132,22 @@ _WELL_KNOWN_DIGESTS = frozenset(
         "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
     }
 )
-# Default credentials of local containers and emulators (`postgres:postgres@localhost`).
+# Default credentials of database and broker images (`postgres:postgres`, `guest:guest`): public, but only
+# harmless for a service nobody else reaches, so callers forgive them only with evidence of that (a local
+# host, see bot.core.hosts).
 _DEFAULT_CREDENTIALS = frozenset({"postgres", "guest", "root", "admin", "minioadmin", "mysql", "rabbitmq"})
 _KEY_SHAPED_RUN = LinearPattern(r"[A-Za-z0-9+/_-]{32,}={0,2}")
 
 
+def is_default_credential(value: str) -> bool:
+    """The documented default user or password of a database or broker image."""
+    return value.strip().lower() in _DEFAULT_CREDENTIALS
+
+
 def is_well_known_public_value(value: str) -> bool:
-    """Values every user of a product shares (emulator keys, sandbox passkeys, local defaults)."""
+    """Values every user of a product shares (emulator keys, sandbox passkeys, the storage emulator)."""
     text = value.strip()
-    if text.lower() in _DEFAULT_CREDENTIALS or text.lower().startswith("usedevelopmentstorage=true"):
+    if text.lower().startswith("usedevelopmentstorage=true"):
         return True
     candidates = {text, *_KEY_SHAPED_RUN.findall(text)}
     # surrogatepass: a `\ud800` escape decodes to a lone surrogate, which plain UTF-8 cannot encode.

@@ -1,0 +1,153 @@
+"""Weak passwords and default credentials (issue 14): what a password slot forgives, and on what evidence.
+
+Every exemption has its counterpart here: a real secret of the same shape that is still reported.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.config import ScanConfig
+from bot.core.filters import is_placeholder, is_stand_in_words
+from bot.core.hosts import host_of, is_documentation_host, is_local_host
+from bot.core.rules import RuleError, RuleSet
+from bot.core.ruletable import compile_rule
+from bot.core.scanner import scan_file
+
+RULES = RuleSet.default()
+WEAK = ["Password" + "123", "admin" + "123", "qwerty" + "123", "root" + "root", "test" + "1234"]
+
+
+def _rules_found(text: str) -> list[str]:
+    return [match.rule.id for match in RULES.find_tokens(text)]
+
+
+@pytest.mark.parametrize("value", WEAK)
+def test_a_weak_password_under_a_password_key_is_reported(value: str) -> None:
+    match = RULES.judge_keyed("DB_PASSWORD", value)
+    assert match is not None
+    assert match.rule.id == "generic-password"
+
+
+@pytest.mark.parametrize("value", WEAK)
+def test_the_same_weak_value_under_other_keys_is_still_a_placeholder(value: str) -> None:
+    assert is_placeholder(value)
+    assert RULES.judge_keyed("API_KEY", value) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["password", "Password", "mysupersecretpassword", "your_password", "secret", "abc" + "123", "foobar"],
+)
+def test_a_value_that_only_names_the_slot_is_a_placeholder_even_for_a_password(value: str) -> None:
+    assert is_stand_in_words(value.lower())
+    assert is_placeholder(value, password=True)
+    assert RULES.judge_keyed("DB_PASSWORD", value) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["<password>", "${DB_PASSWORD}", "changeme", "********", "YOUR_PASSWORD_HERE"]
+)
+def test_templates_markers_and_masks_stay_placeholders_for_passwords(value: str) -> None:
+    assert is_placeholder(value, password=True)
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [
+        ("localhost:5432", True),
+        ("127.0.0.1", True),
+        ("[::1]:6379", True),
+        ("host.docker.internal", True),
+        ("db", True),  # a docker-compose service name
+        ("postgres:5432", True),
+        ("printer.local", True),
+        ("tcp:localhost,1433", True),
+        ("prod-db.acme.net:5432", False),
+        ("cluster0.ab1cd.mongodb.net", False),
+        ("10.0.3.4", False),  # a private address may still be a shared production network
+        ("${DB_HOST}", False),
+    ],
+)
+def test_local_hosts(host: str, local: bool) -> None:
+    assert is_local_host(host) is local
+
+
+def test_documentation_hosts() -> None:
+    assert is_documentation_host("db.example.com:5432")
+    assert is_documentation_host("api.test")
+    assert is_documentation_host("example")
+    assert not is_documentation_host("examples.acme.com")
+    assert not is_documentation_host("myexample.com")
+    assert host_of("TCP:Db.Acme.Net,1433") == "db.acme.net"
+
+
+@pytest.mark.parametrize("password", ["admin", "postgres", "Password" + "123", "root" + "root"])
+def test_default_and_weak_credentials_to_a_remote_host_are_reported(password: str) -> None:
+    assert _rules_found(f"postgres://admin:{password}@prod-db.acme.net:5432/app") == ["database-url-password"]
+    assert _rules_found(f"https://deploy:{password}@git.acme.net/org/repo.git") == ["url-basic-auth"]
+
+
+@pytest.mark.parametrize("host", ["localhost:5432", "127.0.0.1", "db:5432", "db.example.com"])
+@pytest.mark.parametrize("password", ["admin", "postgres", "Password" + "123"])
+def test_default_and_weak_credentials_to_a_local_or_documentation_host_are_forgiven(
+    host: str, password: str
+) -> None:
+    assert _rules_found(f"postgres://postgres:{password}@{host}/app") == []
+
+
+@pytest.mark.parametrize("host", ["localhost:5432", "db:5432", "db.example.com"])
+def test_a_random_password_is_reported_whatever_the_host(host: str) -> None:
+    password = "k8Jq2mW9" + "xR4tL7vB"
+    assert _rules_found(f"postgres://app:{password}@{host}/app") == ["database-url-password"]
+
+
+def test_a_word_naming_the_slot_is_no_password_even_for_a_remote_host() -> None:
+    assert _rules_found("postgres://app:password@prod-db.acme.net:5432/app") == []
+
+
+def test_a_connection_string_reads_its_server_for_evidence() -> None:
+    weak = "admin" + "123"
+    assert _rules_found(f"Server=localhost;Database=app;User Id=sa;Password={weak};") == []
+    assert _rules_found(f"Server=tcp:sql1.acme.net,1433;User ID=sa;Password={weak};") == [
+        "connection-string-password"
+    ]
+    assert _rules_found(f"Password={weak};Server=localhost") == [
+        "connection-string-password"
+    ]  # no evidence yet
+
+
+def test_a_weak_password_in_a_manifest_is_reported_with_its_key() -> None:
+    text = f"service: s\nprovider:\n  name: aws\n  environment:\n    DB_PASSWORD: {WEAK[0]}\n"
+    result = scan_file("serverless.yml", text.encode(), ruleset=RULES, config=ScanConfig())
+    assert [(f.rule, f.line) for f in result.findings if f.rule == "generic-password"] == [
+        ("generic-password", 5)
+    ]
+
+
+def test_a_rule_table_names_a_known_secret_kind() -> None:
+    raw = {"id": "x", "description": "x", "regex": "x(?P<secret>y+)", "secret_kind": "password"}
+    assert compile_rule(raw, where="r").secret_kind is not None
+    with pytest.raises(RuleError, match="secret_kind"):
+        compile_rule({**raw, "secret_kind": "pin"}, where="r")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "sk_live_" + "8" * 12,
+        "0" * 8 + "-" + "0" * 4 + "-0000-0000-" + "0" * 12,
+        "AIza" + "0" * 35,
+        "********",
+    ],
+)
+def test_a_value_masked_by_a_run_of_digits_is_a_placeholder(value: str) -> None:
+    assert is_placeholder(value)
+
+
+def test_a_run_of_zeros_inside_a_real_format_key_is_not_masking() -> None:
+    token = "xoxb-" + "1234567890" + "12-000000" + "123456-aB3dE5fG7hJ9kL1mN3pQ5rS7"
+    assert not is_placeholder(token)
+    assert _rules_found(f"SLACK_TOKEN: {token}") == ["slack-token"]
+    google = "AIza" + "SyB9x" + "000000" + "Kq2mW9xR4tL7vBn3Pz8cY1uJ"
+    assert _rules_found(google) == ["google-api-key"]
