@@ -42,8 +42,9 @@ _VARIANT_SUFFIX = LinearPattern(
 )
 # Trailing words that describe the value's form: `SecretString`, `ApiKeyValue`, `SECRET_KEY_BASE`.
 _FORM_WORDS = frozenset({"value", "string", "str", "literal", "base"})
-# A key whose words include one of these is public by declaration (`NEXT_PUBLIC_...`, `SUPABASE_ANON_KEY`).
-_PUBLIC_WORDS = frozenset({"public", "publishable", "pub", "anon", "anonymous"})
+# A key whose words include one of these is public by declaration (`NEXT_PUBLIC_...`, `SUPABASE_ANON_KEY`);
+# `pub` only as the short form of public before `key` (`VAPID_PUB_KEY`), not in `PUB_SUB_TOKEN`.
+_PUBLIC_WORDS = frozenset({"public", "publishable", "anon", "anonymous"})
 
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase", "passkey", "passcode"})
 _SECRET_WORDS = frozenset({"secret", "secrets", "pepper"})
@@ -59,9 +60,14 @@ _NON_SECRET_KEY_QUALIFIERS = frozenset(
         "config", "setting", "settings", "locale", "i18n", "query", "cursor", "table", "schema", "sse",
     }
 )  # fmt: skip
+# `X_TOKEN` names a secret unless X says the token counts, pages or deduplicates (`NextToken`,
+# `IdempotencyToken`, `PaginationToken`: request parameters of cloud APIs, never credentials).
 _NON_SECRET_TOKEN_QUALIFIERS = frozenset(
-    {"max", "min", "num", "number", "count", "limit", "csrf", "xsrf", "page", "next", "continuation"}
-)
+    {
+        "max", "min", "num", "number", "count", "limit", "csrf", "xsrf", "page", "next", "continuation",
+        "idempotency", "pagination", "paging", "sync", "cancellation", "dedup", "dedupe", "previous", "prev",
+    }
+)  # fmt: skip
 _NON_SECRET_PASSWORD_QUALIFIERS = frozenset({"reset", "forgot", "min", "max", "require", "requires"})
 # Words run together without separators (`APIKEY`, `dbpassword`, `AUTHTOKEN`).
 _COMPOUND_KEY_ENDINGS = (
@@ -108,18 +114,34 @@ def normalized_key(key: str) -> str:
 
 
 def secret_kind_of_key(key: str) -> SecretKind | None:
-    """What kind of secret a key names, or None when its name does not name one."""
+    """What kind of secret a key names, or None when its name does not name one.
+
+    A key declared public (`PUBLIC_KEY`, `NEXT_PUBLIC_MAPS_KEY`, `SUPABASE_ANON_KEY`) names no secret when
+    it names a key or token, which can be public by design; a password or secret stays one whatever the
+    prefix says (`NEXT_PUBLIC_CLIENT_SECRET` is a secret shipped to every browser)."""
     words = meaningful_words(key)
-    if not words or _PUBLIC_WORDS.intersection(words):
+    if not words:
         return None
     while len(words) > 1 and words[-1] in _FORM_WORDS:
         words = words[:-1]
     last, before = words[-1], words[-2] if len(words) > 1 else ""
     if last == "hash" and (before in _SECRET_WORDS or before in _PASSWORD_WORDS):
-        return SecretKind.SECRET
-    if last == "key":
-        return _kind_of_key_word(before)
-    return _kind_of_word(last, before)
+        kind: SecretKind | None = SecretKind.SECRET
+    elif last == "key":
+        kind = _kind_of_key_word(before)
+    else:
+        kind = _kind_of_word(last, before)
+    if kind in (SecretKind.PASSWORD, SecretKind.SECRET, SecretKind.PRIVATE_KEY):
+        return kind
+    return None if declares_public(words) else kind
+
+
+def declares_public(words: tuple[str, ...]) -> bool:
+    """The key's words say its value is public: `public`, `publishable`, `anon` anywhere, or `pub` as the
+    short form of public before `key` (`VAPID_PUB_KEY`, `pubKey`), never inside `pub`/`sub`."""
+    if _PUBLIC_WORDS.intersection(words) or "pubkey" in words:
+        return True
+    return any(word == "pub" and words[index + 1 : index + 2] == ("key",) for index, word in enumerate(words))
 
 
 def _kind_of_key_word(before: str) -> SecretKind | None:
@@ -259,7 +281,7 @@ def names_secret_in_passing(key: str) -> bool:
     words = meaningful_words(key)
     return (
         secret_kind_of_key(key) is None
-        and not _PUBLIC_WORDS.intersection(words)
+        and not declares_public(words)
         and any(word in _SECRET_WORDS for word in words[:-1])
     )
 

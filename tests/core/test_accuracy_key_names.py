@@ -1,0 +1,90 @@
+"""Key-name evidence (issue 14): public by declaration only when the key's words say so, and values that
+look public only under a key that says what they are. Each exemption is paired with a secret it must not hide.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.filters import is_public_identifier
+from bot.core.heuristics import SecretKind, declares_public, key_words, secret_kind_of_key
+from bot.core.rules import RuleSet
+
+RULES = RuleSet.default()
+TOKEN = "a8Fk29dkQpz0" + "Lm3nV7xY"
+ACCOUNT = "8392017" + "46153"
+RECAPTCHA = "6Lc" + "Tq8wAAAAA" + "Kx7pR2mV9sT4bN6yH3jW5dF1gZ0c"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "PUBLIC_KEY",
+        "publishableKey",
+        "STRIPE_PUBLISHABLE_KEY",
+        "VAPID_PUB_KEY",
+        "pubKey",
+        "SUPABASE_ANON_KEY",
+    ],
+)
+def test_a_key_declared_public_names_no_secret(key: str) -> None:
+    assert declares_public(key_words(key))
+    assert secret_kind_of_key(key) is None
+
+
+@pytest.mark.parametrize(
+    "key", ["PUB_SUB_TOKEN", "PubSubToken", "pubsub_verification_token", "PUBLISHER_TOKEN"]
+)
+def test_pub_inside_pubsub_or_publisher_is_no_public_declaration(key: str) -> None:
+    assert not declares_public(key_words(key))
+    assert secret_kind_of_key(key) is SecretKind.TOKEN
+    assert RULES.judge_keyed(key, TOKEN) is not None
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [("NEXT_PUBLIC_CLIENT_SECRET", SecretKind.SECRET), ("PUBLIC_DB_PASSWORD", SecretKind.PASSWORD)],
+)
+def test_a_public_prefix_does_not_make_a_password_or_secret_public(key: str, kind: SecretKind) -> None:
+    assert secret_kind_of_key(key) is kind
+    assert RULES.judge_keyed(key, TOKEN) is not None
+
+
+@pytest.mark.parametrize("key", ["AWS_ACCOUNT", "accountNumber", "OwnerAccount", "AWS_ACCOUNT_ID"])
+def test_twelve_digits_are_an_account_id_when_the_key_says_so(key: str) -> None:
+    assert is_public_identifier(key, ACCOUNT)
+
+
+@pytest.mark.parametrize("key", ["DB_PASSWORD", "ADMIN_PIN_CODE", ""])
+def test_twelve_digits_under_another_key_are_not_an_account_id(key: str) -> None:
+    assert not is_public_identifier(key, ACCOUNT)
+
+
+def test_a_twelve_digit_password_is_reported() -> None:
+    assert RULES.judge_keyed("DB_PASSWORD", ACCOUNT) is not None
+    assert [m.rule.id for m in RULES.find_tokens(f"mysql://app:{ACCOUNT}@db1.acme.net/app")] == [
+        "database-url-password"
+    ]
+
+
+@pytest.mark.parametrize("key", ["RECAPTCHA_SITE_KEY", "recaptchaKey", "Landing__CaptchaToken", "SITE_KEY"])
+def test_a_captcha_site_key_is_public_when_the_key_names_a_captcha_or_site(key: str) -> None:
+    assert is_public_identifier(key, RECAPTCHA)
+
+
+@pytest.mark.parametrize("key", ["API_TOKEN", "SERVICE_KEY", "RECAPTCHA_SECRET_KEY", ""])
+def test_the_captcha_shape_under_another_key_is_judged_like_any_value(key: str) -> None:
+    assert not is_public_identifier(key, RECAPTCHA)
+
+
+def test_a_captcha_shaped_token_under_a_token_key_is_reported() -> None:
+    assert RULES.judge_keyed("API_TOKEN", RECAPTCHA) is not None
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["IdempotencyToken", "NextToken", "PaginationToken", "PartitionKey", "SortKey", "KeyName", "KeyId",
+     "ApiKeySourceType", "ContinuationToken", "MaxTokens"],
+)  # fmt: skip
+def test_keys_that_merely_end_in_key_or_token_name_no_secret(key: str) -> None:
+    assert RULES.judge_keyed(key, TOKEN) is None
