@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.assignments import assignments
 from bot.core.detectors import Detectors
 from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Site, Target
@@ -86,6 +87,8 @@ def judge(
     hits = _token_hits(candidate, analysis, detectors) if tokens else []
     if analysis.is_literal:
         hits.extend(_keyed_pairs(candidate, detectors))
+    if not candidate.site.pairs:
+        hits.extend(_embedded_assignments(candidate, analysis, detectors))
     hits.extend(_json_fields(candidate, analysis, detectors))
     if keyed:
         keys = (candidate.site.key, *(target.consumer for target in candidate.consumers if target.whole))
@@ -148,10 +151,24 @@ def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
     return hits
 
 
+def _embedded_assignments(candidate: Candidate, analysis: Analysis, detectors: Detectors) -> list[Hit]:
+    """Assignment lines inside the value (`bot.core.assignments`), each judged under its own key name."""
+    hits: list[Hit] = []
+    for key, start, end in assignments(candidate.text):
+        if not analysis.is_literal_span(start, end):
+            continue
+        match = detectors.judge_keyed(key, candidate.text[start:end])
+        if match is not None:
+            hits.append(Hit(candidate, match.rule, start, end, Context.PAIR, name=key, keyed=True))
+    return hits
+
+
 def may_hold_pairs(text: str) -> bool:
-    """Cheap necessary condition for `pairs` or `json_fields` to find anything in `text`."""
+    """Cheap necessary condition for `pairs`, `assignments` or `json_fields` to find anything in `text`."""
     equals = text.count("=")
     if equals >= 2 or (equals == 1 and _SINGLE_ASSIGNMENT.fullmatch(text.strip()) is not None):
+        return True
+    if " =" in text or "= " in text or ("\n" in text.strip() and (equals or ": " in text)):
         return True
     return text.lstrip().startswith("{") and '":' in text
 

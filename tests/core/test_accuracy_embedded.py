@@ -1,0 +1,72 @@
+"""Settings written inside a string (issue 14): a `.env` block in a YAML literal, `KEY = value` lines, an
+embedded YAML document. Each line is judged under its own key; prose, commands and references are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.assignments import assignments
+from bot.core.config import ScanConfig
+from bot.core.rules import RuleSet
+from bot.core.scanner import scan_file
+from tests.core.test_bounded_work import _growth
+
+RULES = RuleSet.default()
+SECRET = "k8Jq2mW9" + "xR4tL7vB"
+HEAD = "service: s\nprovider:\n  name: aws\n  environment:\n"
+
+
+def _findings(text: str) -> list[tuple[str, int]]:
+    result = scan_file("serverless.yml", text.encode(), ruleset=RULES, config=ScanConfig())
+    return [(f.rule, f.line) for f in result.findings if f.severity.rank >= 2]
+
+
+def _values(text: str) -> list[tuple[str, str]]:
+    return [(key, text[start:end]) for key, start, end in assignments(text)]
+
+
+def test_each_assignment_line_of_a_block_is_read() -> None:
+    block = (
+        "# database\nDB_HOST=db1.acme.net\nAPI_KEY = abc\nexport TOKEN=\"q w\"\napiKey: 'x1'\n"
+        "Authorization: Bearer abc # comment\nNote: the key is rotated monthly\ncurl -H x\n"
+    )
+    assert _values(block) == [
+        ("DB_HOST", "db1.acme.net"),
+        ("API_KEY", "abc"),
+        ("TOKEN", "q w"),
+        ("apiKey", "x1"),
+        ("Authorization", "Bearer abc"),
+    ]
+
+
+def test_a_one_line_value_is_read_only_as_key_equals_value() -> None:
+    assert _values("API_KEY = abc") == [("API_KEY", "abc")]
+    assert _values("password: see the vault") == []
+    assert _values("password: x") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [f"SENDGRID_API_KEY = {SECRET}", f"export SENDGRID_API_KEY='{SECRET}'", f"sendgridApiKey: {SECRET}"],
+)
+def test_a_secret_in_an_env_block_of_a_yaml_literal_is_reported_on_its_line(line: str) -> None:
+    text = HEAD + f"    CONFIG: |\n      # settings\n      LOG_LEVEL=debug\n      {line}\n"
+    assert _findings(text) == [("generic-api-key", 8)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["SENDGRID_API_KEY = ${SENDGRID_API_KEY}", "SENDGRID_API_KEY = <your-key>", "SENDGRID_API_KEY_ID = 12",
+     "Note: the api key is rotated monthly"],
+)  # fmt: skip
+def test_references_placeholders_and_prose_in_a_block_are_not_reported(line: str) -> None:
+    text = HEAD + f"    CONFIG: |\n      LOG_LEVEL=debug\n      {line}\n"
+    assert _findings(text) == []
+
+
+def test_a_key_equals_value_with_spaces_in_one_value_is_reported() -> None:
+    assert _findings(HEAD + f"    SETTING: 'API_TOKEN = {SECRET}'\n") == [("generic-token", 5)]
+
+
+def test_many_assignment_lines_are_read_in_linear_time() -> None:
+    assert _growth(lambda n: HEAD + "    CONFIG: |\n" + "      A_KEY = b\n" * n, 500) < 10
