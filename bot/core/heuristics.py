@@ -69,6 +69,10 @@ _NON_SECRET_TOKEN_QUALIFIERS = frozenset(
     }
 )  # fmt: skip
 _NON_SECRET_PASSWORD_QUALIFIERS = frozenset({"reset", "forgot", "min", "max", "require", "requires"})
+# Words run together with a password word at the end (`DBPASS`, `SMTPPWD`, `adminpassword`), except
+# ordinary words that end in "pass".
+_PASSWORD_ENDINGS = ("password", "passwd", "pass", "pwd")
+_NOT_PASSWORDS = frozenset({"bypass", "compass", "surpass", "overpass", "underpass", "trespass", "encompass"})
 # Words run together without separators (`APIKEY`, `dbpassword`, `AUTHTOKEN`).
 _COMPOUND_KEY_ENDINGS = (
     "apikey", "secretkey", "accesskey", "appkey", "authkey", "signingkey", "encryptionkey", "masterkey",
@@ -91,11 +95,20 @@ def key_name(key: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def key_words(key: str) -> tuple[str, ...]:
-    """The lower-case words of a key's name in any case style: `jwtSecret` -> ("jwt", "secret")."""
+    """The lower-case words of a key's name in any case style: `jwtSecret` -> ("jwt", "secret"); a word
+    that case style split in two is joined again (`PassWord`, `Pass_Phrase` -> "password", "passphrase")."""
     words: list[str] = []
     for part in _NON_ALNUM.split(key_name(key)):
-        words.extend(word.lower() for word in _CAMEL_WORDS.findall(part))
+        for word in _CAMEL_WORDS.findall(part):
+            lowered = word.lower()
+            if words and words[-1] == "pass" and lowered in _PASS_SUFFIXES:
+                words[-1] += lowered
+            else:
+                words.append(lowered)
     return tuple(words)
+
+
+_PASS_SUFFIXES = frozenset({"word", "words", "phrase", "code", "key"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -153,7 +166,7 @@ def _kind_of_key_word(before: str) -> SecretKind | None:
 
 
 def _kind_of_word(word: str, before: str) -> SecretKind | None:
-    if word in _PASSWORD_WORDS or word.endswith(("password", "passwd")):
+    if word in _PASSWORD_WORDS or (word.endswith(_PASSWORD_ENDINGS) and word not in _NOT_PASSWORDS):
         return None if before in _NON_SECRET_PASSWORD_QUALIFIERS else SecretKind.PASSWORD
     if word in _SECRET_WORDS or word.endswith("secret"):
         return SecretKind.SECRET

@@ -88,3 +88,28 @@ def test_a_captcha_shaped_token_under_a_token_key_is_reported() -> None:
 )  # fmt: skip
 def test_keys_that_merely_end_in_key_or_token_name_no_secret(key: str) -> None:
     assert RULES.judge_keyed(key, TOKEN) is None
+
+
+@pytest.mark.parametrize("key", ["DB_PassWord", "UserPassWord", "Pass_Word", "DBPASS", "SMTPPWD", "mailPass"])
+def test_password_keys_in_any_case_style_or_run_together_name_a_password(key: str) -> None:
+    assert secret_kind_of_key(key) is SecretKind.PASSWORD
+    assert RULES.judge_keyed(key, TOKEN) is not None
+
+
+@pytest.mark.parametrize("key", ["bypass", "COMPASS_HEADING", "PASSWORD_RESET_URL"])
+def test_words_that_end_in_pass_or_describe_a_password_flow_name_no_password(key: str) -> None:
+    assert secret_kind_of_key(key) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://api.telegram.org/bot"
+        + "1234567890:AA"
+        + "Hk3mP9xQ2wR7tY5uI8oP1aS4dF6gJ0kL2"
+        + "/sendMessage",
+        "hooks.slack.com/services/" + "T0A1B2C3D/B4E5F6G7H8/" + "Xq7Lm2Nb8Vc4Zs1Kd9Fg3Hj6",
+    ],
+)
+def test_provider_credentials_without_the_usual_marker_are_found(text: str) -> None:
+    assert RULES.find_tokens(text)
