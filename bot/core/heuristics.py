@@ -194,7 +194,18 @@ _CREDENTIAL_FILE_NAME = LinearPattern(
     ignore_case=True,
 )
 _EMAIL = LinearPattern(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
-_IDENTIFIER_NAME = LinearPattern(r"^(?:[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z][a-z]*(?:_[a-z]+)+)$")
+# Names in every case style, letters only: `DB_PASSWORD`, `db_password`, `x-api-key`, `itemId`, `KeyValue`.
+# Generated key material practically never reads as whole words in one consistent style.
+_IDENTIFIER_NAME = LinearPattern(
+    r"^(?:[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z][a-z]*(?:_[a-z]+)+|[a-z]+(?:-[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+"
+    r"|(?:[A-Z][a-z]+){2,})$"
+)
+# Algorithm names in key slots (`ENCRYPTION_KEY: aes-256-gcm`, `SIGNING_KEY: HS256`): settings, not keys.
+_ALGORITHM = LinearPattern(
+    r"^(?:aes|des|3des|rsa|ecdsa|ed25519|hmac|sha|md5|chacha20|hs|rs|es|ps|blowfish|argon2(?:id|i|d)?|bcrypt)"
+    r"[-_]?\d*(?:[-_](?:gcm|cbc|ctr|ecb|cfb|ofb|sha\d*|poly1305|pss|oaep|\d+))*$",
+    ignore_case=True,
+)
 _AUTH_SCHEME = LinearPattern(r"^(?:Bearer|Basic|Token|Bot|Digest)\s+", ignore_case=True)
 _LONG_NUMERIC_PASSWORD = 8
 
@@ -238,8 +249,14 @@ def is_email(value: str) -> bool:
 
 
 def is_identifier_name(value: str) -> bool:
-    """The name of a variable or secret (`HUBSPOT_API_KEY`, `db_password`), not its value."""
+    """The name of a variable, field or header (`HUBSPOT_API_KEY`, `db_password`, `x-api-key`, `itemId`),
+    not a value."""
     return bool(_IDENTIFIER_NAME.match(value))
+
+
+def is_algorithm_name(value: str) -> bool:
+    """A cipher, hash or signature algorithm (`aes-256-gcm`, `HS256`, `sha512`): a setting, not a key."""
+    return bool(_ALGORITHM.match(value))
 
 
 def is_sentence(value: str) -> bool:
@@ -265,7 +282,7 @@ def is_plausible_secret_value(value: str, kind: SecretKind) -> bool:
         return False
     if kind is SecretKind.PASSWORD:
         return not is_sentence(candidate) and not _names_a_variable(candidate)
-    if is_identifier_name(candidate):
+    if is_identifier_name(candidate) or is_algorithm_name(candidate):
         return False
     if any(char.isspace() for char in candidate):
         return False

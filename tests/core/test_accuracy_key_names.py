@@ -113,3 +113,28 @@ def test_words_that_end_in_pass_or_describe_a_password_flow_name_no_password(key
 )
 def test_provider_credentials_without_the_usual_marker_are_found(text: str) -> None:
     assert RULES.find_tokens(text)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("apiKey", "x-api-key"), ("API_KEY", "myFirstKeyValue"), ("PRIMARY_KEY", "orderItemId"),
+     ("ENCRYPTION_KEY", "aes-256-gcm"), ("SIGNING_KEY", "HS256"), ("JWT_KEY", "RS256")],
+)  # fmt: skip
+def test_names_and_algorithms_in_key_slots_are_not_keys(key: str, value: str) -> None:
+    assert RULES.judge_keyed(key, value) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("API_KEY", "#{ApiKey}#"), ("API_KEY", "__ApiKey__"), ("DB_PASSWORD", "@db.password@")]
+)
+def test_token_replacement_templates_are_placeholders(key: str, value: str) -> None:
+    assert RULES.judge_keyed(key, value) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("API_KEY", "aes256" + TOKEN), ("API_KEY", "x-" + TOKEN), ("DB_PASSWORD", "crane-tulip-orbit"),
+     ("DB_PASSWORD", "HelloWorld"), ("API_KEY", "#" + TOKEN)],
+)  # fmt: skip
+def test_values_near_those_shapes_are_still_reported(key: str, value: str) -> None:
+    assert RULES.judge_keyed(key, value) is not None
