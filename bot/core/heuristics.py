@@ -211,8 +211,12 @@ _LONG_NUMERIC_PASSWORD = 8
 
 
 def credential_part(value: str) -> str:
-    """The value without surrounding blanks or an HTTP auth scheme (`Bearer abc` -> `abc`)."""
-    return _AUTH_SCHEME.sub("", value.strip(), count=1)
+    """The value without surrounding blanks, one level of quotes written inside it (API Gateway's static
+    header values are `"'Bearer abc'"`) or an HTTP auth scheme (`Bearer abc` -> `abc`)."""
+    text = value.strip()
+    if len(text) > 2 and text[0] == text[-1] and text[0] in "'\"`":
+        text = text[1:-1].strip()
+    return _AUTH_SCHEME.sub("", text, count=1)
 
 
 def is_number(value: str) -> bool:

@@ -70,3 +70,15 @@ def test_a_key_equals_value_with_spaces_in_one_value_is_reported() -> None:
 
 def test_many_assignment_lines_are_read_in_linear_time() -> None:
     assert _growth(lambda n: HEAD + "    CONFIG: |\n" + "      A_KEY = b\n" * n, 500) < 10
+
+
+def test_a_quoted_static_header_value_is_judged_without_its_quotes_and_scheme() -> None:
+    text = (
+        "Resources:\n  M:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      Integration:\n"
+        "        RequestParameters:\n"
+        f"          integration.request.header.Authorization: \"'Bearer {SECRET}'\"\n"
+        "          integration.request.header.X-Trace: \"'Bearer'\"\n"
+    )
+    result = scan_file("template.yaml", text.encode(), ruleset=RULES, config=ScanConfig())
+    assert [(f.rule, f.line) for f in result.findings] == [("generic-token", 7)]
+    assert RULES.judge_keyed("Authorization", "''") is None
