@@ -170,6 +170,8 @@ def may_hold_pairs(text: str) -> bool:
         return True
     if " =" in text or "= " in text or ("\n" in text.strip() and (equals or ": " in text)):
         return True
+    if ("?" in text and equals) or " --" in text or text.startswith("--"):
+        return True  # a URL's query string, a command line's options
     return text.lstrip().startswith("{") and '":' in text
 
 

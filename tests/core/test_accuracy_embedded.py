@@ -36,6 +36,7 @@ def test_each_assignment_line_of_a_block_is_read() -> None:
         ("TOKEN", "q w"),
         ("apiKey", "x1"),
         ("Authorization", "Bearer abc"),
+        ("H", "x"),  # a command line's option
     ]
 
 
@@ -62,6 +63,32 @@ def test_a_secret_in_an_env_block_of_a_yaml_literal_is_reported_on_its_line(line
 def test_references_placeholders_and_prose_in_a_block_are_not_reported(line: str) -> None:
     text = HEAD + f"    CONFIG: |\n      LOG_LEVEL=debug\n      {line}\n"
     assert _findings(text) == []
+
+
+def test_query_parameters_and_command_line_options_are_read() -> None:
+    assert _values("https://graph.acme.net/me?access_token=abc&fields=id") == [
+        ("access_token", "abc"),
+        ("fields", "id"),
+    ]
+    assert _values('run --api-key=abc --password "x y" -v --out=f.txt') == [
+        ("api-key", "abc"),
+        ("password", "x y"),
+        ("out", "f.txt"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"https://graph.acme.net/me?access_token={SECRET}&fields=id",
+        f"node server.js --api-key={SECRET} --verbose",
+    ],
+)
+def test_a_secret_in_a_query_string_or_an_option_is_reported(value: str) -> None:
+    assert [rule for rule, _ in _findings(HEAD + f"    COMMAND: '{value}'\n")] in (
+        ["generic-token"],
+        ["generic-api-key"],
+    )
 
 
 def test_a_key_equals_value_with_spaces_in_one_value_is_reported() -> None:
