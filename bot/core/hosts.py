@@ -8,12 +8,17 @@ that forgives them. Local means loopback (`localhost`, `127.0.0.1`, `::1`, `0.0.
 `/etc/hosts`) answers for those, so they name a development stack rather than a deployed service. The
 reserved documentation domains (`example.com`, `*.example`, `*.test`, `*.invalid`, RFC 2606) are no host
 at all: a credential written for them is a template. Any other host, and a host that is itself a
-reference (`${DB_HOST}`), may be a production service, so weak credentials for it are reported.
+reference (`${DB_HOST}`), may be a production service, so weak credentials for it are reported. A password
+written without a host of its own takes the evidence of the settings beside it (`DB_HOST: localhost`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from bot.core.heuristics import key_words
 from bot.core.linear import LinearPattern
+from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
 
 _LOOPBACK = LinearPattern(r"^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal)$")
 _LOCAL_SUFFIX = (".localhost", ".local")
@@ -38,3 +43,48 @@ def is_local_host(host: str) -> bool:
 def is_documentation_host(host: str) -> bool:
     """A reserved documentation domain (RFC 2606): `example.com`, `db.example.org`, `api.test`."""
     return bool(_DOCUMENTATION.search(host_of(host)))
+
+
+# Sibling settings that say where the service is: `DB_HOST: localhost`, `REDIS_URL: redis://db:6379`.
+_HOST_WORDS = frozenset({"host", "hostname", "server", "endpoint", "address", "addr", "url", "uri", "dsn"})
+_AUTHORITY = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/\s]*@)?(?P<authority>[^/?#\s]+)")
+
+
+def names_a_local_service(settings: Iterable[tuple[str, str]]) -> bool:
+    """Whether settings written next to a password (`(key, value)` of the same mapping) name a local host
+    (`DB_HOST: localhost`, `DATABASE_URL: postgres://db:5432/app`) and no other host: the evidence that
+    forgives a default or weak password written beside them."""
+    local = False
+    for key, value in settings:
+        words = key_words(key)
+        if not words or words[-1] not in _HOST_WORDS or not value.strip():
+            continue
+        authority = _AUTHORITY.match(value.strip())
+        host = authority["authority"] if authority else value
+        if not (is_local_host(host) or is_documentation_host(host)):
+            return False
+        local = True
+    return local
+
+
+def local_service_mappings(root: Node) -> set[KeyPath]:
+    """Key paths of the mappings whose settings name a local service (`names_a_local_service`), found in one
+    walk of the tree."""
+    found: set[KeyPath] = set()
+    stack: list[tuple[KeyPath, Node]] = [((), root)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, Mapping):
+            settings = [
+                (str(k.value), v.value) for k, v in node.items if type(v) is Scalar and type(v.value) is str
+            ]
+            if names_a_local_service(settings):
+                found.add(path)
+            stack.extend(
+                ((*path, str(key.value)), value) for key, value in node.items if type(value) is not Scalar
+            )
+        elif isinstance(node, Sequence):
+            stack.extend(
+                ((*path, number), item) for number, item in enumerate(node.items) if type(item) is not Scalar
+            )
+    return found

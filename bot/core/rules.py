@@ -133,8 +133,11 @@ class RuleSet:
         chars = _char_offsets(encoded, [offset for start, end, _ in kept for offset in (start, end)])
         return [TokenMatch(rule, chars[start], chars[end]) for start, end, rule in kept]
 
-    def judge_keyed(self, key: str, value: str) -> KeyedMatch | None:
-        """The keyed rule that reports `value` under `key`, or None when the value is not a secret."""
+    def judge_keyed(self, key: str, value: str, *, local_service: bool = False) -> KeyedMatch | None:
+        """The keyed rule that reports `value` under `key`, or None when the value is not a secret.
+
+        `local_service`: the settings beside the value name a local host, which forgives a default or weak
+        password (`bot.core.hosts`), as a local host in a URL does."""
         kind = secret_kind_of_key(key)
         candidate = credential_part(value)
         in_passing = kind is None and names_secret_in_passing(key) and is_random_key_material(candidate)
@@ -142,7 +145,7 @@ class RuleSet:
             kind = SecretKind.SECRET
         rules = self._keyed_rules_for(kind, normalized_key(key))
         # A key that only mentions a secret (`..._SECRET_ID`) says nothing public about random key material.
-        if not rules or _is_excluded("" if in_passing else key, candidate, kind):
+        if not rules or _is_excluded("" if in_passing else key, candidate, kind, local_service=local_service):
             return None
         plausible = kind is not None and is_plausible_secret_value(candidate, kind)
         for rule in rules:
@@ -247,14 +250,16 @@ def _key_fits(rule: Rule, kind: SecretKind | None, name: str) -> bool:
     return rule.key_pattern is None or rule.key_pattern.search(encodable(name)) is not None
 
 
-def _is_excluded(key: str, value: str, kind: SecretKind | None) -> bool:
+def _is_excluded(key: str, value: str, kind: SecretKind | None, *, local_service: bool) -> bool:
     """Values no keyed rule may report: references, ciphertext, placeholders, public values, hashes. Under a
-    key that names a password, a weak password (`admin123`) is no placeholder (`filters.is_placeholder`)."""
+    key that names a password, a weak password (`admin123`) is no placeholder (`filters.is_placeholder`)
+    unless the service is local, which forgives default credentials too."""
     return (
         not value
         or filters.is_reference_syntax(value)
         or filters.is_encrypted(value)
-        or filters.is_placeholder_for(key, value, password=kind is SecretKind.PASSWORD)
+        or filters.is_placeholder_for(key, value, password=kind is SecretKind.PASSWORD and not local_service)
+        or (local_service and filters.is_default_credential(value))
         or filters.is_public_identifier(key, value)
         or filters.is_well_known_public_value(value)
         or filters.is_password_hash(value)

@@ -13,6 +13,7 @@ from bot.core.hosts import host_of, is_documentation_host, is_local_host
 from bot.core.rules import RuleError, RuleSet
 from bot.core.ruletable import compile_rule
 from bot.core.scanner import scan_file
+from tests.core.test_bounded_work import _growth
 
 RULES = RuleSet.default()
 WEAK = ["Password" + "123", "admin" + "123", "qwerty" + "123", "root" + "root", "test" + "1234"]
@@ -151,3 +152,43 @@ def test_a_run_of_zeros_inside_a_real_format_key_is_not_masking() -> None:
     assert _rules_found(f"SLACK_TOKEN: {token}") == ["slack-token"]
     google = "AIza" + "SyB9x" + "000000" + "Kq2mW9xR4tL7vBn3Pz8cY1uJ"
     assert _rules_found(google) == ["google-api-key"]
+
+
+def _env(lines: str) -> list[tuple[str, int]]:
+    text = "service: s\nprovider:\n  name: aws\n  environment:\n" + lines
+    result = scan_file("serverless.yml", text.encode(), ruleset=RULES, config=ScanConfig())
+    return [(f.rule, f.line) for f in result.findings if f.severity.rank >= 2]
+
+
+@pytest.mark.parametrize(
+    "host_line",
+    ["    DB_HOST: localhost\n", "    DATABASE_URL: postgres://db:5432/app\n", "    DB_SERVER: 127.0.0.1\n"],
+)
+@pytest.mark.parametrize("password", ["postgres", "admin" + "123"])
+def test_a_local_host_beside_a_default_or_weak_password_forgives_it(host_line: str, password: str) -> None:
+    assert _env(host_line + f"    DB_PASSWORD: {password}\n") == []
+
+
+@pytest.mark.parametrize("password", ["postgres", "admin" + "123"])
+def test_without_a_local_host_beside_it_a_default_or_weak_password_is_reported(password: str) -> None:
+    assert _env(f"    DB_PASSWORD: {password}\n") == [("generic-password", 5)]
+    assert _env(f"    DB_HOST: prod-db.acme.net\n    DB_PASSWORD: {password}\n") == [("generic-password", 6)]
+    assert _env(f"    DB_HOST: localhost\n    CACHE_HOST: cache.acme.net\n    DB_PASSWORD: {password}\n") == [
+        ("generic-password", 7)
+    ]
+
+
+def test_a_random_password_beside_a_local_host_is_still_reported() -> None:
+    assert _env("    DB_HOST: localhost\n    DB_PASSWORD: " + "k8Jq2mW9" + "xR4tL7vB\n") == [
+        ("generic-password", 6)
+    ]
+
+
+def test_host_evidence_costs_one_walk_of_the_document() -> None:
+    def build(count: int) -> str:
+        entries = "".join(
+            f"  r{i}:\n    DB_HOST: localhost\n    DB_PASSWORD: postgres\n" for i in range(count)
+        )
+        return "Resources:\n" + entries
+
+    assert _growth(build, 300) < 10
