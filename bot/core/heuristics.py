@@ -40,8 +40,12 @@ _VARIANT_SUFFIX = LinearPattern(
     r"^(?:\d+|[a-z]|v\d+|prod|production|dev|development|staging|stage|stg|test|testing|qa|uat|local"
     r"|sandbox|live|old|new|backup)$"
 )
-# Trailing words that describe the value's form: `SecretString`, `ApiKeyValue`, `SECRET_KEY_BASE`.
-_FORM_WORDS = frozenset({"value", "string", "str", "literal", "base"})
+# Trailing words that describe the value's form or encoding: `SecretString`, `ApiKeyValue`, `SECRET_KEY_BASE`,
+# `DB_PASSWORD_B64`, `SIGNING_KEY_HEX`, `SERVICE_ACCOUNT_KEY_JSON`: the secret is still the secret, encoded.
+_FORM_WORDS = frozenset(
+    {"value", "string", "str", "literal", "base", "b64", "base64", "encoded", "hex", "raw", "plain",
+     "plaintext", "json", "pem", "der", "text", "txt", "data", "contents", "content", "bytes"}
+)  # fmt: skip
 # A key whose words include one of these is public by declaration (`NEXT_PUBLIC_...`, `SUPABASE_ANON_KEY`);
 # `pub` only as the short form of public before `key` (`VAPID_PUB_KEY`), not in `PUB_SUB_TOKEN`.
 _PUBLIC_WORDS = frozenset({"public", "publishable", "anon", "anonymous"})

@@ -138,3 +138,12 @@ def test_token_replacement_templates_are_placeholders(key: str, value: str) -> N
 )  # fmt: skip
 def test_values_near_those_shapes_are_still_reported(key: str, value: str) -> None:
     assert RULES.judge_keyed(key, value) is not None
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [("DB_PASSWORD_B64", SecretKind.PASSWORD), ("SIGNING_KEY_HEX", SecretKind.API_KEY),
+     ("JWT_SECRET_ENCODED", SecretKind.SECRET), ("TOKEN_PLAIN", SecretKind.TOKEN)],
+)  # fmt: skip
+def test_an_encoding_suffix_does_not_hide_what_the_key_names(key: str, kind: SecretKind) -> None:
+    assert secret_kind_of_key(key) is kind

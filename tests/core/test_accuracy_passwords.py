@@ -191,4 +191,4 @@ def test_host_evidence_costs_one_walk_of_the_document() -> None:
         )
         return "Resources:\n" + entries
 
-    assert _growth(build, 300) < 10
+    assert _growth(build, 1_000) < 10
