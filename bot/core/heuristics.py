@@ -62,6 +62,9 @@ _NON_SECRET_KEY_QUALIFIERS = frozenset(
         "composite", "lookup", "search", "consumer", "client", "instrumentation", "site", "kms", "tag",
         "label", "header", "field", "column", "attribute", "event", "template", "translation", "metadata",
         "config", "setting", "settings", "locale", "i18n", "query", "cursor", "table", "schema", "sse",
+        "condition", "context", "deduplication", "shard", "index", "metric", "dimension", "variable", "param",
+        "parameter", "property", "map", "dictionary", "order", "ordering", "sequence", "version", "lock",
+        "throttle", "rate", "row", "document", "item", "record", "entity", "node",
     }
 )  # fmt: skip
 # `X_TOKEN` names a secret unless X says the token counts, pages or deduplicates (`NextToken`,

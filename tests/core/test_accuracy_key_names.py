@@ -84,7 +84,8 @@ def test_a_captcha_shaped_token_under_a_token_key_is_reported() -> None:
 @pytest.mark.parametrize(
     "key",
     ["IdempotencyToken", "NextToken", "PaginationToken", "PartitionKey", "SortKey", "KeyName", "KeyId",
-     "ApiKeySourceType", "ContinuationToken", "MaxTokens"],
+     "ApiKeySourceType", "ContinuationToken", "MaxTokens", "ConditionKey", "DEDUPLICATION_KEY", "INDEX_KEY",
+     "ShardKey", "MetricKey"],
 )  # fmt: skip
 def test_keys_that_merely_end_in_key_or_token_name_no_secret(key: str) -> None:
     assert RULES.judge_keyed(key, TOKEN) is None
@@ -147,3 +148,10 @@ def test_values_near_those_shapes_are_still_reported(key: str, value: str) -> No
 )  # fmt: skip
 def test_an_encoding_suffix_does_not_hide_what_the_key_names(key: str, kind: SecretKind) -> None:
     assert secret_kind_of_key(key) is kind
+
+
+@pytest.mark.parametrize(
+    "key", ["COSMOS_PRIMARY_KEY", "MASTER_KEY", "STORAGE_ACCOUNT_KEY", "HOST_KEY", "SESSION_KEY"]
+)
+def test_keys_qualified_by_what_they_unlock_still_name_secrets(key: str) -> None:
+    assert RULES.judge_keyed(key, TOKEN) is not None
