@@ -1,15 +1,16 @@
 """Where a credential in a URL or connection string leads: a local service, a documentation host, or not.
 
 Default and weak credentials (`postgres:postgres`, `admin:admin`, `app:Password123`) are harmless only where
-nobody else can reach the service: a developer's machine or a container network. That is the only evidence
-that forgives them. Local means loopback (`localhost`, `127.0.0.1`, `::1`, `0.0.0.0`), Docker's
-`host.docker.internal`, names under `.localhost` / `.local` (mDNS), and single-label names such as `db`,
-`postgres` or `redis`: only a private resolver (a docker-compose network, a Kubernetes namespace,
-`/etc/hosts`) answers for those, so they name a development stack rather than a deployed service. The
-reserved documentation domains (`example.com`, `*.example`, `*.test`, `*.invalid`, RFC 2606) are no host
-at all: a credential written for them is a template. Any other host, and a host that is itself a
-reference (`${DB_HOST}`), may be a production service, so weak credentials for it are reported. A password
-written without a host of its own takes the evidence of the settings beside it (`DB_HOST: localhost`).
+nobody else can reach the service: the developer's own machine. That is the only evidence that forgives
+them. Local means loopback (`localhost`, `127.0.0.1`, `::1`, `0.0.0.0`), Docker's `host.docker.internal`
+and names under `.localhost` / `.local` (mDNS). A single-label name (`db`, `postgres`, `redis`) is not
+local: a manifest is deployed, and a private resolver there (a VPC, a Kubernetes namespace, Cloud Run's
+service names) answers for it, so `PG_DB_HOST: db` beside `PG_DB_PASS: postgres` in a deployed `.env.yaml`
+is a real database behind a default password. The reserved documentation domains (`example.com`,
+`*.example`, `*.test`, `*.invalid`, RFC 2606) are no host at all: a credential written for them is a
+template. Any other host, and a host that is itself a reference (`${DB_HOST}`), may be a production
+service, so weak credentials for it are reported. A password written without a host of its own takes the
+evidence of the settings beside it (`DB_HOST: localhost`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
 
 _LOOPBACK = LinearPattern(r"^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal)$")
 _LOCAL_SUFFIX = (".localhost", ".local")
-_LABEL = LinearPattern(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _DOCUMENTATION = LinearPattern(r"(?:^|\.)example(?:\.(?:com|org|net))?$|\.(?:test|invalid)$")
 
 
@@ -37,7 +37,7 @@ def host_of(authority: str) -> str:
 def is_local_host(host: str) -> bool:
     """A host only the developer's machine or a private container network resolves (see the module doc)."""
     name = host_of(host)
-    return bool(_LOOPBACK.match(name)) or name.endswith(_LOCAL_SUFFIX) or bool(_LABEL.match(name))
+    return bool(_LOOPBACK.match(name)) or name.endswith(_LOCAL_SUFFIX)
 
 
 def is_documentation_host(host: str) -> bool:
@@ -52,7 +52,7 @@ _AUTHORITY = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/\s]*@)?(?P<author
 
 def names_a_local_service(settings: Iterable[tuple[str, str]]) -> bool:
     """Whether settings written next to a password (`(key, value)` of the same mapping) name a local host
-    (`DB_HOST: localhost`, `DATABASE_URL: postgres://db:5432/app`) and no other host: the evidence that
+    (`DB_HOST: localhost`, `DATABASE_URL: postgres://localhost:5432/app`) and no other host: the evidence that
     forgives a default or weak password written beside them."""
     local = False
     for key, value in settings:

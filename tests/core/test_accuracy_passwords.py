@@ -60,8 +60,8 @@ def test_templates_markers_and_masks_stay_placeholders_for_passwords(value: str)
         ("127.0.0.1", True),
         ("[::1]:6379", True),
         ("host.docker.internal", True),
-        ("db", True),  # a docker-compose service name
-        ("postgres:5432", True),
+        ("db", False),  # a service name: a deployed manifest's private resolver answers for it
+        ("postgres:5432", False),
         ("printer.local", True),
         ("tcp:localhost,1433", True),
         ("prod-db.acme.net:5432", False),
@@ -89,7 +89,7 @@ def test_default_and_weak_credentials_to_a_remote_host_are_reported(password: st
     assert _rules_found(f"https://deploy:{password}@git.acme.net/org/repo.git") == ["url-basic-auth"]
 
 
-@pytest.mark.parametrize("host", ["localhost:5432", "127.0.0.1", "db:5432", "db.example.com"])
+@pytest.mark.parametrize("host", ["localhost:5432", "127.0.0.1", "host.docker.internal", "db.example.com"])
 @pytest.mark.parametrize("password", ["admin", "postgres", "Password" + "123"])
 def test_default_and_weak_credentials_to_a_local_or_documentation_host_are_forgiven(
     host: str, password: str
@@ -162,7 +162,11 @@ def _env(lines: str) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize(
     "host_line",
-    ["    DB_HOST: localhost\n", "    DATABASE_URL: postgres://db:5432/app\n", "    DB_SERVER: 127.0.0.1\n"],
+    [
+        "    DB_HOST: localhost\n",
+        "    DATABASE_URL: postgres://localhost:5432/app\n",
+        "    DB_SERVER: 127.0.0.1\n",
+    ],
 )
 @pytest.mark.parametrize("password", ["postgres", "admin" + "123"])
 def test_a_local_host_beside_a_default_or_weak_password_forgives_it(host_line: str, password: str) -> None:
@@ -173,6 +177,7 @@ def test_a_local_host_beside_a_default_or_weak_password_forgives_it(host_line: s
 def test_without_a_local_host_beside_it_a_default_or_weak_password_is_reported(password: str) -> None:
     assert _env(f"    DB_PASSWORD: {password}\n") == [("generic-password", 5)]
     assert _env(f"    DB_HOST: prod-db.acme.net\n    DB_PASSWORD: {password}\n") == [("generic-password", 6)]
+    assert _env(f"    DB_HOST: db\n    DB_PASSWORD: {password}\n") == [("generic-password", 6)]
     assert _env(f"    DB_HOST: localhost\n    CACHE_HOST: cache.acme.net\n    DB_PASSWORD: {password}\n") == [
         ("generic-password", 7)
     ]
