@@ -142,8 +142,12 @@ def is_made_of_filler_words(lowered: str) -> bool:
 def is_stand_in_words(lowered: str) -> bool:
     """For password slots: the value only names the slot (`password`, `your_secret_pass`) or is filler with
     an optional count (`abc123`, `foobar`); a role, product or keyboard word (`admin123`, `rootroot`,
-    `qwerty1`) or a count after a slot word (`Password123`) make it a weak password instead."""
-    return _splits_into(lowered, _SLOTS.__contains__) or _splits_into(
+    `qwerty1`), a count after a slot word (`Password123`) or a count alone (`1234`) make it a weak password
+    instead."""
+    if _splits_into(lowered, _SLOTS.__contains__):
+        return True
+    # A count alone (`1234`, `12345678`) is one of the commonest real passwords, not filler.
+    return not lowered.isdigit() and _splits_into(
         lowered, lambda piece: piece in _STAND_INS or _COUNTING.startswith(piece)
     )
 

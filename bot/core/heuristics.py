@@ -215,6 +215,11 @@ _ALGORITHM = LinearPattern(
 )
 _AUTH_SCHEME = LinearPattern(r"^(?:Bearer|Basic|Token|Bot|Digest)\s+", ignore_case=True)
 _LONG_NUMERIC_PASSWORD = 8
+# Google's app passwords, shown as four groups of four letters (`abcd efgh ijkl mnop`): not prose.
+_APP_PASSWORD = LinearPattern(r"^[a-z]{4}(?: [a-z]{4}){3}$")
+_ONE_CLASS_SECRET = 10
+_ONE_CLASS_TOKEN = 16
+_ONE_CLASS_ENTROPY = 3.0
 
 
 def credential_part(value: str) -> str:
@@ -292,12 +297,18 @@ def is_plausible_secret_value(value: str, kind: SecretKind) -> bool:
     if is_url(candidate) or is_path(candidate) or is_email(candidate):
         return False
     if kind is SecretKind.PASSWORD:
-        return not is_sentence(candidate) and not _names_a_variable(candidate)
+        sentence = is_sentence(candidate) and not _APP_PASSWORD.match(candidate)
+        return not sentence and not _names_a_variable(candidate)
     if is_identifier_name(candidate) or is_algorithm_name(candidate):
         return False
     if any(char.isspace() for char in candidate):
         return False
-    return character_classes(candidate) >= 2 or (len(candidate) >= 20 and shannon_entropy(candidate) >= 3.5)
+    if character_classes(candidate) >= 2:
+        return True
+    # One character class: generated secrets in one case (`OCPBNSNSNYKZPD`, `xkkrxhcjeciqvebvvif`) are still
+    # secrets under a key that names a secret; keys and tokens that short in one class are rarely real.
+    shortest = _ONE_CLASS_SECRET if kind in (SecretKind.SECRET, SecretKind.CREDENTIAL) else _ONE_CLASS_TOKEN
+    return len(candidate) >= shortest and shannon_entropy(candidate) >= _ONE_CLASS_ENTROPY
 
 
 def _names_a_variable(value: str) -> bool:

@@ -2,11 +2,12 @@
 
 Default and weak credentials (`postgres:postgres`, `admin:admin`, `app:Password123`) are harmless only where
 nobody else can reach the service: the developer's own machine. That is the only evidence that forgives
-them. Local means loopback (`localhost`, `127.0.0.1`, `::1`, `0.0.0.0`), Docker's `host.docker.internal`
+them. Local means loopback (`localhost`, `127.0.0.1`, `::1`), Docker's `host.docker.internal`
 and names under `.localhost` / `.local` (mDNS). A single-label name (`db`, `postgres`, `redis`) is not
 local: a manifest is deployed, and a private resolver there (a VPC, a Kubernetes namespace, Cloud Run's
 service names) answers for it, so `PG_DB_HOST: db` beside `PG_DB_PASS: postgres` in a deployed `.env.yaml`
-is a real database behind a default password. The reserved documentation domains (`example.com`,
+is a real database behind a default password. `0.0.0.0` is a bind address ("every interface"), not a
+place a client connects to, so it says nothing either. The reserved documentation domains (`example.com`,
 `*.example`, `*.test`, `*.invalid`, RFC 2606) are no host at all: a credential written for them is a
 template. Any other host, and a host that is itself a reference (`${DB_HOST}`), may be a production
 service, so weak credentials for it are reported. A password written without a host of its own takes the
@@ -21,7 +22,7 @@ from bot.core.heuristics import key_words
 from bot.core.linear import LinearPattern
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
 
-_LOOPBACK = LinearPattern(r"^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal)$")
+_LOOPBACK = LinearPattern(r"^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|host\.docker\.internal)$")
 _LOCAL_SUFFIX = (".localhost", ".local")
 _DOCUMENTATION = LinearPattern(r"(?:^|\.)example(?:\.(?:com|org|net))?$|\.(?:test|invalid)$")
 

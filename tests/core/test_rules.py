@@ -196,7 +196,6 @@ def test_secrets_named_by_their_key_are_judged_by_the_right_rule(key: str, value
         ("ManageMasterUserPassword", "true"),
         ("DB_PASSWORD", "5432"),
         ("DB_PASSWORD", "localhost"),
-        ("DB_PASSWORD", "admin"),
         ("PASSWORD_ITERATIONS", "10000"),
         ("EMAIL_SERVICE_API_KEY", "KEYEXAMPLE1234"),
         ("ApiKeyValue", "MyAPIkey"),
