@@ -109,3 +109,28 @@ def test_a_quoted_static_header_value_is_judged_without_its_quotes_and_scheme() 
     result = scan_file("template.yaml", text.encode(), ruleset=RULES, config=ScanConfig())
     assert [(f.rule, f.line) for f in result.findings] == [("generic-token", 7)]
     assert RULES.judge_keyed("Authorization", "''") is None
+
+
+GITHUB = "ghp_" + "6wn5W5eQdMIvgyT3" + "l0f0V0UrPIojyV88blpG"
+
+
+def test_a_token_in_a_folded_plain_scalar_is_reported_on_its_own_line() -> None:
+    # `KEY:"value"` without a space after the colon is no mapping: YAML folds the lines into one string.
+    text = (
+        f'PROJECT:"/content/drive/project"\nGIT_USER:"someone"\nGIT_TOKEN:"{GITHUB}"\nGIT_REPO:"template"\n'
+    )
+    result = scan_file(".env.yaml", text.encode(), ruleset=RULES, config=ScanConfig())
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("github-pat", 3, 12)]
+
+
+def test_a_token_in_a_double_quoted_multi_line_scalar_is_placed_on_its_line() -> None:
+    text = HEAD + f'    NOTES: "first line of notes\n      second line {GITHUB}\n      third line"\n'
+    assert _findings(text) == [("github-pat", 6)]
+
+
+def test_a_token_that_is_the_whole_folded_value_keeps_the_scalar_lines() -> None:
+    text = HEAD + f"    GITHUB_TOKEN: >\n      {GITHUB}\n"
+    result = scan_file("serverless.yml", text.encode(), ruleset=RULES, config=ScanConfig())
+    assert [(f.rule, f.line, f.end_line) for f in result.findings if f.severity.rank >= 2] == [
+        ("github-pat", 5, 6)
+    ]
