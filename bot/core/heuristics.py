@@ -194,6 +194,12 @@ _URL = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _RELATIVE_OR_WINDOWS_PATH = LinearPattern(r"^(?:~|\.{1,2})[/\\]|^[A-Za-z]:\\")
 _SLASHED_PATH = LinearPattern(r"^/?[\w.@+-]+(?:/[\w.@+-]+)*/?$")
 _FILE_EXTENSION = LinearPattern(r"\.[A-Za-z0-9]{1,5}$")
+# An absolute name of two or more segments (`/100DaysOfCloud/Backend/GithubToken`): an SSM parameter, a
+# Secrets Manager or Vault path, never the secret, when its segments read as words (`_is_wordy`): base64 key
+# material that happens to start with `/` reads as noise.
+_PARAMETER_NAME = LinearPattern(r"^/[A-Za-z0-9_.@-]{1,64}(?:/[A-Za-z0-9_.@-]{1,64})+/?$")
+_LOWER_RUN = LinearPattern(r"[a-z]{3,}")
+_WORDY_SHARE = 0.5
 # A bare file name in a credential slot (`GOOGLE_APPLICATION_CREDENTIALS: key.json`) names where the secret
 # is, not the secret: only extensions of key, certificate and configuration files count.
 _CREDENTIAL_FILE_NAME = LinearPattern(
@@ -245,11 +251,11 @@ def is_url(value: str) -> bool:
 
 
 def is_path(value: str) -> bool:
-    """A file-system path such as `~/.gcloud/keyfile.json`, `assets/sa.json`, `/var/run/secrets/db` or a
-    bare credential file name (`serviceAccountKey.json`, `server.pem`).
+    """A file-system path such as `~/.gcloud/keyfile.json`, `assets/sa.json`, `/var/run/secrets/db`, a
+    parameter name (`/App/Prod/DbPassword`) or a bare credential file name (`serviceAccountKey.json`).
 
-    Base64 keys contain slashes too; a slashed value counts as a path only when it ends in a file extension
-    or is all lower-case, which random key material practically never is.
+    Base64 keys contain slashes too; a slashed value counts as a path only when it ends in a file extension,
+    is all lower-case or is an absolute name of word segments, which random key material practically never is.
     """
     if " " in value:
         return False
@@ -257,7 +263,17 @@ def is_path(value: str) -> bool:
         return True
     if "/" not in value or not _SLASHED_PATH.match(value):
         return False
+    if _PARAMETER_NAME.match(value) and _is_wordy(value):
+        return True
     return bool(_FILE_EXTENSION.search(value)) or value == value.lower()
+
+
+def _is_wordy(value: str) -> bool:
+    """Most letters and digits sit in runs of three or more lower-case letters, as in words (`GithubToken`,
+    `prod`); in random key material they rarely do."""
+    alphanumerics = sum(char.isalnum() for char in value)
+    in_words = sum(len(run) for run in _LOWER_RUN.findall(value))
+    return alphanumerics > 0 and in_words >= _WORDY_SHARE * alphanumerics
 
 
 def is_email(value: str) -> bool:

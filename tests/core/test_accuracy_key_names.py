@@ -155,3 +155,16 @@ def test_an_encoding_suffix_does_not_hide_what_the_key_names(key: str, kind: Sec
 )
 def test_keys_qualified_by_what_they_unlock_still_name_secrets(key: str) -> None:
     assert RULES.judge_keyed(key, TOKEN) is not None
+
+
+@pytest.mark.parametrize(
+    "value", ["/100DaysOfCloud/Backend/GithubToken", "/App/Prod/DbPassword", "/svc/prod/api-key/"]
+)
+def test_an_absolute_parameter_name_is_a_path_not_a_secret(value: str) -> None:
+    assert RULES.judge_keyed("GITHUB_TOKEN", value) is None
+    assert RULES.judge_keyed("DB_PASSWORD", value) is None
+
+
+@pytest.mark.parametrize("value", ["/K7MDENG+bPxRfiCY/" + "wJalrXUtnFEMI=", "/" + "a" * 70 + "/b9Xq"])
+def test_key_material_that_starts_with_a_slash_is_still_judged(value: str) -> None:
+    assert RULES.judge_keyed("API_TOKEN", value) is not None
