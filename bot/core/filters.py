@@ -64,7 +64,7 @@ _SLOT_WORDS = """
     placeholder change changeme me todo tbd default none null nil string some random super top very real
     actual own this that for to of in not yet needed required unknown undefined empty blank any anything
     something new generate generated please redacted removed hidden masked sensitive confidential is it be
-    go name hash salt code pin localhost
+    go name hash salt code pin localhost a an json web
 """
 # Filler that stands in for any value, with or without a counting suffix (`abc123`, `foo1`).
 _STAND_IN_WORDS = "abc abcd abcdef xyz foo bar baz qux xx xxx"
@@ -81,6 +81,7 @@ _STAND_INS = frozenset(_STAND_IN_WORDS.split())
 _VOCABULARY = _SLOTS | _STAND_INS | frozenset(_HUMAN_CHOICE_WORDS.split())
 _LONGEST_WORD = max(len(word) for word in _VOCABULARY)
 _COUNTING = "1234567890"
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _MAX_VOCABULARY_VALUE = 64
 
 
@@ -136,7 +137,7 @@ def is_placeholder_for(key: str, value: str, *, password: bool = False) -> bool:
 
 def is_made_of_filler_words(lowered: str) -> bool:
     """True when the value splits entirely into filler words (`mysupersecretpassword`, `abc123`, `admin1`)."""
-    return _splits_into(lowered, lambda piece: piece in _VOCABULARY or _COUNTING.startswith(piece))
+    return _splits_into(lowered, lambda piece: piece in _VOCABULARY or _is_count(piece))
 
 
 def is_stand_in_words(lowered: str) -> bool:
@@ -148,8 +149,16 @@ def is_stand_in_words(lowered: str) -> bool:
         return True
     # A count alone (`1234`, `12345678`) is one of the commonest real passwords, not filler.
     return not lowered.isdigit() and _splits_into(
-        lowered, lambda piece: piece in _STAND_INS or _COUNTING.startswith(piece)
+        lowered, lambda piece: piece in _STAND_INS or _is_count(piece)
     )
+
+
+def _is_count(piece: str) -> bool:
+    """`123...` or `abc...` from the start: counting, not choosing."""
+    return _COUNTING.startswith(piece) or (len(piece) >= _MIN_ALPHABET_RUN and _ALPHABET.startswith(piece))
+
+
+_MIN_ALPHABET_RUN = 3
 
 
 def _splits_into(lowered: str, is_word: Callable[[str], bool]) -> bool:

@@ -234,3 +234,8 @@ def test_a_generated_secret_in_one_character_class_is_reported(key: str, value: 
 )
 def test_short_one_class_words_under_key_or_token_names_are_not_reported(key: str, value: str) -> None:
     assert RULES.judge_keyed(key, value) is None
+
+
+@pytest.mark.parametrize("value", ["thisisasecretkey", "jsonwebtoken", "abcdefghijkl"])
+def test_sample_phrases_and_the_alphabet_stay_placeholders_for_one_class_secrets(value: str) -> None:
+    assert RULES.judge_keyed("JWT_SECRET", value) is None
