@@ -33,6 +33,11 @@ _OPTION = LinearPattern(
 )
 
 
+# A bare value that is code, not a literal: a call or subscript (`event['token']`, `getToken()`) or a dotted
+# name (`req.headers.authorization`, `config.API_KEY`), as in inline Lambda code (`ZipFile: |`).
+_CODE = LinearPattern(r"[()\[\]{}]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$")
+
+
 def assignments(text: str) -> list[tuple[str, int, int]]:
     """The assignments of `text`, one per line, as (key, value start, value end): every line of a
     multi-line text, or the whole of a one-line text written `KEY = value` (a bare `KEY=value` is left to
@@ -44,7 +49,7 @@ def assignments(text: str) -> list[tuple[str, int, int]]:
             continue
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
         start, end = match.span(group)
-        if end > start:
+        if end > start and not (group == "bare" and _CODE.search(text[start:end])):
             found.append((match["key"], start, end))
     if "?" in text or "-" in text:
         found.extend(_inline_settings(text))

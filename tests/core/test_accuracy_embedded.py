@@ -30,8 +30,7 @@ def test_each_assignment_line_of_a_block_is_read() -> None:
         "# database\nDB_HOST=db1.acme.net\nAPI_KEY = abc\nexport TOKEN=\"q w\"\napiKey: 'x1'\n"
         "Authorization: Bearer abc # comment\nNote: the key is rotated monthly\ncurl -H x\n"
     )
-    assert _values(block) == [
-        ("DB_HOST", "db1.acme.net"),
+    assert _values(block) == [  # a dotted name (`db1.acme.net`) reads as code, and names no secret anyway
         ("API_KEY", "abc"),
         ("TOKEN", "q w"),
         ("apiKey", "x1"),
@@ -134,3 +133,18 @@ def test_a_token_that_is_the_whole_folded_value_keeps_the_scalar_lines() -> None
     assert [(f.rule, f.line, f.end_line) for f in result.findings if f.severity.rank >= 2] == [
         ("github-pat", 5, 6)
     ]
+
+
+def test_inline_code_reads_no_expression_as_a_literal_but_a_quoted_string_is_one() -> None:
+    code = (
+        "import os\nAPI_KEY = os.environ['API_KEY']\ntoken = event['token']\n"
+        "auth_token = req.headers.authorization\nsecret = get_secret()\n"
+        f'password = "{SECRET}"\n'
+    )
+    assert _values(code) == [("password", SECRET)]
+    text = (
+        "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Code:\n        ZipFile: |\n" + "".join(f"          {line}\n" for line in code.splitlines())
+    )
+    result = scan_file("template.yaml", text.encode(), ruleset=RULES, config=ScanConfig())
+    assert [(f.rule, f.line) for f in result.findings if f.severity.rank >= 2] == [("generic-password", 12)]
