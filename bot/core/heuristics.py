@@ -50,7 +50,12 @@ _FORM_WORDS = frozenset(
 # `pub` only as the short form of public before `key` (`VAPID_PUB_KEY`), not in `PUB_SUB_TOKEN`.
 _PUBLIC_WORDS = frozenset({"public", "publishable", "anon", "anonymous"})
 
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase", "passkey", "passcode"})
+# With the word for password in the languages of ordinary users' repositories (`DB_SENHA`, `MOT_DE_PASSE`
+# is `mot de passe`: its last word `passe` is taken below as a run-together `pass`).
+_PASSWORD_WORDS = frozenset(
+    {"password", "passwd", "pwd", "pass", "pw", "passphrase", "passkey", "passcode", "senha", "contrasena",
+     "contrasenia", "passwort", "kennwort", "wachtwoord", "haslo", "parola", "mdp", "motdepasse", "passe"}
+)  # fmt: skip
 _SECRET_WORDS = frozenset({"secret", "secrets", "pepper"})
 _TOKEN_WORDS = frozenset({"token", "authorization", "bearer"})
 _CREDENTIAL_WORDS = frozenset({"credential", "credentials", "creds"})
@@ -151,6 +156,8 @@ def secret_kind_of_key(key: str) -> SecretKind | None:
         kind = _kind_of_key_word(before)
     else:
         kind = _kind_of_word(last, before)
+    if kind is None:
+        kind = _kind_of_head_first(words)
     if kind in (SecretKind.PASSWORD, SecretKind.SECRET, SecretKind.PRIVATE_KEY):
         return kind
     return None if declares_public(words) else kind
@@ -162,6 +169,31 @@ def declares_public(words: tuple[str, ...]) -> bool:
     if _PUBLIC_WORDS.intersection(words) or "pubkey" in words:
         return True
     return any(word == "pub" and words[index + 1 : index + 2] == ("key",) for index, word in enumerate(words))
+
+
+def _kind_of_head_first(words: tuple[str, ...]) -> SecretKind | None:
+    """Names written head first, as Romance languages and many bot tutorials do (`SENHA_BANCO`,
+    `PASSWORD_DB`, `TOKEN_BOT`, `SECRET_JWT`): a secret word first and, last, the thing it unlocks. Any other
+    last word (`PASSWORD_RESET_URL`, `TOKEN_EXPIRY`, `SECRET_NAME`) describes the secret instead."""
+    if len(words) < 2 or words[-1] not in _UNLOCKED_THINGS:
+        return None
+    head = words[0]
+    if head in _PASSWORD_WORDS:
+        return SecretKind.PASSWORD
+    if head in _SECRET_WORDS:
+        return SecretKind.SECRET
+    return SecretKind.TOKEN if head in _TOKEN_WORDS else None  # `KEY_USER` is a lookup key as often as not
+
+
+# What a head-first secret name ends on: a service, a store or an account, in English and Portuguese/Spanish.
+_UNLOCKED_THINGS = frozenset(
+    {
+        "db", "bd", "banco", "database", "datos", "dados", "admin", "root", "usuario", "user", "email",
+        "correo", "mail", "smtp", "servidor", "server", "app", "api", "ftp", "sftp", "redis", "mysql",
+        "postgres", "mongo", "mongodb", "rabbitmq", "bot", "telegram", "discord", "github", "gitlab", "slack",
+        "openai", "twitter", "stripe", "sendgrid", "twilio", "jwt", "auth", "access", "aws", "gcp", "azure",
+    }
+)  # fmt: skip
 
 
 def _kind_of_key_word(before: str) -> SecretKind | None:

@@ -168,3 +168,23 @@ def test_an_absolute_parameter_name_is_a_path_not_a_secret(value: str) -> None:
 @pytest.mark.parametrize("value", ["/K7MDENG+bPxRfiCY/" + "wJalrXUtnFEMI=", "/" + "a" * 70 + "/b9Xq"])
 def test_key_material_that_starts_with_a_slash_is_still_judged(value: str) -> None:
     assert RULES.judge_keyed("API_TOKEN", value) is not None
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [("DB_SENHA", SecretKind.PASSWORD), ("SENHA_BANCO", SecretKind.PASSWORD),
+     ("MOT_DE_PASSE", SecretKind.PASSWORD), ("dbPasswort", SecretKind.PASSWORD),
+     ("PASSWORD_DB", SecretKind.PASSWORD), ("TOKEN_BOT", SecretKind.TOKEN),
+     ("SECRET_JWT", SecretKind.SECRET)],
+)  # fmt: skip
+def test_password_words_of_other_languages_and_head_first_names_name_secrets(
+    key: str, kind: SecretKind
+) -> None:
+    assert secret_kind_of_key(key) is kind
+
+
+@pytest.mark.parametrize(
+    "key", ["PASSWORD_RESET_URL", "TOKEN_EXPIRY", "SECRET_NAME", "PASSWORD_MIN_LENGTH", "KEY_USER"]
+)
+def test_head_first_names_that_describe_the_secret_name_none(key: str) -> None:
+    assert secret_kind_of_key(key) is None
