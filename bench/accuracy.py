@@ -1,6 +1,6 @@
 """Accuracy of `scan_file` on a labelled corpus: found / missed / false alarms, per kind and per platform.
 
-    python bench/accuracy.py --corpus ../shared/corpus [--json]
+    python -m bench.accuracy --corpus ../shared/corpus [--json]
 
 The corpus layout is `DIR/labels.json` plus `DIR/files/...` (see the corpus README). Findings of severity
 medium and high count; a finding matches a labelled secret when it is in the same file and it STARTS on
@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.interval import format_interval, wilson
 from bot.core.config import ScanConfig
 from bot.core.findings import Finding, Severity
 from bot.core.rules import RuleSet
@@ -31,8 +32,13 @@ class Tally:
     missed: int = 0
     false_alarms: int = 0
 
-    def as_dict(self) -> dict[str, float | int | None]:
-        return {"found": self.found, "missed": self.missed, "false_alarms": self.false_alarms} | _rates(self)
+    def as_dict(self) -> dict[str, object]:
+        counts = {"found": self.found, "missed": self.missed, "false_alarms": self.false_alarms}
+        intervals = {
+            f"{name}_ci95": None if bounds is None else [round(bounds[0], 4), round(bounds[1], 4)]
+            for name, bounds in _intervals(self).items()
+        }
+        return counts | _rates(self) | intervals
 
 
 @dataclass
@@ -52,6 +58,14 @@ def _rates(tally: Tally) -> dict[str, float | None]:
     return {
         "precision": round(tally.found / reported, 4) if reported else None,
         "recall": round(tally.found / labelled, 4) if labelled else None,
+    }
+
+
+def _intervals(tally: Tally) -> dict[str, tuple[float, float] | None]:
+    """95% Wilson intervals of precision (found among reported) and recall (found among labelled)."""
+    return {
+        "precision": wilson(tally.found, tally.found + tally.false_alarms),
+        "recall": wilson(tally.found, tally.found + tally.missed),
     }
 
 
@@ -121,10 +135,12 @@ def _print(report: Report) -> None:
                 f"  {name:28} {tally.found:5} {tally.missed:6} {tally.false_alarms:5}  "
                 f"{_fmt(rates['precision']):>9} {_fmt(rates['recall']):>6}"
             )
-    totals = _rates(report.total)
+    totals, bounds = _rates(report.total), _intervals(report.total)
     print(
         f"\nTOTAL found {report.total.found}, missed {report.total.missed}, false alarms "
-        f"{report.total.false_alarms}; precision {_fmt(totals['precision'])}, recall {_fmt(totals['recall'])}"
+        f"{report.total.false_alarms}; precision {_fmt(totals['precision'])} "
+        f"{format_interval(bounds['precision'])}, recall {_fmt(totals['recall'])} "
+        f"{format_interval(bounds['recall'])} (95% Wilson intervals)"
     )
     for title, rows in (("misses", report.misses), ("false alarms", report.false_alarms)):
         print(f"\n{title}: {len(rows)}")

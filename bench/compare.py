@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from bench.interval import format_interval
 from bench.peers import plot
 from bench.peers.install import DEFAULT_CACHE, install, is_available
 from bench.peers.matching import Label, Score, Tally, load_labels, score
@@ -50,13 +51,16 @@ def _rate(value: float | None) -> str:
 
 def total_table(runs: list[Measured], scores: list[Score]) -> list[str]:
     lines = [
-        "| tool | precision | recall | F1 | found / labelled | alarms (false) | label precision | run |",
+        "| tool | precision (95% CI) | recall (95% CI) | F1 | found / labelled | alarms (false) "
+        "| label precision | run |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for run, result in sorted(zip(runs, scores, strict=True), key=lambda pair: -(pair[1].total.f1 or 0)):
         t = result.total
+        precision = f"{_rate(t.precision)} {format_interval(t.precision_interval)}"
+        recall = f"{_rate(t.recall)} {format_interval(t.recall_interval)}"
         lines.append(
-            f"| {run.label} | {_rate(t.precision)} | {_rate(t.recall)} | {_rate(t.f1)} | "
+            f"| {run.label} | {precision} | {recall} | {_rate(t.f1)} | "
             f"{t.found} / {t.found + t.missed} | {t.true_alarms + t.false_alarms} ({t.false_alarms}) | "
             f"{_rate(t.label_precision)} | {run.seconds:.2f} s |"
         )

@@ -12,9 +12,10 @@ the findings in the others, and nothing that was not fully scanned exits 0 by de
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from bot.history import GitScan
     from bot.reports.provenance import Repository
     from bot.settings import Settings
+    from bot.verify.verifier import Session
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -99,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--output", type=Path, default=None, help="write the report here instead of stdout")
     scan.add_argument(
+        "--verify",
+        action="store_true",
+        help="ask each credential's provider, read-only, whether it still works (sends the value to that "
+        "provider's official host only; docs/verification.md). Active ones become critical",
+    )
+    scan.add_argument(
         "--jobs", type=_positive_int, default=None, metavar="N", help="worker processes (default: auto)"
     )
     scan.add_argument(
@@ -145,6 +153,7 @@ def _non_negative_int(text: str) -> int:
 def _scan(args: argparse.Namespace) -> int:
     from bot.batch import scan_paths, was_read
     from bot.files import repository_root
+    from bot.verify.results import verify_results
 
     if args.history or args.staged:
         return _scan_git(args)
@@ -158,7 +167,12 @@ def _scan(args: argparse.Namespace) -> int:
         listed = ", ".join(sorted({str(root) for root in roots}))
         raise UsageError(f"a SARIF report covers one repository; these paths lie under {listed}")
     setup = _setup(args, roots[0])
-    results = scan_paths(args.paths, setup.config, setup.ruleset, jobs=args.jobs)
+    with _verification(args, setup) as session:
+        config = setup.config if session is None else replace(setup.config, reveal=session.reveal)
+        # With --verify, one process: values never cross a process boundary, and the session sees them all.
+        results = scan_paths(args.paths, config, setup.ruleset, jobs=1 if session else args.jobs)
+        if session is not None:
+            results, _ = verify_results(results, {}, session)
     tally = Tally(
         scanned=sum(1 for result in results if was_read(result) and result.path not in CONFIG_PATHS),
         unreadable=sum(1 for result in results if _unreadable(result)),
@@ -172,6 +186,7 @@ def _scan_git(args: argparse.Namespace) -> int:
     """`--history` or `--staged`: the repository holding PATH (default: the current directory)."""
     from bot.gitrepo import GitError, work_tree_root
     from bot.history import scan_history, scan_staged
+    from bot.verify.results import verify_results
 
     if len(args.paths) > 1:
         raise UsageError("--history and --staged take one PATH: the repository")
@@ -180,10 +195,16 @@ def _scan_git(args: argparse.Namespace) -> int:
     try:
         root = work_tree_root(args.paths[0] if args.paths else Path.cwd())
         setup = _setup(args, root)
-        if args.history:
-            scan = scan_history(root, setup.config, setup.ruleset, since=args.since, jobs=args.jobs)
-        else:
-            scan = scan_staged(root, setup.config, setup.ruleset, jobs=args.jobs)
+        with _verification(args, setup) as session:
+            config = setup.config if session is None else replace(setup.config, reveal=session.reveal)
+            jobs = 1 if session else args.jobs
+            if args.history:
+                scan = scan_history(root, config, setup.ruleset, since=args.since, jobs=jobs)
+            else:
+                scan = scan_staged(root, config, setup.ruleset, jobs=jobs)
+            if session is not None:
+                verified, provenance = verify_results(scan.results, scan.provenance, session)
+                scan = replace(scan, results=verified, provenance=provenance)
     except GitError as error:
         raise UsageError(str(error)) from None
     tally = Tally(
@@ -216,6 +237,44 @@ def _setup(args: argparse.Namespace, root: Path) -> Setup:
         ruleset = RuleSet.default().with_config(replace(loaded.config, custom_rules=()))
     config = replace(loaded.config, fingerprint_key=_fingerprint_key(args.fingerprint_key_file))
     return Setup(loaded, tuple(problems), ruleset, config)
+
+
+@contextlib.contextmanager
+def _verification(args: argparse.Namespace, setup: Setup) -> Iterator[Session | None]:
+    """A verification session for `--verify`, unless the repository's config says `verify: false`.
+    VERIFY_HISTORY=off and VERIFY_TIMEOUT apply as on the server (docs/verification.md)."""
+    if not args.verify:
+        yield None
+        return
+    if not setup.config.verify:
+        print("secrets-bot: --verify ignored: the configuration says verify: false", file=sys.stderr)
+        yield None
+        return
+    from bot.verify.verifier import Limits, Verifier
+
+    verifier = Verifier(
+        cache_seconds=0,
+        verify_history=os.environ.get("VERIFY_HISTORY", "on").strip().lower() != "off",
+        limits=Limits(timeout=_verify_timeout()),
+    )
+    try:
+        with verifier.session() as session:
+            yield session
+    finally:
+        verifier.close()
+
+
+def _verify_timeout() -> float:
+    from bot.verify.verifier import DEFAULT_TIMEOUT
+
+    raw = os.environ.get("VERIFY_TIMEOUT", "").strip()
+    try:
+        timeout = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        raise UsageError("VERIFY_TIMEOUT must be a number of seconds from 0.5 to 30") from None
+    if not 0.5 <= timeout <= 30:
+        raise UsageError("VERIFY_TIMEOUT must be a number of seconds from 0.5 to 30")
+    return timeout
 
 
 def _exit_code(args: argparse.Namespace, results: Sequence[ScanResult], setup: Setup, tally: Tally) -> int:

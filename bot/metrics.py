@@ -34,8 +34,8 @@ class QueueProbe(Protocol):
 
     def dead_letters(self) -> int: ...
 
-    def baseline_progress(self) -> dict[int, tuple[int, int]]:
-        """Installation id -> (repositories whose baseline scan is done, repositories in total)."""
+    def baseline_progress(self) -> dict[int, tuple[int, int, int]]:
+        """Installation id -> (repositories whose baseline scan is done, in total, open findings so far)."""
         ...
 
 
@@ -60,6 +60,13 @@ class Metrics:
             "secrets_bot_scans",
             "Scan jobs run, by trigger and outcome.",
             ["trigger", "outcome"],
+            registry=self.registry,
+        )
+        self.verifications = Counter(
+            "secrets_bot_verifications",
+            "Credentials checked with their provider (VERIFY_SECRETS), by provider, outcome and whether the "
+            "answer came from the cache.",
+            ["provider", "outcome", "source"],
             registry=self.registry,
         )
         self.scan_duration = Histogram(
@@ -148,10 +155,17 @@ class _QueueCollector(Collector):
             "Repositories of an installation whose baseline scan is done, and in total (all processes).",
             labels=["installation", "state"],
         )
-        for installation, (done, total) in sorted(baselines.items()):
+        found = GaugeMetricFamily(
+            "secrets_bot_baseline_open_findings",
+            "Open findings on the default branches of an installation's baselined repositories.",
+            labels=["installation"],
+        )
+        for installation, (done, total, findings) in sorted(baselines.items()):
             progress.add_metric([str(installation), "done"], done)
             progress.add_metric([str(installation), "total"], total)
+            found.add_metric([str(installation)], findings)
         yield progress
+        yield found
 
 
 class _Forward(Collector):

@@ -29,6 +29,8 @@ DEFAULT_WEBHOOK_PATH = "/api/github/webhooks"
 DEFAULT_SQLITE_WORKERS = 2
 DEFAULT_SHUTDOWN_TIMEOUT = 20.0
 DEFAULT_JOB_TIMEOUT = 120.0
+DEFAULT_VERIFY_CACHE_SECONDS = 3600.0
+DEFAULT_VERIFY_TIMEOUT = 5.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -69,6 +71,16 @@ class Settings:
     fingerprint_key: bytes | None = field(default=None, repr=False)
     # The findings store: a SQLite file, or PostgreSQL shared by several instances (may carry a password).
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
+    # Validity checks with each value's provider (docs/verification.md): off unless VERIFY_SECRETS=on.
+    verify_secrets: bool = False
+    verify_history: bool = True  # VERIFY_HISTORY=off: values found only in older commits are never checked
+    verify_cache_seconds: float = DEFAULT_VERIFY_CACHE_SECONDS  # how long an active/inactive answer is kept
+    verify_timeout: float = DEFAULT_VERIFY_TIMEOUT  # seconds per request to a provider
+    overview: bool = True  # OVERVIEW=off: no /overview page at all (404)
+    # The App's OAuth client (the manifest conversion returns it): the overview's "Sign in with GitHub".
+    github_client_id: str | None = None
+    github_client_secret: str | None = field(default=None, repr=False)
+    github_url: str | None = None  # GitHub's web origin (GHES: https://HOST); None: derived from the API URL
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: Path | None = None) -> Settings:
@@ -164,6 +176,19 @@ def _build(values: Mapping[str, str], env_file: Path) -> Settings:
         database_url=_database_url(reader),
         baseline_forks=reader.switch("BASELINE_FORKS", default=False),
         baseline_rate_floor=_default(reader.number("BASELINE_RATE_FLOOR", minimum=0.0, maximum=0.9), 0.2),
+        verify_secrets=reader.switch("VERIFY_SECRETS", default=False),
+        verify_history=reader.switch("VERIFY_HISTORY", default=True),
+        verify_cache_seconds=_default(
+            reader.number("VERIFY_CACHE_SECONDS", minimum=0.0, maximum=7 * 86_400.0),
+            DEFAULT_VERIFY_CACHE_SECONDS,
+        ),
+        verify_timeout=_default(
+            reader.number("VERIFY_TIMEOUT", minimum=0.5, maximum=30.0), DEFAULT_VERIFY_TIMEOUT
+        ),
+        overview=reader.switch("OVERVIEW", default=True),
+        github_client_id=reader.text("GITHUB_CLIENT_ID"),
+        github_client_secret=reader.text("GITHUB_CLIENT_SECRET"),
+        github_url=reader.url("GITHUB_URL"),
     )
     if problems:
         raise SettingsError(problems)

@@ -23,6 +23,7 @@ from bot.github.protocol import (
     CommitRange,
     FileTooLarge,
     GitHubGateway,
+    Issue,
     IssueComment,
     OwnCheckRun,
     PullInfo,
@@ -96,6 +97,8 @@ class FakeGitHub:
     failures: dict[str, list[Exception]] = field(default_factory=dict)
     hooks: dict[str, Callable[[], None]] = field(default_factory=dict)  # run when the method is called
     suites: list[SuitePush] = field(default_factory=list)  # check suite id N is suites[N - 1]
+    issues: dict[tuple[str, int], Issue] = field(default_factory=dict)  # (repo, number) -> issue
+    contents_write: bool = False  # the installation granted `contents: write` (fix pull requests)
     _next_id: int = 1000
 
     # --- arranging a scenario -------------------------------------------------------------------------------
@@ -312,6 +315,36 @@ class FakeGitHub:
             for index, (name, issue, body) in enumerate(self.issue_comments)
             if (name, issue) == (repo, number)
         ]
+
+    def contents_writable(self) -> bool:
+        """In memory the installation grants `contents: read` unless a test grants `contents_write`."""
+        self._call("contents_writable")
+        return self.contents_write
+
+    def find_own_issue(self, repo: str, marker: str) -> Issue | None:
+        self._call("find_own_issue", repo, marker)
+        own = [i for (name, _), i in sorted(self.issues.items()) if name == repo and i.author == BOT_LOGIN]
+        return next((issue for issue in own if marker in issue.body), None)
+
+    def issue(self, repo: str, number: int) -> Issue | None:
+        self._call("issue", repo, number)
+        return self.issues.get((repo, number))
+
+    def create_issue(self, repo: str, *, title: str, body: str, marker: str) -> Issue:
+        self._call("create_issue", repo, title, body)
+        self._next_id += 1
+        created = Issue(self._next_id, body, "open", BOT_LOGIN)
+        self.issues[(repo, created.number)] = created
+        return created
+
+    def update_issue(
+        self, repo: str, number: int, *, body: str | None = None, state: str | None = None
+    ) -> None:
+        self._call("update_issue", repo, number, body, state)
+        old = self.issues[(repo, number)]
+        self.issues[(repo, number)] = Issue(
+            number, old.body if body is None else body, state or old.state, old.author
+        )
 
 
 @dataclass

@@ -305,7 +305,7 @@ class TestConfig:
         (repo / ".github" / "secrets-bot.yml").write_text("fail_on: urgent\n")
         code, out, err = run(["scan", str(repo)], capsys)
         assert code == 2
-        assert "fail_on: must be one of high, medium, low, never (got 'urgent')" in err
+        assert "fail_on: must be one of critical, high, medium, low, never (got 'urgent')" in err
         assert "services/api/serverless.yml" in out  # the scan still ran, with defaults
 
     def test_broken_config_in_json_is_a_notice(self, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,9 +52,14 @@ def test_private_key_from_a_file_or_base64(tmp_path: Path) -> None:
 
 
 def test_repr_never_shows_secrets(tmp_path: Path) -> None:
-    loaded = settings(tmp_path, **APP, QUEUE_URL="redis://:redis-pass-123@localhost:6379/2")
+    loaded = settings(
+        tmp_path,
+        **APP,
+        QUEUE_URL="redis://:redis-pass-123@localhost:6379/2",
+        GITHUB_CLIENT_SECRET="oauth-secret-9",
+    )
     shown = repr(loaded) + str(loaded)
-    for secret in (WEBHOOK_SECRET, "MIIEow", "redis-pass-123"):
+    for secret in (WEBHOOK_SECRET, "MIIEow", "redis-pass-123", "oauth-secret-9"):
         assert secret not in shown
     assert loaded.queue_display == "redis://:***@localhost:6379/2"
 
@@ -191,3 +196,30 @@ def test_baseline_settings(tmp_path: Path) -> None:
         settings(tmp_path, BASELINE_FORKS="yes")
     with pytest.raises(SettingsError, match="BASELINE_RATE_FLOOR"):
         settings(tmp_path, BASELINE_RATE_FLOOR="1.5")
+
+
+def test_overview_settings(tmp_path: Path) -> None:
+    default = settings(tmp_path)
+    assert (default.overview, default.github_client_id, default.github_client_secret, default.github_url) == (
+        True,
+        None,
+        None,
+        None,
+    )
+    chosen = settings(
+        tmp_path,
+        OVERVIEW="off",
+        GITHUB_CLIENT_ID="Iv1.abc",
+        GITHUB_CLIENT_SECRET="s3cret",
+        GITHUB_URL="https://ghe.example.com/",
+    )
+    assert (chosen.overview, chosen.github_client_id, chosen.github_client_secret, chosen.github_url) == (
+        False,
+        "Iv1.abc",
+        "s3cret",
+        "https://ghe.example.com",
+    )
+    with pytest.raises(SettingsError, match="OVERVIEW must be on or off"):
+        settings(tmp_path, OVERVIEW="maybe")
+    with pytest.raises(SettingsError, match="GITHUB_URL must be an http"):
+        settings(tmp_path, GITHUB_URL="ghe.example.com")

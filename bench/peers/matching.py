@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from bench.interval import wilson
+
 from .normalise import PeerFinding
 
 
@@ -63,12 +65,28 @@ class Tally:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
 
+    @property
+    def precision_interval(self) -> tuple[float, float] | None:
+        """95% Wilson interval of `precision` (true alarms among all alarms)."""
+        return wilson(self.true_alarms, self.true_alarms + self.false_alarms)
+
+    @property
+    def recall_interval(self) -> tuple[float, float] | None:
+        """95% Wilson interval of `recall` (labelled secrets found)."""
+        return wilson(self.found, self.found + self.missed)
+
     def as_dict(self) -> dict[str, object]:
         rates = {"precision": self.precision, "recall": self.recall, "f1": self.f1}
         rates["label_precision"] = self.label_precision
         counts = {"found": self.found, "missed": self.missed}
         counts |= {"true_alarms": self.true_alarms, "false_alarms": self.false_alarms}
-        return counts | {name: None if value is None else round(value, 4) for name, value in rates.items()}
+        intervals = {"precision_ci95": self.precision_interval, "recall_ci95": self.recall_interval}
+        rounded = {name: None if value is None else round(value, 4) for name, value in rates.items()}
+        return counts | rounded | {name: _rounded(bounds) for name, bounds in intervals.items()}
+
+
+def _rounded(bounds: tuple[float, float] | None) -> list[float] | None:
+    return None if bounds is None else [round(bounds[0], 4), round(bounds[1], 4)]
 
 
 @dataclass

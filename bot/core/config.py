@@ -7,8 +7,14 @@ from text and reports problems by field name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.core.findings import Finding
+
+# Shown each listed finding with its value while the file is scanned; see `ScanConfig.reveal`.
+Reveal = Callable[[Finding, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,5 +52,10 @@ class ScanConfig:
     waivers_in_pr: str = "report"  # allow | report | deny: ignore comments a pull request adds
     history: bool = True  # pull requests and pushes: scan each pushed commit, not only the head
     max_commits: int = 250  # the newest commits scanned per pull request or push; older ones are counted
+    dashboard: bool = True  # keep the `Serverless secrets dashboard` issue of the default branch's secrets
     # The HMAC key of published fingerprints, set by the entry point (server or CLI), never by a repository.
     fingerprint_key: bytes = field(default=b"", repr=False)
+    verify: bool = True  # false: values are never checked with their provider (true cannot turn it on)
+    # The edge's hook (`bot.verify`) that sees each listed finding with its value during the scan, the only
+    # time the value exists; the core only calls it (no I/O here) and keeps nothing. None: nobody sees values.
+    reveal: Reveal | None = field(default=None, repr=False, compare=False)

@@ -81,9 +81,20 @@ class Emitter:
         listed = ranked[: self.config.limits.max_findings]
         settled = settle_shared_lines(listed, self.lines, self._secrets, findings)
         done = [self._printed(original, finding) for original, finding in zip(listed, settled, strict=True)]
+        self._reveal(listed, done)
         self._secrets.clear()
         self._unprinted.clear()
         return sorted(done, key=Finding.sort_key), len(findings) - len(listed)
+
+    def _reveal(self, listed: Sequence[Finding], done: Sequence[Finding]) -> None:
+        """Each listed secret with its value, to the caller's `reveal` hook (verification), if any."""
+        reveal = self.config.reveal
+        if reveal is None:
+            return
+        for original, finding in zip(listed, done, strict=True):
+            value = self._secrets.get(id(original))
+            if value is not None:
+                reveal(finding, value)
 
     def _print(self, key: str, rule: str, value: str) -> str:
         """The fingerprint now when the allowlist needs it to decide; else "" until `settled` lists it."""

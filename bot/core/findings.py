@@ -19,15 +19,18 @@ class Severity(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
+    # Only verification gives it: a value its provider accepted when checked (`bot.verify`). No rule can
+    # claim it, as a pattern alone cannot tell a live key from a revoked one.
+    CRITICAL = "critical"
 
     @property
     def rank(self) -> int:
         return _RANKS[self]
 
 
-_RANKS = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
+_RANKS = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
 
-FAIL_ON_CHOICES = ("high", "medium", "low", "never")
+FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "never")
 
 
 def meets(severity: Severity, fail_on: str) -> bool:
@@ -35,6 +38,27 @@ def meets(severity: Severity, fail_on: str) -> bool:
     if fail_on == "never":
         return False
     return severity.rank >= Severity(fail_on).rank
+
+
+class Validity(StrEnum):
+    """What a provider said of a value when asked (`bot.verify`); a value-free fact in `Finding.extra`."""
+
+    ACTIVE = "active"  # accepted: the credential opens doors now
+    INACTIVE = "inactive"  # rejected as documented (revoked, deleted, never valid): exposed all the same
+    UNKNOWN = "unknown"  # no answer that tells: network error, timeout, throttled, server error, not tried
+
+
+VALIDITY_FACT = "validity"  # Finding.extra key: a `Validity` value
+CHECKED_AT_FACT = "checked_at"  # Finding.extra key: when it was checked, ISO 8601 UTC to the second
+
+
+def validity_of(finding: Finding) -> tuple[Validity, str] | None:
+    """(outcome, when checked) of a verified finding; None when nobody asked its provider."""
+    facts = dict(finding.extra)
+    raw = facts.get(VALIDITY_FACT)
+    if raw is None:
+        return None
+    return Validity(raw), facts.get(CHECKED_AT_FACT, "")
 
 
 class NoticeKind(StrEnum):

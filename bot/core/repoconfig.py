@@ -48,6 +48,8 @@ _TOP_LEVEL = (
     "waivers_in_pr",
     "history",
     "max_commits",
+    "dashboard",
+    "verify",
 )
 _SECTIONS = {
     "paths": ("include", "exclude"),
@@ -172,6 +174,8 @@ class _Reader:
             pr_fails_on=self._choice("pr_fails_on", PR_FAILS_ON_CHOICES, "introduced"),
             waivers_in_pr=self._choice("waivers_in_pr", WAIVER_CHOICES, "report"),
             history=self._flag("history", ScanConfig().history),
+            dashboard=self._flag("dashboard", ScanConfig().dashboard),
+            verify=self._flag("verify", ScanConfig().verify),
             max_commits=self._whole_number(
                 "max_commits", ScanConfig().max_commits, MAX_COMMITS_LIMIT, "commits"
             ),

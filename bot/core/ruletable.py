@@ -41,10 +41,13 @@ def compile_rule(raw: Mapping[str, Any], *, where: str) -> Rule:
     secret_kind = fields.choice("secret_kind", SecretKind, default=None) if "secret_kind" in raw else None
     if kind is RuleKind.TOKEN and "regex" not in raw:
         raise RuleError(f"{where}.regex", "required")
+    severity = fields.choice("severity", Severity, default=Severity.MEDIUM)
+    if severity is Severity.CRITICAL:  # a pattern cannot tell a live key from a revoked one
+        raise RuleError(f"{where}.severity", "critical is given only by verification (docs/verification.md)")
     return Rule(
         id=fields.rule_id(),
         description=fields.text("description", required=True),
-        severity=fields.choice("severity", Severity, default=Severity.MEDIUM),
+        severity=severity,
         kind=kind,
         keywords=tuple(keyword.lower() for keyword in fields.texts("keywords")),
         pattern=fields.regex("regex") if "regex" in raw else compile_pattern(r"(?s).+"),

@@ -26,7 +26,10 @@ class Trigger(StrEnum):
     ROTATED = "rotated"  # `/secrets-bot rotated FINGERPRINT...`: record the acknowledgements, then rescan
     BASELINE = "baseline"  # the App was installed on the repository: scan its default branch whole
     REMOVED = "removed"  # the App was uninstalled from the repository: stop and forget its work
-    FIX = "fix"  # a fix pull request was asked for: `commenter` asked, `arguments` the fingerprints (None: all)
+    DISCOVER = "discover"  # list the installation's repositories (the payload did not name them all)
+    FIX = (
+        "fix"  # a fix pull request was asked for: `commenter` asked, `arguments` the fingerprints (None: all)
+    )
 
     @property
     def is_automatic(self) -> bool:
@@ -41,7 +44,7 @@ class Trigger(StrEnum):
 @dataclass(frozen=True, slots=True)
 class ScanRequest:
     installation_id: int
-    repo: str  # owner/name
+    repo: str  # owner/name (DISCOVER: the account the App was installed on)
     trigger: Trigger
     head_sha: str | None  # None for a rescan comment or an installation: the worker asks GitHub
     default_branch: str  # empty for an installation: its payload does not say, the worker asks GitHub

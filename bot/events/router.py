@@ -16,6 +16,7 @@ from bot.events import (
     installation,
     installation_repositories,
     issue_comment,
+    issues,
     pull_request,
     push,
 )
@@ -51,6 +52,7 @@ def default_router() -> Router:
         check_run,
         check_suite,
         issue_comment,
+        issues,
         commit_comment,
         installation,
         installation_repositories,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import httpx
@@ -47,6 +47,8 @@ class AppCredentials:
 class _Token:
     value: str
     expires_at: float
+    # What the installation granted, as the token's answer says (`{"contents": "write", ...}`).
+    permissions: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"_Token(expires_at={self.expires_at})"
@@ -79,6 +81,15 @@ class InstallationTokens:
                 self._tokens[installation_id] = cached
             return cached.value
 
+    def permissions(self, installation_id: int) -> Mapping[str, str]:
+        """What the installation granted, from its current token's answer (minting one if needed): an
+        owner who has not accepted a new permission keeps the old grant, and the bot must not offer what it
+        cannot do."""
+        self.token(installation_id)
+        with self._lock_for(installation_id):
+            cached = self._tokens.get(installation_id)
+            return dict(cached.permissions) if cached is not None else {}
+
     def invalidate(self, installation_id: int) -> None:
         """Forgets the token GitHub refused (revoked or expired early); the next call mints one."""
         with self._lock_for(installation_id):
@@ -101,7 +112,9 @@ class InstallationTokens:
             installation_id,
             extra={"installation_id": installation_id, "expires_at": expires_at},
         )
-        return _Token(payload["token"], expires_at)
+        granted = payload.get("permissions")
+        permissions = {str(k): str(v) for k, v in granted.items()} if isinstance(granted, dict) else {}
+        return _Token(payload["token"], expires_at, permissions)
 
     def _lock_for(self, installation_id: int) -> threading.Lock:
         with self._guard:

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.github.protocol import OwnCheckRun, SuitePush
 from bot.github.session import PER_PAGE, Session
-from bot.reports.model import Annotation, CheckRunOutput
+from bot.reports.model import Annotation, CheckAction, CheckRunOutput
 
 MAX_ANNOTATIONS = 50
 MAX_TEXT = 65_535
@@ -91,6 +91,8 @@ def complete_run(
         fields: dict[str, Any] = {"output": output_fields(output, batch, first=index == 0)}
         if index == 0:
             fields.update(status="completed", conclusion=conclusion, completed_at=session.now())
+            if output.actions:
+                fields["actions"] = [_action(action) for action in output.actions]
         session.write(
             f"complete the check run (annotations {index + 1}/{len(batches)})",
             partial(_update, session, repo, run_id, fields),
@@ -138,6 +140,10 @@ def _annotation(annotation: Annotation) -> dict[str, Any]:
         "title": annotation.title[:255],
         "message": fit(annotation.message),
     }
+
+
+def _action(action: CheckAction) -> dict[str, str]:
+    return {"label": action.label, "description": action.description, "identifier": action.identifier}
 
 
 def _update(session: Session, repo: str, run_id: int, fields: dict[str, Any]) -> bool:

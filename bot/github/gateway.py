@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -18,7 +18,7 @@ import httpx
 from github import Github
 from github.File import File
 
-from bot.github import checks, conversation, reviews
+from bot.github import checks, conversation, gitdata, issues, pulls, reviews
 from bot.github.auth import AppCredentials, AppIdentity, InstallationTokens
 from bot.github.content import read_blob, read_file
 from bot.github.errors import GitHubNotFound, GitHubRequestError
@@ -33,7 +33,9 @@ from bot.github.protocol import (
     CommitInfo,
     CommitRange,
     GitHubUnavailable,
+    Issue,
     IssueComment,
+    OpenPull,
     OwnCheckRun,
     PullInfo,
     RateBudget,
@@ -96,7 +98,12 @@ class GitHubAppClient:
             app_id=self.credentials.app_id,
             clock=self._clock,
         )
-        return InstallationGateway(session, self.identity, web_url_for(self.api_url))
+        return InstallationGateway(
+            session,
+            self.identity,
+            web_url_for(self.api_url),
+            permissions=partial(self.tokens.permissions, installation_id),
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -136,10 +143,18 @@ class GitHubAppClient:
 class InstallationGateway:
     """Everything a scan needs from GitHub, for one installation (see `GitHubGateway`)."""
 
-    def __init__(self, session: Session, identity: AppIdentity, web_url: str = "https://github.com") -> None:
+    def __init__(
+        self,
+        session: Session,
+        identity: AppIdentity,
+        web_url: str = "https://github.com",
+        *,
+        permissions: Callable[[], Mapping[str, str]] = dict,
+    ) -> None:
         self._session = session
         self._identity = identity
         self._web_url = web_url
+        self._permissions = permissions
 
     def web_url(self) -> str:
         return self._web_url
@@ -191,6 +206,18 @@ class InstallationGateway:
             "read a repository", lambda: self._session.request("GET", f"/repos/{repo}")
         )
         return RepoInfo(str(answer["default_branch"]), bool(answer.get("archived")), bool(answer.get("fork")))
+
+    def installation_repositories(self) -> list[str]:
+        """Pages of 100 until GitHub's `total_count` is reached or a page comes back short."""
+        names: list[str] = []
+        page = 1
+        while True:
+            answer = self._page("list the installation's repositories", "/installation/repositories", page)
+            batch = [str(item["full_name"]) for item in answer.get("repositories", [])]
+            names += batch
+            if len(batch) < PER_PAGE or len(names) >= int(answer.get("total_count", 0)):
+                return names
+            page += 1
 
     def rate_budget(self) -> RateBudget | None:
         requester = self._session.github.requester
@@ -364,6 +391,42 @@ class InstallationGateway:
 
     def conversation(self, repo: str, number: int) -> list[IssueComment]:
         return conversation.issue_comments(self._session, repo, number)
+
+    def contents_writable(self) -> bool:
+        return self._permissions().get("contents") == "write"
+
+    def push_files(
+        self, repo: str, branch: str, *, base: str, files: Mapping[str, bytes], message: str
+    ) -> str:
+        current = self.branch_head(repo, branch)
+        return gitdata.push_files(
+            self._session, repo, branch, base=base, files=files, message=message, current=current
+        )
+
+    def open_pull_from(self, repo: str, branch: str) -> OpenPull | None:
+        return pulls.find_open_pull(self._session, repo, branch)
+
+    def create_pull(self, repo: str, *, branch: str, base: str, title: str, body: str) -> OpenPull:
+        return pulls.create_pull(self._session, repo, branch=branch, base=base, title=title, body=body)
+
+    def update_pull(self, repo: str, number: int, *, title: str, body: str) -> None:
+        pulls.update_pull(self._session, repo, number, title=title, body=body)
+
+    def find_own_issue(self, repo: str, marker: str) -> Issue | None:
+        return issues.find_own(self._session, repo, self.bot_login(), marker)
+
+    def issue(self, repo: str, number: int) -> Issue | None:
+        return issues.get(self._session, repo, number)
+
+    def create_issue(self, repo: str, *, title: str, body: str, marker: str) -> Issue:
+        return issues.create(
+            self._session, repo, title=title, body=body, creator=self.bot_login(), marker=marker
+        )
+
+    def update_issue(
+        self, repo: str, number: int, *, body: str | None = None, state: str | None = None
+    ) -> None:
+        issues.update(self._session, repo, number, body=body, state=state)
 
 
 def _commit_info(item: dict[str, Any]) -> CommitInfo:

@@ -33,6 +33,8 @@ class AppRegistration:
     owner: str
     private_key: str = field(repr=False)
     webhook_secret: str = field(repr=False)
+    client_id: str | None = None  # the App's OAuth client: the overview's "Sign in with GitHub"
+    client_secret: str | None = field(default=None, repr=False)
 
     @property
     def install_url(self) -> str:
@@ -98,9 +100,16 @@ def _registration(response: httpx.Response) -> AppRegistration:
             owner=str(owner.get("login", "")),
             private_key=_text(data, "pem"),
             webhook_secret=_text(data, "webhook_secret"),
+            client_id=_optional_text(data, "client_id"),
+            client_secret=_optional_text(data, "client_secret"),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ManifestFlowError("GitHub's answer to the conversion is not shaped as documented") from None
+
+
+def _optional_text(data: dict[str, object], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) and value else None
 
 
 def _text(data: dict[str, object], key: str) -> str:

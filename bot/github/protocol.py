@@ -7,7 +7,7 @@ plain frozen data, never PyGithub objects, so nothing outside `bot.github` depen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -139,6 +139,29 @@ class SuitePush:
     branch: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class OpenPull:
+    """An open pull request the bot opened (its fix pull request), as GitHub lists it."""
+
+    number: int
+    title: str
+    body: str
+    head_sha: str
+    url: str  # on GitHub's web site
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    number: int
+    body: str
+    state: str  # open | closed
+    author: str  # the login that opened it
+
+
+class IssuesDisabled(Exception):
+    """The repository has issues turned off (GitHub answers 410): there is nowhere to keep a dashboard."""
+
+
 class FileTooLarge(Exception):
     """The file at that ref is bigger than the scan limit; reported as skipped, never silently ignored."""
 
@@ -194,6 +217,10 @@ class GitHubGateway(Protocol):
         ...
 
     def repository(self, repo: str) -> RepoInfo: ...
+
+    def installation_repositories(self) -> list[str]:
+        """The full names of every repository the installation can access, in pages of 100."""
+        ...
 
     def rate_budget(self) -> RateBudget | None:
         """From the last answer's rate-limit headers; None before any answer (no call is made)."""
@@ -269,6 +296,48 @@ class GitHubGateway(Protocol):
 
     def conversation(self, repo: str, number: int) -> list[IssueComment]:
         """The pull request's conversation, oldest first: where the bot's acknowledgement replies are."""
+        ...
+
+    def contents_writable(self) -> bool:
+        """Whether the installation granted `contents: write` (read from its access token's answer):
+        without it the bot cannot push a fix branch, so it offers no fix pull request."""
+        ...
+
+    def push_files(
+        self, repo: str, branch: str, *, base: str, files: Mapping[str, bytes], message: str
+    ) -> str:
+        """One commit on `base` replacing `files`, with `branch` (created or force-moved) at it; a branch
+        already holding exactly that change on that base is left as it is. Returns the commit's SHA."""
+        ...
+
+    def open_pull_from(self, repo: str, branch: str) -> OpenPull | None:
+        """The open pull request whose head is this repository's `branch`, if any."""
+        ...
+
+    def create_pull(self, repo: str, *, branch: str, base: str, title: str, body: str) -> OpenPull:
+        """Opens it, or returns the one already open for `branch` (GitHub allows one)."""
+        ...
+
+    def update_pull(self, repo: str, number: int, *, title: str, body: str) -> None: ...
+
+    def find_own_issue(self, repo: str, marker: str) -> Issue | None:
+        """The oldest issue this App opened in the repository (open or closed) whose body holds `marker`:
+        found by the hidden marker among the App's own issues, never by title."""
+        ...
+
+    def issue(self, repo: str, number: int) -> Issue | None:
+        """None when it is gone (deleted or transferred)."""
+        ...
+
+    def create_issue(self, repo: str, *, title: str, body: str, marker: str) -> Issue:
+        """Opens it; after an ambiguous failure, looks for the App's issue holding `marker` before sending
+        again. `IssuesDisabled` when the repository has no issues."""
+        ...
+
+    def update_issue(
+        self, repo: str, number: int, *, body: str | None = None, state: str | None = None
+    ) -> None:
+        """Sets the body and/or the state (open | closed) in one call; repeating it changes nothing more."""
         ...
 
 

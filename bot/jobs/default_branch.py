@@ -15,11 +15,11 @@ from bot.jobs.targets import Target
 from bot.store import FindingsStore
 
 
-def record(store: FindingsStore, target: Target, report: ScanReport) -> None:
+def record(store: FindingsStore, target: Target, report: ScanReport) -> bool:
     """Store the head findings of a push or baseline scan of the default branch; other scans store
-    nothing."""
+    nothing (False)."""
     if target.pull is not None or not target.leaked:
-        return
+        return False
     complete = not report.incomplete and not any(n.kind in INCOMPLETE_KINDS for n in report.notices)
     store.record_default_branch_scan(
         target.repo,
@@ -29,3 +29,4 @@ def record(store: FindingsStore, target: Target, report: ScanReport) -> None:
         at=datetime.now(UTC),
         scope=None if target.whole_tree else report.scope,  # a baseline answers for the whole branch
     )
+    return True

@@ -5,12 +5,15 @@ A repository is claimed for a baseline once per installation, when the delivery 
 `installation` delivery naming the same repositories enqueues nothing. Removing a repository marks it (its
 baseline job, already queued, finds the mark and does nothing) and deletes every key the bot holds about it.
 The claims double as the progress figures (done / total per installation), so they survive a restart.
+The rate budget a baseline job last saw is kept per installation until its reset, so that every worker
+pauses at the floor without spending a call to learn what another worker already knows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.github.protocol import RateBudget
 from bot.jobs.state import JobState
 
 CLAIM_TTL = 90 * 24 * 3600.0  # a repository installed again after this long gets a new baseline
@@ -25,6 +28,7 @@ REPO_KEY_PREFIXES = ("head:", "run:", "reported:", "history:", "rescan:")
 class Progress:
     done: int
     total: int
+    findings: int = 0  # open findings on the default branches scanned so far
 
 
 class Installations:
@@ -40,8 +44,9 @@ class Installations:
         """The claim of a delivery that could not be accepted: a redelivery claims it again."""
         self._state.delete(_claim(installation, repo), only_if=PENDING)
 
-    def finish_baseline(self, installation: int, repo: str) -> Progress:
-        self._state.put(_claim(installation, repo), DONE, ttl=CLAIM_TTL)
+    def finish_baseline(self, installation: int, repo: str, findings: int = 0) -> Progress:
+        """Done, with the repository's open findings (kept in the claim: `done:<findings>`)."""
+        self._state.put(_claim(installation, repo), f"{DONE}:{findings}", ttl=CLAIM_TTL)
         return self.progress(installation)
 
     def progress(self, installation: int) -> Progress:
@@ -52,10 +57,25 @@ class Installations:
         counts: dict[int, list[int]] = {}
         for key, value in self._state.items("baseline:").items():
             installation = int(key.split(":", 2)[1])
-            done_total = counts.setdefault(installation, [0, 0])
-            done_total[0] += value == DONE
-            done_total[1] += 1
-        return {installation: Progress(done, total) for installation, (done, total) in counts.items()}
+            state, _, findings = value.partition(":")
+            figures = counts.setdefault(installation, [0, 0, 0])
+            figures[0] += state == DONE
+            figures[1] += 1
+            figures[2] += int(findings) if findings.isdigit() else 0
+        return {installation: Progress(*figures) for installation, figures in counts.items()}
+
+    def note_budget(self, installation: int, budget: RateBudget, now: float) -> None:
+        """Keep what GitHub last said is left, until its window resets (then it says nothing)."""
+        if budget.reset > now:
+            value = f"{budget.remaining} {budget.limit} {budget.reset}"
+            self._state.put(_budget(installation), value, ttl=budget.reset - now)
+
+    def last_budget(self, installation: int) -> RateBudget | None:
+        value = self._state.get(_budget(installation))
+        if value is None:
+            return None
+        remaining, limit, reset = value.split()
+        return RateBudget(int(remaining), int(limit), float(reset))
 
     def removed(self, repo: str) -> bool:
         return self._state.get(_removed(repo)) is not None
@@ -72,6 +92,10 @@ class Installations:
 
 def _claim(installation: int, repo: str) -> str:
     return f"baseline:{installation}:{repo}"
+
+
+def _budget(installation: int) -> str:
+    return f"rate:{installation}"
 
 
 def _removed(repo: str) -> str:

@@ -147,6 +147,13 @@ class InFlight:
                 found.append(Orphan(job_id, dict(record["job"]), raw))
         return found
 
+    def count(self, trigger: str, installation: int) -> int:
+        """Jobs of this trigger and installation running now, in every process."""
+        jobs = (json.loads(raw)["job"] for raw in self._state.items("inflight:").values())
+        return sum(
+            1 for job in jobs if (job.get("trigger"), job.get("installation_id")) == (trigger, installation)
+        )
+
     def forget(self, orphan: Orphan) -> None:
         """Drop the dead owner's record; a new record (the job already running again) is left alone."""
         self._state.delete(f"inflight:{orphan.job_id}", only_if=orphan.record)

@@ -1,5 +1,9 @@
 """The queue: huey, with SQLite storage by default and Redis for scale-out, behind one small class.
 
+Every storage orders jobs by priority (SQLite and memory natively, Redis through huey's sorted-set storage),
+so installation work (baseline scans, repository listings) waits behind pull request, push and command jobs
+whichever storage is used.
+
 The web process calls `JobQueue.submit()`; worker threads or processes run what it enqueued. A job is the
 `ScanRequest` in its JSON form plus a job id (`<delivery id>/<index>`), never a token. Deduplication of
 deliveries and the newest-head record are written to the queue's own storage before the job is enqueued,
@@ -19,8 +23,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from huey import Huey, MemoryHuey, RedisHuey
-from huey.storage import SqliteStorage
+from huey import Huey, MemoryHuey, PriorityRedisHuey
+from huey.storage import RedisStorage, SqliteStorage
 
 from bot.events.request import ScanRequest, Trigger
 from bot.jobs.installations import Installations
@@ -40,6 +44,8 @@ DEAD_LETTER_COUNTER = "dead-letters"
 WORKER_DEATHS = "worker_deaths"  # a job's field beside the ScanRequest's, counted by orphan recovery
 RESCAN_WINDOW = 600.0  # a person's rescan waiting in the queue absorbs their further rescan comments
 BASELINE_PRIORITY = -10  # below every other job (huey's default 0): installs never starve pull requests
+INSTALL_WORK = frozenset({Trigger.BASELINE.value, Trigger.DISCOVER.value})  # queued at BASELINE_PRIORITY
+FIFO_SUFFIX = ":fifo"  # an older version's Redis list queue, renamed while its jobs move to the sorted set
 READY_PROBE_TTL = 60.0  # /readyz's probe key removes itself
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds to wait for another process's write lock before calling the file locked
 
@@ -152,12 +158,34 @@ class JobQueue:
         self.huey.enqueue(self._task.s(job, job_id=job_id, id=job_id, priority=self._priority(job)))
 
     def _priority(self, job: dict[str, Any]) -> int | None:
-        """Baseline scans wait behind every other job where the storage orders by priority (SQLite, memory).
-        huey's plain Redis storage is a FIFO list that refuses priorities: there they run in arrival order,
-        held back only by the rate-limit floor (`bot.jobs.baseline_scan`)."""
-        if job.get("trigger") != Trigger.BASELINE.value or not self.huey.storage.priority:
+        """Installation work waits behind every other job (every storage used here orders by priority)."""
+        if job.get("trigger") not in INSTALL_WORK or not self.huey.storage.priority:
             return None
         return BASELINE_PRIORITY
+
+    def adopt_fifo_queue(self) -> int:
+        """Move the jobs of a Redis queue left by an older version into this one; returns how many.
+
+        huey's plain Redis storage kept a list under the key its priority storage keeps a sorted set under:
+        the list is renamed (atomically) and drained oldest first, each job at its own priority. Stop every
+        process of the older version first: one still pushing would recreate the list."""
+        storage = self.huey.storage
+        if not isinstance(storage, RedisStorage) or not storage.priority:
+            return 0
+        conn, key = storage.conn, storage.queue_key
+        old = key + FIFO_SUFFIX
+        if conn.type(key) == b"list":
+            conn.rename(key, old)
+        if not conn.exists(old):  # reads only: a Redis that refuses writes is reported by /readyz, not here
+            return 0
+        moved = 0
+        while (data := conn.rpop(old)) is not None:  # huey pushed on the left: the oldest is on the right
+            job = self.huey.deserialize_task(data).args[0]
+            storage.enqueue(data, self._priority(job))
+            moved += 1
+        if moved:
+            logger.warning("moved %d jobs from the older FIFO Redis queue into the priority queue", moved)
+        return moved
 
     def requeue_own(self) -> int:
         """Put back the jobs this process took and has not finished (a shutdown that ran out of time)."""
@@ -188,10 +216,10 @@ class JobQueue:
         """How many jobs were dead-lettered since the queue was created."""
         return int(self.huey.storage.incr(DEAD_LETTER_COUNTER, 0))
 
-    def baseline_progress(self) -> dict[int, tuple[int, int]]:
-        """Installation id -> (repositories done, in total), for /metrics in any process."""
+    def baseline_progress(self) -> dict[int, tuple[int, int, int]]:
+        """Installation id -> (repositories done, in total, open findings so far), for /metrics anywhere."""
         return {
-            installation: (progress.done, progress.total)
+            installation: (progress.done, progress.total, progress.findings)
             for installation, progress in self.installations.every_progress().items()
         }
 
@@ -233,7 +261,9 @@ def _rescan_key(request: ScanRequest) -> str:
 def open_queue(settings: Settings) -> JobQueue:
     """The queue named by QUEUE_URL; `QueueError` when its storage cannot be opened."""
     policy = RetryPolicy(retries=settings.job_retries, delay=settings.job_retry_delay)
-    return JobQueue(_huey_for(settings), policy=policy)
+    queue = JobQueue(_huey_for(settings), policy=policy)
+    queue.adopt_fifo_queue()
+    return queue
 
 
 def memory_queue(*, policy: RetryPolicy | None = None) -> JobQueue:
@@ -286,7 +316,8 @@ def _check_integrity(storage: SqliteStorage) -> None:
 
 
 def _redis_huey(settings: Settings) -> Huey:
-    huey = RedisHuey(QUEUE_NAME, url=settings.queue_url, results=False, serializer=JsonSerializer())
+    """A sorted set per queue (Redis 5 or newer): jobs leave by priority, then in arrival order."""
+    huey = PriorityRedisHuey(QUEUE_NAME, url=settings.queue_url, results=False, serializer=JsonSerializer())
     try:
         huey.storage.conn.ping()
     except Exception as error:

@@ -12,15 +12,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from huey.exceptions import RetryTask
 
 from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
-from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, RateLimited
+from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, OpenPull, RateLimited
 from bot.jobs.baseline_scan import BaselineScans
+from bot.jobs.dashboard import Dashboards, refresh_after_fix
 from bot.jobs.deadline import Deadlines, JobTimedOut
+from bot.jobs.discovery import discover
+from bot.jobs.fix_pr import AfterFix, open_fix_pull
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue, worker_deaths
 from bot.jobs.scan_job import ScanOutcome, external_id, run_scan, where_it_failed
@@ -30,6 +34,7 @@ from bot.metrics import METRICS
 from bot.reports.check_run import NAME, render_failed_scan
 from bot.settings import DEFAULT_JOB_TIMEOUT
 from bot.store import FindingsStore
+from bot.verify.verifier import Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -49,18 +54,26 @@ class ScanRunner:
         hard_stop: bool = False,
         store: FindingsStore | None = None,
         baselines: BaselineScans | None = None,
+        dashboards: Dashboards | None = None,
+        verifier: Verifier | None = None,
     ) -> None:
         """`hard_stop`: this process is a worker and nothing else, which may end itself when a job hangs in C
         code past its budget (`bot.jobs.deadline`). `baselines`: how installs are scanned (default: no
-        forks, the default rate-limit floor)."""
+        forks, the default rate-limit floor). `dashboards`: how each repository's dashboard issue is kept
+        (default: in the queue's shared state, with the boxes offered). `verifier`: asks providers about
+        values (VERIFY_SECRETS)."""
         self._queue = queue
         self._gateways = gateways
         self._ruleset = ruleset
         self._fingerprint_key = fingerprint_key
         self._job_timeout = job_timeout
         self._store = store
+        self._verifier = verifier
         self._deadlines = Deadlines(hard_stop=hard_stop)
-        self._baselines = baselines or BaselineScans(queue.installations)
+        self._dashboards = dashboards or Dashboards(queue.state, queue.lessee)
+        self._baselines = baselines or BaselineScans(
+            queue.installations, running=partial(queue.in_flight.count, Trigger.BASELINE.value)
+        )
 
     def __call__(self, job: dict[str, Any], job_id: str, retries_left: int) -> str:
         try:
@@ -82,7 +95,7 @@ class ScanRunner:
                     else:
                         outcome = self._within_budget(request, job_id, retries_left)
                     if request.trigger is Trigger.BASELINE:
-                        self._baselines.finished(request)
+                        self._baselines.finished(request, self._open_findings(request.repo))
             except Exception:
                 METRICS.scans.labels(trigger=trigger, outcome="retried").inc()
                 raise
@@ -106,6 +119,8 @@ class ScanRunner:
         """Its worker died each time it ran this job (a scan stuck in C code past its budget, or one that
         crashed the process): fail the check run it left in progress instead of taking down another worker."""
         logger.error("job abandoned: %d workers died running it", MAX_WORKER_DEATHS)
+        if request.trigger in (Trigger.DISCOVER, Trigger.FIX):
+            return ScanOutcome.FAILED  # no check run of its own to fail
         gateway = self._gateways.for_installation(request.installation_id)
         target = self._resolver(request)(request, gateway)
         if target is not None:
@@ -126,6 +141,19 @@ class ScanRunner:
             return ScanOutcome.NOTHING_TO_DO
         gateway = self._gateways.for_installation(request.installation_id)
         try:
+            if request.trigger is Trigger.DISCOVER:
+                discover(request, gateway, self._queue, job_id)
+                return ScanOutcome.NOTHING_TO_DO
+            if request.trigger is Trigger.FIX:
+                return open_fix_pull(
+                    request,
+                    gateway,
+                    ruleset_base=self._ruleset,
+                    ledger=self._queue.ledger,
+                    fingerprint_key=self._fingerprint_key,
+                    store=self._store,
+                    after_fix=self._after_fix(gateway),
+                )
             return run_scan(
                 request,
                 gateway,
@@ -135,6 +163,8 @@ class ScanRunner:
                 fingerprint_key=self._fingerprint_key,
                 store=self._store,
                 resolve=self._resolver(request),
+                dashboards=self._dashboards,
+                verifier=self._verifier,
             )
         except Busy:
             logger.info("another scan of the same pull request is running; waiting")
@@ -155,8 +185,23 @@ class ScanRunner:
             logger.error("scan failed: %s\n%s", type(error).__name__, where_it_failed(error))
             return ScanOutcome.FAILED
 
+    def _after_fix(self, gateway: GitHubGateway) -> AfterFix | None:
+        """The dashboard links the fix pull request on its boxes and unticks them."""
+        store = self._store
+        if store is None:
+            return None
+
+        def refresh(request: ScanRequest, _pull: OpenPull) -> None:
+            refresh_after_fix(self._dashboards, gateway, store, self._ruleset, request)
+
+        return refresh
+
     def _resolver(self, request: ScanRequest) -> Callable[[ScanRequest, GitHubGateway], Target | None]:
         return self._baselines.target if request.trigger is Trigger.BASELINE else resolve_target
+
+    def _open_findings(self, repo: str) -> int:
+        """What the store holds open for the repository (0 without a store): the baseline's findings."""
+        return len(self._store.open_findings(repo)) if self._store is not None else 0
 
     def _dead_letter(self, request: ScanRequest, job_id: str) -> None:
         self._queue.record_dead_letter(job_id, request.to_job())

@@ -15,6 +15,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
@@ -23,14 +24,17 @@ from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GitHubGateway, GitHubUnavailable, PullInfo, RateLimited
 from bot.jobs import acknowledgements, commit_command, default_branch
+from bot.jobs.dashboard import Dashboards, dashboard_url, refresh_dashboard
 from bot.jobs.scanning import ScanReport, scan_target
 from bot.jobs.targets import Target, pull_target, resolve_target
 from bot.metrics import METRICS
 from bot.reports.check_run import NAME, render_check_run, render_failed_scan, render_waiting
+from bot.reports.fix_pr import FIX_ACTION, offers_fix
 from bot.reports.markers import fingerprints_in, with_current_markers
 from bot.reports.model import CheckRunOutput
 from bot.reports.review import plan_review
 from bot.store import FindingsStore
+from bot.verify.verifier import Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +100,11 @@ def run_scan(
     fingerprint_key: bytes = b"",
     store: FindingsStore | None = None,
     resolve: Callable[[ScanRequest, GitHubGateway], Target | None] = resolve_target,
+    dashboards: Dashboards | None = None,
+    verifier: Verifier | None = None,
 ) -> ScanOutcome:
-    """Scan and report one request; a scan of the default branch also updates the findings `store`.
+    """Scan and report one request; a scan of the default branch also updates the findings `store`, then
+    the repository's dashboard issue (when `dashboards` is given).
     Raises `GitHubUnavailable` (after reporting it on the last attempt) so the queue can retry, and
     `bot.jobs.leases.Busy` when another job holds the pull request. `resolve` says what the request
     scans (a baseline scan decides it its own way)."""
@@ -112,7 +119,16 @@ def run_scan(
         latest_heads.record_head(target.repo, target.pull.number, target.head_sha)
     with latest_heads.hold(target.lock_name):
         return _report(
-            request, target, gateway, ruleset_base, latest_heads, final_attempt, fingerprint_key, store
+            request,
+            target,
+            gateway,
+            ruleset_base,
+            latest_heads,
+            final_attempt,
+            fingerprint_key,
+            store,
+            dashboards,
+            verifier,
         )
 
 
@@ -154,6 +170,8 @@ def _report(
     final_attempt: bool,
     fingerprint_key: bytes,
     store: FindingsStore | None,
+    dashboards: Dashboards | None = None,
+    verifier: Verifier | None = None,
 ) -> ScanOutcome:
     automatic = request.trigger.is_automatic
     if automatic and ledger.was_reported(target.repo, target.head_sha, target.scope):
@@ -165,7 +183,7 @@ def _report(
     if newest is not None:
         _close_left_open(gateway, target, ledger, newest)
         return _scan_current_head(
-            request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key
+            request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key, verifier
         )
     # Recorded before GitHub is asked, so that a worker killed between GitHub creating the run and the
     # ledger hearing of it still leaves a trace for the retry to close (UNKNOWN_RUN: look it up).
@@ -174,7 +192,16 @@ def _report(
     ledger.remember_run(target.repo, target.head_sha, check_id)
     try:
         newest = _scan_and_complete(
-            request, target, gateway, check_id, ruleset_base, ledger, fingerprint_key, store
+            request,
+            target,
+            gateway,
+            check_id,
+            ruleset_base,
+            ledger,
+            fingerprint_key,
+            store,
+            dashboards,
+            verifier,
         )
     except RateLimited as waiting:
         _note_waiting(gateway, target, check_id, waiting)
@@ -190,7 +217,7 @@ def _report(
     if newest is None:
         return ScanOutcome.REPORTED
     return _scan_current_head(
-        request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key
+        request, target, newest, gateway, ruleset_base, ledger, final_attempt, fingerprint_key, verifier
     )
 
 
@@ -203,19 +230,28 @@ def _scan_and_complete(
     ledger: ScanLedger,
     fingerprint_key: bytes,
     store: FindingsStore | None,
+    dashboards: Dashboards | None,
+    verifier: Verifier | None = None,
 ) -> PullInfo | None:
-    """None once reported; the pull request's current head when this one was superseded instead."""
+    """None once reported; the pull request's current head when this one was superseded instead.
+    The dashboard is refreshed before the check run is completed: if GitHub fails it, the retry finds the
+    run still open and does both again."""
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest
-    scanned = scan_target(target, gateway, ruleset_base, fingerprint_key)
-    if store is not None:
-        default_branch.record(store, target, scanned)
+    scanned = scan_target(target, gateway, ruleset_base, fingerprint_key, verifier)
+    if store is not None and default_branch.record(store, target, scanned) and dashboards is not None:
+        refresh_dashboard(dashboards, gateway, store, target.repo, enabled=scanned.dashboard)
     report = acknowledgements.apply(request, target, gateway, scanned)
+    if target.pull is not None and dashboards is not None:
+        url = dashboard_url(dashboards, report.context.web_url, target.repo)
+        report = replace(report, context=replace(report.context, dashboard_url=url))
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:
         return newest
     conclusion, output = render_check_run(report.findings, report.notices, report.context)
+    if _offers_fix_pull(target, report, gateway):
+        output = replace(output, actions=(FIX_ACTION,))
     if target.pull is not None:
         # Before the completion: if the review fails, the retry finds this run still open and reuses it,
         # so a commit never collects one completed run per attempt.
@@ -228,6 +264,15 @@ def _scan_and_complete(
     ledger.mark_reported(target.repo, target.head_sha, ANY_SCOPE)
     ledger.forget_run(target.repo, target.head_sha)
     return None
+
+
+def _offers_fix_pull(target: Target, report: ScanReport, gateway: GitHubGateway) -> bool:
+    """The "Open fix PR" button: on the default branch's findings (a pull request's are fixed by its
+    author, from the review's suggestions), when some secret has a one-click fix and the installation lets
+    the bot push a branch (`contents: write`, asked only then)."""
+    return (
+        target.pull is None and target.leaked and offers_fix(report.findings) and gateway.contents_writable()
+    )
 
 
 def _builtin_rule_ids(ruleset: RuleSet) -> frozenset[str]:
@@ -261,6 +306,7 @@ def _scan_current_head(
     ledger: ScanLedger,
     final_attempt: bool,
     fingerprint_key: bytes,
+    verifier: Verifier | None = None,
 ) -> ScanOutcome:
     """A superseded job leaves no pull request without a result for its current head: unless that head is
     already reported, it is scanned here (under the same lock; the job queued for it then finds it done)."""
@@ -268,7 +314,17 @@ def _scan_current_head(
         logger.info("superseded by %s, which has no result yet: scanning it", newest.head_sha[:7])
         current = pull_target(target.repo, newest)
         # A pull request's head: never the default branch, so nothing for the findings store.
-        _report(request, current, gateway, ruleset_base, ledger, final_attempt, fingerprint_key, None)
+        _report(
+            request,
+            current,
+            gateway,
+            ruleset_base,
+            ledger,
+            final_attempt,
+            fingerprint_key,
+            None,
+            verifier=verifier,
+        )
     return ScanOutcome.SUPERSEDED
 
 

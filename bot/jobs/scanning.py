@@ -32,9 +32,11 @@ from bot.jobs.baseline import Baseline, compare_with_base
 from bot.jobs.commits import scan_commits
 from bot.jobs.orgdefaults import read_org_defaults
 from bot.jobs.targets import Target
+from bot.jobs.verification import verified
 from bot.reports.check_run import CheckContext
 from bot.reports.diff import added_lines, commentable_lines
 from bot.reports.rotation import Presence
+from bot.verify.verifier import Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class ScanReport:
     presence: Presence = field(default_factory=Presence)
     # Every path the change touched (previous names of renamed files included): what a push answers for.
     scope: frozenset[str] = frozenset()
+    dashboard: bool = ScanConfig().dashboard  # the repository keeps a dashboard issue (`dashboard:`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +70,24 @@ class RepoConfig:
 
 
 def scan_target(
-    target: Target, gateway: GitHubGateway, ruleset_base: RuleSet, fingerprint_key: bytes = b""
+    target: Target,
+    gateway: GitHubGateway,
+    ruleset_base: RuleSet,
+    fingerprint_key: bytes = b"",
+    verifier: Verifier | None = None,
 ) -> ScanReport:
-    """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`)."""
-    repo_config = load_config(gateway, target.repo, target.config_ref, ruleset_base)
-    repo_config = replace(repo_config, config=replace(repo_config.config, fingerprint_key=fingerprint_key))
+    """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`).
+    With a `verifier` (VERIFY_SECRETS=on) and unless the repository says `verify: false`, the values are
+    checked with their providers while this scan holds them (`bot.jobs.verification`)."""
+    repo_config = keyed_config(gateway, target.repo, target.config_ref, ruleset_base, fingerprint_key)
+    if verifier is None or not repo_config.config.verify:
+        return _scan_target(target, gateway, repo_config)
+    with verifier.session() as session:
+        revealing = replace(repo_config, config=replace(repo_config.config, reveal=session.reveal))
+        return verified(_scan_target(target, gateway, revealing), session)
+
+
+def _scan_target(target: Target, gateway: GitHubGateway, repo_config: RepoConfig) -> ScanReport:
     changed, listing_notices = _changed_files(target, gateway)
     manifests = [
         item
@@ -88,7 +104,7 @@ def scan_target(
         result = _read(gateway, target, item, repo_config.config)
         if isinstance(result, bytes):
             read.append((item.path, result))
-            result = _scan_one(item.path, result, repo_config)
+            result = scan_one(item.path, result, repo_config)
         results.append((item, result))
     followed, target_notices = file_targets(target, gateway, read, changed, repo_config)
     notices.extend(target_notices)
@@ -108,7 +124,7 @@ def scan_target(
         gateway,
         config,
         [result for _, result in results],
-        lambda path, data: _scan_one(path, data, repo_config),
+        lambda path, data: scan_one(path, data, repo_config),
     )
     notices.extend(history.notices)
     context = CheckContext(
@@ -147,6 +163,7 @@ def scan_target(
         history.presence,
         frozenset(item.path for item in changed)
         | {item.previous_path for item in changed if item.previous_path},
+        dashboard=config.dashboard,
     )
 
 
@@ -167,7 +184,7 @@ def _baseline(
         target.pull.base_sha,
         target.head_sha,
         results,
-        lambda path, data: _scan_one(path, data, repo_config),
+        lambda path, data: scan_one(path, data, repo_config),
         repo_config.config.limits.max_bytes,
     )
 
@@ -190,6 +207,14 @@ def _with_targets(
         elif merged[position][1].platform != result.platform:
             merged[position] = (merged[position][0], result)
     return merged
+
+
+def keyed_config(
+    gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet, fingerprint_key: bytes
+) -> RepoConfig:
+    """The repository's config at `ref`, fingerprinting with the server's key."""
+    repo_config = load_config(gateway, repo, ref, ruleset_base)
+    return replace(repo_config, config=replace(repo_config.config, fingerprint_key=fingerprint_key))
 
 
 def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:
@@ -327,7 +352,7 @@ def file_targets(
                 ruleset=repo_config.ruleset,
                 config=config,
             )
-        except Exception as error:  # the type only, as in `_scan_one`
+        except Exception as error:  # the type only, as in `scan_one`
             logger.error("scanner error on a file target: %s", type(error).__name__)
             notices.append(Notice(path, NoticeKind.INTERNAL_ERROR, f"internal error {type(error).__name__}"))
             continue
@@ -346,7 +371,7 @@ def _unscanned(path: str, kind: NoticeKind, why: str) -> ScanResult:
     return ScanResult(path, None, notices=(Notice(path, kind, why),))
 
 
-def _scan_one(path: str, data: bytes, repo_config: RepoConfig) -> ScanResult:
+def scan_one(path: str, data: bytes, repo_config: RepoConfig) -> ScanResult:
     """One file that crashes the scanner is a notice on that file, not a failed check for the whole PR."""
     try:
         return scan_file(path, data, ruleset=repo_config.ruleset, config=repo_config.config)

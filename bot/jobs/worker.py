@@ -14,12 +14,14 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from functools import partial
 from types import FrameType
 
 from huey.consumer import Consumer
 from prometheus_client import start_http_server
 
 from bot.core.rules import RuleSet
+from bot.events.request import Trigger
 from bot.github.gateway import GitHubAppClient
 from bot.github.protocol import GatewayFactory
 from bot.jobs.baseline_scan import BaselineScans
@@ -30,6 +32,7 @@ from bot.logs import configure_logging
 from bot.metrics import METRICS, exposition_registry
 from bot.settings import DEFAULT_SHUTDOWN_TIMEOUT, Settings
 from bot.store import open_store
+from bot.verify.verifier import Limits, Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -126,13 +129,29 @@ def start_workers(
         hard_stop=own_process,
         store=open_store(settings.database_url),
         baselines=BaselineScans(
-            queue.installations, forks=settings.baseline_forks, floor=settings.baseline_rate_floor
+            queue.installations,
+            forks=settings.baseline_forks,
+            floor=settings.baseline_rate_floor,
+            running=partial(queue.in_flight.count, Trigger.BASELINE.value),
         ),
+        verifier=_verifier(settings),
     )
     queue.attach(runner)
     workers = Workers(queue, count, on_stop=on_stop, shutdown_timeout=settings.shutdown_timeout)
     workers.start()
     return workers
+
+
+def _verifier(settings: Settings) -> Verifier | None:
+    """One per process: its rate limits and cache are shared by every scan the process runs."""
+    if not settings.verify_secrets:
+        return None
+    logger.info("VERIFY_SECRETS=on: credentials are checked with their providers (docs/verification.md)")
+    return Verifier(
+        cache_seconds=settings.verify_cache_seconds,
+        verify_history=settings.verify_history,
+        limits=Limits(timeout=settings.verify_timeout),
+    )
 
 
 def _fingerprint_key(settings: Settings) -> bytes:

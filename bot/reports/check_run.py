@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from bot.core.findings import INCOMPLETE_KINDS, Finding, Notice, NoticeKind, Severity, Suppressed, meets
-from bot.reports import dismiss, markdown
+from bot.reports import dismiss, markdown, validity
 from bot.reports.kinds import counted, is_advisory, secrets_phrase, split
 from bot.reports.model import Annotation, CheckRunOutput
 from bot.reports.provenance import Provenance
@@ -31,7 +31,12 @@ MAX_TEXT = 65_535
 MAX_ANNOTATION_TITLE = 255
 MAX_LISTED = 50  # notices, unscanned files and config problems listed in the summary before "... and N more"
 
-_LEVELS = {Severity.HIGH: "failure", Severity.MEDIUM: "warning", Severity.LOW: "notice"}
+_LEVELS = {
+    Severity.CRITICAL: "failure",
+    Severity.HIGH: "failure",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "notice",
+}
 _TABLE_HEAD = "| File | Line | What | Value | Fix |\n| --- | ---: | --- | --- | --- |"
 _ADVICE_HEAD = "| File | Line | Advice | Fix |\n| --- | ---: | --- | --- |"
 _ROTATED_HEAD = "| File | Line | What | Value | Acknowledged by |\n| --- | ---: | --- | --- | --- |"
@@ -226,6 +231,9 @@ def _summary(
         )
     leaked = (context.leaked and secrets) or context.history
     head = lead + ("\n\n" + _leak_warning() if leaked else "")
+    live = [f for f in (*secrets, *old, *(f for f, _ in context.history)) if validity.verified_active(f)]
+    if live:
+        head = _live_warning(len(live)) + "\n\n" + head
     budget = MAX_TEXT - len((head + tail).encode("utf-8")) - 200
     table = _table(secrets, budget, _TABLE_HEAD, _row) if secrets else ""
     budget -= len(table.encode("utf-8"))
@@ -373,6 +381,16 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _live_warning(count: int) -> str:
+    """First in the summary: a credential its provider accepted is the emergency (rows say when checked)."""
+    said = (
+        "1 secret verified active with its provider: rotate it now."
+        if count == 1
+        else f"{count} secrets verified active with their providers: rotate them now."
+    )
+    return f"> [!WARNING]\n> **{said}** The rows marked critical say when each was checked."
+
+
 def _leak_warning() -> str:
     return (
         "> [!CAUTION]\n"
@@ -409,6 +427,8 @@ def _advice_row(finding: Finding) -> str:
 def _where_and_what(finding: Finding) -> tuple[str, str, str]:
     what = f"**{finding.severity.value}** {markdown.text(finding.message)}"
     what += f" in {markdown.code(finding.key, table=True)}" if finding.key else ""
+    said = validity.note(finding)
+    what += f" **{said}**" if said and validity.verified_active(finding) else (f" {said}" if said else "")
     return markdown.code(finding.path, table=True), str(finding.line), what
 
 
@@ -504,6 +524,9 @@ def _detail(finding: Finding, origin: Provenance | None = None) -> str:
     )
     where = f"#### {markdown.code(finding.path)} line {finding.line}{at}: "
     lines = [f"{where}{kind}{markdown.text(finding.message)}"]
+    said = validity.note(finding)
+    if said:
+        lines.append(f"**{said}**" if validity.verified_active(finding) else said)
     if origin is not None:
         lines.append(f"First committed in {markdown.code(origin.short)} by {markdown.text(origin.author)}.")
     remediation = finding.remediation
@@ -560,6 +583,9 @@ def _kind(finding: Finding) -> str:
 
 def _annotation_message(finding: Finding) -> str:
     lines = [f"{finding.message} (value {finding.redacted})." if finding.redacted else f"{finding.message}."]
+    said = validity.note(finding)
+    if said:
+        lines.append(said)
     remediation = finding.remediation
     if remediation is not None and remediation.runtime_hint:
         lines.append(remediation.runtime_hint)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.findings import Finding, Notice, Remediation, ScanResult
+from bot.reports import validity
 from bot.reports.provenance import Provenance
 
 REMEDIATION_KEYS = tuple(field.name for field in dataclasses.fields(Remediation))
@@ -61,6 +62,7 @@ def finding_to_dict(finding: Finding, origin: Provenance | None = None) -> dict[
         "author": origin.author if origin else None,
         "author_date": origin.author_date if origin else None,
         "in_head": origin.in_head if origin else None,
+        **validity.json_fields(finding),
     }
 
 

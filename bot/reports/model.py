@@ -20,11 +20,22 @@ class Annotation:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckAction:
+    """A button on the check run; pressing it sends `check_run.requested_action` with `identifier`.
+    GitHub refuses a label over 20 characters, a description over 40 and an identifier over 20."""
+
+    label: str
+    description: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
 class CheckRunOutput:
     title: str
     summary: str
     text: str | None = None
     annotations: tuple[Annotation, ...] = ()
+    actions: tuple[CheckAction, ...] = ()  # sent with the completion (GitHub shows at most three)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.findings import Finding, Remediation
-from bot.reports import dismiss, markdown
+from bot.core.findings import Finding
+from bot.core.fix import LineEdit, line_edit
+from bot.reports import dismiss, markdown, validity
 from bot.reports.kinds import counted, is_advisory, split
 from bot.reports.markers import RESOLVED_MARKER, fingerprints_in, is_resolved, marker_for
 from bot.reports.model import DraftComment
@@ -117,14 +118,11 @@ def comment_body(*findings: Finding, pushed: bool) -> str:
     secrets, _ = split(findings)
     parts = [_headline(finding) for finding in findings]
     parts += _distinct(step for finding in findings for step in _steps(finding))  # rotate, store, then fix
-    fixes = _distinct(f.remediation.replacement for f in findings if f.remediation is not None)
-    if len(fixes) == 1:
-        owner = next(f for f in findings if f.remediation and f.remediation.replacement == fixes[0])
-        parts.append(_fix_text(owner, fixes[0]))
+    edits = {finding: edit for finding in findings if (edit := line_edit(finding)) is not None}
+    if len(set(edits.values())) == 1:
+        parts.append(_fix_text(next(iter(edits.values()))))
     else:
-        parts += [
-            _plain_fix(f, f.remediation) for f in findings if f.remediation and f.remediation.replacement
-        ]
+        parts += [_plain_fix(finding, edit) for finding, edit in edits.items() if edit.text]
     if pushed and secrets:
         parts.append(_ROTATION_NOTE)
     parts += [dismiss.details(finding) for finding in findings]
@@ -138,7 +136,9 @@ def _headline(finding: Finding) -> str:
     if is_advisory(finding):
         return f"**Advice** ({finding.severity.value}): {message}. In {where}."
     value = markdown.code(finding.redacted)
-    return f"**Hard-coded secret** ({finding.severity.value}): {message}. Value {value} in {where}."
+    said = validity.note(finding)
+    tail = f" **{said}**" if said else ""
+    return f"**Hard-coded secret** ({finding.severity.value}): {message}. Value {value} in {where}.{tail}"
 
 
 def _steps(finding: Finding) -> list[str]:
@@ -158,25 +158,25 @@ def _steps(finding: Finding) -> list[str]:
     return steps
 
 
-def _fix_text(finding: Finding, replacement: str) -> str:
-    """A one-click suggestion for a one-line finding. The comment sits on the finding's first line only
-    (the review is posted without `start_line`), so a value over several lines (a PEM block) gets the
-    replacement as text to paste over those lines: a suggestion there would replace the first line alone."""
-    if finding.end_line > finding.line:
+def _fix_text(edit: LineEdit) -> str:
+    """A one-click suggestion for a one-line finding: the same edit a fix pull request commits
+    (`bot.core.fix`). The comment sits on the finding's first line only (the review is posted without
+    `start_line`), so a value over several lines (a PEM block) gets the replacement as text to paste over
+    those lines: a suggestion there would replace the first line alone."""
+    if edit.end > edit.start:
         return (
-            f"The value spans lines {finding.line}-{finding.end_line}. Replace those lines with:\n"
-            + markdown.fenced(replacement)
+            f"The value spans lines {edit.start}-{edit.end}. Replace those lines with:\n"
+            + markdown.fenced(edit.text)
         )
-    if not replacement:
+    if not edit.text:
         return "Delete this line; the steps below say where the value goes instead:\n```suggestion\n```"
-    return "Reference the secret instead of the literal:\n" + markdown.fenced(replacement, "suggestion")
+    return "Reference the secret instead of the literal:\n" + markdown.fenced(edit.text, "suggestion")
 
 
-def _plain_fix(finding: Finding, remediation: Remediation) -> str:
+def _plain_fix(finding: Finding, edit: LineEdit) -> str:
     """Findings on one line with different fixes: each fix as text, since one suggestion cannot hold both."""
-    replacement = remediation.replacement or ""
     return f"For {markdown.code(finding.key or finding.rule)}, the line becomes:\n" + markdown.fenced(
-        replacement
+        edit.text
     )
 
 

@@ -18,15 +18,36 @@ from urllib.parse import quote
 from bot import __version__
 from bot.core.advisories import ADVISORY_DESCRIPTIONS, ADVISORY_DOCS
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult, Severity
+from bot.reports import validity
 from bot.reports.provenance import Provenance, Repository
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/serverless-secrets-bot/serverless-secrets-bot"
 FINGERPRINT_KEY = "secretsBot/v1"
 SOURCE_ROOT = "%SRCROOT%"
-_LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
+_LEVELS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+}
 # GitHub maps security-severity to its own labels: >= 7.0 high, >= 4.0 medium, > 0 low.
-_SECURITY_SEVERITY = {Severity.HIGH: "8.5", Severity.MEDIUM: "5.5", Severity.LOW: "2.0"}
+_SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.5",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "2.0",
+}
+
+
+def level_of(severity: Severity) -> str:
+    """SARIF's `level` for a severity (the overview's export labels stored findings the same way)."""
+    return _LEVELS[severity]
+
+
+def security_severity_of(severity: Severity) -> str:
+    """GitHub code scanning's `security-severity` score for a severity."""
+    return _SECURITY_SEVERITY[severity]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +195,8 @@ def _descriptor(
 def _message(finding: Finding) -> str:
     """Advice carries no value, so it names only the key."""
     shown = f"{finding.key} = {finding.redacted}" if finding.redacted else finding.key
-    return f"{finding.message} ({shown})"
+    said = validity.note(finding)
+    return f"{finding.message} ({shown})" + (f" {said}" if said else "")
 
 
 def _version_control(repository: Repository) -> dict[str, Any]:
@@ -196,13 +218,22 @@ def _result(finding: Finding, rule_index: int, origin: Provenance | None) -> dic
     replacement = finding.remediation.replacement if finding.remediation else None
     if replacement is not None:
         result["fixes"] = [_fix(finding, replacement)]
+    properties: dict[str, Any] = {}
     if origin is not None:
-        result["properties"] = {
+        properties = {
             "commit": origin.commit,
             "author": origin.author,
             "authorDate": origin.author_date,
             "inHead": origin.in_head,
         }
+    verified = validity.json_fields(finding)
+    if verified["verified"] is not None:
+        # GitHub reads security-severity from the rule; a verified-active result says so itself.
+        properties |= {"verified": verified["verified"], "verifiedAt": verified["verified_at"]}
+        if validity.verified_active(finding):
+            properties["security-severity"] = _SECURITY_SEVERITY[Severity.CRITICAL]
+    if properties:
+        result["properties"] = properties
     return result
 
 

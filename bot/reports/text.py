@@ -10,15 +10,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 
 from bot.core.findings import Finding, Notice, ScanResult, Severity
+from bot.reports import validity
 from bot.reports.provenance import Provenance
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
 _DIM = "\x1b[2m"
 _GREEN = "\x1b[32m"
-_SEVERITY_COLORS = {Severity.HIGH: "\x1b[1;31m", Severity.MEDIUM: "\x1b[33m", Severity.LOW: "\x1b[36m"}
+_SEVERITY_COLORS = {
+    Severity.CRITICAL: "\x1b[1;41;97m",
+    Severity.HIGH: "\x1b[1;31m",
+    Severity.MEDIUM: "\x1b[33m",
+    Severity.LOW: "\x1b[36m",
+}
 _GUTTER = 8
-_BY_RANK_DESC = (Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+_BY_RANK_DESC = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 
 
 class _Style:
@@ -85,6 +91,9 @@ def _finding_frame(finding: Finding, style: _Style, origin: Provenance | None) -
     ]
     if finding.redacted:  # advice carries no value to preview
         lines.append(f"{style.gutter(str(finding.line))} {shown}")
+    said = validity.note(finding)
+    if said:
+        lines.append(f"{style.gutter('verified')} {style.paint(said, _BOLD)}")
     if origin is not None:
         lines.append(f"{style.gutter('commit')} {_origin(origin, style)}")
     remediation = finding.remediation
@@ -116,8 +125,12 @@ def _summary(findings: list[Finding], *, files_scanned: int, style: _Style) -> s
     files = _plural(files_scanned, "file")
     if not findings:
         return style.paint(f"No secrets found in {files} scanned.", _GREEN)
+    tally = {severity: sum(1 for f in findings if f.severity is severity) for severity in _BY_RANK_DESC}
+    # `critical` only when some value was verified active: most scans never verify.
     counts = ", ".join(
-        f"{sum(1 for f in findings if f.severity is severity)} {severity}" for severity in _BY_RANK_DESC
+        f"{count} {severity}"
+        for severity, count in tally.items()
+        if count or severity is not Severity.CRITICAL
     )
     affected = len({f.path for f in findings})
     return style.paint(

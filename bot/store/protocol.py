@@ -43,6 +43,16 @@ class StoredFinding:
     fix_pull: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RepositoryDetails:
+    """What the store knows of a repository besides its findings (for links and fix requests)."""
+
+    repo: str
+    installation_id: int | None
+    default_branch: str | None
+    last_scanned_sha: str | None
+
+
 class FindingsStore(Protocol):
     def record_default_branch_scan(
         self,
@@ -63,6 +73,15 @@ class FindingsStore(Protocol):
 
     def open_findings(self, repo: str) -> list[StoredFinding]: ...
 
+    def findings_in(self, repos: Collection[str]) -> list[StoredFinding]:
+        """Every stored finding (any state) of these repositories, and of no other: the caller passes only
+        repositories its reader may see."""
+        ...
+
+    def repository_details(self, repos: Collection[str]) -> dict[str, RepositoryDetails]:
+        """The tracked repositories among `repos`, by name."""
+        ...
+
     def track_repository(
         self, repo: str, *, installation_id: int, default_branch: str | None = None, archived: bool = False
     ) -> None:
@@ -80,6 +99,10 @@ class FindingsStore(Protocol):
         ...
 
     def last_scanned_sha(self, repo: str) -> str | None: ...
+
+    def set_fix_pull(self, repo: str, fingerprints: Collection[str], number: int) -> None:
+        """Record that pull request `number` fixes these findings (unknown fingerprints are ignored)."""
+        ...
 
     def forget_repository(self, repo: str) -> None:
         """Delete everything stored about `repo` (the App was removed from it)."""

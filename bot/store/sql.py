@@ -31,12 +31,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core.findings import Finding
 from bot.store import migrate
-from bot.store.protocol import BaselineState, FindingState, StoredFinding
+from bot.store.protocol import BaselineState, FindingState, RepositoryDetails, StoredFinding
 from bot.store.tables import findings, repositories
 
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 SQLITE_BUSY_SECONDS = 30.0  # several worker processes write one file: wait for the lock, never fail
+IN_BATCH = 500
 _DONE = (BaselineState.DONE.value, BaselineState.SKIPPED.value)
 
 
@@ -113,6 +114,34 @@ class SqlFindingsStore:
     def open_findings(self, repo: str) -> list[StoredFinding]:
         return self.findings(repo, FindingState.OPEN)
 
+    def findings_in(self, repos: Collection[str]) -> list[StoredFinding]:
+        found: list[StoredFinding] = []
+        with self._engine.connect() as connection:
+            for names in _batches(sorted(set(repos))):
+                query = (
+                    select(findings, repositories.c.name)
+                    .join(repositories, repositories.c.id == findings.c.repository_id)
+                    .where(repositories.c.name.in_(names))
+                )
+                found += [_stored(row) for row in connection.execute(query)]
+        return found
+
+    def repository_details(self, repos: Collection[str]) -> dict[str, RepositoryDetails]:
+        columns = (
+            repositories.c.name,
+            repositories.c.installation_id,
+            repositories.c.default_branch,
+            repositories.c.last_scanned_sha,
+        )
+        details: dict[str, RepositoryDetails] = {}
+        with self._engine.connect() as connection:
+            for names in _batches(sorted(set(repos))):
+                for row in connection.execute(select(*columns).where(repositories.c.name.in_(names))):
+                    details[row.name] = RepositoryDetails(
+                        row.name, row.installation_id, row.default_branch, row.last_scanned_sha
+                    )
+        return details
+
     def track_repository(
         self, repo: str, *, installation_id: int, default_branch: str | None = None, archived: bool = False
     ) -> None:
@@ -147,6 +176,19 @@ class SqlFindingsStore:
         value = self._repository_value(repo, repositories.c.last_scanned_sha)
         return None if value is None else str(value)
 
+    def set_fix_pull(self, repo: str, fingerprints: Collection[str], number: int) -> None:
+        if not fingerprints:
+            return
+        ids = select(repositories.c.id).where(repositories.c.name == repo)
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(findings)
+                .where(
+                    and_(findings.c.repository_id.in_(ids), findings.c.fingerprint.in_(list(fingerprints)))
+                )
+                .values(fix_pull=number)
+            )
+
     def forget_repository(self, repo: str) -> None:
         with self._engine.begin() as connection:
             _delete_repositories(connection, select(repositories.c.id).where(repositories.c.name == repo))
@@ -159,6 +201,12 @@ class SqlFindingsStore:
     def _repository_value(self, repo: str, column: Any) -> Any:
         with self._engine.connect() as connection:
             return connection.execute(select(column).where(repositories.c.name == repo)).scalar_one_or_none()
+
+
+def _batches(names: list[str]) -> Iterable[list[str]]:
+    """Bounded IN lists: SQLite allows 32,766 bound parameters, and one huge statement helps nobody."""
+    for start in range(0, len(names), IN_BATCH):
+        yield names[start : start + IN_BATCH]
 
 
 def _insert(connection: Connection, table: Any) -> Insert:

@@ -1,8 +1,10 @@
 """`create_app(settings, queue)`: the FastAPI application, thin by design.
 
 It holds no logic of its own: webhooks are verified and handed to the queue, health checks ask the queue, and
-the first-run setup pages hand GitHub's answer to `bot.github`. Settings and queue live on `app.state`, read
-per request, so that the setup flow can swap in the new App's settings without rebuilding the app.
+the first-run setup pages hand GitHub's answer to `bot.github`, and the overview (`bot.web.overview`, unless
+OVERVIEW=off) reads the findings store for people signed in with GitHub. Settings and queue live on
+`app.state`, read per request, so that the setup flow can swap in the new App's settings without rebuilding
+the app.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.metrics import METRICS, exposition_registry
 from bot.settings import Settings
 from bot.web import setup
 from bot.web.intake import BodyBudget
+from bot.web.overview import routes as overview
 from bot.web.webhooks import receive_webhook
 
 
@@ -43,6 +46,8 @@ def create_app(
     app.add_api_route("/setup/manifest", setup.start, methods=["POST"], include_in_schema=False)
     app.add_api_route("/setup/callback", setup.callback, methods=["GET"], include_in_schema=False)
     app.add_api_route("/setup/setup.css", setup.stylesheet, methods=["GET"], include_in_schema=False)
+    if settings.overview:
+        overview.register(app)
     return app
 
 

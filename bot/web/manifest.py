@@ -2,7 +2,7 @@
 
 `app.yml` is the reviewable statement of what the App may touch; only the keys GitHub's manifest accepts are
 copied from it, and the URLs that depend on where the bot runs (the webhook, the redirect back to the setup
-page) are filled in here.
+page, the overview's sign-in callback) are filled in here.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ COPIED_KEYS = (
     "request_oauth_on_install",
 )
 CALLBACK_PATH = "/setup/callback"
+OVERVIEW_CALLBACK_PATH = "/overview/callback"  # where GitHub returns people signing in to the overview
 
 
 class ManifestFileError(Exception):
@@ -63,6 +64,7 @@ def build_manifest(
     return {
         "name": (name or template.name).strip(),
         "url": base,
+        "callback_urls": [base + OVERVIEW_CALLBACK_PATH],
         **template.fields,
         "hook_attributes": {"url": webhook_url, "active": True},
         "redirect_url": base + CALLBACK_PATH,

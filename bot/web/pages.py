@@ -13,16 +13,21 @@ from typing import Any
 from bot import __version__
 
 
-def _layout(title: str, body: str) -> str:
+def document_start(title: str, stylesheet: str) -> str:
+    """Every page's opening, up to `<body>`: one stylesheet of this origin, no script."""
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} · Serverless Secrets Bot</title>
-<link rel="stylesheet" href="/setup/setup.css">
+<link rel="stylesheet" href="{escape(stylesheet)}">
 </head>
-<body>
+<body>"""
+
+
+def _layout(title: str, body: str) -> str:
+    return f"""{document_start(title, "/setup/setup.css")}
 <main>
 <p class="brand">Serverless Secrets Bot <span class="version">{escape(__version__)}</span></p>
 {body}

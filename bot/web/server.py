@@ -39,13 +39,18 @@ HTTP_LIMITS: dict[str, Any] = {"http": "h11", "h11_max_incomplete_event_size": 6
 
 def run(settings: Settings, *, workers: int | None = None) -> None:
     """Serve until SIGTERM / SIGINT. `workers` overrides the number of in-process workers."""
-    configure_logging(settings.log_level, secrets=(settings.webhook_secret, settings.private_key))
+    configure_logging(
+        settings.log_level,
+        secrets=(settings.webhook_secret, settings.private_key, settings.github_client_secret),
+    )
     queue = open_or_exit(settings)
     count = settings.serve_workers if workers is None else workers
     pool = WorkerProcesses(count)
 
     def configured(new: Settings) -> None:
-        configure_logging(new.log_level, secrets=(new.webhook_secret, new.private_key))
+        configure_logging(
+            new.log_level, secrets=(new.webhook_secret, new.private_key, new.github_client_secret)
+        )
         pool.start(new)
 
     app = create_app(settings, queue, on_configured=configured)

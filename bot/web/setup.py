@@ -26,10 +26,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from bot.dotenv import update_dotenv
@@ -45,13 +45,14 @@ from bot.github.manifest_flow import (
 from bot.settings import Settings
 from bot.web import pages
 from bot.web.manifest import ManifestFileError, build_manifest, load_app_template
+from bot.web.responses import html_response as _html
+from bot.web.responses import read_form as _form
 
 logger = logging.getLogger(__name__)
 
 COOKIE = "secrets_bot_setup"
 STATE_TTL = 3600.0  # GitHub's manifest codes live an hour too
 MAX_PENDING = 100
-MAX_FORM_BYTES = 16_384
 MAX_CODE_CHARS = 64
 
 
@@ -238,6 +239,8 @@ def _register(request: Request, code: str, pending: _Pending) -> tuple[AppRegist
             private_key=registration.private_key,
             webhook_secret=registration.webhook_secret,
             webhook_proxy_url=pending.proxy_url or settings.webhook_proxy_url,
+            github_client_id=registration.client_id or settings.github_client_id,
+            github_client_secret=registration.client_secret or settings.github_client_secret,
         )
         request.app.state.settings = configured
         logger.info("GitHub App registered", extra={"app_id": registration.app_id, "saved": saved})
@@ -254,6 +257,9 @@ def _save(
         "PRIVATE_KEY": registration.private_key,
         "WEBHOOK_SECRET": registration.webhook_secret,
     }
+    if registration.client_id and registration.client_secret:
+        values["GITHUB_CLIENT_ID"] = registration.client_id
+        values["GITHUB_CLIENT_SECRET"] = registration.client_secret
     if settings.fingerprint_key is None:
         values["FINGERPRINT_KEY"] = fingerprint_key.hex()
     if proxy_url is not None:
@@ -312,35 +318,6 @@ def _expired() -> Response:
     return _html(pages.problem_page(title="Start again", message=message), 400)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    """An urlencoded form (no multipart dependency); oversized or undecodable bodies read as empty."""
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            return {}
-    try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
-    except (UnicodeDecodeError, ValueError):
-        return {}
-    return {key: values[-1] for key, values in parsed.items()}
-
-
 def _is_http_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def _html(content: str, status: int = 200, *, form_target: str | None = None) -> HTMLResponse:
-    forms = "'self'" + (f" {form_target}" if form_target else "")
-    policy = (
-        f"default-src 'none'; style-src 'self'; img-src 'self'; form-action {forms}; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    )
-    headers = {
-        "Content-Security-Policy": policy,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-    }
-    return HTMLResponse(content, status_code=status, headers=headers)

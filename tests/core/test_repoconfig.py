@@ -90,7 +90,7 @@ def test_null_fields_keep_their_defaults() -> None:
 
 def test_bad_fail_on_names_the_field_and_keeps_the_rest() -> None:
     config, problems = load_repo_config("fail_on: urgent\npaths:\n  exclude: [docs]\n")
-    assert problems == ["fail_on: must be one of high, medium, low, never (got 'urgent')"]
+    assert problems == ["fail_on: must be one of critical, high, medium, low, never (got 'urgent')"]
     assert config.fail_on == "medium"
     assert config.exclude == ("docs",)
 

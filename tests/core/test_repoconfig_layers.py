@@ -36,7 +36,7 @@ def test_problems_in_inherited_keys_name_the_defaults() -> None:
     config, problems = load_layered_config("fail_on: sometimes\n", "incomplete: maybe\n")
     assert (config.fail_on, config.incomplete) == ("medium", "fail")
     assert sorted(problems) == [
-        "fail_on: must be one of high, medium, low, never (got 'sometimes')",
+        "fail_on: must be one of critical, high, medium, low, never (got 'sometimes')",
         "organisation defaults: incomplete: must be one of fail, neutral (got 'maybe')",
     ]
 

@@ -137,3 +137,20 @@ def person(github: FakeGitHub, repo: Repository, login: str, role: str) -> str:
     github.world.add_user(login)
     repo.permissions[login] = role
     return login
+
+
+def issue_edited_event(
+    repo: Repository, number: int, *, previous: str, body: str, sender: str, author: str, bot: bool = False
+) -> dict[str, Any]:
+    """A person (or, with `bot`, an App) edited the body of issue `number`, opened by `author`."""
+    return payload(
+        "issues.edited",
+        **_repo_values(repo),
+        number=number,
+        previous=previous,
+        body=body,
+        author=author,
+        author_type="Bot" if author.endswith("[bot]") else "User",
+        sender=sender,
+        sender_type="Bot" if bot else "User",
+    )

@@ -41,7 +41,7 @@ def repositories_changed(action: str, repos: list[Repository]) -> dict[str, Any]
     }
 
 
-def _organisation(github: FakeGitHub, repo: Repository) -> list[Repository]:
+def organisation(github: FakeGitHub, repo: Repository) -> list[Repository]:
     """`repo` (one clean manifest) plus one with a secret on its default branch and one without manifests."""
     repo.commit("main", {"serverless.yml": serverless(None)})
     leaky = github.add_repo("acme/payments")
@@ -56,7 +56,7 @@ def _per_repo(github: FakeGitHub, operation: str) -> Counter[str]:
 
 
 def test_installing_scans_each_default_branch_once(bot: Bot, github: FakeGitHub, repo: Repository) -> None:
-    clean, leaky, plain = _organisation(github, repo)
+    clean, leaky, plain = organisation(github, repo)
 
     answer = bot.deliver("installation", installed([clean, leaky, plain]))
     bot.settle()

@@ -22,22 +22,48 @@ def _expected(repo: str, trigger: Trigger, delivery: str) -> ScanRequest:
     )
 
 
-@pytest.mark.parametrize("action", ["created", "new_permissions_accepted"])
-def test_installing_asks_for_a_baseline_scan_of_every_repository(action: str) -> None:
-    payload = load("installation.created")
-    payload["action"] = action
-    requests = route("installation", payload, delivery_id="d-9")
+def test_installing_on_selected_repositories_asks_for_a_baseline_scan_of_each() -> None:
+    requests = route("installation", load("installation.created"), delivery_id="d-9")
     assert requests == [
         _expected(f"acme/{name}", Trigger.BASELINE, "d-9")
         for name in ("payments-api", "billing-worker", "public-docs")
     ]
 
 
-def test_permissions_accepted_without_a_repository_list_asks_for_nothing() -> None:
+def test_installing_on_all_repositories_also_lists_them_from_github() -> None:
+    """GitHub may cut the payload's list short for a large organisation: the listing comes first."""
+    payload = load("installation.created")
+    payload["installation"]["repository_selection"] = "all"
+    requests = route("installation", payload, delivery_id="d-9")
+    assert requests[0] == _expected("acme", Trigger.DISCOVER, "d-9")
+    assert [request.repo for request in requests[1:]] == [
+        "acme/payments-api",
+        "acme/billing-worker",
+        "acme/public-docs",
+    ]
+
+
+def test_an_installation_without_a_repository_list_is_listed_from_github() -> None:
+    payload = load("installation.created")
+    del payload["repositories"]
+    assert route("installation", payload, delivery_id="d-8") == [_expected("acme", Trigger.DISCOVER, "d-8")]
+
+
+@pytest.mark.parametrize("listed", [True, False])
+def test_accepted_permissions_list_the_repositories_from_github(listed: bool) -> None:
     payload = load("installation.created")
     payload["action"] = "new_permissions_accepted"
-    del payload["repositories"]
-    assert route("installation", payload) == []
+    if not listed:
+        del payload["repositories"]
+    assert route("installation", payload, delivery_id="d-7") == [_expected("acme", Trigger.DISCOVER, "d-7")]
+
+
+def test_a_listing_for_an_account_without_a_login_names_the_installation() -> None:
+    payload = load("installation.created")
+    payload["action"] = "new_permissions_accepted"
+    del payload["installation"]["account"]
+    [request] = route("installation", payload)
+    assert request.repo == f"installation-{INSTALLATION}"
 
 
 def test_uninstalling_forgets_every_repository() -> None:

@@ -279,7 +279,7 @@ def test_payload_missing_a_needed_field_is_malformed(event: str, name: str, path
 
 
 def test_router_lists_the_events_the_app_subscribes_to() -> None:
-    """app.yml lists the first six; GitHub sends the installation events to every App unasked."""
+    """app.yml lists the first seven; GitHub sends the installation events to every App unasked."""
     subscribed = yaml.safe_load((Path(__file__).parents[2] / "app.yml").read_text())["default_events"]
     assert default_router().events == {*subscribed, "installation", "installation_repositories"}
     assert set(subscribed) == {
@@ -288,6 +288,7 @@ def test_router_lists_the_events_the_app_subscribes_to() -> None:
         "check_run",
         "check_suite",
         "issue_comment",
+        "issues",
         "commit_comment",
     }
 

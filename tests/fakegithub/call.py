@@ -51,6 +51,7 @@ class Call:
     headers: dict[str, str]  # lower-case names
     body: Any
     installation: Installation | None = None
+    user: str | None = None  # the login behind a user-to-server token (`routes_oauth`)
 
     @property
     def api(self) -> str:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.fakegithub import routes_app, routes_checks, routes_comments, routes_repos
+from tests.fakegithub import (
+    routes_app,
+    routes_checks,
+    routes_comments,
+    routes_git,
+    routes_installation,
+    routes_issues,
+    routes_oauth,
+    routes_repos,
+)
 from tests.fakegithub.call import Call, Reply
 
 HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "apps/create-installation-access-token": routes_app.create_installation_token,
     "apps/create-from-manifest": routes_app.convert_manifest,
     "apps/get-authenticated": routes_app.get_authenticated_app,
+    "apps/list-repos-accessible-to-installation": routes_installation.list_repositories,
     "git/get-tree": routes_repos.get_tree,
     "git/get-blob": routes_repos.get_blob,
     "git/get-ref": routes_repos.get_ref,
@@ -34,7 +44,22 @@ HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "issues/list-comments": routes_comments.list_issue_comments,
     "issues/create-comment": routes_comments.create_issue_comment,
     "reactions/create-for-issue-comment": routes_comments.create_reaction,
+    "issues/list-for-repo": routes_issues.list_for_repo,
+    "issues/create": routes_issues.create,
+    "issues/get": routes_issues.get,
+    "issues/update": routes_issues.update,
+    **routes_git.HANDLERS,
+    "users/get-authenticated": routes_oauth.get_authenticated_user,
+    "apps/list-installations-for-authenticated-user": routes_oauth.list_installations,
+    "apps/list-installation-repos-for-authenticated-user": routes_oauth.list_installation_repos,
 }
 
 APP_AUTH = frozenset({"apps/create-installation-access-token", "apps/get-authenticated"})
 NO_AUTH = frozenset({"apps/create-from-manifest"})
+USER_AUTH = frozenset(  # a user-to-server token (`routes_oauth`)
+    {
+        "users/get-authenticated",
+        "apps/list-installations-for-authenticated-user",
+        "apps/list-installation-repos-for-authenticated-user",
+    }
+)

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests import canaries
-from tests.fakegithub import routes
+from tests.fakegithub import routes, routes_oauth
 from tests.fakegithub.appauth import AppKeys, JwtRejected, Token, generate_keys, verify_app_jwt
 from tests.fakegithub.call import ApiError, Call, Reply
 from tests.fakegithub.faults import Fault, FaultKind, FaultPlan
@@ -57,6 +57,7 @@ class FakeGitHub:
     violations: list[str] = field(default_factory=list)
     tokens: dict[str, Token] = field(default_factory=dict)
     manifest_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    oauth: routes_oauth.OAuthWorld = field(default_factory=routes_oauth.OAuthWorld)
 
     def __post_init__(self) -> None:
         canaries.register(self.keys.private_pem, self.webhook_secret)
@@ -244,6 +245,9 @@ class FakeGitHub:
     def _authenticate(self, call: Call, operation: str) -> None:
         scheme, _, credential = call.headers.get("authorization", "").partition(" ")
         if operation in routes.NO_AUTH:
+            return
+        if operation in routes.USER_AUTH:
+            routes_oauth.authenticate(call, scheme, credential)
             return
         if operation in routes.APP_AUTH:
             try:

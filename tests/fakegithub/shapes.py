@@ -68,8 +68,8 @@ def pull(api: str, repo: Repository, item: Pull, author: User, owner: User, now:
         "state": item.state,
         "draft": item.draft,
         "locked": False,
-        "title": f"Pull request {item.number}",
-        "body": None,
+        "title": item.title or f"Pull request {item.number}",
+        "body": item.body,
         "user": user(api, author),
         "head": {
             "label": f"{owner.login}:{item.head_ref}",

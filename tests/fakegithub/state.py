@@ -31,6 +31,7 @@ class Commit:
     files: FileTree
     parent: str | None
     author: str = "dev"  # a login of the fake's world, or a bare name GitHub matched to no account
+    message: str = "a change"
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Pull:
     state: str = "open"
     draft: bool = False
     commits: list[str] = field(default_factory=list)
+    title: str = ""  # "" shows as "Pull request N"
+    body: str | None = None
 
 
 @dataclass
@@ -112,6 +115,20 @@ class IssueComment:
 
 
 @dataclass
+class Issue:
+    """An issue (pull requests are listed beside them by the routes, as GitHub does)."""
+
+    repo: str
+    number: int
+    title: str
+    body: str
+    user: str
+    state: str = "open"
+    state_reason: str | None = None
+    edits: list[dict[str, object]] = field(default_factory=list)  # every PATCH's fields, in order
+
+
+@dataclass
 class Reaction:
     id: int
     comment_id: int
@@ -135,10 +152,15 @@ class Repository:
         self.private = private
         self.archived = False
         self.fork = False
+        self.has_issues = True
         self.commits: dict[str, Commit] = {}
         self.branches: dict[str, str] = {}
         self.pulls: dict[int, Pull] = {}
         self.permissions: dict[str, str] = {}
+        # Git Data API objects written through the API (`routes_git`): blobs not yet in a commit, and trees
+        # by their git SHA (a commit's tree is registered when `git/get-commit` names it).
+        self.blobs: dict[str, bytes] = {}
+        self.trees: dict[str, FileTree] = {}
         self._diffs: dict[tuple[str, str], list[dict[str, object]]] = {}
         self._numbers = itertools.count(1)
 
@@ -166,6 +188,14 @@ class Repository:
             if pull.head_ref == branch and pull.state == "open":
                 self._move_head(pull, sha)
         return sha
+
+    def point(self, branch: str, sha: str) -> None:
+        """Moves (or creates) `branch` to an existing commit, as a ref update does; open pull requests from
+        it follow."""
+        self.branches[branch] = sha
+        for pull in self.pulls.values():
+            if pull.head_ref == branch and pull.state == "open" and pull.head_sha != sha:
+                self._move_head(pull, sha)
 
     def delete_branch(self, branch: str) -> str:
         return self.branches.pop(branch)
@@ -257,6 +287,7 @@ class World:
         self.review_comments: dict[int, ReviewComment] = {}
         self.issue_comments: dict[int, IssueComment] = {}
         self.reactions: list[Reaction] = []
+        self.issues: dict[tuple[str, int], Issue] = {}
 
     def new_id(self) -> int:
         return next(self._ids)
@@ -278,6 +309,15 @@ class World:
         comment = IssueComment(self.new_id(), repo, issue, body, user)
         self.issue_comments[comment.id] = comment
         return comment
+
+    def add_issue(self, repo: str, title: str, body: str, *, user: str) -> Issue:
+        self.add_user(user, bot=user.endswith("[bot]"))
+        issue = Issue(repo, self.repos[repo].new_issue_number(), title, body, user)
+        self.issues[(repo, issue.number)] = issue
+        return issue
+
+    def issues_in(self, repo: str) -> list[Issue]:
+        return sorted((i for i in self.issues.values() if i.repo == repo), key=lambda i: i.number)
 
     def record_push(self, repo: str, branch: str, before: str, after: str) -> None:
         """What GitHub learns from a push: the check suites made for `after` carry its branch and `before`."""

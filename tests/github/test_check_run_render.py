@@ -80,7 +80,7 @@ def test_notices_unscanned_files_config_notes_and_leak_warning() -> None:
     ]
     context = CheckContext(
         leaked=True,
-        config_problems=("fail_on: must be one of high, medium, low, never",),
+        config_problems=("fail_on: must be one of critical, high, medium, low, never",),
         config_changed=True,
     )
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import RateBudget, RateLimited, RepoInfo
-from bot.jobs.baseline_scan import BaselineScans
+from bot.jobs.baseline_scan import CALLS_PER_BASELINE, BaselineScans
 from bot.jobs.installations import Installations
 from bot.jobs.queue import Submission
 from bot.jobs.state import MemoryState
@@ -122,7 +122,7 @@ def test_below_the_rate_limit_floor_the_job_waits_for_the_reset() -> None:
 
 
 def test_at_the_floor_or_above_the_job_goes_on() -> None:
-    budget = RateBudget(200, 1000, NOW + 600)
+    budget = RateBudget(200 + CALLS_PER_BASELINE, 1000, NOW + 600)  # the floor and what this job may spend
     assert _target(Repos(RepoInfo("main", archived=False, fork=False), budget)) is not None
     lower = Repos(RepoInfo("main", archived=False, fork=False), RateBudget(400, 1000, NOW + 600))
     with pytest.raises(RateLimited):
@@ -136,6 +136,6 @@ def test_claims_and_progress_survive_a_restart(tmp_path: Path) -> None:
 
     again = sqlite_queue(tmp_path)  # another process, after a restart, on the same file
 
-    assert again.baseline_progress() == {INSTALLATION: (1, 2)}
+    assert again.baseline_progress() == {INSTALLATION: (1, 2, 0)}
     assert again.submit("redelivered", [baseline("acme/a"), baseline("acme/b")]) is Submission.COALESCED
     assert again.depth() == 2

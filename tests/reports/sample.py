@@ -105,4 +105,7 @@ FINDING_KEYS = {
     "author",
     "author_date",
     "in_head",
+    # null unless `scan --verify` asked the value's provider
+    "verified",
+    "verified_at",
 }

@@ -4,7 +4,8 @@ Like GitHub Enterprise Server, the web pages live at `http://HOST` and the API a
 is how the bot derives the one from the other. `POST /settings/apps/new?state=S` (or the organisation form)
 takes the `manifest` field, registers a one-time code with the fake API and redirects the browser to the
 manifest's `redirect_url` with `code` and `state`, as GitHub does once the user confirms. Everything under
-`/api/v3` is the fake GitHub (`tests.fakegithub`), checked against GitHub's REST description as usual.
+`/api/v3` is the fake GitHub (`tests.fakegithub`), checked against GitHub's REST description as usual, and
+`/login/oauth/...` is GitHub's user authorisation for the App (`tests.fakegithub.routes_oauth`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from tests.fakegithub import routes_oauth
 from tests.fakegithub.http import Handler, Wire
 from tests.fakegithub.server import FakeGitHub
 
@@ -62,6 +64,9 @@ class GitHubWeb:
         path = urlsplit(target).path
         if path.startswith(API_PREFIX + "/"):
             return self.api.handle(method, target, headers, body)
+        oauth = routes_oauth.web(self.api, method, target, headers, body)
+        if oauth is not None:
+            return oauth
         match = _NEW_APP.fullmatch(path)
         if method == "POST" and match:
             return self._create_app(target, match.group("org"), body)

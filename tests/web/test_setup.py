@@ -108,6 +108,7 @@ def test_personal_account_manifest_from_app_yml(tmp_path: Path) -> None:
     assert manifest["name"] == "Secrets Bot"
     assert manifest["hook_attributes"] == {"url": BASE + "/api/github/webhooks", "active": True}
     assert manifest["redirect_url"] == BASE + "/setup/callback"
+    assert manifest["callback_urls"] == [BASE + "/overview/callback"]  # the overview's sign-in
     assert manifest["default_permissions"]["checks"] == "write"
     assert manifest["public"] is False and "pull_request" in manifest["default_events"]
 
@@ -158,7 +159,16 @@ def test_callback_saves_the_app_and_serves_webhooks_at_once(
     assert env_file.read_text(encoding="utf-8").startswith('# mine\nLOG_LEVEL=DEBUG\nAPP_ID="4242"\n')
     saved = parse_dotenv(env_file.read_text(encoding="utf-8"))
     assert saved["WEBHOOK_SECRET"] == github.webhook_secret and "WEBHOOK_PROXY_URL" not in saved
+    # The App's OAuth client, for the overview's "Sign in with GitHub".
+    assert (saved["GITHUB_CLIENT_ID"], saved["GITHUB_CLIENT_SECRET"]) == (
+        "Iv1.fake4242",
+        "fake-client-secret-code123",
+    )
     [configured] = setup.configured
+    assert (configured.github_client_id, configured.github_client_secret) == (
+        "Iv1.fake4242",
+        "fake-client-secret-code123",
+    )
     assert configured.is_configured and setup.app.state.settings is configured
     # A fresh fingerprint key is saved with the App, and the running bot already uses the saved one.
     assert configured.fingerprint_key is not None and len(configured.fingerprint_key) == 32

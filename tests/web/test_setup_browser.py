@@ -130,7 +130,7 @@ def _check_manifest_sent(web: GitHubWeb, base: str) -> None:
     assert manifest["redirect_url"] == base + "/setup/callback"
     assert manifest["default_permissions"] == {
         "checks": "write",
-        "contents": "read",
+        "contents": "write",
         "pull_requests": "write",
         "issues": "write",
         "metadata": "read",
@@ -140,6 +140,7 @@ def _check_manifest_sent(web: GitHubWeb, base: str) -> None:
         "check_suite",
         "commit_comment",
         "issue_comment",
+        "issues",
         "pull_request",
         "push",
     }

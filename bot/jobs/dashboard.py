@@ -1,0 +1,192 @@
+"""Keep each repository's `Serverless secrets dashboard` issue in step with the findings store.
+
+After a scan of the default branch has updated the store (and after a fix pull request was opened), the
+issue is rendered again from what the store holds and written only where it changed: created when the
+first secret is open, edited in place, closed with "nothing open any more" when none is left, reopened when
+a new one appears. A repository that never had an open secret gets no issue and costs no call.
+
+Exactly one issue, whatever the redeliveries and however many workers: refreshes of one repository run one
+at a time under a lock in the queue's shared state, the issue's number is remembered there once created,
+and GitHub is always asked before anything is created (the remembered number, else the App's own issues
+matched by the hidden marker). A refresh that finds the lock held does not wait: it leaves a request in
+the shared state, and the holder, once done, renders again if a request came in after it read the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from enum import StrEnum
+
+from bot.core.rules import RuleSet
+from bot.events.request import ScanRequest
+from bot.github.errors import GitHubRequestError
+from bot.github.protocol import GitHubGateway, Issue, IssuesDisabled
+from bot.jobs.leases import Busy, Lessee, Locks
+from bot.jobs.scanning import load_config
+from bot.jobs.state import JobState
+from bot.reports.dashboard import (
+    MARKER,
+    TITLE,
+    has_open,
+    is_dashboard,
+    render_dashboard,
+    rendered_at,
+    secrets_only,
+)
+from bot.store import FindingsStore
+
+logger = logging.getLogger(__name__)
+
+ISSUE_TTL = 365 * 24 * 3600.0  # the remembered issue number; GitHub is asked again when it lapses
+WANTED_TTL = 3600.0
+MAX_ROUNDS = 3  # renders by one holder for requests that arrived meanwhile; later ones are the next's
+
+
+class DashboardOutcome(StrEnum):
+    NONE = "none"  # no open secret and no issue: nothing to show
+    DISABLED = "disabled"  # `dashboard: false`
+    UNCHANGED = "unchanged"
+    CREATED = "created"
+    UPDATED = "updated"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    LEFT_TO_HOLDER = "left-to-holder"  # another worker is refreshing it and will render again
+    UNAVAILABLE = "unavailable"  # issues are turned off, or the installation may not write them
+
+
+class Dashboards:
+    """Where refreshes of one repository's dashboard meet, across every process sharing the queue."""
+
+    def __init__(self, state: JobState, lessee: Lessee) -> None:
+        self._state = state
+        self._locks = Locks(state, lessee)
+
+    def remembered(self, repo: str) -> int | None:
+        value = self._state.get(_issue_key(repo))
+        return int(value) if value is not None and value.isdigit() else None
+
+    def remember(self, repo: str, number: int) -> None:
+        self._state.put(_issue_key(repo), str(number), ttl=ISSUE_TTL)
+
+    def forget(self, repo: str) -> None:
+        self._state.delete(_issue_key(repo))
+
+    def one_at_a_time(self, repo: str, render: Callable[[], DashboardOutcome]) -> DashboardOutcome:
+        """`render` under the repository's lock, again while requests arrived during the last render."""
+        wanted = _wanted_key(repo)
+        self._state.put(wanted, secrets.token_hex(8), ttl=WANTED_TTL)  # after the store was updated
+        outcome = DashboardOutcome.LEFT_TO_HOLDER
+        for _ in range(MAX_ROUNDS):
+            seen = self._state.get(wanted)  # before the store is read
+            try:
+                with self._locks.hold(f"dashboard:{repo}"):
+                    outcome = render()
+            except Busy:
+                return DashboardOutcome.LEFT_TO_HOLDER  # the holder sees our request once it lets go
+            if self._state.get(wanted) == seen:
+                break
+        return outcome
+
+
+def dashboard_url(dashboards: Dashboards, web_url: str, repo: str) -> str | None:
+    """The dashboard issue's address when one is remembered (no call to GitHub): pull requests point their
+    findings already on the base branch to it."""
+    number = dashboards.remembered(repo)
+    return None if number is None else f"{web_url.rstrip('/')}/{repo}/issues/{number}"
+
+
+def refresh_dashboard(
+    dashboards: Dashboards, gateway: GitHubGateway, store: FindingsStore, repo: str, *, enabled: bool = True
+) -> DashboardOutcome:
+    """Bring the repository's dashboard issue in line with the store. `enabled`: the repository's
+    `dashboard` setting (false: nothing is touched). `GitHubUnavailable` propagates (the job is retried);
+    a repository without issues, or an installation without the permission, is logged and left alone."""
+    if not enabled:
+        return DashboardOutcome.DISABLED
+    if not secrets_only(store.findings(repo)) and dashboards.remembered(repo) is None:
+        return DashboardOutcome.NONE  # never had a secret: no call to GitHub at all
+    try:
+        return dashboards.one_at_a_time(repo, lambda: _sync(dashboards, gateway, store, repo))
+    except (IssuesDisabled, GitHubRequestError) as error:
+        logger.warning("dashboard not updated: %s", type(error).__name__)
+        return DashboardOutcome.UNAVAILABLE
+
+
+def refresh_after_fix(
+    dashboards: Dashboards,
+    gateway: GitHubGateway,
+    store: FindingsStore,
+    ruleset: RuleSet,
+    request: ScanRequest,
+) -> DashboardOutcome:
+    """After a fix pull request was opened or updated: its boxes link it and are unticked again. A fix asked
+    from the check run's button may be for a repository without a dashboard: its `dashboard` setting is
+    read from the default branch first."""
+    repo_config = load_config(gateway, request.repo, request.default_branch, ruleset)
+    return refresh_dashboard(dashboards, gateway, store, request.repo, enabled=repo_config.config.dashboard)
+
+
+def _sync(
+    dashboards: Dashboards, gateway: GitHubGateway, store: FindingsStore, repo: str
+) -> DashboardOutcome:
+    findings = store.findings(repo)
+    opened = has_open(findings)
+    fixes_allowed = opened and gateway.contents_writable()  # from the token's answer: no call
+
+    def render(sha: str | None) -> str:
+        return render_dashboard(
+            findings, repo=repo, scanned_sha=sha, web_url=gateway.web_url(), fixes_allowed=fixes_allowed
+        )
+
+    body = render(store.last_scanned_sha(repo))
+    issue = _find(dashboards, gateway, repo)
+    if issue is None:
+        if not opened:
+            return DashboardOutcome.NONE
+        created = gateway.create_issue(repo, title=TITLE, body=body, marker=MARKER)
+        dashboards.remember(repo, created.number)
+        logger.info("dashboard opened", extra={"issue": created.number})
+        return DashboardOutcome.CREATED
+    state = "open" if opened else "closed"
+    # Quiet: a push that changed nothing shown (only the commit the links point at) is not written.
+    shown_at = rendered_at(issue.body)
+    same = body == issue.body or (shown_at is not None and render(shown_at) == issue.body)
+    new_body = None if same else body
+    new_state = state if state != issue.state else None
+    if new_body is None and new_state is None:
+        return DashboardOutcome.UNCHANGED
+    gateway.update_issue(repo, issue.number, body=new_body, state=new_state)
+    outcome = _OUTCOMES[new_state]
+    logger.info("dashboard %s", outcome.value, extra={"issue": issue.number})
+    return outcome
+
+
+_OUTCOMES = {
+    None: DashboardOutcome.UPDATED,
+    "open": DashboardOutcome.REOPENED,
+    "closed": DashboardOutcome.CLOSED,
+}
+
+
+def _find(dashboards: Dashboards, gateway: GitHubGateway, repo: str) -> Issue | None:
+    """The remembered issue when it is still the App's dashboard, else the App's issue with the marker."""
+    number = dashboards.remembered(repo)
+    if number is not None:
+        issue = gateway.issue(repo, number)
+        if issue is not None and issue.author == gateway.bot_login() and is_dashboard(issue.body):
+            return issue
+        dashboards.forget(repo)
+    found = gateway.find_own_issue(repo, MARKER)
+    if found is not None:
+        dashboards.remember(repo, found.number)
+    return found
+
+
+def _issue_key(repo: str) -> str:
+    return f"dashboard-issue:{repo}"
+
+
+def _wanted_key(repo: str) -> str:
+    return f"dashboard-wanted:{repo}"

@@ -1,0 +1,253 @@
+"""The dashboard issue kept by default-branch scans: opened once, edited only when its body changes, closed
+when nothing is open, reopened (never duplicated) when a secret comes back; off with `dashboard: false`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.core.rules import RuleSet
+from bot.github.protocol import Issue, IssuesDisabled
+from bot.jobs.dashboard import DashboardOutcome, Dashboards, refresh_dashboard
+from bot.jobs.leases import Lessee
+from bot.jobs.queue import JobQueue, memory_queue
+from bot.jobs.scan_job import ScanOutcome, run_scan
+from bot.reports.dashboard import MARKER, TITLE
+from bot.store import FindingsStore, open_store
+from tests.conftest import BOT_LOGIN, FakeGitHub
+from tests.jobs.scenarios import BASE, BEFORE, HEAD, NEWER, REPO, STRIPE, pull_request, push, serverless
+
+CLEAN = serverless(None)
+LATEST = "3" * 40
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[FindingsStore]:
+    opened = open_store(f"sqlite:///{tmp_path}/findings.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def queue() -> JobQueue:
+    return memory_queue()
+
+
+@pytest.fixture(autouse=True)
+def writable(fake_github: FakeGitHub) -> None:
+    fake_github.contents_write = True  # fix pull requests are possible: the dashboard offers boxes
+
+
+@pytest.fixture
+def dashboards(queue: JobQueue) -> Dashboards:
+    return Dashboards(queue.state, queue.lessee)
+
+
+def scan_push(
+    github: FakeGitHub,
+    queue: JobQueue,
+    store: FindingsStore,
+    dashboards: Dashboards,
+    *,
+    before: str,
+    head: str,
+    manifest: bytes,
+) -> ScanOutcome:
+    github.push_files(REPO, base=before, head=head, files={"serverless.yml": manifest})
+    return run_scan(
+        push(before=before, head=head),
+        github,
+        ruleset_base=RuleSet.default(),
+        latest_heads=queue.ledger,
+        store=store,
+        dashboards=dashboards,
+    )
+
+
+def scan_pull(github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards) -> None:
+    run_scan(
+        pull_request(),
+        github,
+        ruleset_base=RuleSet.default(),
+        latest_heads=queue.ledger,
+        store=store,
+        dashboards=dashboards,
+    )
+
+
+def only_issue(github: FakeGitHub) -> Issue:
+    assert len(github.issues) == 1, github.issues
+    return next(iter(github.issues.values()))
+
+
+def test_a_secret_on_the_default_branch_opens_one_dashboard_with_a_box(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    outcome = scan_push(
+        fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless()
+    )
+
+    assert outcome is ScanOutcome.REPORTED
+    issue = only_issue(fake_github)
+    assert (issue.state, issue.author) == ("open", BOT_LOGIN)
+    assert issue.body.startswith(MARKER)
+    [fingerprint] = [f.fingerprint for f in store.open_findings(REPO)]
+    assert "- [ ] open a fix pull request for `serverless.yml:9`" in issue.body
+    assert f"fingerprint={fingerprint} -->" in issue.body
+    assert f"/{REPO}/blob/{HEAD}/serverless.yml#L9" in issue.body
+    [(_, (_, title, _))] = [call for call in fake_github.calls if call[0] == "create_issue"]
+    assert title == TITLE
+    assert STRIPE not in fake_github.everything_sent()
+
+
+def test_a_refresh_with_nothing_new_changes_nothing(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    scan_push(fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless())
+
+    again = refresh_dashboard(dashboards, fake_github, store, REPO)
+
+    assert again is DashboardOutcome.UNCHANGED
+    assert fake_github.count("create_issue") == 1
+    assert fake_github.count("update_issue") == 0
+    assert fake_github.count("find_own_issue") == 1  # afterwards the remembered number is read instead
+
+
+def test_nothing_open_closes_it_and_a_new_secret_reopens_the_same_issue(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    scan_push(fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless())
+    number = only_issue(fake_github).number
+
+    scan_push(fake_github, queue, store, dashboards, before=HEAD, head=NEWER, manifest=CLEAN)
+    closed = only_issue(fake_github)
+    assert (closed.number, closed.state) == (number, "closed")
+    assert "Nothing is open any more" in closed.body
+    assert "### Recently fixed" in closed.body
+    assert "- [ ]" not in closed.body
+
+    other = serverless("sk_live_" + "7Hd92LwQxZ4kT1nB8pVc" + "Mm3R")
+    scan_push(fake_github, queue, store, dashboards, before=NEWER, head=LATEST, manifest=other)
+    reopened = only_issue(fake_github)
+    assert (reopened.number, reopened.state) == (number, "open")
+    assert "- [ ] open a fix pull request" in reopened.body
+    assert fake_github.count("create_issue") == 1
+
+
+def test_a_repository_that_never_had_a_secret_costs_no_issue_call(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    scan_push(fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=CLEAN)
+
+    assert fake_github.issues == {}
+    assert not [name for name, _ in fake_github.calls if "issue" in name]
+
+
+def test_dashboard_false_opens_no_issue(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    fake_github.put_files(REPO, BEFORE, {".github/secrets-bot.yml": b"dashboard: false\n"})
+
+    scan_push(fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless())
+
+    assert fake_github.only_run(HEAD).conclusion == "failure"
+    assert store.open_findings(REPO) != []
+    assert fake_github.issues == {}
+    assert not [name for name, _ in fake_github.calls if "issue" in name]
+
+
+def test_a_pull_request_scan_does_not_touch_the_dashboard(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless()})
+    scan_pull(fake_github, queue, store, dashboards)
+
+    assert fake_github.issues == {}
+
+
+def test_an_existing_dashboard_is_found_by_its_marker_not_duplicated(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    """A new worker (nothing remembered in the shared state) finds the issue an earlier one opened."""
+    fake_github.issues[(REPO, 5)] = Issue(5, f"{MARKER}\nold body", "closed", BOT_LOGIN)
+    fake_github.issues[(REPO, 6)] = Issue(6, f"{MARKER}\na copy", "open", "mallory")
+
+    scan_push(fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless())
+
+    assert fake_github.count("create_issue") == 0
+    ours = fake_github.issues[(REPO, 5)]
+    assert ours.state == "open" and "open a fix pull request" in ours.body
+    assert fake_github.issues[(REPO, 6)].body == f"{MARKER}\na copy"
+
+
+def test_a_deleted_dashboard_is_opened_again(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    scan_push(fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless())
+    fake_github.issues.clear()  # an admin deleted it
+
+    assert refresh_dashboard(dashboards, fake_github, store, REPO) is DashboardOutcome.CREATED
+    assert len(fake_github.issues) == 1
+
+
+def test_a_repository_without_issues_still_gets_its_check_run(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    fake_github.fail_next("create_issue", IssuesDisabled(REPO))
+
+    outcome = scan_push(
+        fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless()
+    )
+
+    assert outcome is ScanOutcome.REPORTED
+    assert fake_github.only_run(HEAD).conclusion == "failure"
+
+
+def test_without_contents_write_the_dashboard_offers_no_box(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    fake_github.contents_write = False
+
+    scan_push(fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless())
+
+    body = only_issue(fake_github).body
+    assert "- [ ]" not in body and "Contents: write" in body
+
+
+def test_a_refresh_while_another_worker_holds_the_lock_is_left_to_it(queue: JobQueue) -> None:
+    """The holder renders again when a request came in while it rendered: no update is lost, none waits."""
+    one, other = (Lessee(queue.state, name=name) for name in ("worker-one", "worker-two"))
+    for lessee in (one, other):
+        lessee.heartbeat()
+    holder, late = Dashboards(queue.state, one), Dashboards(queue.state, other)
+    renders: list[DashboardOutcome] = []
+
+    def render() -> DashboardOutcome:
+        if not renders:  # meanwhile another worker stores a scan and asks for a refresh
+            renders.append(late.one_at_a_time(REPO, lambda: DashboardOutcome.CREATED))
+        renders.append(DashboardOutcome.UPDATED)
+        return DashboardOutcome.UPDATED
+
+    assert holder.one_at_a_time(REPO, render) is DashboardOutcome.UPDATED
+    assert renders == [DashboardOutcome.LEFT_TO_HOLDER, DashboardOutcome.UPDATED, DashboardOutcome.UPDATED]
+
+
+def test_a_pull_request_points_its_findings_already_on_the_base_to_the_dashboard(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    dashboards.remember(REPO, 5)
+    fake_github.put_files(REPO, BASE, {"serverless.yml": serverless()})
+    fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless(service="billing-v2")})
+    fake_github.pull_files[(REPO, 7)] = [
+        replace(f, status="modified") for f in fake_github.pull_files[(REPO, 7)]
+    ]
+
+    scan_pull(fake_github, queue, store, dashboards)
+
+    summary = fake_github.only_run(HEAD).output
+    assert summary is not None
+    assert f"[secrets dashboard](https://github.com/{REPO}/issues/5)" in summary.summary
+    assert not [name for name, _ in fake_github.calls if "issue" in name]  # remembered: no call

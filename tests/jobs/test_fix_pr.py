@@ -1,0 +1,171 @@
+"""The fix pull request job against the fake GitHub: which findings it fixes, what it reads, and when it
+writes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.core.config import ScanConfig
+from bot.core.fix import FixedFile
+from bot.core.rules import RuleSet
+from bot.core.scanner import scan_file
+from bot.events.request import ScanRequest, Trigger
+from bot.github.gateway import GitHubAppClient, InstallationGateway
+from bot.github.protocol import OpenPull
+from bot.jobs import fix_pr
+from bot.jobs.fix_pr import FIX_BRANCH, NO_CONTENTS_WRITE, fix_unavailable_reason, open_fix_pull
+from bot.jobs.queue import memory_queue
+from bot.jobs.scan_job import ScanOutcome
+from bot.store import SqlFindingsStore, open_store
+from tests.fakegithub.clock import FakeClock
+from tests.fakegithub.server import FakeGitHub
+from tests.fakegithub.state import Repository
+
+REPO = "acme/billing"
+KEY = b"k" * 32
+STRIPE = "sk_live_" + "9fQ2xLr7TbW4kZp1MvN8sYc3"
+PASSWORD = "Zq7" + "xK9!" * 3
+MANIFEST = (  # in one function's environment: no "reaches every function" advice beside the secrets
+    "service: billing\nprovider:\n  name: aws\nfunctions:\n  charge:\n    handler: h.main\n    environment:\n"
+    f"      STRIPE_SECRET_KEY: {STRIPE}\n      DB_PASSWORD: '{PASSWORD}'\n"
+)
+
+
+@dataclass
+class Setup:
+    fake: FakeGitHub
+    repo: Repository
+    gateway: InstallationGateway
+    store: SqlFindingsStore
+    head: str
+
+
+@pytest.fixture
+def setup(
+    make_fake_github: Callable[..., FakeGitHub], fake_clock: FakeClock, tmp_path: Path
+) -> Iterator[Setup]:
+    fake = make_fake_github(clock=fake_clock)
+    fake.add_installation(1)
+    fake.permissions["contents"] = "write"
+    repo = fake.add_repo(REPO)
+    head = repo.commit("main", {"serverless.yml": MANIFEST, "other/serverless.yml": MANIFEST})
+    fake.world.add_user("writer")
+    repo.permissions["writer"] = "write"
+    client = GitHubAppClient(
+        fake.app_id, fake.keys.private_pem, fake.url, sleep=fake_clock.sleep, clock=fake_clock
+    )
+    store = open_store(f"sqlite:///{tmp_path}/findings.db")
+    try:
+        yield Setup(fake, repo, client.for_installation(1), store, head)
+    finally:
+        store.close()
+        client.close()
+
+
+def findings_at(path: str, data: str) -> list[str]:
+    config = ScanConfig(fingerprint_key=KEY)
+    return [
+        f.fingerprint
+        for f in scan_file(path, data.encode(), ruleset=RuleSet.default(), config=config).findings
+    ]
+
+
+def record(setup: Setup) -> None:
+    result = scan_file(
+        "serverless.yml", MANIFEST.encode(), ruleset=RuleSet.default(), config=ScanConfig(fingerprint_key=KEY)
+    )
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    setup.store.record_default_branch_scan(REPO, setup.head, result.findings, complete=True, at=at)
+
+
+def ask(setup: Setup, arguments: str | None = None, **options: object) -> ScanOutcome:
+    request = ScanRequest(1, REPO, Trigger.FIX, None, "main", "d-1", commenter="writer", arguments=arguments)
+    return open_fix_pull(
+        request,
+        setup.gateway,
+        ruleset_base=RuleSet.default(),
+        ledger=memory_queue().ledger,
+        fingerprint_key=KEY,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def branch_file(setup: Setup, path: str) -> str:
+    return setup.repo.commits[setup.repo.branches[FIX_BRANCH]].files[path].decode()
+
+
+def test_only_the_named_finding_is_fixed_and_only_its_manifest_read(setup: Setup) -> None:
+    record(setup)
+    stripe, password = findings_at("serverless.yml", MANIFEST)
+    opened: list[OpenPull] = []
+
+    outcome = ask(setup, stripe, store=setup.store, after_fix=lambda _request, pull: opened.append(pull))
+
+    assert outcome is ScanOutcome.REPORTED
+    fixed = branch_file(setup, "serverless.yml")
+    assert STRIPE not in fixed and PASSWORD in fixed and "${ssm:/billing/" in fixed
+    assert branch_file(setup, "other/serverless.yml") == MANIFEST
+    assert setup.fake.calls("git/get-tree") == []  # the store named the manifest: no tree listing
+    [pull] = opened
+    assert {f.fingerprint: f.fix_pull for f in setup.store.open_findings(REPO)} == {
+        stripe: pull.number,
+        password: None,
+    }
+
+
+def test_without_a_store_every_manifest_at_the_head_is_fixed(setup: Setup) -> None:
+    assert ask(setup) is ScanOutcome.REPORTED
+
+    for path in ("serverless.yml", "other/serverless.yml"):
+        assert STRIPE not in branch_file(setup, path) and PASSWORD not in branch_file(setup, path)
+    [pull] = setup.repo.pulls.values()
+    assert "4 hard-coded secrets" in (pull.body or "")
+
+
+def test_unknown_fingerprints_write_nothing(setup: Setup) -> None:
+    record(setup)
+
+    assert ask(setup, "v2-unknown", store=setup.store) is ScanOutcome.NOTHING_TO_DO
+
+    assert FIX_BRANCH not in setup.repo.branches and setup.repo.pulls == {}
+    assert setup.fake.calls("git/create-blob") == []
+
+
+def test_without_contents_write_nothing_is_written_and_the_reason_is_given(setup: Setup) -> None:
+    setup.fake.permissions["contents"] = "read"  # before the first token: the grant is read from its answer
+
+    assert fix_unavailable_reason(setup.gateway) == NO_CONTENTS_WRITE
+    assert ask(setup) is ScanOutcome.NOTHING_TO_DO
+    assert FIX_BRANCH not in setup.repo.branches
+
+
+def test_a_rewritten_file_that_still_shows_its_finding_is_left_out(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def claims_without_fixing(data: bytes, findings: list[object]) -> FixedFile:
+        return FixedFile(data + b"# touched\n", tuple(findings), ())  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fix_pr, "fix_file", claims_without_fixing)
+
+    assert ask(setup) is ScanOutcome.NOTHING_TO_DO
+
+    assert FIX_BRANCH not in setup.repo.branches and setup.repo.pulls == {}
+
+
+def test_a_later_request_for_another_finding_adds_it_to_the_same_pull_request(setup: Setup) -> None:
+    record(setup)
+    stripe, password = findings_at("serverless.yml", MANIFEST)
+
+    ask(setup, stripe, store=setup.store)
+    ask(setup, password, store=setup.store)
+
+    fixed = branch_file(setup, "serverless.yml")
+    assert STRIPE not in fixed and PASSWORD not in fixed
+    [pull] = setup.repo.pulls.values()
+    assert "2 hard-coded secrets" in (pull.body or "")
+    assert {f.fix_pull for f in setup.store.open_findings(REPO)} == {pull.number}
