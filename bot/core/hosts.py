@@ -1,17 +1,13 @@
-"""Where a credential in a URL or connection string leads: a local service, a documentation host, or not.
+"""Where a credential in a URL or connection string leads, as far as it can forgive a weak password: only
+a documentation host does.
 
-Default and weak credentials (`postgres:postgres`, `admin:admin`, `app:Password123`) are harmless only where
-nobody else can reach the service: the developer's own machine. That is the only evidence that forgives
-them. Local means loopback (`localhost`, `127.0.0.1`, `::1`), Docker's `host.docker.internal`
-and names under `.localhost` / `.local` (mDNS). A single-label name (`db`, `postgres`, `redis`) is not
-local: a manifest is deployed, and a private resolver there (a VPC, a Kubernetes namespace, Cloud Run's
-service names) answers for it, so `PG_DB_HOST: db` beside `PG_DB_PASS: postgres` in a deployed `.env.yaml`
-is a real database behind a default password. `0.0.0.0` is a bind address ("every interface"), not a
-place a client connects to, so it says nothing either. The reserved documentation domains (`example.com`,
-`*.example`, `*.test`, `*.invalid`, RFC 2606) are no host at all: a credential written for them is a
-template. Any other host, and a host that is itself a reference (`${DB_HOST}`), may be a production
-service, so weak credentials for it are reported. A password written without a host of its own takes the
-evidence of the settings beside it (`DB_HOST: localhost`).
+The blind set's written rules (docs/blind-set.md) count what is written, not where it points: a weak or
+default password (`admin:admin`, `postgres:postgres`, `app:Password123`) for `prod-db`, for a service name
+(`db`) and even for `localhost` is a password a reviewer asks to move, because the same value is usually
+reused where it matters. The one host that makes a credential a template is a reserved documentation domain
+(`example.com`, `*.example`, `*.test`, `*.invalid`, RFC 2606), in the URL itself or in a host setting
+beside a password (`DB_HOST: db.example.com`). A host that is itself a reference (`${DB_HOST}`) says
+nothing either way.
 """
 
 from __future__ import annotations
@@ -22,8 +18,6 @@ from bot.core.heuristics import key_words
 from bot.core.linear import LinearPattern
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
 
-_LOOPBACK = LinearPattern(r"^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|host\.docker\.internal)$")
-_LOCAL_SUFFIX = (".localhost", ".local")
 _DOCUMENTATION = LinearPattern(r"(?:^|\.)example(?:\.(?:com|org|net))?$|\.(?:test|invalid)$")
 
 
@@ -35,42 +29,36 @@ def host_of(authority: str) -> str:
     return text.split(",", 1)[0].split(":", 1)[0].split("/", 1)[0].rstrip(".")
 
 
-def is_local_host(host: str) -> bool:
-    """A host only the developer's machine or a private container network resolves (see the module doc)."""
-    name = host_of(host)
-    return bool(_LOOPBACK.match(name)) or name.endswith(_LOCAL_SUFFIX)
-
-
 def is_documentation_host(host: str) -> bool:
     """A reserved documentation domain (RFC 2606): `example.com`, `db.example.org`, `api.test`."""
     return bool(_DOCUMENTATION.search(host_of(host)))
 
 
-# Sibling settings that say where the service is: `DB_HOST: localhost`, `REDIS_URL: redis://db:6379`.
+# Sibling settings that say where the service is: `DB_HOST: db.example.com`, `REDIS_URL: redis://db:6379`.
 _HOST_WORDS = frozenset({"host", "hostname", "server", "endpoint", "address", "addr", "url", "uri", "dsn"})
 _AUTHORITY = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/\s]*@)?(?P<authority>[^/?#\s]+)")
 
 
-def names_a_local_service(settings: Iterable[tuple[str, str]]) -> bool:
-    """Whether settings written next to a password (`(key, value)` of the same mapping) name a local host
-    (`DB_HOST: localhost`, `DATABASE_URL: postgres://localhost:5432/app`) and no other host: the evidence that
-    forgives a default or weak password written beside them."""
-    local = False
+def names_a_sample_host(settings: Iterable[tuple[str, str]]) -> bool:
+    """Whether settings written next to a password (`(key, value)` of the same mapping) name a documentation
+    host (`DB_HOST: db.example.com`, `DATABASE_URL: postgres://db.example.com/app`) and no other host: the
+    evidence that makes a weak password written beside them a template."""
+    sample = False
     for key, value in settings:
         words = key_words(key)
         if not words or words[-1] not in _HOST_WORDS or not value.strip():
             continue
         authority = _AUTHORITY.match(value.strip())
         host = authority["authority"] if authority else value
-        if not (is_local_host(host) or is_documentation_host(host)):
+        if not is_documentation_host(host):
             return False
-        local = True
-    return local
+        sample = True
+    return sample
 
 
-def local_service_mappings(root: Node) -> set[KeyPath]:
-    """Key paths of the mappings whose settings name a local service (`names_a_local_service`), found in one
-    walk of the tree."""
+def sample_host_mappings(root: Node) -> set[KeyPath]:
+    """Key paths of the mappings whose settings name a documentation host (`names_a_sample_host`), found in
+    one walk of the tree."""
     found: set[KeyPath] = set()
     stack: list[tuple[KeyPath, Node]] = [((), root)]
     while stack:
@@ -79,7 +67,7 @@ def local_service_mappings(root: Node) -> set[KeyPath]:
             settings = [
                 (str(k.value), v.value) for k, v in node.items if type(v) is Scalar and type(v.value) is str
             ]
-            if names_a_local_service(settings):
+            if names_a_sample_host(settings):
                 found.add(path)
             stack.extend(
                 ((*path, str(key.value)), value) for key, value in node.items if type(value) is not Scalar

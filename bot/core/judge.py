@@ -38,7 +38,7 @@ class Candidate:
     scalar: Scalar
     site: Site
     consumers: tuple[Target, ...] = ()
-    local_service: bool = False  # the settings beside the value name a local host (`bot.core.hosts`)
+    sample_host: bool = False  # the settings beside the value name a documentation host (`bot.core.hosts`)
 
     def __repr__(self) -> str:
         return f"Candidate({self.path!r}, line {self.scalar.start.line})"
@@ -105,7 +105,7 @@ def _keyed_fallbacks(
     hits: list[Hit] = []
     for fallback in analysis.fallbacks:
         for key in keys:
-            match = detectors.judge_keyed(key, fallback.value, local_service=candidate.local_service)
+            match = detectors.judge_keyed(key, fallback.value, sample_host=candidate.sample_host)
             if match is not None:
                 start, end = fallback.start, fallback.end
                 hits.append(Hit(candidate, match.rule, start, end, Context.FALLBACK, fallback, keyed=True))
@@ -137,7 +137,7 @@ def _keyed_whole(candidate: Candidate, keys: tuple[str, ...], detectors: Detecto
     if not text.strip() or candidate.site.pairs:
         return []
     for key in keys:
-        match = detectors.judge_keyed(key, text, local_service=candidate.local_service)
+        match = detectors.judge_keyed(key, text, sample_host=candidate.sample_host)
         if match is not None:
             return [Hit(candidate, match.rule, 0, len(text), Context.LITERAL, keyed=True)]
     return []

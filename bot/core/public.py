@@ -150,15 +150,15 @@ _WELL_KNOWN_DIGESTS = frozenset(
         "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
     }
 )
-# Default credentials of database and broker images (`postgres:postgres`, `guest:guest`): public, but only
-# harmless for a service nobody else reaches, so callers forgive them only with evidence of that (a local
-# host, see bot.core.hosts).
-_DEFAULT_CREDENTIALS = frozenset({"postgres", "guest", "root", "admin", "minioadmin", "mysql", "rabbitmq"})
+# The stock defaults of local images that every user of the image shares (MinIO's `minioadmin`, RabbitMQ's
+# `guest`): documented, not chosen, so not labelled by the blind set's rules. `postgres`, `root` and
+# `admin` are weak passwords that people do deploy, and are reported.
+_DEFAULT_CREDENTIALS = frozenset({"guest", "minioadmin"})
 _KEY_SHAPED_RUN = LinearPattern(r"[A-Za-z0-9+/_-]{32,}={0,2}")
 
 
 def is_default_credential(value: str) -> bool:
-    """The documented default user or password of a database or broker image."""
+    """The documented stock default of a local image (`minioadmin`, `guest`)."""
     return value.strip().lower() in _DEFAULT_CREDENTIALS
 
 

@@ -39,7 +39,7 @@ from bot.core.heuristics import (
     normalized_key,
     secret_kind_of_key,
 )
-from bot.core.hosts import is_documentation_host, is_local_host
+from bot.core.hosts import is_documentation_host
 from bot.core.linear import encodable, re2_options
 from bot.core.rulemodel import (
     KeyedMatch,
@@ -133,11 +133,11 @@ class RuleSet:
         chars = _char_offsets(encoded, [offset for start, end, _ in kept for offset in (start, end)])
         return [TokenMatch(rule, chars[start], chars[end]) for start, end, rule in kept]
 
-    def judge_keyed(self, key: str, value: str, *, local_service: bool = False) -> KeyedMatch | None:
+    def judge_keyed(self, key: str, value: str, *, sample_host: bool = False) -> KeyedMatch | None:
         """The keyed rule that reports `value` under `key`, or None when the value is not a secret.
 
-        `local_service`: the settings beside the value name a local host, which forgives a default or weak
-        password (`bot.core.hosts`), as a local host in a URL does."""
+        `sample_host`: the settings beside the value name a documentation host, which makes a weak password
+        a template (`bot.core.hosts`), as such a host in a URL does."""
         kind = secret_kind_of_key(key)
         candidate = credential_part(value)
         in_passing = kind is None and names_secret_in_passing(key) and is_random_key_material(candidate)
@@ -145,7 +145,7 @@ class RuleSet:
             kind = SecretKind.SECRET
         rules = self._keyed_rules_for(kind, normalized_key(key))
         # A key that only mentions a secret (`..._SECRET_ID`) says nothing public about random key material.
-        if not rules or _is_excluded("" if in_passing else key, candidate, kind, local_service=local_service):
+        if not rules or _is_excluded("" if in_passing else key, candidate, kind, sample_host=sample_host):
             return None
         plausible = kind is not None and is_plausible_secret_value(candidate, kind)
         for rule in rules:
@@ -226,12 +226,12 @@ def _is_credible_secret(rule: Rule, secret: str, host: str | None) -> bool:
         return False
     if any(pattern.search(encodable(secret)) is not None for pattern in rule.allowlist):
         return False
-    # Default and weak credentials are forgiven for a local or documentation host only (bot.core.hosts).
-    harmless_host = host is not None and (is_local_host(host) or is_documentation_host(host))
-    as_password = rule.secret_kind is SecretKind.PASSWORD and not harmless_host
+    # A weak password is a template only for a documentation host (bot.core.hosts).
+    sample = host is not None and is_documentation_host(host)
+    as_password = rule.secret_kind is SecretKind.PASSWORD and not sample
     return not (
         filters.is_placeholder(secret, password=as_password)
-        or (harmless_host and filters.is_default_credential(secret))
+        or filters.is_default_credential(secret)
         or filters.is_well_known_public_value(secret)
         or filters.is_public_identifier("", secret)
     )
@@ -250,16 +250,16 @@ def _key_fits(rule: Rule, kind: SecretKind | None, name: str) -> bool:
     return rule.key_pattern is None or rule.key_pattern.search(encodable(name)) is not None
 
 
-def _is_excluded(key: str, value: str, kind: SecretKind | None, *, local_service: bool) -> bool:
+def _is_excluded(key: str, value: str, kind: SecretKind | None, *, sample_host: bool) -> bool:
     """Values no keyed rule may report: references, ciphertext, placeholders, public values, hashes. Under a
     key that names a password, a weak password (`admin123`) is no placeholder (`filters.is_placeholder`)
-    unless the service is local, which forgives default credentials too."""
+    unless the host beside it is a documentation host."""
     return (
         not value
         or filters.is_reference_syntax(value)
         or filters.is_encrypted(value)
-        or filters.is_placeholder_for(key, value, password=kind is SecretKind.PASSWORD and not local_service)
-        or (local_service and filters.is_default_credential(value))
+        or filters.is_placeholder_for(key, value, password=kind is SecretKind.PASSWORD and not sample_host)
+        or filters.is_default_credential(value)
         or filters.is_public_identifier(key, value)
         or filters.is_well_known_public_value(value)
         or filters.is_password_hash(value)

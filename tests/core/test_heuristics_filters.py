@@ -156,11 +156,12 @@ def test_well_known_public_values_are_recognised(value: str) -> None:
     assert is_well_known_public_value(value)
 
 
-def test_image_default_credentials_are_known_but_not_public_by_themselves() -> None:
-    """`postgres` is the documented default of its image; it is forgiven only for a local host, which the
-    value alone cannot show (see tests/core/test_accuracy_passwords.py)."""
-    assert is_default_credential("postgres")
+def test_only_the_stock_defaults_of_local_images_are_default_credentials() -> None:
+    """`minioadmin` and `guest` are what every user of the image shares; `postgres` is a weak password that
+    people deploy (see tests/core/test_accuracy_passwords.py)."""
+    assert is_default_credential("minioadmin")
     assert is_default_credential("Guest")
+    assert not is_default_credential("postgres")
     assert not is_well_known_public_value("postgres")
 
 

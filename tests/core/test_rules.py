@@ -116,7 +116,7 @@ def test_azure_and_database_secrets_cover_only_the_key_or_password() -> None:
         "postgres://app:${DB_PASSWORD}@db:5432/app",
         "postgres://app:password@db:5432/app",
         "mysql://root:@localhost/db",
-        "postgres://postgres:postgres@localhost:5432/postgres",
+        "amqp://guest:guest@localhost:5672/",
         "https://user:<password>@example.net/",
         "https://example.net:8443/path",
     ],
