@@ -100,5 +100,7 @@ class Detectors:
         """True when some keyed rule accepts this key name, whatever the value."""
         return self._keys.accepts(key)
 
-    def judge_keyed(self, key: str, value: str) -> KeyedMatch | None:
-        return self._ruleset.judge_keyed(key, value) if self._keys.accepts(key) else None
+    def judge_keyed(self, key: str, value: str, *, sample_host: bool = False) -> KeyedMatch | None:
+        if not self._keys.accepts(key):
+            return None
+        return self._ruleset.judge_keyed(key, value, sample_host=sample_host)

@@ -26,6 +26,7 @@ from bot.core.findings import (
     legacy_fingerprint,
     redact,
 )
+from bot.core.folding import FoldedLines
 from bot.core.judge import Candidate, Context, Hit
 from bot.core.keypaths import KeyRedactor
 from bot.core.linear import encodable
@@ -35,9 +36,10 @@ from bot.core.remediation import FixContext, fix_scalar, locate, rewrite_line
 from bot.core.rules import TokenMatch
 from bot.core.sharedlines import settle_shared_lines
 from bot.core.suppressions import Comments, ignore_comment_line, is_allowlisted
-from bot.core.tree import Scalar, dotted
+from bot.core.tree import Scalar, Style, dotted
 
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
+_FOLDED_STYLES = (Style.PLAIN, Style.SINGLE, Style.DOUBLE, Style.FOLDED)
 
 
 class Emitter:
@@ -118,10 +120,19 @@ class Emitter:
     ) -> Iterable[Finding]:
         context = FixContext(self.platform, self.fmt, self.lines, naming)
         scalar = hits[0].candidate.scalar
+        folded = FoldedLines(scalar, self.lines) if _is_folded(scalar) else None
         for hit, remediation in zip(
             hits, fix_scalar(context, hits, whole_literal=whole_literal), strict=True
         ):
             line, column, end_line = locate(hit, self.lines)
+            placed = (
+                folded.place(hit.value, hit.start)
+                if folded is not None and line == scalar.start.line
+                else None
+            )
+            if placed is not None and not _is_whole(hit):
+                line, column = placed
+                end_line = line
             fix = remediation
             if not fixable or (line, end_line) != (scalar.start.line, scalar.end.line):
                 fix = dataclasses.replace(remediation, replacement=None)
@@ -277,6 +288,16 @@ class Emitter:
             where = f"in {key}"
         note = f"; {self.platform.note}" if self.platform.note else ""
         return f"{hit.rule.description} {where}{note}"
+
+
+def _is_folded(scalar: Scalar) -> bool:
+    """A multi-line scalar that YAML folds into one line (plain, quoted or `>`)."""
+    return scalar.start.line != scalar.end.line and scalar.style in _FOLDED_STYLES
+
+
+def _is_whole(hit: Hit) -> bool:
+    text = hit.candidate.text
+    return hit.start <= len(text) - len(text.lstrip()) and hit.end >= len(text.rstrip())
 
 
 def _main_consumer(candidate: Candidate) -> Target | None:

@@ -8,15 +8,21 @@ cries wolf on `changeme` gets uninstalled. Public values live in `bot.core.publi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.core.heuristics import is_identifier_name, key_words
 from bot.core.linear import LinearPattern
-from bot.core.public import is_password_hash, is_public_identifier, is_well_known_public_value
+from bot.core.public import (
+    is_default_credential,
+    is_password_hash,
+    is_public_identifier,
+    is_well_known_public_value,
+)
 
 __all__ = [
-    "has_marker_word", "is_encrypted", "is_made_of_filler_words", "is_password_hash", "is_placeholder",
-    "is_placeholder_for", "is_public_identifier", "is_reference_syntax", "is_self_describing",
-    "is_well_known_public_value",
+    "has_marker_word", "is_default_credential", "is_encrypted", "is_made_of_filler_words", "is_masked",
+    "is_password_hash", "is_placeholder", "is_placeholder_for", "is_public_identifier", "is_reference_syntax",
+    "is_self_describing", "is_stand_in_words", "is_well_known_public_value",
 ]  # fmt: skip
 
 _TEMPLATE = LinearPattern(
@@ -26,6 +32,9 @@ _TEMPLATE = LinearPattern(
     r"|^\$[A-Z_][A-Z0-9_]*$"  # $DB_PASSWORD
     r"|%[A-Za-z_][A-Za-z0-9_]*%|%\([a-z_]+\)s|^%s$"  # %VAR%, %(password)s
     r"|^\{[A-Za-z_0-9]*\}$"  # {password}, {0}
+    r"|#\{[^{}]*\}"  # #{DbPassword}# (Octopus, Azure DevOps token replacement), Ruby interpolation
+    r"|^__[A-Za-z][A-Za-z0-9_.-]*__$"  # __DbPassword__ (replace-tokens tasks)
+    r"|^@[A-Za-z][\w.-]*@$"  # @db.password@ (Maven resource filtering)
 )
 # Words that mark a stand-in. Matched case-insensitively but only when consistently cased (`example`,
 # `EXAMPLE`, `ChangeMe`), so that random key material (`...fIXmE...`) does not count as a marker.
@@ -39,40 +48,69 @@ _MARKER_HINTS = (
     "todo", "tbd", "tba", "n/a", "enter", "insert", "paste", "here",
 )  # fmt: skip
 _TITLE_WORDS = LinearPattern(r"^(?:[A-Z][a-z]+)+$")
-_MASK_RUN = LinearPattern(r"x{4,}|X{4,}|\*{3,}|#{3,}|\.{3,}|0{6,}|8{6,}|9{6,}")
-# Words that make up stand-in values (`mysupersecretpassword`, `MyAPIkey`, `adminadmin`, `abc123`).
-_FILLER_WORDS = """
+# Runs of a masking character. `x`, `*`, `#` and `.` runs never occur in generated key material by chance;
+# runs of `0`, `8` or `9` do (a key of 40 random digits and letters may hold `000000`), so those count only
+# when they make up most of the value (`sk_live_888888888888`), not when they sit inside one.
+_SYMBOL_MASK = LinearPattern(r"x{4,}|X{4,}|\*{3,}|#{3,}|\.{3,}")
+_DIGIT_MASK = LinearPattern(r"0{6,}|8{6,}|9{6,}")
+_DIGIT_MASK_SHARE = 0.4
+# The words of stand-in values (`mysupersecretpassword`, `MyAPIkey`, `abc123`), in three groups, because a
+# password slot reads them differently from other slots: a value made of them is a placeholder anywhere else,
+# while `Password123`, `admin123` and `rootroot` are weak passwords that people really deploy.
+# Words that say what belongs in the slot or where it points, or that stand in for anything (`test`, `dev`
+# and `local` alone are placeholders by the blind set's rules).
+_SLOT_WORDS = """
     your my our the enter insert put add fill set replace with here goes value values key keys api apikey
     secret secrets token tokens password passwords passwd pass pwd passphrase dummy fake sample example
-    test testing placeholder change changeme me todo tbd foo bar baz qux default demo none null nil string
-    some random super top very real actual own this that for to of in access auth client app application
-    db database admin administrator root user username account private public secure dev development
-    local localhost prod production staging stage abc abcd abcdef xyz qwerty hello world new generate
-    generated not yet needed required unknown undefined empty blank any anything something service server
-    name hash salt signing webhook session jwt cookie encryption bot channel aws google github slack
-    stripe twilio sendgrid openai azure gcp firebase mongo mongodb postgres postgresql mysql redis store
-    storage connection conn shared master insecure unsafe temp temporary tmp please redacted removed
-    hidden masked sensitive confidential guest login code pin is it be go xx xxx
+    placeholder change changeme me todo tbd default none null nil string some random super top very real
+    actual own this that for to of in not yet needed required unknown undefined empty blank any anything
+    something new generate generated please redacted removed hidden masked sensitive confidential is it be
+    go name hash salt code pin localhost a an json web test testing dev development local
 """
-_VOCABULARY = frozenset(_FILLER_WORDS.split())
+# Filler that stands in for any value, with or without a counting suffix (`abc123`, `foo1`).
+_STAND_IN_WORDS = "abc abcd abcdef xyz foo bar baz qux xx xxx"
+# Words weak passwords are really made of: roles, products, environments, keyboard runs.
+_HUMAN_CHOICE_WORDS = """
+    admin administrator root user username account guest login demo
+    prod production staging stage qwerty hello world access auth client app application db
+    database private public secure insecure unsafe temp temporary tmp session jwt cookie encryption bot
+    channel signing webhook service server store storage connection conn shared master aws google github
+    slack stripe twilio sendgrid openai azure gcp firebase mongo mongodb postgres postgresql mysql redis
+"""
+_SLOTS = frozenset(_SLOT_WORDS.split())
+_STAND_INS = frozenset(_STAND_IN_WORDS.split())
+_VOCABULARY = _SLOTS | _STAND_INS | frozenset(_HUMAN_CHOICE_WORDS.split())
 _LONGEST_WORD = max(len(word) for word in _VOCABULARY)
 _COUNTING = "1234567890"
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _MAX_VOCABULARY_VALUE = 64
 
 
-def is_placeholder(value: str) -> bool:
-    """True for values that stand in for a secret: `changeme`, `<your-key>`, `${VAR}`, `xxxx`, `abc123`..."""
+def is_placeholder(value: str, *, password: bool = False) -> bool:
+    """True for values that stand in for a secret: `changeme`, `<your-key>`, `${VAR}`, `xxxx`, `abc123`...
+
+    `password=True` judges the value for a password slot (a key that names a password, the password of a
+    URL to a remote host): there a value made of vocabulary words is a placeholder only when it names the
+    slot (`password`, `mysecretpassword`) or is filler (`abc123`); `Password123` and `rootroot` are weak
+    passwords, reported like any other."""
     text = value.strip().strip("'\"").strip()
     if not text:
         return True
     lowered = text.lower()
-    return (
-        bool(_TEMPLATE.search(text) or _MASK_RUN.search(text))
-        or has_marker_word(text)
-        or (len(text) > 1 and len(set(text)) == 1)
-        or is_made_of_filler_words(lowered)
-        or is_self_describing(lowered)
-    )
+    if _TEMPLATE.search(text) or is_masked(text) or has_marker_word(text) or is_self_describing(lowered):
+        return True
+    return is_stand_in_words(lowered) if password else is_made_of_filler_words(lowered)
+
+
+def is_masked(text: str) -> bool:
+    """A value hidden behind masking characters (`****`, `xxxx`, `sk_live_888888888888`, `aaaaaaaa`)."""
+    if _SYMBOL_MASK.search(text):
+        return True
+    alphanumerics = [char for char in text if char.isalnum()]
+    if len(text) > 1 and len(set(alphanumerics or text)) == 1:
+        return True
+    runs = _DIGIT_MASK.findall(text)
+    return bool(runs) and max(len(run) for run in runs) >= _DIGIT_MASK_SHARE * len(text)
 
 
 def has_marker_word(text: str) -> bool:
@@ -87,9 +125,9 @@ def has_marker_word(text: str) -> bool:
     return False
 
 
-def is_placeholder_for(key: str, value: str) -> bool:
+def is_placeholder_for(key: str, value: str, *, password: bool = False) -> bool:
     """`is_placeholder`, or the value repeats its key's name (`API_KEY: api-key`, `zoneId: MY_ZONE_ID`)."""
-    if is_placeholder(value):
+    if is_placeholder(value, password=password):
         return True
     squeezed = re.sub(r"[^a-z0-9]", "", value.lower())
     name = "".join(key_words(key))
@@ -99,21 +137,42 @@ def is_placeholder_for(key: str, value: str) -> bool:
 
 
 def is_made_of_filler_words(lowered: str) -> bool:
-    """True when the value splits entirely into filler words (`mysupersecretpassword`, `abc123`)."""
+    """True when the value splits entirely into filler words (`mysupersecretpassword`, `abc123`, `admin1`)."""
+    return _splits_into(lowered, lambda piece: piece in _VOCABULARY or _is_count(piece))
+
+
+def is_stand_in_words(lowered: str) -> bool:
+    """For password slots: the value only names the slot (`password`, `your_secret_pass`) or is filler with
+    an optional count (`abc123`, `foobar`); a role, product or keyboard word (`admin123`, `rootroot`,
+    `qwerty1`), a count after a slot word (`Password123`) or a count alone (`1234`) make it a weak password
+    instead."""
+    if _splits_into(lowered, _SLOTS.__contains__):
+        return True
+    # A count alone (`1234`, `12345678`) is one of the commonest real passwords, not filler.
+    return not lowered.isdigit() and _splits_into(
+        lowered, lambda piece: piece in _STAND_INS or _is_count(piece)
+    )
+
+
+def _is_count(piece: str) -> bool:
+    """`123...` or `abc...` from the start: counting, not choosing."""
+    return _COUNTING.startswith(piece) or (len(piece) >= _MIN_ALPHABET_RUN and _ALPHABET.startswith(piece))
+
+
+_MIN_ALPHABET_RUN = 3
+
+
+def _splits_into(lowered: str, is_word: Callable[[str], bool]) -> bool:
     text = re.sub(r"[\s_.:/-]+", "", lowered)
     if not text or len(text) > _MAX_VOCABULARY_VALUE:
         return False
-    reachable = [0]  # prefix lengths that split into filler words, ascending
+    reachable = [0]  # prefix lengths that split into words, ascending
     for end in range(1, len(text) + 1):
         if end - reachable[-1] > _LONGEST_WORD:
             return False  # no word is long enough to bridge the gap: random text gives up here
-        if any(_is_filler(text[start:end]) for start in reachable if end - start <= _LONGEST_WORD):
+        if any(is_word(text[start:end]) for start in reachable if end - start <= _LONGEST_WORD):
             reachable.append(end)
     return reachable[-1] == len(text)
-
-
-def _is_filler(piece: str) -> bool:
-    return piece in _VOCABULARY or _COUNTING.startswith(piece)
 
 
 _REFERENCE = LinearPattern(

@@ -40,12 +40,22 @@ _VARIANT_SUFFIX = LinearPattern(
     r"^(?:\d+|[a-z]|v\d+|prod|production|dev|development|staging|stage|stg|test|testing|qa|uat|local"
     r"|sandbox|live|old|new|backup)$"
 )
-# Trailing words that describe the value's form: `SecretString`, `ApiKeyValue`, `SECRET_KEY_BASE`.
-_FORM_WORDS = frozenset({"value", "string", "str", "literal", "base"})
-# A key whose words include one of these is public by declaration (`NEXT_PUBLIC_...`, `SUPABASE_ANON_KEY`).
-_PUBLIC_WORDS = frozenset({"public", "publishable", "pub", "anon", "anonymous"})
+# Trailing words that describe the value's form or encoding: `SecretString`, `ApiKeyValue`, `SECRET_KEY_BASE`,
+# `DB_PASSWORD_B64`, `SIGNING_KEY_HEX`, `SERVICE_ACCOUNT_KEY_JSON`: the secret is still the secret, encoded.
+_FORM_WORDS = frozenset(
+    {"value", "string", "str", "literal", "base", "b64", "base64", "encoded", "hex", "raw", "plain",
+     "plaintext", "json", "pem", "der", "text", "txt", "data", "contents", "content", "bytes"}
+)  # fmt: skip
+# A key whose words include one of these is public by declaration (`NEXT_PUBLIC_...`, `SUPABASE_ANON_KEY`);
+# `pub` only as the short form of public before `key` (`VAPID_PUB_KEY`), not in `PUB_SUB_TOKEN`.
+_PUBLIC_WORDS = frozenset({"public", "publishable", "anon", "anonymous"})
 
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "pw", "passphrase", "passkey", "passcode"})
+# With the word for password in the languages of ordinary users' repositories (`DB_SENHA`, `MOT_DE_PASSE`
+# is `mot de passe`: its last word `passe` is taken below as a run-together `pass`).
+_PASSWORD_WORDS = frozenset(
+    {"password", "passwd", "pwd", "pass", "pw", "passphrase", "passkey", "passcode", "senha", "contrasena",
+     "contrasenia", "passwort", "kennwort", "wachtwoord", "haslo", "parola", "mdp", "motdepasse", "passe"}
+)  # fmt: skip
 _SECRET_WORDS = frozenset({"secret", "secrets", "pepper"})
 _TOKEN_WORDS = frozenset({"token", "authorization", "bearer"})
 _CREDENTIAL_WORDS = frozenset({"credential", "credentials", "creds"})
@@ -57,12 +67,24 @@ _NON_SECRET_KEY_QUALIFIERS = frozenset(
         "composite", "lookup", "search", "consumer", "client", "instrumentation", "site", "kms", "tag",
         "label", "header", "field", "column", "attribute", "event", "template", "translation", "metadata",
         "config", "setting", "settings", "locale", "i18n", "query", "cursor", "table", "schema", "sse",
+        "condition", "context", "deduplication", "shard", "index", "metric", "dimension", "variable", "param",
+        "parameter", "property", "map", "dictionary", "order", "ordering", "sequence", "version", "lock",
+        "throttle", "rate", "row", "document", "item", "record", "entity", "node",
     }
 )  # fmt: skip
+# `X_TOKEN` names a secret unless X says the token counts, pages or deduplicates (`NextToken`,
+# `IdempotencyToken`, `PaginationToken`: request parameters of cloud APIs, never credentials).
 _NON_SECRET_TOKEN_QUALIFIERS = frozenset(
-    {"max", "min", "num", "number", "count", "limit", "csrf", "xsrf", "page", "next", "continuation"}
-)
+    {
+        "max", "min", "num", "number", "count", "limit", "csrf", "xsrf", "page", "next", "continuation",
+        "idempotency", "pagination", "paging", "sync", "cancellation", "dedup", "dedupe", "previous", "prev",
+    }
+)  # fmt: skip
 _NON_SECRET_PASSWORD_QUALIFIERS = frozenset({"reset", "forgot", "min", "max", "require", "requires"})
+# Words run together with a password word at the end (`DBPASS`, `SMTPPWD`, `adminpassword`), except
+# ordinary words that end in "pass".
+_PASSWORD_ENDINGS = ("password", "passwd", "pass", "pwd")
+_NOT_PASSWORDS = frozenset({"bypass", "compass", "surpass", "overpass", "underpass", "trespass", "encompass"})
 # Words run together without separators (`APIKEY`, `dbpassword`, `AUTHTOKEN`).
 _COMPOUND_KEY_ENDINGS = (
     "apikey", "secretkey", "accesskey", "appkey", "authkey", "signingkey", "encryptionkey", "masterkey",
@@ -85,11 +107,20 @@ def key_name(key: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def key_words(key: str) -> tuple[str, ...]:
-    """The lower-case words of a key's name in any case style: `jwtSecret` -> ("jwt", "secret")."""
+    """The lower-case words of a key's name in any case style: `jwtSecret` -> ("jwt", "secret"); a word
+    that case style split in two is joined again (`PassWord`, `Pass_Phrase` -> "password", "passphrase")."""
     words: list[str] = []
     for part in _NON_ALNUM.split(key_name(key)):
-        words.extend(word.lower() for word in _CAMEL_WORDS.findall(part))
+        for word in _CAMEL_WORDS.findall(part):
+            lowered = word.lower()
+            if words and words[-1] == "pass" and lowered in _PASS_SUFFIXES:
+                words[-1] += lowered
+            else:
+                words.append(lowered)
     return tuple(words)
+
+
+_PASS_SUFFIXES = frozenset({"word", "words", "phrase", "code", "key"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -108,18 +139,61 @@ def normalized_key(key: str) -> str:
 
 
 def secret_kind_of_key(key: str) -> SecretKind | None:
-    """What kind of secret a key names, or None when its name does not name one."""
+    """What kind of secret a key names, or None when its name does not name one.
+
+    A key declared public (`PUBLIC_KEY`, `NEXT_PUBLIC_MAPS_KEY`, `SUPABASE_ANON_KEY`) names no secret when
+    it names a key or token, which can be public by design; a password or secret stays one whatever the
+    prefix says (`NEXT_PUBLIC_CLIENT_SECRET` is a secret shipped to every browser)."""
     words = meaningful_words(key)
-    if not words or _PUBLIC_WORDS.intersection(words):
+    if not words:
         return None
     while len(words) > 1 and words[-1] in _FORM_WORDS:
         words = words[:-1]
     last, before = words[-1], words[-2] if len(words) > 1 else ""
     if last == "hash" and (before in _SECRET_WORDS or before in _PASSWORD_WORDS):
+        kind: SecretKind | None = SecretKind.SECRET
+    elif last == "key":
+        kind = _kind_of_key_word(before)
+    else:
+        kind = _kind_of_word(last, before)
+    if kind is None:
+        kind = _kind_of_head_first(words)
+    if kind in (SecretKind.PASSWORD, SecretKind.SECRET, SecretKind.PRIVATE_KEY):
+        return kind
+    return None if declares_public(words) else kind
+
+
+def declares_public(words: tuple[str, ...]) -> bool:
+    """The key's words say its value is public: `public`, `publishable`, `anon` anywhere, or `pub` as the
+    short form of public before `key` (`VAPID_PUB_KEY`, `pubKey`), never inside `pub`/`sub`."""
+    if _PUBLIC_WORDS.intersection(words) or "pubkey" in words:
+        return True
+    return any(word == "pub" and words[index + 1 : index + 2] == ("key",) for index, word in enumerate(words))
+
+
+def _kind_of_head_first(words: tuple[str, ...]) -> SecretKind | None:
+    """Names written head first, as Romance languages and many bot tutorials do (`SENHA_BANCO`,
+    `PASSWORD_DB`, `TOKEN_BOT`, `SECRET_JWT`): a secret word first and, last, the thing it unlocks. Any other
+    last word (`PASSWORD_RESET_URL`, `TOKEN_EXPIRY`, `SECRET_NAME`) describes the secret instead."""
+    if len(words) < 2 or words[-1] not in _UNLOCKED_THINGS:
+        return None
+    head = words[0]
+    if head in _PASSWORD_WORDS:
+        return SecretKind.PASSWORD
+    if head in _SECRET_WORDS:
         return SecretKind.SECRET
-    if last == "key":
-        return _kind_of_key_word(before)
-    return _kind_of_word(last, before)
+    return SecretKind.TOKEN if head in _TOKEN_WORDS else None  # `KEY_USER` is a lookup key as often as not
+
+
+# What a head-first secret name ends on: a service, a store or an account, in English and Portuguese/Spanish.
+_UNLOCKED_THINGS = frozenset(
+    {
+        "db", "bd", "banco", "database", "datos", "dados", "admin", "root", "usuario", "user", "email",
+        "correo", "mail", "smtp", "servidor", "server", "app", "api", "ftp", "sftp", "redis", "mysql",
+        "postgres", "mongo", "mongodb", "rabbitmq", "bot", "telegram", "discord", "github", "gitlab", "slack",
+        "openai", "twitter", "stripe", "sendgrid", "twilio", "jwt", "auth", "access", "aws", "gcp", "azure",
+    }
+)  # fmt: skip
 
 
 def _kind_of_key_word(before: str) -> SecretKind | None:
@@ -131,7 +205,7 @@ def _kind_of_key_word(before: str) -> SecretKind | None:
 
 
 def _kind_of_word(word: str, before: str) -> SecretKind | None:
-    if word in _PASSWORD_WORDS or word.endswith(("password", "passwd")):
+    if word in _PASSWORD_WORDS or (word.endswith(_PASSWORD_ENDINGS) and word not in _NOT_PASSWORDS):
         return None if before in _NON_SECRET_PASSWORD_QUALIFIERS else SecretKind.PASSWORD
     if word in _SECRET_WORDS or word.endswith("secret"):
         return SecretKind.SECRET
@@ -152,6 +226,12 @@ _URL = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _RELATIVE_OR_WINDOWS_PATH = LinearPattern(r"^(?:~|\.{1,2})[/\\]|^[A-Za-z]:\\")
 _SLASHED_PATH = LinearPattern(r"^/?[\w.@+-]+(?:/[\w.@+-]+)*/?$")
 _FILE_EXTENSION = LinearPattern(r"\.[A-Za-z0-9]{1,5}$")
+# An absolute name of two or more segments (`/100DaysOfCloud/Backend/GithubToken`): an SSM parameter, a
+# Secrets Manager or Vault path, never the secret, when its segments read as words (`_is_wordy`): base64 key
+# material that happens to start with `/` reads as noise.
+_PARAMETER_NAME = LinearPattern(r"^/[A-Za-z0-9_.@-]{1,64}(?:/[A-Za-z0-9_.@-]{1,64})+/?$")
+_LOWER_RUN = LinearPattern(r"[a-z]{3,}")
+_WORDY_SHARE = 0.5
 # A bare file name in a credential slot (`GOOGLE_APPLICATION_CREDENTIALS: key.json`) names where the secret
 # is, not the secret: only extensions of key, certificate and configuration files count.
 _CREDENTIAL_FILE_NAME = LinearPattern(
@@ -159,14 +239,34 @@ _CREDENTIAL_FILE_NAME = LinearPattern(
     ignore_case=True,
 )
 _EMAIL = LinearPattern(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
-_IDENTIFIER_NAME = LinearPattern(r"^(?:[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z][a-z]*(?:_[a-z]+)+)$")
+# Names in every case style, letters only: `DB_PASSWORD`, `db_password`, `x-api-key`, `itemId`, `KeyValue`.
+# Generated key material practically never reads as whole words in one consistent style.
+_IDENTIFIER_NAME = LinearPattern(
+    r"^(?:[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z][a-z]*(?:_[a-z]+)+|[a-z]+(?:-[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+"
+    r"|(?:[A-Z][a-z]+){2,})$"
+)
+# Algorithm names in key slots (`ENCRYPTION_KEY: aes-256-gcm`, `SIGNING_KEY: HS256`): settings, not keys.
+_ALGORITHM = LinearPattern(
+    r"^(?:aes|des|3des|rsa|ecdsa|ed25519|hmac|sha|md5|chacha20|hs|rs|es|ps|blowfish|argon2(?:id|i|d)?|bcrypt)"
+    r"[-_]?\d*(?:[-_](?:gcm|cbc|ctr|ecb|cfb|ofb|sha\d*|poly1305|pss|oaep|\d+))*$",
+    ignore_case=True,
+)
 _AUTH_SCHEME = LinearPattern(r"^(?:Bearer|Basic|Token|Bot|Digest)\s+", ignore_case=True)
 _LONG_NUMERIC_PASSWORD = 8
+# Google's app passwords, shown as four groups of four letters (`abcd efgh ijkl mnop`): not prose.
+_APP_PASSWORD = LinearPattern(r"^[a-z]{4}(?: [a-z]{4}){3}$")
+_ONE_CLASS_SECRET = 10
+_ONE_CLASS_TOKEN = 16
+_ONE_CLASS_ENTROPY = 3.0
 
 
 def credential_part(value: str) -> str:
-    """The value without surrounding blanks or an HTTP auth scheme (`Bearer abc` -> `abc`)."""
-    return _AUTH_SCHEME.sub("", value.strip(), count=1)
+    """The value without surrounding blanks, one level of quotes written inside it (API Gateway's static
+    header values are `"'Bearer abc'"`) or an HTTP auth scheme (`Bearer abc` -> `abc`)."""
+    text = value.strip()
+    if len(text) > 2 and text[0] == text[-1] and text[0] in "'\"`":
+        text = text[1:-1].strip()
+    return _AUTH_SCHEME.sub("", text, count=1)
 
 
 def is_number(value: str) -> bool:
@@ -183,11 +283,11 @@ def is_url(value: str) -> bool:
 
 
 def is_path(value: str) -> bool:
-    """A file-system path such as `~/.gcloud/keyfile.json`, `assets/sa.json`, `/var/run/secrets/db` or a
-    bare credential file name (`serviceAccountKey.json`, `server.pem`).
+    """A file-system path such as `~/.gcloud/keyfile.json`, `assets/sa.json`, `/var/run/secrets/db`, a
+    parameter name (`/App/Prod/DbPassword`) or a bare credential file name (`serviceAccountKey.json`).
 
-    Base64 keys contain slashes too; a slashed value counts as a path only when it ends in a file extension
-    or is all lower-case, which random key material practically never is.
+    Base64 keys contain slashes too; a slashed value counts as a path only when it ends in a file extension,
+    is all lower-case or is an absolute name of word segments, which random key material practically never is.
     """
     if " " in value:
         return False
@@ -195,7 +295,17 @@ def is_path(value: str) -> bool:
         return True
     if "/" not in value or not _SLASHED_PATH.match(value):
         return False
+    if _PARAMETER_NAME.match(value) and _is_wordy(value):
+        return True
     return bool(_FILE_EXTENSION.search(value)) or value == value.lower()
+
+
+def _is_wordy(value: str) -> bool:
+    """Most letters and digits sit in runs of three or more lower-case letters, as in words (`GithubToken`,
+    `prod`); in random key material they rarely do."""
+    alphanumerics = sum(char.isalnum() for char in value)
+    in_words = sum(len(run) for run in _LOWER_RUN.findall(value))
+    return alphanumerics > 0 and in_words >= _WORDY_SHARE * alphanumerics
 
 
 def is_email(value: str) -> bool:
@@ -203,8 +313,14 @@ def is_email(value: str) -> bool:
 
 
 def is_identifier_name(value: str) -> bool:
-    """The name of a variable or secret (`HUBSPOT_API_KEY`, `db_password`), not its value."""
+    """The name of a variable, field or header (`HUBSPOT_API_KEY`, `db_password`, `x-api-key`, `itemId`),
+    not a value."""
     return bool(_IDENTIFIER_NAME.match(value))
+
+
+def is_algorithm_name(value: str) -> bool:
+    """A cipher, hash or signature algorithm (`aes-256-gcm`, `HS256`, `sha512`): a setting, not a key."""
+    return bool(_ALGORITHM.match(value))
 
 
 def is_sentence(value: str) -> bool:
@@ -229,12 +345,18 @@ def is_plausible_secret_value(value: str, kind: SecretKind) -> bool:
     if is_url(candidate) or is_path(candidate) or is_email(candidate):
         return False
     if kind is SecretKind.PASSWORD:
-        return not is_sentence(candidate) and not _names_a_variable(candidate)
-    if is_identifier_name(candidate):
+        sentence = is_sentence(candidate) and not _APP_PASSWORD.match(candidate)
+        return not sentence and not _names_a_variable(candidate)
+    if is_identifier_name(candidate) or is_algorithm_name(candidate):
         return False
     if any(char.isspace() for char in candidate):
         return False
-    return character_classes(candidate) >= 2 or (len(candidate) >= 20 and shannon_entropy(candidate) >= 3.5)
+    if character_classes(candidate) >= 2:
+        return True
+    # One character class: generated secrets in one case (`OCPBNSNSNYKZPD`, `xkkrxhcjeciqvebvvif`) are still
+    # secrets under a key that names a secret; keys and tokens that short in one class are rarely real.
+    shortest = _ONE_CLASS_SECRET if kind in (SecretKind.SECRET, SecretKind.CREDENTIAL) else _ONE_CLASS_TOKEN
+    return len(candidate) >= shortest and shannon_entropy(candidate) >= _ONE_CLASS_ENTROPY
 
 
 def _names_a_variable(value: str) -> bool:
@@ -259,7 +381,7 @@ def names_secret_in_passing(key: str) -> bool:
     words = meaningful_words(key)
     return (
         secret_kind_of_key(key) is None
-        and not _PUBLIC_WORDS.intersection(words)
+        and not declares_public(words)
         and any(word in _SECRET_WORDS for word in words[:-1])
     )
 

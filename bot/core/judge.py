@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.assignments import assignments
 from bot.core.detectors import Detectors
 from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Site, Target
@@ -37,6 +38,7 @@ class Candidate:
     scalar: Scalar
     site: Site
     consumers: tuple[Target, ...] = ()
+    sample_host: bool = False  # the settings beside the value name a documentation host (`bot.core.hosts`)
 
     def __repr__(self) -> str:
         return f"Candidate({self.path!r}, line {self.scalar.start.line})"
@@ -86,6 +88,8 @@ def judge(
     hits = _token_hits(candidate, analysis, detectors) if tokens else []
     if analysis.is_literal:
         hits.extend(_keyed_pairs(candidate, detectors))
+    if not candidate.site.pairs:
+        hits.extend(_embedded_assignments(candidate, analysis, detectors))
     hits.extend(_json_fields(candidate, analysis, detectors))
     if keyed:
         keys = (candidate.site.key, *(target.consumer for target in candidate.consumers if target.whole))
@@ -101,7 +105,7 @@ def _keyed_fallbacks(
     hits: list[Hit] = []
     for fallback in analysis.fallbacks:
         for key in keys:
-            match = detectors.judge_keyed(key, fallback.value)
+            match = detectors.judge_keyed(key, fallback.value, sample_host=candidate.sample_host)
             if match is not None:
                 start, end = fallback.start, fallback.end
                 hits.append(Hit(candidate, match.rule, start, end, Context.FALLBACK, fallback, keyed=True))
@@ -133,7 +137,7 @@ def _keyed_whole(candidate: Candidate, keys: tuple[str, ...], detectors: Detecto
     if not text.strip() or candidate.site.pairs:
         return []
     for key in keys:
-        match = detectors.judge_keyed(key, text)
+        match = detectors.judge_keyed(key, text, sample_host=candidate.sample_host)
         if match is not None:
             return [Hit(candidate, match.rule, 0, len(text), Context.LITERAL, keyed=True)]
     return []
@@ -148,11 +152,27 @@ def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
     return hits
 
 
+def _embedded_assignments(candidate: Candidate, analysis: Analysis, detectors: Detectors) -> list[Hit]:
+    """Assignment lines inside the value (`bot.core.assignments`), each judged under its own key name."""
+    hits: list[Hit] = []
+    for key, start, end in assignments(candidate.text):
+        if not analysis.is_literal_span(start, end):
+            continue
+        match = detectors.judge_keyed(key, candidate.text[start:end])
+        if match is not None:
+            hits.append(Hit(candidate, match.rule, start, end, Context.PAIR, name=key, keyed=True))
+    return hits
+
+
 def may_hold_pairs(text: str) -> bool:
-    """Cheap necessary condition for `pairs` or `json_fields` to find anything in `text`."""
+    """Cheap necessary condition for `pairs`, `assignments` or `json_fields` to find anything in `text`."""
     equals = text.count("=")
     if equals >= 2 or (equals == 1 and _SINGLE_ASSIGNMENT.fullmatch(text.strip()) is not None):
         return True
+    if " =" in text or "= " in text or ("\n" in text.strip() and (equals or ": " in text)):
+        return True
+    if ("?" in text and equals) or " --" in text or text.startswith("--"):
+        return True  # a URL's query string, a command line's options
     return text.lstrip().startswith("{") and '":' in text
 
 

@@ -26,7 +26,6 @@ _PUBLIC_VALUE = LinearPattern(
     r"|InstrumentationKey=[0-9a-fA-F-]{36}(?:;(?:IngestionEndpoint|LiveEndpoint|ApplicationId)=[^;]*)*;?"
     r"|AC[0-9a-f]{32}"  # Twilio account SID
     r"|(?:G|UA|GTM|AW)-[A-Z0-9-]{4,}"  # analytics measurement ids
-    r"|\d{12}"  # AWS account ids
     r"|pk\.eyJ[A-Za-z0-9_.-]+"  # Mapbox public tokens
     r"|0x[0-9a-fA-F]{40}"  # EVM (Ethereum, Polygon...) account and contract addresses; keys have 64 digits
     r")$"
@@ -34,10 +33,15 @@ _PUBLIC_VALUE = LinearPattern(
 _IDENTIFIER_WORDS = frozenset({"id", "ids", "sid", "arn", "name", "region", "email", "username", "user"})
 _PUBLIC_KEY_PAIRS = (("consumer", "key"), ("client", "key"), ("site", "key"), ("client", "id"))
 _JWT = LinearPattern(r"^eyJ[A-Za-z0-9_-]+\.(?P<payload>eyJ[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$")
-# reCAPTCHA site keys and secret keys share one shape; the site key is the one embedded in every page, and
-# a key name that does not say "secret" is the site key.
+# reCAPTCHA site keys and secret keys share one shape; the site key is the one embedded in every page. The
+# value alone says neither: the key must name a captcha (or a site key) and must not say "secret".
 _RECAPTCHA_KEY = LinearPattern(r"^6L[A-Za-z0-9_-]{38}$")
-_SERVER_SIDE_WORDS = ("secret", "private", "server", "backend")  # also inside run-together words
+_CAPTCHA_WORDS = ("captcha", "site")  # also inside run-together words (`recaptchaSiteKey`, `HCAPTCHA_KEY`)
+_SERVER_SIDE_WORDS = ("secret", "private", "server", "backend")
+# Twelve digits are an AWS account id when the key says so (`AWS_ACCOUNT`, `accountNumber`, `OwnerId`); under
+# any other key they may be a numeric password or PIN.
+_ACCOUNT_ID = LinearPattern(r"^\d{12}$")
+_ACCOUNT_WORDS = ("account", "owner", "principal", "aws")
 
 
 def is_public_identifier(key: str, value: str) -> bool:
@@ -46,7 +50,17 @@ def is_public_identifier(key: str, value: str) -> bool:
     if _PUBLIC_VALUE.match(text) or is_email(text) or _is_anonymous_jwt(text):
         return True
     words = meaningful_words(key)
-    if _RECAPTCHA_KEY.match(text) and not any(side in word for word in words for side in _SERVER_SIDE_WORDS):
+    if (
+        _RECAPTCHA_KEY.match(text)
+        and _mentions(words, _CAPTCHA_WORDS)
+        and not _mentions(words, _SERVER_SIDE_WORDS)
+    ):
+        return True
+    if (
+        _ACCOUNT_ID.match(text)
+        and _mentions(words, _ACCOUNT_WORDS)
+        and not _mentions(words, _SERVER_SIDE_WORDS)
+    ):
         return True
     if not words:
         return False
@@ -56,6 +70,10 @@ def is_public_identifier(key: str, value: str) -> bool:
         return True
     # Shopify calls its OAuth client id the "API key"; the "API secret" is the secret.
     return "shopify" in words and words[-2:] == ("api", "key")
+
+
+def _mentions(words: tuple[str, ...], stems: tuple[str, ...]) -> bool:
+    return any(stem in word for word in words for stem in stems)
 
 
 def _has_pair(words: tuple[str, ...], pair: tuple[str, str]) -> bool:
@@ -132,15 +150,22 @@ _WELL_KNOWN_DIGESTS = frozenset(
         "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
     }
 )
-# Default credentials of local containers and emulators (`postgres:postgres@localhost`).
-_DEFAULT_CREDENTIALS = frozenset({"postgres", "guest", "root", "admin", "minioadmin", "mysql", "rabbitmq"})
+# The stock defaults of local images that every user of the image shares (MinIO's `minioadmin`, RabbitMQ's
+# `guest`): documented, not chosen, so not labelled by the blind set's rules. `postgres`, `root` and
+# `admin` are weak passwords that people do deploy, and are reported.
+_DEFAULT_CREDENTIALS = frozenset({"guest", "minioadmin"})
 _KEY_SHAPED_RUN = LinearPattern(r"[A-Za-z0-9+/_-]{32,}={0,2}")
 
 
+def is_default_credential(value: str) -> bool:
+    """The documented stock default of a local image (`minioadmin`, `guest`)."""
+    return value.strip().lower() in _DEFAULT_CREDENTIALS
+
+
 def is_well_known_public_value(value: str) -> bool:
-    """Values every user of a product shares (emulator keys, sandbox passkeys, local defaults)."""
+    """Values every user of a product shares (emulator keys, sandbox passkeys, the storage emulator)."""
     text = value.strip()
-    if text.lower() in _DEFAULT_CREDENTIALS or text.lower().startswith("usedevelopmentstorage=true"):
+    if text.lower().startswith("usedevelopmentstorage=true"):
         return True
     candidates = {text, *_KEY_SHAPED_RUN.findall(text)}
     # surrogatepass: a `\ud800` escape decodes to a lone surrogate, which plain UTF-8 cannot encode.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.linear import LinearPattern
+from bot.core.spans import SpanUnion
 from bot.core.variables import Variable, parse_variables
 
 
@@ -26,7 +27,9 @@ class RefKind(StrEnum):
     APP_SETTING = "azure-app-setting"  # %SettingName%
     CI_TEMPLATE = "ci-template"  # ${{ secrets.X }}, {{ mustache }}
     SHELL = "shell"  # $VAR, ${VAR}, ${VAR:-default}
-    CIPHERTEXT = "ciphertext"  # ENC[...] (SOPS), EV[1:...] (DigitalOcean)
+    CIPHERTEXT = "ciphertext"  # ENC[...] (SOPS), EV[1:...] (DigitalOcean), $ANSIBLE_VAULT;...
+    PLATFORM = "platform"  # filled by the platform at run time: $context.x, method.request.header.x, $.path
+    ENV_READ = "env-read"  # code that reads the environment: process.env.X, os.environ["X"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +90,48 @@ _DYNAMIC = LinearPattern(
 )
 _KEY_VAULT = LinearPattern(r"@Microsoft\.KeyVault\((?P<address>[^()]*)\)", ignore_case=True)
 _CI_TEMPLATE = LinearPattern(r"\$\{\{[^{}]*\}\}|\{\{[^{}]*\}\}")
-_CIPHERTEXT = LinearPattern(r"ENC\[[A-Za-z0-9_]+,[^\]]*\]|EV\[\d+:[^\]]*\]")
+_CIPHERTEXT = LinearPattern(
+    r"ENC\[[A-Za-z0-9_]+,[^\]]*\]|EV\[\d+:[^\]]*\]|\$ANSIBLE_VAULT;[\d.]+;[A-Z0-9]+(?:;\S*)?\s+[0-9a-f\s]+"
+)
+# Values the platform fills at run time, anywhere in a value: API Gateway and AppSync VTL variables
+# (`$context.authorizer.token`, `$input.params('x')`, `$util.base64Decode(...)`, `$ctx.args.token`),
+# JSONPath into the state or event (Step Functions `$.token`, `$$.Task.Token`; EventBridge input paths), and
+# JSONata or Jinja blocks (`{% $states.input.token %}`). A `$.` path counts only at the start of a value or
+# after a delimiter, so that `pa$.word` stays literal.
+_PLATFORM_SPAN = LinearPattern(
+    r"\$!?\{?(?:context|ctx|input|util|stageVariables|request|identity|authorizer)\.[A-Za-z_][\w.]*"
+    r"(?:\((?:[^()]|\([^()]*\))*\))?\}?"
+    r"|(?:^|[\s\"'(,:\[])(?P<path>\$\$?\.[\w.\[\]'*@?=<>!-]*)"
+    r"|\{%-?[^%]*(?:%[^}][^%]*)*%\}"
+)
+# Whole values that name a run-time value: API Gateway mapping expressions (`method.request.header.x-api-key`,
+# `integration.response.body.token`, `context.authorizer.principalId`, `stageVariables.key`), Step Functions
+# intrinsic functions (`States.Format(...)`) and CloudFormation pseudo parameters (`AWS::AccountId`).
+_PLATFORM_VALUE = LinearPattern(
+    r"^(?:method\.request\.(?:header|querystring|path|multivalueheader|multivaluequerystring|body)\.[\w.$-]+"
+    r"|integration\.response\.(?:header|body|multivalueheader)(?:\.[\w.$-]+)?"
+    r"|(?:context|stageVariables)\.[A-Za-z_][\w.-]*"
+    r"|States\.[A-Z][A-Za-z]*\(.*\)"
+    r"|AWS::[A-Za-z]+(?:::[A-Za-z]+)*)$",
+    dotall=True,
+)
+# Code that reads the environment, as written in JavaScript/TypeScript, Python, Ruby, PHP, Deno, Java and
+# Laravel configuration: the value lives in the environment, not in the file.
+_ENV_READ = LinearPattern(
+    r"\b(?:process\.env|import\.meta\.env)(?:\.[A-Za-z_]\w*|\[\s*['\"][^'\"]+['\"]\s*\])"
+    r"|\bos\.(?:environ(?:\.get)?|getenv)\s*[\[(][^\])]*[\])]"
+    r"|\bENV(?:\.fetch)?\s*[\[(]\s*['\"][^'\"]+['\"][^\])]*[\])]"
+    r"|\b(?:Deno\.env\.get|System\.getenv|getenv|env)\(\s*['\"][A-Za-z_][\w.]*['\"][^()]*\)"
+)
 _APP_SETTING = LinearPattern(r"^%(?P<address>[A-Za-z_][\w.:-]*)%$")
 _SHELL_BRACED = LinearPattern(
     r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=?+])(?P<default>[^}]*))?\}"
 )
 _SHELL_BARE = LinearPattern(r"\$(?P<name>[A-Z_][A-Z0-9_]+)\b")
-_CHEAP_MARKERS = LinearPattern(r"\$|\{\{|@|%|ENC\[|EV\[")
+_CHEAP_MARKERS = LinearPattern(
+    r"\$|\{\{|@|%|ENC\[|EV\[|method\.request\.|integration\.response|context\.|stageVariables\.|States\."
+    r"|AWS::|env|getenv|ENV"
+)
 
 
 def analyze(text: str) -> Analysis:
@@ -107,10 +145,10 @@ def analyze(text: str) -> Analysis:
     references: list[Reference] = []
     fallbacks: list[LiteralFallback] = []
     variables: tuple[Variable, ...] = ()
-    taken: list[tuple[int, int]] = []
+    taken = SpanUnion()
     _add_simple(text, references, taken)
     if "${" in text:
-        variables = tuple(v for v in parse_variables(text) if not _inside(taken, v.start, v.end))
+        variables = tuple(v for v in parse_variables(text) if not taken.overlaps(v.start, v.end))
         for variable in variables:
             _add_variable(variable, references, fallbacks, taken)
     _add_shell(text, references, fallbacks, taken)
@@ -118,41 +156,58 @@ def analyze(text: str) -> Analysis:
     return Analysis(text, tuple(references), tuple(fallbacks), variables)
 
 
-def _add_simple(text: str, references: list[Reference], taken: list[tuple[int, int]]) -> None:
+def _add_simple(text: str, references: list[Reference], taken: SpanUnion) -> None:
     for match in _DYNAMIC.finditer(text):
         references.append(
             Reference(RefKind.CFN_DYNAMIC, match.start(), match.end(), match["service"], match["address"])
         )
-        taken.append(match.span())
+        taken.add(*match.span())
     for match in _KEY_VAULT.finditer(text):
         references.append(
             Reference(RefKind.KEY_VAULT, match.start(), match.end(), "keyvault", match["address"])
         )
-        taken.append(match.span())
+        taken.add(*match.span())
     for pattern, kind in ((_CIPHERTEXT, RefKind.CIPHERTEXT), (_CI_TEMPLATE, RefKind.CI_TEMPLATE)):
         for match in pattern.finditer(text):
-            if not _inside(taken, match.start(), match.end()):
+            if not taken.overlaps(match.start(), match.end()):
                 references.append(Reference(kind, match.start(), match.end()))
-                taken.append(match.span())
+                taken.add(*match.span())
+    _add_platform(text, references, taken)
     setting = _APP_SETTING.match(text.strip())
     if setting:
         start = text.index("%")
         references.append(
             Reference(RefKind.APP_SETTING, start, start + len(text.strip()), "", setting["address"])
         )
-        taken.append((start, start + len(text.strip())))
+        taken.add(start, start + len(text.strip()))
+
+
+def _add_platform(text: str, references: list[Reference], taken: SpanUnion) -> None:
+    """Run-time values of the platform (`_PLATFORM_VALUE`, `_PLATFORM_SPAN`) and reads of the environment."""
+    stripped = text.strip()
+    if stripped and _PLATFORM_VALUE.match(stripped):
+        start = len(text) - len(text.lstrip())
+        references.append(Reference(RefKind.PLATFORM, start, start + len(stripped)))
+        taken.add(start, start + len(stripped))
+        return
+    for pattern, kind in ((_PLATFORM_SPAN, RefKind.PLATFORM), (_ENV_READ, RefKind.ENV_READ)):
+        for match in pattern.finditer(text):
+            span = match.span("path") if kind is RefKind.PLATFORM and match["path"] else match.span()
+            if span[1] > span[0] and not taken.overlaps(*span):
+                references.append(Reference(kind, *span))
+                taken.add(*span)
 
 
 def _add_variable(
     variable: Variable,
     references: list[Reference],
     fallbacks: list[LiteralFallback],
-    taken: list[tuple[int, int]],
+    taken: SpanUnion,
 ) -> None:
     kind = RefKind.SERVERLESS if variable.source else RefKind.FOREIGN
     reference = Reference(kind, variable.start, variable.end, variable.source, variable.address)
     references.append(reference)
-    taken.append((variable.start, variable.end))
+    taken.add(variable.start, variable.end)
     for fallback in variable.literal_fallbacks():
         fallbacks.append(LiteralFallback(fallback.start, fallback.end, fallback.value, reference))
 
@@ -161,28 +216,24 @@ def _add_shell(
     text: str,
     references: list[Reference],
     fallbacks: list[LiteralFallback],
-    taken: list[tuple[int, int]],
+    taken: SpanUnion,
 ) -> None:
     if "$" not in text:
         return
     for match in _SHELL_BRACED.finditer(text):
-        if _inside(taken, match.start(), match.end()):
+        if taken.overlaps(match.start(), match.end()):
             continue
         reference = Reference(RefKind.SHELL, match.start(), match.end(), "shell", match["name"])
         references.append(reference)
-        taken.append(match.span())
+        taken.add(*match.span())
         default = match["default"]
         if match["op"] in (":-", "-", ":=", "=") and default:
             start = match.start("default")
             fallbacks.append(LiteralFallback(start, start + len(default), default, reference))
     for match in _SHELL_BARE.finditer(text):
-        if not _inside(taken, match.start(), match.end()):
+        if not taken.overlaps(match.start(), match.end()):
             references.append(Reference(RefKind.SHELL, match.start(), match.end(), "shell", match["name"]))
-            taken.append(match.span())
-
-
-def _inside(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in taken)
+            taken.add(*match.span())
 
 
 def describe(reference: Reference) -> str:

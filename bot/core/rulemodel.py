@@ -59,6 +59,7 @@ class Rule:
     key_pattern: Pattern | None = None  # keyed: searched in the key name as snake_case words
     key_kinds: tuple[SecretKind, ...] = ()  # keyed: what the key name must say it holds
     min_length: int = 1  # keyed: shortest value worth reporting
+    secret_kind: SecretKind | None = None  # token: what the secret part is (a password is judged as one)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from bot.core.heuristics import (
     normalized_key,
     secret_kind_of_key,
 )
+from bot.core.hosts import is_documentation_host
 from bot.core.linear import encodable, re2_options
 from bot.core.rulemodel import (
     KeyedMatch,
@@ -123,8 +124,8 @@ class RuleSet:
         encoded = text.encode("utf-8", "surrogatepass")
         candidates: list[tuple[int, int, int, Rule]] = []
         for order, rule in self._keywords.rules_to_run(encoded):
-            for start, end in _secret_spans(rule.pattern, encoded):
-                if _is_credible_secret(rule, encoded[start:end].decode("utf-8", "surrogatepass")):
+            for start, end, host in _secret_spans(rule.pattern, encoded):
+                if _is_credible_secret(rule, encoded[start:end].decode("utf-8", "surrogatepass"), host):
                     candidates.append((start, end, order, rule))
         kept = _without_overlaps(candidates)
         if text.isascii():
@@ -132,8 +133,11 @@ class RuleSet:
         chars = _char_offsets(encoded, [offset for start, end, _ in kept for offset in (start, end)])
         return [TokenMatch(rule, chars[start], chars[end]) for start, end, rule in kept]
 
-    def judge_keyed(self, key: str, value: str) -> KeyedMatch | None:
-        """The keyed rule that reports `value` under `key`, or None when the value is not a secret."""
+    def judge_keyed(self, key: str, value: str, *, sample_host: bool = False) -> KeyedMatch | None:
+        """The keyed rule that reports `value` under `key`, or None when the value is not a secret.
+
+        `sample_host`: the settings beside the value name a documentation host, which makes a weak password
+        a template (`bot.core.hosts`), as such a host in a URL does."""
         kind = secret_kind_of_key(key)
         candidate = credential_part(value)
         in_passing = kind is None and names_secret_in_passing(key) and is_random_key_material(candidate)
@@ -141,7 +145,7 @@ class RuleSet:
             kind = SecretKind.SECRET
         rules = self._keyed_rules_for(kind, normalized_key(key))
         # A key that only mentions a secret (`..._SECRET_ID`) says nothing public about random key material.
-        if not rules or _is_excluded("" if in_passing else key, candidate):
+        if not rules or _is_excluded("" if in_passing else key, candidate, kind, sample_host=sample_host):
             return None
         plausible = kind is not None and is_plausible_secret_value(candidate, kind)
         for rule in rules:
@@ -190,9 +194,11 @@ class _KeywordIndex:
         return sorted(chosen.items(), key=lambda item: item[0])
 
 
-def _secret_spans(pattern: Pattern, encoded: bytes) -> Iterator[tuple[int, int]]:
-    """Byte spans of the `secret` group (or whole match); each search resumes where the secret ended."""
+def _secret_spans(pattern: Pattern, encoded: bytes) -> Iterator[tuple[int, int, str | None]]:
+    """Byte spans of the `secret` group (or whole match) with the `host` group's text when the pattern has
+    one and it took part; each search resumes where the secret ended."""
     group = pattern.groupindex.get("secret", 0)
+    host_group = pattern.groupindex.get("host")
     position = 0
     while position <= len(encoded):
         match = pattern.search(encoded, position)
@@ -200,7 +206,8 @@ def _secret_spans(pattern: Pattern, encoded: bytes) -> Iterator[tuple[int, int]]
             return
         start, end = match.span(group)
         if 0 <= start < end:
-            yield start, end
+            host = match.group(host_group) if host_group is not None else None
+            yield start, end, host.decode("utf-8", "surrogatepass") if host else None
         position = max(end, match.start() + 1, position + 1)
 
 
@@ -214,13 +221,17 @@ def _char_offsets(encoded: bytes, offsets: list[int]) -> dict[int, int]:
     return chars
 
 
-def _is_credible_secret(rule: Rule, secret: str) -> bool:
+def _is_credible_secret(rule: Rule, secret: str, host: str | None) -> bool:
     if rule.min_entropy is not None and shannon_entropy(secret) < rule.min_entropy:
         return False
     if any(pattern.search(encodable(secret)) is not None for pattern in rule.allowlist):
         return False
+    # A weak password is a template only for a documentation host (bot.core.hosts).
+    sample = host is not None and is_documentation_host(host)
+    as_password = rule.secret_kind is SecretKind.PASSWORD and not sample
     return not (
-        filters.is_placeholder(secret)
+        filters.is_placeholder(secret, password=as_password)
+        or filters.is_default_credential(secret)
         or filters.is_well_known_public_value(secret)
         or filters.is_public_identifier("", secret)
     )
@@ -239,13 +250,16 @@ def _key_fits(rule: Rule, kind: SecretKind | None, name: str) -> bool:
     return rule.key_pattern is None or rule.key_pattern.search(encodable(name)) is not None
 
 
-def _is_excluded(key: str, value: str) -> bool:
-    """Values no keyed rule may report: references, ciphertext, placeholders, public values, hashes."""
+def _is_excluded(key: str, value: str, kind: SecretKind | None, *, sample_host: bool) -> bool:
+    """Values no keyed rule may report: references, ciphertext, placeholders, public values, hashes. Under a
+    key that names a password, a weak password (`admin123`) is no placeholder (`filters.is_placeholder`)
+    unless the host beside it is a documentation host."""
     return (
         not value
         or filters.is_reference_syntax(value)
         or filters.is_encrypted(value)
-        or filters.is_placeholder_for(key, value)
+        or filters.is_placeholder_for(key, value, password=kind is SecretKind.PASSWORD and not sample_host)
+        or filters.is_default_credential(value)
         or filters.is_public_identifier(key, value)
         or filters.is_well_known_public_value(value)
         or filters.is_password_hash(value)

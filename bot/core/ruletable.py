@@ -25,6 +25,7 @@ _FIELDS = frozenset(
     {
         "id", "description", "severity", "kind", "keywords", "regex", "min_entropy", "allowlist", "docs",
         "examples", "counter_examples", "key_regex", "key_kinds", "min_length",
+        "secret_kind",
     }
 )  # fmt: skip
 
@@ -37,6 +38,7 @@ def compile_rule(raw: Mapping[str, Any], *, where: str) -> Rule:
     key_kinds = tuple(SecretKind(item) for item in fields.choices("key_kinds", SecretKind))
     if kind is RuleKind.KEYED and key_pattern is None and not key_kinds:
         raise RuleError(f"{where}.key_regex", "a keyed rule needs key_regex or key_kinds")
+    secret_kind = fields.choice("secret_kind", SecretKind, default=None) if "secret_kind" in raw else None
     if kind is RuleKind.TOKEN and "regex" not in raw:
         raise RuleError(f"{where}.regex", "required")
     severity = fields.choice("severity", Severity, default=Severity.MEDIUM)
@@ -57,6 +59,7 @@ def compile_rule(raw: Mapping[str, Any], *, where: str) -> Rule:
         key_pattern=key_pattern,
         key_kinds=key_kinds,
         min_length=fields.whole_number("min_length", default=1),
+        secret_kind=secret_kind,
     )
 
 

@@ -32,6 +32,7 @@ from bot.core.findings import (
     ScanResult,
     Suppressed,
 )
+from bot.core.hosts import sample_host_mappings
 from bot.core.jsonpos import load_json
 from bot.core.jsonpos import quick_check as json_quick_check
 from bot.core.judge import Candidate, Context, Hit, judge, may_hold_pairs
@@ -179,6 +180,9 @@ class _FileScan:
         # True when no finding can come out of this text: it is then parsed only if a notice may be due.
         self.hopeless = prefilter and not may_hold_finding(text, self.platform.id, ruleset, self.detectors)
         self.budget = Budget(config.limits.max_work)
+        self._sample_mappings: dict[
+            int, set[KeyPath]
+        ] = {}  # per document: mappings naming a documentation host
 
     @functools.cached_property
     def lines(self) -> list[str]:
@@ -282,7 +286,8 @@ class _FileScan:
         analysis = analyze(text)
         if analysis.is_ciphertext:
             return []
-        candidate = Candidate(index, key_path, scalar, site, targets)
+        sample = keyed and self._beside_sample_host(index, doc, key_path)
+        candidate = Candidate(index, key_path, scalar, site, targets, sample_host=sample)
         hits = [
             hit
             for hit in judge(candidate, analysis, self.detectors, tokens=tokens, keyed=keyed)
@@ -299,6 +304,14 @@ class _FileScan:
             ):
                 found.extend(self.emit.advice(item))
         return found
+
+    def _beside_sample_host(self, index: int, doc: Document, key_path: KeyPath) -> bool:
+        """Whether the mapping holding the value names a documentation host (`bot.core.hosts`); the
+        document's mappings are read once, on the first value that asks."""
+        found = self._sample_mappings.get(index)
+        if found is None:
+            found = self._sample_mappings[index] = sample_host_mappings(doc.root)
+        return key_path[:-1] in found
 
     def _as_written(self, scalar: Scalar) -> Scalar | None:
         """An integer scalar as the text written in the file, when it is long enough to be a password."""

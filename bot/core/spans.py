@@ -27,3 +27,28 @@ class DisjointSpans:
             return False
         insort(self._spans, (start, end))
         return True
+
+
+class SpanUnion:
+    """The union of half-open spans, kept as sorted disjoint spans, for "does this span touch any of them?"
+    in time log n (reference analysis asks it of every candidate span of a value)."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self) -> None:
+        self._spans: list[tuple[int, int]] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_left(self._spans, (end,))  # the spans that start before `end`
+        return bool(index) and self._spans[index - 1][1] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Add `[start, end)`, merged with the spans it overlaps."""
+        low = bisect_left(self._spans, (start,))
+        if low and self._spans[low - 1][1] > start:
+            low -= 1
+        high = bisect_left(self._spans, (end,))
+        if low < high:
+            start = min(start, self._spans[low][0])
+            end = max(end, self._spans[high - 1][1])
+        self._spans[low:high] = [(start, end)]

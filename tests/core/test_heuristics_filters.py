@@ -7,6 +7,7 @@ import base64
 import pytest
 
 from bot.core.filters import (
+    is_default_credential,
     is_encrypted,
     is_password_hash,
     is_placeholder,
@@ -149,12 +150,19 @@ def test_secrets_are_not_public_identifiers(key: str, value: str) -> None:
         "UseDevelopmentStorage=true",
         "UseDevelopmentStorage=True",
         MPESA_SANDBOX_PASSKEY,
-        "postgres",
-        "guest",
     ],
 )
 def test_well_known_public_values_are_recognised(value: str) -> None:
     assert is_well_known_public_value(value)
+
+
+def test_only_the_stock_defaults_of_local_images_are_default_credentials() -> None:
+    """`minioadmin` and `guest` are what every user of the image shares; `postgres` is a weak password that
+    people deploy (see tests/core/test_accuracy_passwords.py)."""
+    assert is_default_credential("minioadmin")
+    assert is_default_credential("Guest")
+    assert not is_default_credential("postgres")
+    assert not is_well_known_public_value("postgres")
 
 
 def test_an_ordinary_key_is_not_well_known() -> None:

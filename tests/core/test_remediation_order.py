@@ -25,7 +25,9 @@ from tests.reports.platform_manifests import MANIFESTS, TOKEN, scan
 RULES = RuleSet.default()
 ROTATE = re.compile(r"\b(?:rotate|revoke|deactivate)\b", re.IGNORECASE)
 STORE = re.compile(r"\bstor(?:e|ed|ing)\b|\bsecrets? (?:set|put|create)\b|put-parameter|create-secret", re.I)
-_SAFE = re.compile(r"^[A-Za-z0-9_+/=.:@-]+$")  # a value every manifest format takes unquoted or quoted alike
+_SAFE = re.compile(
+    r"^[A-Za-z0-9_+/=.:@~?&-]+$"
+)  # a value every manifest format takes unquoted or quoted alike
 
 
 def planted() -> Iterator[tuple[str, str, str]]:

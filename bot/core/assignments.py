@@ -1,0 +1,66 @@
+"""Settings written inside a string: a `.env` block in a YAML literal, `KEY = value` lines of an INI or
+shell snippet, a `KEY: value` line of an embedded YAML document.
+
+Manifests carry whole configuration files as strings (a `|` block handed to a container, a `user_data`
+script, a ConfigMap-like value), and the parser sees only one string. Each line that is one assignment is
+read here as (key, value start, value end), so that the value is judged under its own key name like any
+other. A line counts only when it is exactly one assignment: an optional `export`/`set`, a name, `=` (with
+or without spaces) or `: ` (multi-line text only, where it reads as YAML), and one value: quoted, or one
+bare token (after an optional `Bearer `/`Basic ` scheme), then at most a comment. Prose (`Note: the key is
+rotated monthly`) and commands (`curl -H ...`) are not assignments. Within any value, the parameters of a
+URL's query string and the options of a command line are settings too.
+"""
+
+from __future__ import annotations
+
+from bot.core.linear import LinearPattern
+
+_LINE = LinearPattern(
+    r"^[ \t]*(?:export[ \t]+|set[ \t]+)?(?P<key>[A-Za-z_][\w.-]*)[ \t]*(?P<sep>=|:[ \t])[ \t]*"
+    r"""(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>[^'\n]*)'"""
+    r"""|(?P<bare>(?:(?:Bearer|Basic|Token)[ \t]+)?[^\s"'#][^\s]*?))"""
+    r"[ \t]*[,;]?[ \t]*(?:[ \t]#[^\n]*)?\r?$",
+    multiline=True,
+)
+
+
+# Settings inside one line: the parameters of a URL's query (`?access_token=...&x=1`) and the options of a
+# command line (`--api-key=...`, `--password ...`), anywhere in the value.
+_QUERY = LinearPattern(r"[?&](?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^&#\s\"'<>]+)")
+_OPTION = LinearPattern(
+    r"(?:^|\s)--?(?P<key>[A-Za-z][\w-]*)(?:=|[ \t]+)"
+    r"(?:\"(?P<dq>[^\"\n]*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s\"'-][^\s]*))"
+)
+
+
+# A bare value that is code, not a literal: a call or subscript (`event['token']`, `getToken()`) or a dotted
+# name (`req.headers.authorization`, `config.API_KEY`), as in inline Lambda code (`ZipFile: |`).
+_CODE = LinearPattern(r"[()\[\]{}]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$")
+
+
+def assignments(text: str) -> list[tuple[str, int, int]]:
+    """The assignments of `text`, one per line, as (key, value start, value end): every line of a
+    multi-line text, or the whole of a one-line text written `KEY = value` (a bare `KEY=value` is left to
+    `judge.pairs`, which reads it already)."""
+    multi_line = "\n" in text.strip()
+    found: list[tuple[str, int, int]] = []
+    for match in _LINE.finditer(text):
+        if not multi_line and match["sep"] != "=":
+            continue
+        group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
+        start, end = match.span(group)
+        if end > start and not (group == "bare" and _CODE.search(text[start:end])):
+            found.append((match["key"], start, end))
+    if "?" in text or "-" in text:
+        found.extend(_inline_settings(text))
+    return found
+
+
+def _inline_settings(text: str) -> list[tuple[str, int, int]]:
+    found = [(match["key"], *match.span("value")) for match in _QUERY.finditer(text)]
+    for match in _OPTION.finditer(text):
+        group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
+        start, end = match.span(group)
+        if end > start:
+            found.append((match["key"], start, end))
+    return found
