@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, too_large
@@ -30,7 +31,8 @@ from bot.github.protocol import (
 )
 from bot.jobs.baseline import Baseline, compare_with_base
 from bot.jobs.commits import scan_commits
-from bot.jobs.orgdefaults import read_org_defaults
+from bot.jobs.orgdefaults import org_defaults, org_reads
+from bot.jobs.parallel import alongside, read_all, read_both
 from bot.jobs.targets import Target
 from bot.reports.check_run import CheckContext
 from bot.reports.diff import added_lines, commentable_lines
@@ -70,8 +72,11 @@ def scan_target(
     target: Target, gateway: GitHubGateway, ruleset_base: RuleSet, fingerprint_key: bytes = b""
 ) -> ScanReport:
     """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`)."""
-    repo_config = keyed_config(gateway, target.repo, target.config_ref, ruleset_base, fingerprint_key)
-    changed, listing_notices = _changed_files(target, gateway)
+    # The listing (PyGithub) is in flight while the config files are read (httpx): `bot.jobs.parallel`.
+    (changed, listing_notices), repo_config = alongside(
+        lambda: _changed_files(target, gateway),
+        lambda: keyed_config(gateway, target.repo, target.config_ref, ruleset_base, fingerprint_key),
+    )
     manifests = [
         item
         for item in changed
@@ -83,8 +88,8 @@ def scan_target(
     incomplete: set[str] = set()
     results: list[tuple[ChangedFile, ScanResult]] = []
     read: list[tuple[str, bytes]] = []
-    for item in manifests:
-        result = _read(gateway, target, item, repo_config.config)
+    fetched = read_all(lambda item: _read(gateway, target, item, repo_config.config), manifests)
+    for item, result in zip(manifests, fetched, strict=True):
         if isinstance(result, bytes):
             read.append((item.path, result))
             result = scan_one(item.path, result, repo_config)
@@ -202,8 +207,11 @@ def keyed_config(
 def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:
     """`.github/secrets-bot.yml` (or `.yaml`) at `ref` over the organisation's defaults; problems are
     reported in the check run, never fatal."""
-    own, problems = _own_config(gateway, repo, ref)
-    org = read_org_defaults(gateway, repo, CONFIG_MAX_BYTES)
+    # The four possible files (own and organisation's, .yml and .yaml) are read at once (bot.jobs.parallel).
+    own_reads = [partial(_fetch_config, gateway, repo, path, ref) for path in CONFIG_PATHS]
+    fetched, org_outcomes = read_both(own_reads, org_reads(gateway, repo, CONFIG_MAX_BYTES))
+    own, problems = _own_config(dict(zip(CONFIG_PATHS, fetched, strict=True)))
+    org = org_defaults(repo, org_outcomes, CONFIG_MAX_BYTES)
     config, found = load_layered_config(own, org.text, defaults_name=f"{org.source} defaults")
     problems = [*problems, *([org.problem] if org.problem else []), *found]
     try:
@@ -213,9 +221,8 @@ def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleS
     return RepoConfig(config, ruleset, tuple(problems))
 
 
-def _own_config(gateway: GitHubGateway, repo: str, ref: str) -> tuple[str | None, list[str]]:
+def _own_config(fetched: Mapping[str, bytes | str | None]) -> tuple[str | None, list[str]]:
     """The repository's own file as text (None when absent or unusable), and why it is unusable."""
-    fetched = {path: _fetch_config(gateway, repo, path, ref) for path in CONFIG_PATHS}
     chosen, ambiguity = choose_config([path for path, raw in fetched.items() if raw is not None])
     if chosen is None:
         return None, []
