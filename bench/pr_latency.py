@@ -28,8 +28,7 @@ from typing import Any
 import httpx
 import redis
 
-from bench.loadkit import INSTALLATION, ROOT, Fake, sign_all, start_bot
-from tests.processes import kill, terminate
+from bench.loadkit import INSTALLATION, ROOT, Fake, sign_all, start_bot, stop_all
 
 SECRET = "latency-bench-" + "h00k" * 6
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -158,12 +157,8 @@ def main() -> None:
                     answer = fake.ask("calls")
                     calls.append(int(answer["calls"]))
                     operations = operations or dict(answer["operations"])
-            for process in processes.values():
-                terminate(process, timeout=60)
         finally:
-            for process in processes.values():
-                kill(process)
-            fake.stop()
+            stop_all(processes, fake)
     ordered = sorted(latencies)
     p95 = ordered[max(0, round(len(ordered) * 0.95) - 1)]
     print(
