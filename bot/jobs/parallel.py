@@ -12,9 +12,10 @@ deadline stops the wait: see `_wait`).
 from __future__ import annotations
 
 import contextvars
+import queue
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, wait
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -24,8 +25,10 @@ S = TypeVar("S")
 READS_IN_FLIGHT = 8  # per worker process: well under GitHub's limit on concurrent requests
 _SLICE = 0.05  # seconds
 
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
+_Task = tuple[Future[Any], Callable[[], Any]]
+_tasks: queue.SimpleQueue[_Task] = queue.SimpleQueue()
+_readers: list[threading.Thread] = []
+_readers_lock = threading.Lock()
 
 
 def read_all(read: Callable[[T], R], items: Sequence[T]) -> list[R]:
@@ -78,12 +81,31 @@ def _run(call: Callable[[], R]) -> R:
 
 def _submit(call: Callable[[T], R], item: T) -> Future[R]:
     context = contextvars.copy_context()  # log fields of the job follow its reads
-    return _executor().submit(context.run, call, item)
+    future: Future[R] = Future()
+    _tasks.put((future, lambda: context.run(call, item)))
+    _start_readers()
+    return future
 
 
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=READS_IN_FLIGHT, thread_name_prefix="secrets-bot-read")
-        return _pool
+def _start_readers() -> None:
+    """`READS_IN_FLIGHT` daemon threads, started on first use. Not a `ThreadPoolExecutor`: its threads are
+    joined at exit, so a read still waiting on GitHub would hold a stopping worker past SHUTDOWN_TIMEOUT,
+    after its job was already re-queued."""
+    with _readers_lock:
+        while len(_readers) < READS_IN_FLIGHT:
+            reader = threading.Thread(target=_read_forever, name="secrets-bot-read", daemon=True)
+            reader.start()
+            _readers.append(reader)
+
+
+def _read_forever() -> None:
+    while True:
+        future, call = _tasks.get()
+        if not future.set_running_or_notify_cancel():
+            continue  # cancelled before it started
+        try:
+            result = call()
+        except BaseException as error:  # handed to the waiting job, which raises it
+            future.set_exception(error)
+        else:
+            future.set_result(result)
