@@ -46,16 +46,14 @@ def scan_paths(
     workers = worker_count(jobs, len(targets))
     with _fewer_collections():
         if workers == 1:
-            scanned = [scan_one(target, ruleset, config) for target in targets]
+            results = [scan_one(target, ruleset, config) for target in targets]
         else:
             import multiprocessing  # only a large tree needs it: not imported at start-up (issue 16)
 
             context = multiprocessing.get_context("fork")
             with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
-                scanned = list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
-        results = [result for result, _ in scanned]
-        naming = [names_targets for _, names_targets in scanned]
-        return skipped + with_file_targets(targets, results, ruleset, config, naming=naming)
+                results = list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
+        return skipped + with_file_targets(targets, results, ruleset, config)
 
 
 @contextlib.contextmanager
@@ -76,21 +74,13 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def with_file_targets(
-    scanned: Sequence[Target],
-    results: list[ScanResult],
-    ruleset: RuleSet,
-    config: ScanConfig,
-    *,
-    naming: Sequence[bool] | None = None,
+    scanned: Sequence[Target], results: list[ScanResult], ruleset: RuleSet, config: ScanConfig
 ) -> list[ScanResult]:
     """The results, with the `${file()}` targets of each Serverless manifest read from disk and scanned with
     its fix. A target is looked for only inside the tree its manifest was found in, never through a symlink;
-    a target that was also scanned as a manifest keeps only its reading as a target (the consumer's fix).
-    `naming` (from `scan_one`) says which manifests name targets at all; the others are not read again."""
+    a target that was also scanned as a manifest keeps only its reading as a target (the consumer's fix)."""
     merged = {result.path: result for result in results}
-    for index, (scanned_target, result) in enumerate(zip(scanned, results, strict=True)):
-        if naming is not None and not naming[index]:
-            continue
+    for scanned_target, result in zip(scanned, results, strict=True):
         absolute, relative = scanned_target.absolute, scanned_target.relative
         platform = platform_by_id(result.platform or "")
         root = _root_of(absolute, relative)
@@ -157,22 +147,10 @@ def _disk_listing(root: Path) -> Callable[[FileTarget], list[str]]:
     return listing
 
 
-def scan_one(target: Target, ruleset: RuleSet, config: ScanConfig) -> tuple[ScanResult, bool]:
-    """The file's result, and whether it names `${file()}` targets or refused ones (`with_file_targets`
-    follows them). Told by the process that holds the bytes, a pool worker on a large tree, so that the
-    parent reads and parses again only those few manifests, not every Serverless file (issue 16)."""
+def scan_one(target: Target, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
     data = read_manifest(target.absolute, target.relative, config.limits)
     if isinstance(data, Notice):
-        return ScanResult(target.relative, None, notices=(data,)), False
-    result = _scan_bytes(target, data, ruleset, config)
-    platform = platform_by_id(result.platform or "")
-    if platform is None or not platform.serverless_variables:
-        return result, False
-    consumer = list_targets(target.relative, data, config)
-    return result, consumer is not None and bool(consumer.targets or consumer.refused)
-
-
-def _scan_bytes(target: Target, data: bytes, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
+        return ScanResult(target.relative, None, notices=(data,))
     if not target.named:
         return scan_file(target.relative, data, ruleset=ruleset, config=config)
     # `*` matches every path: the generic platform reads the file if no platform claims it.
@@ -234,5 +212,5 @@ def worker_state() -> tuple[RuleSet, ScanConfig]:
     return _worker_state
 
 
-def _scan_in_worker(target: Target) -> tuple[ScanResult, bool]:
+def _scan_in_worker(target: Target) -> ScanResult:
     return scan_one(target, *worker_state())

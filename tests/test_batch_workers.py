@@ -1,5 +1,5 @@
 """A directory scan spread over worker processes reports exactly what one process reports, `${file()}`
-targets included: the workers tell which manifests name targets, and only those are followed (issue 16)."""
+targets included."""
 
 from __future__ import annotations
 
