@@ -34,12 +34,12 @@ from loadkit import (
     say_hello,
     sign_all,
     start_bot,
+    stop_all,
     wait_for_scans,
     write_section,
 )
 
 from tests.deliveries import pull_request_event, signed
-from tests.processes import kill, terminate
 
 SECRET = "ack-bench-" + "h00k" * 6
 HEADING = "## Acknowledgements under a worst-case scan"
@@ -108,12 +108,8 @@ def measure(probes: int, pairs: int, bot_root: Path | None) -> dict[str, Any]:
                 time.sleep(0.2)
             scan_seconds = time.perf_counter() - started
             wait_for_scans(fake, len(deliveries) + 1, stall=60.0, interval=0.2)
-            for process in processes.values():
-                terminate(process, timeout=60)
         finally:
-            for process in processes.values():
-                kill(process)
-            fake.stop()
+            stop_all(processes, fake)
     latencies.sort()
     return {
         "probes": len(latencies),

@@ -38,10 +38,10 @@ from bench.loadkit import (  # noqa: E402
     send_all,
     sign_all,
     start_bot,
+    stop_all,
     wait_for_scans,
     write_section,
 )
-from tests.processes import kill, terminate  # noqa: E402
 
 SECRET = "load-bench-" + "h00k" * 6
 REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -81,12 +81,8 @@ def run_mode(mode: str, count: int, concurrency: int) -> dict[str, Any]:
             memory = {role: peak_rss_mb(process.pid) for role, process in processes.items()}
             memory["fake GitHub"] = peak_rss_mb(fake.process.pid)
             requests = fake.report()["requests"]
-            for process in processes.values():
-                terminate(process, timeout=60)
         finally:
-            for process in processes.values():
-                kill(process)
-            fake.stop()
+            stop_all(processes, fake)
     latencies = sorted(latency for latency, _ in results)
     return {
         "mode": mode,

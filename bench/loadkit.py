@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.deliveries import pull_request_event, serverless, signed  # noqa: E402
-from tests.processes import SERVE, free_port, start, wait_for_http, worker_code  # noqa: E402
+from tests.processes import SERVE, free_port, kill, start, terminate, wait_for_http, worker_code  # noqa: E402
 
 INSTALLATION = 1
 PULLS_PER_REPO = 100
@@ -136,6 +136,17 @@ def start_bot(
     wait_for_http(f"http://127.0.0.1:{port}/healthz", processes["serve"])
     processes["serve"].port = port  # type: ignore[attr-defined]
     return processes
+
+
+def stop_all(processes: dict[str, subprocess.Popen[bytes]], fake: Fake) -> None:
+    """SIGTERM every bot process and wait for it; whatever is left afterwards is killed; then the fake."""
+    try:
+        for process in processes.values():
+            terminate(process, timeout=60)
+    finally:
+        for process in processes.values():
+            kill(process)
+        fake.stop()
 
 
 def send_all(url: str, deliveries: list[tuple[bytes, dict[str, str]]], concurrency: int) -> list[Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
@@ -56,6 +55,8 @@ def scan_targets(
         if workers == 1:
             results = [scan_one(target, ruleset, config) for target in targets]
         else:
+            import multiprocessing  # only a large tree needs it: not imported at start-up (issue 16)
+
             context = multiprocessing.get_context("fork")
             with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
                 results = list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))

@@ -110,9 +110,13 @@ class LinearMatch:
 
 class LinearPattern:
     """A pattern compiled with RE2 (see the module docstring); `multiline`, `dotall` and `ignore_case` are the
-    `re` flags of the same names."""
+    `re` flags of the same names.
 
-    __slots__ = ("_groups", "_names", "_raw", "_regexp", "pattern")
+    Compiled on first use, not when the module defining it is imported: RE2 takes about a millisecond per
+    pattern with Unicode classes, the scanner defines dozens at module level, and a one-file scan uses few of
+    them (start-up time, issue 16). tests/core/test_linear.py compiles every built-in pattern."""
+
+    __slots__ = ("_groups", "_names", "_raw", "_regexp", "_source", "pattern")
 
     def __init__(
         self, pattern: str, *, ignore_case: bool = False, multiline: bool = False, dotall: bool = False
@@ -120,14 +124,23 @@ class LinearPattern:
         self.pattern = pattern
         flags = "".join(flag for flag, on in (("i", ignore_case), ("m", multiline), ("s", dotall)) if on)
         translated = translate(pattern, multiline=multiline)
-        self._regexp = re2.compile(f"(?{flags}){translated}" if flags else translated, re2_options())
+        self._source = f"(?{flags}){translated}" if flags else translated
+        self._raw: Any = None
+
+    def compile(self) -> None:
+        """Compile now (idempotent); raises `re2.error` for a pattern RE2 rejects."""
+        if self._raw is not None:
+            return
+        self._regexp = re2.compile(self._source, re2_options())
         self._names: dict[str, int] = dict(self._regexp.groupindex)
         self._groups: int = self._regexp.groups
         # google-re2's compiled program: on ASCII text, byte offsets are character offsets, and calling it
         # directly skips the wrapper's per-call offset bookkeeping (most of the cost on short values).
-        self._raw: Any = self._regexp._regexp
+        self._raw = self._regexp._regexp
 
     def _matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
+        if self._raw is None:
+            self.compile()
         if not text.isascii():
             for match in self._regexp._match(anchor, encodable(text)):
                 spans = [match.span(index) for index in range(self._groups + 1)]
@@ -157,6 +170,7 @@ class LinearPattern:
         return self._matches(_UNANCHORED, text)
 
     def findall(self, text: str) -> list[Any]:
+        self.compile()
         group = 1 if self._groups else 0
         return [match.group(group) for match in self.finditer(text)]
 

@@ -78,3 +78,31 @@ def compile_pattern(pattern: str) -> Pattern:
     """Compile with RE2; raises `re2.error` when RE2 rejects the pattern (look-around, back-references...)."""
     compiled: Pattern = re2.compile(pattern, re2_options())
     return compiled
+
+
+class DeferredPattern:
+    """A built-in rule's pattern, compiled on first use: a one-file scan asks few of the rules, and compiling
+    all of them is most of loading the table (start-up time, issue 16). Only for the built-in table, whose
+    patterns tests/core/test_rules.py compiles; a custom rule's pattern is compiled when it is loaded, so
+    that a bad one is reported against its field."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: Pattern | None = None
+
+    def compiled(self) -> Pattern:
+        if self._compiled is None:
+            self._compiled = compile_pattern(self.pattern)
+        return self._compiled
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self.compiled().groupindex
+
+    def search(self, text: Any, pos: int = 0, /) -> Any:
+        return self.compiled().search(text, pos)
+
+    def fullmatch(self, text: str, /) -> Any:
+        return self.compiled().fullmatch(text)

@@ -18,7 +18,7 @@ import re2
 
 from bot.core.findings import Severity
 from bot.core.heuristics import SecretKind
-from bot.core.rulemodel import Pattern, Rule, RuleError, RuleKind, compile_pattern
+from bot.core.rulemodel import DeferredPattern, Pattern, Rule, RuleError, RuleKind, compile_pattern
 
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FIELDS = frozenset(
@@ -30,9 +30,10 @@ _FIELDS = frozenset(
 )  # fmt: skip
 
 
-def compile_rule(raw: Mapping[str, Any], *, where: str) -> Rule:
-    """One rule table to a `Rule`; every problem is a `RuleError` naming the field."""
-    fields = _Fields(raw, where)
+def compile_rule(raw: Mapping[str, Any], *, where: str, built_in: bool = False) -> Rule:
+    """One rule table to a `Rule`; every problem is a `RuleError` naming the field. The patterns of a
+    `built_in` table are compiled on first use (`DeferredPattern`), a custom rule's here."""
+    fields = _Fields(raw, where, deferred=built_in)
     kind = fields.choice("kind", RuleKind, default=RuleKind.TOKEN)
     key_pattern = fields.regex("key_regex") if "key_regex" in raw else None
     key_kinds = tuple(SecretKind(item) for item in fields.choices("key_kinds", SecretKind))
@@ -66,7 +67,7 @@ def compile_rule(raw: Mapping[str, Any], *, where: str) -> Rule:
 class _Fields:
     """Typed access to one raw rule table; each accessor raises a `RuleError` naming its field."""
 
-    def __init__(self, raw: Mapping[str, Any], where: str) -> None:
+    def __init__(self, raw: Mapping[str, Any], where: str, *, deferred: bool) -> None:
         if not isinstance(raw, Mapping):
             raise RuleError(where, "must be a table of rule fields")
         for name in raw:
@@ -74,6 +75,7 @@ class _Fields:
                 raise RuleError(f"{where}.{name}", "unknown field")
         self._raw = raw
         self._where = where
+        self._deferred = deferred
 
     def _field(self, name: str) -> str:
         return f"{self._where}.{name}"
@@ -135,6 +137,8 @@ class _Fields:
             yield self._compiled(pattern, f"{self._field(name)}[{index}]")
 
     def _compiled(self, pattern: str, field: str) -> Pattern:
+        if self._deferred:
+            return DeferredPattern(pattern)
         try:
             return compile_pattern(pattern)
         except re2.error as error:

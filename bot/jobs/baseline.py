@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.core.findings import ScanResult, Suppressed
 from bot.github.protocol import ChangedFile, FileTooLarge, GitHubGateway, UnreadableAnswer
+from bot.jobs.parallel import read_all
 
 NO_BASE_VERSION = frozenset({"added"})  # statuses of files that did not exist at the merge base
 
@@ -40,19 +41,23 @@ def compare_with_base(
     waived: list[Suppressed] = []
     preexisting: set[str] = set()
     unread: list[str] = []
-    merge_base: str | None = None
-    for item, result in scanned:
-        if not (result.findings or result.suppressed):
-            continue
+    relevant = [(item, result) for item, result in scanned if result.findings or result.suppressed]
+    compared = [item for item, _ in relevant if item.status not in NO_BASE_VERSION]
+    # One call for the merge base, then the base versions read together (`bot.jobs.parallel`); each is
+    # scanned here, in the job's thread, under its deadline.
+    merge_base = gateway.merge_base(repo, base_sha, head_sha) if compared else ""
+    read = read_all(lambda item: _read_base(gateway, repo, item, merge_base, max_bytes), compared)
+    bases = dict(zip(map(id, compared), read, strict=True))
+    for item, result in relevant:
         if item.status in NO_BASE_VERSION:
             waived.extend(result.suppressed)
             continue
-        merge_base = merge_base or gateway.merge_base(repo, base_sha, head_sha)
-        base = _base_result(gateway, repo, item, merge_base, scan, max_bytes)
-        if isinstance(base, str):
-            unread.append(f"{item.previous_path or item.path}: {base}")
+        data = bases[id(item)]
+        if isinstance(data, str):
+            unread.append(f"{item.previous_path or item.path}: {data}")
             waived.extend(result.suppressed)
             continue
+        base = scan(item.path, data) if data is not None else ScanResult(item.path, None)
         hidden = {entry.finding.fingerprint for entry in base.suppressed}
         known = hidden | {finding.fingerprint for finding in base.findings}
         preexisting.update(f.fingerprint for f in result.findings if f.fingerprint in known)
@@ -60,19 +65,13 @@ def compare_with_base(
     return Baseline(frozenset(preexisting), tuple(waived), tuple(unread))
 
 
-def _base_result(
-    gateway: GitHubGateway,
-    repo: str,
-    item: ChangedFile,
-    merge_base: str,
-    scan: Callable[[str, bytes], ScanResult],
-    max_bytes: int,
-) -> ScanResult | str:
-    """The base version's scan under the head's path, or why it could not be read."""
+def _read_base(
+    gateway: GitHubGateway, repo: str, item: ChangedFile, merge_base: str, max_bytes: int
+) -> bytes | str | None:
+    """The base version's bytes (None when absent at the merge base), or why it could not be read."""
     try:
-        data = gateway.file_content(repo, item.previous_path or item.path, merge_base, max_bytes=max_bytes)
+        return gateway.file_content(repo, item.previous_path or item.path, merge_base, max_bytes=max_bytes)
     except FileTooLarge as error:
         return f"{error.size:,} bytes at the merge base, over the {max_bytes:,}-byte limit"
     except UnreadableAnswer:
         return "GitHub kept answering with something other than the file"
-    return scan(item.path, data) if data is not None else ScanResult(item.path, None)

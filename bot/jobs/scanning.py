@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, too_large
@@ -30,7 +31,8 @@ from bot.github.protocol import (
 )
 from bot.jobs.baseline import Baseline, compare_with_base
 from bot.jobs.commits import scan_commits
-from bot.jobs.orgdefaults import read_org_defaults
+from bot.jobs.orgdefaults import org_defaults, org_reads
+from bot.jobs.parallel import alongside, read_all, read_both
 from bot.jobs.targets import Target
 from bot.jobs.verification import verified
 from bot.reports.check_run import CheckContext
@@ -81,16 +83,26 @@ def scan_target(
     """`fingerprint_key` keys every published fingerprint (the server's secret; see `Settings.scan_key`).
     With a `verifier` (VERIFY_SECRETS=on) and unless the repository says `verify: false`, the values are
     checked with their providers while this scan holds them (`bot.jobs.verification`)."""
-    repo_config = keyed_config(gateway, target.repo, target.config_ref, ruleset_base, fingerprint_key)
+    # The listing (PyGithub) is in flight while the config files are read (httpx): `bot.jobs.parallel`.
+    (changed, listing_notices), repo_config = alongside(
+        lambda: _changed_files(target, gateway),
+        lambda: keyed_config(gateway, target.repo, target.config_ref, ruleset_base, fingerprint_key),
+    )
+    listing = (changed, listing_notices)
     if verifier is None or not repo_config.config.verify:
-        return _scan_target(target, gateway, repo_config)
+        return _scan_target(target, gateway, repo_config, listing)
     with verifier.session() as session:
         revealing = replace(repo_config, config=replace(repo_config.config, reveal=session.reveal))
-        return verified(_scan_target(target, gateway, revealing), session)
+        return verified(_scan_target(target, gateway, revealing, listing), session)
 
 
-def _scan_target(target: Target, gateway: GitHubGateway, repo_config: RepoConfig) -> ScanReport:
-    changed, listing_notices = _changed_files(target, gateway)
+def _scan_target(
+    target: Target,
+    gateway: GitHubGateway,
+    repo_config: RepoConfig,
+    listing: tuple[list[ChangedFile], list[Notice]],
+) -> ScanReport:
+    changed, listing_notices = listing
     manifests = [
         item
         for item in changed
@@ -102,8 +114,8 @@ def _scan_target(target: Target, gateway: GitHubGateway, repo_config: RepoConfig
     incomplete: set[str] = set()
     results: list[tuple[ChangedFile, ScanResult]] = []
     read: list[tuple[str, bytes]] = []
-    for item in manifests:
-        result = _read(gateway, target, item, repo_config.config)
+    fetched = read_all(lambda item: _read(gateway, target, item, repo_config.config), manifests)
+    for item, result in zip(manifests, fetched, strict=True):
         if isinstance(result, bytes):
             read.append((item.path, result))
             result = scan_one(item.path, result, repo_config)
@@ -223,8 +235,11 @@ def keyed_config(
 def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleSet) -> RepoConfig:
     """`.github/secrets-bot.yml` (or `.yaml`) at `ref` over the organisation's defaults; problems are
     reported in the check run, never fatal."""
-    own, problems = _own_config(gateway, repo, ref)
-    org = read_org_defaults(gateway, repo, CONFIG_MAX_BYTES)
+    # The four possible files (own and organisation's, .yml and .yaml) are read at once (bot.jobs.parallel).
+    own_reads = [partial(_fetch_config, gateway, repo, path, ref) for path in CONFIG_PATHS]
+    fetched, org_outcomes = read_both(own_reads, org_reads(gateway, repo, CONFIG_MAX_BYTES))
+    own, problems = _own_config(dict(zip(CONFIG_PATHS, fetched, strict=True)))
+    org = org_defaults(repo, org_outcomes, CONFIG_MAX_BYTES)
     config, found = load_layered_config(own, org.text, defaults_name=f"{org.source} defaults")
     problems = [*problems, *([org.problem] if org.problem else []), *found]
     try:
@@ -234,9 +249,8 @@ def load_config(gateway: GitHubGateway, repo: str, ref: str, ruleset_base: RuleS
     return RepoConfig(config, ruleset, tuple(problems))
 
 
-def _own_config(gateway: GitHubGateway, repo: str, ref: str) -> tuple[str | None, list[str]]:
+def _own_config(fetched: Mapping[str, bytes | str | None]) -> tuple[str | None, list[str]]:
     """The repository's own file as text (None when absent or unusable), and why it is unusable."""
-    fetched = {path: _fetch_config(gateway, repo, path, ref) for path in CONFIG_PATHS}
     chosen, ambiguity = choose_config([path for path, raw in fetched.items() if raw is not None])
     if chosen is None:
         return None, []

@@ -178,8 +178,9 @@ def test_organisation_defaults_apply_to_a_repository_without_its_own_file(
 
     assert run.conclusion == "neutral"
     assert "`fail_on: never` keeps the check from failing" in str(run.output["summary"])
-    [org_read] = [r for r in github.calls("repos/get-content") if r.path.startswith("/repos/acme/.github/")]
-    assert "ref" not in org_read.query  # the organisation repository's default branch
+    # Both names are read at once (bot.jobs.parallel), each on the organisation repository's default branch.
+    org_reads = [r for r in github.calls("repos/get-content") if r.path.startswith("/repos/acme/.github/")]
+    assert len(org_reads) == 2 and all("ref" not in read.query for read in org_reads)
 
 
 def test_a_repository_key_overrides_the_organisation_default(
