@@ -6,10 +6,16 @@ first secret is open, edited in place, closed with "nothing open any more" when 
 a new one appears. A repository that never had an open secret gets no issue and costs no call.
 
 Exactly one issue, whatever the redeliveries and however many workers: refreshes of one repository run one
-at a time under a lock in the queue's shared state, the issue's number is remembered there once created,
-and GitHub is always asked before anything is created (the remembered number, else the App's own issues
-matched by the hidden marker). A refresh that finds the lock held does not wait: it leaves a request in
-the shared state, and the holder, once done, renders again if a request came in after it read the store.
+at a time under a lock in the queue's shared state, the issue's number is recorded in the findings store
+once created or found, and GitHub is always asked before anything is created (the recorded number, else
+the App's own issues matched by the hidden marker). A refresh that finds the lock held does not wait: it
+leaves a request in the shared state, and the holder, once done, renders again if a request came in after
+it read the store.
+
+The number lives in the store, not in the shared state: the store is what every worker and instance
+already shares for the findings, it keeps the number without expiry, it is deleted with the repository,
+and the overview reads it to link each repository's issue itself. It is written only under the lock and
+always checked against GitHub before use, so a stale number costs one read and is corrected.
 """
 
 from __future__ import annotations
@@ -39,7 +45,6 @@ from bot.store import FindingsStore
 
 logger = logging.getLogger(__name__)
 
-ISSUE_TTL = 365 * 24 * 3600.0  # the remembered issue number; GitHub is asked again when it lapses
 WANTED_TTL = 3600.0
 MAX_ROUNDS = 3  # renders by one holder for requests that arrived meanwhile; later ones are the next's
 
@@ -63,16 +68,6 @@ class Dashboards:
         self._state = state
         self._locks = Locks(state, lessee)
 
-    def remembered(self, repo: str) -> int | None:
-        value = self._state.get(_issue_key(repo))
-        return int(value) if value is not None and value.isdigit() else None
-
-    def remember(self, repo: str, number: int) -> None:
-        self._state.put(_issue_key(repo), str(number), ttl=ISSUE_TTL)
-
-    def forget(self, repo: str) -> None:
-        self._state.delete(_issue_key(repo))
-
     def one_at_a_time(self, repo: str, render: Callable[[], DashboardOutcome]) -> DashboardOutcome:
         """`render` under the repository's lock, again while requests arrived during the last render."""
         wanted = _wanted_key(repo)
@@ -90,10 +85,10 @@ class Dashboards:
         return outcome
 
 
-def dashboard_url(dashboards: Dashboards, web_url: str, repo: str) -> str | None:
-    """The dashboard issue's address when one is remembered (no call to GitHub): pull requests point their
+def dashboard_url(store: FindingsStore, web_url: str, repo: str) -> str | None:
+    """The dashboard issue's address when the store knows one (no call to GitHub): pull requests point their
     findings already on the base branch to it."""
-    number = dashboards.remembered(repo)
+    number = store.dashboard_issue(repo)
     return None if number is None else f"{web_url.rstrip('/')}/{repo}/issues/{number}"
 
 
@@ -105,10 +100,10 @@ def refresh_dashboard(
     a repository without issues, or an installation without the permission, is logged and left alone."""
     if not enabled:
         return DashboardOutcome.DISABLED
-    if not secrets_only(store.findings(repo)) and dashboards.remembered(repo) is None:
+    if not secrets_only(store.findings(repo)) and store.dashboard_issue(repo) is None:
         return DashboardOutcome.NONE  # never had a secret: no call to GitHub at all
     try:
-        return dashboards.one_at_a_time(repo, lambda: _sync(dashboards, gateway, store, repo))
+        return dashboards.one_at_a_time(repo, lambda: _sync(gateway, store, repo))
     except (IssuesDisabled, GitHubRequestError) as error:
         logger.warning("dashboard not updated: %s", type(error).__name__)
         return DashboardOutcome.UNAVAILABLE
@@ -128,9 +123,7 @@ def refresh_after_fix(
     return refresh_dashboard(dashboards, gateway, store, request.repo, enabled=repo_config.config.dashboard)
 
 
-def _sync(
-    dashboards: Dashboards, gateway: GitHubGateway, store: FindingsStore, repo: str
-) -> DashboardOutcome:
+def _sync(gateway: GitHubGateway, store: FindingsStore, repo: str) -> DashboardOutcome:
     findings = store.findings(repo)
     opened = has_open(findings)
     fixes_allowed = opened and gateway.contents_writable()  # from the token's answer: no call
@@ -141,12 +134,12 @@ def _sync(
         )
 
     body = render(store.last_scanned_sha(repo))
-    issue = _find(dashboards, gateway, repo)
+    issue = _find(gateway, store, repo)
     if issue is None:
         if not opened:
             return DashboardOutcome.NONE
         created = gateway.create_issue(repo, title=TITLE, body=body, marker=MARKER)
-        dashboards.remember(repo, created.number)
+        store.set_dashboard_issue(repo, created.number)
         logger.info("dashboard opened", extra={"issue": created.number})
         return DashboardOutcome.CREATED
     state = "open" if opened else "closed"
@@ -170,22 +163,18 @@ _OUTCOMES = {
 }
 
 
-def _find(dashboards: Dashboards, gateway: GitHubGateway, repo: str) -> Issue | None:
-    """The remembered issue when it is still the App's dashboard, else the App's issue with the marker."""
-    number = dashboards.remembered(repo)
+def _find(gateway: GitHubGateway, store: FindingsStore, repo: str) -> Issue | None:
+    """The recorded issue when it is still the App's dashboard, else the App's issue with the marker."""
+    number = store.dashboard_issue(repo)
     if number is not None:
         issue = gateway.issue(repo, number)
         if issue is not None and issue.author == gateway.bot_login() and is_dashboard(issue.body):
             return issue
-        dashboards.forget(repo)
     found = gateway.find_own_issue(repo, MARKER)
-    if found is not None:
-        dashboards.remember(repo, found.number)
+    known = None if found is None else found.number
+    if known != number:
+        store.set_dashboard_issue(repo, known)
     return found
-
-
-def _issue_key(repo: str) -> str:
-    return f"dashboard-issue:{repo}"
 
 
 def _wanted_key(repo: str) -> str:

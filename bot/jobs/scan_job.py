@@ -243,8 +243,8 @@ def _scan_and_complete(
     if store is not None and default_branch.record(store, target, scanned) and dashboards is not None:
         refresh_dashboard(dashboards, gateway, store, target.repo, enabled=scanned.dashboard)
     report = acknowledgements.apply(request, target, gateway, scanned)
-    if target.pull is not None and dashboards is not None:
-        url = dashboard_url(dashboards, report.context.web_url, target.repo)
+    if target.pull is not None and store is not None:
+        url = dashboard_url(store, report.context.web_url, target.repo)
         report = replace(report, context=replace(report.context, dashboard_url=url))
     newest = _complete_if_superseded(gateway, target, check_id, ledger)
     if newest is not None:

@@ -51,6 +51,7 @@ class RepositoryDetails:
     installation_id: int | None
     default_branch: str | None
     last_scanned_sha: str | None
+    dashboard_issue: int | None  # the number of its dashboard issue, when the bot opened or found one
 
 
 class FindingsStore(Protocol):
@@ -102,6 +103,15 @@ class FindingsStore(Protocol):
 
     def set_fix_pull(self, repo: str, fingerprints: Collection[str], number: int) -> None:
         """Record that pull request `number` fixes these findings (unknown fingerprints are ignored)."""
+        ...
+
+    def dashboard_issue(self, repo: str) -> int | None:
+        """The repository's dashboard issue as last recorded (GitHub may have deleted it since)."""
+        ...
+
+    def set_dashboard_issue(self, repo: str, number: int | None) -> None:
+        """Record the repository's dashboard issue (None: it is gone). An untracked repository is left
+        untracked: a refresh racing with its removal does not bring it back."""
         ...
 
     def forget_repository(self, repo: str) -> None:

@@ -132,13 +132,18 @@ class SqlFindingsStore:
             repositories.c.installation_id,
             repositories.c.default_branch,
             repositories.c.last_scanned_sha,
+            repositories.c.dashboard_issue,
         )
         details: dict[str, RepositoryDetails] = {}
         with self._engine.connect() as connection:
             for names in _batches(sorted(set(repos))):
                 for row in connection.execute(select(*columns).where(repositories.c.name.in_(names))):
                     details[row.name] = RepositoryDetails(
-                        row.name, row.installation_id, row.default_branch, row.last_scanned_sha
+                        row.name,
+                        row.installation_id,
+                        row.default_branch,
+                        row.last_scanned_sha,
+                        row.dashboard_issue,
                     )
         return details
 
@@ -187,6 +192,16 @@ class SqlFindingsStore:
                     and_(findings.c.repository_id.in_(ids), findings.c.fingerprint.in_(list(fingerprints)))
                 )
                 .values(fix_pull=number)
+            )
+
+    def dashboard_issue(self, repo: str) -> int | None:
+        value = self._repository_value(repo, repositories.c.dashboard_issue)
+        return None if value is None else int(value)
+
+    def set_dashboard_issue(self, repo: str, number: int | None) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(repositories).where(repositories.c.name == repo).values(dashboard_issue=number)
             )
 
     def forget_repository(self, repo: str) -> None:

@@ -17,6 +17,7 @@ repositories = Table(
     Column("last_scanned_sha", String(64), nullable=True),
     Column("last_scanned_at", DateTime(timezone=True), nullable=True),
     Column("baseline", String(16), nullable=True),  # BaselineState; None: never started (revision 0002)
+    Column("dashboard_issue", Integer, nullable=True),  # None: no dashboard issue known (revision 0003)
 )
 
 findings = Table(

@@ -8,6 +8,8 @@ from collections import Counter
 
 import pytest
 
+from bot.store import open_store
+from bot.web.overview.links import dashboard_url
 from tests.e2e.harness import Bot
 from tests.e2e.scenarios import GITHUB_PAT, STRIPE, issue_edited_event, person, push_event, serverless
 from tests.e2e.test_fix_pull_requests import assert_no_secret, fix_pulls, press
@@ -53,6 +55,11 @@ def test_installing_opens_one_dashboard_where_a_secret_is_and_redelivery_changes
     assert (issue.title, issue.user, issue.state) == (TITLE, github.bot_login, "open")
     assert issue.body.count(BOX) == 1
     assert "deploy/serverless.yml:9" in issue.body
+    store = open_store(bot.settings.database_url)
+    recorded = store.repository_details([leaky.full_name])[leaky.full_name].dashboard_issue
+    store.close()
+    own_url = f"https://github.test/{leaky.full_name}/issues/{issue.number}"  # the fake's html_url
+    assert dashboard_url("https://github.test", leaky.full_name, recorded) == own_url  # the overview's link
     for quiet in (clean, plain):
         [run] = github.world.runs_for(quiet.full_name)
         assert run.conclusion == "success"

@@ -113,7 +113,8 @@ def test_a_refresh_with_nothing_new_changes_nothing(
     assert again is DashboardOutcome.UNCHANGED
     assert fake_github.count("create_issue") == 1
     assert fake_github.count("update_issue") == 0
-    assert fake_github.count("find_own_issue") == 1  # afterwards the remembered number is read instead
+    assert fake_github.count("find_own_issue") == 1  # afterwards the number in the store is read instead
+    assert store.dashboard_issue(REPO) == only_issue(fake_github).number
 
 
 def test_nothing_open_closes_it_and_a_new_secret_reopens_the_same_issue(
@@ -171,7 +172,8 @@ def test_a_pull_request_scan_does_not_touch_the_dashboard(
 def test_an_existing_dashboard_is_found_by_its_marker_not_duplicated(
     fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
 ) -> None:
-    """A new worker (nothing remembered in the shared state) finds the issue an earlier one opened."""
+    """A store that knows no issue (a repository added again, a store started afresh) finds the issue
+    opened earlier, and records it."""
     fake_github.issues[(REPO, 5)] = Issue(5, f"{MARKER}\nold body", "closed", BOT_LOGIN)
     fake_github.issues[(REPO, 6)] = Issue(6, f"{MARKER}\na copy", "open", "mallory")
 
@@ -181,6 +183,7 @@ def test_an_existing_dashboard_is_found_by_its_marker_not_duplicated(
     ours = fake_github.issues[(REPO, 5)]
     assert ours.state == "open" and "open a fix pull request" in ours.body
     assert fake_github.issues[(REPO, 6)].body == f"{MARKER}\na copy"
+    assert store.dashboard_issue(REPO) == 5
 
 
 def test_a_deleted_dashboard_is_opened_again(
@@ -190,7 +193,7 @@ def test_a_deleted_dashboard_is_opened_again(
     fake_github.issues.clear()  # an admin deleted it
 
     assert refresh_dashboard(dashboards, fake_github, store, REPO) is DashboardOutcome.CREATED
-    assert len(fake_github.issues) == 1
+    assert store.dashboard_issue(REPO) == only_issue(fake_github).number
 
 
 def test_a_repository_without_issues_still_gets_its_check_run(
@@ -238,7 +241,8 @@ def test_a_refresh_while_another_worker_holds_the_lock_is_left_to_it(queue: JobQ
 def test_a_pull_request_points_its_findings_already_on_the_base_to_the_dashboard(
     fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
 ) -> None:
-    dashboards.remember(REPO, 5)
+    store.track_repository(REPO, installation_id=1)
+    store.set_dashboard_issue(REPO, 5)
     fake_github.put_files(REPO, BASE, {"serverless.yml": serverless()})
     fake_github.open_pull(REPO, 7, head_sha=HEAD, files={"serverless.yml": serverless(service="billing-v2")})
     fake_github.pull_files[(REPO, 7)] = [
@@ -250,4 +254,4 @@ def test_a_pull_request_points_its_findings_already_on_the_base_to_the_dashboard
     summary = fake_github.only_run(HEAD).output
     assert summary is not None
     assert f"[secrets dashboard](https://github.com/{REPO}/issues/5)" in summary.summary
-    assert not [name for name, _ in fake_github.calls if "issue" in name]  # remembered: no call
+    assert not [name for name, _ in fake_github.calls if "issue" in name]  # known to the store: no call

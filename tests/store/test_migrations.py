@@ -41,3 +41,20 @@ def test_opening_an_up_to_date_store_again_changes_nothing(database_url: str) ->
     second = open_store(database_url)
     assert second.baseline_progress(1) == (0, 1)
     second.close()
+
+
+def test_a_store_before_the_dashboard_issue_column_is_upgraded_with_its_rows(database_url: str) -> None:
+    engine = create_engine(_engine_url(database_url))
+    migrate.upgrade(engine, "0002")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO repositories (name, installation_id, baseline) VALUES ('o/old', 5, 'done')")
+        )
+    engine.dispose()
+    store = open_store(database_url)
+    [details] = store.repository_details(["o/old"]).values()
+    assert (details.installation_id, details.dashboard_issue) == (5, None)  # revision 0003's column, empty
+    assert store.baseline_progress(5) == (1, 1)
+    store.set_dashboard_issue("o/old", 8)
+    assert store.dashboard_issue("o/old") == 8
+    store.close()

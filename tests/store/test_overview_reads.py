@@ -19,14 +19,15 @@ def test_findings_in_returns_only_the_named_repositories_in_every_state(store: S
     assert store.findings_in([]) == []
 
 
-def test_repository_details_name_installation_branch_and_last_scanned_commit(store: SqlFindingsStore) -> None:
+def test_repository_details_name_installation_branch_scanned_sha_and_issue(store: SqlFindingsStore) -> None:
     store.track_repository("octo/a", installation_id=7, default_branch="trunk")
     store.record_default_branch_scan("octo/a", "a" * 40, [], complete=True, at=T0)
     store.track_repository("octo/b", installation_id=7)
+    store.set_dashboard_issue("octo/b", 4)
     details = store.repository_details(["octo/a", "octo/b", "octo/c"])
     assert details == {
-        "octo/a": RepositoryDetails("octo/a", 7, "trunk", "a" * 40),
-        "octo/b": RepositoryDetails("octo/b", 7, None, None),
+        "octo/a": RepositoryDetails("octo/a", 7, "trunk", "a" * 40, None),
+        "octo/b": RepositoryDetails("octo/b", 7, None, None, 4),
     }
 
 

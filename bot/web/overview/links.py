@@ -18,8 +18,11 @@ def line_url(web_url: str, finding: StoredFinding, scanned_sha: str | None) -> s
     return f"{_repo_url(web_url, finding.repo)}/blob/{where}"
 
 
-def dashboard_url(web_url: str, repo: str) -> str:
-    """The repository's dashboard issue, found by its title (the issue number is not in the store)."""
+def dashboard_url(web_url: str, repo: str, issue: int | None) -> str:
+    """The repository's dashboard issue itself when the store knows its number, else a search for its title
+    (a store older than the number, or an issue not opened yet)."""
+    if issue is not None:
+        return f"{_repo_url(web_url, repo)}/issues/{issue}"
     search = quote(f'is:issue in:title "{DASHBOARD_TITLE}"', safe="")
     return f"{_repo_url(web_url, repo)}/issues?q={search}"
 

@@ -29,6 +29,7 @@ class Table:
     platforms: Sequence[str]
     rules: Sequence[str]
     scanned: dict[str, str | None]
+    dashboard_issues: dict[str, int | None]
     csrf: str
     now: datetime
 
@@ -80,7 +81,10 @@ with GitHub again before it does.</p>
 
 
 def overview_page(*, login: str, summaries: Sequence[InstallationSummary], table: Table, web_url: str) -> str:
-    sections = "".join(_installation(summary, web_url, index) for index, summary in enumerate(summaries))
+    sections = "".join(
+        _installation(summary, web_url, index, table.dashboard_issues)
+        for index, summary in enumerate(summaries)
+    )
     if not summaries:
         sections = """<div class="blankslate"><p>You can access no repository through an installation of this
 App. Ask an owner to install it, or to give you access to the repositories it is installed on.</p></div>"""
@@ -91,7 +95,9 @@ App. Ask an owner to install it, or to give you access to the repositories it is
     return _layout("Overview", body, login=login, csrf=table.csrf)
 
 
-def _installation(summary: InstallationSummary, web_url: str, index: int) -> str:
+def _installation(
+    summary: InstallationSummary, web_url: str, index: int, issues: dict[str, int | None]
+) -> str:
     oldest = "none"
     if summary.oldest_open is not None:
         oldest = f"{escape(summary.oldest_open.repo)}, since {summary.oldest_open.first_seen_at:%Y-%m-%d}"
@@ -100,7 +106,7 @@ def _installation(summary: InstallationSummary, web_url: str, index: int) -> str
         "".join(
             f'<li><a href="/overview?{escape(Filters(repo=repo).query())}">{escape(repo)}</a> '
             f'<span class="counter">{count}</span> '
-            f'<a class="muted" href="{escape(dashboard_url(web_url, repo))}">dashboard</a></li>'
+            f'<a class="muted" href="{escape(_dashboard(web_url, repo, issues))}">dashboard</a></li>'
             for repo, count in summary.open_by_repository
         )
         or "<li>No open findings.</li>"
@@ -218,9 +224,13 @@ def _table(table: Table, web_url: str) -> str:
 <tbody>{rows}</tbody></table></div>{more}"""
 
 
+def _dashboard(web_url: str, repo: str, issues: dict[str, int | None]) -> str:
+    return dashboard_url(web_url, repo, issues.get(repo))
+
+
 def _row(finding: StoredFinding, table: Table, web_url: str, can_push: bool) -> str:
     age = (table.now - finding.first_seen_at).days
-    links = [f'<a href="{escape(dashboard_url(web_url, finding.repo))}">dashboard</a>']
+    links = [f'<a href="{escape(_dashboard(web_url, finding.repo, table.dashboard_issues))}">dashboard</a>']
     if finding.fix_pull:
         url = pull_url(web_url, finding.repo, finding.fix_pull)
         links.append(f'<a href="{escape(url)}">fix #{finding.fix_pull}</a>')

@@ -26,7 +26,7 @@ from bot.github.user_access import AccessUnknown, TokenRejected, UserApi
 from bot.github.user_oauth import OAuthApp, SignInError
 from bot.jobs.queue import JobQueue
 from bot.settings import Settings
-from bot.store import FindingsStore, StoredFinding, open_store
+from bot.store import FindingsStore, RepositoryDetails, StoredFinding, open_store
 from bot.web.overview import export, pages, query
 from bot.web.overview.access import Access, AccessCache
 from bot.web.overview.sessions import COOKIE, Session, Sessions
@@ -127,8 +127,9 @@ def _not_found(session: Session) -> _Refusal:
 
 async def _selection(
     request: Request, session: Session, access: Access
-) -> tuple[query.Filters, list[StoredFinding], dict[str, str | None], list[StoredFinding]]:
-    """The filters, the selected findings, the repositories' scanned commits, and all visible findings."""
+) -> tuple[query.Filters, list[StoredFinding], dict[str, RepositoryDetails], list[StoredFinding]]:
+    """The filters, the selected findings, what the store knows of the repositories (scanned commit,
+    dashboard issue), and all visible findings."""
     try:
         filters = query.parse(request.query_params)
     except query.BadFilter as error:
@@ -138,24 +139,27 @@ async def _selection(
         raise _not_found(session)
     state: OverviewState = request.app.state.overview
     store = await run_in_threadpool(state.open_store, _settings(request))
-    chosen, scanned, every = await run_in_threadpool(_read, store, access.names, filters)
-    return filters, chosen, scanned, every
+    chosen, details, every = await run_in_threadpool(_read, store, access.names, filters)
+    return filters, chosen, details, every
 
 
 def _read(
     store: FindingsStore, names: frozenset[str], filters: query.Filters
-) -> tuple[list[StoredFinding], dict[str, str | None], list[StoredFinding]]:
+) -> tuple[list[StoredFinding], dict[str, RepositoryDetails], list[StoredFinding]]:
     """In a worker thread: the store's findings of `names` (the gate, stated twice), selected by `filters`."""
     every = [finding for finding in store.findings_in(sorted(names)) if finding.repo in names]
     details = store.repository_details(sorted(names))
-    scanned = {name: item.last_scanned_sha for name, item in details.items()}
-    return query.select(every, filters, datetime.now(UTC)), scanned, every
+    return query.select(every, filters, datetime.now(UTC)), details, every
+
+
+def _scanned(details: dict[str, RepositoryDetails]) -> dict[str, str | None]:
+    return {name: item.last_scanned_sha for name, item in details.items()}
 
 
 async def overview(request: Request) -> Response:
     try:
         _, session, access = await _signed_in(request)
-        filters, chosen, scanned, every = await _selection(request, session, access)
+        filters, chosen, details, every = await _selection(request, session, access)
     except _Refusal as refusal:
         return refusal.response
     now = datetime.now(UTC)
@@ -165,7 +169,8 @@ async def overview(request: Request) -> Response:
         repositories=access.repositories,
         platforms=sorted({finding.platform for finding in every if finding.platform}),
         rules=sorted({finding.rule for finding in every}),
-        scanned=scanned,
+        scanned=_scanned(details),
+        dashboard_issues={name: item.dashboard_issue for name, item in details.items()},
         csrf=session.csrf,
         now=now,
     )
@@ -191,9 +196,10 @@ async def export_sarif(request: Request) -> Response:
 async def _export(request: Request, kind: str) -> Response:
     try:
         _, session, access = await _signed_in(request)
-        _, chosen, scanned, _ = await _selection(request, session, access)
+        _, chosen, details, _ = await _selection(request, session, access)
     except _Refusal as refusal:
         return refusal.response
+    scanned = _scanned(details)
     web_url = _web_url(_settings(request))
     headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
     if kind == "csv":

@@ -14,7 +14,7 @@ from bot.web.overview import query
 from bot.web.overview.access import AccessCache
 from bot.web.overview.chart import trend_svg
 from bot.web.overview.export import inert_cell
-from bot.web.overview.links import line_url
+from bot.web.overview.links import dashboard_url, line_url
 from bot.web.overview.summary import summarise, weekly_trend
 
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -116,6 +116,13 @@ def test_links_encode_repository_text() -> None:
     )
     fixed = stored("f", fixed_after=1)
     assert f"/blob/{'a' * 40}/" in line_url("https://github.com", fixed, "c" * 40)
+
+
+def test_the_dashboard_link_is_the_issue_itself_when_its_number_is_known_else_a_title_search() -> None:
+    assert dashboard_url("https://ghe.example/", "o/a b", 17) == "https://ghe.example/o/a%20b/issues/17"
+    search = dashboard_url("https://github.com", "o/a", None)
+    assert search.startswith("https://github.com/o/a/issues?q=")
+    assert "Serverless%20secrets%20dashboard" in search
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
