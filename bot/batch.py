@@ -17,11 +17,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from bot.core.config import ScanConfig, ScanLimits
-from bot.core.filetargets import FileTarget, follow, list_targets
+from bot.core.filetargets import FileTarget, follow, list_targets, parsed_targets
 from bot.core.findings import Notice, NoticeKind, ScanResult
 from bot.core.manifests import platform_by_id
 from bot.core.rules import RuleSet
-from bot.core.scanner import scan_file
+from bot.core.scanner import Parsed, scan_file
 from bot.files import Target, iter_manifest_paths
 
 PARALLEL_THRESHOLD = 64  # below this many files, starting workers costs more than it saves
@@ -98,12 +98,16 @@ def scan_with_targets(target: Target, ruleset: RuleSet, config: ScanConfig) -> S
     data = read_manifest(target.absolute, target.relative, config.limits)
     if isinstance(data, Notice):
         return Scanned(ScanResult(target.relative, None, notices=(data,)))
-    result = scan_data(target, data, ruleset, config)
+    parsed: list[Parsed] = []
+    result = scan_data(target, data, ruleset, config, parsed)
     platform = platform_by_id(result.platform or "")
     root = _root_of(target.absolute, target.relative)
-    if platform is None or not platform.serverless_variables or root is None:
+    if platform is None or not platform.serverless_variables or root is None or b"${file(" not in data:
         return Scanned(result)
-    consumer = list_targets(target.relative, data, config)
+    if parsed and not target.named:  # the scan's own parse (a named file was chosen with other settings)
+        consumer = parsed_targets(target.relative, *parsed[0])
+    else:
+        consumer = list_targets(target.relative, data, config)
     if consumer is None:
         return Scanned(result)
     found, notices = follow(
@@ -174,12 +178,14 @@ def _disk_listing(root: Path) -> Callable[[FileTarget], list[str]]:
     return listing
 
 
-def scan_data(target: Target, data: bytes, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
+def scan_data(
+    target: Target, data: bytes, ruleset: RuleSet, config: ScanConfig, parsed: list[Parsed] | None = None
+) -> ScanResult:
     if not target.named:
-        return scan_file(target.relative, data, ruleset=ruleset, config=config)
+        return scan_file(target.relative, data, ruleset=ruleset, config=config, parsed=parsed)
     # `*` matches every path: the generic platform reads the file if no platform claims it.
     named = replace(config, extra_manifests=(*config.extra_manifests, "*"))
-    result = scan_file(target.relative, data, ruleset=ruleset, config=named)
+    result = scan_file(target.relative, data, ruleset=ruleset, config=named, parsed=parsed)
     if result.platform is not None or result.notices:
         return result
     why = "named on the command line, but its content is not a manifest this scanner reads; not checked"
