@@ -9,9 +9,9 @@ planted secret is recorded with the commit that planted it. Then it times, whole
 (`--runs` rounds after one untimed run each; median wall and CPU time of every process), `secrets-bot scan
 --history --format json` and, if `bench/peers/install.py` has installed it, `gitleaks git` on the same
 repository, and scores both against the planted secrets: found, missed, and other findings (false alarms).
-With `--baseline DIR` (another checkout: `git archive main | tar -x -C DIR`) that checkout's scan takes
-its turn too, and its JSON report must be byte-identical to this checkout's. Only counts are printed,
-never a value.
+Each checkout is byte-compiled first, as `pip install` does (bench/bulk.py says why). With `--baseline
+DIR` (another checkout: `git archive main | tar -x -C DIR`) that checkout's scan takes its turn too, and
+its JSON report must be byte-identical to this checkout's. Only counts are printed, never a value.
 
     .venv/bin/python -m bench.history [--commits 5000] [--runs 5] [--seed 7] [--keep DIR] [--baseline DIR]
     .venv/bin/python -m bench.history --repo path/to/repo/.git   # a real history, read in place
@@ -20,6 +20,7 @@ never a value.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import random
@@ -419,6 +420,9 @@ def time_tools(
     """Our scan (and the baseline checkout's) and gitleaks `git`, alternating; our JSON report, and
     gitleaks' (None when it is not installed)."""
     base = env or dict(os.environ)
+    checkouts = [REPOSITORY, *([args.baseline.resolve()] if args.baseline is not None else [])]
+    for checkout in checkouts:  # as `pip install` does (see bench/bulk.py)
+        compileall.compile_dir(checkout / "bot", quiet=1)
     commands = {BOT: bot_command(REPOSITORY, root, base)}
     if args.baseline is not None:
         commands[BASELINE] = bot_command(args.baseline.resolve(), root, base)

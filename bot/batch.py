@@ -13,15 +13,15 @@ import gc
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from bot.core.config import ScanConfig, ScanLimits
-from bot.core.filetargets import FileTarget, follow, list_targets
+from bot.core.filetargets import FileTarget, follow, list_targets, parsed_targets
 from bot.core.findings import Notice, NoticeKind, ScanResult
 from bot.core.manifests import platform_by_id
 from bot.core.rules import RuleSet
-from bot.core.scanner import scan_file
+from bot.core.scanner import Parsed, scan_file
 from bot.files import Target, iter_manifest_paths
 
 PARALLEL_THRESHOLD = 64  # below this many files, starting workers costs more than it saves
@@ -53,14 +53,14 @@ def scan_targets(
     workers = worker_count(jobs, len(targets))
     with _fewer_collections():
         if workers == 1:
-            results = [scan_one(target, ruleset, config) for target in targets]
+            scanned = [scan_with_targets(target, ruleset, config) for target in targets]
         else:
             import multiprocessing  # only a large tree needs it: not imported at start-up (issue 16)
 
             context = multiprocessing.get_context("fork")
             with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
-                results = list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
-        return with_file_targets(targets, results, ruleset, config)
+                scanned = list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
+        return merge_file_targets(scanned)
 
 
 @contextlib.contextmanager
@@ -80,31 +80,55 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def with_file_targets(
-    scanned: Sequence[Target], results: list[ScanResult], ruleset: RuleSet, config: ScanConfig
-) -> list[ScanResult]:
-    """The results, with the `${file()}` targets of each Serverless manifest read from disk and scanned with
-    its fix. A target is looked for only inside the tree its manifest was found in, never through a symlink;
-    a target that was also scanned as a manifest keeps only its reading as a target (the consumer's fix)."""
-    merged = {result.path: result for result in results}
-    for scanned_target, result in zip(scanned, results, strict=True):
-        absolute, relative = scanned_target.absolute, scanned_target.relative
-        platform = platform_by_id(result.platform or "")
-        root = _root_of(absolute, relative)
-        if platform is None or not platform.serverless_variables or root is None:
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """A file's result, and what its `${file()}` targets gave (read and scanned by the same process, from
+    the same bytes, so that the parent neither reads nor parses the manifest again: issue 16)."""
+
+    result: ScanResult
+    consumer: str | None = None  # the consumer's platform id, when the file is one
+    followed: tuple[ScanResult, ...] = ()
+    notices: tuple[Notice, ...] = ()  # about the manifest's references
+
+
+def scan_with_targets(target: Target, ruleset: RuleSet, config: ScanConfig) -> Scanned:
+    """The file's result and, for a Serverless manifest, its `${file()}` targets read from disk and scanned
+    with its fix. A target is looked for only inside the tree its manifest was found in, never through a
+    symlink."""
+    data = read_manifest(target.absolute, target.relative, config.limits)
+    if isinstance(data, Notice):
+        return Scanned(ScanResult(target.relative, None, notices=(data,)))
+    parsed: list[Parsed] = []
+    result = scan_data(target, data, ruleset, config, parsed)
+    platform = platform_by_id(result.platform or "")
+    root = _root_of(target.absolute, target.relative)
+    if platform is None or not platform.serverless_variables or root is None or b"${file(" not in data:
+        return Scanned(result)
+    if parsed and not target.named:  # the scan's own parse (a named file was chosen with other settings)
+        consumer = parsed_targets(target.relative, *parsed[0])
+    else:
+        consumer = list_targets(target.relative, data, config)
+    if consumer is None:
+        return Scanned(result)
+    found, notices = follow(
+        consumer, _disk_reader(root, config.limits), _disk_listing(root), ruleset=ruleset, config=config
+    )
+    return Scanned(result, platform.id, tuple(found), tuple(notices))
+
+
+def merge_file_targets(scanned: Sequence[Scanned]) -> list[ScanResult]:
+    """The results in the walk's order, each manifest's notices about its references told with it; a target
+    that was also scanned as a manifest keeps only its reading as a target (the first consumer's fix)."""
+    merged = {item.result.path: item.result for item in scanned}
+    for item in scanned:
+        if item.consumer is None:
             continue
-        data = read_manifest(absolute, relative, config.limits)
-        consumer = list_targets(relative, data, config) if isinstance(data, bytes) else None
-        if consumer is None:
-            continue
-        found, notices = follow(
-            consumer, _disk_reader(root, config.limits), _disk_listing(root), ruleset=ruleset, config=config
-        )
-        if notices:  # about the manifest's references: told with the manifest
-            merged[relative] = replace(merged[relative], notices=(*merged[relative].notices, *notices))
-        for target in found:
+        relative = item.result.path
+        if item.notices:
+            merged[relative] = replace(merged[relative], notices=(*merged[relative].notices, *item.notices))
+        for target in item.followed:
             known = merged.get(target.path)
-            if known is None or known.platform != platform.id:  # the first consumer's reading wins
+            if known is None or known.platform != item.consumer:  # the first consumer's reading wins
                 merged[target.path] = target
     return list(merged.values())
 
@@ -154,15 +178,14 @@ def _disk_listing(root: Path) -> Callable[[FileTarget], list[str]]:
     return listing
 
 
-def scan_one(target: Target, ruleset: RuleSet, config: ScanConfig) -> ScanResult:
-    data = read_manifest(target.absolute, target.relative, config.limits)
-    if isinstance(data, Notice):
-        return ScanResult(target.relative, None, notices=(data,))
+def scan_data(
+    target: Target, data: bytes, ruleset: RuleSet, config: ScanConfig, parsed: list[Parsed] | None = None
+) -> ScanResult:
     if not target.named:
-        return scan_file(target.relative, data, ruleset=ruleset, config=config)
+        return scan_file(target.relative, data, ruleset=ruleset, config=config, parsed=parsed)
     # `*` matches every path: the generic platform reads the file if no platform claims it.
     named = replace(config, extra_manifests=(*config.extra_manifests, "*"))
-    result = scan_file(target.relative, data, ruleset=ruleset, config=named)
+    result = scan_file(target.relative, data, ruleset=ruleset, config=named, parsed=parsed)
     if result.platform is not None or result.notices:
         return result
     why = "named on the command line, but its content is not a manifest this scanner reads; not checked"
@@ -219,5 +242,5 @@ def worker_state() -> tuple[RuleSet, ScanConfig]:
     return _worker_state
 
 
-def _scan_in_worker(target: Target) -> ScanResult:
-    return scan_one(target, *worker_state())
+def _scan_in_worker(target: Target) -> Scanned:
+    return scan_with_targets(target, *worker_state())

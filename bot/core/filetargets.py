@@ -80,6 +80,14 @@ def list_targets(manifest: str, data: bytes, config: ScanConfig) -> Consumer | N
         docs = parse(choice.format, decode_manifest(data, config.limits), config.limits)
     except ManifestError:
         return None
+    return parsed_targets(manifest, choice, docs)
+
+
+def parsed_targets(manifest: str, choice: Choice, docs: Sequence[Document]) -> Consumer | None:
+    """`list_targets` for a manifest already parsed (by its scan, `bot.core.scanner.scan_file`'s `parsed`):
+    the same answer, without parsing the file again."""
+    if not choice.platform.serverless_variables or choice.format is Format.CODE:
+        return None
     if not choice.platform.confirms(manifest, docs):
         return None
     naming = choice.platform.naming(manifest, docs)

@@ -60,6 +60,7 @@ _LINE_SCAN_KINDS = (
     NoticeKind.INVALID_UTF8,
 )
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
+Parsed = tuple[Choice, Sequence[Document]]  # a file's platform choice and its documents, as `parse` made them
 _MIN_NUMERIC_SECRET = 6  # shorter integers are ports, sizes and timeouts
 
 
@@ -71,6 +72,7 @@ def scan_file(
     config: ScanConfig,
     prefilter: bool = True,
     choice: Choice | None = None,
+    parsed: list[Parsed] | None = None,
 ) -> ScanResult:
     """Findings and notices for one file; `platform` is None when the file is not a manifest we know.
 
@@ -79,9 +81,13 @@ def scan_file(
 
     `prefilter=False` parses every manifest, even one that `bot.core.prefilter` proves cannot hold a
     finding: the results are the same (bench/prefilter_check.py asserts it), only slower.
-    `choice` overrides the platform: a `${file()}` target is read as its consumer's (bot.core.filetargets)."""
+    `choice` overrides the platform: a `${file()}` target is read as its consumer's (bot.core.filetargets).
+    `parsed`, when given, receives the platform choice and documents of a file parsed by its format, so that
+    a caller that needs them too (its `${file()}` targets) does not parse the file again (issue 16)."""
     try:
-        return _scan_file(path, data, ruleset=ruleset, config=config, prefilter=prefilter, choice=choice)
+        return _scan_file(
+            path, data, ruleset=ruleset, config=config, prefilter=prefilter, choice=choice, parsed=parsed
+        )
     except Exception as error:
         return _after_internal_error(path, data, ruleset, config, type(error).__name__)
 
@@ -109,7 +115,14 @@ def _after_internal_error(
 
 
 def _scan_file(
-    path: str, data: bytes, *, ruleset: RuleSet, config: ScanConfig, prefilter: bool, choice: Choice | None
+    path: str,
+    data: bytes,
+    *,
+    ruleset: RuleSet,
+    config: ScanConfig,
+    prefilter: bool,
+    choice: Choice | None,
+    parsed: list[Parsed] | None,
 ) -> ScanResult:
     choice = choice or choose(path, data, config.extra_manifests)
     if choice is None:
@@ -132,6 +145,8 @@ def _scan_file(
             docs = choice.platform.load(text, config.limits)
         else:
             docs = parse(choice.format, text, config.limits)
+            if parsed is not None:
+                parsed.append((choice, docs))
     except ManifestError as error:
         return scan.after_failure(error)
     if not choice.platform.confirms(path, docs):

@@ -13,12 +13,14 @@ from bot.core.filetargets import (
     follow,
     list_targets,
     matches,
+    parsed_targets,
     resolve,
     scan_target,
 )
 from bot.core.findings import Notice, NoticeKind
 from bot.core.manifests.base import Role
 from bot.core.rules import RuleSet
+from bot.core.scanner import Parsed, scan_file
 from tests.core.platforms.support import GITHUB_TOKEN, PASSWORD, assert_no_value_leaks, serious
 
 RULES = RuleSet.default()
@@ -106,6 +108,18 @@ def test_other_platforms_and_manifests_without_file_references_have_no_targets()
     assert list_targets("svc/serverless.yml", b"service: a\nprovider:\n  name: aws\n", CONFIG) is None
     assert list_targets("template.yaml", b"Resources:\n  X: ${file(./a.yml)}\n", CONFIG) is None
     assert list_targets("svc/serverless.yml", b"service: [unclosed ${file(./a.yml)}", CONFIG) is None
+
+
+def test_the_scans_own_parse_gives_the_same_targets_as_reading_the_manifest_again() -> None:
+    parsed: list[Parsed] = []
+    scan_file("svc/serverless.yml", MANIFEST.encode(), ruleset=RULES, config=CONFIG, parsed=parsed)
+    assert len(parsed) == 1
+    assert parsed_targets("svc/serverless.yml", *parsed[0]) == consumer()
+    template: list[Parsed] = []
+    scan_file(
+        "template.yaml", b"Resources:\n  X: ${file(./a.yml)}\n", ruleset=RULES, config=CONFIG, parsed=template
+    )
+    assert [parsed_targets("template.yaml", *item) for item in template] in ([], [None])
 
 
 def test_a_target_gets_the_consumers_reference_and_naming() -> None:
