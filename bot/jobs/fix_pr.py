@@ -153,12 +153,12 @@ def _affected_paths(
     store: FindingsStore | None,
     wanted: frozenset[str] | None,
 ) -> list[str]:
-    """The manifests the store holds open findings in (those asked for); every manifest at the head when
-    the store knows none (no store, or a repository never scanned whole)."""
+    """The manifests the store holds open findings in (those asked for: none when a ticked box names a
+    finding no longer open); every manifest at the head only when the store knows no open finding at all
+    (no store, or a repository never scanned whole)."""
     stored = store.open_findings(repo) if store is not None else []
-    paths = {item.path for item in stored if wanted is None or item.fingerprint in wanted}
-    if paths:
-        return sorted(paths)
+    if stored:
+        return sorted({item.path for item in stored if wanted is None or item.fingerprint in wanted})
     tree = gateway.tree(repo, head)
     return sorted(path for path in tree.blobs if is_manifest_path(path, repo_config.config))
 

@@ -18,6 +18,7 @@ from typing import Protocol
 from urllib.parse import quote
 
 from bot.core.advisories import ADVISORY_IDS
+from bot.core.findings import Severity
 from bot.reports import markdown
 
 TITLE = "Serverless secrets dashboard"
@@ -32,7 +33,7 @@ _BOXES_BUDGET = 20_000
 _FIXED_BUDGET = 6_000
 _ACKNOWLEDGED_BUDGET = 6_000
 
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+_SEVERITIES = frozenset(item.value for item in Severity)
 _FIX_MARKER = re.compile(r"<!-- secrets-bot:fix fingerprint=([0-9A-Za-z_-]{1,128}) -->")
 _FINGERPRINT = re.compile(r"[0-9A-Za-z_-]{1,128}")
 _COMMIT = re.compile(r"<!-- secrets-bot:dashboard-commit ([0-9a-f]{40}) -->")
@@ -279,7 +280,9 @@ def _day(moment: datetime) -> str:
 
 
 def _by_severity(finding: DashboardFinding) -> tuple[int, str, int, str]:
-    return (_SEVERITY_ORDER.get(finding.severity, 3), *_by_place(finding))
+    """Most severe first: a secret verified active (`critical`) heads the list, before any budget cuts it."""
+    rank = Severity(finding.severity).rank if finding.severity in _SEVERITIES else 0
+    return (-rank, *_by_place(finding))
 
 
 def _by_place(finding: DashboardFinding) -> tuple[str, int, str]:

@@ -22,7 +22,7 @@ import httpx
 
 from bot.core.findings import Finding, Validity
 from bot.metrics import METRICS
-from bot.verify.egress import Egress
+from bot.verify.egress import Egress, checking
 from bot.verify.limits import Outcome, OutcomeCache, TokenBucket
 from bot.verify.outcomes import with_outcome
 from bot.verify.providers import BY_RULE, PARTNER_RULES, Credential, Provider, provider_for
@@ -97,7 +97,9 @@ class Verifier:
             if not self._may_send(provider, deadline):
                 return Validity.UNKNOWN
             try:
-                response = self._egress.send(host, provider.call(host, credential))
+                with checking():  # botocore's signer logs the canonical request while it builds the call
+                    call = provider.call(host, credential)
+                response = self._egress.send(host, call)
             except httpx.HTTPError as error:
                 logger.warning("verification: %s did not answer (%s)", provider.name, type(error).__name__)
                 verdict, retry = Validity.UNKNOWN, True

@@ -133,6 +133,17 @@ def test_the_body_stays_under_githubs_limit_with_many_findings() -> None:
     assert "more" in body
 
 
+def test_a_secret_verified_active_heads_the_list_before_the_budget_cuts_it() -> None:
+    many = [
+        stored(f"v2-{index:032x}", path="x/" * 200 + f"{index}.yml", line=index) for index in range(2_000)
+    ]
+    live = replace(stored(FP2, path="zz/last.yml"), severity="critical")
+    body = render([*many, live])
+
+    assert "zz/last.yml" in body
+    assert body.index("zz/last.yml") < body.index("x/x/")
+
+
 def test_the_same_findings_render_the_same_body() -> None:
     assert render([stored(), stored(FP2)]) == render([stored(FP2), stored()])
 

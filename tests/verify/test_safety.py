@@ -189,6 +189,28 @@ def test_no_value_in_any_log_record_even_one_in_a_url(caplog: pytest.LogCaptureF
     assert "/elsewhere" in caplog.text
 
 
+def test_no_aws_signature_in_botocores_debug_log(caplog: pytest.LogCaptureFixture) -> None:
+    """botocore's signer logs the canonical request and the signature at DEBUG while the call is built."""
+    caplog.set_level(logging.DEBUG)
+    key_id, secret = credential("aws-access-key-id"), credential("aws-secret-access-key")
+    with serving(FakeProvider("aws", live_aws={key_id: secret})) as fake:
+        verifier = Verifier(endpoints_for_tests={"sts.amazonaws.com": fake.origin})
+        with verifier.session() as session:
+            config = ScanConfig(fingerprint_key=b"k" * 32, reveal=session.reveal)
+            result = scan_file(
+                "serverless.yml",
+                manifest({"aws-access-key-id": key_id, "aws-secret-access-key": secret}),
+                ruleset=RuleSet.default(),
+                config=config,
+            )
+            checked = [f for f in session.apply(result.findings) if f.rule == "aws-secret-access-key"]
+        verifier.close()
+    assert checked and validity_of(checked[0]) is not None
+    assert fake.requests
+    assert not [record for record in caplog.records if record.name.startswith("botocore")]
+    assert secret not in caplog.text and secret[:20] not in caplog.text
+
+
 def _held(text: bytes) -> tuple[int, int]:
     """(values the session held during the scan, values it holds after)."""
     verifier = Verifier()
