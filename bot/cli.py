@@ -359,7 +359,7 @@ def _verification(args: argparse.Namespace, setup: Setup) -> Iterator[Session | 
 
     verifier = Verifier(
         cache_seconds=0,
-        verify_history=os.environ.get("VERIFY_HISTORY", "on").strip().lower() != "off",
+        verify_history=_verify_history(),
         limits=Limits(timeout=_verify_timeout()),
     )
     try:
@@ -367,6 +367,14 @@ def _verification(args: argparse.Namespace, setup: Setup) -> Iterator[Session | 
             yield session
     finally:
         verifier.close()
+
+
+def _verify_history() -> bool:
+    """As the server reads it: only `on` or `off`, so that a `false` or `no` never sends history's values."""
+    raw = os.environ.get("VERIFY_HISTORY", "on").strip().lower() or "on"
+    if raw not in ("on", "off"):
+        raise UsageError("VERIFY_HISTORY must be on or off")
+    return raw == "on"
 
 
 def _verify_timeout() -> float:

@@ -224,8 +224,11 @@ def judge(verdict: Verdict, fail_on: str, limits: Limits, out: IO[str]) -> int:
         )
         out.write(_HOW_TO_FIX + "\n")
         return REFUSE
-    if verdict.incomplete and not limits.allow_incomplete:
+    if verdict.incomplete:
         reasons = "; ".join(dict.fromkeys(verdict.incomplete))
+        if limits.allow_incomplete:  # accepted by the operator's policy, never silently
+            out.write(f"secrets-bot: push accepted without a full scan ({reasons}), as configured.\n")
+            return ACCEPT
         out.write(f"secrets-bot: push refused: it could not be scanned in full ({reasons}).\n")
         out.write("Push fewer commits at a time, or ask an administrator.\n")
         return REFUSE

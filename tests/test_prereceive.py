@@ -132,7 +132,9 @@ def test_a_push_not_scanned_within_the_time_bound_is_refused_unless_allowed(serv
     assert refused.returncode != 0
     assert "could not be scanned in full (the scan did not finish within" in refused.stderr
     server.hook("--timeout", "0.000001", "--on-incomplete", "allow")
-    assert server.push().returncode == 0
+    accepted = server.push()
+    assert accepted.returncode == 0
+    assert "push accepted without a full scan (the scan did not finish within" in accepted.stderr
 
 
 def test_too_many_commits_is_incomplete(server: Server) -> None:

@@ -133,3 +133,20 @@ def test_values_only_in_history_follow_verify_history(
     assert finding["in_head"] is False
     assert finding["verified"] == ("active" if history_too == "on" else None)
     assert len(npm.requests) == (1 if history_too == "on" else 0)
+
+
+@pytest.mark.parametrize("setting", ["false", "no", "0"])
+def test_verify_history_other_than_on_or_off_is_refused(
+    tmp_path: Path,
+    npm: FakeProvider,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str,
+) -> None:
+    """A `false` meant as off must never send history's values: the server refuses it the same way."""
+    monkeypatch.setenv("VERIFY_HISTORY", setting)
+    root = write(tmp_path, manifest(LIVE))
+    code, _, err = scan([str(root), "--verify"], capsys)
+    assert code not in (EXIT_CLEAN, EXIT_FINDINGS)
+    assert "VERIFY_HISTORY must be on or off" in err
+    assert npm.requests == []
