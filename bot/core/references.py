@@ -11,7 +11,8 @@ inside them. Nothing here reads the environment or the disk; a reference is only
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.core.linear import LinearPattern
@@ -56,6 +57,24 @@ class Analysis:
     text: str
     references: tuple[Reference, ...]
     fallbacks: tuple[LiteralFallback, ...]
+    # Indexes built once, so that asking about every span of a long value (each assignment line, each
+    # token) costs log n per question, not a pass over every reference: linear work on hostile input.
+    _taken: SpanUnion = field(init=False, repr=False, compare=False)
+    _fallback_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _widest: tuple[LiteralFallback, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        taken = SpanUnion()
+        for ref in self.references:
+            taken.add(ref.start, ref.end)
+        ordered = sorted(self.fallbacks, key=lambda fallback: fallback.start)
+        widest: list[LiteralFallback] = []  # among the fallbacks so far, the one reaching furthest
+        for fallback in ordered:
+            widest.append(fallback if not widest or fallback.end > widest[-1].end else widest[-1])
+        object.__setattr__(self, "_taken", taken)
+        object.__setattr__(self, "_fallback_starts", tuple(fallback.start for fallback in ordered))
+        object.__setattr__(self, "_widest", tuple(widest))
+
     variables: tuple[Variable, ...]  # Serverless variables, for in-document following
 
     @property
@@ -73,15 +92,14 @@ class Analysis:
 
     def is_literal_span(self, start: int, end: int) -> bool:
         """True when text[start:end] is literal text: outside every reference, or in a literal fallback."""
-        for fallback in self.fallbacks:
-            if fallback.start <= start and end <= fallback.end:
-                return True
-        return not any(ref.start < end and start < ref.end for ref in self.references)
+        return self.fallback_at(start, end) is not None or not self._taken.overlaps(start, end)
 
     def fallback_at(self, start: int, end: int) -> LiteralFallback | None:
-        for fallback in self.fallbacks:
-            if fallback.start <= start and end <= fallback.end:
-                return fallback
+        """A literal fallback holding text[start:end]: of those starting at or before `start`, the one
+        reaching furthest holds it if any does."""
+        index = bisect_right(self._fallback_starts, start)
+        if index and end <= self._widest[index - 1].end:
+            return self._widest[index - 1]
         return None
 
 

@@ -98,6 +98,12 @@ def test_many_assignment_lines_are_read_in_linear_time() -> None:
     assert _growth(lambda n: HEAD + "    CONFIG: |\n" + "      A_KEY = b\n" * n, 500) < 10
 
 
+def test_assignment_lines_beside_as_many_references_are_read_in_linear_time() -> None:
+    """Each line asks whether it lies in a reference: a question in log n, not a pass over them all."""
+    line = "      DB_PASSWORD_{0}=${{X}}\n      P{0}=Xk9qizz\n"
+    assert _growth(lambda n: HEAD + "    CONF: |\n" + "".join(line.format(i) for i in range(n)), 1_000) < 10
+
+
 def test_a_quoted_static_header_value_is_judged_without_its_quotes_and_scheme() -> None:
     text = (
         "Resources:\n  M:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      Integration:\n"
