@@ -32,7 +32,7 @@ _TEMPLATE = LinearPattern(
     r"|^\$[A-Z_][A-Z0-9_]*$"  # $DB_PASSWORD
     r"|%[A-Za-z_][A-Za-z0-9_]*%|%\([a-z_]+\)s|^%s$"  # %VAR%, %(password)s
     r"|^\{[A-Za-z_0-9]*\}$"  # {password}, {0}
-    r"|#\{[^{}]*\}"  # #{DbPassword}# (Octopus, Azure DevOps token replacement), Ruby interpolation
+    r"|#\{[A-Za-z_][\w.-]*\}"  # #{DbPassword}# (Octopus, Azure DevOps token replacement), Ruby interpolation
     r"|^__[A-Za-z][A-Za-z0-9_.-]*__$"  # __DbPassword__ (replace-tokens tasks)
     r"|^@[A-Za-z][\w.-]*@$"  # @db.password@ (Maven resource filtering)
 )

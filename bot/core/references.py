@@ -134,12 +134,14 @@ _PLATFORM_VALUE = LinearPattern(
     dotall=True,
 )
 # Code that reads the environment, as written in JavaScript/TypeScript, Python, Ruby, PHP, Deno, Java and
-# Laravel configuration: the value lives in the environment, not in the file.
+# Laravel configuration: the value lives in the environment, not in the file. The span ends with the
+# variable's name: a default written after it (`os.environ.get("KEY", "sk_live_...")`) is a literal that
+# is deployed whenever the variable is unset, and is judged as one.
 _ENV_READ = LinearPattern(
     r"\b(?:process\.env|import\.meta\.env)(?:\.[A-Za-z_]\w*|\[\s*['\"][^'\"]+['\"]\s*\])"
-    r"|\bos\.(?:environ(?:\.get)?|getenv)\s*[\[(][^\])]*[\])]"
-    r"|\bENV(?:\.fetch)?\s*[\[(]\s*['\"][^'\"]+['\"][^\])]*[\])]"
-    r"|\b(?:Deno\.env\.get|System\.getenv|getenv|env)\(\s*['\"][A-Za-z_][\w.]*['\"][^()]*\)"
+    r"|\bos\.(?:environ(?:\.get)?|getenv)\s*[\[(]\s*(?:['\"][^'\"]+['\"]|[A-Za-z_]\w*)"
+    r"|\bENV(?:\.fetch)?\s*[\[(]\s*['\"][^'\"]+['\"]"
+    r"|\b(?:Deno\.env\.get|System\.getenv|getenv|env)\(\s*['\"][A-Za-z_][\w.]*['\"]"
 )
 _APP_SETTING = LinearPattern(r"^%(?P<address>[A-Za-z_][\w.:-]*)%$")
 _SHELL_BRACED = LinearPattern(

@@ -110,3 +110,23 @@ def test_many_run_time_values_in_one_value_are_analysed_in_linear_time() -> None
 
     small, large = seconds(2_000), seconds(16_000)
     assert large / max(small, 1e-3) < 3 * 8
+
+
+@pytest.mark.parametrize(
+    "call",
+    ['os.environ.get("STRIPE_KEY", "{}")', "os.getenv('STRIPE_KEY', '{}')", "ENV.fetch('STRIPE_KEY', '{}')"],
+)
+def test_a_literal_default_after_an_environment_read_is_still_judged(call: str) -> None:
+    """The read names the variable; the default after it is deployed whenever the variable is unset."""
+    key = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    text = (
+        "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Code:\n        ZipFile: |\n"
+        f"          stripe.api_key = {call.format(key)}\n"
+    )
+    assert _findings(text, "template.yaml") == [("stripe-secret-key", 7)]
+
+
+def test_a_token_replacement_names_a_variable_not_any_braces() -> None:
+    assert _findings(HEAD + "    DB_PASSWORD: '#{DbPassword}#'\n") == []
+    assert _findings(HEAD + "    DB_PASSWORD: 'Xk#{9a}Lp2qRt'\n") == [("generic-password", 5)]
