@@ -69,7 +69,7 @@ _NON_SECRET_KEY_QUALIFIERS = frozenset(
         "config", "setting", "settings", "locale", "i18n", "query", "cursor", "table", "schema", "sse",
         "condition", "context", "deduplication", "shard", "index", "metric", "dimension", "variable", "param",
         "parameter", "property", "map", "dictionary", "order", "ordering", "sequence", "version", "lock",
-        "throttle", "rate", "row", "document", "item", "record", "entity", "node",
+        "throttle", "rate", "row", "document", "item", "record", "entity",
     }
 )  # fmt: skip
 # `X_TOKEN` names a secret unless X says the token counts, pages or deduplicates (`NextToken`,

@@ -188,3 +188,8 @@ def test_password_words_of_other_languages_and_head_first_names_name_secrets(
 )
 def test_head_first_names_that_describe_the_secret_name_none(key: str) -> None:
     assert secret_kind_of_key(key) is None
+
+
+def test_a_node_key_is_a_secret_key_not_a_lookup_key() -> None:
+    """A p2p node's key (geth's and Tendermint's `NODE_KEY`) is its private key."""
+    assert secret_kind_of_key("NODE_KEY") is SecretKind.API_KEY
