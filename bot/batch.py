@@ -20,6 +20,7 @@ from bot.core.config import ScanConfig, ScanLimits
 from bot.core.filetargets import FileTarget, follow, list_targets, parsed_targets
 from bot.core.findings import Notice, NoticeKind, ScanResult
 from bot.core.manifests import platform_by_id
+from bot.core.references import one_file
 from bot.core.rules import RuleSet
 from bot.core.scanner import Parsed, scan_file
 from bot.files import Target, iter_manifest_paths
@@ -94,7 +95,12 @@ class Scanned:
 def scan_with_targets(target: Target, ruleset: RuleSet, config: ScanConfig) -> Scanned:
     """The file's result and, for a Serverless manifest, its `${file()}` targets read from disk and scanned
     with its fix. A target is looked for only inside the tree its manifest was found in, never through a
-    symlink."""
+    symlink. The manifest's scan and its targets share one memory of analysed strings (`one_file`)."""
+    with one_file():
+        return _scan_with_targets(target, ruleset, config)
+
+
+def _scan_with_targets(target: Target, ruleset: RuleSet, config: ScanConfig) -> Scanned:
     data = read_manifest(target.absolute, target.relative, config.limits)
     if isinstance(data, Notice):
         return Scanned(ScanResult(target.relative, None, notices=(data,)))

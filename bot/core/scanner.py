@@ -43,7 +43,7 @@ from bot.core.manifests.common import scalar_advice
 from bot.core.manifests.intrinsics import ArgRole, Visit, joined_text, visit_strings
 from bot.core.manifests.jscode import load_code
 from bot.core.prefilter import may_hold_finding
-from bot.core.references import analyze
+from bot.core.references import analyze, one_file
 from bot.core.rules import RuleSet
 from bot.core.tomlpos import load_toml
 from bot.core.tree import Document, KeyPath, Node, Scalar, Style
@@ -85,9 +85,10 @@ def scan_file(
     `parsed`, when given, receives the platform choice and documents of a file parsed by its format, so that
     a caller that needs them too (its `${file()}` targets) does not parse the file again (issue 16)."""
     try:
-        return _scan_file(
-            path, data, ruleset=ruleset, config=config, prefilter=prefilter, choice=choice, parsed=parsed
-        )
+        with one_file():
+            return _scan_file(
+                path, data, ruleset=ruleset, config=config, prefilter=prefilter, choice=choice, parsed=parsed
+            )
     except Exception as error:
         return _after_internal_error(path, data, ruleset, config, type(error).__name__)
 
