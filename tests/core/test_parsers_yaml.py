@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -317,3 +318,22 @@ def test_yaml_surrogate_escapes_are_joined_and_lone_ones_replaced() -> None:
     [doc] = load_yaml('a: "\\ud83d\\ude00"\nb: "x\\ud800y"\n', ScanLimits())
     assert isinstance(doc.root, Mapping)
     assert [value.value for _, value in doc.root.items] == ["\U0001f600", "x\ufffdy"]
+
+
+def test_a_parse_leaves_no_reference_cycle() -> None:
+    """The tree is freed as soon as its last user lets go of it, not when the cyclic collector next runs
+    (a composer that kept bound methods of itself made every tree cyclic garbage: issue 16)."""
+    text = "a: &x [1, {b: !Ref c}]\nd: *x\n---\ne: 'f'\n"
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        docs = load_yaml(text, LIMITS)
+        gc.collect()
+        cyclic = {type(garbage).__module__ for garbage in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert len(docs) == 2
+    assert not {module for module in cyclic if module.startswith("bot.")}
