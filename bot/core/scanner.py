@@ -32,7 +32,7 @@ from bot.core.findings import (
     ScanResult,
     Suppressed,
 )
-from bot.core.hosts import sample_host_mappings
+from bot.core.hosts import may_name_documentation_host, sample_host_mappings
 from bot.core.jsonpos import load_json
 from bot.core.jsonpos import quick_check as json_quick_check
 from bot.core.judge import Candidate, Context, Hit, judge, may_hold_pairs
@@ -326,7 +326,8 @@ class _FileScan:
         document's mappings are read once, on the first value that asks."""
         found = self._sample_mappings.get(index)
         if found is None:
-            found = self._sample_mappings[index] = sample_host_mappings(doc.root)
+            named = may_name_documentation_host(self.text)
+            found = self._sample_mappings[index] = sample_host_mappings(doc.root) if named else set()
         return key_path[:-1] in found
 
     def _as_written(self, scalar: Scalar) -> Scalar | None:
