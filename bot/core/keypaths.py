@@ -15,6 +15,7 @@ from bot.core.rules import RuleSet
 from bot.core.tree import KeyPath, dotted
 
 _MAX_NAMES = 65_536
+_MAX_NAME_CHARS = 256  # longer names are answered each time, never remembered: at most about 40 MB
 # Per rule set: how each key name is shown. The answer depends only on the rules and the name, and key names
 # repeat from manifest to manifest, so files scanned with the same rules share it (as `bot.core.detectors`
 # shares which keyed rules accept a name); bounded, and emptied when full.
@@ -37,9 +38,10 @@ class KeyRedactor:
         if shown is None:
             secret = bool(name) and (is_random_key_material(name) or bool(self._ruleset.find_tokens(name)))
             shown = redact(name) if secret else name
-            if len(self._seen) >= _MAX_NAMES:
-                self._seen.clear()
-            self._seen[name] = shown
+            if len(name) <= _MAX_NAME_CHARS:
+                if len(self._seen) >= _MAX_NAMES:
+                    self._seen.clear()
+                self._seen[name] = shown
         return shown
 
     def path(self, path: KeyPath) -> str:

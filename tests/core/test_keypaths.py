@@ -37,3 +37,6 @@ def test_the_memory_is_bounded() -> None:
         for index in range(10):
             redactor.segment(f"name{index}")
         assert len(keypaths._SHOWN[rules]) <= 3
+    long_name = "n" * (keypaths._MAX_NAME_CHARS + 1)
+    assert redactor.segment(long_name) == long_name
+    assert long_name not in keypaths._SHOWN[rules]
