@@ -206,7 +206,7 @@ class Composer:
     def _value_start(self, start: Any, limit: Any | None) -> Pos:
         """Where a node's own text begins, past the tag and anchor that the parser counts as its start."""
         if self._lines is None:
-            self._lines = _LINE_BREAK.split(self._text)
+            self._lines = _split_lines(self._text)
         lines, line, column = self._lines, start.line, start.column
         while line < len(lines):
             text = lines[line]
@@ -226,7 +226,7 @@ class Composer:
     def _block_end(self, first_line: int, end_line: int, end_column: int) -> Pos:
         """The last non-blank line of a block scalar: the parser's end mark sits after trailing breaks."""
         if self._lines is None:
-            self._lines = _LINE_BREAK.split(self._text)
+            self._lines = _split_lines(self._text)
         last = end_line if end_column > 0 else end_line - 1
         last = min(last, len(self._lines) - 1)
         while last > first_line and not self._lines[last].strip():
@@ -246,6 +246,11 @@ _HANDLERS: dict[type, Callable[[Composer, Any], None]] = {
     ev.DocumentStartEvent: Composer._on_document_start,
     ev.DocumentEndEvent: Composer._on_document_end,
 }
+
+
+def _split_lines(text: str) -> list[str]:
+    """The text's lines as YAML breaks them; ASCII text without `\r` breaks only at `\n`, found faster."""
+    return text.split("\n") if text.isascii() and "\r" not in text else _LINE_BREAK.split(text)
 
 
 def _restored(text: str) -> str:

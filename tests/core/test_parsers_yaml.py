@@ -10,7 +10,7 @@ from bot.core import yamlsafe
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.tree import Document, Mapping, Pos, Style
+from bot.core.tree import Document, Mapping, Pos, Style, split_lines
 from bot.core.yamlsafe import load_yaml
 from tests.core.treehelpers import mapping, scalar, sequence, span
 
@@ -337,3 +337,37 @@ def test_a_parse_leaves_no_reference_cycle() -> None:
         gc.enable()
     assert len(docs) == 2
     assert not {module for module in cyclic if module.startswith("bot.")}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_tagged_and_block_scalars_keep_their_positions_whatever_the_line_breaks(newline: str) -> None:
+    """Positions past a tag and a block scalar's last line are read from the text's lines, split faster when
+    the text is ASCII without `\\r` (issue 16): every kind of break gives the same positions."""
+    text = "a: &x\n  !Ref b\nc: >\n  y\n  z\n\n\n".replace("\n", newline)
+    root, wide = one(text).root, one("k: \u00e9\n\u2028a: !Ref b\nc: |\n  x\n\n").root
+    assert isinstance(root, Mapping)
+    assert isinstance(wide, Mapping)
+    assert [(node.start, node.end) for _, node in root.items] == [
+        (Pos(2, 8), Pos(2, 9)),
+        (Pos(3, 4), Pos(5, 4)),
+    ]
+    assert [(node.start, node.end) for _, node in wide.items][1:] == [
+        (Pos(3, 9), Pos(3, 10)),
+        (Pos(4, 4), Pos(5, 4)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("a\nb\n", ("a", "b")),
+        ("a\r\nb\r\n", ("a", "b")),
+        ("a\r\nb", ("a", "b")),
+        ("a\n\n", ("a", "")),
+        ("", ()),
+    ],
+)
+def test_document_lines_drop_the_carriage_returns_and_the_last_break(
+    text: str, lines: tuple[str, ...]
+) -> None:
+    assert split_lines(text) == lines
