@@ -43,12 +43,13 @@ def read_all(read: Callable[[T], R], items: Sequence[T]) -> list[R]:
     if len(items) <= 1:
         return [read(item) for item in items]
     futures: list[Future[R]] = []
-    unfinished: set[Future[R]] | None = set()
+    unfinished: set[Future[R]] = set()
     try:
         for item in items:
-            unfinished = _room_in_window(unfinished)
-            if unfinished is None:
+            room = _room_in_window(unfinished)
+            if room is None:
                 break
+            unfinished = room
             future = _submit(read, item)
             futures.append(future)
             unfinished.add(future)
