@@ -25,12 +25,11 @@ import secrets
 from collections.abc import Callable
 from enum import StrEnum
 
-from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest
 from bot.github.errors import GitHubRequestError
 from bot.github.protocol import GitHubGateway, Issue, IssuesDisabled
 from bot.jobs.leases import Busy, Lessee, Locks
-from bot.jobs.scanning import load_config
+from bot.jobs.scanning import RepoConfig
 from bot.jobs.state import JobState
 from bot.reports.dashboard import (
     MARKER,
@@ -113,13 +112,12 @@ def refresh_after_fix(
     dashboards: Dashboards,
     gateway: GitHubGateway,
     store: FindingsStore,
-    ruleset: RuleSet,
     request: ScanRequest,
+    repo_config: RepoConfig,
 ) -> DashboardOutcome:
     """After a fix pull request was opened or updated: its boxes link it and are unticked again. A fix asked
-    from the check run's button may be for a repository without a dashboard: its `dashboard` setting is
-    read from the default branch first."""
-    repo_config = load_config(gateway, request.repo, request.default_branch, ruleset)
+    from the check run's button may be for a repository without a dashboard: `repo_config` is the config
+    the fix job read at the default branch's head (read once per job)."""
     return refresh_dashboard(dashboards, gateway, store, request.repo, enabled=repo_config.config.dashboard)
 
 

@@ -28,6 +28,7 @@ from bot.jobs.fix_pr import AfterFix, open_fix_pull
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue, worker_deaths
 from bot.jobs.scan_job import ScanOutcome, external_id, run_scan, where_it_failed
+from bot.jobs.scanning import RepoConfig
 from bot.jobs.targets import Target, resolve_target
 from bot.logs import log_context
 from bot.metrics import METRICS
@@ -191,8 +192,8 @@ class ScanRunner:
         if store is None:
             return None
 
-        def refresh(request: ScanRequest, _pull: OpenPull) -> None:
-            refresh_after_fix(self._dashboards, gateway, store, self._ruleset, request)
+        def refresh(request: ScanRequest, _pull: OpenPull, repo_config: RepoConfig) -> None:
+            refresh_after_fix(self._dashboards, gateway, store, request, repo_config)
 
         return refresh
 
