@@ -30,6 +30,7 @@ class Trigger(StrEnum):
     FIX = (
         "fix"  # a fix pull request was asked for: `commenter` asked, `arguments` the fingerprints (None: all)
     )
+    FIX_CLOSED = "fix-closed"  # the bot's fix pull request `pr_number` was closed unmerged: forget it
 
     @property
     def is_automatic(self) -> bool:

@@ -120,7 +120,7 @@ class ScanRunner:
         """Its worker died each time it ran this job (a scan stuck in C code past its budget, or one that
         crashed the process): fail the check run it left in progress instead of taking down another worker."""
         logger.error("job abandoned: %d workers died running it", MAX_WORKER_DEATHS)
-        if request.trigger in (Trigger.DISCOVER, Trigger.FIX):
+        if request.trigger in (Trigger.DISCOVER, Trigger.FIX, Trigger.FIX_CLOSED):
             return ScanOutcome.FAILED  # no check run of its own to fail
         gateway = self._gateways.for_installation(request.installation_id)
         target = self._resolver(request)(request, gateway)
@@ -139,6 +139,10 @@ class ScanRunner:
         if request.trigger is Trigger.REMOVED:  # uninstalled: nothing to scan, its findings are forgotten
             if self._store is not None:
                 self._store.forget_repository(request.repo)
+            return ScanOutcome.NOTHING_TO_DO
+        if request.trigger is Trigger.FIX_CLOSED:  # the next fix request opens a new pull request
+            if self._store is not None and request.pr_number is not None:
+                self._store.clear_fix_pull(request.repo, request.pr_number)
             return ScanOutcome.NOTHING_TO_DO
         gateway = self._gateways.for_installation(request.installation_id)
         try:

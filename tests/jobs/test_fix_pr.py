@@ -21,12 +21,15 @@ from bot.jobs import fix_pr
 from bot.jobs.dashboard import Dashboards, refresh_after_fix
 from bot.jobs.fix_pr import FIX_BRANCH, NO_CONTENTS_WRITE, fix_unavailable_reason, open_fix_pull
 from bot.jobs.queue import memory_queue
+from bot.jobs.runner import ScanRunner
 from bot.jobs.scan_job import ScanOutcome
 from bot.jobs.scanning import RepoConfig
 from bot.store import SqlFindingsStore, open_store
+from tests.conftest import FakeGateways
 from tests.fakegithub.clock import FakeClock
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import Repository
+from tests.jobs.test_queue import drain, sqlite_queue
 
 REPO = "acme/billing"
 KEY = b"k" * 32
@@ -244,3 +247,26 @@ def test_files_past_the_pull_requests_capacity_are_left_for_the_next_one(
     assert branch_file(setup, "serverless.yml") == MANIFEST
     [pull] = setup.repo.pulls.values()
     assert "1 more file holds secrets this pull request leaves for the next one" in (pull.body or "")
+
+
+def test_a_closed_fix_pull_request_is_forgotten_so_the_next_request_opens_a_new_one(
+    setup: Setup, tmp_path: Path, fake_gateways: FakeGateways
+) -> None:
+    record(setup)
+    stripe, _ = findings_at("serverless.yml", MANIFEST)
+    ask(setup, stripe, store=setup.store)
+    [first] = setup.repo.pulls.values()
+    first.state = "closed"
+    queue = sqlite_queue(tmp_path)
+    queue.attach(ScanRunner(queue, fake_gateways, RuleSet.default(), store=setup.store))
+    closed = ScanRequest(1, REPO, Trigger.FIX_CLOSED, None, "main", "d-2", pr_number=first.number)
+
+    queue.submit("d-2", [closed])
+    assert drain(queue) == 1
+    assert {f.fingerprint: f.fix_pull for f in setup.store.open_findings(REPO)}[stripe] is None
+    assert fake_gateways.github.call_names() == []  # the store alone: no call to GitHub
+
+    ask(setup, stripe, store=setup.store)
+    [second] = [pull for pull in setup.repo.pulls.values() if pull.state == "open"]
+    assert second.number != first.number
+    assert {f.fingerprint: f.fix_pull for f in setup.store.open_findings(REPO)}[stripe] == second.number
