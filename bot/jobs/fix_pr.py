@@ -32,7 +32,6 @@ from bot.store import FindingsStore, StoredFinding
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FIX_BRANCH", "AfterFix", "fix_unavailable_reason", "open_fix_pull"]
 NO_CONTENTS_WRITE = (
     "the installation has not granted the App `contents: write`, which a fix pull request needs (an "
     "organisation owner can accept it in the App's installation settings)"

@@ -19,11 +19,12 @@ from bot.github.gateway import GitHubAppClient, InstallationGateway
 from bot.github.protocol import FileTooLarge, OpenPull
 from bot.jobs import fix_pr
 from bot.jobs.dashboard import Dashboards, refresh_after_fix
-from bot.jobs.fix_pr import FIX_BRANCH, NO_CONTENTS_WRITE, fix_unavailable_reason, open_fix_pull
+from bot.jobs.fix_pr import NO_CONTENTS_WRITE, fix_unavailable_reason, open_fix_pull
 from bot.jobs.queue import memory_queue
 from bot.jobs.runner import ScanRunner
 from bot.jobs.scan_job import ScanOutcome
 from bot.jobs.scanning import RepoConfig
+from bot.reports.fix_pr import FIX_BRANCH
 from bot.store import SqlFindingsStore, open_store
 from tests.conftest import FakeGateways
 from tests.fakegithub.clock import FakeClock
