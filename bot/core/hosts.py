@@ -6,15 +6,15 @@ default password (`admin:admin`, `postgres:postgres`, `app:Password123`) for `pr
 (`db`) and even for `localhost` is a password a reviewer asks to move, because the same value is usually
 reused where it matters. The one host that makes a credential a template is a reserved documentation domain
 (`example.com`, `*.example`, `*.test`, `*.invalid`, RFC 2606), in the URL itself or in a host setting
-beside a password (`DB_HOST: db.example.com`). A host that is itself a reference (`${DB_HOST}`) says
-nothing either way.
+of the same service beside a password (`DB_HOST: db.example.com` for `DB_PASSWORD`). A host that is
+itself a reference (`${DB_HOST}`) says nothing either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.heuristics import key_words
+from bot.core.heuristics import key_name, key_words, meaningful_words
 from bot.core.linear import LinearPattern
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
 
@@ -36,29 +36,43 @@ def is_documentation_host(host: str) -> bool:
 
 # Sibling settings that say where the service is: `DB_HOST: db.example.com`, `REDIS_URL: redis://db:6379`.
 _HOST_WORDS = frozenset({"host", "hostname", "server", "endpoint", "address", "addr", "url", "uri", "dsn"})
-_AUTHORITY = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/\s]*@)?(?P<authority>[^/?#\s]+)")
+_AUTHORITY = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:(?P<userinfo>[^@/\s]*)@)?(?P<authority>[^/?#\s]+)")
+_NOT_ALNUM = LinearPattern(r"[^a-z0-9]+")
 
 
-def names_a_sample_host(settings: Iterable[tuple[str, str]]) -> bool:
-    """Whether settings written next to a password (`(key, value)` of the same mapping) name a documentation
-    host (`DB_HOST: db.example.com`, `DATABASE_URL: postgres://db.example.com/app`) and no other host: the
-    evidence that makes a weak password written beside them a template."""
-    sample = False
-    for key, value in settings:
+def sample_host_passwords(settings: Iterable[tuple[str, str]]) -> set[str]:
+    """The keys among settings of one mapping (`(key, value)`) that a documentation host written beside
+    them speaks for: the evidence that makes a weak password under such a key a template.
+
+    A host setting is evidence only about a password of the same service, and only when every host setting
+    of the mapping is a documentation host: a bare host (`host: db.example.com`, `DB_HOST: db.example.com`)
+    for a key named like it (`password`, `DB_PASSWORD`, not `API_PASSWORD`); a URL for a key its credential
+    names (`postgres://app:${DB_PASSWORD}@db.example.com/app` for `DB_PASSWORD`), as a neighbour's URL is
+    otherwise no evidence about a password kept apart from it."""
+    pairs = list(settings)
+    hosts: list[tuple[tuple[str, ...], str | None]] = []  # the host key's service words, the URL's userinfo
+    for key, value in pairs:
         words = key_words(key)
         if not words or words[-1] not in _HOST_WORDS or not value.strip():
             continue
-        authority = _AUTHORITY.match(value.strip())
-        host = authority["authority"] if authority else value
-        if not is_documentation_host(host):
-            return False
-        sample = True
-    return sample
+        url = _AUTHORITY.match(value.strip())
+        if not is_documentation_host(url["authority"] if url else value):
+            return set()
+        hosts.append((words[:-1], (url["userinfo"] or "") if url else None))
+    return {key for key, _ in pairs if any(_speaks_for(host, key) for host in hosts)}
 
 
-def sample_host_mappings(root: Node) -> set[KeyPath]:
-    """Key paths of the mappings whose settings name a documentation host (`names_a_sample_host`), found in
-    one walk of the tree."""
+def _speaks_for(host: tuple[tuple[str, ...], str | None], key: str) -> bool:
+    service, userinfo = host
+    if userinfo is not None:
+        name = _NOT_ALNUM.sub("", key_name(key).lower())
+        return bool(name) and name in _NOT_ALNUM.sub("", userinfo.lower())
+    return meaningful_words(key)[: len(service)] == service
+
+
+def sample_host_values(root: Node) -> set[KeyPath]:
+    """Key paths of the values that a documentation host beside them speaks for (`sample_host_passwords`),
+    found in one walk of the tree."""
     found: set[KeyPath] = set()
     stack: list[tuple[KeyPath, Node]] = [((), root)]
     while stack:
@@ -67,8 +81,7 @@ def sample_host_mappings(root: Node) -> set[KeyPath]:
             settings = [
                 (str(k.value), v.value) for k, v in node.items if type(v) is Scalar and type(v.value) is str
             ]
-            if names_a_sample_host(settings):
-                found.add(path)
+            found.update((*path, key) for key in sample_host_passwords(settings))
             stack.extend(
                 ((*path, str(key.value)), value) for key, value in node.items if type(value) is not Scalar
             )

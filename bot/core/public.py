@@ -13,7 +13,7 @@ import binascii
 import hashlib
 import json
 
-from bot.core.heuristics import is_email, meaningful_words
+from bot.core.heuristics import SecretKind, is_email, meaningful_words, secret_kind_of_key
 from bot.core.linear import LinearPattern
 
 _PUBLIC_VALUE = LinearPattern(
@@ -41,7 +41,12 @@ _SERVER_SIDE_WORDS = ("secret", "private", "server", "backend")
 # Twelve digits are an AWS account id when the key says so (`AWS_ACCOUNT`, `accountNumber`, `OwnerId`); under
 # any other key they may be a numeric password or PIN.
 _ACCOUNT_ID = LinearPattern(r"^\d{12}$")
-_ACCOUNT_WORDS = ("account", "owner", "principal", "aws")
+_ACCOUNT_WORDS = ("account",)
+_ID_WORDS = frozenset({"id", "ids"})
+# What a key says about its value outranks what a word inside it suggests: under a key that names a password,
+# a secret or a private key (`ACCOUNT_PASSWORD`, `SITE_PASSWORD`, `CLIENT_KEY_PASSWORD`, `PASSWORD_USER`), no
+# word of the key is evidence that the value is public.
+_PRIVATE_KINDS = frozenset({SecretKind.PASSWORD, SecretKind.SECRET, SecretKind.PRIVATE_KEY})
 
 
 def is_public_identifier(key: str, value: str) -> bool:
@@ -50,6 +55,8 @@ def is_public_identifier(key: str, value: str) -> bool:
     if _PUBLIC_VALUE.match(text) or is_email(text) or _is_anonymous_jwt(text):
         return True
     words = meaningful_words(key)
+    if not words or secret_kind_of_key(key) in _PRIVATE_KINDS:
+        return False
     if (
         _RECAPTCHA_KEY.match(text)
         and _mentions(words, _CAPTCHA_WORDS)
@@ -58,12 +65,10 @@ def is_public_identifier(key: str, value: str) -> bool:
         return True
     if (
         _ACCOUNT_ID.match(text)
-        and _mentions(words, _ACCOUNT_WORDS)
+        and (_mentions(words, _ACCOUNT_WORDS) or words[-1] in _ID_WORDS)
         and not _mentions(words, _SERVER_SIDE_WORDS)
     ):
         return True
-    if not words:
-        return False
     if words[-1] in _IDENTIFIER_WORDS or any(word.startswith("instrumentation") for word in words):
         return True
     if any(_has_pair(words, pair) for pair in _PUBLIC_KEY_PAIRS):

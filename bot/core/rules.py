@@ -35,7 +35,7 @@ from bot.core.heuristics import (
     credential_part,
     is_plausible_secret_value,
     is_random_key_material,
-    names_secret_in_passing,
+    names_a_secret_only_if_random,
     normalized_key,
     secret_kind_of_key,
 )
@@ -145,11 +145,12 @@ class RuleSet:
         a template (`bot.core.hosts`), as such a host in a URL does."""
         kind = secret_kind_of_key(key)
         candidate = credential_part(value)
-        in_passing = kind is None and names_secret_in_passing(key) and is_random_key_material(candidate)
+        in_passing = kind is None and names_a_secret_only_if_random(key) and is_random_key_material(candidate)
         if in_passing:
             kind = SecretKind.SECRET
         rules = self._keyed_rules_for(kind, normalized_key(key))
-        # A key that only mentions a secret (`..._SECRET_ID`) says nothing public about random key material.
+        # A key that only mentions a secret (`..._SECRET_ID`) or names a lookup key (`LOCK_KEY`) says nothing
+        # public about random key material.
         if not rules or _is_excluded("" if in_passing else key, candidate, kind, sample_host=sample_host):
             return None
         plausible = kind is not None and is_plausible_secret_value(candidate, kind)

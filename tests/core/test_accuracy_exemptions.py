@@ -1,0 +1,156 @@
+"""Exemptions reach no further than their evidence (issue 14): each case is forgiven where the evidence is
+there, and a real secret of the same shape is reported where it is not. Fake values are built here."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.config import ScanConfig
+from bot.core.filters import is_public_identifier
+from bot.core.heuristics import names_a_lookup_key
+from bot.core.hosts import sample_host_passwords
+from bot.core.rules import RuleSet
+from bot.core.scanner import scan_file
+
+RULES = RuleSet.default()
+WEAK = "admin" + "123"
+RANDOM = "Zq8xK2mW" + "9vR4tL7b" + "N3pQ5sY1" + "uJ6hG0fD"  # 32 characters in three classes
+
+
+def _rules_found(text: str) -> list[str]:
+    return [match.rule.id for match in RULES.find_tokens(text)]
+
+
+def _env(lines: str) -> list[tuple[str, int]]:
+    text = "service: s\nprovider:\n  name: aws\n  environment:\n" + lines
+    result = scan_file("serverless.yml", text.encode(), ruleset=RULES, config=ScanConfig())
+    return [(f.rule, f.line) for f in result.findings if f.severity.rank >= 2]
+
+
+# 1. A connection string's host is evidence only about the password of the same string.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Server=db.example.com;Database=app;User Id=sa;Password={WEAK};",
+        f"Data Source=db.example.com;Initial Catalog=app;User ID=sa;Password={WEAK}",
+        f"host=db.example.com dbname=app user=app password={WEAK}",
+    ],
+)
+def test_a_documentation_server_of_the_same_connection_string_forgives_its_weak_password(text: str) -> None:
+    assert _rules_found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"DOCS_HOST=db.example.com DB_PASSWORD={WEAK}",  # another setting's host on the same line
+        f'{{docs: "Server=db.example.com;Database=d", prod: "Server=prod;Password={WEAK}"}}',
+        f"Server=db.example.com, Other: Password={WEAK}",
+        f"Stage=prod Host=db.example.com DbPassword={WEAK}",
+    ],
+)
+def test_a_host_of_another_setting_on_the_line_does_not_forgive_a_password(text: str) -> None:
+    assert _rules_found(text) == ["connection-string-password"]
+
+
+# 2. A sibling setting's host speaks for a password of the same service only; a URL only for its credential.
+
+
+def test_a_host_setting_speaks_for_the_password_of_its_own_service() -> None:
+    settings = [("DB_HOST", "db.example.com"), ("DB_PASSWORD", WEAK), ("API_PASSWORD", WEAK)]
+    assert "DB_PASSWORD" in sample_host_passwords(settings)
+    assert "API_PASSWORD" not in sample_host_passwords(settings)
+    assert "password" in sample_host_passwords([("host", "db.example.com"), ("password", WEAK)])
+
+
+def test_a_url_speaks_only_for_the_password_its_credential_names() -> None:
+    url = "postgres://app:${DB_PASSWORD}@db.example.com/app"
+    assert sample_host_passwords([("DATABASE_URL", url), ("DB_PASSWORD", WEAK)]) == {"DB_PASSWORD"}
+    plain = "postgres://db.example.com:5432/app"
+    assert sample_host_passwords([("DATABASE_URL", plain), ("DB_PASSWORD", WEAK)]) == set()
+
+
+def test_a_neighbours_documentation_url_does_not_forgive_a_weak_password() -> None:
+    assert _env(f"    DOCS_URL: https://docs.example.com/guide\n    ADMIN_PASSWORD: {WEAK}\n") == [
+        ("generic-password", 6)
+    ]
+    assert _env(f"    DATABASE_URL: postgres://db.example.com:5432/app\n    DB_PASSWORD: {WEAK}\n") == [
+        ("generic-password", 6)
+    ]
+    assert _env(f"    DB_HOST: db.example.com\n    API_PASSWORD: {WEAK}\n") == [("generic-password", 6)]
+
+
+def test_a_documentation_url_naming_the_password_forgives_it() -> None:
+    url = "postgres://app:${DB_PASSWORD}@db.example.com:5432/app"
+    assert _env(f"    DATABASE_URL: {url}\n    DB_PASSWORD: {WEAK}\n") == []
+
+
+# 3. Lookup-key qualifiers forgive names, not random key material.
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("LOCK_KEY", "my-lock"), ("INDEX_KEY", "id"), ("MAP_KEY", "userId"), ("SYNC_TOKEN", "nightly")],
+)
+def test_a_lookup_key_holding_a_name_is_not_reported(key: str, value: str) -> None:
+    assert names_a_lookup_key(key)
+    assert RULES.judge_keyed(key, value) is None
+
+
+@pytest.mark.parametrize("key", ["MAP_KEY", "LOCK_KEY", "INDEX_KEY", "SYNC_TOKEN", "cacheKey", "SSE_KEY"])
+def test_random_key_material_under_a_lookup_key_name_is_reported(key: str) -> None:
+    assert RULES.judge_keyed(key, RANDOM) is not None
+    assert _env(f"    {key}: {RANDOM}\n") == [("generic-secret", 5)]
+
+
+@pytest.mark.parametrize("key", ["SITE_KEY", "NEXT_TOKEN", "IDEMPOTENCY_KEY", "S3_KEY", "PUBLIC_LOCK_KEY"])
+def test_qualifiers_random_or_public_by_design_stay_exempt(key: str) -> None:
+    assert not names_a_lookup_key(key)
+    assert RULES.judge_keyed(key, RANDOM) is None
+
+
+# 4. Twelve digits are an account id only when the key says account or id, and never under a password key.
+
+
+@pytest.mark.parametrize("key", ["AWS_ACCOUNT_ID", "accountNumber", "OwnerId", "ACCOUNT"])
+def test_twelve_digits_under_an_account_key_are_an_account_id(key: str) -> None:
+    assert is_public_identifier(key, "123456789012")
+
+
+@pytest.mark.parametrize("key", ["ACCOUNT_PASSWORD", "AWS_PASSWORD", "OWNER_PASSWORD", "PRINCIPAL_PIN"])
+def test_twelve_digits_under_a_password_or_other_key_are_no_account_id(key: str) -> None:
+    assert not is_public_identifier(key, "123456789012")
+
+
+def test_twelve_digits_under_a_password_key_are_reported() -> None:
+    match = RULES.judge_keyed("ACCOUNT_PASSWORD", "123456789012")
+    assert match is not None
+    assert match.rule.id == "generic-password"
+
+
+# Further: no word inside a password or secret key makes its value public.
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("SITE_PASSWORD", "6L" + "c" * 10 + RANDOM[:28]),  # reCAPTCHA-shaped, under a password key
+        ("CLIENT_KEY_PASSWORD", "Velvet9orbit"),
+        ("CONSUMER_KEY_SECRET", RANDOM),
+        ("PASSWORD_USER", "Velvet9orbit"),
+    ],
+)
+def test_a_public_word_inside_a_password_or_secret_key_forgives_nothing(key: str, value: str) -> None:
+    assert not is_public_identifier(key, value)
+    assert RULES.judge_keyed(key, value) is not None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("RECAPTCHA_SITE_KEY", "6L" + "c" * 10 + RANDOM[:28]), ("CONSUMER_KEY", RANDOM), ("CLIENT_ID", RANDOM)],
+)
+def test_keys_that_say_public_still_forgive(key: str, value: str) -> None:
+    assert is_public_identifier(key, value)
+    assert RULES.judge_keyed(key, value) is None
