@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.core.heuristics import is_identifier_name, key_words
+from bot.core.heuristics import is_identifier_name, key_words, secret_kind_of_key
 from bot.core.linear import LinearPattern
 from bot.core.public import (
     is_default_credential,
@@ -126,14 +126,21 @@ def has_marker_word(text: str) -> bool:
 
 
 def is_placeholder_for(key: str, value: str, *, password: bool = False) -> bool:
-    """`is_placeholder`, or the value repeats its key's name (`API_KEY: api-key`, `zoneId: MY_ZONE_ID`)."""
+    """`is_placeholder`, or the value repeats its key's name (`API_KEY: api-key`, `zoneId: MY_ZONE_ID`).
+
+    For a password slot, a part of the name repeats it only if it names the slot too (`DB_PASS: db-pass`):
+    a service or role word of the name alone (`POSTGRES_PASSWORD: postgres`, `ADMIN_PASSWORD: admin`) is
+    the default-credential pair people really deploy."""
     if is_placeholder(value, password=password):
         return True
     squeezed = re.sub(r"[^a-z0-9]", "", value.lower())
-    name = "".join(key_words(key))
+    words = key_words(key)
+    name = "".join(words)
     if len(squeezed) < 4 or not name:
         return False
-    return squeezed in name or (name in squeezed and is_identifier_name(value.strip()))
+    if squeezed in name:
+        return not password or any(secret_kind_of_key(word) and word in squeezed for word in words)
+    return name in squeezed and is_identifier_name(value.strip())
 
 
 def is_made_of_filler_words(lowered: str) -> bool:

@@ -168,11 +168,16 @@ def is_default_credential(value: str) -> bool:
 
 
 def is_well_known_public_value(value: str) -> bool:
-    """Values every user of a product shares (emulator keys, sandbox passkeys, the storage emulator)."""
+    """Values every user of a product shares (emulator keys, sandbox passkeys, the storage emulator), alone
+    or in a connection string whose every key-shaped part is one: a documented key beside a real one in the
+    same string forgives neither."""
     text = value.strip()
-    if text.lower().startswith("usedevelopmentstorage=true"):
+    if text.lower().startswith("usedevelopmentstorage=true") or _is_well_known(text):
         return True
-    candidates = {text, *_KEY_SHAPED_RUN.findall(text)}
+    runs = _KEY_SHAPED_RUN.findall(text)
+    return bool(runs) and all(_is_well_known(run) for run in runs)
+
+
+def _is_well_known(text: str) -> bool:
     # surrogatepass: a `\ud800` escape decodes to a lone surrogate, which plain UTF-8 cannot encode.
-    digests = (hashlib.sha256(item.encode("utf-8", "surrogatepass")).hexdigest() for item in candidates)
-    return any(digest in _WELL_KNOWN_DIGESTS for digest in digests)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() in _WELL_KNOWN_DIGESTS

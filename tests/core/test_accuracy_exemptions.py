@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.core.config import ScanConfig
-from bot.core.filters import is_public_identifier
+from bot.core.filters import is_placeholder_for, is_public_identifier, is_well_known_public_value
 from bot.core.heuristics import names_a_lookup_key
 from bot.core.hosts import sample_host_passwords
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
+from tests.core.test_heuristics_filters import COSMOS_EMULATOR_KEY
 
 RULES = RuleSet.default()
 WEAK = "admin" + "123"
@@ -154,3 +155,39 @@ def test_a_public_word_inside_a_password_or_secret_key_forgives_nothing(key: str
 def test_keys_that_say_public_still_forgive(key: str, value: str) -> None:
     assert is_public_identifier(key, value)
     assert RULES.judge_keyed(key, value) is None
+
+
+# Further: a value repeats its password key only when it names the slot too.
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("POSTGRES_PASSWORD", "postgres"), ("ADMIN_PASSWORD", "admin"), ("MYSQL_ROOT_PASSWORD", "root")],
+)
+def test_a_service_word_of_a_password_key_is_a_default_credential_pair_reported(key: str, value: str) -> None:
+    assert not is_placeholder_for(key, value, password=True)
+    assert RULES.judge_keyed(key, value) is not None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("DB_PASS", "db-pass"), ("DB_PASSWORD", "db_password"), ("API_KEY", "api-key")]
+)
+def test_a_value_repeating_the_key_and_its_slot_is_a_placeholder(key: str, value: str) -> None:
+    assert is_placeholder_for(key, value, password=True)
+    assert RULES.judge_keyed(key, value) is None
+
+
+# Further: a documented key forgives a connection string only when it is the string's only key.
+
+
+def test_an_emulator_connection_string_is_well_known() -> None:
+    assert is_well_known_public_value(
+        f"AccountEndpoint=https://localhost:8081/;AccountKey={COSMOS_EMULATOR_KEY}"
+    )
+
+
+def test_a_real_key_beside_the_emulator_key_is_not_forgiven() -> None:
+    text = f"AccountKey={COSMOS_EMULATOR_KEY};SecondaryKey={RANDOM}{RANDOM}"
+    assert not is_well_known_public_value(text)
+    assert RULES.judge_keyed("COSMOS_SECRET", text) is not None
+    assert RULES.judge_keyed("COSMOS_SECRET", f"AccountKey={COSMOS_EMULATOR_KEY};") is None
