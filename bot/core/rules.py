@@ -141,8 +141,8 @@ class RuleSet:
     def judge_keyed(self, key: str, value: str, *, sample_host: bool = False) -> KeyedMatch | None:
         """The keyed rule that reports `value` under `key`, or None when the value is not a secret.
 
-        `sample_host`: the settings beside the value name a documentation host, which makes a weak password
-        a template (`bot.core.hosts`), as such a host in a URL does."""
+        `sample_host`: a documentation host setting of the same service speaks for the value, which makes a
+        weak password a template (`bot.core.hosts`), as such a host in a URL does."""
         kind = secret_kind_of_key(key)
         candidate = credential_part(value)
         in_passing = kind is None and names_a_secret_only_if_random(key) and is_random_key_material(candidate)
