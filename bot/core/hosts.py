@@ -30,8 +30,12 @@ def host_of(authority: str) -> str:
 
 
 def is_documentation_host(host: str) -> bool:
-    """A reserved documentation domain (RFC 2606): `example.com`, `db.example.org`, `api.test`."""
-    return bool(_DOCUMENTATION.search(host_of(host)))
+    """A reserved documentation domain (RFC 2606): `example.com`, `db.example.org`, `api.test`; of a host
+    list (`a.example.com,prod-db:27017`, MongoDB) every host must be one, or a real one is forgiven too."""
+    names = [
+        part for part in host.strip().lower().removeprefix("tcp:").split(",") if not part.strip().isdigit()
+    ]
+    return bool(names) and all(_DOCUMENTATION.search(host_of(name)) for name in names)
 
 
 # Sibling settings that say where the service is: `DB_HOST: db.example.com`, `REDIS_URL: redis://db:6379`.

@@ -31,7 +31,7 @@ _PUBLIC_VALUE = LinearPattern(
     r")$"
 )
 _IDENTIFIER_WORDS = frozenset({"id", "ids", "sid", "arn", "name", "region", "email", "username", "user"})
-_PUBLIC_KEY_PAIRS = (("consumer", "key"), ("client", "key"), ("site", "key"), ("client", "id"))
+_PUBLIC_KEY_PAIRS = frozenset({("consumer", "key"), ("client", "key"), ("site", "key"), ("client", "id")})
 _JWT = LinearPattern(r"^eyJ[A-Za-z0-9_-]+\.(?P<payload>eyJ[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$")
 # reCAPTCHA site keys and secret keys share one shape; the site key is the one embedded in every page. The
 # value alone says neither: the key must name a captcha (or a site key) and must not say "secret".
@@ -71,7 +71,7 @@ def is_public_identifier(key: str, value: str) -> bool:
         return True
     if words[-1] in _IDENTIFIER_WORDS or any(word.startswith("instrumentation") for word in words):
         return True
-    if any(_has_pair(words, pair) for pair in _PUBLIC_KEY_PAIRS):
+    if words[-2:] in _PUBLIC_KEY_PAIRS:  # the key names a client id or site key, not a token beside one
         return True
     # Shopify calls its OAuth client id the "API key"; the "API secret" is the secret.
     return "shopify" in words and words[-2:] == ("api", "key")
@@ -79,10 +79,6 @@ def is_public_identifier(key: str, value: str) -> bool:
 
 def _mentions(words: tuple[str, ...], stems: tuple[str, ...]) -> bool:
     return any(stem in word for word in words for stem in stems)
-
-
-def _has_pair(words: tuple[str, ...], pair: tuple[str, str]) -> bool:
-    return any(words[index : index + 2] == pair for index in range(len(words) - 1))
 
 
 def _is_anonymous_jwt(value: str) -> bool:

@@ -191,3 +191,20 @@ def test_a_real_key_beside_the_emulator_key_is_not_forgiven() -> None:
     assert not is_well_known_public_value(text)
     assert RULES.judge_keyed("COSMOS_SECRET", text) is not None
     assert RULES.judge_keyed("COSMOS_SECRET", f"AccountKey={COSMOS_EMULATOR_KEY};") is None
+
+
+# Further: every host of a host list must be a documentation host; a public pair must be what the key names.
+
+
+def test_a_host_list_forgives_only_when_every_host_is_a_documentation_host() -> None:
+    assert _rules_found(f"mongodb://app:{WEAK}@a.example.com,b.example.com:27017/app") == []
+    assert _rules_found(f"mongodb://app:{WEAK}@db.example.com,prod-db.acme.net:27017/app") == [
+        "database-url-password"
+    ]
+    assert _rules_found(f"Server=tcp:db.example.com,1433;User ID=sa;Password={WEAK}") == []
+
+
+@pytest.mark.parametrize("key", ["CLIENT_KEY_TOKEN", "SITE_KEY_TOKEN", "CONSUMER_KEY_TOKEN"])
+def test_a_token_named_after_a_public_key_is_not_public(key: str) -> None:
+    assert not is_public_identifier(key, RANDOM)
+    assert RULES.judge_keyed(key, RANDOM) is not None
