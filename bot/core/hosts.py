@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from bot.core.heuristics import key_name, key_words, meaningful_words
 from bot.core.linear import LinearPattern
+from bot.core.public import is_default_credential
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
 
 _DOCUMENTATION = LinearPattern(r"(?:^|\.)example(?:\.(?:com|org|net))?$|\.(?:test|invalid)$")
@@ -36,6 +37,24 @@ def is_documentation_host(host: str) -> bool:
         part for part in host.strip().lower().removeprefix("tcp:").split(",") if not part.strip().isdigit()
     ]
     return bool(names) and all(_DOCUMENTATION.search(host_of(name)) for name in names)
+
+
+# The products whose stock local images ship a documented default credential (`bot.core.public`), as words
+# of a key that name them; and hosts that are local: loopback or a one-label compose service name.
+_IMAGE_WORDS = {"guest": ("rabbit", "amqp", "mq", "broker"), "minioadmin": ("minio",)}
+_LOCAL_HOST = LinearPattern(r"^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|[a-z0-9_-]+)$")
+
+
+def is_local_image_default(value: str, *, key: str = "", host: str | None = None) -> bool:
+    """A stock default (`guest`, `minioadmin`) where it is the image's own: under a key naming the image's
+    product (`RABBITMQ_DEFAULT_PASS`, `MINIO_ROOT_PASSWORD`, `rabbitmq.password`) or for a local host
+    (`guest@localhost`, `minioadmin@minio:9000`). For a remote host or under another key it is a password
+    someone chose."""
+    if not is_default_credential(value):
+        return False
+    if host is not None and _LOCAL_HOST.match(host_of(host)):
+        return True
+    return any(word in key.lower() for word in _IMAGE_WORDS[value.strip().lower()])  # the whole key path
 
 
 # Sibling settings that say where the service is: `DB_HOST: db.example.com`, `REDIS_URL: redis://db:6379`.

@@ -39,7 +39,7 @@ from bot.core.heuristics import (
     normalized_key,
     secret_kind_of_key,
 )
-from bot.core.hosts import is_documentation_host
+from bot.core.hosts import is_documentation_host, is_local_image_default
 from bot.core.linear import encodable, re2_options
 from bot.core.rulemodel import (
     KeyedMatch,
@@ -237,7 +237,7 @@ def _is_credible_secret(rule: Rule, secret: str, host: str | None) -> bool:
     as_password = rule.secret_kind is SecretKind.PASSWORD and not sample
     return not (
         filters.is_placeholder(secret, password=as_password)
-        or filters.is_default_credential(secret)
+        or is_local_image_default(secret, host=host)
         or filters.is_well_known_public_value(secret)
         or filters.is_public_identifier("", secret)
     )
@@ -265,7 +265,7 @@ def _is_excluded(key: str, value: str, kind: SecretKind | None, *, sample_host: 
         or filters.is_reference_syntax(value)
         or filters.is_encrypted(value)
         or filters.is_placeholder_for(key, value, password=kind is SecretKind.PASSWORD and not sample_host)
-        or filters.is_default_credential(value)
+        or is_local_image_default(value, key=key)
         or filters.is_public_identifier(key, value)
         or filters.is_well_known_public_value(value)
         or filters.is_password_hash(value)

@@ -208,3 +208,30 @@ def test_a_host_list_forgives_only_when_every_host_is_a_documentation_host() -> 
 def test_a_token_named_after_a_public_key_is_not_public(key: str) -> None:
     assert not is_public_identifier(key, RANDOM)
     assert RULES.judge_keyed(key, RANDOM) is not None
+
+
+# Further: a stock default is the image's own only under a key naming the image or for a local host.
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("RABBITMQ_DEFAULT_PASS", "guest"),
+        ("MINIO_ROOT_PASSWORD", "minioadmin"),
+        ("rabbitmq.password", "guest"),
+    ],
+)
+def test_a_stock_default_under_its_images_key_is_not_reported(key: str, value: str) -> None:
+    assert RULES.judge_keyed(key, value) is None
+
+
+@pytest.mark.parametrize(("key", "value"), [("SMTP_PASSWORD", "guest"), ("DB_PASSWORD", "minioadmin")])
+def test_a_stock_default_under_another_key_is_a_chosen_password(key: str, value: str) -> None:
+    assert RULES.judge_keyed(key, value) is not None
+
+
+def test_a_stock_default_is_forgiven_for_a_local_host_only() -> None:
+    assert _rules_found("amqp://guest:guest@localhost:5672/") == []
+    assert _rules_found("http://minioadmin:minioadmin@minio:9000") == []
+    assert _rules_found("amqp://guest:guest@prod-mq.acme.net:5672/") == ["database-url-password"]
+    assert _rules_found("https://deploy:guest@git.acme.net/org/repo.git") == ["url-basic-auth"]
