@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.config import ScanConfig
-from bot.core.filters import is_placeholder_for, is_public_identifier, is_well_known_public_value
+from bot.core.filters import is_masked, is_placeholder_for, is_public_identifier, is_well_known_public_value
 from bot.core.heuristics import names_a_lookup_key
 from bot.core.hosts import sample_host_passwords
 from bot.core.rules import RuleSet
@@ -235,3 +235,19 @@ def test_a_stock_default_is_forgiven_for_a_local_host_only() -> None:
     assert _rules_found("http://minioadmin:minioadmin@minio:9000") == []
     assert _rules_found("amqp://guest:guest@prod-mq.acme.net:5672/") == ["database-url-password"]
     assert _rules_found("https://deploy:guest@git.acme.net/org/repo.git") == ["url-basic-auth"]
+
+
+# Further: in a password slot one repeated character masks only if it is a masking character.
+
+
+@pytest.mark.parametrize("value", ["11111111", "77777777", "zzzzzzzz"])
+def test_a_repeated_digit_or_letter_is_a_weak_password_not_a_mask(value: str) -> None:
+    assert not is_masked(value, password=True)
+    assert RULES.judge_keyed("DB_PASSWORD", value) is not None
+    assert is_masked(value)  # in any other slot it stands in for a value
+
+
+@pytest.mark.parametrize("value", ["xxxxxxxx", "00000000", "********", "########"])
+def test_masking_characters_still_mask_a_password(value: str) -> None:
+    assert is_masked(value, password=True)
+    assert RULES.judge_keyed("DB_PASSWORD", value) is None
