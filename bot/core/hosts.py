@@ -60,7 +60,8 @@ def is_local_image_default(value: str, *, key: str = "", host: str | None = None
 # Sibling settings that say where the service is: `DB_HOST: db.example.com`, `REDIS_URL: redis://db:6379`.
 _HOST_WORDS = frozenset({"host", "hostname", "server", "endpoint", "address", "addr", "url", "uri", "dsn"})
 _AUTHORITY = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:(?P<userinfo>[^@/\s]*)@)?(?P<authority>[^/?#\s]+)")
-_NOT_ALNUM = LinearPattern(r"[^a-z0-9]+")
+_NAME = LinearPattern(r"[A-Za-z0-9_-]+")  # the names a URL's credential refers to: `${env:DB_PASSWORD}`
+_MAX_SERVICE_WORDS = 8  # a longer host key is no evidence: it keeps the lookup per key bounded
 
 
 def sample_host_passwords(settings: Iterable[tuple[str, str]]) -> set[str]:
@@ -71,9 +72,10 @@ def sample_host_passwords(settings: Iterable[tuple[str, str]]) -> set[str]:
     of the mapping is a documentation host: a bare host (`host: db.example.com`, `DB_HOST: db.example.com`)
     for a key named like it (`password`, `DB_PASSWORD`, not `API_PASSWORD`); a URL for a key its credential
     names (`postgres://app:${DB_PASSWORD}@db.example.com/app` for `DB_PASSWORD`), as a neighbour's URL is
-    otherwise no evidence about a password kept apart from it."""
+    otherwise no evidence about a password kept apart from it. Set lookups, so linear in the settings."""
     pairs = list(settings)
-    hosts: list[tuple[tuple[str, ...], str | None]] = []  # the host key's service words, the URL's userinfo
+    services: set[tuple[str, ...]] = set()  # the words of bare host keys before the host word (`db`)
+    named: set[str] = set()  # the names a URL's credential refers to, squeezed (`dbpassword`)
     for key, value in pairs:
         words = key_words(key)
         if not words or words[-1] not in _HOST_WORDS or not value.strip():
@@ -81,16 +83,23 @@ def sample_host_passwords(settings: Iterable[tuple[str, str]]) -> set[str]:
         url = _AUTHORITY.match(value.strip())
         if not is_documentation_host(url["authority"] if url else value):
             return set()
-        hosts.append((words[:-1], (url["userinfo"] or "") if url else None))
-    return {key for key, _ in pairs if any(_speaks_for(host, key) for host in hosts)}
+        if url:
+            named.update(_squeezed(name) for name in _NAME.findall(url["userinfo"] or ""))
+        elif len(words) <= _MAX_SERVICE_WORDS:
+            services.add(words[:-1])
+    named.discard("")
+    if not services and not named:
+        return set()
+    return {key for key, _ in pairs if _squeezed(key_name(key)) in named or _of_service(key, services)}
 
 
-def _speaks_for(host: tuple[tuple[str, ...], str | None], key: str) -> bool:
-    service, userinfo = host
-    if userinfo is not None:
-        name = _NOT_ALNUM.sub("", key_name(key).lower())
-        return bool(name) and name in _NOT_ALNUM.sub("", userinfo.lower())
-    return meaningful_words(key)[: len(service)] == service
+def _squeezed(name: str) -> str:
+    return "".join(char for char in name.lower() if char.isalnum())
+
+
+def _of_service(key: str, services: set[tuple[str, ...]]) -> bool:
+    words = meaningful_words(key)
+    return any(words[:count] in services for count in range(min(len(words), _MAX_SERVICE_WORDS) + 1))
 
 
 def sample_host_values(root: Node) -> set[KeyPath]:

@@ -3,6 +3,8 @@ there, and a real secret of the same shape is reported where it is not. Fake val
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.core.config import ScanConfig
@@ -69,6 +71,8 @@ def test_a_host_setting_speaks_for_the_password_of_its_own_service() -> None:
 def test_a_url_speaks_only_for_the_password_its_credential_names() -> None:
     url = "postgres://app:${DB_PASSWORD}@db.example.com/app"
     assert sample_host_passwords([("DATABASE_URL", url), ("DB_PASSWORD", WEAK)]) == {"DB_PASSWORD"}
+    serverless = "postgres://app:${self:custom.dbPassword}@db.example.com/app"
+    assert sample_host_passwords([("DATABASE_URL", serverless), ("dbPassword", WEAK)]) == {"dbPassword"}
     plain = "postgres://db.example.com:5432/app"
     assert sample_host_passwords([("DATABASE_URL", plain), ("DB_PASSWORD", WEAK)]) == set()
 
@@ -251,3 +255,23 @@ def test_a_repeated_digit_or_letter_is_a_weak_password_not_a_mask(value: str) ->
 def test_masking_characters_still_mask_a_password(value: str) -> None:
     assert is_masked(value, password=True)
     assert RULES.judge_keyed("DB_PASSWORD", value) is None
+
+
+def test_host_evidence_is_linear_in_the_settings_of_a_mapping() -> None:
+    """Many host settings beside many passwords: set lookups, not every host against every key."""
+
+    def settings(count: int) -> list[tuple[str, str]]:
+        hosts = [(f"S{i}_HOST", "db.example.com") for i in range(count)]
+        urls = [(f"U{i}_URL", f"postgres://a:${{P{i}_PASSWORD}}@db.example.com/x") for i in range(count)]
+        return [*hosts, *urls, *((f"P{i}_PASSWORD", WEAK) for i in range(count))]
+
+    def seconds(count: int) -> float:
+        data = settings(count)
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            assert len(sample_host_passwords(data)) == 2 * count  # the passwords and the host keys
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    assert seconds(8_000) / max(seconds(2_000), 1e-4) < 10
