@@ -107,8 +107,8 @@ def is_placeholder(value: str, *, password: bool = False) -> bool:
 def is_masked(text: str, *, password: bool = False) -> bool:
     """A value hidden behind masking characters (`****`, `xxxx`, `sk_live_888888888888`, `aaaaaaaa`).
 
-    In a password slot one repeated letter or digit masks only if it is a masking character: `111111` and
-    `aaaaaa` are among the commonest passwords people choose."""
+    In a password slot one repeated letter or digit masks only if it is a masking character (`x`, `0`,
+    `8`, `9`): `11111111` is among the commonest passwords people choose."""
     if _SYMBOL_MASK.search(text):
         return True
     alphanumerics = [char for char in text if char.isalnum()]
