@@ -7,27 +7,16 @@ import time
 
 import pytest
 
-from bot.core.config import ScanConfig
 from bot.core.filters import is_masked, is_placeholder_for, is_public_identifier, is_well_known_public_value
 from bot.core.heuristics import names_a_lookup_key
 from bot.core.hosts import sample_host_passwords
 from bot.core.rules import RuleSet
-from bot.core.scanner import scan_file
+from tests.core.test_accuracy_passwords import _env, _rules_found
 from tests.core.test_heuristics_filters import COSMOS_EMULATOR_KEY
 
 RULES = RuleSet.default()
 WEAK = "admin" + "123"
 RANDOM = "Zq8xK2mW" + "9vR4tL7b" + "N3pQ5sY1" + "uJ6hG0fD"  # 32 characters in three classes
-
-
-def _rules_found(text: str) -> list[str]:
-    return [match.rule.id for match in RULES.find_tokens(text)]
-
-
-def _env(lines: str) -> list[tuple[str, int]]:
-    text = "service: s\nprovider:\n  name: aws\n  environment:\n" + lines
-    result = scan_file("serverless.yml", text.encode(), ruleset=RULES, config=ScanConfig())
-    return [(f.rule, f.line) for f in result.findings if f.severity.rank >= 2]
 
 
 # 1. A connection string's host is evidence only about the password of the same string.
