@@ -397,8 +397,9 @@ def names_secret_in_passing(key: str) -> bool:
 
 
 def names_a_lookup_key(key: str) -> bool:
-    """A key or token word qualified as a lookup key or a setting (`LOCK_KEY`, `INDEX_KEY`, `SYNC_TOKEN`):
-    usually the name of something, but a value that is itself long random key material is a secret."""
+    """A secret word qualified as a lookup key or a setting (`LOCK_KEY`, `INDEX_KEY`, `SYNC_TOKEN`,
+    `RESET_PASSWORD`): usually a name, a number or a path, but a value that is itself long random key
+    material is a secret."""
     words = meaningful_words(key)
     while len(words) > 2 and words[-1] in _FORM_WORDS:
         words = words[:-1]
@@ -407,7 +408,9 @@ def names_a_lookup_key(key: str) -> bool:
     last, before = words[-1], words[-2]
     if last == "key":
         return before in _NON_SECRET_KEY_QUALIFIERS
-    return (last in _TOKEN_WORDS or last.endswith("token")) and before in _NON_SECRET_TOKEN_QUALIFIERS
+    return (
+        _kind_of_word(last, before) is None and _kind_of_word(last, "") is not None
+    )  # its qualifier cleared it
 
 
 def names_a_secret_only_if_random(key: str) -> bool:
