@@ -51,7 +51,7 @@ def scan_targets(
 ) -> list[ScanResult]:
     """Results for files already chosen (a directory walk's, or the manifests a change touched)."""
     workers = worker_count(jobs, len(targets))
-    with _fewer_collections():
+    with fewer_collections():
         if workers == 1:
             scanned = [scan_with_targets(target, ruleset, config) for target in targets]
         else:
@@ -64,7 +64,7 @@ def scan_targets(
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """Run the cyclic garbage collector a tenth as often while scanning (forked workers inherit this).
 
     Parse trees hold no reference cycles, yet each young-generation collection walks every node built

@@ -14,8 +14,9 @@ from jsonschema import Draft4Validator
 
 from bot.core.config import ScanConfig
 from bot.core.rules import RuleSet
+from bot.core.scanner import scan_file
 from bot.gitrepo import BlobReader, Missing, TooLarge, log_changes, public_url
-from bot.history import scan_history
+from bot.history import _sharing, scan_history
 from tests.test_cli import ALNUM, PASSWORD, SARIF_SCHEMA, TOKEN, run, serverless
 
 OTHER_TOKEN = "ghp_" + "".join(reversed(TOKEN[4:]))
@@ -241,6 +242,17 @@ class TestRememberedAnswers:
         plain = scan_history(repo.root, config, RuleSet.default(), jobs=jobs)
         assert remembered == plain
         assert len(plain.provenance) >= 4 and any(result.notices for result in plain.results)
+
+
+def test_a_worker_returns_an_equal_finding_as_the_object_it_returned_before() -> None:
+    """Pickle then sends a finding that successive versions repeat once per chunk of results."""
+    config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+    text = serverless({"GITHUB_API_KEY": TOKEN})
+    first = _sharing(scan_file("serverless.yml", text.encode(), ruleset=RuleSet.default(), config=config))
+    later = scan_file("serverless.yml", (text + "# v2\n").encode(), ruleset=RuleSet.default(), config=config)
+    assert later.findings == first.findings and later.findings[0] is not first.findings[0]
+    shared = _sharing(later)
+    assert shared == later and shared.findings[0] is first.findings[0]
 
 
 class TestSince:
