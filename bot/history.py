@@ -32,12 +32,12 @@ from bot.gitrepo import (
     Change,
     Commit,
     Missing,
+    StartedLog,
     TooLarge,
     head_commit,
-    log_changes,
-    resolve_commit,
     shallow_commits,
     staged_changes,
+    start_log,
     tree_files,
 )
 from bot.reports.provenance import Provenance
@@ -70,18 +70,22 @@ def scan_history(
     ruleset: RuleSet,
     *,
     since: str | None = None,
+    log: StartedLog | None = None,
     reader: BlobSource | None = None,
     jobs: int | None = None,
 ) -> GitScan:
-    """Every finding any commit introduced (after `since`, if given: the commits `since..` of every ref)."""
+    """Every finding any commit introduced (after `since`, if given: the commits `since..` of every ref).
+    `log`: the walk already started (`bot.gitrepo.start_log`), which then stands for `since`."""
+    if log is None:
+        with start_log(root, since) as started:
+            return scan_history(root, config, ruleset, log=started, reader=reader, jobs=jobs)
     head = head_commit(root)
-    exclude = resolve_commit(root, since) if since is not None else None
     boundary = shallow_commits(root)
     walk: list[tuple[Commit, Change]] = []
     manifest = _PathRule(config)
     commits = 0
     cut_short: list[str] = []
-    for commit, changes in log_changes(root, exclude=exclude):
+    for commit, changes in log.changes():
         commits += 1
         if commit.sha in boundary:
             cut_short.append(commit.sha)
