@@ -454,7 +454,7 @@ def test_a_started_log_is_walked_by_git_before_anyone_reads_it(repo: Repo) -> No
 
 
 def test_a_started_log_that_is_never_read_stops_git(repo: Repo) -> None:
-    _fast_import(repo, 800)
+    _fast_import(repo, 50)
     with start_log(repo.root) as log:
         process = log._process
     assert process.returncode is not None
