@@ -59,7 +59,7 @@ def scan_targets(
 
 
 def _scan(targets: Iterable[Target], workers: int, config: ScanConfig, ruleset: RuleSet) -> list[ScanResult]:
-    with _fewer_collections():
+    with fewer_collections():
         if workers == 1:
             scanned = [scan_with_targets(target, ruleset, config) for target in targets]
         else:
@@ -72,7 +72,7 @@ def _scan(targets: Iterable[Target], workers: int, config: ScanConfig, ruleset: 
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """Run the cyclic garbage collector a tenth as often while scanning (forked workers inherit this).
 
     Parse trees hold no reference cycles, yet each young-generation collection walks every node built
