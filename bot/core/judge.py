@@ -155,10 +155,10 @@ def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
 def _embedded_assignments(candidate: Candidate, analysis: Analysis, detectors: Detectors) -> list[Hit]:
     """Assignment lines inside the value (`bot.core.assignments`), each judged under its own key name."""
     hits: list[Hit] = []
-    for key, start, end in assignments(candidate.text):
+    for key, start, end, judged_as in assignments(candidate.text):
         if not analysis.is_literal_span(start, end):
             continue
-        match = detectors.judge_keyed(key, candidate.text[start:end])
+        match = detectors.judge_keyed(judged_as, candidate.text[start:end])
         if match is not None:
             hits.append(Hit(candidate, match.rule, start, end, Context.PAIR, name=key, keyed=True))
     return hits

@@ -1,0 +1,60 @@
+"""Second round of issue 14: classes the frozen test half showed (read after its one measurement). Each
+test makes its own data: fake values of the real shapes, in the manifests they were found in."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.config import ScanConfig
+from bot.core.rules import RuleSet
+from bot.core.scanner import scan_file
+
+RULES = RuleSet.default()
+TOKEN = "Q7vR2kLp" + "9XzT4mWb8NcY3"
+HEX = "3f9a2c7e" + "1b5d8f0a4c6e9b2d"
+CFN = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Sub:\n    Type: AWS::SNS::Subscription\n"
+
+
+def findings(name: str, text: str) -> list[tuple[str, int]]:
+    result = scan_file(name, text.encode(), ruleset=RULES, config=ScanConfig())
+    return [(f.rule, f.line) for f in result.findings if f.severity.rank >= 2]
+
+
+def lines(name: str, text: str) -> list[int]:
+    return [line for _, line in findings(name, text)]
+
+
+# --- Credentials in a URL's query string -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "parameter", ["secret", "token", "key", "code", "sig", "signature", "api_key", "auth"]
+)
+def test_a_credential_in_a_webhook_urls_query_string_is_reported(parameter: str) -> None:
+    text = (
+        CFN
+        + f"    Properties:\n      Protocol: https\n      Endpoint: https://hooks.acme.io/sns/in?{parameter}={TOKEN}&team=ops\n"
+    )
+    assert lines("template.yaml", text) == [7]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["${WebhookSecret}", "{{resolve:ssm:/hooks/secret}}", "<your-secret>", "YOUR_SECRET", "xxxxxxxx"],
+)
+def test_a_reference_or_placeholder_in_a_query_string_is_not(value: str) -> None:
+    text = CFN + f"    Properties:\n      Endpoint: !Sub 'https://hooks.acme.io/sns?secret={value}'\n"
+    assert findings("template.yaml", text) == []
+
+
+@pytest.mark.parametrize(
+    "query", ["type=firehose&name=logs", "key=uploads/2021/file.png", "code=200", "sig=true", "page=2&key=id"]
+)
+def test_ordinary_query_parameters_are_not_credentials(query: str) -> None:
+    text = CFN + f"    Properties:\n      Endpoint: https://hooks.acme.io/sns?{query}\n"
+    assert findings("template.yaml", text) == []
+
+
+def test_a_query_credential_is_read_in_any_manifest_value() -> None:
+    text = f"WEBHOOK_URL: https://relay.acme.io/in?code={HEX}\nREGION: eu-west-1\n"
+    assert lines(".env.yaml", text) == [1]
