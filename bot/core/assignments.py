@@ -4,7 +4,8 @@ shell snippet, a `KEY: value` line of an embedded YAML document.
 Manifests carry whole configuration files as strings (a `|` block handed to a container, a `user_data`
 script, a ConfigMap-like value), and the parser sees only one string. Each line that is one assignment is
 read here as (key, value start, value end), so that the value is judged under its own key name like any
-other. A line counts only when it is exactly one assignment: an optional `export`/`set`, a name, `=` (with
+other. A line counts only when it is exactly one assignment: an optional `export`/`set` (or a declaration,
+`const`/`let`/`var`, in inline function code), a name, `=` (with
 or without spaces) or `: ` (multi-line text only, where it reads as YAML), and one value: quoted, or one
 bare token (after an optional `Bearer `/`Basic ` scheme), then at most a comment. Prose (`Note: the key is
 rotated monthly`) and commands (`curl -H ...`) are not assignments. Within any value, the parameters of a
@@ -19,7 +20,8 @@ from bot.core.linear import LinearPattern
 from bot.core.queryparams import QUERY_PARAMETER, judged_name
 
 _LINE = LinearPattern(
-    r"^[ \t]*(?:export[ \t]+|set[ \t]+)?(?P<key>[A-Za-z_][\w.-]*)[ \t]*(?P<sep>=|:[ \t])[ \t]*"
+    r"^[ \t]*(?:(?:export|set|const|let|var)[ \t]+){0,2}"
+    r"(?P<key>[A-Za-z_][\w.-]*)[ \t]*(?P<sep>=|:[ \t])[ \t]*"
     r"""(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>[^'\n]*)'"""
     r"""|(?P<bare>(?:(?:Bearer|Basic|Token)[ \t]+)?[^\s"'#][^\s]*?))"""
     r"[ \t]*[,;]?[ \t]*(?:[ \t]#[^\n]*)?\r?$",

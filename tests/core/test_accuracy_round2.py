@@ -58,3 +58,47 @@ def test_ordinary_query_parameters_are_not_credentials(query: str) -> None:
 def test_a_query_credential_is_read_in_any_manifest_value() -> None:
     text = f"WEBHOOK_URL: https://relay.acme.io/in?code={HEX}\nREGION: eu-west-1\n"
     assert lines(".env.yaml", text) == [1]
+
+
+# --- Function code inline in a template --------------------------------------------------------------------
+
+FN = "Resources:\n  Fn:\n    Type: AWS::{}::Function\n    Properties:\n"
+ZIP = "AWSTemplateFormatVersion: '2010-09-09'\n" + FN.format("Lambda") + "      Code:\n        ZipFile: |\n"
+SAM = "Transform: AWS::Serverless-2016-10-31\n" + FN.format("Serverless") + "      InlineCode: |\n"
+
+
+@pytest.mark.parametrize("head", [ZIP, SAM])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "conn = psycopg2.connect(host=host, user=user, password=password, dbname=db)",
+        "conn = pymysql.connect(host=h, password=creds.password)",
+        "password = secret['password']",
+        "cs = f\"Server={server};Uid={user};Pwd={secret_dict['password']};\"",
+        "const password = event.password;",
+        "password = db_password",
+    ],
+)
+def test_a_variable_in_a_password_slot_of_inline_code_is_not_a_literal(head: str, line: str) -> None:
+    text = head + f"          import os\n          def handler(event, context):\n              {line}\n"
+    assert findings("template.yaml", text) == []
+
+
+@pytest.mark.parametrize("head", [ZIP, SAM])
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ('API_KEY = "sk_live_' + "51HcJxLkS7d8F9gH2jK3lM4nO5pQ6rS7tU8vW9" + '"', "stripe-secret-key"),
+        ('cs = "Server=tcp:db.acme.net;Uid=app;Pwd=' + "Kx81mQ2zLp7w" + ';"', "connection-string-password"),
+        ("const dbPassword = '" + "Sup3rS3cretPassw0rd" + "';", "generic-password"),
+        ('url = "postgres://app:' + "Kx81mQ2zLp7w" + '@db.acme.net/app"', "database-url-password"),
+    ],
+)
+def test_a_literal_secret_in_inline_code_is_still_reported(head: str, line: str, rule: str) -> None:
+    text = head + f"          def handler(event, context):\n              {line}\n"
+    assert [found for found, _ in findings("template.yaml", text)] == [rule]
+
+
+def test_outside_code_a_bracketed_password_is_still_a_password() -> None:
+    text = "DB_CONNECTION: Server=db.acme.net;Uid=app;Pwd=Kx8(1mQ2)zLp7w;\n"
+    assert [rule for rule, _ in findings(".env.yaml", text)] == ["connection-string-password"]
