@@ -14,6 +14,7 @@ import hashlib
 import json
 
 from bot.core.heuristics import is_email, meaningful_words
+from bot.core.keyids import is_provider_key_id
 from bot.core.linear import LinearPattern
 
 _PUBLIC_VALUE = LinearPattern(
@@ -50,6 +51,8 @@ def is_public_identifier(key: str, value: str) -> bool:
     if _PUBLIC_VALUE.match(text) or is_email(text) or _is_anonymous_jwt(text):
         return True
     words = meaningful_words(key)
+    if is_provider_key_id(words, text):
+        return True
     if (
         _RECAPTCHA_KEY.match(text)
         and _mentions(words, _CAPTCHA_WORDS)

@@ -102,3 +102,44 @@ def test_a_literal_secret_in_inline_code_is_still_reported(head: str, line: str,
 def test_outside_code_a_bracketed_password_is_still_a_password() -> None:
     text = "DB_CONNECTION: Server=db.acme.net;Uid=app;Pwd=Kx8(1mQ2)zLp7w;\n"
     assert [rule for rule, _ in findings(".env.yaml", text)] == ["connection-string-password"]
+
+
+# --- Provider key ids: the public half of a pair ----------------------------------------------------------
+
+
+def _settings(values: dict[str, str]) -> str:
+    body = ",\n".join(f'    "{key}": "{value}"' for key, value in values.items())
+    return '{\n  "IsEncrypted": false,\n  "Values": {\n' + body + "\n  }\n}\n"
+
+
+@pytest.mark.parametrize("provider", ["VONAGE", "NEXMO"])
+def test_a_vonage_api_key_id_is_public_and_its_secret_is_not(provider: str) -> None:
+    text = _settings({f"{provider}_API_KEY": "a1b2c3d4", f"{provider}_API_SECRET": "Ab3dE5fG" + "7hI9jK1l"})
+    assert findings("local.settings.json", text) == [("generic-secret", 5)]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("PUSHER_APP_KEY", "0a1b2c3d" + "4e5f6a7b8c9d"),
+        ("MAILJET_API_KEY", "0123456789abcdef" + "0123456789abcdef"),
+        ("RAZORPAY_KEY", "rzp_live_" + "Ab1Cd2Ef3Gh4Ij"),
+        ("POSTHOG_KEY", "phc_" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Yz3Ab4Cd5"),
+    ],
+)
+def test_documented_public_key_ids_are_not_secrets(key: str, value: str) -> None:
+    assert findings("local.settings.json", _settings({key: value})) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("VONAGE_API_KEY", "Ab3dE5fG" + "7hI9jK1lxQ"),  # not the id's shape
+        ("VONAGE_PRIVATE_KEY", "a1b2c3d4" + "e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0"),
+        ("PUSHER_APP_SECRET", "0a1b2c3d" + "4e5f6a7b8c9e"),
+        ("MAILJET_SECRET_KEY", "0123456789abcdef" + "0123456789abcdee"),
+        ("API_KEY", "a1b2c3d4" + "e5"),  # no provider named
+    ],
+)
+def test_the_secret_half_and_other_shapes_stay_secrets(key: str, value: str) -> None:
+    assert len(findings("local.settings.json", _settings({key: value}))) == 1
