@@ -143,3 +143,27 @@ def test_documented_public_key_ids_are_not_secrets(key: str, value: str) -> None
 )
 def test_the_secret_half_and_other_shapes_stay_secrets(key: str, value: str) -> None:
     assert len(findings("local.settings.json", _settings({key: value}))) == 1
+
+
+# --- Web Push (VAPID) keys and bare Azure account keys ------------------------------------------------------
+
+VAPID_PRIVATE = "hB3qk0j2-8Q0yD1m" + "Xr7nWcYtq4ZbP5uLk9vJe2sA6fG"
+VAPID_PUBLIC = "BNbxGYNMhEIi9zrneh7mqV4EuanjLUEB" + "axe-ImGrmJmvRUEG3gp8Bx6OKF0DNFMMp0WZN4sMyU4sS2eWRLhSqmY"
+ACCOUNT_KEY = "XLWun6AeY7WMqqAyBlN8D5RSLzliWIN7Muatzkkm" + "04SjU5SbSGCE1u/9vvpyL0L1AJ+4QvmuR4s+7cjVMHTLtg=="
+
+
+@pytest.mark.parametrize(
+    "key", ["VAPID_PRIVATE_KEY", "VAPID_KEY_PRIVATE", "WEBPUSH_PRIVATE", "vapidPrivateKey"]
+)
+def test_a_vapid_private_key_in_netlify_toml_is_reported_and_the_public_key_is_not(key: str) -> None:
+    text = f'[build.environment]\n  VAPID_PUBLIC_KEY = "{VAPID_PUBLIC}"\n  {key} = "{VAPID_PRIVATE}"\n'
+    assert lines("netlify.toml", text) == [3]
+
+
+@pytest.mark.parametrize("key", ["STORAGE_ACCOUNT_ACCESS", "AZURE_STORAGE_ACCOUNT", "StorageConnection"])
+def test_a_bare_azure_account_key_under_a_storage_setting_is_reported(key: str) -> None:
+    assert findings("local.settings.json", _settings({key: ACCOUNT_KEY})) == [("azure-storage-key-bare", 4)]
+
+
+def test_the_same_shape_under_an_unrelated_key_is_not_an_account_key() -> None:
+    assert findings("local.settings.json", _settings({"IMAGE_DIGEST": ACCOUNT_KEY})) == []
