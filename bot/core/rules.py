@@ -40,6 +40,7 @@ from bot.core.heuristics import (
     secret_kind_of_key,
 )
 from bot.core.hosts import is_documentation_host
+from bot.core.humansecrets import is_typed_signing_secret
 from bot.core.linear import encodable, re2_options
 from bot.core.rulemodel import (
     KeyedMatch,
@@ -152,7 +153,9 @@ class RuleSet:
         # A key that only mentions a secret (`..._SECRET_ID`) says nothing public about random key material.
         if not rules or _is_excluded("" if in_passing else key, candidate, kind, sample_host=sample_host):
             return None
-        plausible = kind is not None and is_plausible_secret_value(candidate, kind)
+        plausible = kind is not None and (
+            is_plausible_secret_value(candidate, kind) or is_typed_signing_secret(key, candidate, kind)
+        )
         for rule in rules:
             # Rules picked by key kind need a credential-shaped value; a key_regex rule's own regex decides.
             if (plausible or not rule.key_kinds) and _value_fits(rule, candidate):

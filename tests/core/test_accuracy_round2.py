@@ -167,3 +167,37 @@ def test_a_bare_azure_account_key_under_a_storage_setting_is_reported(key: str) 
 
 def test_the_same_shape_under_an_unrelated_key_is_not_an_account_key() -> None:
     assert findings("local.settings.json", _settings({"IMAGE_DIGEST": ACCOUNT_KEY})) == []
+
+
+# --- Signing secrets people type -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("JWT_SECRET", "my super secret jwt phrase"),
+        ("JwtSecret", "CorrectHorseBatteryStaple"),
+        ("SESSION_SECRET", "keyboard cat"),
+        ("COOKIE_SECRET", "nodeAuthApp"),
+        ("JWT_SIGNING_KEY", "CorrectHorseBatteryStaple"),
+    ],
+)
+def test_a_typed_signing_secret_is_reported(key: str, value: str) -> None:
+    assert len(findings(".env.yaml", f"{key}: {value}\n")) == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("JWT_SECRET", "Please set this in the console"),
+        ("JWT_SECRET", "your jwt secret here"),
+        ("JWT_SECRET", "HS256"),
+        ("JWT_SECRET", "JWT_SECRET_VALUE"),
+        ("JWT_SECRET", "jwtSecret"),
+        ("JWT_SECRET", "Set via SSM"),
+        ("CLIENT_SECRET", "keyboard cat"),  # not a signing secret: a phrase there is not what the key holds
+        ("APP_KEY", "My Cool App"),  # a key that may be a public app key
+    ],
+)
+def test_instructions_names_and_other_keys_are_not(key: str, value: str) -> None:
+    assert findings(".env.yaml", f"{key}: {value}\n") == []
