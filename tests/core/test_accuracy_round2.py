@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.config import ScanConfig
+from bot.core.findings import redact
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
 
@@ -201,3 +202,26 @@ def test_a_typed_signing_secret_is_reported(key: str, value: str) -> None:
 )
 def test_instructions_names_and_other_keys_are_not(key: str, value: str) -> None:
     assert findings(".env.yaml", f"{key}: {value}\n") == []
+
+
+# --- Connection strings in the shapes of App Engine and Azure Cache for Redis ------------------------------
+
+PASSWORD = "Kx81mQ2z" + "Lp7w"
+
+
+def test_a_cloud_sql_socket_url_without_a_host_is_read() -> None:
+    uri = f"mysql+pymysql://root:{PASSWORD}@/app?unix_socket=/cloudsql/proj:us-central1:db"
+    text = f"runtime: python39\nenv_variables:\n  SQLALCHEMY_DATABASE_URI: {uri}\n"
+    assert findings("app.yaml", text) == [("database-url-password", 3)]
+
+
+def test_a_stackexchange_redis_connection_string_is_read_up_to_its_comma() -> None:
+    value = f"cache1.redis.cache.windows.net:6380,password={PASSWORD},ssl=True,abortConnect=False"
+    result = scan_file(
+        "local.settings.json",
+        _settings({"RedisConnection": value}).encode(),
+        ruleset=RULES,
+        config=ScanConfig(),
+    )
+    assert [(f.rule, f.line) for f in result.findings] == [("redis-connection-password", 4)]
+    assert [f.redacted for f in result.findings] == [redact(PASSWORD)]  # the password alone, not the options
