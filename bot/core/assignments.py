@@ -70,6 +70,14 @@ def assignments(text: str) -> list[Setting]:
     return found
 
 
+# Options that select a key by its public id or fingerprint (`gpg --recv-keys <fingerprint>`, `apt-key adv
+# --recv-key`, `--default-key`, `--trusted-key`): the value identifies a public key, it unlocks nothing.
+_KEY_SELECTING_OPTIONS = frozenset(
+    {"recv-key", "recv-keys", "receive-keys", "fetch-keys", "default-key", "trusted-key", "sign-key",
+     "lsign-key", "edit-key", "delete-key", "delete-keys", "export-key", "keyserver", "keyid", "key-id"}
+)  # fmt: skip
+
+
 def _inline_settings(text: str) -> list[Setting]:
     found = [
         Setting(match["key"], *match.span("value"), judged_name(match["key"]))
@@ -78,6 +86,6 @@ def _inline_settings(text: str) -> list[Setting]:
     for match in _OPTION.finditer(text):
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
         start, end = match.span(group)
-        if end > start:
+        if end > start and match["key"].lower() not in _KEY_SELECTING_OPTIONS:
             found.append(Setting(match["key"], start, end, match["key"]))
     return found

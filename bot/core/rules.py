@@ -52,6 +52,7 @@ from bot.core.rulemodel import (
     compile_pattern,
 )
 from bot.core.ruletable import compile_rule, expand_example
+from bot.core.sourcenames import names_a_source
 from bot.core.spans import DisjointSpans
 
 __all__ = [
@@ -265,6 +266,7 @@ def _is_excluded(key: str, value: str, kind: SecretKind | None, *, sample_host: 
     return (
         not value
         or filters.is_reference_syntax(value)
+        or names_a_source(value)
         or filters.is_encrypted(value)
         or filters.is_placeholder_for(key, value, password=kind is SecretKind.PASSWORD and not sample_host)
         or filters.is_default_credential(value)

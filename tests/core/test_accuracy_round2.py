@@ -225,3 +225,36 @@ def test_a_stackexchange_redis_connection_string_is_read_up_to_its_comma() -> No
     )
     assert [(f.rule, f.line) for f in result.findings] == [("redis-connection-password", 4)]
     assert [f.redacted for f in result.findings] == [redact(PASSWORD)]  # the password alone, not the options
+
+
+# --- Names of sources and public key ids in commands -------------------------------------------------------
+
+
+def _overrides(entry: str) -> str:
+    return f'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = [\n  "{entry}"\n]\n'
+
+
+@pytest.mark.parametrize(
+    "value", ["ENV:STAGING_GITHUB_TOKEN", "ssm:/app/prod/github-token", "secretsmanager:prod/github-token"]
+)
+def test_a_samconfig_override_naming_its_source_is_not_a_secret(value: str) -> None:
+    text = (
+        f'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = [\n  "GitHubToken={value}"\n]\n'
+    )
+    assert findings("samconfig.toml", text) == []
+
+
+def test_a_token_that_merely_starts_with_a_source_word_is_still_judged() -> None:
+    assert lines("samconfig.toml", _overrides(f"GitHubToken=env:{TOKEN}")) == [4]
+
+
+def test_a_gpg_key_fingerprint_in_a_command_is_public_and_an_api_key_option_is_not() -> None:
+    fingerprint = "A9C5DF4D22E99998" + "D9875A5110C01C5A2F6059E7"
+    user_data = (
+        f"          #!/bin/bash\n          gpg --keyserver pgp.mit.edu --recv-key {fingerprint}\n"
+        f"          ./agent --api-key {HEX}\n"
+    )
+    text = (
+        CFN.replace("SNS::Subscription", "EC2::Instance") + "    Properties:\n      UserData: |\n" + user_data
+    )
+    assert lines("template.yaml", text) == [9]
