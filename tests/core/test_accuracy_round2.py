@@ -258,3 +258,18 @@ def test_a_gpg_key_fingerprint_in_a_command_is_public_and_an_api_key_option_is_n
         CFN.replace("SNS::Subscription", "EC2::Instance") + "    Properties:\n      UserData: |\n" + user_data
     )
     assert lines("template.yaml", text) == [9]
+
+
+# --- Platform properties that hold a credential -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["", "      Name: partner-key\n"])
+def test_the_value_of_an_api_gateway_api_key_is_a_key(name: str) -> None:
+    resource = "  Key:\n    Type: AWS::ApiGateway::ApiKey\n    Properties:\n" + name
+    text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + resource + f"      Value: {TOKEN}\n"
+    assert [rule for rule, _ in findings("template.yaml", text)] == ["generic-api-key"]
+
+
+def test_an_api_key_value_from_a_parameter_is_not() -> None:
+    resource = "  Key:\n    Type: AWS::ApiGateway::ApiKey\n    Properties:\n      Value: !Ref KeyValue\n"
+    assert findings("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + resource) == []
