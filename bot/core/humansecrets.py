@@ -11,11 +11,13 @@ placeholder vocabulary (`secret`, `changeme`, ...) is judged by the usual filter
 
 from __future__ import annotations
 
-from bot.core.heuristics import SecretKind, is_algorithm_name, meaningful_words
+from bot.core.heuristics import SecretKind, is_algorithm_name, is_flag, meaningful_words
 from bot.core.linear import LinearPattern
 
 # Words of a key that say its secret signs or encrypts what the service issues; a key (rather than a
-# secret) only with the narrower set, as `APP_KEY` or `AUTH_KEY` may name a public app key.
+# secret) only with the narrower set, as `APP_KEY` or `AUTH_KEY` may name a public app key. Flask and
+# Django call theirs plain `SECRET_KEY`. The `weak-signing-secret` rule's key_regex lists the same words
+# (tests/core/test_accuracy_round2.py holds them in step).
 _SIGNING_KEY_WORDS = frozenset(
     {"jwt", "session", "cookie", "signing", "sign", "hmac", "encryption", "encrypt", "crypto", "cipher"}
 )
@@ -32,21 +34,33 @@ _INSTRUCTION_WORDS = frozenset(
      "manager", "ssm", "kms", "name", "arn", "ref", "config", "settings", "define", "defined", "provide"}
 )  # fmt: skip
 _VARIABLE_NAME = LinearPattern(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-_SHORTEST = 6
+_SHORTEST = 3
 _LONGEST = 80
 
 
+SIGNING_WORDS = _SIGNING_SECRET_WORDS  # every word that makes a signing slot, for the rule's consistency test
+
+
+def is_signing_slot(key: str, kind: SecretKind | None) -> bool:
+    """Whether `key` names a secret that signs or encrypts what the service issues (`JWT_SECRET`,
+    `SESSION_SECRET`, Flask's `SECRET_KEY`). Like a password, a weak one there is still the real one."""
+    words = meaningful_words(key)
+    if kind is SecretKind.SECRET:
+        return bool(_SIGNING_SECRET_WORDS.intersection(words))
+    return kind is SecretKind.API_KEY and (
+        words == ("secret", "key") or bool(_SIGNING_KEY_WORDS.intersection(words))
+    )
+
+
 def is_typed_signing_secret(key: str, value: str, kind: SecretKind | None) -> bool:
-    """Whether `value`, rejected by the general shape checks, is a typed secret under a signing key."""
-    if kind not in (SecretKind.SECRET, SecretKind.API_KEY) or not _SHORTEST <= len(value) <= _LONGEST:
-        return False
-    signing = _SIGNING_SECRET_WORDS if kind is SecretKind.SECRET else _SIGNING_KEY_WORDS
-    if not signing.intersection(meaningful_words(key)):
+    """Whether `value`, rejected by the general shape checks, is a typed secret under a signing key: a
+    phrase, words joined in any case style, or a short word with digits or a number (`bird123`, `123`)."""
+    if not _SHORTEST <= len(value) <= _LONGEST or not is_signing_slot(key, kind):
         return False
     if _PHRASE.match(value) is None or _VARIABLE_NAME.match(value) or is_algorithm_name(value):
         return False
-    if not any(char.isalpha() for char in value) or value.endswith("."):
-        return False  # a number, or a sentence that ends like one
+    if value.endswith(".") or is_flag(value) or (value.isalpha() and value.islower()):
+        return False  # a sentence that ends like one, a switch, one lower-case word (`enabled`, `hello`)
     words = {word.strip("'!.,-").lower() for word in value.split()}
     return not _INSTRUCTION_WORDS.intersection(words) and not _names_its_key(value, key)
 

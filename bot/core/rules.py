@@ -40,7 +40,7 @@ from bot.core.heuristics import (
     secret_kind_of_key,
 )
 from bot.core.hosts import is_documentation_host
-from bot.core.humansecrets import is_typed_signing_secret
+from bot.core.humansecrets import is_signing_slot, is_typed_signing_secret
 from bot.core.linear import encodable, re2_options
 from bot.core.rulemodel import (
     KeyedMatch,
@@ -152,7 +152,8 @@ class RuleSet:
             kind = SecretKind.SECRET
         rules = self._keyed_rules_for(kind, normalized_key(key))
         # A key that only mentions a secret (`..._SECRET_ID`) says nothing public about random key material.
-        if not rules or _is_excluded("" if in_passing else key, candidate, kind, sample_host=sample_host):
+        weak_is_real = (kind is SecretKind.PASSWORD or is_signing_slot(key, kind)) and not sample_host
+        if not rules or _is_excluded("" if in_passing else key, candidate, kind, weak_is_real=weak_is_real):
             return None
         plausible = kind is not None and (
             is_plausible_secret_value(candidate, kind) or is_typed_signing_secret(key, candidate, kind)
@@ -259,16 +260,16 @@ def _key_fits(rule: Rule, kind: SecretKind | None, name: str) -> bool:
     return rule.key_pattern is None or rule.key_pattern.search(encodable(name)) is not None
 
 
-def _is_excluded(key: str, value: str, kind: SecretKind | None, *, sample_host: bool) -> bool:
+def _is_excluded(key: str, value: str, kind: SecretKind | None, *, weak_is_real: bool) -> bool:
     """Values no keyed rule may report: references, ciphertext, placeholders, public values, hashes. Under a
-    key that names a password, a weak password (`admin123`) is no placeholder (`filters.is_placeholder`)
-    unless the host beside it is a documentation host."""
+    key that names a password or a signing secret (`weak_is_real`), a weak value (`admin123`) is no
+    placeholder (`filters.is_placeholder`) unless the host beside it is a documentation host."""
     return (
         not value
         or filters.is_reference_syntax(value)
         or names_a_source(value)
         or filters.is_encrypted(value)
-        or filters.is_placeholder_for(key, value, password=kind is SecretKind.PASSWORD and not sample_host)
+        or filters.is_placeholder_for(key, value, password=weak_is_real)
         or filters.is_default_credential(value)
         or filters.is_public_identifier(key, value)
         or filters.is_well_known_public_value(value)

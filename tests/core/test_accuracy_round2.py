@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core import humansecrets
 from bot.core.config import ScanConfig
 from bot.core.findings import redact
 from bot.core.rules import RuleSet
@@ -273,3 +274,76 @@ def test_the_value_of_an_api_gateway_api_key_is_a_key(name: str) -> None:
 def test_an_api_key_value_from_a_parameter_is_not() -> None:
     resource = "  Key:\n    Type: AWS::ApiGateway::ApiKey\n    Properties:\n      Value: !Ref KeyValue\n"
     assert findings("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + resource) == []
+
+
+# --- Classes of the second blind set's development halves --------------------------------------------------
+
+
+def test_a_digitalocean_bindable_variable_is_a_reference_not_a_shell_default() -> None:
+    text = "name: app\nservices:\n  - name: api\n    envs:\n      - key: MYSQL_PASSWORD\n        value: {}\n"
+    assert findings(".do/app.yaml", text.format("${reverb-db.PASSWORD}")) == []
+    assert lines(".do/app.yaml", text.format(PASSWORD)) == [6]
+
+
+def test_a_shell_default_with_a_dash_is_still_a_literal() -> None:
+    text = (
+        f"service: s\nprovider:\n  name: aws\n  environment:\n    DB_PASSWORD: ${{DB_PASSWORD-{PASSWORD}}}\n"
+    )
+    assert lines("serverless.yml", text) == [5]
+
+
+DER_BODY = "wggSkAgEAAoIBAQC7" + "x9QkZ2mL4pR8vN1tW6yB3dF5hJ0lC2gE7aI9oU4eR1kXq3Mz" * 4
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "MIIEvgIBADANBgkqhkiG9w0BAQEFAASC",
+        "MIIEpAIBAAKCAQEA",
+        "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg",
+    ],
+)
+def test_a_private_key_body_without_pem_armour_is_reported(header: str) -> None:
+    text = _settings({"JWT_KEYS_PRIVATE_BASE64": header + DER_BODY})
+    assert findings("local.settings.json", text) == [("private-key-der", 4)]
+
+
+def test_a_public_key_body_is_not() -> None:
+    text = _settings({"JWT_KEYS_PUBLIC_BASE64": "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA" + DER_BODY})
+    assert findings("local.settings.json", text) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("JWT_SECRET", "bird123"),
+        ("SECRET_KEY", "123"),
+        ("SESSION_SECRET", "test123"),
+    ],
+)
+def test_a_weak_signing_secret_is_still_the_signing_secret(key: str, value: str) -> None:
+    assert lines("app.yaml", f"runtime: python39\nenv_variables:\n  {key}: '{value}'\n") == [3]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("JWT_SECRET", "secret"),
+        ("SESSION_SECRET", "changeme"),
+        ("SECRET_KEY", "true"),
+        ("JWT_SECRET", "RS256"),
+        ("CLIENT_SECRET", "abc1234"),  # not a signing slot: the generic rules' length holds
+        ("JWT_EXPIRES_IN", "3600"),
+        ("COOKIE_SECRET", "enabled"),  # one lower-case word reads as a setting
+    ],
+)
+def test_placeholders_switches_and_other_slots_are_not(key: str, value: str) -> None:
+    assert findings("app.yaml", f"runtime: python39\nenv_variables:\n  {key}: '{value}'\n") == []
+
+
+def test_the_weak_signing_rule_reads_the_slots_that_humansecrets_names() -> None:
+    rule = next(rule for rule in RULES.rules if rule.id == "weak-signing-secret")
+    source = str(getattr(rule.key_pattern, "pattern", rule.key_pattern))
+    assert all(
+        f"|{word}|" in source.replace("(", "|").replace(")", "|") for word in humansecrets.SIGNING_WORDS
+    )
