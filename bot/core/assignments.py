@@ -52,11 +52,12 @@ class Setting(NamedTuple):
     judged_as: str
 
 
-def assignments(text: str) -> list[Setting]:
+def assignments(text: str, *, multi_line: bool | None = None) -> list[Setting]:
     """The assignments of `text`, one per line, as `Setting`s: every line of a
     multi-line text, or the whole of a one-line text written `KEY = value` (a bare `KEY=value` is left to
-    `judge.pairs`, which reads it already)."""
-    multi_line = "\n" in text.strip()
+    `judge.pairs`, which reads it already). `multi_line=True` reads one line as a line of a block."""
+    if multi_line is None:
+        multi_line = "\n" in text.strip()
     found: list[Setting] = []
     for match in _LINE.finditer(text):
         if not multi_line and match["sep"] != "=":

@@ -156,6 +156,8 @@ _BINDABLE_REST = LinearPattern(r"^[a-z0-9-]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
 def _is_bindable(op: str, default: str) -> bool:
     return op == "-" and _BINDABLE_REST.match(default) is not None
+
+
 _CHEAP_MARKERS = LinearPattern(
     r"\$|\{\{|@|%|ENC\[|EV\[|method\.request\.|integration\.response|context\.|stageVariables\.|States\."
     r"|AWS::|env|getenv|ENV"

@@ -347,3 +347,39 @@ def test_the_weak_signing_rule_reads_the_slots_that_humansecrets_names() -> None
     assert all(
         f"|{word}|" in source.replace("(", "|").replace(")", "|") for word in humansecrets.SIGNING_WORDS
     )
+
+
+# --- Settings commented out --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        (".env.yaml", f"# DB_PASSWORD: {PASSWORD}\nDB_HOST: db.acme.net\n", 1),
+        ("serverless.yml", f"service: s\nprovider:\n  name: aws\n  environment:\n    #API_KEY: {HEX}\n", 5),
+        ("netlify.toml", f'[build.environment]\n  # VAPID_PRIVATE_KEY = "{VAPID_PRIVATE}"\n', 2),
+    ],
+)
+def test_a_setting_commented_out_is_still_in_the_file(name: str, text: str, line: int) -> None:
+    assert lines(name, text) == [line]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# DB_PASSWORD: ${ssm:/app/db-password}",
+        "# API_KEY: <your-api-key>",
+        "# password: see the team vault",
+        "# Token: Bearer token used by the webhook",
+        "# export DB_PASSWORD=$(aws ssm get-parameter --name /db/pw)",
+    ],
+)
+def test_references_placeholders_and_prose_in_comments_are_not(comment: str) -> None:
+    assert findings(".env.yaml", f"{comment}\nREGION: eu-west-1\n") == []
+
+
+def test_a_token_in_a_commented_setting_is_reported_once() -> None:
+    token = "sk_live_" + "51HcJxLkS7d8F9gH2jK3lM4nO5pQ6rS7tU8vW9"
+    assert findings(".env.yaml", f"# STRIPE_SECRET_KEY: {token}\nREGION: eu-west-1\n") == [
+        ("stripe-secret-key", 1)
+    ]
