@@ -10,6 +10,7 @@ from bot.core.config import ScanConfig
 from bot.core.findings import redact
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
+from tests.core.test_bounded_work import _growth
 
 RULES = RuleSet.default()
 TOKEN = "Q7vR2kLp" + "9XzT4mWb8NcY3"
@@ -383,3 +384,9 @@ def test_a_token_in_a_commented_setting_is_reported_once() -> None:
     assert findings(".env.yaml", f"# STRIPE_SECRET_KEY: {token}\nREGION: eu-west-1\n") == [
         ("stripe-secret-key", 1)
     ]
+
+
+def test_comment_lines_and_query_strings_are_read_in_linear_time() -> None:
+    head = "service: s\nprovider:\n  name: aws\n  environment:\n"
+    assert _growth(lambda n: head + "".join(f"    # API_KEY_{i}: {HEX}\n" for i in range(n)), 400) < 10
+    assert _growth(lambda n: head + "    HOOK: https://h.acme.io/?" + "code=x&" * n + "\n", 2_000) < 10
