@@ -390,3 +390,11 @@ def test_comment_lines_and_query_strings_are_read_in_linear_time() -> None:
     head = "service: s\nprovider:\n  name: aws\n  environment:\n"
     assert _growth(lambda n: head + "".join(f"    # API_KEY_{i}: {HEX}\n" for i in range(n)), 400) < 10
     assert _growth(lambda n: head + "    HOOK: https://h.acme.io/?" + "code=x&" * n + "\n", 2_000) < 10
+
+
+def test_an_azure_annotated_key_is_found_by_its_signature_under_any_key() -> None:
+    key = (
+        "pLIi7Qz2Xw9RkT4mVb8NcY3sHdF6gJ0aLe5u" + "Wq1oPr2MnBv3Zy7K" + "JQQJ99BCACYeBjFXJ3w3AAABACOG" + "rEMU"
+    )
+    text = f'ENDPOINT_AND_CREDENTIAL: "https://ai1.cognitiveservices.azure.com/;{key}"\n'
+    assert findings(".env.yaml", text) == [("azure-annotated-key", 1)]
