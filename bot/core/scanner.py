@@ -19,7 +19,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from bot.core.budget import Budget
-from bot.core.commented import commented_settings
 from bot.core.config import ScanConfig, ScanLimits
 from bot.core.decoding import decode_manifest
 from bot.core.detect import Choice, choose
@@ -47,9 +46,9 @@ from bot.core.prefilter import may_hold_finding
 from bot.core.references import analyze
 from bot.core.rulemodel import TokenMatch
 from bot.core.rules import RuleSet
-from bot.core.spans import DisjointSpans
 from bot.core.tomlpos import load_toml
 from bot.core.tree import Document, KeyPath, Node, Scalar, Style
+from bot.core.unparsed import unparsed_settings
 from bot.core.yamlsafe import load_yaml
 from bot.core.yamlsafe import quick_check as yaml_quick_check
 
@@ -250,15 +249,15 @@ class _FileScan:
         return self._settled(found)
 
     def _outside_values(self) -> list[TokenMatch]:
-        """Tokens in comments or keys, and settings commented out (`bot.core.commented`) where no token is."""
+        """Tokens in comments or keys, and settings the parser does not see (`bot.core.unparsed`) where no
+        token is."""
         tokens = self.detectors.unclaimed()
         if self.fmt not in (Format.YAML, Format.TOML):
             return tokens
-        taken = DisjointSpans()
-        for token in tokens:
-            taken.add(token.start, token.end)
-        commented = commented_settings(self.text, self.detectors)
-        return tokens + [match for match in commented if taken.add(match.start, match.end)]
+        unparsed = unparsed_settings(self.text, self.detectors)
+        return tokens + [
+            match for match in unparsed if not self.detectors.overlaps_token(match.start, match.end)
+        ]
 
     def _settled(self, found: list[Finding]) -> _Outcome:
         """The listed findings, how many more there are, and the notices that say what was left out."""

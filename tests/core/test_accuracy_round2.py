@@ -398,3 +398,12 @@ def test_an_azure_annotated_key_is_found_by_its_signature_under_any_key() -> Non
     )
     text = f'ENDPOINT_AND_CREDENTIAL: "https://ai1.cognitiveservices.azure.com/;{key}"\n'
     assert findings(".env.yaml", text) == [("azure-annotated-key", 1)]
+
+
+def test_env_yaml_lines_written_without_yamls_space_are_settings() -> None:
+    text = f"BOILERPLATE_ENV:'dev'\nDB_PASSWORD:'{PASSWORD}'\nAPI_KEY:\"{HEX}\"\nREGION:\"eu-west-1\"\n"
+    assert findings(".env.yaml", text) == [("generic-password", 2), ("generic-api-key", 3)]
+
+
+def test_tight_lines_with_placeholders_are_not() -> None:
+    assert findings(".env.yaml", "GATE_API_KEY:\"your_actual_api_key\"\nLOG_LEVEL:'info'\n") == []
