@@ -28,6 +28,7 @@ import re2
 
 from bot.core import filters
 from bot.core.advisories import ADVISORY_IDS
+from bot.core.basicauth import BASIC_RULE_ID, is_basic_credential
 from bot.core.config import ScanConfig
 from bot.core.entropy import shannon_entropy
 from bot.core.heuristics import (
@@ -232,6 +233,8 @@ def _char_offsets(encoded: bytes, offsets: list[int]) -> dict[int, int]:
 
 
 def _is_credible_secret(rule: Rule, secret: str, host: str | None) -> bool:
+    if rule.id == BASIC_RULE_ID and not is_basic_credential(secret):
+        return False  # base64 that does not decode to `user:password` (`bot.core.basicauth`)
     if rule.min_entropy is not None and shannon_entropy(secret) < rule.min_entropy:
         return False
     if any(pattern.search(encodable(secret)) is not None for pattern in rule.allowlist):

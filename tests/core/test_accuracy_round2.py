@@ -407,3 +407,26 @@ def test_env_yaml_lines_written_without_yamls_space_are_settings() -> None:
 
 def test_tight_lines_with_placeholders_are_not() -> None:
     assert findings(".env.yaml", "GATE_API_KEY:\"your_actual_api_key\"\nLOG_LEVEL:'info'\n") == []
+
+
+# --- HTTP Basic credentials ------------------------------------------------------------------------------
+
+BASIC = "YWRtaW46SHg3" + "MmtQcTlMbTI="  # admin:<a real-looking password>
+
+
+@pytest.mark.parametrize("key", ["AUTH", "AUTH_HEADER", "UPSTREAM_AUTHORIZATION"])
+def test_basic_credentials_are_reported_under_any_key(key: str) -> None:
+    assert findings(".env.yaml", f'{key}: "Basic {BASIC}"\n') == [("http-basic-credentials", 1)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Basic dXNlcjpwYXNzd29yZA==",  # user:password
+        "Basic aGVsbG8gd29ybGQ=",  # no colon: not credentials
+        "Basic realm=api",
+        "Basic ${BASIC_AUTH}",
+    ],
+)
+def test_basic_values_that_are_no_credentials_are_not(value: str) -> None:
+    assert findings(".env.yaml", f'UPSTREAM: "{value}"\n') == []
