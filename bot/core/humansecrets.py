@@ -26,12 +26,13 @@ _SIGNING_SECRET_WORDS = _SIGNING_KEY_WORDS | {
 }  # fmt: skip
 # A typed phrase: 1-8 words of letters and digits (a few joining marks inside a word), one space apart.
 _PHRASE = LinearPattern(r"^[A-Za-z0-9][A-Za-z0-9'!.-]*(?: [A-Za-z0-9][A-Za-z0-9'!.,-]*){0,7}$")
-# Words that make a phrase an instruction or a description, not a secret.
+# Words that make a phrase an instruction, a description or filler, not a secret.
 _INSTRUCTION_WORDS = frozenset(
     {"your", "here", "set", "see", "enter", "replace", "insert", "put", "add", "fill", "from", "in", "use",
      "generate", "generated", "value", "required", "optional", "configure", "console", "portal", "env",
      "environment", "todo", "none", "null", "undefined", "variable", "parameter", "param", "store", "vault",
-     "manager", "ssm", "kms", "name", "arn", "ref", "config", "settings", "define", "defined", "provide"}
+     "manager", "ssm", "kms", "name", "arn", "ref", "config", "settings", "define", "defined", "provide",
+     "lorem", "ipsum", "foo", "bar", "baz", "example", "sample", "dummy", "placeholder", "whatever", "blah"}
 )  # fmt: skip
 _VARIABLE_NAME = LinearPattern(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _SHORTEST = 3

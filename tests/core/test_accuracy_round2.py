@@ -336,6 +336,7 @@ def test_a_weak_signing_secret_is_still_the_signing_secret(key: str, value: str)
         ("CLIENT_SECRET", "abc1234"),  # not a signing slot: the generic rules' length holds
         ("JWT_EXPIRES_IN", "3600"),
         ("COOKIE_SECRET", "enabled"),  # one lower-case word reads as a setting
+        ("COOKIE_SECRET", "lorem ipsum"),
     ],
 )
 def test_placeholders_switches_and_other_slots_are_not(key: str, value: str) -> None:
