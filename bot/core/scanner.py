@@ -252,7 +252,7 @@ class _FileScan:
         """Tokens in comments or keys, and settings the parser does not see (`bot.core.unparsed`) where no
         token is."""
         tokens = self.detectors.unclaimed()
-        if self.fmt not in (Format.YAML, Format.TOML):
+        if self.fmt not in (Format.YAML, Format.TOML, Format.JSON):
             return tokens
         unparsed = unparsed_settings(self.text, self.detectors)
         return tokens + [

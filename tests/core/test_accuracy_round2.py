@@ -431,3 +431,13 @@ def test_basic_credentials_are_reported_under_any_key(key: str) -> None:
 )
 def test_basic_values_that_are_no_credentials_are_not(value: str) -> None:
     assert findings(".env.yaml", f'UPSTREAM: "{value}"\n') == []
+
+
+def test_a_member_commented_out_of_local_settings_json_is_judged() -> None:
+    body = f'    // "DB_PASSWORD": "{PASSWORD}",\n    // "TOKEN": "<your-token>",\n'
+    text = (
+        '{\n  "IsEncrypted": false,\n  "Values": {\n'
+        + body
+        + '    "FUNCTIONS_WORKER_RUNTIME": "node"\n  }\n}\n'
+    )
+    assert findings("local.settings.json", text) == [("generic-password", 4)]
