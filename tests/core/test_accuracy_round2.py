@@ -441,3 +441,13 @@ def test_a_member_commented_out_of_local_settings_json_is_judged() -> None:
         + '    "FUNCTIONS_WORKER_RUNTIME": "node"\n  }\n}\n'
     )
     assert findings("local.settings.json", text) == [("generic-password", 4)]
+
+
+@pytest.mark.parametrize(("key", "reported"), [("AI_SEARCH_KEY", True), ("SEARCH_QUERY_KEY", False)])
+def test_an_azure_search_admin_key_is_a_secret_and_a_query_key_is_not(key: str, reported: bool) -> None:
+    text = _settings({key: "7F3A9C2E1B5D8F0A" + "4C6E9B2D7F1A3C5E"})
+    assert len(findings("local.settings.json", text)) == int(reported)
+
+
+def test_an_algolia_search_only_key_stays_public() -> None:
+    assert findings("local.settings.json", _settings({"ALGOLIA_SEARCH_KEY": HEX + HEX})) == []
