@@ -11,6 +11,12 @@ Fail closed, within a time bound: GitHub Enterprise Server stops a hook after 5 
 at `timeout` (4 s by default) or past `max_commits`, and a push not fully scanned is refused unless the
 operator chose `--on-incomplete allow`. The configuration is the default branch's (or `--config`), never
 the push's own: a push cannot lower its own threshold.
+
+`${file()}` targets of the Serverless manifests the push writes are followed as the App follows them: read
+in each pushed tip's tree where that manifest is (at most `MAX_TARGETS` files per manifest, each blob
+once, within the same time bound) and scanned with the manifest's fix. A finding there is attributed to
+the commit of the push that wrote the target's blob, else to the one that made the manifest read it. A
+target that cannot be read in full makes the push incomplete (refused unless allowed): fail closed.
 """
 
 from __future__ import annotations
@@ -24,12 +30,13 @@ from typing import IO
 
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_PATHS, choose_config, parse_config
-from bot.core.findings import Finding, ScanResult, meets
+from bot.core.filetargets import FileTarget, follow, list_targets
+from bot.core.findings import Finding, Notice, NoticeKind, ScanResult, meets
 from bot.core.firstseen import introduced_by
 from bot.core.rules import RuleError, RuleSet
 from bot.core.scanner import scan_file
 from bot.files import is_manifest_path
-from bot.gitrepo import BlobReader, Change, Commit, GitError, pushed_changes, run_git, tree_files
+from bot.gitrepo import BlobReader, Change, Commit, GitError, TooLarge, pushed_changes, run_git, tree_files
 from bot.reports.provenance import Provenance
 from bot.reports.text import render_notices_text, render_text
 
@@ -126,6 +133,7 @@ def scan_push(
     tips = sorted({update.new for update in updates if not update.deletes})
     verdict = Verdict()
     walk: list[tuple[Commit, Change]] = []
+    written: dict[tuple[str, str], Commit] = {}  # every (path, blob) the push writes: who wrote it first
     changes = pushed_changes(root, tips) if tips else iter(())
     try:
         for commit, changed in changes:
@@ -133,17 +141,25 @@ def scan_push(
             if verdict.commits > limits.max_commits:
                 verdict.incomplete.append(f"the push brings more than {limits.max_commits} commits")
                 break
+            for change in changed:
+                written.setdefault((change.path, change.blob), commit)
             walk.extend((commit, c) for c in changed if is_manifest_path(c.path, config))
             if clock() > deadline:
                 break
     finally:
         _close(changes)
-    scans = _scan_blobs(root, walk, config, ruleset, deadline, clock, verdict)
+    sources: dict[tuple[str, str], bytes] = {}
+    scans = _scan_blobs(root, walk, config, ruleset, deadline, clock, verdict, sources)
+    targets = _Targets(root, config, ruleset, written, deadline, clock, verdict)
+    followed = targets.follow_at(tips, sources) if sources else []
     if clock() > deadline and not verdict.incomplete:
         verdict.incomplete.append(f"the scan did not finish within {limits.timeout:g} s")
-    at_tips = _at_tips(root, tips, scans)
+    at_tips = _at_tips(root, tips, scans) | {f.fingerprint for _, result in followed for f in result.findings}
     origin = introduced_by(
-        (commit, scans[c.path, c.blob].findings) for commit, c in walk if (c.path, c.blob) in scans
+        [
+            *((commit, scans[c.path, c.blob].findings) for commit, c in walk if (c.path, c.blob) in scans),
+            *((commit, result.findings) for commit, result in followed),
+        ]
     )
     verdict.provenance = {
         finding: Provenance(commit.sha, commit.author, commit.date, in_head=fp in at_tips)
@@ -152,10 +168,93 @@ def scan_push(
     grouped: dict[str, list[Finding]] = {}
     for finding in verdict.provenance:
         grouped.setdefault(finding.path, []).append(finding)
-    notices = [replace(result, findings=()) for result in scans.values() if result.notices]
+    scanned = [*scans.values(), *(result for _, result in followed)]
+    notices = [replace(result, findings=()) for result in [*scanned, *targets.notices] if result.notices]
     verdict.results = [*(ScanResult(path, None, tuple(found)) for path, found in grouped.items()), *notices]
-    verdict.files = len(scans)
+    verdict.files = len(scanned)
     return verdict
+
+
+class _Targets:
+    """The `${file()}` targets of the pushed manifests, read in the pushed tips' trees (see the module)."""
+
+    def __init__(
+        self,
+        root: Path,
+        config: ScanConfig,
+        ruleset: RuleSet,
+        written: dict[tuple[str, str], Commit],
+        deadline: float,
+        clock: Callable[[], float],
+        verdict: Verdict,
+    ) -> None:
+        self._root, self._config, self._ruleset, self._written = root, config, ruleset, written
+        self._deadline, self._clock, self._verdict = deadline, clock, verdict
+        self.notices: list[ScanResult] = []  # references not followed, targets absent
+
+    def follow_at(
+        self, tips: list[str], sources: dict[tuple[str, str], bytes]
+    ) -> list[tuple[Commit, ScanResult]]:
+        """Each target blob read and reported once, with the commit its findings are attributed to."""
+        cache: dict[tuple[str, str], bytes | Notice] = {}
+        reported: set[tuple[str, str]] = set()
+        found: list[tuple[Commit, ScanResult]] = []
+        with BlobReader(self._root, self._config.limits.max_bytes) as reader:
+            for tip in tips:
+                files = {change.path: change.blob for change in tree_files(self._root, tip)}
+                paths = list(files)
+                for key, data in sources.items():
+                    if files.get(key[0]) != key[1] or self._clock() > self._deadline:
+                        continue
+                    consumer = list_targets(key[0], data, self._config)
+                    if consumer is None:
+                        continue
+                    results, said = follow(
+                        consumer,
+                        self._reader(reader, files, cache),
+                        _listing(paths),
+                        ruleset=self._ruleset,
+                        config=self._config,
+                    )
+                    if said:
+                        self.notices.append(ScanResult(key[0], None, notices=tuple(said)))
+                    for result in results:
+                        target = (result.path, files[result.path])
+                        if target not in reported:
+                            reported.add(target)
+                            found.append((self._written.get(target, self._written[key]), result))
+        return found
+
+    def _reader(
+        self, reader: BlobReader, files: dict[str, str], cache: dict[tuple[str, str], bytes | Notice]
+    ) -> Callable[[str], bytes | Notice | None]:
+        def read(path: str) -> bytes | Notice | None:
+            blob = files.get(path)
+            if blob is None:
+                return None
+            if (path, blob) not in cache:
+                cache[path, blob] = self._read(reader, path, blob)
+            return cache[path, blob]
+
+        return read
+
+    def _read(self, reader: BlobReader, path: str, blob: str) -> bytes | Notice:
+        """The blob, or why not (the push is then incomplete: fail closed)."""
+        if self._clock() > self._deadline:
+            self._verdict.incomplete.append(f"{path}: a ${{file()}} target not read in time")
+            return Notice(path, NoticeKind.NOT_SCANNED, "not read within the time bound")
+        data = reader.read(blob)
+        if isinstance(data, bytes):
+            return data
+        self._verdict.incomplete.append(f"{path}: a ${{file()}} target could not be read in full")
+        if isinstance(data, TooLarge):
+            return Notice(path, NoticeKind.TOO_LARGE, f"{data.size:,} bytes, over the size limit")
+        return Notice(path, NoticeKind.UNREADABLE, "not in the repository's objects")
+
+
+def _listing(paths: list[str]) -> Callable[[FileTarget], list[str]]:
+    """A tip's files, for targets whose name is chosen at deploy time (`env.${opt:stage}.yml`)."""
+    return lambda _: paths
 
 
 def _close(changes: Iterable[object]) -> None:
@@ -174,7 +273,9 @@ def _scan_blobs(
     deadline: float,
     clock: Callable[[], float],
     verdict: Verdict,
+    sources: dict[tuple[str, str], bytes],
 ) -> dict[tuple[str, str], ScanResult]:
+    """Each manifest blob scanned once; `sources` receives those that may read `${file()}` targets."""
     scans: dict[tuple[str, str], ScanResult] = {}
     with BlobReader(root, config.limits.max_bytes) as reader:
         for _, change in walk:
@@ -188,6 +289,8 @@ def _scan_blobs(
                 verdict.incomplete.append(f"{change.path}: blob {change.blob[:7]} could not be read in full")
                 continue
             scans[key] = scan_file(change.path, data, ruleset=ruleset, config=config)
+            if b"${file(" in data:
+                sources[key] = data
             if not scans[key].complete:
                 verdict.incomplete.append(f"{change.path}: not scanned in full")
     return scans

@@ -158,14 +158,24 @@ def pull_request(tmp_path: Path) -> tuple[Path, str, dict[str, str]]:
 
 
 def run_action(
-    workspace: Path, installed: tuple[Path, list[str]], env: dict[str, str], base: str, **given: str
+    workspace: Path,
+    installed: tuple[Path, list[str]],
+    env: dict[str, str],
+    base: str,
+    *,
+    event: str = "pull_request",
+    **given: str,
 ) -> tuple[Runner, list[subprocess.CompletedProcess[str]]]:
     """Every shell step after the install, as the runner would run them, with the inputs' defaults."""
     action_path, path = installed
     metadata = action()
     inputs = {name: str(spec.get("default", "")) for name, spec in metadata["inputs"].items()}
     inputs.update(given)
-    context = {"action_path": str(action_path), "event": {"pull_request": {"base": {"sha": base}}}}
+    context = {
+        "action_path": str(action_path),
+        "event_name": event,
+        "event": {"pull_request": {"base": {"sha": base}}},
+    }
     runner = Runner(workspace, workspace.parent / "runner-temp", context, env, path=list(path))
     runner.temp.mkdir(exist_ok=True)
     steps = [s for s in metadata["runs"]["steps"] if "run" in s and s.get("name") != "Install the scanner"]
@@ -237,6 +247,54 @@ def test_a_bad_scope_stops_the_action(
     root, base, env = pull_request
     _, (scan, _) = run_action(root, installed, env, base, scope="everything")
     assert scan.returncode == 2 and "scope must be" in scan.stdout
+
+
+def commit_in(root: Path, env: dict[str, str], files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    for args in (["add", "-A"], ["commit", "-q", "-m", "more of the pull request"]):
+        subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
+
+
+def test_under_pull_request_target_the_pull_request_cannot_lower_its_own_threshold(
+    installed: tuple[Path, list[str]], pull_request: tuple[Path, str, dict[str, str]]
+) -> None:
+    root, base, env = pull_request
+    commit_in(root, env, {".github/secrets-bot.yml": "fail_on: never\n"})
+
+    runner, (_, verdict) = run_action(root, installed, env, base)  # `pull_request`: its own workflow anyway
+    assert runner.outputs["scan"]["exit-code"] == "0"
+
+    runner, (scan, verdict) = run_action(root, installed, env, base, event="pull_request_target")
+    assert runner.outputs["scan"]["exit-code"] == "1", scan.stdout + scan.stderr
+    assert verdict.returncode == 1
+
+
+def test_under_pull_request_target_a_baseline_the_pull_request_brings_is_not_used(
+    installed: tuple[Path, list[str]], pull_request: tuple[Path, str, dict[str, str]]
+) -> None:
+    root, base, env = pull_request
+    written = subprocess.run(
+        ["secrets-bot", "scan", "--write-baseline", "baseline.json", "."],
+        cwd=root,
+        env={
+            **env,
+            "PATH": os.pathsep.join([*installed[1], env["PATH"]]),
+            "SECRETS_BOT_FINGERPRINT_KEY": KEY,
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert written.returncode == 0, written.stderr
+    commit_in(root, env, {})
+    given = {"baseline": "baseline.json", "fingerprint-key": KEY}
+
+    runner, _ = run_action(root, installed, env, base, **given)
+    assert runner.outputs["scan"]["exit-code"] == "0"  # `pull_request`: the checkout's baseline hides it
+
+    _, (scan, _) = run_action(root, installed, env, base, event="pull_request_target", **given)
+    assert scan.returncode == 2 and "the baseline is not in the base commit" in scan.stdout
 
 
 def test_the_documented_workflow_uses_only_inputs_the_action_has() -> None:

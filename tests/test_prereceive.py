@@ -158,3 +158,40 @@ def test_input_that_is_not_ref_updates_refuses_the_push(tmp_path: Path, text: st
         fingerprint_key=b"k" * 32,
     )
     assert code == 1 and "is not `<old> <new> <ref>`" in out.getvalue()
+
+
+CONSUMER = (
+    "service: api\nprovider:\n  name: aws\n  environment: ${file(./env.json)}\n"
+    "functions:\n  hello:\n    handler: h.main\n"
+)
+
+
+def test_a_secret_in_a_file_target_of_a_pushed_manifest_is_refused_with_the_manifests_fix(
+    server: Server,
+) -> None:
+    server.commit({"api/env.json": f'{{"GITHUB_API_KEY": "{TOKEN}"}}\n'}, "the secrets file")
+    server.commit({"api/serverless.yml": CONSUMER}, "read it")
+
+    refused = server.push()
+
+    assert refused.returncode != 0, refused.stderr
+    assert "remote: api/env.json" in refused.stderr and "github-pat" in refused.stderr
+    assert "${ssm:/api/" in refused.stderr  # the consuming manifest's fix
+    assert TOKEN not in refused.stdout + refused.stderr
+    assert server.server_ref() != server.git(server.clone, "rev-parse", "HEAD").stdout.strip()
+
+
+def test_a_clean_file_target_goes_through_and_one_that_cannot_be_read_refuses_the_push(
+    server: Server,
+) -> None:
+    server.commit({".github/secrets-bot.yml": "max_file_size: 2000\n"})
+    assert server.push().returncode == 0
+    server.commit({"api/env.json": '{"STAGE": "prod"}\n', "api/serverless.yml": CONSUMER})
+    assert server.push().returncode == 0
+
+    server.commit({"api/env.json": '{"STAGE": "prod", "PAD": "' + "x" * 5_000 + '"}\n'})
+    server.commit({"api/serverless.yml": CONSUMER + "# touched\n"})
+    refused = server.push()
+
+    assert refused.returncode != 0
+    assert "api/env.json: a ${file()} target could not be read in full" in refused.stderr

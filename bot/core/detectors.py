@@ -15,7 +15,12 @@ from typing import Any
 
 import re2
 
-from bot.core.heuristics import SecretKind, names_secret_in_passing, normalized_key, secret_kind_of_key
+from bot.core.heuristics import (
+    SecretKind,
+    names_a_secret_only_if_random,
+    normalized_key,
+    secret_kind_of_key,
+)
 from bot.core.linear import encodable, re2_options
 from bot.core.rules import KeyedMatch, RuleKind, RuleSet, TokenMatch
 
@@ -47,7 +52,7 @@ class _KeyIndex:
 
     def _compute(self, key: str) -> bool:
         kind = secret_kind_of_key(key)
-        if kind is None and names_secret_in_passing(key):
+        if kind is None and names_a_secret_only_if_random(key):
             kind = SecretKind.SECRET  # judged as one only when the value is random key material
         matched: set[int] | None = None
         for rule in self.rules:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.core.heuristics import is_identifier_name, key_words
+from bot.core.heuristics import is_identifier_name, key_words, secret_kind_of_key
 from bot.core.linear import LinearPattern
 from bot.core.public import (
     is_default_credential,
@@ -54,6 +54,7 @@ _TITLE_WORDS = LinearPattern(r"^(?:[A-Z][a-z]+)+$")
 _SYMBOL_MASK = LinearPattern(r"x{4,}|X{4,}|\*{3,}|#{3,}|\.{3,}")
 _DIGIT_MASK = LinearPattern(r"0{6,}|8{6,}|9{6,}")
 _DIGIT_MASK_SHARE = 0.4
+_MASK_CHARACTERS = frozenset("xX*#.0089-_")
 # The words of stand-in values (`mysupersecretpassword`, `MyAPIkey`, `abc123`), in three groups, because a
 # password slot reads them differently from other slots: a value made of them is a placeholder anywhere else,
 # while `Password123`, `admin123` and `rootroot` are weak passwords that people really deploy.
@@ -97,17 +98,22 @@ def is_placeholder(value: str, *, password: bool = False) -> bool:
     if not text:
         return True
     lowered = text.lower()
-    if _TEMPLATE.search(text) or is_masked(text) or has_marker_word(text) or is_self_describing(lowered):
+    masked = is_masked(text, password=password)
+    if _TEMPLATE.search(text) or masked or has_marker_word(text) or is_self_describing(lowered):
         return True
     return is_stand_in_words(lowered) if password else is_made_of_filler_words(lowered)
 
 
-def is_masked(text: str) -> bool:
-    """A value hidden behind masking characters (`****`, `xxxx`, `sk_live_888888888888`, `aaaaaaaa`)."""
+def is_masked(text: str, *, password: bool = False) -> bool:
+    """A value hidden behind masking characters (`****`, `xxxx`, `sk_live_888888888888`, `aaaaaaaa`).
+
+    In a password slot one repeated letter or digit masks only if it is a masking character (`x`, `0`,
+    `8`, `9`): `11111111` is among the commonest passwords people choose."""
     if _SYMBOL_MASK.search(text):
         return True
     alphanumerics = [char for char in text if char.isalnum()]
-    if len(text) > 1 and len(set(alphanumerics or text)) == 1:
+    repeated = set(alphanumerics or text)
+    if len(text) > 1 and len(repeated) == 1 and not (password and repeated - _MASK_CHARACTERS):
         return True
     runs = _DIGIT_MASK.findall(text)
     return bool(runs) and max(len(run) for run in runs) >= _DIGIT_MASK_SHARE * len(text)
@@ -126,14 +132,21 @@ def has_marker_word(text: str) -> bool:
 
 
 def is_placeholder_for(key: str, value: str, *, password: bool = False) -> bool:
-    """`is_placeholder`, or the value repeats its key's name (`API_KEY: api-key`, `zoneId: MY_ZONE_ID`)."""
+    """`is_placeholder`, or the value repeats its key's name (`API_KEY: api-key`, `zoneId: MY_ZONE_ID`).
+
+    For a password slot, a part of the name repeats it only if it names the slot too (`DB_PASS: db-pass`):
+    a service or role word of the name alone (`POSTGRES_PASSWORD: postgres`, `ADMIN_PASSWORD: admin`) is
+    the default-credential pair people really deploy."""
     if is_placeholder(value, password=password):
         return True
     squeezed = re.sub(r"[^a-z0-9]", "", value.lower())
-    name = "".join(key_words(key))
+    words = key_words(key)
+    name = "".join(words)
     if len(squeezed) < 4 or not name:
         return False
-    return squeezed in name or (name in squeezed and is_identifier_name(value.strip()))
+    if squeezed in name:
+        return not password or any(secret_kind_of_key(word) and word in squeezed for word in words)
+    return name in squeezed and is_identifier_name(value.strip())
 
 
 def is_made_of_filler_words(lowered: str) -> bool:

@@ -81,6 +81,16 @@ _NON_SECRET_TOKEN_QUALIFIERS = frozenset(
     }
 )  # fmt: skip
 _NON_SECRET_PASSWORD_QUALIFIERS = frozenset({"reset", "forgot", "min", "max", "require", "requires"})
+# Of those qualifiers, the ones whose values are opaque random strings or public by design: a pagination or
+# idempotency token, an object key, a client or site key. The others (`LOCK_KEY`, `MAP_KEY`, `INDEX_KEY`,
+# `SYNC_TOKEN`) usually hold a name, so their evidence covers names only, not random key material.
+_RANDOM_OR_PUBLIC_BY_DESIGN = frozenset(
+    {
+        "idempotency", "dedup", "dedupe", "deduplication", "next", "continuation", "pagination", "paging",
+        "previous", "prev", "s3", "object", "file", "bucket", "prefix", "path", "consumer", "client", "site",
+        "instrumentation", "kms", "search",
+    }
+)  # fmt: skip
 # Words run together with a password word at the end (`DBPASS`, `SMTPPWD`, `adminpassword`), except
 # ordinary words that end in "pass".
 _PASSWORD_ENDINGS = ("password", "passwd", "pass", "pwd")
@@ -384,6 +394,29 @@ def names_secret_in_passing(key: str) -> bool:
         and not declares_public(words)
         and any(word in _SECRET_WORDS for word in words[:-1])
     )
+
+
+def names_a_lookup_key(key: str) -> bool:
+    """A secret word qualified as a lookup key or a setting (`LOCK_KEY`, `INDEX_KEY`, `SYNC_TOKEN`,
+    `RESET_PASSWORD`): usually a name, a number or a path, but a value that is itself long random key
+    material is a secret."""
+    words = meaningful_words(key)
+    while len(words) > 2 and words[-1] in _FORM_WORDS:
+        words = words[:-1]
+    if len(words) < 2 or words[-2] in _RANDOM_OR_PUBLIC_BY_DESIGN or declares_public(words):
+        return False
+    last, before = words[-1], words[-2]
+    if last == "key":
+        return before in _NON_SECRET_KEY_QUALIFIERS
+    return (
+        _kind_of_word(last, before) is None and _kind_of_word(last, "") is not None
+    )  # its qualifier cleared it
+
+
+def names_a_secret_only_if_random(key: str) -> bool:
+    """Keys whose name forgives a name or an id but not random key material under it: a secret named in
+    passing (`SECRET_ID`) or a lookup key (`LOCK_KEY`)."""
+    return names_secret_in_passing(key) or names_a_lookup_key(key)
 
 
 def is_random_key_material(value: str) -> bool:

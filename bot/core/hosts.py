@@ -6,16 +6,17 @@ default password (`admin:admin`, `postgres:postgres`, `app:Password123`) for `pr
 (`db`) and even for `localhost` is a password a reviewer asks to move, because the same value is usually
 reused where it matters. The one host that makes a credential a template is a reserved documentation domain
 (`example.com`, `*.example`, `*.test`, `*.invalid`, RFC 2606), in the URL itself or in a host setting
-beside a password (`DB_HOST: db.example.com`). A host that is itself a reference (`${DB_HOST}`) says
-nothing either way.
+of the same service beside a password (`DB_HOST: db.example.com` for `DB_PASSWORD`). A host that is
+itself a reference (`${DB_HOST}`) says nothing either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.heuristics import key_words
+from bot.core.heuristics import key_name, key_words, meaningful_words
 from bot.core.linear import LinearPattern
+from bot.core.public import is_default_credential
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
 
 _DOCUMENTATION = LinearPattern(r"(?:^|\.)example(?:\.(?:com|org|net))?$|\.(?:test|invalid)$")
@@ -30,35 +31,80 @@ def host_of(authority: str) -> str:
 
 
 def is_documentation_host(host: str) -> bool:
-    """A reserved documentation domain (RFC 2606): `example.com`, `db.example.org`, `api.test`."""
-    return bool(_DOCUMENTATION.search(host_of(host)))
+    """A reserved documentation domain (RFC 2606): `example.com`, `db.example.org`, `api.test`; of a host
+    list (`a.example.com,prod-db:27017`, MongoDB) every host must be one, or a real one is forgiven too."""
+    names = [
+        part for part in host.strip().lower().removeprefix("tcp:").split(",") if not part.strip().isdigit()
+    ]
+    return bool(names) and all(_DOCUMENTATION.search(host_of(name)) for name in names)
+
+
+# The products whose stock local images ship a documented default credential (`bot.core.public`), as words
+# of a key that name them; and hosts that are local: loopback or a one-label compose service name.
+_IMAGE_WORDS = {"guest": ("rabbit", "amqp", "mq", "broker"), "minioadmin": ("minio",)}
+_LOCAL_HOST = LinearPattern(r"^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|[a-z0-9_-]+)$")
+
+
+def is_local_image_default(value: str, *, key: str = "", host: str | None = None) -> bool:
+    """A stock default (`guest`, `minioadmin`) where it is the image's own: under a key naming the image's
+    product (`RABBITMQ_DEFAULT_PASS`, `MINIO_ROOT_PASSWORD`, `rabbitmq.password`) or for a local host
+    (`guest@localhost`, `minioadmin@minio:9000`). For a remote host or under another key it is a password
+    someone chose."""
+    if not is_default_credential(value):
+        return False
+    if host is not None and _LOCAL_HOST.match(host_of(host)):
+        return True
+    return any(word in key.lower() for word in _IMAGE_WORDS[value.strip().lower()])  # the whole key path
 
 
 # Sibling settings that say where the service is: `DB_HOST: db.example.com`, `REDIS_URL: redis://db:6379`.
 _HOST_WORDS = frozenset({"host", "hostname", "server", "endpoint", "address", "addr", "url", "uri", "dsn"})
-_AUTHORITY = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/\s]*@)?(?P<authority>[^/?#\s]+)")
+_AUTHORITY = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:(?P<userinfo>[^@/\s]*)@)?(?P<authority>[^/?#\s]+)")
+_NAME = LinearPattern(r"[A-Za-z0-9_-]+")  # the names a URL's credential refers to: `${env:DB_PASSWORD}`
+_MAX_SERVICE_WORDS = 8  # a longer host key is no evidence: it keeps the lookup per key bounded
 
 
-def names_a_sample_host(settings: Iterable[tuple[str, str]]) -> bool:
-    """Whether settings written next to a password (`(key, value)` of the same mapping) name a documentation
-    host (`DB_HOST: db.example.com`, `DATABASE_URL: postgres://db.example.com/app`) and no other host: the
-    evidence that makes a weak password written beside them a template."""
-    sample = False
-    for key, value in settings:
+def sample_host_passwords(settings: Iterable[tuple[str, str]]) -> set[str]:
+    """The keys among settings of one mapping (`(key, value)`) that a documentation host written beside
+    them speaks for: the evidence that makes a weak password under such a key a template.
+
+    A host setting is evidence only about a password of the same service, and only when every host setting
+    of the mapping is a documentation host: a bare host (`host: db.example.com`, `DB_HOST: db.example.com`)
+    for a key named like it (`password`, `DB_PASSWORD`, not `API_PASSWORD`); a URL for a key its credential
+    names (`postgres://app:${DB_PASSWORD}@db.example.com/app` for `DB_PASSWORD`), as a neighbour's URL is
+    otherwise no evidence about a password kept apart from it. Set lookups, so linear in the settings."""
+    pairs = list(settings)
+    services: set[tuple[str, ...]] = set()  # the words of bare host keys before the host word (`db`)
+    named: set[str] = set()  # the names a URL's credential refers to, squeezed (`dbpassword`)
+    for key, value in pairs:
         words = key_words(key)
         if not words or words[-1] not in _HOST_WORDS or not value.strip():
             continue
-        authority = _AUTHORITY.match(value.strip())
-        host = authority["authority"] if authority else value
-        if not is_documentation_host(host):
-            return False
-        sample = True
-    return sample
+        url = _AUTHORITY.match(value.strip())
+        if not is_documentation_host(url["authority"] if url else value):
+            return set()
+        if url:
+            named.update(_squeezed(name) for name in _NAME.findall(url["userinfo"] or ""))
+        elif len(words) <= _MAX_SERVICE_WORDS:
+            services.add(words[:-1])
+    named.discard("")
+    if not services and not named:
+        return set()
+    return {key for key, _ in pairs if _squeezed(key_name(key)) in named or _of_service(key, services)}
 
 
-def sample_host_mappings(root: Node) -> set[KeyPath]:
-    """Key paths of the mappings whose settings name a documentation host (`names_a_sample_host`), found in
-    one walk of the tree."""
+def _squeezed(name: str) -> str:
+    return "".join(char for char in name.lower() if char.isalnum())
+
+
+def _of_service(key: str, services: set[tuple[str, ...]]) -> bool:
+    words = meaningful_words(key)
+    return any(words[:count] in services for count in range(min(len(words), _MAX_SERVICE_WORDS) + 1))
+
+
+def sample_host_values(root: Node) -> set[KeyPath]:
+    """Key paths of the values that a documentation host beside them speaks for (`sample_host_passwords`),
+    found in one walk of the tree."""
     found: set[KeyPath] = set()
     stack: list[tuple[KeyPath, Node]] = [((), root)]
     while stack:
@@ -67,8 +113,7 @@ def sample_host_mappings(root: Node) -> set[KeyPath]:
             settings = [
                 (str(k.value), v.value) for k, v in node.items if type(v) is Scalar and type(v.value) is str
             ]
-            if names_a_sample_host(settings):
-                found.add(path)
+            found.update((*path, key) for key in sample_host_passwords(settings))
             stack.extend(
                 ((*path, str(key.value)), value) for key, value in node.items if type(value) is not Scalar
             )

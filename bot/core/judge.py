@@ -40,7 +40,7 @@ class Candidate:
     scalar: Scalar
     site: Site
     consumers: tuple[Target, ...] = ()
-    sample_host: bool = False  # the settings beside the value name a documentation host (`bot.core.hosts`)
+    sample_host: bool = False  # a documentation host beside the value speaks for it (`bot.core.hosts`)
 
     def __repr__(self) -> str:
         return f"Candidate({self.path!r}, line {self.scalar.start.line})"

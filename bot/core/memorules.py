@@ -3,7 +3,9 @@
 Successive versions of a manifest in a history differ by a line or two, so a history scan asks the rules
 the same questions (`find_tokens` of a value, `judge_keyed` of a key and value, whether a token match in a
 whole file is credible) thousands of times. The answers depend only on the rules and the question, so
-remembering them changes no finding; the memory is bounded by the characters held, and emptied when full.
+remembering them changes no finding. The memory is bounded both by the answers held and by the bytes they
+take (text plus a per-answer overhead), and emptied when either is full: a bound on characters alone let
+millions of one-character questions hold over 100 MB in dict slots and answer tuples.
 A directory scan does not use it: its files rarely share values, and the bulk benchmark measures the
 scanner without it.
 """
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 from bot.core.rules import KeyedMatch, Rule, RuleSet, TokenMatch
 
-_MAX_CHARS = 8 << 20  # of questions remembered, about 16-32 MB with the answers
+_MAX_ENTRIES = 65_536  # answers remembered across the three kinds of question
+_MAX_BYTES = 16 << 20  # estimated: the question's text (up to 4 bytes a character) and `_ENTRY_BYTES` each
+_ENTRY_BYTES = 256  # a dict slot, the question tuple and string headers, the answer; measured below 250
 _MAX_TEXT = 4096  # a longer text (a whole file) is asked once and not remembered
 
 
@@ -24,7 +28,8 @@ class MemoisedRuleSet(RuleSet):
         self._tokens: dict[str, tuple[TokenMatch, ...]] = {}
         self._keyed: dict[tuple[str, str, bool], KeyedMatch | None] = {}
         self._credible: dict[tuple[str, str, str | None], bool] = {}
-        self._chars = 0
+        self._entries = 0
+        self._bytes = 0
 
     def find_tokens(self, text: str) -> list[TokenMatch]:
         found = self._tokens.get(text)
@@ -57,9 +62,12 @@ class MemoisedRuleSet(RuleSet):
         return answer
 
     def _remember(self, chars: int) -> None:
-        self._chars += chars + 1
-        if self._chars > _MAX_CHARS:
+        """Account for one more answer, emptying the memory first when it would exceed either bound."""
+        size = 4 * chars + _ENTRY_BYTES
+        if self._entries + 1 > _MAX_ENTRIES or self._bytes + size > _MAX_BYTES:
             self._tokens.clear()
             self._keyed.clear()
             self._credible.clear()
-            self._chars = chars + 1
+            self._entries = self._bytes = 0
+        self._entries += 1
+        self._bytes += size

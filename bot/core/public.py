@@ -13,7 +13,7 @@ import binascii
 import hashlib
 import json
 
-from bot.core.heuristics import is_email, meaningful_words
+from bot.core.heuristics import SecretKind, is_email, meaningful_words, secret_kind_of_key
 from bot.core.keyids import is_provider_key_id
 from bot.core.linear import LinearPattern
 
@@ -32,7 +32,7 @@ _PUBLIC_VALUE = LinearPattern(
     r")$"
 )
 _IDENTIFIER_WORDS = frozenset({"id", "ids", "sid", "arn", "name", "region", "email", "username", "user"})
-_PUBLIC_KEY_PAIRS = (("consumer", "key"), ("client", "key"), ("site", "key"), ("client", "id"))
+_PUBLIC_KEY_PAIRS = frozenset({("consumer", "key"), ("client", "key"), ("site", "key"), ("client", "id")})
 _JWT = LinearPattern(r"^eyJ[A-Za-z0-9_-]+\.(?P<payload>eyJ[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$")
 # reCAPTCHA site keys and secret keys share one shape; the site key is the one embedded in every page. The
 # value alone says neither: the key must name a captcha (or a site key) and must not say "secret".
@@ -42,7 +42,12 @@ _SERVER_SIDE_WORDS = ("secret", "private", "server", "backend")
 # Twelve digits are an AWS account id when the key says so (`AWS_ACCOUNT`, `accountNumber`, `OwnerId`); under
 # any other key they may be a numeric password or PIN.
 _ACCOUNT_ID = LinearPattern(r"^\d{12}$")
-_ACCOUNT_WORDS = ("account", "owner", "principal", "aws")
+_ACCOUNT_WORDS = ("account",)
+_ID_WORDS = frozenset({"id", "ids"})
+# What a key says about its value outranks what a word inside it suggests: under a key that names a password,
+# a secret or a private key (`ACCOUNT_PASSWORD`, `SITE_PASSWORD`, `CLIENT_KEY_PASSWORD`, `PASSWORD_USER`), no
+# word of the key is evidence that the value is public.
+_PRIVATE_KINDS = frozenset({SecretKind.PASSWORD, SecretKind.SECRET, SecretKind.PRIVATE_KEY})
 
 
 def is_public_identifier(key: str, value: str) -> bool:
@@ -53,6 +58,8 @@ def is_public_identifier(key: str, value: str) -> bool:
     words = meaningful_words(key)
     if is_provider_key_id(words, text):
         return True
+    if not words or secret_kind_of_key(key) in _PRIVATE_KINDS:
+        return False
     if (
         _RECAPTCHA_KEY.match(text)
         and _mentions(words, _CAPTCHA_WORDS)
@@ -61,15 +68,13 @@ def is_public_identifier(key: str, value: str) -> bool:
         return True
     if (
         _ACCOUNT_ID.match(text)
-        and _mentions(words, _ACCOUNT_WORDS)
+        and (_mentions(words, _ACCOUNT_WORDS) or words[-1] in _ID_WORDS)
         and not _mentions(words, _SERVER_SIDE_WORDS)
     ):
         return True
-    if not words:
-        return False
     if words[-1] in _IDENTIFIER_WORDS or any(word.startswith("instrumentation") for word in words):
         return True
-    if any(_has_pair(words, pair) for pair in _PUBLIC_KEY_PAIRS):
+    if words[-2:] in _PUBLIC_KEY_PAIRS:  # the key names a client id or site key, not a token beside one
         return True
     # Shopify calls its OAuth client id the "API key"; the "API secret" is the secret.
     return "shopify" in words and words[-2:] == ("api", "key")
@@ -77,10 +82,6 @@ def is_public_identifier(key: str, value: str) -> bool:
 
 def _mentions(words: tuple[str, ...], stems: tuple[str, ...]) -> bool:
     return any(stem in word for word in words for stem in stems)
-
-
-def _has_pair(words: tuple[str, ...], pair: tuple[str, str]) -> bool:
-    return any(words[index : index + 2] == pair for index in range(len(words) - 1))
 
 
 def _is_anonymous_jwt(value: str) -> bool:
@@ -166,11 +167,16 @@ def is_default_credential(value: str) -> bool:
 
 
 def is_well_known_public_value(value: str) -> bool:
-    """Values every user of a product shares (emulator keys, sandbox passkeys, the storage emulator)."""
+    """Values every user of a product shares (emulator keys, sandbox passkeys, the storage emulator), alone
+    or in a connection string whose every key-shaped part is one: a documented key beside a real one in the
+    same string forgives neither."""
     text = value.strip()
-    if text.lower().startswith("usedevelopmentstorage=true"):
+    if text.lower().startswith("usedevelopmentstorage=true") or _is_well_known(text):
         return True
-    candidates = {text, *_KEY_SHAPED_RUN.findall(text)}
+    runs = _KEY_SHAPED_RUN.findall(text)
+    return bool(runs) and all(_is_well_known(run) for run in runs)
+
+
+def _is_well_known(text: str) -> bool:
     # surrogatepass: a `\ud800` escape decodes to a lone surrogate, which plain UTF-8 cannot encode.
-    digests = (hashlib.sha256(item.encode("utf-8", "surrogatepass")).hexdigest() for item in candidates)
-    return any(digest in _WELL_KNOWN_DIGESTS for digest in digests)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() in _WELL_KNOWN_DIGESTS

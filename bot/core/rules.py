@@ -36,11 +36,11 @@ from bot.core.heuristics import (
     credential_part,
     is_plausible_secret_value,
     is_random_key_material,
-    names_secret_in_passing,
+    names_a_secret_only_if_random,
     normalized_key,
     secret_kind_of_key,
 )
-from bot.core.hosts import is_documentation_host
+from bot.core.hosts import is_documentation_host, is_local_image_default
 from bot.core.humansecrets import is_signing_slot, is_typed_signing_secret
 from bot.core.linear import encodable, re2_options
 from bot.core.rulemodel import (
@@ -144,15 +144,16 @@ class RuleSet:
     def judge_keyed(self, key: str, value: str, *, sample_host: bool = False) -> KeyedMatch | None:
         """The keyed rule that reports `value` under `key`, or None when the value is not a secret.
 
-        `sample_host`: the settings beside the value name a documentation host, which makes a weak password
-        a template (`bot.core.hosts`), as such a host in a URL does."""
+        `sample_host`: a documentation host setting of the same service speaks for the value, which makes a
+        weak password a template (`bot.core.hosts`), as such a host in a URL does."""
         kind = secret_kind_of_key(key)
         candidate = credential_part(value)
-        in_passing = kind is None and names_secret_in_passing(key) and is_random_key_material(candidate)
+        in_passing = kind is None and names_a_secret_only_if_random(key) and is_random_key_material(candidate)
         if in_passing:
             kind = SecretKind.SECRET
         rules = self._keyed_rules_for(kind, normalized_key(key))
-        # A key that only mentions a secret (`..._SECRET_ID`) says nothing public about random key material.
+        # A key that only mentions a secret (`..._SECRET_ID`) or names a lookup key (`LOCK_KEY`) says nothing
+        # public about random key material.
         weak_is_real = (kind is SecretKind.PASSWORD or is_signing_slot(key, kind)) and not sample_host
         if not rules or _is_excluded("" if in_passing else key, candidate, kind, weak_is_real=weak_is_real):
             return None
@@ -244,7 +245,7 @@ def _is_credible_secret(rule: Rule, secret: str, host: str | None) -> bool:
     as_password = rule.secret_kind is SecretKind.PASSWORD and not sample
     return not (
         filters.is_placeholder(secret, password=as_password)
-        or filters.is_default_credential(secret)
+        or is_local_image_default(secret, host=host)
         or filters.is_well_known_public_value(secret)
         or filters.is_public_identifier("", secret)
     )
@@ -273,7 +274,7 @@ def _is_excluded(key: str, value: str, kind: SecretKind | None, *, weak_is_real:
         or names_a_source(value)
         or filters.is_encrypted(value)
         or filters.is_placeholder_for(key, value, password=weak_is_real)
-        or filters.is_default_credential(value)
+        or is_local_image_default(value, key=key)
         or filters.is_public_identifier(key, value)
         or filters.is_well_known_public_value(value)
         or filters.is_password_hash(value)

@@ -32,7 +32,7 @@ from bot.core.findings import (
     ScanResult,
     Suppressed,
 )
-from bot.core.hosts import sample_host_mappings
+from bot.core.hosts import sample_host_values
 from bot.core.jsonpos import load_json
 from bot.core.jsonpos import quick_check as json_quick_check
 from bot.core.judge import Candidate, Context, Hit, judge, may_hold_pairs
@@ -199,7 +199,7 @@ class _FileScan:
         self.budget = Budget(config.limits.max_work)
         self._sample_mappings: dict[
             int, set[KeyPath]
-        ] = {}  # per document: mappings naming a documentation host
+        ] = {}  # per document: values a documentation host beside them speaks for
 
     @functools.cached_property
     def lines(self) -> list[str]:
@@ -334,12 +334,12 @@ class _FileScan:
         return found
 
     def _beside_sample_host(self, index: int, doc: Document, key_path: KeyPath) -> bool:
-        """Whether the mapping holding the value names a documentation host (`bot.core.hosts`); the
-        document's mappings are read once, on the first value that asks."""
+        """Whether a documentation host beside the value speaks for it (`bot.core.hosts`); the document's
+        mappings are read once, on the first value that asks."""
         found = self._sample_mappings.get(index)
         if found is None:
-            found = self._sample_mappings[index] = sample_host_mappings(doc.root)
-        return key_path[:-1] in found
+            found = self._sample_mappings[index] = sample_host_values(doc.root)
+        return key_path in found
 
     def _as_written(self, scalar: Scalar) -> Scalar | None:
         """An integer scalar as the text written in the file, when it is long enough to be a password."""

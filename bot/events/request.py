@@ -30,6 +30,8 @@ class Trigger(StrEnum):
     FIX = (
         "fix"  # a fix pull request was asked for: `commenter` asked, `arguments` the fingerprints (None: all)
     )
+    FIX_CLOSED = "fix-closed"  # the bot's fix pull request `pr_number` was closed unmerged: forget it
+    DASHBOARD = "dashboard"  # render the dashboard issue from the store again (requests a holder left over)
 
     @property
     def is_automatic(self) -> bool:

@@ -59,6 +59,7 @@ def default_router() -> Router:
     )
     for module in modules:
         router.add(module.EVENT, module.requests)
+    router.add(pull_request.EVENT, pull_request.fix_closed_requests)
     return router
 
 

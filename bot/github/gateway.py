@@ -254,14 +254,8 @@ class InstallationGateway:
         return TreeChanges(changed, base_whole and head_whole)
 
     def _blobs(self, repo: str, commit: str) -> tuple[dict[str, str], bool]:
-        tree = self._session.read(
-            "read a commit's tree",
-            lambda: self._session.request(
-                "GET", f"/repos/{repo}/git/trees/{commit}", params={"recursive": "1"}
-            ),
-        )
-        blobs = {str(e["path"]): str(e["sha"]) for e in tree.get("tree", []) if e.get("type") == "blob"}
-        return blobs, not tree.get("truncated", True)
+        entries, whole = gitdata.blob_entries(self._session, repo, commit)
+        return {path: sha for path, (_, sha) in entries.items()}, whole
 
     def pulls_for_commit(self, repo: str, sha: str) -> list[int]:
         """Open pull requests whose head is `sha` (how check events from forks find their pull request)."""

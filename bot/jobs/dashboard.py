@@ -10,7 +10,12 @@ at a time under a lock in the queue's shared state, the issue's number is record
 once created or found, and GitHub is always asked before anything is created (the recorded number, else
 the App's own issues matched by the hidden marker). A refresh that finds the lock held does not wait: it
 leaves a request in the shared state, and the holder, once done, renders again if a request came in after
-it read the store.
+it read the store. A holder renders at most `MAX_ROUNDS` times; requests still arriving after that are not
+dropped but handed to `requeue` (the runner queues a DASHBOARD job for the repository).
+
+A repository whose findings are all fixed and that has no recorded issue is looked up on GitHub once (an
+older dashboard to close); that none was found is remembered in the shared state for `ABSENT_TTL`, so later
+pushes cost no call until a secret is open again.
 
 The number lives in the store, not in the shared state: the store is what every worker and instance
 already shares for the findings, it keeps the number without expiry, it is deleted with the repository,
@@ -25,12 +30,11 @@ import secrets
 from collections.abc import Callable
 from enum import StrEnum
 
-from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest
 from bot.github.errors import GitHubRequestError
 from bot.github.protocol import GitHubGateway, Issue, IssuesDisabled
 from bot.jobs.leases import Busy, Lessee, Locks
-from bot.jobs.scanning import load_config
+from bot.jobs.scanning import RepoConfig
 from bot.jobs.state import JobState
 from bot.reports.dashboard import (
     MARKER,
@@ -46,7 +50,10 @@ from bot.store import FindingsStore
 logger = logging.getLogger(__name__)
 
 WANTED_TTL = 3600.0
-MAX_ROUNDS = 3  # renders by one holder for requests that arrived meanwhile; later ones are the next's
+ABSENT_TTL = 7 * 24 * 3600.0  # how long "this repository has no dashboard" is believed without asking
+MAX_ROUNDS = 3  # renders by one holder for requests that arrived meanwhile; later ones are re-queued
+
+Requeue = Callable[[str], None]  # one more refresh of the repository, as a job of its own
 
 
 class DashboardOutcome(StrEnum):
@@ -64,9 +71,10 @@ class DashboardOutcome(StrEnum):
 class Dashboards:
     """Where refreshes of one repository's dashboard meet, across every process sharing the queue."""
 
-    def __init__(self, state: JobState, lessee: Lessee) -> None:
+    def __init__(self, state: JobState, lessee: Lessee, requeue: Requeue | None = None) -> None:
         self._state = state
         self._locks = Locks(state, lessee)
+        self._requeue = requeue
 
     def one_at_a_time(self, repo: str, render: Callable[[], DashboardOutcome]) -> DashboardOutcome:
         """`render` under the repository's lock, again while requests arrived during the last render."""
@@ -81,8 +89,19 @@ class Dashboards:
             except Busy:
                 return DashboardOutcome.LEFT_TO_HOLDER  # the holder sees our request once it lets go
             if self._state.get(wanted) == seen:
-                break
+                return outcome
+        if self._requeue is not None:  # requests kept coming: a job of their own renders them
+            self._requeue(repo)
+        else:
+            logger.warning("dashboard: requests left for the next refresh (no queue to hand them to)")
         return outcome
+
+    def known_absent(self, repo: str) -> bool:
+        """GitHub was asked lately and the repository has no dashboard issue."""
+        return self._state.get(_absent_key(repo)) is not None
+
+    def remember_absent(self, repo: str) -> None:
+        self._state.put(_absent_key(repo), "1", ttl=ABSENT_TTL)
 
 
 def dashboard_url(store: FindingsStore, web_url: str, repo: str) -> str | None:
@@ -100,26 +119,32 @@ def refresh_dashboard(
     a repository without issues, or an installation without the permission, is logged and left alone."""
     if not enabled:
         return DashboardOutcome.DISABLED
-    if not secrets_only(store.findings(repo)) and store.dashboard_issue(repo) is None:
-        return DashboardOutcome.NONE  # never had a secret: no call to GitHub at all
+    findings = store.findings(repo)
+    if store.dashboard_issue(repo) is None:
+        if not secrets_only(findings):
+            return DashboardOutcome.NONE  # never had a secret: no call to GitHub at all
+        if not has_open(findings) and dashboards.known_absent(repo):
+            return DashboardOutcome.NONE  # only fixed ones, and GitHub said lately there is no issue
     try:
-        return dashboards.one_at_a_time(repo, lambda: _sync(gateway, store, repo))
+        outcome = dashboards.one_at_a_time(repo, lambda: _sync(gateway, store, repo))
     except (IssuesDisabled, GitHubRequestError) as error:
         logger.warning("dashboard not updated: %s", type(error).__name__)
         return DashboardOutcome.UNAVAILABLE
+    if outcome is DashboardOutcome.NONE:  # GitHub was asked: no issue, nothing open
+        dashboards.remember_absent(repo)
+    return outcome
 
 
 def refresh_after_fix(
     dashboards: Dashboards,
     gateway: GitHubGateway,
     store: FindingsStore,
-    ruleset: RuleSet,
     request: ScanRequest,
+    repo_config: RepoConfig,
 ) -> DashboardOutcome:
     """After a fix pull request was opened or updated: its boxes link it and are unticked again. A fix asked
-    from the check run's button may be for a repository without a dashboard: its `dashboard` setting is
-    read from the default branch first."""
-    repo_config = load_config(gateway, request.repo, request.default_branch, ruleset)
+    from the check run's button may be for a repository without a dashboard: `repo_config` is the config
+    the fix job read at the default branch's head (read once per job)."""
     return refresh_dashboard(dashboards, gateway, store, request.repo, enabled=repo_config.config.dashboard)
 
 
@@ -179,3 +204,7 @@ def _find(gateway: GitHubGateway, store: FindingsStore, repo: str) -> Issue | No
 
 def _wanted_key(repo: str) -> str:
     return f"dashboard-wanted:{repo}"
+
+
+def _absent_key(repo: str) -> str:
+    return f"dashboard-absent:{repo}"

@@ -7,6 +7,11 @@ client is not, so at most one PyGithub call of a job is in flight at a time (`al
 beside file reads, never two). Results and exceptions are exactly those of the sequential calls: every
 started read is waited for, then the first exception in the calls' order is raised (unless the job's
 deadline stops the wait: see `_wait`).
+
+The readers are shared by every job of the process and take reads first in, first out. `read_all` queues at
+most `WINDOW` reads of a job at a time, the next as one ends, so a baseline's thousands of reads never stand
+in front of a pull request's few: those wait behind at most one window of each other job. After a read
+fails, no more are queued (the job fails anyway: the reads after it would only spend calls).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import contextvars
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -23,6 +28,7 @@ R = TypeVar("R")
 S = TypeVar("S")
 
 READS_IN_FLIGHT = 8  # per worker process: well under GitHub's limit on concurrent requests
+WINDOW = READS_IN_FLIGHT  # a job's reads queued at once: enough to keep every reader busy for one job
 _SLICE = 0.05  # seconds
 
 _Task = tuple[Future[Any], Callable[[], Any]]
@@ -32,13 +38,39 @@ _readers_lock = threading.Lock()
 
 
 def read_all(read: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """`[read(item) for item in items]`, up to `READS_IN_FLIGHT` at a time. `read` must not itself wait
-    for this pool (no nesting), so that a full pool can never deadlock."""
+    """`[read(item) for item in items]`, up to `WINDOW` queued at a time, none queued after a failure.
+    `read` must not itself wait for this pool (no nesting), so that a full pool can never deadlock."""
     if len(items) <= 1:
         return [read(item) for item in items]
-    futures = [_submit(read, item) for item in items]
+    futures: list[Future[R]] = []
+    unfinished: set[Future[R]] = set()
+    try:
+        for item in items:
+            room = _room_in_window(unfinished)
+            if room is None:
+                break
+            unfinished = room
+            future = _submit(read, item)
+            futures.append(future)
+            unfinished.add(future)
+    except BaseException:
+        _cancel(futures)
+        raise
     _wait(futures)
-    return [future.result() for future in futures]
+    return [future.result() for future in futures]  # a failure among them raises before a short list returns
+
+
+def _room_in_window(queued: set[Future[R]]) -> set[Future[R]] | None:
+    """The still unfinished of `queued` once fewer than `WINDOW` are (waited for in slices, like `_wait`);
+    None as soon as one has failed, so that no more are queued."""
+    while True:
+        done = {future for future in queued if future.done()}
+        if any(future.exception() is not None for future in done):
+            return None
+        unfinished = queued - done
+        if len(unfinished) < WINDOW:
+            return unfinished
+        wait(unfinished, timeout=_SLICE, return_when=FIRST_COMPLETED)
 
 
 def read_both(first: Sequence[Callable[[], R]], second: Sequence[Callable[[], S]]) -> tuple[list[R], list[S]]:
@@ -70,9 +102,13 @@ def _wait(futures: Sequence[Future[Any]]) -> None:
         while wait(futures, timeout=_SLICE).not_done:
             pass
     except BaseException:
-        for future in futures:
-            future.cancel()
+        _cancel(futures)
         raise
+
+
+def _cancel(futures: Sequence[Future[Any]]) -> None:
+    for future in futures:
+        future.cancel()
 
 
 def _run(call: Callable[[], R]) -> R:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import struct
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -46,6 +48,14 @@ RESCAN_WINDOW = 600.0  # a person's rescan waiting in the queue absorbs their fu
 BASELINE_PRIORITY = -10  # below every other job (huey's default 0): installs never starve pull requests
 INSTALL_WORK = frozenset({Trigger.BASELINE.value, Trigger.DISCOVER.value})  # queued at BASELINE_PRIORITY
 FIFO_SUFFIX = ":fifo"  # an older version's Redis list queue, renamed while its jobs move to the sorted set
+# One job from the older list's oldest end into huey's sorted set (score: minus its priority), only if it
+# is still the one read: KEYS old list, sorted set; ARGV the job, its member, its score.
+_MOVE_OLDEST = """
+if redis.call('LINDEX', KEYS[1], -1) ~= ARGV[1] then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+redis.call('RPOP', KEYS[1])
+return 1
+"""
 READY_PROBE_TTL = 60.0  # /readyz's probe key removes itself
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds to wait for another process's write lock before calling the file locked
 
@@ -167,8 +177,11 @@ class JobQueue:
         """Move the jobs of a Redis queue left by an older version into this one; returns how many.
 
         huey's plain Redis storage kept a list under the key its priority storage keeps a sorted set under:
-        the list is renamed (atomically) and drained oldest first, each job at its own priority. Stop every
-        process of the older version first: one still pushing would recreate the list."""
+        the list is renamed (atomically) and drained oldest first, each job at its own priority. Each job is
+        moved by one Lua script (added to the sorted set and taken off the list together), after it was read
+        without taking it: a process that dies part-way loses no job and moves none twice, and two processes
+        starting together move each job once. Stop every process of the older version first: one still
+        pushing would recreate the list."""
         storage = self.huey.storage
         if not isinstance(storage, RedisStorage) or not storage.priority:
             return 0
@@ -178,11 +191,17 @@ class JobQueue:
             conn.rename(key, old)
         if not conn.exists(old):  # reads only: a Redis that refuses writes is reported by /readyz, not here
             return 0
-        moved = 0
-        while (data := conn.rpop(old)) is not None:  # huey pushed on the left: the oldest is on the right
-            job = self.huey.deserialize_task(data).args[0]
-            storage.enqueue(data, self._priority(job))
-            moved += 1
+        move = conn.register_script(_MOVE_OLDEST)
+        moved, stamp = 0, 0
+        while (
+            data := conn.lindex(old, -1)
+        ) is not None:  # huey pushed on the left: the oldest is on the right
+            priority = self._priority(self.huey.deserialize_task(data).args[0])
+            stamp = max(
+                stamp + 1, int(time.time() * 1e6)
+            )  # huey's member: an 8-byte time prefix, then the job
+            member = struct.pack(">Q", stamp) + data
+            moved += int(move(keys=[old, key], args=[data, member, -(priority or 0)]))
         if moved:
             logger.warning("moved %d jobs from the older FIFO Redis queue into the priority queue", moved)
         return moved

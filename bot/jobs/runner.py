@@ -10,6 +10,7 @@ job that runs past JOB_TIMEOUT is stopped (`bot.jobs.deadline`) and fails like a
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from functools import partial
@@ -21,13 +22,14 @@ from bot.core.rules import RuleSet
 from bot.events.request import ScanRequest, Trigger
 from bot.github.protocol import GatewayFactory, GitHubGateway, GitHubUnavailable, OpenPull, RateLimited
 from bot.jobs.baseline_scan import BaselineScans
-from bot.jobs.dashboard import Dashboards, refresh_after_fix
+from bot.jobs.dashboard import Dashboards, refresh_after_fix, refresh_dashboard
 from bot.jobs.deadline import Deadlines, JobTimedOut
 from bot.jobs.discovery import discover
 from bot.jobs.fix_pr import AfterFix, open_fix_pull
 from bot.jobs.leases import Busy
 from bot.jobs.queue import JobQueue, worker_deaths
 from bot.jobs.scan_job import ScanOutcome, external_id, run_scan, where_it_failed
+from bot.jobs.scanning import RepoConfig, load_config
 from bot.jobs.targets import Target, resolve_target
 from bot.logs import log_context
 from bot.metrics import METRICS
@@ -70,7 +72,7 @@ class ScanRunner:
         self._store = store
         self._verifier = verifier
         self._deadlines = Deadlines(hard_stop=hard_stop)
-        self._dashboards = dashboards or Dashboards(queue.state, queue.lessee)
+        self._dashboards = dashboards or Dashboards(queue.state, queue.lessee, self.requeue_dashboard)
         self._baselines = baselines or BaselineScans(
             queue.installations, running=partial(queue.in_flight.count, Trigger.BASELINE.value)
         )
@@ -119,7 +121,7 @@ class ScanRunner:
         """Its worker died each time it ran this job (a scan stuck in C code past its budget, or one that
         crashed the process): fail the check run it left in progress instead of taking down another worker."""
         logger.error("job abandoned: %d workers died running it", MAX_WORKER_DEATHS)
-        if request.trigger in (Trigger.DISCOVER, Trigger.FIX):
+        if request.trigger in (Trigger.DISCOVER, Trigger.FIX, Trigger.FIX_CLOSED, Trigger.DASHBOARD):
             return ScanOutcome.FAILED  # no check run of its own to fail
         gateway = self._gateways.for_installation(request.installation_id)
         target = self._resolver(request)(request, gateway)
@@ -139,11 +141,17 @@ class ScanRunner:
             if self._store is not None:
                 self._store.forget_repository(request.repo)
             return ScanOutcome.NOTHING_TO_DO
+        if request.trigger is Trigger.FIX_CLOSED:  # the next fix request opens a new pull request
+            if self._store is not None and request.pr_number is not None:
+                self._store.clear_fix_pull(request.repo, request.pr_number)
+            return ScanOutcome.NOTHING_TO_DO
         gateway = self._gateways.for_installation(request.installation_id)
         try:
             if request.trigger is Trigger.DISCOVER:
                 discover(request, gateway, self._queue, job_id)
                 return ScanOutcome.NOTHING_TO_DO
+            if request.trigger is Trigger.DASHBOARD:
+                return self._refresh_dashboard(request, gateway)
             if request.trigger is Trigger.FIX:
                 return open_fix_pull(
                     request,
@@ -185,14 +193,40 @@ class ScanRunner:
             logger.error("scan failed: %s\n%s", type(error).__name__, where_it_failed(error))
             return ScanOutcome.FAILED
 
+    def _refresh_dashboard(self, request: ScanRequest, gateway: GitHubGateway) -> ScanOutcome:
+        """A DASHBOARD job: the repository's `dashboard` setting read at its default branch, then the issue
+        rendered from the store."""
+        if self._store is None:
+            return ScanOutcome.NOTHING_TO_DO
+        branch = request.default_branch or gateway.repository(request.repo).default_branch
+        repo_config = load_config(gateway, request.repo, branch, self._ruleset)
+        enabled = repo_config.config.dashboard
+        refresh_dashboard(self._dashboards, gateway, self._store, request.repo, enabled=enabled)
+        return ScanOutcome.NOTHING_TO_DO
+
+    def requeue_dashboard(self, repo: str) -> None:
+        """Refresh requests that kept arriving while a holder rendered: one DASHBOARD job renders them."""
+        details = self._store.repository_details([repo]).get(repo) if self._store is not None else None
+        if details is None or details.installation_id is None:
+            logger.warning("dashboard: requests left for the next refresh (repository not tracked)")
+            return
+        request = ScanRequest(
+            installation_id=details.installation_id,
+            repo=repo,
+            trigger=Trigger.DASHBOARD,
+            head_sha=None,
+            default_branch=details.default_branch or "",
+        )
+        self._queue.enqueue(request.to_job(), f"dashboard-{secrets.token_hex(8)}")
+
     def _after_fix(self, gateway: GitHubGateway) -> AfterFix | None:
         """The dashboard links the fix pull request on its boxes and unticks them."""
         store = self._store
         if store is None:
             return None
 
-        def refresh(request: ScanRequest, _pull: OpenPull) -> None:
-            refresh_after_fix(self._dashboards, gateway, store, self._ruleset, request)
+        def refresh(request: ScanRequest, _pull: OpenPull, repo_config: RepoConfig) -> None:
+            refresh_after_fix(self._dashboards, gateway, store, request, repo_config)
 
         return refresh
 

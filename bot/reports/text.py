@@ -2,6 +2,11 @@
 
 The frame never shows the source line, because that line holds the secret: it shows the line number, the
 key and the redacted preview instead. Colour is the caller's decision (a terminal, and no NO_COLOR).
+
+Repository text (paths, keys, commands built from them, notices) reaches terminals and CI logs: its control
+characters (a newline in a file name, an escape sequence) are shown escaped (`\x0a`), so one field stays on
+its line and paints nothing, and a line that would start with `::` (after spaces) starts with `\x3a\x3a`
+instead, so that no file name can give GitHub Actions a workflow command (`::add-mask::`, `::error::`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ _SEVERITY_COLORS = {
     Severity.LOW: "\x1b[36m",
 }
 _GUTTER = 8
+_CONTROL = [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)]  # all but tab
+_ESCAPED = {code: f"\\x{code:02x}" for code in _CONTROL} | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+_WORKFLOW_COMMAND = "::"
 _BY_RANK_DESC = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 
 
@@ -69,25 +77,26 @@ def render_text(
     partial = sum(1 for result in results if not result.complete) - unreadable
     if partial > 0:
         summary += style.paint(f" {_plural(partial, 'file')} not scanned in full (see the notices).", _BOLD)
-    return "".join(blocks) + summary + "\n"
+    return _no_workflow_commands("".join(blocks) + summary + "\n")
 
 
 def _file_block(
     path: str, findings: list[Finding], style: _Style, origins: Mapping[Finding, Provenance]
 ) -> str:
-    lines = [style.paint(path, _BOLD)]
+    lines = [style.paint(_shown(path), _BOLD)]
     for finding in findings:
         lines.extend(_finding_frame(finding, style, origins.get(finding)))
     return "\n".join(lines) + "\n\n"
 
 
 def _finding_frame(finding: Finding, style: _Style, origin: Provenance | None) -> list[str]:
-    key_name = finding.key.rsplit(".", 1)[-1]
-    shown = f"{key_name}: {finding.redacted}" if key_name else finding.redacted
+    key_name = _shown(finding.key.rsplit(".", 1)[-1])
+    redacted = _shown(finding.redacted)
+    shown = f"{key_name}: {redacted}" if key_name else redacted
     where = f"{finding.line}:{finding.column}"
     lines = [
-        f"  {where}  {style.severity(finding.severity)}  {finding.rule}  {finding.key}",
-        f"  {finding.message}",
+        f"  {where}  {style.severity(finding.severity)}  {finding.rule}  {_shown(finding.key)}",
+        f"  {_shown(finding.message)}",
     ]
     if finding.redacted:  # advice carries no value to preview
         lines.append(f"{style.gutter(str(finding.line))} {shown}")
@@ -100,13 +109,16 @@ def _finding_frame(finding: Finding, style: _Style, origin: Provenance | None) -
     if remediation is not None:
         # A finding deleted since has no line left to fix; rotating it is what remains.
         if remediation.replacement is not None and (origin is None or origin.in_head):
-            fix = remediation.replacement.strip() or "delete this line"
-            lines.append(f"{style.gutter('fix')} {style.paint(fix, _GREEN)}")
+            # A fix over several lines is shown line by line, each line's own text escaped.
+            fix = remediation.replacement.strip().split("\n") if remediation.replacement.strip() else []
+            for index, part in enumerate(fix or ["delete this line"]):
+                label = "fix" if index == 0 else ""
+                lines.append(f"{style.gutter(label)} {style.paint(_shown(part), _GREEN)}")
         if remediation.runtime_hint is not None:  # rotation first, then the command
-            lines.append(f"{style.gutter('runtime')} {remediation.runtime_hint}")
+            lines.append(f"{style.gutter('runtime')} {_shown(remediation.runtime_hint)}")
         if remediation.store_command is not None:
-            lines.append(f"{style.gutter('store')} {remediation.store_command}")
-        lines.append(f"{style.gutter('docs')} {remediation.docs}")
+            lines.append(f"{style.gutter('store')} {_shown(remediation.store_command)}")
+        lines.append(f"{style.gutter('docs')} {_shown(remediation.docs)}")
     lines.append(f"{style.gutter('id')} {finding.fingerprint}")
     return lines
 
@@ -118,7 +130,7 @@ def _origin(origin: Provenance, style: _Style) -> str:
         if origin.in_head
         else style.paint("(deleted since: still in the history, rotate it)", _BOLD)
     )
-    return f"{origin.short} by {origin.author}, {origin.author_date[:10]} {state}"
+    return f"{origin.short} by {_shown(origin.author)}, {_shown(origin.author_date[:10])} {state}"
 
 
 def _summary(findings: list[Finding], *, files_scanned: int, style: _Style) -> str:
@@ -141,12 +153,26 @@ def _summary(findings: list[Finding], *, files_scanned: int, style: _Style) -> s
 def render_notices_text(results: Iterable[ScanResult]) -> str:
     """One line per notice, for stderr: the reader must know which files were not fully understood."""
     notices = sorted((n for r in results for n in r.notices), key=lambda n: (n.path, n.line or 0))
-    return "".join(f"{_notice_line(notice)}\n" for notice in notices)
+    return _no_workflow_commands("".join(f"{_notice_line(notice)}\n" for notice in notices))
 
 
 def _notice_line(notice: Notice) -> str:
     where = f"{notice.path}:{notice.line}" if notice.line is not None else notice.path
-    return f"notice: {where}: {notice.kind}: {notice.message}"
+    return f"notice: {_shown(where)}: {notice.kind}: {_shown(notice.message)}"
+
+
+def _shown(text: str) -> str:
+    """Repository text on one line, inert in a terminal: control characters escaped (`\\x0a`)."""
+    return text.translate(_ESCAPED)
+
+
+def _no_workflow_commands(text: str) -> str:
+    """No line starts (after spaces) with `::`, which GitHub Actions would take as a workflow command."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(_WORKFLOW_COMMAND):
+            lines[index] = line.replace(_WORKFLOW_COMMAND, "\\x3a\\x3a", 1)
+    return "\n".join(lines)
 
 
 def _plural(count: int, noun: str) -> str:

@@ -105,6 +105,10 @@ class FindingsStore(Protocol):
         """Record that pull request `number` fixes these findings (unknown fingerprints are ignored)."""
         ...
 
+    def clear_fix_pull(self, repo: str, number: int) -> None:
+        """Pull request `number` was closed unmerged: the findings it was to fix wait on none any more."""
+        ...
+
     def dashboard_issue(self, repo: str) -> int | None:
         """The repository's dashboard issue as last recorded (GitHub may have deleted it since)."""
         ...

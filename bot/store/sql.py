@@ -194,6 +194,15 @@ class SqlFindingsStore:
                 .values(fix_pull=number)
             )
 
+    def clear_fix_pull(self, repo: str, number: int) -> None:
+        ids = select(repositories.c.id).where(repositories.c.name == repo)
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(findings)
+                .where(and_(findings.c.repository_id.in_(ids), findings.c.fix_pull == number))
+                .values(fix_pull=None)
+            )
+
     def dashboard_issue(self, repo: str) -> int | None:
         value = self._repository_value(repo, repositories.c.dashboard_issue)
         return None if value is None else int(value)

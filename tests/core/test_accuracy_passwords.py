@@ -157,7 +157,11 @@ def _env(lines: str) -> list[tuple[str, int]]:
 
 
 @pytest.mark.parametrize(
-    "host_line", ["    DB_HOST: db.example.com\n", "    DATABASE_URL: postgres://db.example.com:5432/app\n"]
+    "host_line",
+    [
+        "    DB_HOST: db.example.com\n",
+        "    DATABASE_URL: postgres://app:${DB_PASSWORD}@db.example.com:5432/app\n",  # the URL's credential
+    ],
 )
 @pytest.mark.parametrize("password", ["postgres", "admin" + "123"])
 def test_a_documentation_host_beside_a_weak_password_makes_it_a_template(

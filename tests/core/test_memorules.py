@@ -3,12 +3,14 @@ after its memory was emptied; a file scanned with it has the same result. Fake s
 
 from __future__ import annotations
 
+import gc
 import random
+import tracemalloc
 
 import pytest
 
 from bot.core.config import ScanConfig
-from bot.core.memorules import MemoisedRuleSet
+from bot.core.memorules import _ENTRY_BYTES, MemoisedRuleSet
 from bot.core.rules import RuleSet, expand_example
 from bot.core.scanner import scan_file
 
@@ -37,11 +39,57 @@ def test_each_answer_is_the_rule_sets_asked_once_and_again() -> None:
 
 
 def test_answers_stay_the_same_after_the_memory_is_emptied(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.core.memorules._MAX_CHARS", 64)  # emptied every few questions
+    monkeypatch.setattr("bot.core.memorules._MAX_ENTRIES", 5)  # emptied every few questions
     expected = _questions(RULES)
     memoised = MemoisedRuleSet(RULES)
     assert _questions(memoised) == expected == _questions(memoised)
-    assert memoised._chars <= 64 + max(len(text) + 16 for text in TEXTS)
+    assert memoised._entries <= 5
+
+
+def _held(memoised: MemoisedRuleSet) -> int:
+    return len(memoised._tokens) + len(memoised._keyed) + len(memoised._credible)
+
+
+def test_many_short_questions_are_bounded_by_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.core.memorules._MAX_ENTRIES", 300)
+    memoised = MemoisedRuleSet(RULES)
+    for number in range(1_000):
+        memoised.find_tokens(f"t{number}")
+        memoised.judge_keyed("DB_PASSWORD", f"v{number}")
+        assert _held(memoised) == memoised._entries <= 300
+
+
+def test_long_questions_are_bounded_by_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.core.memorules._MAX_BYTES", 64 << 10)
+    memoised = MemoisedRuleSet(RULES)
+    for number in range(100):
+        text = f"{number:04d}" + "x" * 4_000
+        memoised.find_tokens(text)
+        assert memoised._bytes <= 64 << 10
+        assert sum(len(text) for text in memoised._tokens) * 4 <= 64 << 10
+    assert 0 < len(memoised._tokens) < 100
+
+
+def test_the_byte_estimate_covers_what_an_answer_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Measured: what the memory holds per answer stays under the estimate `_MAX_BYTES` is counted in, so
+    the bound on bytes is a bound on memory (with one- and two-character questions, the worst case)."""
+    monkeypatch.setattr("bot.core.memorules._MAX_ENTRIES", 1 << 20)
+    memoised = MemoisedRuleSet(RULES)
+    memoised.find_tokens("warm")
+    memoised.judge_keyed("DB_PASSWORD", "warm")
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(1_500):
+            memoised.find_tokens(f"{number}")
+            memoised.judge_keyed("DB_PASSWORD", f"{number}x")
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert memoised._entries == 3_002
+    assert held <= memoised._entries * _ENTRY_BYTES
 
 
 def test_a_long_text_is_answered_and_not_remembered() -> None:

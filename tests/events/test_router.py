@@ -58,6 +58,27 @@ def test_other_pull_request_actions_do_nothing(action: str) -> None:
     assert route("pull_request", payload) == []
 
 
+def fix_pull_closed(*, merged: bool = False, ref: str = "secrets-bot/fix-secrets") -> dict[str, Any]:
+    payload = load("pull_request.closed")
+    payload["pull_request"]["merged"] = merged
+    payload["pull_request"]["head"]["ref"] = ref
+    return payload
+
+
+def test_the_bots_fix_pull_request_closed_unmerged_is_forgotten() -> None:
+    request = only(route("pull_request", fix_pull_closed(), delivery_id="d-9"))
+
+    assert (request.trigger, request.repo, request.pr_number) == (Trigger.FIX_CLOSED, "acme/payments-api", 7)
+    assert request.head_sha is None
+
+
+def test_a_merged_fix_a_fork_or_another_branch_closing_forgets_nothing() -> None:
+    fork = fix_pull_closed()
+    fork["pull_request"]["head"]["repo"] = {**fork["pull_request"]["head"]["repo"], "full_name": "mallory/x"}
+    for payload in (fix_pull_closed(merged=True), fix_pull_closed(ref="feature/billing"), fork):
+        assert route("pull_request", payload) == []
+
+
 def test_fork_pull_request_is_scanned_in_the_base_repository() -> None:
     payload = load("pull_request.opened")
     payload["pull_request"]["head"]["repo"] = {

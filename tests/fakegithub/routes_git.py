@@ -45,6 +45,8 @@ def create_tree(call: Call) -> Reply:
             files[path] = str(entry["content"]).encode()
         else:
             files[path] = _blob(repo, str(entry["sha"]))
+        if entry.get("mode", FILE_MODE) != FILE_MODE:
+            repo.modes[path] = str(entry["mode"])
     sha = tree_sha(files)
     repo.trees[sha] = files
     return Reply(201, _tree_json(call, repo, sha, files))

@@ -204,7 +204,8 @@ def get_tree(call: Call) -> Reply:
         for depth in range(1, len(parts)):
             directory = "/".join(parts[:depth])
             entries.setdefault(directory, _tree_entry(directory, "tree", _digest(f"tree {sha} {directory}")))
-        entries[path] = {**_tree_entry(path, "blob", blob_sha(files[path])), "size": len(files[path])}
+        entry = _tree_entry(path, "blob", blob_sha(files[path]))
+        entries[path] = {**entry, "mode": repo.modes.get(path, entry["mode"]), "size": len(files[path])}
     listed = [entry for path, entry in entries.items() if recursive or "/" not in path]
     limit = call.fake.tree_limit if recursive else len(listed)
     return Reply(

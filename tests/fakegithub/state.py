@@ -162,6 +162,9 @@ class Repository:
         # by their git SHA (a commit's tree is registered when `git/get-commit` names it).
         self.blobs: dict[str, bytes] = {}
         self.trees: dict[str, FileTree] = {}
+        # Modes other than 100644 (100755, 120000) by path, in every commit: set by a test, or by a tree
+        # written through the API with such a mode.
+        self.modes: dict[str, str] = {}
         self._diffs: dict[tuple[str, str], list[dict[str, object]]] = {}
         self._numbers = itertools.count(1)
 

@@ -38,13 +38,38 @@ def test_a_commit_on_the_default_branch_lands_on_a_new_branch_with_git_shas(worl
     assert world.gateway.blob(REPO, blob, max_bytes=1000) == FIXED
 
 
-def test_the_same_change_again_makes_no_second_commit(world: World) -> None:
+def test_the_same_change_again_writes_nothing(world: World) -> None:
     first = push(world)
+    written = [
+        len(world.fake.calls(operation))
+        for operation in ("git/create-blob", "git/create-tree", "git/create-commit")
+    ]
 
     again = push(world)
 
-    assert again == first and len(world.fake.calls("git/create-commit")) == 1
+    assert again == first and written == [1, 1, 1]
+    for operation in ("git/create-blob", "git/create-tree", "git/create-commit"):
+        assert len(world.fake.calls(operation)) == 1, operation  # checked before writing: nothing more
     assert world.fake.calls("git/update-ref") == []
+
+
+def test_a_rewritten_file_keeps_its_executable_mode_and_a_new_file_is_plain(world: World) -> None:
+    world.repo.modes["serverless.yml"] = "100755"
+    base = world.repo.branches["main"]
+
+    world.gateway.push_files(
+        REPO,
+        BRANCH,
+        base=base,
+        files={"serverless.yml": FIXED, "new/serverless.yml": FIXED},
+        message="Reference secrets",
+    )
+
+    [tree] = [r.json() for r in world.fake.calls("git/create-tree")]
+    assert {entry["path"]: entry["mode"] for entry in tree["tree"]} == {
+        "new/serverless.yml": "100644",
+        "serverless.yml": "100755",
+    }
 
 
 def test_a_new_change_or_a_new_base_moves_the_branch_by_force(world: World) -> None:
@@ -117,3 +142,13 @@ def test_contents_write_is_read_from_the_installation_token(
 
     assert client.for_installation(1).contents_writable() is writable
     assert len(world.fake.calls("apps/create-installation-access-token")) == 1
+
+
+def test_past_githubs_listing_limit_the_written_tree_still_finds_the_same_change(world: World) -> None:
+    world.fake.tree_limit = 1  # every recursive listing is cut: the branch is compared by its tree's id
+    first = push(world)
+
+    again = push(world)
+
+    assert again == first and len(world.fake.calls("git/create-commit")) == 1
+    assert world.fake.calls("git/update-ref") == []

@@ -3,7 +3,7 @@ when nothing is open, reopened (never duplicated) when a secret comes back; off 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,14 +11,27 @@ import pytest
 
 from bot.core.rules import RuleSet
 from bot.github.protocol import Issue, IssuesDisabled
-from bot.jobs.dashboard import DashboardOutcome, Dashboards, refresh_dashboard
+from bot.jobs.dashboard import MAX_ROUNDS, DashboardOutcome, Dashboards, refresh_dashboard
 from bot.jobs.leases import Lessee
 from bot.jobs.queue import JobQueue, memory_queue
+from bot.jobs.runner import ScanRunner
 from bot.jobs.scan_job import ScanOutcome, run_scan
 from bot.reports.dashboard import MARKER, TITLE
 from bot.store import FindingsStore, open_store
-from tests.conftest import BOT_LOGIN, FakeGitHub
-from tests.jobs.scenarios import BASE, BEFORE, HEAD, NEWER, REPO, STRIPE, pull_request, push, serverless
+from tests.conftest import BOT_LOGIN, FakeGateways, FakeGitHub
+from tests.jobs.scenarios import (
+    BASE,
+    BEFORE,
+    HEAD,
+    INSTALLATION,
+    NEWER,
+    REPO,
+    STRIPE,
+    pull_request,
+    push,
+    serverless,
+)
+from tests.jobs.test_queue import drain, sqlite_queue
 
 CLEAN = serverless(None)
 LATEST = "3" * 40
@@ -255,3 +268,67 @@ def test_a_pull_request_points_its_findings_already_on_the_base_to_the_dashboard
     assert summary is not None
     assert f"[secrets dashboard](https://github.com/{REPO}/issues/5)" in summary.summary
     assert not [name for name, _ in fake_github.calls if "issue" in name]  # known to the store: no call
+
+
+def test_only_fixed_secrets_and_no_issue_cost_one_lookup_not_one_per_push(
+    fake_github: FakeGitHub, queue: JobQueue, store: FindingsStore, dashboards: Dashboards
+) -> None:
+    scan_push(fake_github, queue, store, dashboards, before=BEFORE, head=HEAD, manifest=serverless())
+    store.set_dashboard_issue(REPO, None)  # its number was never recorded (an older version, a lost answer)
+    fake_github.issues.clear()
+    scan_push(fake_github, queue, store, dashboards, before=HEAD, head=NEWER, manifest=CLEAN)  # fixed
+    looked = fake_github.call_names().count("find_own_issue")
+
+    for before, head in ((NEWER, LATEST), (LATEST, "4" * 40)):
+        scan_push(fake_github, queue, store, dashboards, before=before, head=head, manifest=CLEAN)
+
+    assert looked >= 1 and fake_github.call_names().count("find_own_issue") == looked
+    assert fake_github.issues == {}
+
+
+def test_requests_still_arriving_after_the_holders_last_round_are_requeued(queue: JobQueue) -> None:
+    one, other = (Lessee(queue.state, name=name) for name in ("worker-one", "worker-two"))
+    for lessee in (one, other):
+        lessee.heartbeat()
+    requeued: list[str] = []
+    holder, late = Dashboards(queue.state, one, requeued.append), Dashboards(queue.state, other)
+    rounds: list[DashboardOutcome] = []
+
+    def render() -> DashboardOutcome:  # every round, another worker asks again meanwhile
+        rounds.append(late.one_at_a_time(REPO, lambda: DashboardOutcome.CREATED))
+        return DashboardOutcome.UPDATED
+
+    assert holder.one_at_a_time(REPO, render) is DashboardOutcome.UPDATED
+    assert rounds == [DashboardOutcome.LEFT_TO_HOLDER] * MAX_ROUNDS
+    assert requeued == [REPO]
+
+
+def test_a_requeued_refresh_is_a_job_of_its_own_that_renders_the_dashboard(
+    fake_github: FakeGitHub, store: FindingsStore, tmp_path: Path
+) -> None:
+    scan_push(fake_github, memory_queue(), store, DISCARD, before=BEFORE, head=HEAD, manifest=serverless())
+    store.track_repository(REPO, installation_id=INSTALLATION, default_branch="main")
+    assert fake_github.issues == {}  # the scan's own refresh was not rendered (see DISCARD)
+    queue = sqlite_queue(tmp_path)
+    runner = ScanRunner(queue, FakeGateways(fake_github), RuleSet.default(), store=store)
+    queue.attach(runner)
+
+    runner.requeue_dashboard(REPO)
+
+    assert drain(queue) == 1
+    assert only_issue(fake_github).body.startswith(MARKER)
+    assert store.dashboard_issue(REPO) is not None
+
+
+class _Discard(Dashboards):
+    """Takes every refresh and renders none (a holder elsewhere that has not rendered it yet)."""
+
+    def __init__(self) -> None:
+        queue = memory_queue()
+        super().__init__(queue.state, queue.lessee)
+
+    def one_at_a_time(self, repo: str, render: Callable[[], DashboardOutcome]) -> DashboardOutcome:
+        return DashboardOutcome.LEFT_TO_HOLDER
+
+
+DISCARD = _Discard()

@@ -16,15 +16,21 @@ from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
 from bot.events.request import ScanRequest, Trigger
 from bot.github.gateway import GitHubAppClient, InstallationGateway
-from bot.github.protocol import OpenPull
+from bot.github.protocol import FileTooLarge, OpenPull
 from bot.jobs import fix_pr
-from bot.jobs.fix_pr import FIX_BRANCH, NO_CONTENTS_WRITE, fix_unavailable_reason, open_fix_pull
+from bot.jobs.dashboard import Dashboards, refresh_after_fix
+from bot.jobs.fix_pr import NO_CONTENTS_WRITE, fix_unavailable_reason, open_fix_pull
 from bot.jobs.queue import memory_queue
+from bot.jobs.runner import ScanRunner
 from bot.jobs.scan_job import ScanOutcome
+from bot.jobs.scanning import RepoConfig
+from bot.reports.fix_pr import FIX_BRANCH
 from bot.store import SqlFindingsStore, open_store
+from tests.conftest import FakeGateways
 from tests.fakegithub.clock import FakeClock
 from tests.fakegithub.server import FakeGitHub
 from tests.fakegithub.state import Repository
+from tests.jobs.test_queue import drain, sqlite_queue
 
 REPO = "acme/billing"
 KEY = b"k" * 32
@@ -104,13 +110,16 @@ def test_only_the_named_finding_is_fixed_and_only_its_manifest_read(setup: Setup
     stripe, password = findings_at("serverless.yml", MANIFEST)
     opened: list[OpenPull] = []
 
-    outcome = ask(setup, stripe, store=setup.store, after_fix=lambda _request, pull: opened.append(pull))
+    outcome = ask(
+        setup, stripe, store=setup.store, after_fix=lambda _request, pull, _config: opened.append(pull)
+    )
 
     assert outcome is ScanOutcome.REPORTED
     fixed = branch_file(setup, "serverless.yml")
     assert STRIPE not in fixed and PASSWORD in fixed and "${ssm:/billing/" in fixed
     assert branch_file(setup, "other/serverless.yml") == MANIFEST
-    assert setup.fake.calls("git/get-tree") == []  # the store named the manifest: no tree listing
+    # The store named the manifest: no listing to find manifests, only the push's (the files' modes).
+    assert len(setup.fake.calls("git/get-tree")) == 1
     [pull] = opened
     assert {f.fingerprint: f.fix_pull for f in setup.store.open_findings(REPO)} == {
         stripe: pull.number,
@@ -169,3 +178,96 @@ def test_a_later_request_for_another_finding_adds_it_to_the_same_pull_request(se
     [pull] = setup.repo.pulls.values()
     assert "2 hard-coded secrets" in (pull.body or "")
     assert {f.fix_pull for f in setup.store.open_findings(REPO)} == {pull.number}
+
+
+def test_findings_in_a_file_that_cannot_be_read_are_listed_as_not_fixed_without_a_value(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(setup)
+    other = scan_file(
+        "other/serverless.yml",
+        MANIFEST.encode(),
+        ruleset=RuleSet.default(),
+        config=ScanConfig(fingerprint_key=KEY),
+    ).findings
+    first = scan_file(
+        "serverless.yml", MANIFEST.encode(), ruleset=RuleSet.default(), config=ScanConfig(fingerprint_key=KEY)
+    ).findings
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    setup.store.record_default_branch_scan(REPO, setup.head, [*first, *other], complete=True, at=at)
+    read = setup.gateway.file_content
+
+    def too_large(repo: str, path: str, ref: str | None, *, max_bytes: int) -> bytes | None:
+        if path == "other/serverless.yml":
+            raise FileTooLarge(path, max_bytes + 1)
+        return read(repo, path, ref, max_bytes=max_bytes)
+
+    monkeypatch.setattr(setup.gateway, "file_content", too_large)
+
+    assert ask(setup, store=setup.store) is ScanOutcome.REPORTED
+
+    [pull] = setup.repo.pulls.values()
+    body = pull.body or ""
+    left = body.split("### Not fixed: fix by hand", 1)[1].split("###", 1)[0]
+    assert "`other/serverless.yml`: line 8" in left and "line 9" in left
+    assert not any(piece in body for value in (STRIPE, PASSWORD) for piece in fragments(value))
+    assert "other/serverless.yml" not in setup.repo.commits[setup.repo.branches[FIX_BRANCH]].message
+
+
+def test_the_config_is_read_once_for_the_fix_and_the_dashboard(setup: Setup) -> None:
+    record(setup)
+    queue = memory_queue()
+    dashboards = Dashboards(queue.state, queue.lessee)
+
+    def refresh(request: ScanRequest, _pull: OpenPull, repo_config: RepoConfig) -> None:
+        refresh_after_fix(dashboards, setup.gateway, setup.store, request, repo_config)
+
+    assert ask(setup, store=setup.store, after_fix=refresh) is ScanOutcome.REPORTED
+
+    config_reads = [
+        call.path
+        for call in setup.fake.calls()
+        if call.path == f"/repos/{REPO}/contents/.github/secrets-bot.yml"
+    ]
+    assert len(config_reads) == 1, config_reads
+    assert setup.fake.calls("issues/create")  # the dashboard was refreshed with the config read once
+
+
+def fragments(value: str, size: int = 8) -> list[str]:
+    return [value[start : start + size] for start in range(len(value) - size + 1)]
+
+
+def test_files_past_the_pull_requests_capacity_are_left_for_the_next_one(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fix_pr, "MAX_FIXED", 2)  # one manifest's two secrets fill it
+
+    assert ask(setup) is ScanOutcome.REPORTED
+
+    assert STRIPE not in branch_file(setup, "other/serverless.yml")
+    assert branch_file(setup, "serverless.yml") == MANIFEST
+    [pull] = setup.repo.pulls.values()
+    assert "1 more file holds secrets this pull request leaves for the next one" in (pull.body or "")
+
+
+def test_a_closed_fix_pull_request_is_forgotten_so_the_next_request_opens_a_new_one(
+    setup: Setup, tmp_path: Path, fake_gateways: FakeGateways
+) -> None:
+    record(setup)
+    stripe, _ = findings_at("serverless.yml", MANIFEST)
+    ask(setup, stripe, store=setup.store)
+    [first] = setup.repo.pulls.values()
+    first.state = "closed"
+    queue = sqlite_queue(tmp_path)
+    queue.attach(ScanRunner(queue, fake_gateways, RuleSet.default(), store=setup.store))
+    closed = ScanRequest(1, REPO, Trigger.FIX_CLOSED, None, "main", "d-2", pr_number=first.number)
+
+    queue.submit("d-2", [closed])
+    assert drain(queue) == 1
+    assert {f.fingerprint: f.fix_pull for f in setup.store.open_findings(REPO)}[stripe] is None
+    assert fake_gateways.github.call_names() == []  # the store alone: no call to GitHub
+
+    ask(setup, stripe, store=setup.store)
+    [second] = [pull for pull in setup.repo.pulls.values() if pull.state == "open"]
+    assert second.number != first.number
+    assert {f.fingerprint: f.fix_pull for f in setup.store.open_findings(REPO)}[stripe] == second.number

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bot.jobs.deadline import Deadlines, JobTimedOut
-from bot.jobs.parallel import READS_IN_FLIGHT, alongside, read_all, read_both
+from bot.jobs.parallel import READS_IN_FLIGHT, WINDOW, alongside, read_all, read_both
 
 
 def test_results_keep_the_order_of_the_items_and_reads_overlap() -> None:
@@ -43,6 +43,51 @@ def test_the_first_failure_in_order_is_raised_after_every_read_finished() -> Non
     with pytest.raises(ValueError, match="item 1"):
         read_all(read, [0, 1, 2, 3])
     assert sorted(finished) == [0, 1, 2, 3]
+
+
+def test_no_read_is_queued_after_a_failure() -> None:
+    started: list[int] = []
+
+    def read(item: int) -> int:
+        started.append(item)
+        if item == 0:
+            raise ValueError("item 0")
+        time.sleep(0.01)
+        return item
+
+    with pytest.raises(ValueError, match="item 0"):
+        read_all(read, list(range(200)))
+    assert len(started) <= 2 * WINDOW  # the first window, and reads queued before the failure was seen
+
+
+def test_a_few_reads_are_not_queued_behind_another_jobs_thousands() -> None:
+    """A baseline's reads and a pull request's share the process's readers: the pull request's wait behind
+    at most one window of the baseline's, not all of them."""
+    started_before_ours: list[int] = []
+    baseline_started = 0
+    lock = threading.Lock()
+    going = threading.Event()
+
+    def baseline_read(item: int) -> int:
+        nonlocal baseline_started
+        with lock:
+            baseline_started += 1
+        going.set()
+        time.sleep(0.005)
+        return item
+
+    def our_read(item: int) -> int:
+        with lock:
+            started_before_ours.append(baseline_started)
+        return item
+
+    baseline = threading.Thread(target=read_all, args=(baseline_read, list(range(1_000))))
+    baseline.start()
+    assert going.wait(5.0)
+    assert read_all(our_read, [1, 2]) == [1, 2]
+    baseline.join()
+    assert baseline_started == 1_000
+    assert max(started_before_ours) < 100  # FIFO over every queued read: about 1,000
 
 
 def test_read_both_answers_each_list_in_order() -> None:

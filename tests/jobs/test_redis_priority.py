@@ -75,3 +75,28 @@ def test_jobs_left_in_an_older_fifo_queue_are_moved_over_in_order(redis_url: str
     assert queue.depth() == 3
     assert order(queue) == ["pull_request acme/payments-api", "baseline acme/a", "baseline acme/b"]
     assert queue.adopt_fifo_queue() == 0  # nothing left to move
+
+
+def test_a_process_that_dies_while_moving_the_older_queue_loses_no_job(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older = JobQueue(RedisHuey(QUEUE_NAME, url=redis_url, results=False, serializer=JsonSerializer()))
+    older.submit("install", [install("acme/a"), install("acme/b")])
+    older.submit("pr", [pull_request()])
+    priority_of = JobQueue._priority
+    seen: list[str] = []
+
+    def dies_on_the_second(queue: JobQueue, job: dict[str, object]) -> int | None:
+        seen.append(str(job["repo"]))
+        if len(seen) == 2:
+            raise SystemExit("the process died here")
+        return priority_of(queue, job)
+
+    monkeypatch.setattr(JobQueue, "_priority", dies_on_the_second)
+    with pytest.raises(SystemExit):
+        redis_queue(redis_url)
+    monkeypatch.setattr(JobQueue, "_priority", priority_of)
+
+    queue = redis_queue(redis_url)  # the restart moves what is left
+
+    assert order(queue) == ["pull_request acme/payments-api", "baseline acme/a", "baseline acme/b"]

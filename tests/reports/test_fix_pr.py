@@ -5,7 +5,16 @@ from __future__ import annotations
 import dataclasses
 
 from bot.core.findings import Remediation
-from bot.reports.fix_pr import FIX_ACTION, MARKER, commit_message, offers_fix, render_body
+from bot.reports.check_run import MAX_TEXT
+from bot.reports.fix_pr import (
+    FIX_ACTION,
+    MARKER,
+    MAX_FIXED,
+    NotRead,
+    commit_message,
+    offers_fix,
+    render_body,
+)
 from bot.reports.markers import fingerprints_in
 from tests.reports.inert import assert_inert
 from tests.reports.sample import PASSWORD, SSM_FIX, TOKEN, make_finding
@@ -73,3 +82,36 @@ def test_the_button_is_offered_only_for_a_secret_with_a_one_click_fix() -> None:
     assert offers_fix([fixable])
     assert not offers_fix([make_finding(remediation=NO_FIX), make_finding()])
     assert not offers_fix([advice]) and not offers_fix([])
+
+
+def test_a_long_body_keeps_every_marker_and_says_how_many_sections_it_left_out() -> None:
+    many = [
+        make_finding(path=f"services/{index:03d}/serverless.yml", line=index + 1, remediation=SSM_FIX)
+        for index in range(MAX_FIXED)
+    ]
+    unread = [NotRead("big/serverless.yml", ((3, "github-pat"),))]
+
+    body = render_body(many, [], base_branch="main", head_sha="d" * 40, not_read=unread)
+
+    assert len(body.encode("utf-8")) <= MAX_TEXT
+    assert fingerprints_in(body) == {finding.fingerprint for finding in many} and MARKER in body
+    listed = body.count("\n### ") - 1  # the sections shown, less the "not fixed" one
+    assert 0 < listed < MAX_FIXED
+    assert f"_{MAX_FIXED - listed} more sections are left out here" in body
+    assert "`big/serverless.yml`: line 3 (`github-pat`)" in body  # what is not fixed is shown first
+
+
+def test_files_that_could_not_be_read_or_wait_for_the_next_pull_request_are_named() -> None:
+    body = render_body(
+        [make_finding(remediation=SSM_FIX)],
+        [],
+        base_branch="main",
+        head_sha="e" * 40,
+        not_read=[NotRead(HOSTILE_PATH, ((4, "github-pat"), (9, "stripe-secret-key"))), NotRead("b.yml", ())],
+        deferred=2,
+    )
+
+    left = body.split("### Not fixed: fix by hand", 1)[1]
+    assert "line 4 (`github-pat`), line 9 (`stripe-secret-key`)" in left and "- `b.yml`\n" in left + "\n"
+    assert "2 more files hold secrets this pull request leaves for the next one" in body
+    assert_inert(body.replace(MARKER, ""), bot_links=frozenset({SSM_FIX.docs or ""}))

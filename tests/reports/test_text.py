@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.core.findings import Remediation, ScanResult
+from bot.core.findings import Notice, NoticeKind, Remediation, ScanResult
 from bot.reports.text import render_notices_text, render_text
 from tests.reports.sample import PASSWORD, SSM_FIX, TOKEN, make_finding, sample_results
 
@@ -90,3 +90,29 @@ def test_summary_counts_paths_that_could_not_be_read() -> None:
     )
     clean = render_text([], color=False, files_scanned=0, unreadable=1)
     assert clean == "No secrets found in 0 files scanned. 1 path could not be read (see the notices).\n"
+
+
+def test_control_characters_and_workflow_commands_in_repository_text_stay_inert() -> None:
+    """A file name with a newline cannot start a line of its own in a CI log (GitHub Actions would run
+    `::add-mask::` or `::error::` from it), nor paint the terminal."""
+    hostile_path = "::error::pwned\n::add-mask::x\x1b[31m/serverless.yml"
+    finding = make_finding(path=hostile_path, key="a.\x1b]0;title\x07\u2028KEY", remediation=SSM_FIX)
+    notice = Notice(hostile_path, NoticeKind.PARSE_ERROR, "invalid\n::warning::YAML", line=2)
+    results = [ScanResult(hostile_path, "serverless", findings=(finding,), notices=(notice,))]
+
+    for text in (render_text(results, color=False), render_notices_text(results)):
+        assert "\x1b" not in text and "\x07" not in text and "\u2028" not in text
+        assert not [line for line in text.splitlines() if line.lstrip().startswith("::")]
+        assert "pwned\\x0a::add-mask::x\\x1b[31m/serverless.yml" in text
+    assert render_text(results, color=False).startswith("\\x3a\\x3aerror::pwned\\x0a")
+
+
+def test_a_fix_over_several_lines_is_shown_line_by_line() -> None:
+    several = Remediation(
+        replacement="  A: ${ssm:/a}\n  B: ${ssm:/b}", store_command=None, docs="https://d.test"
+    )
+    finding = make_finding(remediation=several)
+
+    text = render_text([ScanResult("serverless.yml", "serverless", findings=(finding,))], color=False)
+
+    assert "     fix | A: ${ssm:/a}\n         |   B: ${ssm:/b}\n" in text

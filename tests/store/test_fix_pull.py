@@ -24,3 +24,18 @@ def test_a_later_fix_pull_request_replaces_the_earlier_one(store: SqlFindingsSto
     store.set_fix_pull(REPO, {"f1"}, 9)
 
     assert [f.fix_pull for f in store.open_findings(REPO)] == [9]
+
+
+def test_a_fix_pull_request_closed_unmerged_is_forgotten_by_its_findings_only(
+    store: SqlFindingsStore,
+) -> None:
+    store.record_default_branch_scan(REPO, "a" * 40, [finding("f1"), finding("f2")], complete=True, at=T0)
+    store.record_default_branch_scan("octo/other", "b" * 40, [finding("f1")], complete=True, at=T0)
+    store.set_fix_pull(REPO, {"f1"}, 7)
+    store.set_fix_pull(REPO, {"f2"}, 9)
+    store.set_fix_pull("octo/other", {"f1"}, 7)
+
+    store.clear_fix_pull(REPO, 7)
+
+    assert {f.fingerprint: f.fix_pull for f in store.findings(REPO)} == {"f1": None, "f2": 9}
+    assert [f.fix_pull for f in store.findings("octo/other")] == [7]
