@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +21,7 @@ from bot.core.config import ScanConfig, ScanLimits
 from bot.core.filetargets import FileTarget, follow, list_targets, parsed_targets
 from bot.core.findings import Notice, NoticeKind, ScanResult
 from bot.core.manifests import platform_by_id
+from bot.core.references import one_file
 from bot.core.rules import RuleSet
 from bot.core.scanner import Parsed, scan_file
 from bot.files import Target, iter_manifest_paths
@@ -35,23 +37,29 @@ def scan_paths(
 ) -> list[ScanResult]:
     """Results for every file under `paths` (and a notice for each entry that could not be listed).
 
-    `jobs` None picks the number of worker processes from the CPUs available and the amount of work.
-    """
+    `jobs` None picks the number of worker processes from the CPUs available and the amount of work. Only
+    as much of the walk as that choice needs is read first; the workers then take the rest of the walk as
+    it is found, so that scanning starts while the tree is still being listed (issue 16)."""
     skipped: list[ScanResult] = []
 
     def on_skip(relative: str, reason: str) -> None:
         skipped.append(ScanResult(relative, None, notices=(Notice(relative, NoticeKind.UNREADABLE, reason),)))
 
-    targets = list(iter_manifest_paths(paths, config, on_skip=on_skip))
-    return skipped + scan_targets(targets, config, ruleset, jobs=jobs)
+    walk = iter_manifest_paths(paths, config, on_skip=on_skip)
+    ahead = list(itertools.islice(walk, _files_to_choose(jobs)))
+    scanned = _scan(itertools.chain(ahead, walk), worker_count(jobs, len(ahead)), config, ruleset)
+    return skipped + scanned  # the walk has ended: every target was scanned
 
 
 def scan_targets(
     targets: Sequence[Target], config: ScanConfig, ruleset: RuleSet, *, jobs: int | None
 ) -> list[ScanResult]:
     """Results for files already chosen (a directory walk's, or the manifests a change touched)."""
-    workers = worker_count(jobs, len(targets))
-    with _fewer_collections():
+    return _scan(targets, worker_count(jobs, len(targets)), config, ruleset)
+
+
+def _scan(targets: Iterable[Target], workers: int, config: ScanConfig, ruleset: RuleSet) -> list[ScanResult]:
+    with fewer_collections():
         if workers == 1:
             scanned = [scan_with_targets(target, ruleset, config) for target in targets]
         else:
@@ -64,7 +72,7 @@ def scan_targets(
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """Run the cyclic garbage collector a tenth as often while scanning (forked workers inherit this).
 
     Parse trees hold no reference cycles, yet each young-generation collection walks every node built
@@ -94,7 +102,12 @@ class Scanned:
 def scan_with_targets(target: Target, ruleset: RuleSet, config: ScanConfig) -> Scanned:
     """The file's result and, for a Serverless manifest, its `${file()}` targets read from disk and scanned
     with its fix. A target is looked for only inside the tree its manifest was found in, never through a
-    symlink."""
+    symlink. The manifest's scan and its targets share one memory of analysed strings (`one_file`)."""
+    with one_file():
+        return _scan_with_targets(target, ruleset, config)
+
+
+def _scan_with_targets(target: Target, ruleset: RuleSet, config: ScanConfig) -> Scanned:
     data = read_manifest(target.absolute, target.relative, config.limits)
     if isinstance(data, Notice):
         return Scanned(ScanResult(target.relative, None, notices=(data,)))
@@ -220,6 +233,13 @@ def was_read(result: ScanResult) -> bool:
 def _too_large(relative: str, size: int, limits: ScanLimits) -> Notice:
     message = f"file is {size} bytes, over the {limits.max_bytes}-byte limit (max_file_size); not scanned"
     return Notice(relative, NoticeKind.TOO_LARGE, message)
+
+
+def _files_to_choose(jobs: int | None) -> int:
+    """How many files `worker_count` needs to know of: beyond this many, its answer no longer changes."""
+    if jobs is not None:
+        return max(1, jobs)
+    return PARALLEL_THRESHOLD * len(os.sched_getaffinity(0))
 
 
 def worker_count(jobs: int | None, files: int) -> int:

@@ -24,10 +24,11 @@ from bot import __version__
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_MAX_BYTES, CONFIG_PATHS, choose_config, parse_config
 from bot.core.findings import FAIL_ON_CHOICES, Notice, NoticeKind, ScanResult, meets
-from bot.prereceive import DEFAULT_MAX_COMMITS, DEFAULT_TIMEOUT
+from bot.hookdefaults import DEFAULT_MAX_COMMITS, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from bot.core.rules import RuleSet
+    from bot.gitrepo import StartedLog
     from bot.history import GitScan
     from bot.reports.provenance import Repository
     from bot.settings import Settings
@@ -214,11 +215,11 @@ def _non_negative_int(text: str) -> int:
 
 
 def _scan(args: argparse.Namespace) -> int:
+    if args.history or args.staged or args.changed_since is not None:
+        return _scan_git(args)  # before the scanner is loaded: see `_scan_git`
     from bot.batch import scan_paths
     from bot.files import repository_root
 
-    if args.history or args.staged or args.changed_since is not None:
-        return _scan_git(args)
     if args.since is not None:
         raise UsageError("--since needs --history")
     if not args.paths:
@@ -285,9 +286,7 @@ def _report_files(
 def _scan_git(args: argparse.Namespace) -> int:
     """`--history`, `--staged` or `--changed-since`: the repository holding PATH (default: the current
     directory)."""
-    from bot.gitrepo import GitError, work_tree_root
-    from bot.history import scan_history, scan_staged
-    from bot.verify.results import verify_results
+    from bot.gitrepo import GitError, start_log, work_tree_root
 
     if len(args.paths) > 1:
         raise UsageError("--history, --staged and --changed-since take one PATH: the repository")
@@ -295,20 +294,14 @@ def _scan_git(args: argparse.Namespace) -> int:
         raise UsageError("--since needs --history")
     try:
         root = work_tree_root(args.paths[0] if args.paths else Path.cwd())
-        setup = _setup(args, root)
-        known = _known(args, setup)
-        if args.changed_since is not None:
-            return _scan_changed(args, root, setup, known)
-        with _verification(args, setup) as session:
-            config = setup.config if session is None else replace(setup.config, reveal=session.reveal)
-            jobs = 1 if session else args.jobs
-            if args.history:
-                scan = scan_history(root, config, setup.ruleset, since=args.since, jobs=jobs)
-            else:
-                scan = scan_staged(root, config, setup.ruleset, jobs=jobs)
-            if session is not None:
-                verified, provenance = verify_results(scan.results, scan.provenance, session)
-                scan = replace(scan, results=verified, provenance=provenance)
+        walks = args.history and args.changed_since is None
+        # git walks the history while the scanner loads and the configuration is read (issue 16)
+        with start_log(root, args.since) if walks else contextlib.nullcontext() as log:
+            setup = _setup(args, root)
+            known = _known(args, setup)
+            if args.changed_since is not None:
+                return _scan_changed(args, root, setup, known)
+            scan = _scan_commits(args, root, setup, log)
     except GitError as error:
         raise UsageError(str(error)) from None
     results = _baselined(args, scan.results, setup, known)
@@ -320,6 +313,24 @@ def _scan_git(args: argparse.Namespace) -> int:
     )
     _emit(args, results, setup, tally, root, git=scan)
     return _exit_code(args, results, setup, tally)
+
+
+def _scan_commits(args: argparse.Namespace, root: Path, setup: Setup, log: StartedLog | None) -> GitScan:
+    """The history walked by `log` (`--history`) or the index (`--staged`), with verification if asked."""
+    from bot.history import scan_history, scan_staged
+    from bot.verify.results import verify_results
+
+    with _verification(args, setup) as session:
+        config = setup.config if session is None else replace(setup.config, reveal=session.reveal)
+        jobs = 1 if session else args.jobs
+        if log is not None:
+            scan = scan_history(root, config, setup.ruleset, log=log, jobs=jobs)
+        else:
+            scan = scan_staged(root, config, setup.ruleset, jobs=jobs)
+        if session is not None:
+            verified, provenance = verify_results(scan.results, scan.provenance, session)
+            scan = replace(scan, results=verified, provenance=provenance)
+    return scan
 
 
 @dataclass(frozen=True, slots=True)

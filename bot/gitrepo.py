@@ -11,6 +11,8 @@ a scan never reaches the network.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import shutil
@@ -27,6 +29,7 @@ _FILE_MODES = frozenset({"100644", "100755", "100664"})
 _HEADER = "\x01"  # starts each commit's header in `git log` output; raw entries start with ":"
 _LOG_FORMAT = f"--format={_HEADER}%H%x00%an%x00%aI"
 _CHUNK = 1 << 20
+_PIPE_BYTES = 1 << 20  # Linux's default limit for an unprivileged process
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 repositories
 _SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?(?P<host>[^/:]+):(?P<path>.+)$")
 
@@ -157,7 +160,41 @@ def log_changes(root: Path, *, exclude: str | None = None) -> Iterator[tuple[Com
     blobs it wrote: a merge only with what differs from every parent (a conflict resolution, an evil
     merge), since the rest came from the branches merged. `exclude`: a commit id whose history is left out.
     """
-    yield from _log(root, ["--all", *(["--not", exclude] if exclude else [])])
+    yield from _read_log(_start_log(root, _every_ref(exclude)))
+
+
+def start_log(root: Path, since: str | None = None) -> StartedLog:
+    """The walk of a history scan (after `since`, a revision, if given), started now."""
+    return StartedLog(root, exclude=resolve_commit(root, since) if since is not None else None)
+
+
+class StartedLog:
+    """`log_changes` started before it is read: git walks the history while the caller loads the scanner
+    and reads its configuration (issue 16). Its output waits in the pipe, widened to 1 MB where the system
+    allows it (Linux), so that git is not stopped at the first 64 KB; a longer history waits for the
+    reader, so memory stays bounded. Closing it stops a git that was not read to its end."""
+
+    def __init__(self, root: Path, *, exclude: str | None = None) -> None:
+        self._process = _start_log(root, _every_ref(exclude))
+
+    def __enter__(self) -> StartedLog:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def changes(self) -> Iterator[tuple[Commit, list[Change]]]:
+        yield from _read_log(self._process)
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        for pipe in (self._process.stdout, self._process.stderr):
+            if pipe is not None:
+                pipe.close()
+        self._process.wait()
 
 
 def pushed_changes(root: Path, tips: list[str]) -> Iterator[tuple[Commit, list[Change]]]:
@@ -165,16 +202,21 @@ def pushed_changes(root: Path, tips: list[str]) -> Iterator[tuple[Commit, list[C
     as `log_changes` gives them: in a pre-receive hook, exactly the commits a push brings."""
     if any(not _OBJECT_ID.fullmatch(tip) for tip in tips):
         raise GitError("not a commit id")
-    yield from _log(root, [*tips, "--not", "--all"])
+    yield from _read_log(_start_log(root, [*tips, "--not", "--all"]))
 
 
-def _log(root: Path, revisions: list[str]) -> Iterator[tuple[Commit, list[Change]]]:
+def _every_ref(exclude: str | None) -> list[str]:
+    return ["--all", *(["--not", exclude] if exclude else [])]
+
+
+def _start_log(root: Path, revisions: list[str]) -> subprocess.Popen[bytes]:
     argv = git_argv(root, "log", *revisions)
     argv += ["--date-order", "--reverse", "--root", "--raw", "-z", "--no-renames", "--no-abbrev"]
     argv += ["--no-color", "--no-show-signature", "--diff-merges=combined", _LOG_FORMAT, "--"]
     try:
         process = subprocess.Popen(  # noqa: S603 - a fixed argv, no shell
             argv,
+            bufsize=0,  # each read returns what git has written so far: parsing keeps pace with git
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
@@ -182,6 +224,20 @@ def _log(root: Path, revisions: list[str]) -> Iterator[tuple[Commit, list[Change
         )
     except OSError as error:
         raise GitError(f"cannot run git ({error.strerror})") from None
+    assert process.stdout is not None
+    _widen(process.stdout)
+    return process
+
+
+def _widen(pipe: IO[bytes]) -> None:
+    """A pipe of `_PIPE_BYTES` where the system has the setting (Linux), else the system's own size."""
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setting is not None:
+        with contextlib.suppress(OSError):  # over the system's or the user's limit: the size stays
+            fcntl.fcntl(pipe.fileno(), setting, _PIPE_BYTES)
+
+
+def _read_log(process: subprocess.Popen[bytes]) -> Iterator[tuple[Commit, list[Change]]]:
     assert process.stdout is not None and process.stderr is not None
     try:
         yield from _parse_log(_tokens(process.stdout))

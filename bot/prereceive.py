@@ -37,12 +37,11 @@ from bot.core.rules import RuleError, RuleSet
 from bot.core.scanner import scan_file
 from bot.files import is_manifest_path
 from bot.gitrepo import BlobReader, Change, Commit, GitError, TooLarge, pushed_changes, run_git, tree_files
+from bot.hookdefaults import DEFAULT_MAX_COMMITS, DEFAULT_TIMEOUT
 from bot.reports.provenance import Provenance
 from bot.reports.text import render_notices_text, render_text
 
 ACCEPT, REFUSE = 0, 1
-DEFAULT_TIMEOUT = 4.0
-DEFAULT_MAX_COMMITS = 2_000
 _ZERO = frozenset("0")
 _HOW_TO_FIX = """\
 How to fix: the secret is in a commit of this push, so a new commit that edits the file is not enough.

@@ -4,13 +4,20 @@ targets included."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot import batch
 from bot.cli import main
+from bot.core.config import ScanConfig
+from bot.core.rules import RuleSet
+from bot.files import Target, iter_manifest_paths
 from tests.test_cli_file_targets import tree  # noqa: F401 - the fixture, shared
 
+KEY = "ghp_" + "Zq8sP2vLk4mN7rT1xW9yB3cD6fH0jK5aE8uQ"
 PLAIN = "service: plain{index}\nprovider:\n  name: aws\n  environment:\n    LOG_LEVEL: info\n"
 
 
@@ -30,3 +37,49 @@ def test_workers_report_what_one_process_reports(
     assert scan_with(tree, 2, capsys) == alone
     paths = {finding["path"] for finding in json.loads(alone)["findings"]}
     assert {"svc/secrets.json", "svc/env.prod.yml"} <= paths  # targets found through the manifest
+
+
+def test_a_walk_longer_than_the_workers_need_to_be_chosen_is_scanned_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pool takes the walk while it runs (issue 16): files past the part read ahead are scanned, and an
+    entry skipped late in the walk is still reported first, as a one-process scan reports it."""
+    count = 10  # more than the 2 files that `--jobs 2` reads ahead
+    root = tmp_path / "tree"
+    for index in range(count):
+        (root / f"svc-{index:04d}").mkdir(parents=True)
+        (root / f"svc-{index:04d}" / "serverless.yml").write_text(PLAIN.format(index=index))
+    (root / "zz-last").mkdir()
+    last = PLAIN.format(index="last") + "    API_KEY: " + KEY + "\n"
+    (root / "zz-last" / "serverless.yml").write_text(last)
+    (root / "zz-link.yml").symlink_to(tmp_path / "outside.yml")
+    (tmp_path / "outside.yml").write_text("a: b\n")
+    alone = scan_with(root, 1, capsys)
+    assert scan_with(root, 2, capsys) == alone
+    report = json.loads(alone)
+    assert {finding["path"] for finding in report["findings"]} == {"zz-last/serverless.yml"}
+    assert "zz-link.yml" in alone
+
+
+def test_one_process_scans_while_the_walk_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    walk = iter_manifest_paths
+
+    def recorded_walk(*args: Any, **kwargs: Any) -> Iterator[Target]:
+        yield from walk(*args, **kwargs)
+        events.append("walked")
+
+    scan = batch.scan_with_targets
+
+    def recorded_scan(target: Target, ruleset: RuleSet, config: ScanConfig) -> batch.Scanned:
+        events.append("scanned")
+        return scan(target, ruleset, config)
+
+    for index in range(3):
+        (tmp_path / f"svc-{index}").mkdir()
+        (tmp_path / f"svc-{index}" / "serverless.yml").write_text(PLAIN.format(index=index))
+    monkeypatch.setattr(batch, "iter_manifest_paths", recorded_walk)
+    monkeypatch.setattr(batch, "scan_with_targets", recorded_scan)
+    results = batch.scan_paths([tmp_path], ScanConfig(), RuleSet.default(), jobs=1)
+    assert len(results) == 3
+    assert events == ["scanned", "scanned", "scanned", "walked"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -14,8 +15,9 @@ from jsonschema import Draft4Validator
 
 from bot.core.config import ScanConfig
 from bot.core.rules import RuleSet
-from bot.gitrepo import BlobReader, Missing, TooLarge, log_changes, public_url
-from bot.history import scan_history
+from bot.core.scanner import scan_file
+from bot.gitrepo import BlobReader, GitError, Missing, TooLarge, log_changes, public_url, start_log
+from bot.history import _sharing, scan_history
 from tests.test_cli import ALNUM, PASSWORD, SARIF_SCHEMA, TOKEN, run, serverless
 
 OTHER_TOKEN = "ghp_" + "".join(reversed(TOKEN[4:]))
@@ -243,6 +245,17 @@ class TestRememberedAnswers:
         assert len(plain.provenance) >= 4 and any(result.notices for result in plain.results)
 
 
+def test_a_worker_returns_an_equal_finding_as_the_object_it_returned_before() -> None:
+    """Pickle then sends a finding that successive versions repeat once per chunk of results."""
+    config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+    text = serverless({"GITHUB_API_KEY": TOKEN})
+    first = _sharing(scan_file("serverless.yml", text.encode(), ruleset=RuleSet.default(), config=config))
+    later = scan_file("serverless.yml", (text + "# v2\n").encode(), ruleset=RuleSet.default(), config=config)
+    assert later.findings == first.findings and later.findings[0] is not first.findings[0]
+    shared = _sharing(later)
+    assert shared == later and shared.findings[0] is first.findings[0]
+
+
 class TestSince:
     def test_only_commits_after_the_revision(self, repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
         repo.commit("old leak", {"serverless.yml": serverless({"GITHUB_API_KEY": TOKEN})})
@@ -410,6 +423,53 @@ def test_the_log_walk_lists_each_commits_blobs_oldest_first(repo: Repo) -> None:
     walked = [(c.sha, sorted(change.path for change in changes)) for c, changes in log_changes(repo.root)]
     # deletions and symlinks write no file to scan
     assert walked == [(first, ["a.yml", "b.yml"]), (second, ["a.yml", "link.yml"]), (third, [])]
+
+
+def _fast_import(repo: Repo, commits: int) -> None:
+    """`commits` commits on main, each writing one file, through one `git fast-import`."""
+    stream = []
+    for mark in range(1, commits + 1):
+        who = f"Ann Dev <ann@example.com> {1_700_000_000 + mark} +0000"
+        data = f"value: {mark}\n"
+        stream.append(
+            f"commit refs/heads/main\nmark :{mark}\nauthor {who}\ncommitter {who}\ndata 3\nnew\n"
+            + (f"from :{mark - 1}\n" if mark > 1 else "")
+            + f"M 100644 inline dir{mark % 50:02d}/file{mark}.yml\ndata {len(data)}\n{data}\n"
+        )
+    subprocess.run(
+        ["git", "-C", str(repo.root), "fast-import", "--quiet"], input="".join(stream).encode(), check=True
+    )
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="a pipe's size is set on Linux only")
+def test_a_started_log_is_walked_by_git_before_anyone_reads_it(repo: Repo) -> None:
+    """Git writes a history of more than the 64 KB a pipe holds by default while the CLI loads the
+    scanner, and the walk read afterwards is the one `log_changes` reads."""
+    _fast_import(repo, 800)  # about 190 KB of log
+    with start_log(repo.root) as log:
+        log._process.wait(timeout=30)  # would wait forever on a 64 KB pipe that nobody reads
+        started = [(commit, changes) for commit, changes in log.changes()]
+    assert started == list(log_changes(repo.root))
+    assert len(started) == 800
+
+
+def test_a_started_log_that_is_never_read_stops_git(repo: Repo) -> None:
+    _fast_import(repo, 50)
+    with start_log(repo.root) as log:
+        process = log._process
+    assert process.returncode is not None
+
+
+def test_a_started_log_resolves_since_first(repo: Repo) -> None:
+    with pytest.raises(GitError, match="unknown revision"):
+        start_log(repo.root, "no-such-branch")
+
+
+def test_the_cli_starts_git_before_it_loads_the_scanner() -> None:
+    """Loading the scanner is most of the CLI's start-up: the history walk runs meanwhile."""
+    probe = "import sys, bot.cli; print('bot.core.scanner' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "False"
 
 
 class TestStaged:

@@ -57,6 +57,14 @@ def is_local_image_default(value: str, *, key: str = "", host: str | None = None
     return any(word in key.lower() for word in _IMAGE_WORDS[value.strip().lower()])  # the whole key path
 
 
+def may_name_documentation_host(text: str) -> bool:
+    """Cheap necessary condition for any value parsed from `text` to be a documentation host: the file
+    names one (`_DOCUMENTATION`, compared lower-case like `host_of`) or has a backslash, behind which an
+    escape could spell one. Folding a line break never joins two words (it leaves a space)."""
+    lowered = text.lower()
+    return "example" in lowered or ".test" in lowered or ".invalid" in lowered or "\\" in text
+
+
 # Sibling settings that say where the service is: `DB_HOST: db.example.com`, `REDIS_URL: redis://db:6379`.
 _HOST_WORDS = frozenset({"host", "hostname", "server", "endpoint", "address", "addr", "url", "uri", "dsn"})
 _AUTHORITY = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:(?P<userinfo>[^@/\s]*)@)?(?P<authority>[^/?#\s]+)")

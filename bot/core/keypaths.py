@@ -7,10 +7,19 @@ fingerprint is computed from the key path as written, so redacting the shown pat
 
 from __future__ import annotations
 
+import weakref
+
 from bot.core.findings import redact
 from bot.core.heuristics import is_random_key_material
 from bot.core.rules import RuleSet
 from bot.core.tree import KeyPath, dotted
+
+_MAX_NAMES = 65_536
+_MAX_NAME_CHARS = 256  # longer names are answered each time, never remembered: at most about 40 MB
+# Per rule set: how each key name is shown. The answer depends only on the rules and the name, and key names
+# repeat from manifest to manifest, so files scanned with the same rules share it (as `bot.core.detectors`
+# shares which keyed rules accept a name); bounded, and emptied when full.
+_SHOWN: weakref.WeakKeyDictionary[RuleSet, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 class KeyRedactor:
@@ -18,7 +27,10 @@ class KeyRedactor:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self._ruleset = ruleset
-        self._seen: dict[str, str] = {}
+        seen = _SHOWN.get(ruleset)
+        if seen is None:
+            seen = _SHOWN[ruleset] = {}
+        self._seen = seen
 
     def segment(self, name: str) -> str:
         """`name` itself, or its redacted preview when it holds credential material."""
@@ -26,7 +38,10 @@ class KeyRedactor:
         if shown is None:
             secret = bool(name) and (is_random_key_material(name) or bool(self._ruleset.find_tokens(name)))
             shown = redact(name) if secret else name
-            self._seen[name] = shown
+            if len(name) <= _MAX_NAME_CHARS:
+                if len(self._seen) >= _MAX_NAMES:
+                    self._seen.clear()
+                self._seen[name] = shown
         return shown
 
     def path(self, path: KeyPath) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Protocol
 
 import re2
@@ -86,11 +87,12 @@ class DeferredPattern:
     patterns tests/core/test_rules.py compiles; a custom rule's pattern is compiled when it is loaded, so
     that a bad one is reported against its field."""
 
-    __slots__ = ("_compiled", "pattern")
+    __slots__ = ("_compiled", "_groupindex", "pattern")
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
         self._compiled: Pattern | None = None
+        self._groupindex: Mapping[str, int] | None = None
 
     def compiled(self) -> Pattern:
         if self._compiled is None:
@@ -99,7 +101,10 @@ class DeferredPattern:
 
     @property
     def groupindex(self) -> Mapping[str, int]:
-        return self.compiled().groupindex
+        """Read once: google-re2 builds a new dict on every read, and each token search asks (issue 16)."""
+        if self._groupindex is None:
+            self._groupindex = MappingProxyType(dict(self.compiled().groupindex))
+        return self._groupindex
 
     def search(self, text: Any, pos: int = 0, /) -> Any:
         return self.compiled().search(text, pos)

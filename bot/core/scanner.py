@@ -32,7 +32,7 @@ from bot.core.findings import (
     ScanResult,
     Suppressed,
 )
-from bot.core.hosts import sample_host_values
+from bot.core.hosts import may_name_documentation_host, sample_host_values
 from bot.core.jsonpos import load_json
 from bot.core.jsonpos import quick_check as json_quick_check
 from bot.core.judge import Candidate, Context, Hit, judge, may_hold_pairs
@@ -43,7 +43,7 @@ from bot.core.manifests.common import scalar_advice
 from bot.core.manifests.intrinsics import ArgRole, Visit, joined_text, visit_strings
 from bot.core.manifests.jscode import load_code
 from bot.core.prefilter import may_hold_finding
-from bot.core.references import analyze
+from bot.core.references import analyze, one_file
 from bot.core.rulemodel import TokenMatch
 from bot.core.rules import RuleSet
 from bot.core.tomlpos import load_toml
@@ -87,9 +87,10 @@ def scan_file(
     `parsed`, when given, receives the platform choice and documents of a file parsed by its format, so that
     a caller that needs them too (its `${file()}` targets) does not parse the file again (issue 16)."""
     try:
-        return _scan_file(
-            path, data, ruleset=ruleset, config=config, prefilter=prefilter, choice=choice, parsed=parsed
-        )
+        with one_file():
+            return _scan_file(
+                path, data, ruleset=ruleset, config=config, prefilter=prefilter, choice=choice, parsed=parsed
+            )
     except Exception as error:
         return _after_internal_error(path, data, ruleset, config, type(error).__name__)
 
@@ -338,7 +339,8 @@ class _FileScan:
         mappings are read once, on the first value that asks."""
         found = self._sample_mappings.get(index)
         if found is None:
-            found = self._sample_mappings[index] = sample_host_values(doc.root)
+            named = may_name_documentation_host(self.text)
+            found = self._sample_mappings[index] = sample_host_values(doc.root) if named else set()
         return key_path in found
 
     def _as_written(self, scalar: Scalar) -> Scalar | None:

@@ -102,6 +102,8 @@ def split_lines(text: str) -> tuple[str, ...]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    if "\r" not in text:  # most files: no line to trim, and a parse asks this of every YAML file
+        return tuple(lines)
     return tuple(line.removesuffix("\r") for line in lines)
 
 

@@ -42,6 +42,9 @@ def test_a_deferred_pattern_answers_as_the_compiled_one() -> None:
     deferred, compiled = DeferredPattern(source), compile_pattern(source)
     text = b"x ghp_abcd y"
     assert deferred.groupindex == compiled.groupindex
+    assert deferred.groupindex is deferred.groupindex  # read once, and shared read-only
+    with pytest.raises(TypeError):
+        deferred.groupindex["secret"] = 2  # type: ignore[index]
     assert deferred.search(text, 1).span(1) == compiled.search(text, 1).span(1) == (2, 10)
     assert (deferred.fullmatch("ghp_abcd") is None) == (compiled.fullmatch("ghp_abcd") is None)
     assert deferred.pattern == source

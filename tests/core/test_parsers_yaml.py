@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,7 +10,7 @@ from bot.core import yamlsafe
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.tree import Document, Mapping, Pos, Style
+from bot.core.tree import Document, Mapping, Pos, Style, split_lines
 from bot.core.yamlsafe import load_yaml
 from tests.core.treehelpers import mapping, scalar, sequence, span
 
@@ -317,3 +318,56 @@ def test_yaml_surrogate_escapes_are_joined_and_lone_ones_replaced() -> None:
     [doc] = load_yaml('a: "\\ud83d\\ude00"\nb: "x\\ud800y"\n', ScanLimits())
     assert isinstance(doc.root, Mapping)
     assert [value.value for _, value in doc.root.items] == ["\U0001f600", "x\ufffdy"]
+
+
+def test_a_parse_leaves_no_reference_cycle() -> None:
+    """The tree is freed as soon as its last user lets go of it, not when the cyclic collector next runs
+    (a composer that kept bound methods of itself made every tree cyclic garbage: issue 16)."""
+    text = "a: &x [1, {b: !Ref c}]\nd: *x\n---\ne: 'f'\n"
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        docs = load_yaml(text, LIMITS)
+        gc.collect()
+        cyclic = {type(garbage).__module__ for garbage in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert len(docs) == 2
+    assert not {module for module in cyclic if module.startswith("bot.")}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_tagged_and_block_scalars_keep_their_positions_whatever_the_line_breaks(newline: str) -> None:
+    """Positions past a tag and a block scalar's last line are read from the text's lines, split faster when
+    the text is ASCII without `\\r` (issue 16): every kind of break gives the same positions."""
+    text = "a: &x\n  !Ref b\nc: >\n  y\n  z\n\n\n".replace("\n", newline)
+    root, wide = one(text).root, one("k: \u00e9\n\u2028a: !Ref b\nc: |\n  x\n\n").root
+    assert isinstance(root, Mapping)
+    assert isinstance(wide, Mapping)
+    assert [(node.start, node.end) for _, node in root.items] == [
+        (Pos(2, 8), Pos(2, 9)),
+        (Pos(3, 4), Pos(5, 4)),
+    ]
+    assert [(node.start, node.end) for _, node in wide.items][1:] == [
+        (Pos(3, 9), Pos(3, 10)),
+        (Pos(4, 4), Pos(5, 4)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("a\nb\n", ("a", "b")),
+        ("a\r\nb\r\n", ("a", "b")),
+        ("a\r\nb", ("a", "b")),
+        ("a\n\n", ("a", "")),
+        ("", ()),
+    ],
+)
+def test_document_lines_drop_the_carriage_returns_and_the_last_break(
+    text: str, lines: tuple[str, ...]
+) -> None:
+    assert split_lines(text) == lines

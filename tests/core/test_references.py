@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.references import RefKind, analyze, describe
+from bot.core.references import RefKind, analyze, describe, one_file
 from bot.core.variables import parse_variables
 
 
@@ -136,3 +136,16 @@ def test_deep_nesting_is_bounded() -> None:
     (variable,) = parse_variables(text)
     assert variable.source == "env"
     assert sum(1 for _ in variable.walk()) <= 40
+
+
+def test_one_file_answers_a_repeated_text_from_memory_and_forgets_it_after() -> None:
+    text = "${self:custom.stage}-${env:TOKEN, 'fallback'}"
+    assert analyze(text) is not analyze(text)  # no memory outside a file's scan
+    with one_file():
+        first = analyze(text)
+        assert analyze(text) is first
+        with one_file():  # a nested block (a `${file()}` target) shares the file's memory
+            assert analyze(text) is first
+        assert analyze("plain") is not first
+    assert analyze(text) is not first
+    assert analyze(text) == first
