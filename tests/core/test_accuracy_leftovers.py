@@ -108,3 +108,59 @@ def test_an_openweather_key_setting_is_reported(key: str) -> None:
 )
 def test_an_app_id_or_a_placeholder_is_no_openweather_key(key: str, value: str) -> None:
     assert _keyed_id(key, value) != "openweather-api-key-setting"
+
+
+# --- 1. A signing secret typed as a run of words is the key; an instruction is a placeholder ----------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("JWT_SECRET", "supersecretkey"),
+        ("SECRET_KEY", "jwtsecret"),
+        ("SESSION_SECRET", "mysecretpassword"),
+        ("JWT_SECRET", "my_jwt_secret_123"),
+        ("COOKIE_SECRET", "TopSecretSigningKey"),
+    ],
+)
+def test_a_signing_secret_typed_as_words_is_reported(key: str, value: str) -> None:
+    match = RULES.judge_keyed(key, value)
+    assert match is not None
+    assert match.rule.severity.rank <= 2  # low or medium, like any weak signing secret
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "your-secret-here",
+        "change-me",
+        "replace_with_secret",
+        "<secret>",
+        "put-your-key",
+        "PUTthisSecretKeyInTheEnvironmentPlease",
+        "secret",
+        "jwtsecret",  # spells its own key
+        "dev-secret",
+        "xxx",
+    ],
+)
+def test_an_instruction_or_a_single_slot_word_stays_a_placeholder(value: str) -> None:
+    assert RULES.judge_keyed("JWT_SECRET", value) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("API_KEY", "supersecretkey"), ("DB_PASSWORD", "mysecretpassword")]
+)
+def test_a_run_of_slot_words_outside_a_signing_slot_is_still_a_placeholder(key: str, value: str) -> None:
+    assert RULES.judge_keyed(key, value) is None
+
+
+# --- 3. A provider's rule claims only the provider's shape -------------------------------------------------
+
+
+def test_a_cosmos_key_setting_with_a_word_value_is_not_claimed_by_an_azure_rule() -> None:
+    assert not (_keyed_id("COSMOS_DB_KEY", "Spooky-info") or "").startswith("azure-")
+
+
+def test_a_cosmos_key_of_the_providers_shape_is_named_after_azure() -> None:
+    assert _keyed_id("COSMOS_DB_KEY", (BASE62 * 3)[:86] + "==") == "azure-account-key"
