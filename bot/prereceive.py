@@ -41,7 +41,7 @@ from bot.gitrepo import BlobReader, Change, Commit, GitError, pushed_changes, ru
 from bot.hookdefaults import DEFAULT_MAX_COMMITS, DEFAULT_TIMEOUT
 from bot.hooktargets import Targets
 from bot.reports.provenance import Provenance
-from bot.reports.text import render_notices_text, render_text
+from bot.reports.text import inert, render_notices_text, render_text
 
 ACCEPT, REFUSE = 0, 1
 _ZERO = frozenset("0")
@@ -263,7 +263,7 @@ def judge(verdict: Verdict, fail_on: str, limits: Limits, out: IO[str]) -> int:
         out.write(_FALSE_ALARM + "\n")
         return REFUSE
     if verdict.incomplete:
-        reasons = "; ".join(dict.fromkeys(verdict.incomplete))
+        reasons = inert("; ".join(dict.fromkeys(verdict.incomplete)))  # paths are the pusher's text
         if limits.allow_incomplete:  # accepted by the operator's policy, never silently
             out.write(f"secrets-bot: push accepted without a full scan ({reasons}), as configured.\n")
             return ACCEPT

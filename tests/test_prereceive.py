@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.config import ScanConfig, ScanLimits
 from bot.core.rules import RuleSet
-from bot.prereceive import REFUSE, Limits, RefUpdate, judge, run, scan_push
+from bot.prereceive import REFUSE, Limits, RefUpdate, Verdict, judge, run, scan_push
 from tests.snapshot import isolated_git_env
 from tests.test_cli import PASSWORD, TOKEN, serverless
 
@@ -288,3 +288,12 @@ def test_a_file_target_that_runs_out_of_its_work_budget_makes_the_push_incomplet
     out = io.StringIO()
     assert judge(verdict, "never", Limits(), out) == REFUSE  # for the budget alone, not for the findings
     assert "could not be scanned in full (api/env.json: not scanned in full)" in out.getvalue()
+
+
+def test_the_reasons_for_an_incomplete_push_keep_the_paths_inert() -> None:
+    """Paths are the pusher's text, and a push may run in a CI job whose log honours workflow commands."""
+    verdict = Verdict(incomplete=["a\n::error::x ##[add-mask]y/serverless.yml: not scanned in full"])
+    out = io.StringIO()
+
+    assert judge(verdict, "high", Limits(), out) == REFUSE
+    assert "(a\\x0a::error::x #\\x23[add-mask]y/serverless.yml: not scanned in full)" in out.getvalue()

@@ -164,6 +164,11 @@ def _notice_line(notice: Notice) -> str:
     return f"notice: {_shown(where)}: {notice.kind}: {_shown(notice.message)}"
 
 
+def inert(text: str) -> str:
+    """Repository text in a line of the caller's own (the pre-receive hook's reasons), made inert as here."""
+    return _no_workflow_commands(_shown(text))
+
+
 def _shown(text: str) -> str:
     """Repository text on one line, inert in a terminal: control characters escaped (`\\x0a`)."""
     return text.translate(_ESCAPED)
