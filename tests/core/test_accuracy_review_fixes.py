@@ -140,6 +140,7 @@ def test_a_config_word_under_a_signing_key_is_not_a_secret(key: str, value: str)
         ("JWT_SECRET", "'secret123'", "generic-secret"),
         ("SESSION_SECRET", "'bird123'", "weak-signing-secret"),
         ("ENCRYPTION_KEY", "'Hx81mQ2vLp9RtZw3NbY4'", "generic-api-key"),
+        ("COOKIE_SECRET", "'TopSecretSigningKey'", "weak-signing-secret"),
     ],
 )
 def test_a_typed_or_generated_signing_secret_is_still_reported(key: str, value: str, rule: str) -> None:
