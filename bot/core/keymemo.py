@@ -5,7 +5,7 @@ and the rules ask the same questions of each name in every file: what kind of se
 names one only in passing. The answers depend on the name alone, so remembering them changes no finding.
 
 The same questions are also asked of the words of values (the pre-parse filter asks them of every word of a
-file), so the memory never holds a name in clear: it holds a keyed BLAKE2b digest of the name (16 bytes,
+file), so the memory never holds a name in clear: it holds a keyed BLAKE2s digest of the name (16 bytes,
 keyed with a random key per process, so no one can craft two names that share one) and the answer. It is
 bounded by entries, and so by bytes: at most `MAX_NAMES` answers of about `ENTRY_BYTES` each (about 10 MB
 per question), and emptied when full. See docs/security.md.
@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from hashlib import blake2b
+from hashlib import blake2s
 from typing import Generic, TypeVar
 
 MAX_NAMES = 65_536
 ENTRY_BYTES = 160  # a dict slot, the 16-byte digest's object (49 bytes) and the answer, per remembered name
 
-_KEY = os.urandom(16)  # per process: the digests mean nothing outside it
+# Keyed with a random key per process, so the digests mean nothing outside it; each digest starts from a
+# copy of the keyed state (cheaper than keying anew: about 0.4 against 0.7 microseconds).
+_KEYED = blake2s(digest_size=16, key=os.urandom(16))
 
 _Answer = TypeVar("_Answer")
 
@@ -52,4 +54,6 @@ class PerKeyName(Generic[_Answer]):
 
 
 def _digest(name: str) -> bytes:
-    return blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16, key=_KEY).digest()
+    hashed = _KEYED.copy()
+    hashed.update(name.encode("utf-8", "surrogatepass"))
+    return hashed.digest()
