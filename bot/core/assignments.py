@@ -4,7 +4,8 @@ shell snippet, a `KEY: value` line of an embedded YAML document.
 Manifests carry whole configuration files as strings (a `|` block handed to a container, a `user_data`
 script, a ConfigMap-like value), and the parser sees only one string. Each line that is one assignment is
 read here as (key, value start, value end), so that the value is judged under its own key name like any
-other. A line counts only when it is exactly one assignment: an optional `export`/`set`, a name, `=` (with
+other. A line counts only when it is exactly one assignment: an optional `export`/`set` (or a declaration,
+`const`/`let`/`var`, in inline function code), a name, `=` (with
 or without spaces) or `: ` (multi-line text only, where it reads as YAML), and one value: quoted, or one
 bare token (after an optional `Bearer `/`Basic ` scheme), then at most a comment. Prose (`Note: the key is
 rotated monthly`) and commands (`curl -H ...`) are not assignments. Within any value, the parameters of a
@@ -13,10 +14,14 @@ URL's query string and the options of a command line are settings too.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from bot.core.linear import LinearPattern
+from bot.core.queryparams import QUERY_PARAMETER, judged_name
 
 _LINE = LinearPattern(
-    r"^[ \t]*(?:export[ \t]+|set[ \t]+)?(?P<key>[A-Za-z_][\w.-]*)[ \t]*(?P<sep>=|:[ \t])[ \t]*"
+    r"^[ \t]*(?:(?:export|set|const|let|var)[ \t]+){0,2}"
+    r"(?P<key>[A-Za-z_][\w.-]*)[ \t]*(?P<sep>=|:[ \t])[ \t]*"
     r"""(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>[^'\n]*)'"""
     r"""|(?P<bare>(?:(?:Bearer|Basic|Token)[ \t]+)?[^\s"'#][^\s]*?))"""
     r"[ \t]*[,;]?[ \t]*(?:[ \t]#[^\n]*)?\r?$",
@@ -24,9 +29,8 @@ _LINE = LinearPattern(
 )
 
 
-# Settings inside one line: the parameters of a URL's query (`?access_token=...&x=1`) and the options of a
+# Settings inside one line: the parameters of a URL's query (`bot.core.queryparams`) and the options of a
 # command line (`--api-key=...`, `--password ...`), anywhere in the value.
-_QUERY = LinearPattern(r"[?&](?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^&#\s\"'<>]+)")
 _OPTION = LinearPattern(
     r"(?:^|\s)--?(?P<key>[A-Za-z][\w-]*)(?:=|[ \t]+)"
     r"(?:\"(?P<dq>[^\"\n]*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s\"'-][^\s]*))"
@@ -38,29 +42,51 @@ _OPTION = LinearPattern(
 _CODE = LinearPattern(r"[()\[\]{}]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$")
 
 
-def assignments(text: str) -> list[tuple[str, int, int]]:
-    """The assignments of `text`, one per line, as (key, value start, value end): every line of a
+class Setting(NamedTuple):
+    """One setting found inside a value: its key as written, the value's offsets, and the key name the
+    value is judged under (the key itself, or for a query parameter its conventional meaning)."""
+
+    key: str
+    start: int
+    end: int
+    judged_as: str
+
+
+def assignments(text: str, *, multi_line: bool | None = None) -> list[Setting]:
+    """The assignments of `text`, one per line, as `Setting`s: every line of a
     multi-line text, or the whole of a one-line text written `KEY = value` (a bare `KEY=value` is left to
-    `judge.pairs`, which reads it already)."""
-    multi_line = "\n" in text.strip()
-    found: list[tuple[str, int, int]] = []
+    `judge.pairs`, which reads it already). `multi_line=True` reads one line as a line of a block."""
+    if multi_line is None:
+        multi_line = "\n" in text.strip()
+    found: list[Setting] = []
     for match in _LINE.finditer(text):
         if not multi_line and match["sep"] != "=":
             continue
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
         start, end = match.span(group)
         if end > start and not (group == "bare" and _CODE.search(text[start:end])):
-            found.append((match["key"], start, end))
+            found.append(Setting(match["key"], start, end, match["key"]))
     if "?" in text or "-" in text:
         found.extend(_inline_settings(text))
     return found
 
 
-def _inline_settings(text: str) -> list[tuple[str, int, int]]:
-    found = [(match["key"], *match.span("value")) for match in _QUERY.finditer(text)]
+# Options that select a key by its public id or fingerprint (`gpg --recv-keys <fingerprint>`, `apt-key adv
+# --recv-key`, `--default-key`, `--trusted-key`): the value identifies a public key, it unlocks nothing.
+_KEY_SELECTING_OPTIONS = frozenset(
+    {"recv-key", "recv-keys", "receive-keys", "fetch-keys", "default-key", "trusted-key", "sign-key",
+     "lsign-key", "edit-key", "delete-key", "delete-keys", "export-key", "keyserver", "keyid", "key-id"}
+)  # fmt: skip
+
+
+def _inline_settings(text: str) -> list[Setting]:
+    found = [
+        Setting(match["key"], *match.span("value"), judged_name(match["key"]))
+        for match in QUERY_PARAMETER.finditer(text)
+    ]
     for match in _OPTION.finditer(text):
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
         start, end = match.span(group)
-        if end > start:
-            found.append((match["key"], start, end))
+        if end > start and match["key"].lower() not in _KEY_SELECTING_OPTIONS:
+            found.append(Setting(match["key"], start, end, match["key"]))
     return found

@@ -94,6 +94,11 @@ class Detectors:
             index += 1
         return found
 
+    def overlaps_token(self, start: int, end: int) -> bool:
+        """True when text[start:end] of the file overlaps a token match of the whole file (no claim made)."""
+        index = bisect_right(self._ends, start)
+        return index < len(self._starts) and self._starts[index] < end
+
     def unclaimed(self) -> list[TokenMatch]:
         """Whole-file token matches that no value overlaps: they sit in comments or keys."""
         return [match for index, match in enumerate(self._matches) if index not in self._claimed]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.heuristics import key_name, key_words, meaningful_words
+from bot.core.heuristics import SecretKind, key_name, key_words, meaningful_words, secret_kind_of_key
 from bot.core.linear import LinearPattern
 from bot.core.public import is_default_credential
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
@@ -106,8 +106,12 @@ def _squeezed(name: str) -> str:
 
 
 def _of_service(key: str, services: set[tuple[str, ...]]) -> bool:
+    """A bare `host` speaks only for a bare password (`password`, `pwd`), not for every password of the
+    mapping (`API_PASSWORD` belongs to another service); `DB_HOST` for the keys that start with `db`."""
     words = meaningful_words(key)
-    return any(words[:count] in services for count in range(min(len(words), _MAX_SERVICE_WORDS) + 1))
+    if () in services and len(words) == 1 and secret_kind_of_key(key) is SecretKind.PASSWORD:
+        return True
+    return any(words[:count] in services for count in range(1, min(len(words), _MAX_SERVICE_WORDS) + 1))
 
 
 def sample_host_values(root: Node) -> set[KeyPath]:

@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from bot.core.assignments import assignments
 from bot.core.detectors import Detectors
+from bot.core.heuristics import SecretKind
+from bot.core.inlinecode import is_expression, is_inline_code
 from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Site, Target
 from bot.core.references import Analysis, LiteralFallback
@@ -118,9 +120,15 @@ def _token_hits(candidate: Candidate, analysis: Analysis, detectors: Detectors) 
     hits: list[Hit] = []
     lead = len(text) - len(text.lstrip())
     tail = len(text.rstrip())
+    code: bool | None = None  # asked once, and only of a value with a password match
     for match in detectors.find_tokens(text):
         if not analysis.is_literal_span(match.start, match.end):
             continue
+        if match.rule.secret_kind is SecretKind.PASSWORD:
+            if code is None:
+                code = is_inline_code(candidate.site.key, text)
+            if code and is_expression(text, match.start, match.end):
+                continue  # a variable in a password slot of function code (`bot.core.inlinecode`)
         fallback = analysis.fallback_at(match.start, match.end)
         if fallback is not None:
             context = Context.FALLBACK
@@ -145,7 +153,13 @@ def _keyed_whole(candidate: Candidate, keys: tuple[str, ...], detectors: Detecto
 
 def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
     hits: list[Hit] = []
+    code: bool | None = None
     for key, start, end in pairs(candidate.text, expected=candidate.site.pairs):
+        if is_expression(candidate.text, start, end):
+            if code is None:
+                code = is_inline_code(candidate.site.key, candidate.text)
+            if code:
+                continue  # `Pwd={creds['password']}` in function code: an expression (`bot.core.inlinecode`)
         match = detectors.judge_keyed(key, candidate.text[start:end])
         if match is not None:
             hits.append(Hit(candidate, match.rule, start, end, Context.PAIR, name=key, keyed=True))
@@ -155,10 +169,10 @@ def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
 def _embedded_assignments(candidate: Candidate, analysis: Analysis, detectors: Detectors) -> list[Hit]:
     """Assignment lines inside the value (`bot.core.assignments`), each judged under its own key name."""
     hits: list[Hit] = []
-    for key, start, end in assignments(candidate.text):
+    for key, start, end, judged_as in assignments(candidate.text):
         if not analysis.is_literal_span(start, end):
             continue
-        match = detectors.judge_keyed(key, candidate.text[start:end])
+        match = detectors.judge_keyed(judged_as, candidate.text[start:end])
         if match is not None:
             hits.append(Hit(candidate, match.rule, start, end, Context.PAIR, name=key, keyed=True))
     return hits

@@ -7,7 +7,8 @@ Every finding needs one of these in the text, so a file with none of them is ski
   escape could hide a token or spell a key), or a `!Join` (tokens can form where literal parts meet);
 - a key name that some keyed rule accepts, or that names a secret (provider-wide and NoEcho advice ask
   `secret_kind_of_key`);
-- the text of a reference advice: `~true`/`~split`, `ssm-secure`, `secretsmanager`.
+- the text of a reference advice: `~true`/`~split`, `ssm-secure`, `secretsmanager`;
+- a URL query parameter named as a credential by URL convention only (`?code=`, `&sig=`: `queryparams`).
 
 The key test is exact, not a guess. The scanner judges a value under a key name whose words
 (`heuristics.key_words`) are consecutive words of the text: key names are written in the file (a mapping
@@ -41,6 +42,7 @@ import re2
 from bot.core.detectors import Detectors
 from bot.core.heuristics import _CAMEL_WORDS as CAMEL_WORDS  # the split of `key_words`, kept in one place
 from bot.core.heuristics import secret_kind_of_key
+from bot.core.queryparams import may_hold_url_credential
 from bot.core.rulemodel import Pattern, RuleKind, compile_pattern
 from bot.core.rules import RuleSet
 
@@ -62,7 +64,7 @@ def may_hold_finding(text: str, platform_id: str, ruleset: RuleSet, detectors: D
     `detectors` are the ones built for `text` with `ruleset`: their whole-text token matches are reused."""
     if detectors.unclaimed() or platform_id not in _AUDITED:
         return True
-    if any(marker in text for marker in _MARKERS):
+    if any(marker in text for marker in _MARKERS) or may_hold_url_credential(text):
         return True
     if platform_id == "serverless" and _SERVERLESS_API_KEYS in text:
         return True

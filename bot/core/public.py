@@ -14,6 +14,7 @@ import hashlib
 import json
 
 from bot.core.heuristics import SecretKind, is_email, meaningful_words, secret_kind_of_key
+from bot.core.keyids import is_provider_key_id
 from bot.core.linear import LinearPattern
 
 _PUBLIC_VALUE = LinearPattern(
@@ -55,6 +56,8 @@ def is_public_identifier(key: str, value: str) -> bool:
     if _PUBLIC_VALUE.match(text) or is_email(text) or _is_anonymous_jwt(text):
         return True
     words = meaningful_words(key)
+    if is_provider_key_id(words, text):
+        return True
     if not words or secret_kind_of_key(key) in _PRIVATE_KINDS:
         return False
     if (

@@ -149,6 +149,16 @@ _SHELL_BRACED = LinearPattern(
     r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=?+])(?P<default>[^}]*))?\}"
 )
 _SHELL_BARE = LinearPattern(r"\$(?P<name>[A-Z_][A-Z0-9_]+)\b")
+# DigitalOcean App Platform binds `${component-name.VAR}` (`${reverb-db.PASSWORD}`): read as shell, the
+# hyphen would make `db.PASSWORD` the default of `${reverb}`; the rest of a component name and a variable
+# after a dot is the binding, never a default someone typed.
+_BINDABLE_REST = LinearPattern(r"^[a-z0-9-]*\.[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _is_bindable(op: str, default: str) -> bool:
+    return op == "-" and _BINDABLE_REST.match(default) is not None
+
+
 _CHEAP_MARKERS = LinearPattern(
     r"\$|\{\{|@|%|ENC\[|EV\[|method\.request\.|integration\.response|context\.|stageVariables\.|States\."
     r"|AWS::|env|getenv|ENV"
@@ -258,7 +268,7 @@ def _add_shell(
         references.append(reference)
         taken.add(*match.span())
         default = match["default"]
-        if match["op"] in (":-", "-", ":=", "=") and default:
+        if match["op"] in (":-", "-", ":=", "=") and default and not _is_bindable(match["op"], default):
             start = match.start("default")
             fallbacks.append(LiteralFallback(start, start + len(default), default, reference))
     for match in _SHELL_BARE.finditer(text):

@@ -28,6 +28,7 @@ import re2
 
 from bot.core import filters
 from bot.core.advisories import ADVISORY_IDS
+from bot.core.basicauth import BASIC_RULE_ID, is_basic_credential
 from bot.core.config import ScanConfig
 from bot.core.entropy import shannon_entropy
 from bot.core.heuristics import (
@@ -40,6 +41,7 @@ from bot.core.heuristics import (
     secret_kind_of_key,
 )
 from bot.core.hosts import is_documentation_host, is_local_image_default
+from bot.core.humansecrets import is_signing_slot, is_typed_signing_secret
 from bot.core.linear import encodable, re2_options
 from bot.core.perfile import memory
 from bot.core.rulemodel import (
@@ -52,6 +54,7 @@ from bot.core.rulemodel import (
     compile_pattern,
 )
 from bot.core.ruletable import compile_rule, expand_example
+from bot.core.sourcenames import names_a_source
 from bot.core.spans import DisjointSpans
 
 __all__ = [
@@ -160,9 +163,12 @@ class RuleSet:
         rules = self._keyed_rules_for(kind, normalized_key(key))
         # A key that only mentions a secret (`..._SECRET_ID`) or names a lookup key (`LOCK_KEY`) says nothing
         # public about random key material.
-        if not rules or _is_excluded("" if in_passing else key, candidate, kind, sample_host=sample_host):
+        weak_is_real = (kind is SecretKind.PASSWORD or is_signing_slot(key, kind)) and not sample_host
+        if not rules or _is_excluded("" if in_passing else key, candidate, kind, weak_is_real=weak_is_real):
             return None
-        plausible = kind is not None and is_plausible_secret_value(candidate, kind)
+        plausible = kind is not None and (
+            is_plausible_secret_value(candidate, kind) or is_typed_signing_secret(key, candidate, kind)
+        )
         for rule in rules:
             # Rules picked by key kind need a credential-shaped value; a key_regex rule's own regex decides.
             if (plausible or not rule.key_kinds) and _value_fits(rule, candidate):
@@ -237,6 +243,8 @@ def _char_offsets(encoded: bytes, offsets: list[int]) -> dict[int, int]:
 
 
 def _is_credible_secret(rule: Rule, secret: str, host: str | None) -> bool:
+    if rule.id == BASIC_RULE_ID and not is_basic_credential(secret):
+        return False  # base64 that does not decode to `user:password` (`bot.core.basicauth`)
     if rule.min_entropy is not None and shannon_entropy(secret) < rule.min_entropy:
         return False
     if any(pattern.search(encodable(secret)) is not None for pattern in rule.allowlist):
@@ -265,15 +273,16 @@ def _key_fits(rule: Rule, kind: SecretKind | None, name: str) -> bool:
     return rule.key_pattern is None or rule.key_pattern.search(encodable(name)) is not None
 
 
-def _is_excluded(key: str, value: str, kind: SecretKind | None, *, sample_host: bool) -> bool:
+def _is_excluded(key: str, value: str, kind: SecretKind | None, *, weak_is_real: bool) -> bool:
     """Values no keyed rule may report: references, ciphertext, placeholders, public values, hashes. Under a
-    key that names a password, a weak password (`admin123`) is no placeholder (`filters.is_placeholder`)
-    unless the host beside it is a documentation host."""
+    key that names a password or a signing secret (`weak_is_real`), a weak value (`admin123`) is no
+    placeholder (`filters.is_placeholder`) unless the host beside it is a documentation host."""
     return (
         not value
         or filters.is_reference_syntax(value)
+        or names_a_source(value)
         or filters.is_encrypted(value)
-        or filters.is_placeholder_for(key, value, password=kind is SecretKind.PASSWORD and not sample_host)
+        or filters.is_placeholder_for(key, value, password=weak_is_real)
         or is_local_image_default(value, key=key)
         or filters.is_public_identifier(key, value)
         or filters.is_well_known_public_value(value)

@@ -45,9 +45,11 @@ from bot.core.manifests.jscode import load_code
 from bot.core.perfile import one_file
 from bot.core.prefilter import may_hold_finding
 from bot.core.references import analyze
+from bot.core.rulemodel import TokenMatch
 from bot.core.rules import RuleSet
 from bot.core.tomlpos import load_toml
 from bot.core.tree import Document, KeyPath, Node, Scalar, Style
+from bot.core.unparsed import unparsed_settings
 from bot.core.yamlsafe import load_yaml
 from bot.core.yamlsafe import quick_check as yaml_quick_check
 
@@ -243,10 +245,21 @@ class _FileScan:
         for target in self.platform.targets(docs):
             consumers[(target.doc_index, target.path)].append(target)
         found = list(self._judged(docs, naming, consumers, fixable=True))
-        found.extend(self.emit.outside_values(self.detectors.unclaimed()))
+        found.extend(self.emit.outside_values(self._outside_values()))
         for advice in self.platform.advice(docs, naming):
             found.extend(self.emit.advice(advice))
         return self._settled(found)
+
+    def _outside_values(self) -> list[TokenMatch]:
+        """Tokens in comments or keys, and settings the parser does not see (`bot.core.unparsed`) where no
+        token is."""
+        tokens = self.detectors.unclaimed()
+        if self.fmt not in (Format.YAML, Format.TOML, Format.JSON):
+            return tokens
+        unparsed = unparsed_settings(self.text, self.detectors)
+        return tokens + [
+            match for match in unparsed if not self.detectors.overlaps_token(match.start, match.end)
+        ]
 
     def _settled(self, found: list[Finding]) -> _Outcome:
         """The listed findings, how many more there are, and the notices that say what was left out."""

@@ -22,7 +22,7 @@ def _findings(text: str) -> list[tuple[str, int]]:
 
 
 def _values(text: str) -> list[tuple[str, str]]:
-    return [(key, text[start:end]) for key, start, end in assignments(text)]
+    return [(key, text[start:end]) for key, start, end, _ in assignments(text)]
 
 
 def test_each_assignment_line_of_a_block_is_read() -> None:

@@ -57,6 +57,15 @@ def test_a_host_setting_speaks_for_the_password_of_its_own_service() -> None:
     assert "password" in sample_host_passwords([("host", "db.example.com"), ("password", WEAK)])
 
 
+def test_a_bare_host_speaks_for_the_bare_password_only() -> None:
+    settings = [("host", "db.example.com"), ("API_PASSWORD", WEAK), ("DB_PASSWORD", WEAK), ("pwd", WEAK)]
+    assert sample_host_passwords(settings) == {"pwd"}
+    assert _env(f"    host: db.example.com\n    API_PASSWORD: {WEAK}\n    DB_PASSWORD: {WEAK}\n") == [
+        ("generic-password", 6),
+        ("generic-password", 7),
+    ]
+
+
 def test_a_url_speaks_only_for_the_password_its_credential_names() -> None:
     url = "postgres://app:${DB_PASSWORD}@db.example.com/app"
     assert sample_host_passwords([("DATABASE_URL", url), ("DB_PASSWORD", WEAK)]) == {"DB_PASSWORD"}

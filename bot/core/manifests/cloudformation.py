@@ -136,6 +136,9 @@ def cfn_site(doc: Document, path: KeyPath, base: int = 0) -> Site:
     if len(rel) == 3 and rel[0] == "Outputs" and rel[2] == "Value":
         return Site(str(rel[1]))
     if len(rel) == 4 and rel[0] == "Resources" and rel[2:] == ("Properties", "Value"):
+        resource = doc.lookup(path[: base + 2])
+        if resource is not None and _type_of(resource) == "AWS::ApiGateway::ApiKey":
+            return Site("ApiKeyValue")  # the key clients send; its `Name` only labels it
         name = text_at(doc.lookup((*path[:-1], "Name")))
         if name and not has_reference_markers(name):
             return Site(name.rstrip("/").rsplit("/", 1)[-1])

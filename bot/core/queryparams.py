@@ -1,0 +1,44 @@
+"""Query-string parameters read as settings: which name a parameter's value is judged under.
+
+Webhook and ingestion URLs carry their credential in the query string (an SNS `Endpoint`, a Firehose HTTP
+destination, an EventBridge API destination: `https://host/hook?secret=...`, `?code=`, `?sig=`, `?key=`).
+A parameter whose name already names a secret (`access_token`, `client_secret`, `api_key`) is judged as it
+is; a few short names are credentials only by the convention of URLs (`key`, `code`, `sig`, `auth`), so they
+are judged under a name the key-name analysis reads the same way. The original name is kept for reports.
+"""
+
+from __future__ import annotations
+
+from bot.core.linear import LinearPattern
+
+# A parameter of a URL's query (`?access_token=...&x=1`), anywhere in a value.
+QUERY_PARAMETER = LinearPattern(r"[?&](?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^&#\s\"'<>]+)")
+
+# Short parameter names that carry a credential by URL convention, and the key name each is judged as.
+_URL_CREDENTIAL_NAMES = {
+    "key": "api_key",
+    "apikey": "api_key",
+    "code": "code_secret",  # Azure Functions, Google Apps Script, most webhook relays
+    "sig": "signature_secret",
+    "signature": "signature_secret",
+    "hmac": "hmac_secret",
+    "auth": "auth_token",
+    "pass": "password",
+}
+
+
+# Such a parameter written in a text: the prefilter's cue that the text must be parsed, since the words of
+# these names (`code`, `sig`) name no secret on their own.
+_URL_CREDENTIAL_PARAMETER = LinearPattern(
+    r"[?&](?:" + "|".join(_URL_CREDENTIAL_NAMES) + r")=", ignore_case=True
+)
+
+
+def may_hold_url_credential(text: str) -> bool:
+    """Whether `text` has a query parameter named as a credential only by URL convention."""
+    return _URL_CREDENTIAL_PARAMETER.search(text) is not None
+
+
+def judged_name(parameter: str) -> str:
+    """The key name a query parameter's value is judged under (`sig` -> a signing secret)."""
+    return _URL_CREDENTIAL_NAMES.get(parameter.lower(), parameter)
