@@ -3,6 +3,9 @@ no name, nor any word of a value, held in clear."""
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
+
 import pytest
 
 from bot.core import keymemo
@@ -38,6 +41,20 @@ def test_the_memory_holds_at_most_its_bound_of_answers(monkeypatch: pytest.Monke
     question("KEY_24")
     assert asked.count("KEY_24") == 1  # the newest answers are kept
     assert keymemo.MAX_NAMES * keymemo.ENTRY_BYTES <= 16 << 20
+
+
+def test_the_byte_estimate_covers_what_an_answer_holds() -> None:
+    question = PerKeyName(lambda name: len(name) % 2 == 0)
+    names = [f"ENVIRONMENT_VARIABLE_{index}" for index in range(5000)]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for name in names:
+            question(name)
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held / len(names) <= keymemo.ENTRY_BYTES  # measured about 80 bytes: a slot and the digest
 
 
 @pytest.mark.parametrize(
