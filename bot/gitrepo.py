@@ -265,14 +265,20 @@ def changed_files(root: Path, base: str) -> list[str]:
 
 
 def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
-    """NUL-terminated fields of a byte stream, read in chunks."""
-    pending = b""
+    """NUL-terminated fields of a byte stream, read in chunks. Reads may come back short (`bufsize=0`), so a
+    field longer than a read is kept as its parts, joined once, and only each new chunk is searched: linear
+    in the stream, not quadratic in its longest field."""
+    partial: list[bytes] = []
     while chunk := stream.read(_CHUNK):
-        pending += chunk
-        *fields, pending = pending.split(b"\0")
+        first, *fields = chunk.split(b"\0")
+        if not fields:
+            partial.append(first)
+            continue
+        yield b"".join([*partial, first])
+        partial = [fields.pop()]  # the field that goes on in the next chunk
         yield from fields
-    if pending:
-        yield pending
+    if any(partial):
+        yield b"".join(partial)
 
 
 def _parse_log(tokens: Iterator[bytes]) -> Iterator[tuple[Commit, list[Change]]]:

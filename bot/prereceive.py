@@ -12,11 +12,13 @@ at `timeout` (4 s by default) or past `max_commits`, and a push not fully scanne
 operator chose `--on-incomplete allow`. The configuration is the default branch's (or `--config`), never
 the push's own: a push cannot lower its own threshold.
 
-`${file()}` targets of the Serverless manifests the push writes are followed as the App follows them: read
-in each pushed tip's tree where that manifest is (at most `MAX_TARGETS` files per manifest, each blob
-once, within the same time bound) and scanned with the manifest's fix. A finding there is attributed to
-the commit of the push that wrote the target's blob, else to the one that made the manifest read it. A
-target that cannot be read in full makes the push incomplete (refused unless allowed): fail closed.
+`${file()}` targets are followed as the App follows them (`bot.hooktargets`), in each pushed tip's tree:
+every target of a manifest the push writes, and each file the push writes that a manifest at the tip reads
+(an `env.json` changed under an unchanged `serverless.yml`), scanned with that manifest's fix, within the
+same time and size bounds. A finding there is attributed to the commit of the push that wrote the target's
+blob, else to the one that made the manifest read it; the latter was already in the repository, and the
+refusal says so. A manifest or target that cannot be read or scanned in full makes the push incomplete
+(refused unless allowed): fail closed.
 """
 
 from __future__ import annotations
@@ -30,16 +32,16 @@ from typing import IO
 
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_PATHS, choose_config, parse_config
-from bot.core.filetargets import FileTarget, follow, list_targets
-from bot.core.findings import Finding, Notice, NoticeKind, ScanResult, meets
+from bot.core.findings import Finding, ScanResult, meets
 from bot.core.firstseen import introduced_by
 from bot.core.rules import RuleError, RuleSet
 from bot.core.scanner import scan_file
 from bot.files import is_manifest_path
-from bot.gitrepo import BlobReader, Change, Commit, GitError, TooLarge, pushed_changes, run_git, tree_files
+from bot.gitrepo import BlobReader, Change, Commit, GitError, pushed_changes, run_git, tree_files
 from bot.hookdefaults import DEFAULT_MAX_COMMITS, DEFAULT_TIMEOUT
+from bot.hooktargets import Targets
 from bot.reports.provenance import Provenance
-from bot.reports.text import render_notices_text, render_text
+from bot.reports.text import inert, render_notices_text, render_text
 
 ACCEPT, REFUSE = 0, 1
 _ZERO = frozenset("0")
@@ -48,7 +50,15 @@ How to fix: the secret is in a commit of this push, so a new commit that edits t
   1. Take it out of the commits: `git commit --amend` when it is in the last one, else `git rebase -i` and
      edit the commit named above, replacing the lines with the fix shown.
   2. Store the value where the fix points (the `store` command), then push again.
-The refused objects were not kept here; if the value was ever pushed or shared elsewhere, rotate it.
+The refused objects were not kept here; if the value was ever pushed or shared elsewhere, rotate it."""
+_ALREADY_THERE = """\
+{count} of these secret(s) were already there before this push: in a file that a manifest of this push
+reads through `${{file()}}`, not introduced by this push (the commit named is the one that makes the
+manifest read the file). Rewriting this push's commits does not take them out:
+  1. Store the value where the fix points (the `store` command) and replace it in that file, in this push
+     or first on the default branch; the value is already in the repository's history, so rotate it.
+  2. Or keep the manifest from reading that file, then push again."""
+_FALSE_ALARM = """\
 Not a secret? Add the ignore comment, or the fingerprint (`id`) to the allowlist in .github/secrets-bot.yml
 on the default branch."""
 
@@ -82,6 +92,7 @@ class Verdict:
     commits: int = 0
     files: int = 0
     incomplete: list[str] = field(default_factory=list)  # why the push was not fully scanned
+    inherited: frozenset[str] = frozenset()  # fingerprints already in a `${file()}` target before the push
 
 
 def parse_updates(lines: Iterable[str]) -> list[RefUpdate]:
@@ -149,8 +160,8 @@ def scan_push(
         _close(changes)
     sources: dict[tuple[str, str], bytes] = {}
     scans = _scan_blobs(root, walk, config, ruleset, deadline, clock, verdict, sources)
-    targets = _Targets(root, config, ruleset, written, deadline, clock, verdict)
-    followed = targets.follow_at(tips, sources) if sources else []
+    targets = Targets(root, config, ruleset, written, deadline, clock, verdict.incomplete)
+    followed = targets.follow_at(tips, sources) if written else []
     if clock() > deadline and not verdict.incomplete:
         verdict.incomplete.append(f"the scan did not finish within {limits.timeout:g} s")
     at_tips = _at_tips(root, tips, scans) | {f.fingerprint for _, result in followed for f in result.findings}
@@ -160,6 +171,8 @@ def scan_push(
             *((commit, result.findings) for commit, result in followed),
         ]
     )
+    brought = {f.fingerprint for result in scans.values() for f in result.findings}
+    verdict.inherited = targets.inherited - brought
     verdict.provenance = {
         finding: Provenance(commit.sha, commit.author, commit.date, in_head=fp in at_tips)
         for fp, (finding, commit) in origin.items()
@@ -172,88 +185,6 @@ def scan_push(
     verdict.results = [*(ScanResult(path, None, tuple(found)) for path, found in grouped.items()), *notices]
     verdict.files = len(scanned)
     return verdict
-
-
-class _Targets:
-    """The `${file()}` targets of the pushed manifests, read in the pushed tips' trees (see the module)."""
-
-    def __init__(
-        self,
-        root: Path,
-        config: ScanConfig,
-        ruleset: RuleSet,
-        written: dict[tuple[str, str], Commit],
-        deadline: float,
-        clock: Callable[[], float],
-        verdict: Verdict,
-    ) -> None:
-        self._root, self._config, self._ruleset, self._written = root, config, ruleset, written
-        self._deadline, self._clock, self._verdict = deadline, clock, verdict
-        self.notices: list[ScanResult] = []  # references not followed, targets absent
-
-    def follow_at(
-        self, tips: list[str], sources: dict[tuple[str, str], bytes]
-    ) -> list[tuple[Commit, ScanResult]]:
-        """Each target blob read and reported once, with the commit its findings are attributed to."""
-        cache: dict[tuple[str, str], bytes | Notice] = {}
-        reported: set[tuple[str, str]] = set()
-        found: list[tuple[Commit, ScanResult]] = []
-        with BlobReader(self._root, self._config.limits.max_bytes) as reader:
-            for tip in tips:
-                files = {change.path: change.blob for change in tree_files(self._root, tip)}
-                paths = list(files)
-                for key, data in sources.items():
-                    if files.get(key[0]) != key[1] or self._clock() > self._deadline:
-                        continue
-                    consumer = list_targets(key[0], data, self._config)
-                    if consumer is None:
-                        continue
-                    results, said = follow(
-                        consumer,
-                        self._reader(reader, files, cache),
-                        _listing(paths),
-                        ruleset=self._ruleset,
-                        config=self._config,
-                    )
-                    if said:
-                        self.notices.append(ScanResult(key[0], None, notices=tuple(said)))
-                    for result in results:
-                        target = (result.path, files[result.path])
-                        if target not in reported:
-                            reported.add(target)
-                            found.append((self._written.get(target, self._written[key]), result))
-        return found
-
-    def _reader(
-        self, reader: BlobReader, files: dict[str, str], cache: dict[tuple[str, str], bytes | Notice]
-    ) -> Callable[[str], bytes | Notice | None]:
-        def read(path: str) -> bytes | Notice | None:
-            blob = files.get(path)
-            if blob is None:
-                return None
-            if (path, blob) not in cache:
-                cache[path, blob] = self._read(reader, path, blob)
-            return cache[path, blob]
-
-        return read
-
-    def _read(self, reader: BlobReader, path: str, blob: str) -> bytes | Notice:
-        """The blob, or why not (the push is then incomplete: fail closed)."""
-        if self._clock() > self._deadline:
-            self._verdict.incomplete.append(f"{path}: a ${{file()}} target not read in time")
-            return Notice(path, NoticeKind.NOT_SCANNED, "not read within the time bound")
-        data = reader.read(blob)
-        if isinstance(data, bytes):
-            return data
-        self._verdict.incomplete.append(f"{path}: a ${{file()}} target could not be read in full")
-        if isinstance(data, TooLarge):
-            return Notice(path, NoticeKind.TOO_LARGE, f"{data.size:,} bytes, over the size limit")
-        return Notice(path, NoticeKind.UNREADABLE, "not in the repository's objects")
-
-
-def _listing(paths: list[str]) -> Callable[[FileTarget], list[str]]:
-    """A tip's files, for targets whose name is chosen at deploy time (`env.${opt:stage}.yml`)."""
-    return lambda _: paths
 
 
 def _close(changes: Iterable[object]) -> None:
@@ -324,10 +255,15 @@ def judge(verdict: Verdict, fail_on: str, limits: Limits, out: IO[str]) -> int:
         out.write(
             f"\nsecrets-bot: push refused: {len(refused)} hard-coded secret(s) at or above {fail_on}.\n"
         )
-        out.write(_HOW_TO_FIX + "\n")
+        earlier = sum(1 for finding in refused if finding.fingerprint in verdict.inherited)
+        if earlier < len(refused):
+            out.write(_HOW_TO_FIX + "\n")
+        if earlier:
+            out.write(_ALREADY_THERE.format(count=earlier) + "\n")
+        out.write(_FALSE_ALARM + "\n")
         return REFUSE
     if verdict.incomplete:
-        reasons = "; ".join(dict.fromkeys(verdict.incomplete))
+        reasons = inert("; ".join(dict.fromkeys(verdict.incomplete)))  # paths are the pusher's text
         if limits.allow_incomplete:  # accepted by the operator's policy, never silently
             out.write(f"secrets-bot: push accepted without a full scan ({reasons}), as configured.\n")
             return ACCEPT

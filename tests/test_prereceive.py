@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import random
+import string
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.prereceive import Limits, run
+from bot.core.config import ScanConfig, ScanLimits
+from bot.core.rules import RuleSet
+from bot.prereceive import REFUSE, Limits, RefUpdate, Verdict, judge, run, scan_push
 from tests.snapshot import isolated_git_env
 from tests.test_cli import PASSWORD, TOKEN, serverless
 
@@ -195,3 +199,101 @@ def test_a_clean_file_target_goes_through_and_one_that_cannot_be_read_refuses_th
 
     assert refused.returncode != 0
     assert "api/env.json: a ${file()} target could not be read in full" in refused.stderr
+
+
+def test_a_secret_written_to_the_file_target_of_an_unchanged_manifest_is_refused_with_its_fix(
+    server: Server,
+) -> None:
+    server.commit({"api/env.json": '{"STAGE": "prod"}\n', "api/serverless.yml": CONSUMER})
+    assert server.push().returncode == 0
+    server.commit({"api/env.json": '{"STAGE": "test"}\n', "api/notes.json": "{}\n"})
+    assert server.push().returncode == 0  # clean writes to a target and to a file no manifest reads
+
+    server.commit({"api/env.json": f'{{"GITHUB_API_KEY": "{TOKEN}"}}\n'}, "only the target")
+    refused = server.push()
+
+    assert refused.returncode != 0, refused.stderr
+    assert "remote: api/env.json" in refused.stderr and "github-pat" in refused.stderr
+    assert "${ssm:/api/" in refused.stderr  # the unchanged consuming manifest's fix
+    assert "the secret is in a commit of this push" in refused.stderr
+    assert TOKEN not in refused.stdout + refused.stderr
+
+
+def test_a_pushed_file_that_a_pattern_target_of_an_unchanged_manifest_names_is_scanned(
+    server: Server,
+) -> None:
+    staged = CONSUMER.replace("./env.json", "./env.${opt:stage}.json")
+    server.commit({"api/env.prod.json": '{"STAGE": "prod"}\n', "api/serverless.yml": staged})
+    assert server.push().returncode == 0
+
+    server.commit({"api/env.test.json": f'{{"GITHUB_API_KEY": "{TOKEN}"}}\n'})
+    refused = server.push()
+
+    assert refused.returncode != 0 and "remote: api/env.test.json" in refused.stderr, refused.stderr
+    assert "${ssm:/api/" in refused.stderr
+
+
+def test_a_manifest_at_the_tip_that_cannot_be_read_makes_a_push_that_writes_files_incomplete(
+    server: Server,
+) -> None:
+    server.commit({".github/secrets-bot.yml": "max_file_size: 2000\n"})
+    assert server.push().returncode == 0
+    big = CONSUMER + "".join(f"# padding line {number}\n" for number in range(200))
+    server.commit({"api/serverless.yml": big})
+    server.hook("--on-incomplete", "allow")
+    assert server.push().returncode == 0
+    server.hook()
+
+    server.commit({"api/env.json": f'{{"GITHUB_API_KEY": "{TOKEN}"}}\n'})
+    refused = server.push()
+
+    assert refused.returncode != 0
+    assert "api/serverless.yml: a manifest that may read files of this push could not be read in full" in (
+        refused.stderr
+    )
+
+
+def test_a_secret_already_in_the_target_of_a_pushed_manifest_is_refused_as_already_there(
+    server: Server,
+) -> None:
+    server.commit({"api/env.json": f'{{"GITHUB_API_KEY": "{TOKEN}"}}\n'}, "no manifest reads it yet")
+    assert server.push().returncode == 0
+
+    server.commit({"api/serverless.yml": CONSUMER}, "read it")
+    refused = server.push()
+
+    assert refused.returncode != 0, refused.stderr  # still fails closed
+    assert "remote: api/env.json" in refused.stderr
+    assert "1 of these secret(s) were already there before this push" in refused.stderr
+    assert "not introduced by this push" in refused.stderr
+    assert "the secret is in a commit of this push" not in refused.stderr
+    assert TOKEN not in refused.stdout + refused.stderr
+
+
+def test_a_file_target_that_runs_out_of_its_work_budget_makes_the_push_incomplete(server: Server) -> None:
+    """Scanned in-process, with a small work budget (the repository config cannot lower it): the pushed
+    commit is left on no ref of the clone, as in the hook's quarantine."""
+    base = server.server_ref()
+    rng = random.Random(7)
+    tokens = ("ghp_" + "".join(rng.choices(string.ascii_letters + string.digits, k=36)) for _ in range(50))
+    values = ", ".join(f'"TOKEN_{number}": "{token}"' for number, token in enumerate(tokens))
+    tip = server.commit({"api/env.json": f"{{{values}}}\n", "api/serverless.yml": CONSUMER})
+    server.git(server.clone, "reset", "-q", "--hard", base)
+    config = ScanConfig(limits=ScanLimits(max_work=2_000), fingerprint_key=b"k" * 32)
+    ruleset = RuleSet.default().with_config(config)
+
+    verdict = scan_push(server.clone, [RefUpdate(base, tip, "refs/heads/main")], config, ruleset, Limits())
+
+    assert "api/env.json: not scanned in full" in verdict.incomplete
+    out = io.StringIO()
+    assert judge(verdict, "never", Limits(), out) == REFUSE  # for the budget alone, not for the findings
+    assert "could not be scanned in full (api/env.json: not scanned in full)" in out.getvalue()
+
+
+def test_the_reasons_for_an_incomplete_push_keep_the_paths_inert() -> None:
+    """Paths are the pusher's text, and a push may run in a CI job whose log honours workflow commands."""
+    verdict = Verdict(incomplete=["a\n::error::x ##[add-mask]y/serverless.yml: not scanned in full"])
+    out = io.StringIO()
+
+    assert judge(verdict, "high", Limits(), out) == REFUSE
+    assert "(a\\x0a::error::x #\\x23[add-mask]y/serverless.yml: not scanned in full)" in out.getvalue()

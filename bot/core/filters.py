@@ -22,7 +22,7 @@ from bot.core.public import (
 __all__ = [
     "has_marker_word", "is_default_credential", "is_encrypted", "is_made_of_filler_words", "is_masked",
     "is_password_hash", "is_placeholder", "is_placeholder_for", "is_public_identifier", "is_reference_syntax",
-    "is_self_describing", "is_stand_in_words", "is_well_known_public_value",
+    "is_self_describing", "is_stand_in_words", "is_typed_word_run", "is_well_known_public_value",
 ]  # fmt: skip
 
 _TEMPLATE = LinearPattern(
@@ -78,22 +78,34 @@ _HUMAN_CHOICE_WORDS = """
     channel signing webhook service server store storage connection conn shared master aws google github
     slack stripe twilio sendgrid openai azure gcp firebase mongo mongodb postgres postgresql mysql redis
 """
+# Vocabulary words that instruct, stand in, name a stage or the token format (`your`, `put`, `here`,
+# `changeme`, `test`, `jsonwebtoken`): a run of words holding one is a placeholder even under a signing key,
+# where a run of the other vocabulary words (`supersecretkey`, `my_jwt_secret_123`) is what the author typed.
+_INSTRUCTING_WORDS = """
+    your our the enter insert put add fill set replace with here goes value values change changeme me todo
+    tbd please generate generated this that for to of in not yet needed required unknown undefined empty
+    blank any anything something some random new none null nil string default placeholder dummy fake sample
+    example redacted removed hidden masked is it be go name test testing dev development local demo temp
+    temporary tmp json web
+"""
 _SLOTS = frozenset(_SLOT_WORDS.split())
 _STAND_INS = frozenset(_STAND_IN_WORDS.split())
 _VOCABULARY = _SLOTS | _STAND_INS | frozenset(_HUMAN_CHOICE_WORDS.split())
+_TYPED_WORDS = _VOCABULARY - _STAND_INS - frozenset(_INSTRUCTING_WORDS.split())
 _LONGEST_WORD = max(len(word) for word in _VOCABULARY)
 _COUNTING = "1234567890"
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _MAX_VOCABULARY_VALUE = 64
 
 
-def is_placeholder(value: str, *, password: bool = False) -> bool:
+def is_placeholder(value: str, *, password: bool = False, signing: bool = False) -> bool:
     """True for values that stand in for a secret: `changeme`, `<your-key>`, `${VAR}`, `xxxx`, `abc123`...
 
     `password=True` judges the value for a password slot (a key that names a password, the password of a
     URL to a remote host): there a value made of vocabulary words is a placeholder only when it names the
     slot (`password`, `mysecretpassword`) or is filler (`abc123`); `Password123` and `rootroot` are weak
-    passwords, reported like any other."""
+    passwords, reported like any other. `signing=True` (with `password`) judges it for a signing-secret slot
+    (`JWT_SECRET`), where a run of words that instructs nothing (`supersecretkey`) is the typed key."""
     text = value.strip().strip("'\"").strip()
     if not text:
         return True
@@ -101,6 +113,10 @@ def is_placeholder(value: str, *, password: bool = False) -> bool:
     masked = is_masked(text, password=password)
     if _TEMPLATE.search(text) or masked or has_marker_word(text) or is_self_describing(lowered):
         return True
+    if _INSTRUCTION.search(" ".join(_CASED_WORDS.findall(text)).lower()):
+        return True  # an instruction run together (`PUTthisSecretKeyInTheEnvironment`)
+    if password and signing and is_typed_word_run(lowered):
+        return False
     return is_stand_in_words(lowered) if password else is_made_of_filler_words(lowered)
 
 
@@ -131,13 +147,13 @@ def has_marker_word(text: str) -> bool:
     return False
 
 
-def is_placeholder_for(key: str, value: str, *, password: bool = False) -> bool:
+def is_placeholder_for(key: str, value: str, *, password: bool = False, signing: bool = False) -> bool:
     """`is_placeholder`, or the value repeats its key's name (`API_KEY: api-key`, `zoneId: MY_ZONE_ID`).
 
     For a password slot, a part of the name repeats it only if it names the slot too (`DB_PASS: db-pass`):
     a service or role word of the name alone (`POSTGRES_PASSWORD: postgres`, `ADMIN_PASSWORD: admin`) is
     the default-credential pair people really deploy."""
-    if is_placeholder(value, password=password):
+    if is_placeholder(value, password=password, signing=signing):
         return True
     squeezed = re.sub(r"[^a-z0-9]", "", value.lower())
     words = key_words(key)
@@ -165,6 +181,17 @@ def is_stand_in_words(lowered: str) -> bool:
     return not lowered.isdigit() and _splits_into(
         lowered, lambda piece: piece in _STAND_INS or _is_count(piece)
     )
+
+
+def is_typed_word_run(lowered: str) -> bool:
+    """Two or more vocabulary words run together, none of which instructs or stands in, with an optional
+    count (`supersecretkey`, `jwtsecret`, `my_jwt_secret_123`): a value typed as the key, not a stand-in for
+    one. One word (`secret`, `password123`), a count (`abcdefgh`) or a word that instructs
+    (`your-secret-here`) is not one."""
+    core = re.sub(r"[\s_.:/-]+", "", lowered).rstrip(_COUNTING)
+    if not core or core in _VOCABULARY:
+        return False
+    return _splits_into(core, _TYPED_WORDS.__contains__)
 
 
 def _is_count(piece: str) -> bool:
@@ -219,7 +246,11 @@ _INSTRUCTION = LinearPattern(
     r"|\bfor (?:local )?(?:dev|development|tests?|testing) (?:only|use|purposes)\b"
     r"|\b(?:replace|update|fill) (?:me|this|it|with|before|in|later)\b"
     r"|\bgenerate (?:with|using|a|your|one|new)\b|\bopenssl rand\b"
+    r"|\b(?:put|keep|store|set) (?:this|it|the|your|me)\b"
+    r"|\bin (?:the |your )?(?:env|environment|vault|console)\b"
 )
+# The words of a run-together value, by case (`PUTthisKeyInTheEnv`: `PUTthis`, `Key`, `In`, `The`, `Env`).
+_CASED_WORDS = LinearPattern(r"[A-Z]*[a-z]+|[A-Z]+|[0-9]+")
 # `local-dev-refresh-secret`: a phrase of words that names an environment and the kind of secret it stands in
 # for; a real secret generated for development has random parts.
 _STAGE_WORDS = frozenset(

@@ -143,8 +143,9 @@ def _is_aspnet_identity_v3_hash(text: str) -> bool:
 
 
 # SHA-256 of values printed in vendor documentation for every user: the Azure Cosmos DB emulator key, the
-# Azurite storage emulator key, the M-Pesa Daraja sandbox passkey, Stripe's documentation test key and the
-# jwt.io sample token.
+# Azurite storage emulator key, the M-Pesa Daraja sandbox passkey, Stripe's documentation test key, the
+# jwt.io sample token and Google's reCAPTCHA v2 test secret key (always passes; documented for automated
+# tests). Only these exact values: a key of the same shape is judged like any other.
 _WELL_KNOWN_DIGESTS = frozenset(
     {
         "aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615",
@@ -152,6 +153,7 @@ _WELL_KNOWN_DIGESTS = frozenset(
         "6b933448d12f658cae3204515c314d7745b132307854ba107b16922825446b73",
         "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
         "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
+        "f5e95c9954635b65acab57e6d5ea663eb900f06dc8794a90358f5abb1c77d4e0",
     }
 )
 # The stock defaults of local images that every user of the image shares (MinIO's `minioadmin`, RabbitMQ's

@@ -163,11 +163,16 @@ class RuleSet:
         rules = self._keyed_rules_for(kind, normalized_key(key))
         # A key that only mentions a secret (`..._SECRET_ID`) or names a lookup key (`LOCK_KEY`) says nothing
         # public about random key material.
-        weak_is_real = (kind is SecretKind.PASSWORD or is_signing_slot(key, kind)) and not sample_host
-        if not rules or _is_excluded("" if in_passing else key, candidate, kind, weak_is_real=weak_is_real):
+        signing = is_signing_slot(key, kind) and not sample_host
+        weak_is_real = (kind is SecretKind.PASSWORD and not sample_host) or signing
+        if not rules or _is_excluded(
+            "" if in_passing else key, candidate, kind, weak_is_real=weak_is_real, signing=signing
+        ):
             return None
         plausible = kind is not None and (
-            is_plausible_secret_value(candidate, kind) or is_typed_signing_secret(key, candidate, kind)
+            is_plausible_secret_value(candidate, kind)
+            or is_typed_signing_secret(key, candidate, kind)
+            or (signing and filters.is_typed_word_run(candidate.lower()))
         )
         for rule in rules:
             # Rules picked by key kind need a credential-shaped value; a key_regex rule's own regex decides.
@@ -273,16 +278,17 @@ def _key_fits(rule: Rule, kind: SecretKind | None, name: str) -> bool:
     return rule.key_pattern is None or rule.key_pattern.search(encodable(name)) is not None
 
 
-def _is_excluded(key: str, value: str, kind: SecretKind | None, *, weak_is_real: bool) -> bool:
+def _is_excluded(key: str, value: str, kind: SecretKind | None, *, weak_is_real: bool, signing: bool) -> bool:
     """Values no keyed rule may report: references, ciphertext, placeholders, public values, hashes. Under a
     key that names a password or a signing secret (`weak_is_real`), a weak value (`admin123`) is no
-    placeholder (`filters.is_placeholder`) unless the host beside it is a documentation host."""
+    placeholder (`filters.is_placeholder`) unless the host beside it is a documentation host; under a
+    signing key (`signing`) neither is a typed run of words (`supersecretkey`)."""
     return (
         not value
         or filters.is_reference_syntax(value)
         or names_a_source(value)
         or filters.is_encrypted(value)
-        or filters.is_placeholder_for(key, value, password=weak_is_real)
+        or filters.is_placeholder_for(key, value, password=weak_is_real, signing=signing)
         or is_local_image_default(value, key=key)
         or filters.is_public_identifier(key, value)
         or filters.is_well_known_public_value(value)

@@ -5,8 +5,10 @@ key and the redacted preview instead. Colour is the caller's decision (a termina
 
 Repository text (paths, keys, commands built from them, notices) reaches terminals and CI logs: its control
 characters (a newline in a file name, an escape sequence) are shown escaped (`\x0a`), so one field stays on
-its line and paints nothing, and a line that would start with `::` (after spaces) starts with `\x3a\x3a`
-instead, so that no file name can give GitHub Actions a workflow command (`::add-mask::`, `::error::`).
+its line and paints nothing. No file name can give GitHub Actions a workflow command: a line that would
+start with `::` (after spaces) starts with `\x3a\x3a` instead (`::add-mask::`, `::error::`), and `##[`,
+the legacy form the runner honours anywhere in a line (`##[add-mask]`, `##[stop-commands]`), is shown as
+`#\x23[` wherever it appears.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ _GUTTER = 8
 _CONTROL = [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)]  # all but tab
 _ESCAPED = {code: f"\\x{code:02x}" for code in _CONTROL} | {0x2028: "\\u2028", 0x2029: "\\u2029"}
 _WORKFLOW_COMMAND = "::"
+_LEGACY_COMMAND = "##["  # the runner finds this one anywhere in a line, not only at its start
 _BY_RANK_DESC = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 
 
@@ -161,14 +164,20 @@ def _notice_line(notice: Notice) -> str:
     return f"notice: {_shown(where)}: {notice.kind}: {_shown(notice.message)}"
 
 
+def inert(text: str) -> str:
+    """Repository text in a line of the caller's own (the pre-receive hook's reasons), made inert as here."""
+    return _no_workflow_commands(_shown(text))
+
+
 def _shown(text: str) -> str:
     """Repository text on one line, inert in a terminal: control characters escaped (`\\x0a`)."""
     return text.translate(_ESCAPED)
 
 
 def _no_workflow_commands(text: str) -> str:
-    """No line starts (after spaces) with `::`, which GitHub Actions would take as a workflow command."""
-    lines = text.split("\n")
+    """No line starts (after spaces) with `::` and none holds `##[`: GitHub Actions would take either as a
+    workflow command."""
+    lines = text.replace(_LEGACY_COMMAND, "#\\x23[").split("\n")
     for index, line in enumerate(lines):
         if line.lstrip().startswith(_WORKFLOW_COMMAND):
             lines[index] = line.replace(_WORKFLOW_COMMAND, "\\x3a\\x3a", 1)

@@ -107,6 +107,19 @@ def test_control_characters_and_workflow_commands_in_repository_text_stay_inert(
     assert render_text(results, color=False).startswith("\\x3a\\x3aerror::pwned\\x0a")
 
 
+def test_the_legacy_workflow_command_form_is_inert_anywhere_in_a_line() -> None:
+    """The runner also honours `##[command]` anywhere in a line: a path could stop the log's command
+    processing (`##[stop-commands]`) or mask text (`##[add-mask]`) from the middle of a report line."""
+    hostile_path = "a/##[stop-commands]token/x ##[add-mask]y ###[error]z/serverless.yml"
+    finding = make_finding(path=hostile_path, key="a.##[add-matcher]m", remediation=SSM_FIX)
+    notice = Notice(hostile_path, NoticeKind.PARSE_ERROR, "bad ##[error]YAML", line=1)
+    results = [ScanResult(hostile_path, "serverless", findings=(finding,), notices=(notice,))]
+
+    for text in (render_text(results, color=False), render_notices_text(results)):
+        assert "##[" not in text
+        assert "a/#\\x23[stop-commands]token/x #\\x23[add-mask]y ##\\x23[error]z/serverless.yml" in text
+
+
 def test_a_fix_over_several_lines_is_shown_line_by_line() -> None:
     several = Remediation(
         replacement="  A: ${ssm:/a}\n  B: ${ssm:/b}", store_command=None, docs="https://d.test"
