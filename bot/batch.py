@@ -21,7 +21,7 @@ from bot.core.config import ScanConfig, ScanLimits
 from bot.core.filetargets import FileTarget, follow, list_targets, parsed_targets
 from bot.core.findings import Notice, NoticeKind, ScanResult
 from bot.core.manifests import platform_by_id
-from bot.core.references import one_file
+from bot.core.perfile import one_file
 from bot.core.rules import RuleSet
 from bot.core.scanner import Parsed, scan_file
 from bot.files import Target, iter_manifest_paths

@@ -16,6 +16,7 @@ import re
 from enum import StrEnum
 
 from bot.core.entropy import character_classes, shannon_entropy
+from bot.core.keymemo import PerKeyName
 from bot.core.linear import LinearPattern
 
 
@@ -148,6 +149,7 @@ def normalized_key(key: str) -> str:
     return "_".join(meaningful_words(key))
 
 
+@PerKeyName
 def secret_kind_of_key(key: str) -> SecretKind | None:
     """What kind of secret a key names, or None when its name does not name one.
 
@@ -413,6 +415,7 @@ def names_a_lookup_key(key: str) -> bool:
     )  # its qualifier cleared it
 
 
+@PerKeyName
 def names_a_secret_only_if_random(key: str) -> bool:
     """Keys whose name forgives a name or an id but not random key material under it: a secret named in
     passing (`SECRET_ID`) or a lookup key (`LOCK_KEY`)."""

@@ -12,13 +12,11 @@ inside them. Nothing here reads the environment or the disk; a reference is only
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.core.linear import LinearPattern
+from bot.core.perfile import memory
 from bot.core.spans import SpanUnion
 from bot.core.variables import Variable, parse_variables
 
@@ -167,42 +165,18 @@ _CHEAP_MARKERS = LinearPattern(
 )
 
 
-# The analyses of the file being scanned (see `one_file`); None outside a scan.
-_FILE_ANALYSES: ContextVar[dict[str, Analysis] | None] = ContextVar("file_analyses", default=None)
-
-
-@contextmanager
-def one_file() -> Iterator[None]:
-    """Within this block, `analyze` answers a text it has already analysed from memory.
-
-    One file asks about the same strings many times: the scan judges each value, the platform's targets
-    follow `${self:}` chains through the same values again, and `${file()}` targets are listed from the same
-    tree (issue 16: about a third of the calls on real manifests, and the costliest ones). The memory lasts
-    for one file only (a nested block shares the outer one's), so it holds at most as many entries as the
-    file has strings and nothing carries over between files; an `Analysis` is immutable, so sharing one is
-    safe."""
-    if _FILE_ANALYSES.get() is not None:
-        yield
-        return
-    token = _FILE_ANALYSES.set({})
-    try:
-        yield
-    finally:
-        _FILE_ANALYSES.reset(token)
-
-
 def analyze(text: str) -> Analysis:
     """Split `text` into references and literal fallbacks.
 
     `${...}` is read with the Serverless grammar on every platform: where it is not the platform's syntax
     (a `!Sub` placeholder, a template) it is still not a literal written in the file.
     """
-    memory = _FILE_ANALYSES.get()
-    if memory is None:
+    analysed = memory("references.analyze")  # an `Analysis` is immutable, so sharing one is safe
+    if analysed is None:
         return _analyze(text)
-    found = memory.get(text)
+    found = analysed.get(text)
     if found is None:
-        found = memory[text] = _analyze(text)
+        found = analysed[text] = _analyze(text)
     return found
 
 

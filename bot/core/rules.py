@@ -48,6 +48,7 @@ from bot.core.humansecrets import (
     names_a_setting,
 )
 from bot.core.linear import encodable, re2_options
+from bot.core.perfile import memory
 from bot.core.rulemodel import (
     KeyedMatch,
     Pattern,
@@ -143,8 +144,16 @@ class RuleSet:
 
     def _is_credible(self, rule: Rule, secret: str, host: str | None) -> bool:
         """Whether a match of a token rule's pattern is a secret (a method, so that a subclass may
-        remember the answer: `bot.core.memorules`)."""
-        return _is_credible_secret(rule, secret, host)
+        remember the answer: `bot.core.memorules`). A value's own search finds again the matches of the
+        whole file's search, so within one file (`bot.core.perfile`) each is judged once."""
+        answers = memory("rules.is_credible")
+        if answers is None:
+            return _is_credible_secret(rule, secret, host)
+        question = (rule.id, secret, host)
+        answer = answers.get(question)
+        if answer is None:
+            answer = answers[question] = _is_credible_secret(rule, secret, host)
+        return answer
 
     def judge_keyed(self, key: str, value: str, *, sample_host: bool = False) -> KeyedMatch | None:
         """The keyed rule that reports `value` under `key`, or None when the value is not a secret.

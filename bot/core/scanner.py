@@ -42,8 +42,9 @@ from bot.core.manifests.base import Format, Naming, Role, SelfParsing, Site, Tar
 from bot.core.manifests.common import scalar_advice
 from bot.core.manifests.intrinsics import ArgRole, Visit, joined_text, visit_strings
 from bot.core.manifests.jscode import load_code
+from bot.core.perfile import one_file
 from bot.core.prefilter import may_hold_finding
-from bot.core.references import analyze, one_file
+from bot.core.references import analyze
 from bot.core.rulemodel import TokenMatch
 from bot.core.rules import RuleSet
 from bot.core.tomlpos import load_toml

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.references import RefKind, analyze, describe, one_file
+from bot.core.perfile import one_file
+from bot.core.references import RefKind, analyze, describe
 from bot.core.variables import parse_variables
 
 
