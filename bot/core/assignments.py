@@ -5,7 +5,7 @@ Manifests carry whole configuration files as strings (a `|` block handed to a co
 script, a ConfigMap-like value), and the parser sees only one string. Each line that is one assignment is
 read here as (key, value start, value end), so that the value is judged under its own key name like any
 other. A line counts only when it is exactly one assignment: an optional `export`/`set` (or a declaration,
-`const`/`let`/`var`, in inline function code), a name, `=` (with
+`const`/`let`/`var`, in inline function code, whose value counts only quoted), a name, `=` (with
 or without spaces) or `: ` (multi-line text only, where it reads as YAML), and one value: quoted, or one
 bare token (after an optional `Bearer `/`Basic ` scheme), then at most a comment. Prose (`Note: the key is
 rotated monthly`) and commands (`curl -H ...`) are not assignments. Within any value, the parameters of a
@@ -17,10 +17,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from bot.core.linear import LinearPattern
-from bot.core.queryparams import QUERY_PARAMETER, judged_name
+from bot.core.queryparams import QUERY_PARAMETER, judged_name, judged_value
 
 _LINE = LinearPattern(
-    r"^[ \t]*(?:(?:export|set|const|let|var)[ \t]+){0,2}"
+    r"^[ \t]*(?:(?:export|set)[ \t]+)?(?:(?P<decl>const|let|var)[ \t]+)?"
     r"(?P<key>[A-Za-z_][\w.-]*)[ \t]*(?P<sep>=|:[ \t])[ \t]*"
     r"""(?:"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>[^'\n]*)'"""
     r"""|(?P<bare>(?:(?:Bearer|Basic|Token)[ \t]+)?[^\s"'#][^\s]*?))"""
@@ -64,7 +64,11 @@ def assignments(text: str, *, multi_line: bool | None = None) -> list[Setting]:
             continue
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
         start, end = match.span(group)
-        if end > start and not (group == "bare" and _CODE.search(text[start:end])):
+        # In a declaration a literal is quoted: `const signingKey = keyMaterial;` assigns a variable.
+        bare_code = group == "bare" and (
+            match["decl"] is not None or _CODE.search(text[start:end]) is not None
+        )
+        if end > start and not bare_code:
             found.append(Setting(match["key"], start, end, match["key"]))
     if "?" in text or "-" in text:
         found.extend(_inline_settings(text))
@@ -83,6 +87,7 @@ def _inline_settings(text: str) -> list[Setting]:
     found = [
         Setting(match["key"], *match.span("value"), judged_name(match["key"]))
         for match in QUERY_PARAMETER.finditer(text)
+        if judged_value(match["key"], match["value"])
     ]
     for match in _OPTION.finditer(text):
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)

@@ -31,14 +31,26 @@ _INSTRUCTION_WORDS = frozenset(
     {"your", "here", "set", "see", "enter", "replace", "insert", "put", "add", "fill", "from", "in", "use",
      "generate", "generated", "value", "required", "optional", "configure", "console", "portal", "env",
      "environment", "todo", "none", "null", "undefined", "variable", "parameter", "param", "store", "vault",
-     "manager", "ssm", "kms", "name", "arn", "ref", "config", "settings", "define", "defined", "provide",
+     "manager", "ssm", "kms", "sse", "managed", "bearer", "unset", "id", "name", "arn", "ref",
+     "config", "settings", "define", "defined", "provide",
      "lorem", "ipsum", "foo", "bar", "baz", "example", "sample", "dummy", "placeholder", "whatever", "blah"}
 )  # fmt: skip
+# A duration or TTL written in units (`30d`, `1h`, `15m`): a setting, not a secret.
+_DURATION = LinearPattern(r"^[0-9]+(?:ms|[smhdwy])$", ignore_case=True)
+# Deployment stages, which name a key's variant (`prod-key`), not its value.
+_STAGE_WORDS = frozenset({"prod", "production", "staging", "stage", "dev", "test", "qa", "uat", "local"})
 _VARIABLE_NAME = LinearPattern(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# A value's chunks between separators, and a chunk written in CamelCase words (`MyKmsKey`), split into them;
+# other chunks stay whole, so random text (`Zq7keyLm`) yields no stray short word.
+_CHUNK = LinearPattern(r"[A-Za-z0-9]+")
+_CAMEL = LinearPattern(r"^(?:[A-Z][a-z]+)+$")
+_CAMEL_WORD = LinearPattern(r"[A-Z][a-z]+")
 _SHORTEST = 3
 _LONGEST = 80
 
 
+# The one rule a typed phrase is reported by (`bot.core.rules`); the generic rules want generated values.
+TYPED_PHRASE_RULE = "weak-signing-secret"
 SIGNING_WORDS = _SIGNING_SECRET_WORDS  # every word that makes a signing slot, for the rule's consistency test
 
 
@@ -62,8 +74,22 @@ def is_typed_signing_secret(key: str, value: str, kind: SecretKind | None) -> bo
         return False
     if value.endswith(".") or is_flag(value) or (value.isalpha() and value.islower()):
         return False  # a sentence that ends like one, a switch, one lower-case word (`enabled`, `hello`)
-    words = {word.strip("'!.,-").lower() for word in value.split()}
-    return not _INSTRUCTION_WORDS.intersection(words) and not _names_its_key(value, key)
+    return not names_a_setting(key, value) and not _names_its_key(value, key)
+
+
+def names_a_setting(key: str, value: str) -> bool:
+    """Whether `value` under a signing key is a setting or an instruction, not a typed secret: a word of
+    the vocabulary in any case style (`SSE-KMS`, `aws-managed`, `MyKmsKey`, `Bearer`), a duration, or only
+    the key's own words and a stage (`prod-key` under `CRYPTO_KEY`)."""
+    if _DURATION.match(value) is not None:
+        return True
+    words: set[str] = set()
+    for chunk in _CHUNK.findall(value):
+        words.update(
+            word.lower() for word in (_CAMEL_WORD.findall(chunk) if _CAMEL.match(chunk) else (chunk,))
+        )
+    own_words = bool(words) and words <= _STAGE_WORDS.union(meaningful_words(key))
+    return own_words or not _INSTRUCTION_WORDS.isdisjoint(words)
 
 
 def _names_its_key(value: str, key: str) -> bool:

@@ -12,32 +12,34 @@ from __future__ import annotations
 
 from bot.core.linear import LinearPattern
 
-# Keys whose value is function source on the platforms that accept it inline.
+# Keys whose value is function source on the platforms that accept it inline; code under any other key (a
+# UserData script that happens to `import`) is read as text.
 _CODE_KEYS = frozenset({"zipfile", "inlinecode"})
-# A line that only source code starts with, for code under other keys.
-_CODE_LINE = LinearPattern(
-    r"^[ \t]*(?:def [A-Za-z_]\w*\(|import [A-Za-z_][\w.]*|from [\w.]+ import |(?:async )?function\b"
-    r"|exports\.\w+ *=|module\.exports *=|(?:const|let|var) \w+ *= *(?:require\(|async|\())",
-    multiline=True,
-)
-_BRACKETS = LinearPattern(r"[()\[\]{}]")
+# Expression shapes: a call or subscript of a name (`creds['password']`, `get_secret()`), a template field
+# (`{password}`, `${process.env.PWD}`), a name or dotted name.
+_CALL_OR_SUBSCRIPT = LinearPattern(r"^[A-Za-z_$][\w$.]*[(\[]")
+_TEMPLATE_FIELD = LinearPattern(r"^\$?\{[A-Za-z_$]")
 _NAME = LinearPattern(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$")
+_QUOTES = frozenset("\"'`")
 
 
-def is_inline_code(key: str, text: str) -> bool:
-    """Whether a value is function source: under a key that holds code, or multi-line with a line that only
-    code starts with (`def handler(`, `import os`, `exports.handler =`)."""
-    if key.rsplit(".", 1)[-1].lower() in _CODE_KEYS:
-        return True
-    return "\n" in text.strip() and _CODE_LINE.search(text) is not None
+def is_inline_code(key: str) -> bool:
+    """Whether a value is function source: it sits under a key that holds code (`ZipFile`, `InlineCode`);
+    the key decides, as a shell script with an `import` line is not function code."""
+    return key.rsplit(".", 1)[-1].lower() in _CODE_KEYS
 
 
 def is_expression(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end], a value read after `password=` in code, is an expression: it holds a
-    bracket (subscript, call, template field), or it is a name or dotted name that a `,`/`)` closes (a
-    keyword argument) or that follows ` = ` (an assignment)."""
+    """Whether text[start:end], a value read after `password=` in code, is an expression. Inside a string
+    literal only a template field is (`"...;Pwd={pwd};"`); outside one, a call or subscript of a name, a
+    template field, or a name or dotted name that a `,`/`)` closes (a keyword argument) or that follows
+    ` = ` (an assignment)."""
     value = text[start:end]
-    if _BRACKETS.search(value) is not None:
+    if _TEMPLATE_FIELD.match(value) is not None or text[max(0, start - 1) : start] == "{":
+        return True  # a template field, or the expression inside one
+    if _in_string(text, start):
+        return False
+    if _CALL_OR_SUBSCRIPT.match(value) is not None:
         return True
     name = value.rstrip(",);")
     if not name or _NAME.match(name) is None:
@@ -45,3 +47,21 @@ def is_expression(text: str, start: int, end: int) -> bool:
     closed = len(name) < len(value) or text[end : end + 1] in (",", ")")
     before = text[max(0, start - 3) : start]
     return closed or "." in name or before.endswith((" = ", " =", "= "))
+
+
+def _in_string(text: str, position: int) -> bool:
+    """Whether `position` falls inside a string literal of its line: a quote opened before it and not
+    closed (escaped quotes and the other quote characters inside a string do not count)."""
+    line_start = text.rfind("\n", 0, position) + 1
+    quote = ""
+    escaped = False
+    for char in text[line_start:position]:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote:
+            escaped = True
+        elif quote and char == quote:
+            quote = ""
+        elif not quote and char in _QUOTES:
+            quote = char
+    return bool(quote)

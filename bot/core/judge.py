@@ -126,7 +126,7 @@ def _token_hits(candidate: Candidate, analysis: Analysis, detectors: Detectors) 
             continue
         if match.rule.secret_kind is SecretKind.PASSWORD:
             if code is None:
-                code = is_inline_code(candidate.site.key, text)
+                code = is_inline_code(candidate.site.key)
             if code and is_expression(text, match.start, match.end):
                 continue  # a variable in a password slot of function code (`bot.core.inlinecode`)
         fallback = analysis.fallback_at(match.start, match.end)
@@ -157,7 +157,7 @@ def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
     for key, start, end in pairs(candidate.text, expected=candidate.site.pairs):
         if is_expression(candidate.text, start, end):
             if code is None:
-                code = is_inline_code(candidate.site.key, candidate.text)
+                code = is_inline_code(candidate.site.key)
             if code:
                 continue  # `Pwd={creds['password']}` in function code: an expression (`bot.core.inlinecode`)
         match = detectors.judge_keyed(key, candidate.text[start:end])

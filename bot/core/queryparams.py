@@ -9,6 +9,8 @@ are judged under a name the key-name analysis reads the same way. The original n
 
 from __future__ import annotations
 
+from bot.core.entropy import character_classes
+from bot.core.heuristics import is_random_key_material
 from bot.core.linear import LinearPattern
 
 # A parameter of a URL's query (`?access_token=...&x=1`), anywhere in a value.
@@ -37,6 +39,29 @@ _URL_CREDENTIAL_PARAMETER = LinearPattern(
 def may_hold_url_credential(text: str) -> bool:
     """Whether `text` has a query parameter named as a credential only by URL convention."""
     return _URL_CREDENTIAL_PARAMETER.search(text) is not None
+
+
+# Of those, the names that say nothing of a secret themselves (`?key=reports.csv`, `?code=SPRING2024`): their
+# value is a credential only when it is generated, never a file name, a word or a UUID.
+_CONVENTION_ONLY_NAMES = frozenset({"key", "code", "sig", "signature", "hmac", "auth"})
+# A generated key shorter than `is_random_key_material` asks for (a 20-character map tile key): key
+# characters only, no `.` of a file name, in three classes (or hex digits and letters); a UUID is an id.
+_GENERATED_KEY = LinearPattern(r"^[A-Za-z0-9_+/=%-]{16,}$")
+_HEX_KEY = LinearPattern(r"^(?:[0-9a-f]{16,}|[0-9A-F]{16,})$")
+_UUID = LinearPattern(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", ignore_case=True)
+_GENERATED_CLASSES = 3
+
+
+def judged_value(parameter: str, value: str) -> bool:
+    """Whether a query parameter's value is judged at all: always, unless its name is a credential by URL
+    convention only and the value is not generated key material."""
+    if parameter.lower() not in _CONVENTION_ONLY_NAMES or is_random_key_material(value):
+        return True
+    classes = character_classes(value)
+    generated = (_GENERATED_KEY.match(value) is not None and classes >= _GENERATED_CLASSES) or (
+        _HEX_KEY.match(value) is not None and classes >= _GENERATED_CLASSES - 1
+    )
+    return generated and _UUID.match(value) is None
 
 
 def judged_name(parameter: str) -> str:

@@ -41,7 +41,12 @@ from bot.core.heuristics import (
     secret_kind_of_key,
 )
 from bot.core.hosts import is_documentation_host, is_local_image_default
-from bot.core.humansecrets import is_signing_slot, is_typed_signing_secret
+from bot.core.humansecrets import (
+    TYPED_PHRASE_RULE,
+    is_signing_slot,
+    is_typed_signing_secret,
+    names_a_setting,
+)
 from bot.core.linear import encodable, re2_options
 from bot.core.perfile import memory
 from bot.core.rulemodel import (
@@ -169,14 +174,20 @@ class RuleSet:
             "" if in_passing else key, candidate, kind, weak_is_real=weak_is_real, signing=signing
         ):
             return None
-        plausible = kind is not None and (
-            is_plausible_secret_value(candidate, kind)
-            or is_typed_signing_secret(key, candidate, kind)
+        plausible = kind is not None and is_plausible_secret_value(candidate, kind)
+        # A typed phrase (`keyboard cat`) is a secret only to the rule for weak signing secrets; the generic
+        # rules would read every config word under a signing key (`SSE-KMS`, `session-id`) as one.
+        typed = not plausible and (
+            is_typed_signing_secret(key, candidate, kind)
             or (signing and filters.is_typed_word_run(candidate.lower()))
         )
         for rule in rules:
             # Rules picked by key kind need a credential-shaped value; a key_regex rule's own regex decides.
-            if (plausible or not rule.key_kinds) and _value_fits(rule, candidate):
+            if rule.id == TYPED_PHRASE_RULE:
+                fits = (plausible or typed) and not names_a_setting(key, candidate)
+            else:
+                fits = plausible or not rule.key_kinds
+            if fits and _value_fits(rule, candidate):
                 return KeyedMatch(rule)
         return None
 
