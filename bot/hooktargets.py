@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bot.core.config import ScanConfig
 from bot.core.filetargets import Consumer, FileTarget, follow, list_targets, matches
-from bot.core.findings import Notice, NoticeKind, ScanResult
+from bot.core.findings import INCOMPLETE_KINDS, Notice, NoticeKind, ScanResult
 from bot.core.rules import RuleSet
 from bot.files import is_manifest_path
 from bot.gitrepo import BlobReader, Commit, TooLarge, tree_files
@@ -94,6 +94,10 @@ class Targets:
         )
         if said:
             self.notices.append(ScanResult(consumer.manifest, None, notices=tuple(said)))
+        # A target left unread (past MAX_TARGETS) is as unscanned as one read in part: fail closed.
+        self._incomplete.extend(
+            f"{consumer.manifest}: {notice.message}" for notice in said if notice.kind in INCOMPLETE_KINDS
+        )
         for result in results:
             target = (result.path, files[result.path])
             if target in reported:

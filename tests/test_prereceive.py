@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.config import ScanConfig, ScanLimits
+from bot.core.filetargets import MAX_TARGETS
 from bot.core.rules import RuleSet
 from bot.prereceive import REFUSE, Limits, RefUpdate, Verdict, judge, run, scan_push
 from tests.snapshot import isolated_git_env
@@ -199,6 +200,19 @@ def test_a_clean_file_target_goes_through_and_one_that_cannot_be_read_refuses_th
 
     assert refused.returncode != 0
     assert "api/env.json: a ${file()} target could not be read in full" in refused.stderr
+
+
+def test_file_targets_past_the_limit_make_the_push_incomplete(server: Server) -> None:
+    count = MAX_TARGETS + 1
+    files = {f"api/env{number}.json": '{"STAGE": "prod"}\n' for number in range(count)}
+    environment = "".join(f"    V{number}: ${{file(./env{number}.json):STAGE}}\n" for number in range(count))
+    manifest = "service: api\nprovider:\n  name: aws\n  environment:\n" + environment
+    server.commit({**files, "api/serverless.yml": manifest})
+
+    refused = server.push()
+
+    assert refused.returncode != 0
+    assert f"more than {MAX_TARGETS} file targets; not read" in refused.stderr
 
 
 def test_a_secret_written_to_the_file_target_of_an_unchanged_manifest_is_refused_with_its_fix(
