@@ -16,23 +16,15 @@ from bot.core.findings import NoticeKind, Severity, fingerprint
 from bot.core.judge import pairs
 from bot.core.spans import DisjointSpans
 from tests.core.test_scanner_cases import CONFIG, GITHUB, PASSWORD, STRIPE, fake, scan
+from tests.timing import cpu_seconds
 
 HEAD = "service: svc\nprovider:\n  name: aws\n  environment:\n"
-
-
-def _seconds(action: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _growth(build: Callable[[int], str], small: int) -> float:
     """Time of the manifest at 4n over its time at n: about 4 when linear, 16 quadratic, far more worse."""
     texts = [build(small).encode(), build(4 * small).encode()]
-    times = [_seconds(lambda data=data: scan_bytes(data)) for data in texts]
+    times = [cpu_seconds(lambda data=data: scan_bytes(data)) for data in texts]
     return times[1] / max(times[0], 1e-4)
 
 

@@ -7,8 +7,6 @@ best of three runs, against a generous bound (three times linear): never an abso
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +15,7 @@ from bench.hostile import FRAGMENTS, KINDS
 from bot.core.config import ScanConfig
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
+from tests.timing import cpu_seconds
 
 RULES = RuleSet.default()
 CONFIG = ScanConfig()
@@ -25,22 +24,14 @@ GROWTH = 16
 MAX_RATIO = 3 * GROWTH
 
 
-def _best_seconds(path: str, data: bytes) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        scan_file(path, data, ruleset=RULES, config=CONFIG)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def growth(kind: str, unit: str, tail: str) -> float:
     """Scan time of `unit` repeated to GROWTH * BASE_CHARS then `tail`, over the same at BASE_CHARS."""
     count = max(1, BASE_CHARS // len(unit))
     times = []
     for repeat in (count, GROWTH * count):
         path, text = KINDS[kind](unit * repeat + tail)
-        times.append(_best_seconds(path, text.encode("utf-8")))
+        data = text.encode("utf-8")
+        times.append(cpu_seconds(lambda p=path, d=data: scan_file(p, d, ruleset=RULES, config=CONFIG)))
     return times[1] / max(times[0], 1e-3)
 
 
