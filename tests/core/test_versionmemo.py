@@ -4,6 +4,9 @@ outside a history scan. Fake secrets are built here."""
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
+
 import pytest
 
 from bot.core import versionmemo
@@ -124,3 +127,26 @@ def test_a_file_scanned_with_the_memory_has_the_same_result() -> None:
         again = [scan_file("serverless.yml", v.encode(), ruleset=rules, config=config) for v in versions]
     assert remembered == again == plain
     assert any(result.findings for result in plain)
+
+
+@pytest.mark.parametrize("template", ["value number {}", "${{ssm:/prod/app/{}/key}}"])
+def test_the_byte_estimate_covers_what_an_answer_holds(template: str) -> None:
+    """Measured: what the memory holds per answer stays under the estimate `MAX_BYTES` is counted in
+    (about 180 bytes for a literal against 200, 560 for a reference against 800)."""
+    texts = [template.format(number) for number in range(2000)]
+    memory = VersionMemory()
+    with across_versions(memory):
+        with one_file():
+            analyze("warm")
+        gc.collect()
+        tracemalloc.start()
+        try:
+            for text in texts:
+                with one_file():
+                    analyze(text)
+            held, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    count, estimated, _ = memory.held()
+    assert count == len(texts) + 1
+    assert held <= estimated
