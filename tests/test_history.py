@@ -224,7 +224,8 @@ class TestRememberedAnswers:
         self, repo: Repo, monkeypatch: pytest.MonkeyPatch, jobs: int
     ) -> None:
         """The rule set and the reference analyses that remember answers across versions
-        (`bot.core.memorules`, `bot.core.versionmemo`) change nothing: the same findings, first commits, HEAD locations and notices as the plain rule set."""
+        (`bot.core.memorules`, `bot.core.versionmemo`) change nothing: the same findings, first commits,
+        HEAD locations and notices as without them."""
         leaking = serverless({"GITHUB_API_KEY": TOKEN, "DB_PASSWORD": PASSWORD})
         repo.commit("one", {"a/serverless.yml": leaking, "b/serverless.yml": leaking})
         repo.git("mv", "a", "c")
