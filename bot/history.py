@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +27,7 @@ from bot.core.firstseen import introduced_by
 from bot.core.memorules import MemoisedRuleSet
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
+from bot.core.versionmemo import VersionMemory, across_versions
 from bot.files import is_manifest_path
 from bot.gitrepo import (
     BlobReader,
@@ -48,6 +50,7 @@ _BATCH_JOBS = 4096
 _BATCH_BYTES = 64 << 20
 _SHARED_MAX = 4096  # distinct findings a worker remembers to share (then it starts afresh)
 _shared: dict[Finding, Finding] = {}  # in each worker: a finding it returned, by value
+_versions: VersionMemory | None = None  # in each worker of a history scan: answers across versions
 
 
 class BlobSource(Protocol):
@@ -94,7 +97,8 @@ def scan_history(
     first_seen = {(c.path, c.blob): f"at commit {commit.sha[:7]}" for commit, c in reversed(walk)}
     # Successive versions of a manifest repeat most of their values: the rules answer those from memory.
     memoised = MemoisedRuleSet(ruleset)
-    scans = _scan_blobs(root, [c for _, c in walk] + at_head, config, memoised, reader, jobs)
+    changes = [c for _, c in walk] + at_head
+    scans = _scan_blobs(root, changes, config, memoised, reader, jobs, versions=True)
     origin = introduced_by((commit, scans[change.path, change.blob].findings) for commit, change in walk)
     in_head = {f.fingerprint: f for c in at_head for f in scans[c.path, c.blob].findings}
     provenance = {
@@ -160,8 +164,12 @@ def _scan_blobs(
     ruleset: RuleSet,
     reader: BlobSource | None,
     jobs: int | None,
+    *,
+    versions: bool = False,
 ) -> dict[tuple[str, str], ScanResult]:
-    """Each distinct (path, blob) scanned once; each distinct blob read once, whatever paths it is at."""
+    """Each distinct (path, blob) scanned once; each distinct blob read once, whatever paths it is at.
+    `versions`: the files are versions of one another, and the scan remembers answers across them
+    (`bot.core.versionmemo`)."""
     paths: dict[str, dict[str, None]] = {}
     for change in changes:
         paths.setdefault(change.blob, {})[change.path] = None
@@ -169,8 +177,8 @@ def _scan_blobs(
     workers = worker_count(jobs, pairs)
     if reader is None:
         with BlobReader(root, config.limits.max_bytes) as own:
-            return _scan_with(own, paths, config, ruleset, workers)
-    return _scan_with(reader, paths, config, ruleset, workers)
+            return _scan_with(own, paths, config, ruleset, workers, versions)
+    return _scan_with(reader, paths, config, ruleset, workers, versions)
 
 
 def _scan_with(
@@ -179,6 +187,7 @@ def _scan_with(
     config: ScanConfig,
     ruleset: RuleSet,
     workers: int,
+    versions: bool,
 ) -> dict[tuple[str, str], ScanResult]:
     """Blobs are read here, in batches of bounded size, and scanned here or by forked workers (the rule
     set and config are inherited through fork; only blobs and results travel). The versions of one path
@@ -187,21 +196,23 @@ def _scan_with(
     by_path = sorted(paths.items(), key=lambda item: next(iter(item[1])))
     jobs = _read_each_once(reader, dict(by_path))
     with fewer_collections():
-        scans = _scanned(jobs, config, ruleset, workers)
+        scans = _scanned(jobs, config, ruleset, workers, versions)
     return {(path, blob): scans[path, blob] for blob, at in paths.items() for path in at}
 
 
 def _scanned(
-    jobs: Iterator[Job], config: ScanConfig, ruleset: RuleSet, workers: int
+    jobs: Iterator[Job], config: ScanConfig, ruleset: RuleSet, workers: int, versions: bool
 ) -> dict[tuple[str, str], ScanResult]:
     """Each job's result, with the collector run as in a directory scan (`bot.batch.fewer_collections`:
     parse trees hold no cycles, and forked workers then leave the inherited heap's pages unwritten)."""
     if workers == 1:
-        scans = {(path, blob): _scan_one(path, data, ruleset, config) for path, blob, data in jobs}
+        with across_versions(VersionMemory()) if versions else nullcontext():
+            scans = {(path, blob): _scan_one(path, data, ruleset, config) for path, blob, data in jobs}
     else:
         scans = {}
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
+        initargs = (ruleset, config, versions)
+        with context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
             for batch in _batches(jobs):
                 # Contiguous slices, a few per worker: a path's versions stay together, and balanced.
                 chunk = -(-len(batch) // (workers * _SLICES))
@@ -243,8 +254,15 @@ def _batches(jobs: Iterator[Job]) -> Iterator[list[Job]]:
         yield batch
 
 
+def _init_worker(ruleset: RuleSet, config: ScanConfig, versions: bool) -> None:
+    global _versions
+    init_worker(ruleset, config)
+    _versions = VersionMemory() if versions else None
+
+
 def _scan_in_worker(job: tuple[str, bytes | TooLarge | Missing]) -> ScanResult:
-    return _sharing(_scan_one(*job, *worker_state()))
+    with across_versions(_versions) if _versions is not None else nullcontext():
+        return _sharing(_scan_one(*job, *worker_state()))
 
 
 def _sharing(result: ScanResult) -> ScanResult:

@@ -223,8 +223,9 @@ class TestRememberedAnswers:
     def test_renames_deletions_and_re_added_secrets_report_as_without_memory(
         self, repo: Repo, monkeypatch: pytest.MonkeyPatch, jobs: int
     ) -> None:
-        """The rule set that remembers answers across versions (`bot.core.memorules`) changes nothing: the
-        same findings, first commits, HEAD locations and notices as the plain rule set."""
+        """The rule set and the reference analyses that remember answers across versions
+        (`bot.core.memorules`, `bot.core.versionmemo`) change nothing: the same findings, first commits,
+        HEAD locations and notices as without them."""
         leaking = serverless({"GITHUB_API_KEY": TOKEN, "DB_PASSWORD": PASSWORD})
         repo.commit("one", {"a/serverless.yml": leaking, "b/serverless.yml": leaking})
         repo.git("mv", "a", "c")
@@ -240,6 +241,7 @@ class TestRememberedAnswers:
         config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
         remembered = scan_history(repo.root, config, RuleSet.default(), jobs=jobs)
         monkeypatch.setattr("bot.history.MemoisedRuleSet", lambda rules: rules)
+        monkeypatch.setattr("bot.core.references.current", lambda: None)  # no answers across versions
         plain = scan_history(repo.root, config, RuleSet.default(), jobs=jobs)
         assert remembered == plain
         assert len(plain.provenance) >= 4 and any(result.notices for result in plain.results)

@@ -59,7 +59,8 @@ def assignments(text: str, *, multi_line: bool | None = None) -> list[Setting]:
     if multi_line is None:
         multi_line = "\n" in text.strip()
     found: list[Setting] = []
-    for match in _LINE.finditer(text):
+    lines = _LINE.finditer(text) if "=" in text or ":" in text else ()  # `sep`: most values have neither
+    for match in lines:
         if not multi_line and match["sep"] != "=":
             continue
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)

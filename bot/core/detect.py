@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from bot.core.manifests import PLATFORMS
 from bot.core.manifests.base import Format, Platform
@@ -37,7 +36,12 @@ class Choice:
 
 
 def file_name(path: str) -> str:
-    return PurePosixPath(path.replace("\\", "/")).name.lower()
+    """`PurePosixPath(path).name`, lower-cased, read without building a path (about a tenth of the cost:
+    a history scan asks it of every path it touches): the last part that is neither empty nor `.`."""
+    for part in reversed(path.replace("\\", "/").split("/")):
+        if part not in ("", "."):
+            return part.lower()
+    return ""
 
 
 def is_candidate_path(path: str, extra_patterns: Sequence[str] = ()) -> bool:

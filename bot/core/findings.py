@@ -188,8 +188,9 @@ def fingerprint(*, path: str, key: str, rule: str, value: str, fingerprint_key: 
     `ScanConfig()`) gives fingerprints anyone can recompute, so every entry point sets one."""
     # JSON with ASCII escapes: an unambiguous encoding of the four parts, lone surrogates included.
     message = json.dumps([path, key, rule, value], ensure_ascii=True).encode("ascii")
-    mac = hmac.new(fingerprint_key, _FINGERPRINT_DOMAIN + message, hashlib.sha256)
-    return FINGERPRINT_PREFIX + mac.hexdigest()[:32]
+    # The one-shot `hmac.digest` (OpenSSL's, no Python-level HMAC object): a third of the cost, same MAC.
+    mac = hmac.digest(fingerprint_key, _FINGERPRINT_DOMAIN + message, "sha256")
+    return FINGERPRINT_PREFIX + mac.hex()[:32]
 
 
 def is_legacy_fingerprint(entry: str) -> bool:

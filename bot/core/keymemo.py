@@ -37,15 +37,15 @@ class PerKeyName(Generic[_Answer]):
         self.__doc__ = question.__doc__
 
     def __call__(self, name: str) -> _Answer:
-        digest = _digest(name)
+        hashed = digest(name)
         try:
-            return self._answers[digest]
+            return self._answers[hashed]
         except KeyError:
             pass
         answer = self.question(name)
         if len(self._answers) >= MAX_NAMES:
             self._answers.clear()
-        self._answers[digest] = answer
+        self._answers[hashed] = answer
         return answer
 
     def remembered(self) -> list[bytes]:
@@ -53,7 +53,8 @@ class PerKeyName(Generic[_Answer]):
         return list(self._answers)
 
 
-def _digest(name: str) -> bytes:
+def digest(name: str) -> bytes:
+    """16 bytes that stand for `name` in this process only (also `bot.core.versionmemo`'s keys)."""
     hashed = _KEYED.copy()
     hashed.update(name.encode("utf-8", "surrogatepass"))
     return hashed.digest()

@@ -19,6 +19,7 @@ from bot.core.linear import LinearPattern
 from bot.core.perfile import memory
 from bot.core.spans import SpanUnion
 from bot.core.variables import Variable, parse_variables
+from bot.core.versionmemo import current
 
 
 class RefKind(StrEnum):
@@ -176,7 +177,38 @@ def analyze(text: str) -> Analysis:
         return _analyze(text)
     found = analysed.get(text)
     if found is None:
-        found = analysed[text] = _analyze(text)
+        found = analysed[text] = _across_versions(text)
+    return found
+
+
+# Estimated bytes of a remembered `_Shape`: its tuples, and per reference or variable its object and
+# strings (an address is part of the text, so 4 bytes a character of the text bounds all of them).
+_SHAPE_BYTES = 200
+_PART_BYTES = 250
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """An analysis without its text: spans, kinds and reference names, never literal text of the value."""
+
+    references: tuple[Reference, ...]
+    variables: tuple[Variable, ...]
+
+
+def _across_versions(text: str) -> Analysis:
+    """`_analyze(text)`, remembered across the versions a history scan reads (`bot.core.versionmemo`).
+    Only an analysis without literal fallbacks is kept: a fallback holds literal text of the value."""
+    versions = current()
+    if versions is None:
+        return _analyze(text)
+    shape = versions.recall("references.analyze", text)
+    if shape is not None:
+        return Analysis(text, shape.references, (), shape.variables)
+    found = _analyze(text)
+    if not found.fallbacks:
+        parts = len(found.references) + sum(1 for v in found.variables for _ in v.walk())
+        size = _SHAPE_BYTES + _PART_BYTES * parts + 4 * len(text) * bool(parts)
+        versions.keep("references.analyze", text, _Shape(found.references, found.variables), size)
     return found
 
 

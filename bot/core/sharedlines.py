@@ -66,9 +66,6 @@ def settle_shared_lines(
 def _replacement(
     finding: Finding, by_line: Mapping[int, list[Finding]], lines: Sequence[str], secrets: Mapping[int, str]
 ) -> str | None:
-    own = _edit_of(finding, lines)
-    if own is None:
-        return None
     found = {
         id(other): other
         for line in range(finding.line, finding.end_line + 1)
@@ -78,28 +75,44 @@ def _replacement(
     if len(found) > _MAX_NEIGHBOURS:
         return None
     neighbours = list(found.values())
-    edits = {own}
-    for other in neighbours:
-        edit = _edit_of(other, lines)
-        if edit is None or edit.line < finding.line or edit.end_line > finding.end_line:
-            return None
-        edits.add(edit)
-    rebuilt = _applied(sorted(edits), lines, finding.line, finding.end_line)
+    rebuilt = _rebuilt(finding, neighbours, lines)
     if rebuilt is None:
         return None
     values = [secrets.get(id(item), "") for item in (finding, *neighbours)]
     return None if any(value and value in rebuilt for value in values) else rebuilt
 
 
-def _edit_of(finding: Finding, lines: Sequence[str]) -> _Edit | None:
-    """The smallest edit of the finding's lines that yields its replacement line."""
+def _rebuilt(finding: Finding, neighbours: Sequence[Finding], lines: Sequence[str]) -> str | None:
+    """The finding's lines with its own fix and its neighbours' applied, as one line; None when one of them
+    has no fix, reaches outside the finding's lines, or overlaps another."""
+    replacement = _fix_of(finding, lines)
+    if replacement is None:
+        return None
+    if not neighbours:
+        # Alone on its lines (most findings): its own edit, applied to its lines, gives back its replacement
+        # (`_edit_of` cuts the edit out of that line), so it is neither cut out nor applied.
+        return None if "\n" in replacement else replacement
+    edits = {_edit_of(finding, lines, replacement)}
+    for other in neighbours:
+        fix = _fix_of(other, lines)
+        edit = None if fix is None else _edit_of(other, lines, fix)
+        if edit is None or edit.line < finding.line or edit.end_line > finding.end_line:
+            return None
+        edits.add(edit)
+    return _applied(sorted(edits), lines, finding.line, finding.end_line)
+
+
+def _fix_of(finding: Finding, lines: Sequence[str]) -> str | None:
+    """The finding's replacement line, if it has one and its lines are in the file."""
     remediation = finding.remediation
-    if remediation is None or remediation.replacement is None:
+    if remediation is None or not (1 <= finding.line <= finding.end_line <= len(lines)):
         return None
-    if not (1 <= finding.line <= finding.end_line <= len(lines)):
-        return None
+    return remediation.replacement
+
+
+def _edit_of(finding: Finding, lines: Sequence[str], replacement: str) -> _Edit:
+    """The smallest edit of the finding's lines that yields `replacement`, its replacement line."""
     first, last = lines[finding.line - 1], lines[finding.end_line - 1]
-    replacement = remediation.replacement
     prefix = _common_prefix(first, replacement)
     if finding.line == finding.end_line:
         limit = min(len(first), len(replacement)) - prefix

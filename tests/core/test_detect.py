@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+from pathlib import PurePosixPath
+
 import pytest
 
 from bot.core.config import ScanConfig
-from bot.core.detect import choose, is_candidate_path
+from bot.core.detect import choose, file_name, is_candidate_path
 from bot.core.manifests.base import Format
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
@@ -125,3 +128,11 @@ def test_a_generic_env_file_gets_platform_neutral_advice_never_a_gcloud_command(
     gcloud = scan_file(".env.yaml", f"GITHUB_TOKEN: {token}\n".encode(), ruleset=RULES, config=ScanConfig())
     fix = gcloud.findings[0].remediation
     assert fix is not None and "gcloud secrets create" in (fix.store_command or "")
+
+
+def test_file_name_reads_a_path_as_pure_posix_path_does() -> None:
+    """Every path of up to six characters of separators, dots and letters (a backslash is a separator)."""
+    for size in range(7):
+        for parts in itertools.product("/\\.aB", repeat=size):
+            path = "".join(parts)
+            assert file_name(path) == PurePosixPath(path.replace("\\", "/")).name.lower(), path

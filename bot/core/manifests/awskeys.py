@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.keymemo import PerKeyName
 from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Role, Site, kebab
 from bot.core.tree import KeyPath
@@ -66,6 +67,7 @@ def is_lambda_key(
     return _SECRET_SHAPE.fullmatch(value) is not None and _near_key_id(lines, line)
 
 
+@PerKeyName  # asked of each AWS-shaped finding's key, and key names repeat from file to file
 def is_key_name(key: str) -> bool:
     """`AWS_ACCESS_KEY_ID` and look-alikes: `AWS_KEY`, `awsSecret`, `MY_AWS_SECRET_KEY`, `ACCESS_KEY_ID`."""
     return key.upper() in RESERVED or _LOOK_ALIKE.search(kebab(key).replace("-", "_")) is not None

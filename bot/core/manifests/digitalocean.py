@@ -18,6 +18,7 @@ from bot.core.manifests.kit import ANY_INDEX, VariableNamedPlatform, entry_site,
 from bot.core.tree import Document, KeyPath
 
 _PATHS = (".do/app.yaml", ".do/app.yml", ".do/deploy.template.yaml", ".do/deploy.template.yml")
+_PATH_ENDS = tuple("/" + p for p in _PATHS)
 _ENTRY_VALUE = ("envs", ANY_INDEX, "value")
 _SPEC_KEYS = ("name", "services", "workers", "jobs", "static_sites", "functions", "envs", "spec")
 # An app spec under any other name (`app.yaml` at the root): a top-level name, a component list and `envs`
@@ -34,7 +35,7 @@ class DigitalOceanPlatform(VariableNamedPlatform):
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
         normalized = "/" + path.replace("\\", "/").lower()
-        if normalized.endswith(tuple("/" + p for p in _PATHS)):
+        if normalized.endswith(_PATH_ENDS):
             return Format.YAML
         return Format.YAML if name.endswith((".yaml", ".yml")) and _is_app_spec(head) else None
 

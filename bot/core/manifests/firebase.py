@@ -64,8 +64,10 @@ class FunctionsEnvPlatform(RuntimeConfigPlatform):
     def claims(self, path: str, name: str, head: str) -> Format | None:
         if name == ".secret.local":
             return Format.TOML
+        if not _FUNCTIONS_ENV.match(name):  # first: the name rules out nearly every path, without a PurePath
+            return None
         parent = PurePosixPath(path.replace("\\", "/")).parent.name
-        return Format.TOML if parent == "functions" and _FUNCTIONS_ENV.match(name) else None
+        return Format.TOML if parent == "functions" else None
 
     def load(self, text: str, limits: ScanLimits) -> list[Document]:
         return [load_dotenv(text)]
