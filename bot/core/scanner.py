@@ -47,7 +47,6 @@ from bot.core.prefilter import may_hold_finding
 from bot.core.references import analyze
 from bot.core.rulemodel import TokenMatch
 from bot.core.rules import RuleSet
-from bot.core.tomlpos import load_toml
 from bot.core.tree import Document, KeyPath, Node, Scalar, Style
 from bot.core.unparsed import unparsed_settings
 from bot.core.yamlsafe import load_yaml
@@ -179,6 +178,9 @@ def parse(fmt: Format, text: str, limits: ScanLimits) -> list[Document]:
     if fmt is Format.JSON:
         return [load_json(text, limits, allow_comments=True)]
     if fmt is Format.TOML:
+        # imported here: tomllib and the position pass cost a YAML or JSON scan's start-up time (issue 16)
+        from bot.core.tomlpos import load_toml
+
         return [load_toml(text, limits)]
     return [load_code(text)]
 
