@@ -33,8 +33,6 @@ from bot.core.findings import (
     Suppressed,
 )
 from bot.core.hosts import may_name_documentation_host, sample_host_values
-from bot.core.jsonpos import load_json
-from bot.core.jsonpos import quick_check as json_quick_check
 from bot.core.judge import Candidate, Context, Hit, judge, may_hold_pairs
 from bot.core.keypaths import KeyRedactor
 from bot.core.linescan import line_document
@@ -168,17 +166,22 @@ def _parses_quietly(choice: Choice, text: str, limits: ScanLimits) -> bool:
     if choice.format is Format.YAML:
         return yaml_quick_check(text, limits)
     if choice.format is Format.JSON:
+        from bot.core.jsonpos import quick_check as json_quick_check  # see `parse`
+
         return json_quick_check(text, limits)
     return choice.format is Format.TOML
 
 
 def parse(fmt: Format, text: str, limits: ScanLimits) -> list[Document]:
+    # The JSON and TOML readers are imported when a file needs them: a scan of one YAML file paid for
+    # importing both, and tomllib, at start-up (issue 16).
     if fmt is Format.YAML:
         return load_yaml(text, limits)
     if fmt is Format.JSON:
+        from bot.core.jsonpos import load_json
+
         return [load_json(text, limits, allow_comments=True)]
     if fmt is Format.TOML:
-        # imported here: tomllib and the position pass cost a YAML or JSON scan's start-up time (issue 16)
         from bot.core.tomlpos import load_toml
 
         return [load_toml(text, limits)]
