@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import json
-import random
 from collections.abc import Iterable, Iterator
 
 import re2
@@ -340,6 +339,8 @@ def example_is_found(rule: Rule, example: str) -> bool:
 
 def check_examples(rule: Rule, *, where: str, seed: int = 0) -> None:
     """A rule must find its examples and miss its counter-examples; custom rules are held to it too."""
+    import random  # here: only rule checks need it, and a scan's start-up would pay for it (issue 16)
+
     rng = random.Random(seed)  # noqa: S311 - fake example values, not secrets
     for field, templates, wanted in (
         ("examples", rule.examples, True),

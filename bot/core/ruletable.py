@@ -7,18 +7,20 @@ tables are templates (`ghp_{alnum:36}`) expanded here, so no real-looking secret
 
 from __future__ import annotations
 
-import random
 import re
 import string
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import re2
 
 from bot.core.findings import Severity
 from bot.core.heuristics import SecretKind
 from bot.core.rulemodel import DeferredPattern, Pattern, Rule, RuleError, RuleKind, compile_pattern
+
+if TYPE_CHECKING:
+    import random  # examples are expanded only when rules are checked, not at start-up (issue 16)
 
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FIELDS = frozenset(
