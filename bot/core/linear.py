@@ -122,7 +122,7 @@ class LinearPattern:
     `ignore_case` only ASCII text is answered so, since RE2 folds case the Unicode way
     (U+017F, the long s, matches `s`)."""
 
-    __slots__ = ("_folded", "_groups", "_names", "_needs", "_raw", "_regexp", "_source", "pattern")
+    __slots__ = ("_flags", "_folded", "_groups", "_names", "_needs", "_raw", "_regexp", "pattern")
 
     def __init__(
         self,
@@ -134,9 +134,8 @@ class LinearPattern:
         needs: tuple[str, ...] = (),
     ) -> None:
         self.pattern = pattern
-        flags = "".join(flag for flag, on in (("i", ignore_case), ("m", multiline), ("s", dotall)) if on)
-        translated = translate(pattern, multiline=multiline)
-        self._source = f"(?{flags}){translated}" if flags else translated
+        on = (("i", ignore_case), ("m", multiline), ("s", dotall))
+        self._flags = "".join(flag for flag, wanted in on if wanted)
         self._raw: Any = None
         self._needs = tuple(literal.lower() for literal in needs) if ignore_case else needs
         self._folded = ignore_case
@@ -152,10 +151,13 @@ class LinearPattern:
         return not any(literal in text for literal in self._needs)
 
     def compile(self) -> None:
-        """Compile now (idempotent); raises `re2.error` for a pattern RE2 rejects."""
+        """Compile now (idempotent); raises `re2.error` for a pattern RE2 rejects, ValueError for one that
+        has no RE2 spelling (translating is deferred too: it is Python, character by character)."""
         if self._raw is not None:
             return
-        self._regexp = re2.compile(self._source, re2_options())
+        translated = translate(self.pattern, multiline="m" in self._flags)
+        source = f"(?{self._flags}){translated}" if self._flags else translated
+        self._regexp = re2.compile(source, re2_options())
         self._names: dict[str, int] = dict(self._regexp.groupindex)
         self._groups: int = self._regexp.groups
         # google-re2's compiled program: on ASCII text, byte offsets are character offsets, and calling it

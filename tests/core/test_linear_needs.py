@@ -77,7 +77,7 @@ def test_the_built_in_patterns_are_guarded() -> None:
 @pytest.mark.parametrize(("name", "pattern"), GUARDED, ids=[name for name, _ in GUARDED])
 def test_a_guard_never_hides_a_match(name: str, pattern: LinearPattern) -> None:
     unguarded = LinearPattern(pattern.pattern)
-    unguarded._source = pattern._source  # the same flags, without `needs`
+    unguarded._flags = pattern._flags  # the same flags, without `needs`
     matched = 0
     for text in _TEXTS:
         for candidate in (text, text.strip()):
