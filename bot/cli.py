@@ -16,9 +16,9 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot import __version__
 from bot.core.config import ScanConfig
@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedConfig:
+# The command's own records are named tuples, not dataclasses: immutable and typed all the same, without
+# compiling generated methods at every start (about 4 M instructions each; issue 16).
+class LoadedConfig(NamedTuple):
     config: ScanConfig
     source: str | None  # where it came from, for messages; None when defaults apply
     problems: tuple[str, ...] = ()
@@ -333,8 +334,7 @@ def _scan_commits(args: argparse.Namespace, root: Path, setup: Setup, log: Start
     return scan
 
 
-@dataclass(frozen=True, slots=True)
-class Setup:
+class Setup(NamedTuple):
     loaded: LoadedConfig
     problems: tuple[str, ...]  # the config's, and a custom rule that does not compile
     ruleset: RuleSet
@@ -446,8 +446,7 @@ def _baselined(
     return kept
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(NamedTuple):
     scanned: int  # files read and scanned (the config file is not one)
     unreadable: int  # paths or files that could not be read or listed
     incomplete: int  # files not scanned in full (unreadable ones included)

@@ -15,8 +15,6 @@ import contextlib
 import hashlib
 import hmac
 import os
-import secrets
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -32,6 +30,8 @@ class BadKey(ValueError):
 
 
 def new_key() -> bytes:
+    import secrets  # here, as `tempfile` below: a scan with a key given never makes one (start-up, issue 16)
+
     return secrets.token_bytes(KEY_BYTES)
 
 
@@ -76,6 +76,8 @@ def load_or_create_key_file(path: Path) -> bytes:
     file appeared meanwhile: two first runs agree on one key, and nobody ever reads a half-written file."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
+        import tempfile
+
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(descriptor, "w", encoding="ascii") as handle:

@@ -26,6 +26,7 @@ _LINE = LinearPattern(
     r"""|(?P<bare>(?:(?:Bearer|Basic|Token)[ \t]+)?[^\s"'#][^\s]*?))"""
     r"[ \t]*[,;]?[ \t]*(?:[ \t]#[^\n]*)?\r?$",
     multiline=True,
+    needs=("=", ":"),
 )
 
 
@@ -33,13 +34,16 @@ _LINE = LinearPattern(
 # command line (`--api-key=...`, `--password ...`), anywhere in the value.
 _OPTION = LinearPattern(
     r"(?:^|\s)--?(?P<key>[A-Za-z][\w-]*)(?:=|[ \t]+)"
-    r"(?:\"(?P<dq>[^\"\n]*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s\"'-][^\s]*))"
+    r"(?:\"(?P<dq>[^\"\n]*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s\"'-][^\s]*))",
+    needs=("-",),
 )
 
 
 # A bare value that is code, not a literal: a call or subscript (`event['token']`, `getToken()`) or a dotted
 # name (`req.headers.authorization`, `config.API_KEY`), as in inline Lambda code (`ZipFile: |`).
-_CODE = LinearPattern(r"[()\[\]{}]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$")
+_CODE = LinearPattern(
+    r"[()\[\]{}]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$", needs=("(", ")", "[", "]", "{", "}", ".")
+)
 
 
 class Setting(NamedTuple):

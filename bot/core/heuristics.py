@@ -29,7 +29,7 @@ class SecretKind(StrEnum):
     CREDENTIAL = "credential"
 
 
-_SEGMENT_WITH_INDEX = LinearPattern(r"^(?P<outer>.*?)\[(?P<inner>[^\]]*)\]$")
+_SEGMENT_WITH_INDEX = LinearPattern(r"^(?P<outer>.*?)\[(?P<inner>[^\]]*)\]$", needs=("[",))
 _CAMEL_WORDS = re.compile(r"[A-Z]+[0-9]*(?![a-z])|[A-Z]?[a-z0-9]+|[0-9]+")
 _NON_ALNUM = LinearPattern(r"[^A-Za-z0-9]+")
 

@@ -114,24 +114,50 @@ class LinearPattern:
 
     Compiled on first use, not when the module defining it is imported: RE2 takes about a millisecond per
     pattern with Unicode classes, the scanner defines dozens at module level, and a one-file scan uses few of
-    them (start-up time, issue 16). tests/core/test_linear.py compiles every built-in pattern."""
+    them (start-up time, issue 16). tests/core/test_linear.py compiles every built-in pattern.
 
-    __slots__ = ("_groups", "_names", "_raw", "_regexp", "_source", "pattern")
+    `needs`: literals of which every match holds at least one (in lower case with `ignore_case`). A text
+    holding none of them cannot match, and is answered without running, or first compiling, the pattern:
+    most values hold no `{{` or `%`, so a one-file scan compiles a dozen fewer patterns (issue 16). With
+    `ignore_case` only ASCII text is answered so, since RE2 folds case the Unicode way
+    (U+017F, the long s, matches `s`)."""
+
+    __slots__ = ("_flags", "_folded", "_groups", "_names", "_needs", "_raw", "_regexp", "pattern")
 
     def __init__(
-        self, pattern: str, *, ignore_case: bool = False, multiline: bool = False, dotall: bool = False
+        self,
+        pattern: str,
+        *,
+        ignore_case: bool = False,
+        multiline: bool = False,
+        dotall: bool = False,
+        needs: tuple[str, ...] = (),
     ) -> None:
         self.pattern = pattern
-        flags = "".join(flag for flag, on in (("i", ignore_case), ("m", multiline), ("s", dotall)) if on)
-        translated = translate(pattern, multiline=multiline)
-        self._source = f"(?{flags}){translated}" if flags else translated
+        on = (("i", ignore_case), ("m", multiline), ("s", dotall))
+        self._flags = "".join(flag for flag, wanted in on if wanted)
         self._raw: Any = None
+        self._needs = tuple(literal.lower() for literal in needs) if ignore_case else needs
+        self._folded = ignore_case
+
+    def cannot_match(self, text: str) -> bool:
+        """True when `text` holds none of the literals every match needs (False when unsure)."""
+        if not self._needs:
+            return False
+        if self._folded:
+            if not text.isascii():
+                return False
+            text = text.lower()
+        return not any(literal in text for literal in self._needs)
 
     def compile(self) -> None:
-        """Compile now (idempotent); raises `re2.error` for a pattern RE2 rejects."""
+        """Compile now (idempotent); raises `re2.error` for a pattern RE2 rejects, ValueError for one that
+        has no RE2 spelling (translating is deferred too: it is Python, character by character)."""
         if self._raw is not None:
             return
-        self._regexp = re2.compile(self._source, re2_options())
+        translated = translate(self.pattern, multiline="m" in self._flags)
+        source = f"(?{self._flags}){translated}" if self._flags else translated
+        self._regexp = re2.compile(source, re2_options())
         self._names: dict[str, int] = dict(self._regexp.groupindex)
         self._groups: int = self._regexp.groups
         # google-re2's compiled program: on ASCII text, byte offsets are character offsets, and calling it
@@ -139,6 +165,8 @@ class LinearPattern:
         self._raw = self._regexp._regexp
 
     def _matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
+        if self._needs and self.cannot_match(text):
+            return
         if self._raw is None:
             self.compile()
         if not text.isascii():

@@ -14,7 +14,7 @@ from bot.core.heuristics import is_random_key_material
 from bot.core.linear import LinearPattern
 
 # A parameter of a URL's query (`?access_token=...&x=1`), anywhere in a value.
-QUERY_PARAMETER = LinearPattern(r"[?&](?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^&#\s\"'<>]+)")
+QUERY_PARAMETER = LinearPattern(r"[?&](?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^&#\s\"'<>]+)", needs=("?", "&"))
 
 # Short parameter names that carry a credential by URL convention, and the key name each is judged as.
 _URL_CREDENTIAL_NAMES = {
@@ -32,7 +32,7 @@ _URL_CREDENTIAL_NAMES = {
 # Such a parameter written in a text: the prefilter's cue that the text must be parsed, since the words of
 # these names (`code`, `sig`) name no secret on their own.
 _URL_CREDENTIAL_PARAMETER = LinearPattern(
-    r"[?&](?:" + "|".join(_URL_CREDENTIAL_NAMES) + r")=", ignore_case=True
+    r"[?&](?:" + "|".join(_URL_CREDENTIAL_NAMES) + r")=", ignore_case=True, needs=("?", "&")
 )
 
 

@@ -106,12 +106,16 @@ class Analysis:
 
 
 _DYNAMIC = LinearPattern(
-    r"\{\{resolve:(?P<service>ssm-secure|ssm|secretsmanager):(?P<address>(?:[^{}]|\$\{[^{}]*\})*)\}\}"
+    r"\{\{resolve:(?P<service>ssm-secure|ssm|secretsmanager):(?P<address>(?:[^{}]|\$\{[^{}]*\})*)\}\}",
+    needs=("{{resolve:",),
 )
-_KEY_VAULT = LinearPattern(r"@Microsoft\.KeyVault\((?P<address>[^()]*)\)", ignore_case=True)
-_CI_TEMPLATE = LinearPattern(r"\$\{\{[^{}]*\}\}|\{\{[^{}]*\}\}")
+_KEY_VAULT = LinearPattern(
+    r"@Microsoft\.KeyVault\((?P<address>[^()]*)\)", ignore_case=True, needs=("@Microsoft.KeyVault(",)
+)
+_CI_TEMPLATE = LinearPattern(r"\$\{\{[^{}]*\}\}|\{\{[^{}]*\}\}", needs=("{{",))
 _CIPHERTEXT = LinearPattern(
-    r"ENC\[[A-Za-z0-9_]+,[^\]]*\]|EV\[\d+:[^\]]*\]|\$ANSIBLE_VAULT;[\d.]+;[A-Z0-9]+(?:;\S*)?\s+[0-9a-f\s]+"
+    r"ENC\[[A-Za-z0-9_]+,[^\]]*\]|EV\[\d+:[^\]]*\]|\$ANSIBLE_VAULT;[\d.]+;[A-Z0-9]+(?:;\S*)?\s+[0-9a-f\s]+",
+    needs=("ENC[", "EV[", "$ANSIBLE_VAULT;"),
 )
 # Values the platform fills at run time, anywhere in a value: API Gateway and AppSync VTL variables
 # (`$context.authorizer.token`, `$input.params('x')`, `$util.base64Decode(...)`, `$ctx.args.token`),
@@ -122,7 +126,8 @@ _PLATFORM_SPAN = LinearPattern(
     r"\$!?\{?(?:context|ctx|input|util|stageVariables|request|identity|authorizer)\.[A-Za-z_][\w.]*"
     r"(?:\((?:[^()]|\([^()]*\))*\))?\}?"
     r"|(?:^|[\s\"'(,:\[])(?P<path>\$\$?\.[\w.\[\]'*@?=<>!-]*)"
-    r"|\{%-?[^%]*(?:%[^}][^%]*)*%\}"
+    r"|\{%-?[^%]*(?:%[^}][^%]*)*%\}",
+    needs=("$", "{%"),
 )
 # Whole values that name a run-time value: API Gateway mapping expressions (`method.request.header.x-api-key`,
 # `integration.response.body.token`, `context.authorizer.principalId`, `stageVariables.key`), Step Functions
@@ -134,6 +139,7 @@ _PLATFORM_VALUE = LinearPattern(
     r"|States\.[A-Z][A-Za-z]*\(.*\)"
     r"|AWS::[A-Za-z]+(?:::[A-Za-z]+)*)$",
     dotall=True,
+    needs=("method.request.", "integration.response.", "context.", "stageVariables.", "States.", "AWS::"),
 )
 # Code that reads the environment, as written in JavaScript/TypeScript, Python, Ruby, PHP, Deno, Java and
 # Laravel configuration: the value lives in the environment, not in the file. The span ends with the
@@ -143,13 +149,14 @@ _ENV_READ = LinearPattern(
     r"\b(?:process\.env|import\.meta\.env)(?:\.[A-Za-z_]\w*|\[\s*['\"][^'\"]+['\"]\s*\])"
     r"|\bos\.(?:environ(?:\.get)?|getenv)\s*[\[(]\s*(?:['\"][^'\"]+['\"]|[A-Za-z_]\w*)"
     r"|\bENV(?:\.fetch)?\s*[\[(]\s*['\"][^'\"]+['\"]"
-    r"|\b(?:Deno\.env\.get|System\.getenv|getenv|env)\(\s*['\"][A-Za-z_][\w.]*['\"]"
+    r"|\b(?:Deno\.env\.get|System\.getenv|getenv|env)\(\s*['\"][A-Za-z_][\w.]*['\"]",
+    needs=("env", "ENV"),  # `process.env`, `os.environ`, `os.getenv`, `ENV[`, `env(`
 )
-_APP_SETTING = LinearPattern(r"^%(?P<address>[A-Za-z_][\w.:-]*)%$")
+_APP_SETTING = LinearPattern(r"^%(?P<address>[A-Za-z_][\w.:-]*)%$", needs=("%",))
 _SHELL_BRACED = LinearPattern(
-    r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=?+])(?P<default>[^}]*))?\}"
+    r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=?+])(?P<default>[^}]*))?\}", needs=("${",)
 )
-_SHELL_BARE = LinearPattern(r"\$(?P<name>[A-Z_][A-Z0-9_]+)\b")
+_SHELL_BARE = LinearPattern(r"\$(?P<name>[A-Z_][A-Z0-9_]+)\b", needs=("$",))
 # DigitalOcean App Platform binds `${component-name.VAR}` (`${reverb-db.PASSWORD}`): read as shell, the
 # hyphen would make `db.PASSWORD` the default of `${reverb}`; the rest of a component name and a variable
 # after a dot is the binding, never a default someone typed.

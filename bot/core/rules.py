@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import functools
 import json
-import random
-import tomllib
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import re2
 
-from bot.core import filters
+from bot.core import filters, rulecache
 from bot.core.advisories import ADVISORY_IDS
 from bot.core.basicauth import BASIC_RULE_ID, is_basic_credential
 from bot.core.config import ScanConfig
@@ -321,9 +318,11 @@ def _value_fits(rule: Rule, value: str) -> bool:
 @functools.cache
 def _default_ruleset() -> RuleSet:
     # Beside the package's modules, as pyproject's package data puts it; read directly rather than through
-    # importlib.resources, whose import costs more than the whole file (start-up time, issue 16).
-    text = (Path(__file__).parents[1] / "rules" / "default.toml").read_text(encoding="utf-8")
-    tables = tomllib.loads(text).get("rules", [])
+    # importlib.resources, whose import costs more than the whole file, and from the JSON copy of the
+    # TOML table when it is current (start-up time, issue 16; `bot.core.rulecache`).
+    text = rulecache.SOURCE.read_text(encoding="utf-8")
+    copy = rulecache.COPY.read_text(encoding="utf-8") if rulecache.COPY.is_file() else None
+    tables = rulecache.read_table(text, copy).get("rules", [])
     return RuleSet(
         compile_rule(raw, where=f"default.toml rules[{index}]", built_in=True)
         for index, raw in enumerate(tables)
@@ -340,6 +339,8 @@ def example_is_found(rule: Rule, example: str) -> bool:
 
 def check_examples(rule: Rule, *, where: str, seed: int = 0) -> None:
     """A rule must find its examples and miss its counter-examples; custom rules are held to it too."""
+    import random  # here: only rule checks need it, and a scan's start-up would pay for it (issue 16)
+
     rng = random.Random(seed)  # noqa: S311 - fake example values, not secrets
     for field, templates, wanted in (
         ("examples", rule.examples, True),

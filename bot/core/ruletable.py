@@ -7,18 +7,20 @@ tables are templates (`ghp_{alnum:36}`) expanded here, so no real-looking secret
 
 from __future__ import annotations
 
-import random
+import functools
 import re
-import string
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import re2
 
 from bot.core.findings import Severity
 from bot.core.heuristics import SecretKind
 from bot.core.rulemodel import DeferredPattern, Pattern, Rule, RuleError, RuleKind, compile_pattern
+
+if TYPE_CHECKING:
+    import random  # examples are expanded only when rules are checked, not at start-up (issue 16)
 
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FIELDS = frozenset(
@@ -154,25 +156,34 @@ def _regex_reason(error: Exception) -> str:
 
 # --- Example templates --------------------------------------------------------------------------------------
 
-_ALPHABETS = {
-    "alnum": string.ascii_letters + string.digits,
-    "alpha": string.ascii_letters,
-    "lower": string.ascii_lowercase,
-    "upper": string.ascii_uppercase,
-    "digits": string.digits,
-    "hex": string.digits + "abcdef",
-    "upper_digit": string.ascii_uppercase + string.digits,
-    "lower_digit": string.ascii_lowercase + string.digits,
-    "base64": string.ascii_letters + string.digits + "+/",
-    "b64url": string.ascii_letters + string.digits + "-_",
-}
-_TEMPLATE_PART = re.compile(
-    r"\{\{|\}\}|\{repeat:(?P<char>.):(?P<times>\d{1,4})\}|\{(?P<alphabet>[a-z_0-9]+):(?P<count>\d{1,4})\}"
-)
+
+@functools.cache
+def _templates() -> tuple[dict[str, str], re.Pattern[str]]:
+    """The template classes and the template syntax, made on first use: only rule checks expand examples,
+    and a scan's start-up would otherwise pay for `string` and one more regex (issue 16)."""
+    import string
+
+    alphabets = {
+        "alnum": string.ascii_letters + string.digits,
+        "alpha": string.ascii_letters,
+        "lower": string.ascii_lowercase,
+        "upper": string.ascii_uppercase,
+        "digits": string.digits,
+        "hex": string.digits + "abcdef",
+        "upper_digit": string.ascii_uppercase + string.digits,
+        "lower_digit": string.ascii_lowercase + string.digits,
+        "base64": string.ascii_letters + string.digits + "+/",
+        "b64url": string.ascii_letters + string.digits + "-_",
+    }
+    part = re.compile(
+        r"\{\{|\}\}|\{repeat:(?P<char>.):(?P<times>\d{1,4})\}|\{(?P<alphabet>[a-z_0-9]+):(?P<count>\d{1,4})\}"
+    )
+    return alphabets, part
 
 
 def expand_example(template: str, rng: random.Random) -> str:
     """A concrete fake value from a template such as `ghp_{alnum:36}` (see bot/rules/default.toml)."""
+    alphabets, parts = _templates()
 
     def expand(match: re.Match[str]) -> str:
         token = match.group(0)
@@ -180,9 +191,9 @@ def expand_example(template: str, rng: random.Random) -> str:
             return token[0]
         if match.group("char") is not None:
             return match.group("char") * int(match.group("times"))
-        alphabet = _ALPHABETS.get(match.group("alphabet"))
+        alphabet = alphabets.get(match.group("alphabet"))
         if alphabet is None:
             raise ValueError(f"unknown template class {match.group('alphabet')!r}")
         return "".join(rng.choice(alphabet) for _ in range(int(match.group("count"))))
 
-    return _TEMPLATE_PART.sub(expand, template)
+    return parts.sub(expand, template)

@@ -33,8 +33,6 @@ from bot.core.findings import (
     Suppressed,
 )
 from bot.core.hosts import may_name_documentation_host, sample_host_values
-from bot.core.jsonpos import load_json
-from bot.core.jsonpos import quick_check as json_quick_check
 from bot.core.judge import Candidate, Context, Hit, judge, may_hold_pairs
 from bot.core.keypaths import KeyRedactor
 from bot.core.linescan import line_document
@@ -47,7 +45,6 @@ from bot.core.prefilter import may_hold_finding
 from bot.core.references import analyze
 from bot.core.rulemodel import TokenMatch
 from bot.core.rules import RuleSet
-from bot.core.tomlpos import load_toml
 from bot.core.tree import Document, KeyPath, Node, Scalar, Style
 from bot.core.unparsed import unparsed_settings
 from bot.core.yamlsafe import load_yaml
@@ -169,16 +166,24 @@ def _parses_quietly(choice: Choice, text: str, limits: ScanLimits) -> bool:
     if choice.format is Format.YAML:
         return yaml_quick_check(text, limits)
     if choice.format is Format.JSON:
+        from bot.core.jsonpos import quick_check as json_quick_check  # see `parse`
+
         return json_quick_check(text, limits)
     return choice.format is Format.TOML
 
 
 def parse(fmt: Format, text: str, limits: ScanLimits) -> list[Document]:
+    # The JSON and TOML readers are imported when a file needs them: a scan of one YAML file paid for
+    # importing both, and tomllib, at start-up (issue 16).
     if fmt is Format.YAML:
         return load_yaml(text, limits)
     if fmt is Format.JSON:
+        from bot.core.jsonpos import load_json
+
         return [load_json(text, limits, allow_comments=True)]
     if fmt is Format.TOML:
+        from bot.core.tomlpos import load_toml
+
         return [load_toml(text, limits)]
     return [load_code(text)]
 

@@ -21,7 +21,7 @@ from bot.core.linear import LinearPattern, encodable
 
 # `# secrets-bot: ignore`, `// secrets-bot: ignore[rule-a, rule-b]`; the comment may trail the value.
 _IGNORE_COMMENT = LinearPattern(
-    r"(?:#|//)\s*secrets-bot:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", ignore_case=True
+    r"(?:#|//)\s*secrets-bot:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?", ignore_case=True, needs=("secrets-bot:",)
 )
 _RE2_MAX_MEM = 8 << 20  # bytes of RE2 program memory per pattern; a pattern that needs more fails to compile
 # In a `#` format a quote opens a string only where a value starts (after these, or at the line's start):

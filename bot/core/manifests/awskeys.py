@@ -23,7 +23,8 @@ _KEY_RULES = frozenset({"aws-access-key-id", "aws-secret-access-key"})
 # snake_case words of the variable's name: `awsSecretKey` -> `aws_secret_key`
 # On RE2: key names and lines come from the repository, and `(?:\w+_)?` backtracks quadratically on `re`.
 _LOOK_ALIKE = LinearPattern(
-    r"(?:^|_)aws_(?:\w+_)?(?:key|secret|key_id|secret_key|token)$|(?:^|_)(?:access_key_id|secret_access_key)$"
+    r"(?:^|_)aws_(?:\w+_)?(?:key|secret|key_id|secret_key|token)$|(?:^|_)(?:access_key_id|secret_access_key)$",
+    needs=("aws_", "access_key_id", "secret_access_key"),
 )
 _KEY_ID = LinearPattern(r"(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?:[^A-Z0-9]|$)")
 _SECRET_SHAPE = LinearPattern(r"[A-Za-z0-9/+]{40}")

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from bot.core.config import ScanLimits
 from bot.core.manifests.base import Format, Naming, Role, Site, kebab, text_at
-from bot.core.manifests.hcl import load_hcl
 from bot.core.manifests.kit import ANY_KEY, BasePlatform, gcloud_create, keyvault_set, matches, ssm_put
 from bot.core.tree import Document, KeyPath, Mapping
 
@@ -165,6 +164,8 @@ class TerraformPlatform(TerraformJsonPlatform):
         return Format.TOML if name.endswith(_HCL_SUFFIXES) else None
 
     def load(self, text: str, limits: ScanLimits) -> list[Document]:
+        from bot.core.manifests.hcl import load_hcl  # imported here: the reader is start-up time (issue 16)
+
         return [load_hcl(text, limits)]
 
 

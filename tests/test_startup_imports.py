@@ -1,0 +1,85 @@
+"""What a fresh `secrets-bot scan` process imports (issue 16: start-up time of a one-file scan).
+
+Readers and helpers that only some files need are imported on first use; these tests run the command in a
+new interpreter, where nothing else has imported them, so that a module-level import added back, or a
+reader that is no longer found when its file type comes along, shows here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "ab" * 32
+GITHUB = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+# Imported by a scan of one YAML manifest before issue 16's fourth session; none is needed for it.
+NOT_FOR_YAML = (
+    "tomllib",
+    "bot.core.tomlpos",
+    "bot.core.jsonpos",
+    "bot.core.manifests.hcl",
+    "bot.core.manifests.hcllex",
+    "random",
+    "tempfile",
+    "multiprocessing",
+)
+_PROBE = """
+import json, sys
+from bot.cli import main
+code = main(sys.argv[1:])
+sys.stdout.flush()
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def _scan(path: Path) -> tuple[dict[str, object], set[str]]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SECRETS_BOT_FINGERPRINT_KEY": KEY}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, "scan", str(path), "--format", "json", "--fail-on", "never"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=path.parent,
+        check=False,
+    )
+    probe = json.loads(done.stderr.strip().splitlines()[-1])
+    assert probe["code"] == 0, done.stderr
+    return json.loads(done.stdout), set(probe["modules"])
+
+
+def test_a_yaml_scan_imports_no_reader_it_does_not_need(tmp_path: Path) -> None:
+    manifest = tmp_path / "serverless.yml"
+    manifest.write_text(
+        f"service: orders\nprovider:\n  name: aws\n  environment:\n    GH: {GITHUB}\n", encoding="utf-8"
+    )
+    report, modules = _scan(manifest)
+    assert "github-pat" in {finding["rule"] for finding in report["findings"]}
+    assert not modules & set(NOT_FOR_YAML), sorted(modules & set(NOT_FOR_YAML))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "reader"),
+    [
+        (
+            "main.tf",
+            f'resource "aws_lambda_function" "f" {{\n  token = "{GITHUB}"\n}}\n',
+            "bot.core.manifests.hcl",
+        ),
+        ("samconfig.toml", f'[default.deploy.parameters]\ntoken = "{GITHUB}"\n', "bot.core.tomlpos"),
+        ("local.settings.json", f'{{"Values": {{"GH": "{GITHUB}"}}}}\n', "bot.core.jsonpos"),
+    ],
+)
+def test_a_reader_imported_on_first_use_still_reads_its_files(
+    tmp_path: Path, name: str, text: str, reader: str
+) -> None:
+    manifest = tmp_path / name
+    manifest.write_text(text, encoding="utf-8")
+    report, modules = _scan(manifest)
+    assert reader in modules
+    assert "github-pat" in {finding["rule"] for finding in report["findings"]}
+    assert not report["notices"]
