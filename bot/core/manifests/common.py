@@ -15,7 +15,7 @@ from bot.core.heuristics import secret_kind_of_key
 from bot.core.manifests.awskeys import is_key_name
 from bot.core.manifests.base import Advice, Naming, Platform, Role, Site
 from bot.core.references import Analysis, RefKind
-from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
+from bot.core.tree import KeyPath, Mapping, Node, Scalar
 
 _LEGACY_SUFFIX = re.compile(r"~(?:true|split)$")
 _SECURE_ADDRESS_VERSION = re.compile(r":\d+$")
@@ -33,18 +33,6 @@ def walk_strings(node: Node, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Scal
         elif isinstance(current, Mapping):
             stack.extend((((*current_path, str(k.value)), v) for k, v in reversed(current.items)))
         else:
-            stack.extend((((*current_path, i), v) for i, v in reversed(list(enumerate(current.items)))))
-
-
-def walk_nodes(node: Node, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Node]]:
-    """Every node (collections included) with its key path."""
-    stack: list[tuple[KeyPath, Node]] = [(path, node)]
-    while stack:
-        current_path, current = stack.pop()
-        yield current_path, current
-        if isinstance(current, Mapping):
-            stack.extend((((*current_path, str(k.value)), v) for k, v in reversed(current.items)))
-        elif isinstance(current, Sequence):
             stack.extend((((*current_path, i), v) for i, v in reversed(list(enumerate(current.items)))))
 
 
