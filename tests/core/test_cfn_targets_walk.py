@@ -13,6 +13,7 @@ from bot.core.config import ScanConfig
 from bot.core.manifests import cloudformation
 from bot.core.manifests.base import Target
 from bot.core.manifests.cloudformation import cfn_site, cfn_targets
+from bot.core.manifests.common import walk_strings
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
 from bot.core.tree import Document, KeyPath, Mapping, Node, Pos, Scalar, Sequence
@@ -120,8 +121,8 @@ def _random_node(rng: random.Random, depth: int, names: list[str]) -> Node:
         return Scalar(value, here, here, tag=tag)
     if choice < 0.75:
         keys = rng.sample(["Ref", "Fn::Sub", "Fn::FindInMap", "A", "B", "C"], rng.randint(1, 3))
-        items = tuple((Scalar(key, here, here), _random_node(rng, depth - 1, names)) for key in keys)
-        return Mapping(items, here, here)
+        pairs = tuple((Scalar(key, here, here), _random_node(rng, depth - 1, names)) for key in keys)
+        return Mapping(pairs, here, here)
     tag = rng.choice([None, "!Sub", "!FindInMap", "!Join"])
     items = tuple(_random_node(rng, depth - 1, names) for _ in range(rng.randint(0, 4)))
     return Sequence(items, here, here, tag)
@@ -179,3 +180,12 @@ def test_a_default_consumed_through_ref_and_sub_is_reported_under_its_consumer()
     messages = [finding.message for finding in result.findings if finding.line == 3]
     assert messages, result
     assert any("consumed by" in message for message in messages)
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("holding", ["${", "Alpha", "${file("])
+def test_a_walk_for_strings_holding_a_text_yields_those_of_the_whole_walk(seed: int, holding: str) -> None:
+    """Serverless and `${file()}` targets walk only the strings that hold `${` (issue 16)."""
+    root = _random_node(random.Random(seed), 5, ["Alpha", "${self:x}", "${file(a.yml)}", "b"])
+    every = [(path, node) for path, node in walk_strings(root) if holding in str(node.value)]
+    assert list(walk_strings(root, holding=holding)) == every

@@ -190,11 +190,11 @@ def _referring_nodes(root: Mapping, base: KeyPath) -> Iterator[tuple[KeyPath, No
                 if type(value) is not Scalar or value.tag in _REFERRING_TAGS:
                     push(((*path, str(key.value)), value))
         elif type(node) is SeqNode:
-            items = node.items
+            children = node.items
             if node.tag in _REFERRING_LIST_TAGS:
                 yield path, node
-            for position in range(len(items) - 1, -1, -1):
-                child = items[position]
+            for position in range(len(children) - 1, -1, -1):
+                child = children[position]
                 if type(child) is not Scalar or child.tag in _REFERRING_TAGS:
                     push(((*path, position), child))
         else:
