@@ -113,9 +113,11 @@ def _scan_with_targets(target: Target, ruleset: RuleSet, config: ScanConfig) -> 
         return Scanned(ScanResult(target.relative, None, notices=(data,)))
     parsed: list[Parsed] = []
     result = scan_data(target, data, ruleset, config, parsed)
+    if b"${file(" not in data:  # most manifests name no target: nothing more to work out for them
+        return Scanned(result)
     platform = platform_by_id(result.platform or "")
     root = _root_of(target.absolute, target.relative)
-    if platform is None or not platform.serverless_variables or root is None or b"${file(" not in data:
+    if platform is None or not platform.serverless_variables or root is None:
         return Scanned(result)
     if parsed and not target.named:  # the scan's own parse (a named file was chosen with other settings)
         consumer = parsed_targets(target.relative, *parsed[0])

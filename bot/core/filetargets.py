@@ -116,7 +116,7 @@ def _note(manifest: str, why: str) -> Notice:
 
 def _references(docs: Sequence[Document]) -> Iterator[_Reference]:
     for doc in docs:
-        for path, scalar in walk_strings(doc.root):
+        for path, scalar in walk_strings(doc.root, holding="${file("):
             text = scalar.value
             if not isinstance(text, str) or "${file(" not in text:
                 continue

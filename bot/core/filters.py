@@ -113,7 +113,7 @@ def is_placeholder(value: str, *, password: bool = False, signing: bool = False)
     masked = is_masked(text, password=password)
     if _TEMPLATE.search(text) or masked or has_marker_word(text) or is_self_describing(lowered):
         return True
-    if _INSTRUCTION.search(" ".join(_CASED_WORDS.findall(text)).lower()):
+    if _may_instruct(lowered) and _INSTRUCTION.search(" ".join(_CASED_WORDS.findall(text)).lower()):
         return True  # an instruction run together (`PUTthisSecretKeyInTheEnvironment`)
     if password and signing and is_typed_word_run(lowered):
         return False
@@ -249,6 +249,22 @@ _INSTRUCTION = LinearPattern(
     r"|\b(?:put|keep|store|set) (?:this|it|the|your|me)\b"
     r"|\bin (?:the |your )?(?:env|environment|vault|console)\b"
 )
+# One word of each alternative of `_INSTRUCTION`, which no text can match without holding it: a value that
+# holds none is not split into its words for it. That split is a regex call per word, and
+# `is_placeholder` is asked of every token match and every keyed value: it was the largest regex cost of a
+# scan (issue 16). tests/core/test_instruction_words.py checks it for every alternative.
+_INSTRUCTION_WORDS = (
+    "change", "must", "should", "need", "least", "char", "byte", "bit", "digit", "letter", "min", "max",
+    "prod", "use", "only", "for", "replace", "update", "fill", "generate", "openssl", "put", "keep", "store",
+    "set", "env", "vault", "console",
+)  # fmt: skip
+
+
+def _may_instruct(lowered: str) -> bool:
+    """Cheap necessary condition for `_INSTRUCTION` to match the words of `lowered` (a lowercased text)."""
+    return any(word in lowered for word in _INSTRUCTION_WORDS)
+
+
 # The words of a run-together value, by case (`PUTthisKeyInTheEnv`: `PUTthis`, `Key`, `In`, `The`, `Env`).
 _CASED_WORDS = LinearPattern(r"[A-Z]*[a-z]+|[A-Z]+|[0-9]+")
 # `local-dev-refresh-secret`: a phrase of words that names an environment and the kind of secret it stands in
@@ -280,7 +296,7 @@ def is_self_describing(lowered: str) -> bool:
     words = [word for word in words if word]
     if len(words) < _MIN_PHRASE_WORDS:
         return False
-    if _INSTRUCTION.search(" ".join(words)):
+    if _may_instruct(lowered) and _INSTRUCTION.search(" ".join(words)):
         return True
     return (
         all(word.isalpha() or word.isdigit() for word in words)

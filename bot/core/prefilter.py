@@ -102,10 +102,12 @@ class _KeyWords:
             self.learned = {}
             self.pairs = {}
         runs = text.translate(_RUN_BREAKS).split() if text.isascii() else _ALNUM_RUN.findall(text)
-        known = {run: self.learned.get(run) or self._learn(run, detectors) for run in set(runs)}
-        if any(named for _, named in known.values()):
-            return True
-        words = {run: learned[0] for run, learned in known.items()}
+        learned, words = self.learned, {}
+        for run in set(runs):  # most files name a secret somewhere: the first named run settles it
+            known = learned.get(run) or self._learn(run, detectors)
+            if known[1]:
+                return True
+            words[run] = known[0]
         joined = "_".join(map(words.__getitem__, runs))  # every word in order, split as key names are
         if self._contextual_pair(joined, detectors):
             return True

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 import bot.core.scanner as scanner_module
-from bot.core import heuristics
+from bot.core import heuristics, prefilter
 from bot.core.config import ScanConfig
 from bot.core.detect import choose
 from bot.core.detectors import Detectors
@@ -203,3 +203,26 @@ def test_relaxed_patterns_also_match_at_a_word_joint(source: str, expected: str)
 def test_unreadable_patterns_are_refused() -> None:
     with pytest.raises(ValueError, match="class"):
         relaxed("[abc")
+
+
+_KEY_TEXTS = [
+    "service: a\nprovider:\n  environment:\n    LOG_LEVEL: debug\n",
+    "api key here\nname: x\n",
+    "resources:\n  DbPassword: !Ref P\n",
+    "x: 1\nzqx: y\nsigning: key\n",
+    "description: the api key rotates\nother: value\n",
+    "plain: words only\n",
+]
+
+
+def test_a_named_word_settles_the_answer_whatever_was_learned_before() -> None:
+    """`any_named` stops at the first named word (issue 16): what an earlier file left learned, fully or in
+    part, never changes a later file's answer."""
+    rules = RuleSet([*RuleSet.default().rules])
+    detectors = Detectors(rules, "")
+    fresh = [prefilter._KeyWords(rules).any_named(text, detectors) for text in _KEY_TEXTS]
+    assert any(fresh) and not all(fresh)
+    for order in itertools.permutations(range(len(_KEY_TEXTS)), 3):
+        shared = prefilter._KeyWords(rules)
+        for index in (*order, *range(len(_KEY_TEXTS))):
+            assert shared.any_named(_KEY_TEXTS[index], detectors) is fresh[index]

@@ -25,7 +25,7 @@ from bot.core.manifests.base import (
     kebab,
     text_at,
 )
-from bot.core.manifests.common import is_secret_key, walk_nodes
+from bot.core.manifests.common import is_secret_key
 from bot.core.manifests.kit import BasePlatform, root_mapping, secretsmanager_create
 from bot.core.references import RefKind, analyze
 from bot.core.tree import Document, KeyPath, Mapping, Node, Scalar
@@ -156,8 +156,8 @@ def cfn_targets(
     mappings = template.get("Mappings")
     if not defaults and not isinstance(mappings, Mapping):
         return
-    for path, node in walk_nodes(template, base):
-        for name, whole in _referenced_parameters(node):
+    for path, node in _referring_nodes(template, base):
+        for name, whole in _referenced_parameters(node, defaults):
             if name in defaults:
                 site = site_of(doc, path)
                 yield Target(index, defaults[name], site.key, site.role, whole)
@@ -165,6 +165,40 @@ def cfn_targets(
             for target in _map_lookups(node, mappings, (*base, "Mappings")):
                 site = site_of(doc, path)
                 yield Target(index, target, site.key, site.role)
+
+
+# The only nodes that can refer to a parameter or a map: `!Ref`/`!Sub` scalars, `{Ref: ...}`, `{Fn::Sub: ...}`
+# and `{Fn::FindInMap: ...}` mappings, `!Sub [...]` and `!FindInMap [...]` lists.
+_REFERRING_TAGS = frozenset({"!Ref", "!Sub"})
+_REFERRING_KEYS = frozenset({"Ref", "Fn::Sub", "Fn::FindInMap"})
+_REFERRING_LIST_TAGS = frozenset({"!Sub", "!FindInMap"})
+
+
+def _referring_nodes(root: Mapping, base: KeyPath) -> Iterator[tuple[KeyPath, Node]]:
+    """The nodes that may refer to a parameter or a map, with their paths, in document order (the order of
+    `walk_nodes`). Most nodes of a template are plain scalars that refer to nothing: their paths are never
+    built, and a whole walk of every node was most of the cost of a template's targets (issue 16)."""
+    stack: list[tuple[KeyPath, Node]] = [(base, root)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        path, node = pop()
+        if type(node) is Mapping:
+            items = node.items
+            if len(items) == 1 and items[0][0].value in _REFERRING_KEYS:
+                yield path, node
+            for key, value in reversed(items):
+                if type(value) is not Scalar or value.tag in _REFERRING_TAGS:
+                    push(((*path, str(key.value)), value))
+        elif type(node) is SeqNode:
+            children = node.items
+            if node.tag in _REFERRING_LIST_TAGS:
+                yield path, node
+            for position in range(len(children) - 1, -1, -1):
+                child = children[position]
+                if type(child) is not Scalar or child.tag in _REFERRING_TAGS:
+                    push(((*path, position), child))
+        else:
+            yield path, node
 
 
 def _parameter_defaults(template: Mapping, base: KeyPath) -> dict[str, KeyPath]:
@@ -177,31 +211,34 @@ def _parameter_defaults(template: Mapping, base: KeyPath) -> dict[str, KeyPath]:
     return found
 
 
-def _referenced_parameters(node: Node) -> Iterator[tuple[str, bool]]:
-    """(parameter name, whether it is the whole value) for `!Ref`/`Ref:` and each `!Sub` placeholder."""
+def _referenced_parameters(node: Node, defaults: dict[str, KeyPath]) -> Iterator[tuple[str, bool]]:
+    """(parameter name, whether it is the whole value) for `!Ref`/`Ref:` and each `!Sub` placeholder; a
+    `!Sub` text that names none of the `defaults` is not analysed (a placeholder's name is part of it)."""
     if isinstance(node, Scalar):
         if node.tag == "!Ref" and isinstance(node.value, str):
             yield node.value, True
         elif node.tag == "!Sub" and isinstance(node.value, str):
-            yield from _sub_names(node.value)
+            yield from _sub_names(node.value, defaults)
     elif isinstance(node, Mapping) and len(node.items) == 1:
         key, value = node.items[0]
         if key.value == "Ref" and isinstance(value, Scalar) and isinstance(value.value, str):
             yield value.value, True
         elif key.value == "Fn::Sub":
-            yield from _sub_template_names(value)
+            yield from _sub_template_names(value, defaults)
     elif isinstance(node, SeqNode) and node.tag == "!Sub":
-        yield from _sub_template_names(node)
+        yield from _sub_template_names(node, defaults)
 
 
-def _sub_template_names(node: Node) -> Iterator[tuple[str, bool]]:
+def _sub_template_names(node: Node, defaults: dict[str, KeyPath]) -> Iterator[tuple[str, bool]]:
     first = node.items[0] if isinstance(node, SeqNode) and node.items else node
     text = text_at(first)
     if text:
-        yield from _sub_names(text)
+        yield from _sub_names(text, defaults)
 
 
-def _sub_names(text: str) -> Iterator[tuple[str, bool]]:
+def _sub_names(text: str, defaults: dict[str, KeyPath]) -> Iterator[tuple[str, bool]]:
+    if not any(name in text for name in defaults):
+        return  # every name below is a slice of `text`: none can be a parameter with a default
     whole = len(text.strip())
     for ref in analyze(text).references:
         if ref.kind is RefKind.SHELL or ref.kind is RefKind.FOREIGN:

@@ -15,37 +15,37 @@ from bot.core.heuristics import secret_kind_of_key
 from bot.core.manifests.awskeys import is_key_name
 from bot.core.manifests.base import Advice, Naming, Platform, Role, Site
 from bot.core.references import Analysis, RefKind
-from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
+from bot.core.tree import KeyPath, Mapping, Node, Scalar
 
 _LEGACY_SUFFIX = re.compile(r"~(?:true|split)$")
 _SECURE_ADDRESS_VERSION = re.compile(r":\d+$")
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
 
 
-def walk_strings(node: Node, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Scalar]]:
-    """Every string scalar value with its key path, in document order (iterative: depth is bounded anyway)."""
+def walk_strings(node: Node, path: KeyPath = (), *, holding: str = "") -> Iterator[tuple[KeyPath, Scalar]]:
+    """Every string scalar value with its key path, in document order (iterative: depth is bounded anyway).
+
+    `holding`: only the strings that contain it; the paths of the others are never built, which was most of
+    the cost of a walk that looks for a few references among every value (issue 16)."""
     stack: list[tuple[KeyPath, Node]] = [(path, node)]
     while stack:
         current_path, current = stack.pop()
         if isinstance(current, Scalar):
-            if isinstance(current.value, str):
+            if isinstance(current.value, str) and holding in current.value:
                 yield current_path, current
         elif isinstance(current, Mapping):
-            stack.extend((((*current_path, str(k.value)), v) for k, v in reversed(current.items)))
+            for key, value in reversed(current.items):
+                if _may_hold(value, holding):
+                    stack.append(((*current_path, str(key.value)), value))
         else:
-            stack.extend((((*current_path, i), v) for i, v in reversed(list(enumerate(current.items)))))
+            for index in range(len(current.items) - 1, -1, -1):
+                if _may_hold(current.items[index], holding):
+                    stack.append(((*current_path, index), current.items[index]))
 
 
-def walk_nodes(node: Node, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Node]]:
-    """Every node (collections included) with its key path."""
-    stack: list[tuple[KeyPath, Node]] = [(path, node)]
-    while stack:
-        current_path, current = stack.pop()
-        yield current_path, current
-        if isinstance(current, Mapping):
-            stack.extend((((*current_path, str(k.value)), v) for k, v in reversed(current.items)))
-        elif isinstance(current, Sequence):
-            stack.extend((((*current_path, i), v) for i, v in reversed(list(enumerate(current.items)))))
+def _may_hold(node: Node, holding: str) -> bool:
+    """False for a scalar that `walk_strings` would not yield."""
+    return type(node) is not Scalar or (isinstance(node.value, str) and holding in node.value)
 
 
 def is_secret_key(key: str) -> bool:

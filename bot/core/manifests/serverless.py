@@ -94,7 +94,7 @@ class ServerlessPlatform(BasePlatform):
         for index, doc in enumerate(docs):
             if "self:" not in doc.text and "param:" not in doc.text:
                 continue
-            for path, scalar in walk_strings(doc.root):
+            for path, scalar in walk_strings(doc.root, holding="${"):
                 text = scalar.value
                 assert isinstance(text, str)
                 if "${" not in text or ("self:" not in text and "param:" not in text):
