@@ -188,8 +188,9 @@ def analyze(text: str) -> Analysis:
     return found
 
 
-# Estimated bytes of a remembered `_Shape`: its tuples, and per reference or variable its object and
-# strings (an address is part of the text, so 4 bytes a character of the text bounds all of them).
+# Estimated bytes of a remembered `_Shape`: its tuples, per object (reference, variable, parameter,
+# fallback) its header, and 4 bytes per character of every string it holds, each counted on its own: a
+# nested variable's address and parameters are copies of inner text, so the text's length bounds nothing.
 _SHAPE_BYTES = 200
 _PART_BYTES = 250
 
@@ -213,10 +214,19 @@ def _across_versions(text: str) -> Analysis:
         return Analysis(text, shape.references, (), shape.variables)
     found = _analyze(text)
     if not found.fallbacks:
-        parts = len(found.references) + sum(1 for v in found.variables for _ in v.walk())
-        size = _SHAPE_BYTES + _PART_BYTES * parts + 4 * len(text) * bool(parts)
-        versions.keep("references.analyze", text, _Shape(found.references, found.variables), size)
+        versions.keep("references.analyze", text, _Shape(found.references, found.variables), _held(found))
     return found
+
+
+def _held(found: Analysis) -> int:
+    """Estimated bytes that remembering `found`'s shape holds (see `_SHAPE_BYTES`)."""
+    objects = len(found.references)
+    chars = sum(len(ref.source) + len(ref.address) for ref in found.references)
+    for variable in (nested for top in found.variables for nested in top.walk()):
+        objects += 1 + len(variable.params) + len(variable.fallbacks)
+        chars += len(variable.source) + len(variable.address) + sum(map(len, variable.params))
+        chars += sum(len(fallback.value) for fallback in variable.fallbacks)
+    return _SHAPE_BYTES + _PART_BYTES * objects + 4 * chars
 
 
 def _analyze(text: str) -> Analysis:

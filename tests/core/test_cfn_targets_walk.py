@@ -18,6 +18,7 @@ from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
 from bot.core.tree import Document, KeyPath, Mapping, Node, Pos, Scalar, Sequence
 from bot.core.yamlsafe import load_yaml
+from tests.timing import cpu_seconds
 
 _LIMITS = ScanConfig().limits
 
@@ -189,3 +190,22 @@ def test_a_walk_for_strings_holding_a_text_yields_those_of_the_whole_walk(seed: 
     root = _random_node(random.Random(seed), 5, ["Alpha", "${self:x}", "${file(a.yml)}", "b"])
     every = [(path, node) for path, node in walk_strings(root) if holding in str(node.value)]
     assert list(walk_strings(root, holding=holding)) == every
+
+
+def _many_defaults_and_subs(count: int) -> bytes:
+    """`count` parameters with defaults and `count` !Sub texts that name none of them."""
+    parameters = "".join(f"  Pa{i:05d}:\n    Type: String\n    Default: v\n" for i in range(count))
+    variables = "".join(f"          PASSWORD{i}: !Sub 'x${{Other}}'\n" for i in range(count))
+    return (
+        "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n" + parameters + "Resources:\n  Fn:\n"
+        "    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n"
+        "          DB_PASSWORD: !Ref Pa00001\n" + variables
+    ).encode()
+
+
+def test_many_defaults_and_many_sub_texts_cost_linear_time() -> None:
+    """The shortcut that skips a !Sub text naming no parameter with a default tests each default against
+    each text; with many of both it would be quadratic, so it is bounded (about 4 when linear, 16 not)."""
+    docs = [_doc(_many_defaults_and_subs(count).decode()) for count in (500, 2000)]
+    seconds = [cpu_seconds(lambda doc=doc: list(cfn_targets(0, doc, (), cfn_site))) for doc in docs]
+    assert seconds[1] / max(seconds[0], 1e-4) < 9

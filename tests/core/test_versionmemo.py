@@ -129,11 +129,21 @@ def test_a_file_scanned_with_the_memory_has_the_same_result() -> None:
     assert any(result.findings for result in plain)
 
 
-@pytest.mark.parametrize("template", ["value number {}", "${{ssm:/prod/app/{}/key}}"])
-def test_the_byte_estimate_covers_what_an_answer_holds(template: str) -> None:
+@pytest.mark.parametrize(
+    ("template", "count"),
+    [
+        ("value number {}", 2000),
+        ("${{ssm:/prod/app/{}/key}}", 2000),
+        # nested variables: each level holds its own copy of the inner text (about 130 KB an answer)
+        ("${{a:" * 31 + "x{}" + "x" * 3000 + "}}" * 31, 40),
+        ("${{env:A, " * 31 + "${{env:Z}}" + "y{}" + "y" * 3000 + "}}" * 31, 40),
+        ("${{file(" * 30 + "p{}" + "p" * 3000 + ")}}" * 30, 40),
+    ],
+)
+def test_the_byte_estimate_covers_what_an_answer_holds(template: str, count: int) -> None:
     """Measured: what the memory holds per answer stays under the estimate `MAX_BYTES` is counted in
     (about 180 bytes for a literal against 200, 560 for a reference against 800)."""
-    texts = [template.format(number) for number in range(2000)]
+    texts = [template.format(number) for number in range(count)]
     memory = VersionMemory()
     with across_versions(memory):
         with one_file():

@@ -236,8 +236,13 @@ def _sub_template_names(node: Node, defaults: dict[str, KeyPath]) -> Iterator[tu
         yield from _sub_names(text, defaults)
 
 
+# Up to this many parameters with defaults, a `!Sub` text naming none of them is not analysed; past it the
+# test would cost defaults x texts (a template can hold thousands of both), so every text is analysed.
+_FEW_DEFAULTS = 16
+
+
 def _sub_names(text: str, defaults: dict[str, KeyPath]) -> Iterator[tuple[str, bool]]:
-    if not any(name in text for name in defaults):
+    if len(defaults) <= _FEW_DEFAULTS and not any(name in text for name in defaults):
         return  # every name below is a slice of `text`: none can be a parameter with a default
     whole = len(text.strip())
     for ref in analyze(text).references:
