@@ -32,7 +32,10 @@ def render(source: str) -> str:
 def read_table(source: str, copy: str | None) -> dict[str, Any]:
     """The parsed TOML text `source`, from its JSON `copy` when that was made from this very text."""
     if copy is not None:
-        stored = json.loads(copy)
+        try:
+            stored = json.loads(copy)
+        except ValueError:  # a damaged copy (a cut-off write) is no copy: the TOML is the source
+            stored = None
         if isinstance(stored, dict) and stored.get("source_sha256") == stamp(source):
             table: dict[str, Any] = stored["table"]
             return table

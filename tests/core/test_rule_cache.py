@@ -31,6 +31,12 @@ def test_a_copy_of_other_text_is_ignored() -> None:
     assert rulecache.read_table(old, rulecache.render(old)) == {"rules": [{"id": "old"}]}
 
 
+def test_a_damaged_copy_is_ignored() -> None:
+    source = 'rules = [{ id = "kept" }]\n'
+    for damaged in (rulecache.render(source)[:-20], "", "[]", "\ufffd"):
+        assert rulecache.read_table(source, damaged) == {"rules": [{"id": "kept"}]}
+
+
 def test_the_default_rules_come_in_the_table_order() -> None:
     source = tomllib.loads(rulecache.SOURCE.read_text(encoding="utf-8"))
     assert [rule.id for rule in RuleSet.default().rules] == [raw["id"] for raw in source["rules"]]
