@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -329,11 +329,10 @@ def _decode(field: bytes) -> str:
 
 
 class BlobReader:
-    """One `git cat-file --batch` process: each blob's bytes, up to `max_bytes`; `reads` counts requests."""
+    """One `git cat-file --batch` process: each blob's bytes, up to `max_bytes`."""
 
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self.reads = 0
         try:
             self._process = subprocess.Popen(  # noqa: S603 - a fixed argv, no shell
                 git_argv(root, "cat-file", "--batch"),
@@ -353,12 +352,45 @@ class BlobReader:
     ) -> None:
         self.close()
 
+    def read_many(self, blobs: Iterable[str]) -> Generator[bytes | TooLarge | Missing, None, None]:
+        """`read` of each blob in turn, with the requests written ahead by a thread: git answers the next
+        while this one is scanned, and the scan never waits a round trip per blob (issue 16). git stops
+        reading requests while its answers are unread, so the thread runs at most a pipe's size ahead.
+        A caller that stops early leaves the process stopped: nothing more can be read from it."""
+        import threading  # only a history scan reads many blobs: not imported at start-up
+
+        stdin = self._process.stdin
+        assert stdin is not None
+        wanted = list(blobs)
+
+        def request() -> None:
+            with contextlib.suppress(OSError, ValueError):  # git stopped, or the reader was closed
+                for blob in wanted:
+                    stdin.write(blob.encode("ascii") + b"\n")
+                stdin.flush()
+
+        writer = threading.Thread(target=request, name="cat-file requests", daemon=True)
+        writer.start()
+        answered = 0
+        try:
+            for _ in wanted:
+                yield self._answer()
+                answered += 1
+        finally:
+            if answered < len(wanted):
+                self._process.kill()  # unblocks the writer; half-read answers cannot be resynchronised
+            writer.join()
+
     def read(self, blob: str) -> bytes | TooLarge | Missing:
-        stdin, stdout = self._process.stdin, self._process.stdout
-        assert stdin is not None and stdout is not None
-        self.reads += 1
+        stdin = self._process.stdin
+        assert stdin is not None
         stdin.write(blob.encode("ascii") + b"\n")
         stdin.flush()
+        return self._answer()
+
+    def _answer(self) -> bytes | TooLarge | Missing:
+        stdout = self._process.stdout
+        assert stdout is not None
         header = stdout.readline().split()
         if len(header) != 3 or header[1] != b"blob":
             if not header:
@@ -374,7 +406,8 @@ class BlobReader:
 
     def close(self) -> None:
         if self._process.stdin is not None:
-            self._process.stdin.close()
+            with contextlib.suppress(BrokenPipeError):  # git was stopped (`read_many` left early)
+                self._process.stdin.close()
         if self._process.stdout is not None:
             self._process.stdout.close()
         self._process.wait()

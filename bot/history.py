@@ -54,7 +54,9 @@ _versions: VersionMemory | None = None  # in each worker of a history scan: answ
 
 
 class BlobSource(Protocol):
-    def read(self, blob: str) -> bytes | TooLarge | Missing: ...
+    def read_many(self, blobs: Iterable[str]) -> Iterator[bytes | TooLarge | Missing]:
+        """What `bot.gitrepo.BlobReader.read` says of each blob, in order."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +227,7 @@ def _scanned(
 
 
 def _read_each_once(reader: BlobSource, paths: dict[str, dict[str, None]]) -> Iterator[Job]:
-    for blob, at in paths.items():
-        data = reader.read(blob)
+    for (blob, at), data in zip(paths.items(), reader.read_many(paths), strict=True):
         yield from ((path, blob, data) for path in at)
 
 

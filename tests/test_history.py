@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -191,9 +192,10 @@ class TestBlobsAreReadOnce:
             requested: list[str] = []
 
             class Counting:
-                def read(self, blob: str) -> bytes | TooLarge | Missing:
-                    requested.append(blob)
-                    return reader.read(blob)
+                def read_many(self, blobs: Iterable[str]) -> Iterator[bytes | TooLarge | Missing]:
+                    wanted = list(blobs)
+                    requested.extend(wanted)
+                    return reader.read_many(wanted)
 
             scan = scan_history(repo.root, config, RuleSet.default(), reader=Counting())
         assert len(requested) == len(set(requested)) == 2  # two contents, whatever the commits and paths
@@ -425,6 +427,51 @@ def test_the_log_walk_lists_each_commits_blobs_oldest_first(repo: Repo) -> None:
     walked = [(c.sha, sorted(change.path for change in changes)) for c, changes in log_changes(repo.root)]
     # deletions and symlinks write no file to scan
     assert walked == [(first, ["a.yml", "b.yml"]), (second, ["a.yml", "link.yml"]), (third, [])]
+
+
+class TestReadMany:
+    """`BlobReader.read_many` writes its requests ahead of the answers: same answers as `read`, in order."""
+
+    def _blobs(self, repo: Repo, files: dict[str, str | bytes]) -> list[str]:
+        repo.commit("blobs", files)
+        return [repo.git("rev-parse", f"HEAD:{path}") for path in files]
+
+    def test_answers_match_read_one_by_one_including_missing_and_too_large(self, repo: Repo) -> None:
+        blobs = self._blobs(repo, {"a.yml": "a: 1\n", "big.yml": "x" * 300, "b.yml": b"\x00\xffbinary"})
+        wanted = [blobs[0], "0" * 40, blobs[1], blobs[2], blobs[0]]
+        with BlobReader(repo.root, max_bytes=100) as reader:
+            many = list(reader.read_many(wanted))
+            one_by_one = [reader.read(blob) for blob in wanted]  # the reader is still in step
+        assert many == one_by_one
+        assert many[0] == b"a: 1\n" and isinstance(many[1], Missing) and many[2] == TooLarge(300)
+
+    def test_more_requests_and_answers_than_pipes_hold_do_not_deadlock(self, repo: Repo) -> None:
+        """Thousands of requests (more than a pipe holds) for answers larger than a pipe, none read until
+        all were asked: the writer waits for git, git for the reader, and every answer arrives."""
+        blobs = self._blobs(repo, {"big.yml": "y" * 300_000, "small.yml": "s: 1\n"})
+        wanted = [blobs[index % 2] for index in range(5_000)]
+        with BlobReader(repo.root, max_bytes=1 << 20) as reader:
+            sizes = [len(data) for data in reader.read_many(wanted) if isinstance(data, bytes)]
+        assert sizes == [300_000, 5] * 2_500
+
+    def test_a_caller_that_stops_early_stops_git_and_closes_cleanly(self, repo: Repo) -> None:
+        blobs = self._blobs(repo, {"big.yml": "z" * 200_000})
+        reader = BlobReader(repo.root, max_bytes=1 << 20)
+        answers = reader.read_many(blobs * 1_000)
+        assert next(answers) == b"z" * 200_000
+        answers.close()  # the rest is never read: the writer must not hang on a full pipe
+        reader.close()
+        assert reader._process.returncode is not None
+
+    def test_git_stopping_midway_is_an_error_not_a_short_answer(self, repo: Repo) -> None:
+        blobs = self._blobs(repo, {"big.yml": "b" * 200_000})  # more answers than a pipe can hold
+        with BlobReader(repo.root, max_bytes=1 << 20) as reader:
+            answers = reader.read_many(blobs * 100)
+            assert next(answers) == b"b" * 200_000
+            reader._process.kill()
+            reader._process.wait()
+            with pytest.raises(GitError, match="stopped"):
+                list(answers)
 
 
 def _fast_import(repo: Repo, commits: int) -> None:
