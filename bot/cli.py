@@ -243,11 +243,11 @@ def _scan_verified(
 ) -> list[ScanResult]:
     """Run `scan(config, jobs)`, with `--verify` in one process (values never cross a process boundary,
     and the session sees them all) and its findings' values checked with their providers."""
-    from bot.verify.results import verify_results
-
     with _verification(args, setup) as session:
         if session is None:
             return scan(setup.config, args.jobs)
+        from bot.verify.results import verify_results  # with its report modules: only for --verify
+
         results = scan(replace(setup.config, reveal=session.reveal), 1)
         verified, _ = verify_results(results, {}, session)
         return verified
@@ -319,7 +319,6 @@ def _scan_git(args: argparse.Namespace) -> int:
 def _scan_commits(args: argparse.Namespace, root: Path, setup: Setup, log: StartedLog | None) -> GitScan:
     """The history walked by `log` (`--history`) or the index (`--staged`), with verification if asked."""
     from bot.history import scan_history, scan_staged
-    from bot.verify.results import verify_results
 
     with _verification(args, setup) as session:
         config = setup.config if session is None else replace(setup.config, reveal=session.reveal)
@@ -329,6 +328,8 @@ def _scan_commits(args: argparse.Namespace, root: Path, setup: Setup, log: Start
         else:
             scan = scan_staged(root, config, setup.ruleset, jobs=jobs)
         if session is not None:
+            from bot.verify.results import verify_results
+
             verified, provenance = verify_results(scan.results, scan.provenance, session)
             scan = replace(scan, results=verified, provenance=provenance)
     return scan

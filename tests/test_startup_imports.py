@@ -83,3 +83,25 @@ def test_a_reader_imported_on_first_use_still_reads_its_files(
     assert reader in modules
     assert "github-pat" in {finding["rule"] for finding in report["findings"]}
     assert not report["notices"]
+
+
+def test_the_entry_point_returns_the_commands_exit_code_and_leaves_the_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bot.launch.run` only keeps the collector out of start-up and exit: the command's result and the
+    collector's state for a long-running command are what they would be without it."""
+    import gc
+
+    from bot.launch import run
+
+    manifest = tmp_path / "serverless.yml"
+    manifest.write_text(f"provider:\n  environment:\n    GH: {GITHUB}\n", encoding="utf-8")
+    monkeypatch.setenv("SECRETS_BOT_FINGERPRINT_KEY", KEY)
+    monkeypatch.setattr("sys.argv", ["secrets-bot", "scan", str(manifest), "--format", "json"])
+    try:
+        assert run() == 1  # a finding at or above the default threshold
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert "github-pat" in capsys.readouterr().out
