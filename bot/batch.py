@@ -46,7 +46,7 @@ def scan_paths(
         skipped.append(ScanResult(relative, None, notices=(Notice(relative, NoticeKind.UNREADABLE, reason),)))
 
     walk = iter_manifest_paths(paths, config, on_skip=on_skip)
-    ahead = list(itertools.islice(walk, _files_to_choose(jobs)))
+    ahead = list(itertools.islice(walk, files_to_choose(jobs)))
     scanned = _scan(itertools.chain(ahead, walk), worker_count(jobs, len(ahead)), config, ruleset)
     return skipped + scanned  # the walk has ended: every target was scanned
 
@@ -237,7 +237,7 @@ def _too_large(relative: str, size: int, limits: ScanLimits) -> Notice:
     return Notice(relative, NoticeKind.TOO_LARGE, message)
 
 
-def _files_to_choose(jobs: int | None) -> int:
+def files_to_choose(jobs: int | None) -> int:
     """How many files `worker_count` needs to know of: beyond this many, its answer no longer changes."""
     if jobs is not None:
         return max(1, jobs)

@@ -3,23 +3,28 @@
 A history scan walks every commit of every ref (`git log --all`: a secret on a forgotten branch is as
 leaked as one on main), parents before children and otherwise oldest first. It keeps the manifest blobs
 each commit wrote (the directory scan's name rule, with the repository's `include`, `exclude` and extra
-manifests), reads each distinct blob once and scans it whole under its path, so structure, references and
-ignore comments work as in a directory scan. A finding is reported once, by fingerprint, with the first
-commit in that order whose blob holds it, and `in_head` when a manifest at HEAD still holds it: then its
-location is HEAD's, where it can be fixed. A blob that could not be scanned in full, or a shallow clone
-whose older history is missing, leaves the scan incomplete: never reported clean.
+manifests) and scans each distinct (path, blob) once, whole, so structure, references and ignore comments
+work as in a directory scan; HEAD's manifests, and the blobs found so far, are scanned while git is still
+walking the log. A finding is reported once, by fingerprint, with the first commit in that order whose
+blob holds it, and `in_head` when a manifest at HEAD still holds it: then its location is HEAD's, where it
+can be fixed. A blob that could not be scanned in full, or a shallow clone whose older history is missing,
+leaves the scan incomplete: never reported clean.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from itertools import chain
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Protocol
 
-from bot.batch import fewer_collections, init_worker, worker_count, worker_state
+from bot.batch import fewer_collections, files_to_choose, init_worker, worker_count, worker_state
 from bot.core.config import ScanConfig
 from bot.core.configfile import CONFIG_PATHS
 from bot.core.findings import Finding, Notice, NoticeKind, ScanResult
@@ -44,10 +49,8 @@ from bot.gitrepo import (
 )
 from bot.reports.provenance import Provenance
 
-Job = tuple[str, str, "bytes | TooLarge | Missing"]  # path, blob, what was read
-_SLICES = 4  # contiguous slices of a batch per worker
-_BATCH_JOBS = 4096
-_BATCH_BYTES = 64 << 20
+_SLICE_JOBS = 64  # (path, blob) pairs read and sent to a worker together
+_IN_FLIGHT_BYTES = 64 << 20  # blobs sent to workers and not yet answered
 _SHARED_MAX = 4096  # distinct findings a worker remembers to share (then it starts afresh)
 _shared: dict[Finding, Finding] = {}  # in each worker: a finding it returned, by value
 _versions: VersionMemory | None = None  # in each worker of a history scan: answers across versions
@@ -85,23 +88,18 @@ def scan_history(
         with start_log(root, since) as started:
             return scan_history(root, config, ruleset, log=started, reader=reader, jobs=jobs)
     head = head_commit(root)
-    boundary = shallow_commits(root)
-    walk: list[tuple[Commit, Change]] = []
     manifest = _PathRule(config)
-    commits = 0
-    cut_short: list[str] = []
-    for commit, changes in log.changes():
-        commits += 1
-        if commit.sha in boundary:
-            cut_short.append(commit.sha)
-        walk.extend((commit, change) for change in changes if manifest(change.path))
     at_head = [c for c in tree_files(root, head) if manifest(c.path)] if head else []
-    first_seen = {(c.path, c.blob): f"at commit {commit.sha[:7]}" for commit, c in reversed(walk)}
+    walk = _Walk(log, manifest, shallow_commits(root))
     # Successive versions of a manifest repeat most of their values: the rules answer those from memory.
     memoised = MemoisedRuleSet(ruleset)
-    changes = [c for _, c in walk] + at_head
-    scans = _scan_blobs(root, changes, config, memoised, reader, jobs, versions=True)
-    origin = introduced_by((commit, scans[change.path, change.blob].findings) for commit, change in walk)
+    # HEAD's manifests first: they are known at once, and are scanned while git is still walking the history.
+    found = _scan_blobs(root, chain(at_head, walk.changes()), config, memoised, reader, jobs, versions=True)
+    scans = _in_order([c for _, c in walk.pairs] + at_head, found)
+    first_seen = {(c.path, c.blob): f"at commit {commit.sha[:7]}" for commit, c in reversed(walk.pairs)}
+    origin = introduced_by(
+        (commit, scans[change.path, change.blob].findings) for commit, change in walk.pairs
+    )
     in_head = {f.fingerprint: f for c in at_head for f in scans[c.path, c.blob].findings}
     provenance = {
         in_head.get(fingerprint, finding): Provenance(
@@ -112,14 +110,14 @@ def scan_history(
     notices = [
         _located(result, first_seen.get(key, "at HEAD")) for key, result in scans.items() if result.notices
     ]
-    if cut_short:
-        notices.append(ScanResult(".", None, notices=(_shallow_notice(cut_short),)))
+    if walk.cut_short:
+        notices.append(ScanResult(".", None, notices=(_shallow_notice(walk.cut_short),)))
     return GitScan(
         results=[*_by_path(provenance), *notices],
         provenance=provenance,
         files_scanned=sum(1 for result in scans.values() if _was_read(result)),
         unreadable=sum(1 for r in scans.values() for n in r.notices if n.kind is NoticeKind.UNREADABLE),
-        commits=commits,
+        commits=walk.commits,
         head=head,
     )
 
@@ -134,7 +132,7 @@ def scan_staged(
 ) -> GitScan:
     """The manifests staged for the next commit, as the index holds them (not as the work tree does)."""
     staged = [change for change in staged_changes(root) if is_manifest_path(change.path, config)]
-    scans = _scan_blobs(root, staged, config, ruleset, reader, jobs)
+    scans = _in_order(staged, _scan_blobs(root, staged, config, ruleset, reader, jobs))
     return GitScan(
         results=list(scans.values()),
         provenance={},
@@ -159,6 +157,40 @@ class _PathRule:
         return known
 
 
+class _Walk:
+    """The manifests each commit of the log wrote, in the log's order, found as git writes the log."""
+
+    def __init__(self, log: StartedLog, manifest: _PathRule, boundary: frozenset[str]) -> None:
+        self._log = log
+        self._manifest = manifest
+        self._boundary = boundary
+        self.pairs: list[tuple[Commit, Change]] = []
+        self.commits = 0
+        self.cut_short: list[str] = []  # commits whose parents a shallow clone lacks
+
+    def changes(self) -> Iterator[Change]:
+        """Each manifest change as the walk reaches it (`pairs` holds them all once this is exhausted)."""
+        for commit, changes in self._log.changes():
+            self.commits += 1
+            if commit.sha in self._boundary:
+                self.cut_short.append(commit.sha)
+            for change in changes:
+                if self._manifest(change.path):
+                    self.pairs.append((commit, change))
+                    yield change
+
+
+def _in_order(
+    changes: Iterable[Change], scans: dict[tuple[str, str], ScanResult]
+) -> dict[tuple[str, str], ScanResult]:
+    """The results of distinct blobs in order of first appearance, each blob's paths in theirs (as reports
+    always listed them, whatever order the scan finished in)."""
+    paths: dict[str, dict[str, None]] = {}
+    for change in changes:
+        paths.setdefault(change.blob, {})[change.path] = None
+    return {(path, blob): scans[path, blob] for blob, at in paths.items() for path in at}
+
+
 def _scan_blobs(
     root: Path,
     changes: Iterable[Change],
@@ -169,66 +201,89 @@ def _scan_blobs(
     *,
     versions: bool = False,
 ) -> dict[tuple[str, str], ScanResult]:
-    """Each distinct (path, blob) scanned once; each distinct blob read once, whatever paths it is at.
+    """Each distinct (path, blob) scanned once, as `changes` yields it (a history's while git still walks).
     `versions`: the files are versions of one another, and the scan remembers answers across them
     (`bot.core.versionmemo`)."""
-    paths: dict[str, dict[str, None]] = {}
-    for change in changes:
-        paths.setdefault(change.blob, {})[change.path] = None
-    pairs = sum(len(at) for at in paths.values())
-    workers = worker_count(jobs, pairs)
     if reader is None:
         with BlobReader(root, config.limits.max_bytes) as own:
-            return _scan_with(own, paths, config, ruleset, workers, versions)
-    return _scan_with(reader, paths, config, ruleset, workers, versions)
+            return _Scheduler(own, config, ruleset, jobs, versions).run(changes)
+    return _Scheduler(reader, config, ruleset, jobs, versions).run(changes)
 
 
-def _scan_with(
-    reader: BlobSource,
-    paths: dict[str, dict[str, None]],
-    config: ScanConfig,
-    ruleset: RuleSet,
-    workers: int,
-    versions: bool,
-) -> dict[tuple[str, str], ScanResult]:
-    """Blobs are read here, in batches of bounded size, and scanned here or by forked workers (the rule
-    set and config are inherited through fork; only blobs and results travel). The versions of one path
-    are scanned one after another, by one worker, whose rule set then answers their repeated values from
-    memory (`bot.core.memorules`); the results keep the walk's order."""
-    by_path = sorted(paths.items(), key=lambda item: next(iter(item[1])))
-    jobs = _read_each_once(reader, dict(by_path))
-    with fewer_collections():
-        scans = _scanned(jobs, config, ruleset, workers, versions)
-    return {(path, blob): scans[path, blob] for blob, at in paths.items() for path in at}
+class _Scheduler:
+    """Reads blobs in slices and scans them, here or in forked workers, as the changes are found.
 
+    Workers start once enough changes are known for `bot.batch.worker_count` to choose them (or at once
+    when `jobs` is given), so that they scan while the rest of the history is walked; a small history is
+    scanned here. The rule set and config reach the workers through fork; only blobs and results travel.
+    At most `_IN_FLIGHT_BYTES` of blobs are sent and unanswered at once (plus one slice): a long history is
+    never held in memory whole. Within a slice each blob is read once, whatever paths it is at."""
 
-def _scanned(
-    jobs: Iterator[Job], config: ScanConfig, ruleset: RuleSet, workers: int, versions: bool
-) -> dict[tuple[str, str], ScanResult]:
-    """Each job's result, with the collector run as in a directory scan (`bot.batch.fewer_collections`:
-    parse trees hold no cycles, and forked workers then leave the inherited heap's pages unwritten)."""
-    if workers == 1:
-        with across_versions(VersionMemory()) if versions else nullcontext():
-            scans = {(path, blob): _scan_one(path, data, ruleset, config) for path, blob, data in jobs}
-    else:
-        scans = {}
-        context = multiprocessing.get_context("fork")
-        initargs = (ruleset, config, versions)
-        with context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
-            for batch in _batches(jobs):
-                # Contiguous slices, a few per worker: a path's versions stay together, and balanced.
-                chunk = -(-len(batch) // (workers * _SLICES))
-                work = [(path, data) for path, _, data in batch]
-                results = pool.map(_scan_in_worker, work, chunksize=chunk)
-                scans.update(
-                    ((path, blob), result) for (path, blob, _), result in zip(batch, results, strict=True)
-                )
-    return scans
+    def __init__(
+        self, reader: BlobSource, config: ScanConfig, ruleset: RuleSet, jobs: int | None, versions: bool
+    ) -> None:
+        self._reader = reader
+        self._config = config
+        self._ruleset = ruleset
+        self._jobs = jobs
+        self._versions = versions
+        self._pool: Pool | None = None
+        self._in_flight: deque[tuple[list[tuple[str, str]], AsyncResult[list[ScanResult]], int]] = deque()
+        self._scans: dict[tuple[str, str], ScanResult] = {}
 
+    def run(self, changes: Iterable[Change]) -> dict[tuple[str, str], ScanResult]:
+        pending: dict[tuple[str, str], None] = {}  # found, not yet scanned or sent
+        workers = None if self._jobs is None else max(1, self._jobs)
+        with fewer_collections(), contextlib.ExitStack() as stack:
+            for change in changes:
+                key = (change.path, change.blob)
+                if key in self._scans or key in pending:
+                    continue
+                pending[key] = None
+                if workers is None and len(pending) >= files_to_choose(None):
+                    workers = worker_count(None, len(pending))
+                if workers is not None and workers > 1 and len(pending) >= _SLICE_JOBS:
+                    self._send(list(pending), workers, stack)
+                    pending.clear()
+            if workers is None:
+                workers = worker_count(None, len(pending))
+            if workers > 1 and pending:
+                self._send(list(pending), workers, stack)
+            elif pending:
+                self._here(list(pending))
+            while self._in_flight:
+                self._receive()
+        return self._scans
 
-def _read_each_once(reader: BlobSource, paths: dict[str, dict[str, None]]) -> Iterator[Job]:
-    for (blob, at), data in zip(paths.items(), reader.read_many(paths), strict=True):
-        yield from ((path, blob, data) for path in at)
+    def _here(self, keys: list[tuple[str, str]]) -> None:
+        with across_versions(VersionMemory()) if self._versions else nullcontext():
+            for (path, blob), data in zip(keys, self._read(keys), strict=True):
+                self._scans[path, blob] = _scan_one(path, data, self._ruleset, self._config)
+
+    def _send(self, keys: list[tuple[str, str]], workers: int, stack: contextlib.ExitStack) -> None:
+        if self._pool is None:  # before any read: no reading thread runs when the workers fork
+            context = multiprocessing.get_context("fork")
+            initargs = (self._ruleset, self._config, self._versions)
+            pool = context.Pool(workers, initializer=_init_worker, initargs=initargs)
+            self._pool = stack.enter_context(pool)
+        for start in range(0, len(keys), _SLICE_JOBS):
+            sliced = keys[start : start + _SLICE_JOBS]
+            work = [(path, data) for (path, _), data in zip(sliced, self._read(sliced), strict=True)]
+            size = sum(len(data) for _, data in work if isinstance(data, bytes))
+            while self._in_flight and sum(held for *_, held in self._in_flight) + size > _IN_FLIGHT_BYTES:
+                self._receive()
+            answer = self._pool.map_async(_scan_in_worker, work, chunksize=len(work))
+            self._in_flight.append((sliced, answer, size))
+
+    def _receive(self) -> None:
+        keys, answer, _ = self._in_flight.popleft()
+        self._scans.update(zip(keys, answer.get(), strict=True))
+
+    def _read(self, keys: list[tuple[str, str]]) -> list[bytes | TooLarge | Missing]:
+        """Each key's blob, each distinct blob read once."""
+        blobs = list(dict.fromkeys(blob for _, blob in keys))
+        read = dict(zip(blobs, self._reader.read_many(blobs), strict=True))
+        return [read[blob] for _, blob in keys]
 
 
 def _scan_one(
@@ -237,22 +292,6 @@ def _scan_one(
     if isinstance(data, bytes):
         return scan_file(path, data, ruleset=ruleset, config=config)
     return ScanResult(path, None, notices=(_unread(path, data, config),))
-
-
-def _batches(jobs: Iterator[Job]) -> Iterator[list[Job]]:
-    """Consecutive jobs holding at most `_BATCH_BYTES` of blobs (or one larger blob), so that a long
-    history is never held in memory at once."""
-    batch: list[Job] = []
-    size = 0
-    for job in jobs:
-        data = job[2]
-        size += len(data) if isinstance(data, bytes) else 0
-        batch.append(job)
-        if size >= _BATCH_BYTES or len(batch) >= _BATCH_JOBS:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
 
 
 def _init_worker(ruleset: RuleSet, config: ScanConfig, versions: bool) -> None:

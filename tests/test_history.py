@@ -9,15 +9,27 @@ import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from jsonschema import Draft4Validator
 
+import bot.history
 from bot.core.config import ScanConfig
 from bot.core.rules import RuleSet
 from bot.core.scanner import scan_file
-from bot.gitrepo import BlobReader, GitError, Missing, TooLarge, log_changes, public_url, start_log
+from bot.gitrepo import (
+    BlobReader,
+    Change,
+    Commit,
+    GitError,
+    Missing,
+    StartedLog,
+    TooLarge,
+    log_changes,
+    public_url,
+    start_log,
+)
 from bot.history import _sharing, scan_history
 from tests.test_cli import ALNUM, PASSWORD, SARIF_SCHEMA, TOKEN, run, serverless
 
@@ -206,7 +218,7 @@ class TestBlobsAreReadOnce:
     def test_forked_workers_report_what_one_process_does(
         self, repo: Repo, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr("bot.history._BATCH_JOBS", 3)  # several batches, each within its bound
+        monkeypatch.setattr("bot.history._SLICE_JOBS", 3)  # several slices, sent as they are found
         for number in range(8):
             env = {"STAGE": str(number), "GITHUB_API_KEY": TOKEN if number % 3 else OTHER_TOKEN}
             repo.commit(f"service {number}", {f"svc{number % 4}/serverless.yml": serverless(env)})
@@ -218,6 +230,62 @@ class TestBlobsAreReadOnce:
         # (service, token) pairs: svc1 had the same token twice, the others two different ones
         assert len(alone.provenance) == 7
         assert sum(origin.in_head for origin in alone.provenance.values()) == 4
+
+
+class TestScanningWhileWalking:
+    """Workers scan the slices found so far while the log is still being read, within a bound of bytes."""
+
+    def _history(self, repo: Repo, versions: int) -> None:
+        for number in range(versions):
+            env = {"STAGE": str(number), "GITHUB_API_KEY": TOKEN if number % 2 else OTHER_TOKEN}
+            repo.commit(f"version {number}", {f"svc{number % 3}/serverless.yml": serverless(env)})
+
+    def test_the_first_slice_is_sent_long_before_the_walk_ends(
+        self, repo: Repo, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("bot.history._SLICE_JOBS", 4)
+        self._history(repo, 24)
+        walked: list[int] = []  # commits read from the log when each slice was sent
+
+        class CountingLog:
+            def changes(self) -> Iterator[tuple[Commit, list[Change]]]:
+                for number, item in enumerate(log_changes(repo.root), start=1):
+                    walked.append(number)
+                    yield item
+
+        sent: list[int] = []
+        send = bot.history._Scheduler._send
+
+        def counting_send(self: Any, *args: Any) -> None:
+            sent.append(walked[-1] if walked else 0)
+            send(self, *args)
+
+        monkeypatch.setattr("bot.history._Scheduler._send", counting_send)
+        config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+        log = cast(StartedLog, CountingLog())
+        streamed = scan_history(repo.root, config, RuleSet.default(), log=log, jobs=2)
+        assert sent[0] <= 4 < 24 == walked[-1]  # HEAD's manifests and the first versions went out at once
+        assert streamed.provenance == scan_history(repo.root, config, RuleSet.default(), jobs=1).provenance
+
+    def test_unanswered_slices_stay_within_the_byte_bound(
+        self, repo: Repo, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("bot.history._SLICE_JOBS", 2)
+        monkeypatch.setattr("bot.history._IN_FLIGHT_BYTES", 1)  # any slice is over it: one at a time
+        self._history(repo, 12)
+        held: list[int] = []
+        send = bot.history._Scheduler._send
+
+        def watching_send(self: Any, *args: Any) -> None:
+            send(self, *args)
+            held.append(len(self._in_flight))
+
+        monkeypatch.setattr("bot.history._Scheduler._send", watching_send)
+        config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+        bounded = scan_history(repo.root, config, RuleSet.default(), jobs=2)
+        assert held and max(held) == 1
+        assert bounded.provenance == scan_history(repo.root, config, RuleSet.default(), jobs=1).provenance
+        assert bounded.files_scanned == 12
 
 
 class TestRememberedAnswers:
