@@ -29,6 +29,7 @@ _FILE_MODES = frozenset({"100644", "100755", "100664"})
 _HEADER = "\x01"  # starts each commit's header in `git log` output; raw entries start with ":"
 _LOG_FORMAT = f"--format={_HEADER}%H%x00%an%x00%aI"
 _CHUNK = 1 << 20
+_AHEAD = 48  # blob requests written ahead of their answers: 48 x 65 bytes fit in any pipe (4 KB at least)
 _PIPE_BYTES = 1 << 20  # Linux's default limit for an unprivileged process
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 repositories
 _SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?(?P<host>[^/:]+):(?P<path>.+)$")
@@ -353,33 +354,27 @@ class BlobReader:
         self.close()
 
     def read_many(self, blobs: Iterable[str]) -> Generator[bytes | TooLarge | Missing, None, None]:
-        """`read` of each blob in turn, with the requests written ahead by a thread: git answers the next
-        while this one is scanned, and the scan never waits a round trip per blob (issue 16). git stops
-        reading requests while its answers are unread, so the thread runs at most a pipe's size ahead.
-        A caller that stops early leaves the process stopped: nothing more can be read from it."""
-        import threading  # only a history scan reads many blobs: not imported at start-up
-
+        """`read` of each blob in turn, with up to `_AHEAD` requests written before their answers are read:
+        git answers the next while this one is used, and no blob waits a round trip (issue 16). The
+        requests ahead fit in any pipe, so writing them never waits for git (no thread is needed). A caller
+        that stops early leaves the process stopped: its unread answers cannot be told apart from the next.
+        """
         stdin = self._process.stdin
         assert stdin is not None
         wanted = list(blobs)
-
-        def request() -> None:
-            with contextlib.suppress(OSError, ValueError):  # git stopped, or the reader was closed
-                for blob in wanted:
-                    stdin.write(blob.encode("ascii") + b"\n")
-                stdin.flush()
-
-        writer = threading.Thread(target=request, name="cat-file requests", daemon=True)
-        writer.start()
-        answered = 0
+        asked = answered = 0
         try:
-            for _ in wanted:
+            while answered < len(wanted):
+                if asked - answered <= _AHEAD // 2 and asked < len(wanted):
+                    more = wanted[asked : answered + _AHEAD]
+                    stdin.write("".join(blob + "\n" for blob in more).encode("ascii"))
+                    stdin.flush()
+                    asked += len(more)
                 yield self._answer()
                 answered += 1
         finally:
             if answered < len(wanted):
-                self._process.kill()  # unblocks the writer; half-read answers cannot be resynchronised
-            writer.join()
+                self._process.kill()
 
     def read(self, blob: str) -> bytes | TooLarge | Missing:
         stdin = self._process.stdin

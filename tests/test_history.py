@@ -514,8 +514,8 @@ class TestReadMany:
         assert many[0] == b"a: 1\n" and isinstance(many[1], Missing) and many[2] == TooLarge(300)
 
     def test_more_requests_and_answers_than_pipes_hold_do_not_deadlock(self, repo: Repo) -> None:
-        """Thousands of requests (more than a pipe holds) for answers larger than a pipe, none read until
-        all were asked: the writer waits for git, git for the reader, and every answer arrives."""
+        """Thousands of requests (more than a pipe holds) for answers larger than a pipe: only a few
+        requests are written ahead of the answers, so neither side waits for the other for ever."""
         blobs = self._blobs(repo, {"big.yml": "y" * 300_000, "small.yml": "s: 1\n"})
         wanted = [blobs[index % 2] for index in range(5_000)]
         with BlobReader(repo.root, max_bytes=1 << 20) as reader:
@@ -527,7 +527,7 @@ class TestReadMany:
         reader = BlobReader(repo.root, max_bytes=1 << 20)
         answers = reader.read_many(blobs * 1_000)
         assert next(answers) == b"z" * 200_000
-        answers.close()  # the rest is never read: the writer must not hang on a full pipe
+        answers.close()  # the rest is never read: git, blocked on a full pipe, is stopped
         reader.close()
         assert reader._process.returncode is not None
 
