@@ -4,11 +4,11 @@ A history scan walks every commit of every ref (`git log --all`: a secret on a f
 leaked as one on main), parents before children and otherwise oldest first. It keeps the manifest blobs
 each commit wrote (the directory scan's name rule, with the repository's `include`, `exclude` and extra
 manifests) and scans each distinct (path, blob) once, whole, so structure, references and ignore comments
-work as in a directory scan; HEAD's manifests, and the blobs found so far, are scanned while git is still
-walking the log. A finding is reported once, by fingerprint, with the first commit in that order whose
-blob holds it, and `in_head` when a manifest at HEAD still holds it: then its location is HEAD's, where it
-can be fixed. A blob that could not be scanned in full, or a shallow clone whose older history is missing,
-leaves the scan incomplete: never reported clean.
+work as in a directory scan; the blobs found so far are scanned while git is still walking the log. A
+finding is reported once, by fingerprint, with the first commit in that order whose blob holds it, and
+`in_head` when a manifest at HEAD still holds it: then its location is HEAD's, where it can be fixed. A
+blob that could not be scanned in full, or a shallow clone whose older history is missing, leaves the scan
+incomplete: never reported clean.
 """
 
 from __future__ import annotations
@@ -88,13 +88,12 @@ def scan_history(
         with start_log(root, since) as started:
             return scan_history(root, config, ruleset, log=started, reader=reader, jobs=jobs)
     head = head_commit(root)
-    manifest = _PathRule(config)
-    at_head = [c for c in tree_files(root, head) if manifest(c.path)] if head else []
-    walk = _Walk(log, manifest, shallow_commits(root))
+    walk = _Walk(log, _PathRule(config), shallow_commits(root))
     # Successive versions of a manifest repeat most of their values: the rules answer those from memory.
     memoised = MemoisedRuleSet(ruleset)
-    # HEAD's manifests first: they are known at once, and are scanned while git is still walking the history.
-    found = _scan_blobs(root, chain(at_head, walk.changes()), config, memoised, reader, jobs, versions=True)
+    changes = chain(walk.changes(), walk.at_head(root, head))
+    found = _scan_blobs(root, changes, config, memoised, reader, jobs, versions=True)
+    at_head = walk.head_changes
     scans = _in_order([c for _, c in walk.pairs] + at_head, found)
     first_seen = {(c.path, c.blob): f"at commit {commit.sha[:7]}" for commit, c in reversed(walk.pairs)}
     origin = introduced_by(
@@ -167,6 +166,7 @@ class _Walk:
         self.pairs: list[tuple[Commit, Change]] = []
         self.commits = 0
         self.cut_short: list[str] = []  # commits whose parents a shallow clone lacks
+        self.head_changes: list[Change] = []  # the manifests at HEAD, once `at_head` is exhausted
 
     def changes(self) -> Iterator[Change]:
         """Each manifest change as the walk reaches it (`pairs` holds them all once this is exhausted)."""
@@ -178,6 +178,13 @@ class _Walk:
                 if self._manifest(change.path):
                     self.pairs.append((commit, change))
                     yield change
+
+    def at_head(self, root: Path, head: str | None) -> Iterator[Change]:
+        """HEAD's manifests, asked after the walk: by then the name rule knows most of their paths, and
+        the workers have the history's first slices to scan meanwhile."""
+        if head is not None:
+            self.head_changes = [c for c in tree_files(root, head) if self._manifest(c.path)]
+        yield from self.head_changes
 
 
 def _in_order(
