@@ -58,8 +58,11 @@ PLATFORM = DigitalOceanPlatform()
 
 
 def _is_app_spec(head: str) -> bool:
+    """The word `envs` first: the line pattern has no literal to skip ahead to, so `re` tries it at every
+    character of every YAML file's head (about 60 µs a file, a bulk scan's costliest `re` search)."""
     return (
-        _ENVS.search(head) is not None
+        "envs" in head
+        and _ENVS.search(head) is not None
         and _TOP_NAME.search(head) is not None
         and _TOP_COMPONENTS.search(head) is not None
         and _OTHER_PLATFORM.search(head) is None

@@ -32,7 +32,12 @@ from bot.core.tree import Sequence as SeqNode
 from bot.core.variables import Variable
 
 _NAMES = {"serverless.yml": Format.YAML, "serverless.yaml": Format.YAML, "serverless.json": Format.JSON}
-_YAML_MARKERS = (re.compile(r"^service\s*:", re.MULTILINE), re.compile(r"^provider\s*:", re.MULTILINE))
+# Each line pattern with its word: `re` finds no literal to skip ahead to in a pattern led by `^`, and tries
+# it at every character of the head; the word, absent from most files' heads, is found in C (issue 16).
+_YAML_MARKERS = (
+    ("service", re.compile(r"^service\s*:", re.MULTILINE)),
+    ("provider", re.compile(r"^provider\s*:", re.MULTILINE)),
+)
 _JSON_MARKERS = (re.compile(r'"service"\s*:'), re.compile(r'"provider"\s*:'))
 _LEGACY_VERSION = re.compile(r"^\D*[12](?:\.|$|\D)")
 _FOLLOWED = ("self", "param")
@@ -50,7 +55,9 @@ class ServerlessPlatform(BasePlatform):
     def claims(self, path: str, name: str, head: str) -> Format | None:
         if name in _NAMES:
             return _NAMES[name]
-        if name.endswith((".yml", ".yaml")) and all(marker.search(head) for marker in _YAML_MARKERS):
+        if name.endswith((".yml", ".yaml")) and all(
+            word in head and marker.search(head) for word, marker in _YAML_MARKERS
+        ):
             return Format.YAML
         if name.endswith(".json") and all(marker.search(head) for marker in _JSON_MARKERS):
             return Format.JSON
