@@ -221,10 +221,11 @@ class _Scheduler:
     """Reads blobs in slices and scans them, here or in forked workers, as the changes are found.
 
     Workers start once enough changes are known for `bot.batch.worker_count` to choose them (or at once
-    when `jobs` is given), so that they scan while the rest of the history is walked; a small history is
-    scanned here. The rule set and config reach the workers through fork; only blobs and results travel.
-    At most `_IN_FLIGHT_BYTES` of blobs are sent and unanswered at once (plus one slice): a long history is
-    never held in memory whole. Within a slice each blob is read once, whatever paths it is at."""
+    when `jobs` is given), so that they scan while the rest of the history is walked; a small history, or
+    `jobs` 1, is scanned here, slice by slice as it is found. The rule set and config reach the workers
+    through fork; only blobs and results travel. At most `_IN_FLIGHT_BYTES` of blobs are sent and unanswered
+    at once (plus one slice), so a long history is never held in memory whole. Within a slice each blob is
+    read once, whatever paths it is at; a (path, blob) found again is never scanned again."""
 
     def __init__(
         self, reader: BlobSource, config: ScanConfig, ruleset: RuleSet, jobs: int | None, versions: bool
@@ -239,36 +240,31 @@ class _Scheduler:
         self._scans: dict[tuple[str, str], ScanResult] = {}
 
     def run(self, changes: Iterable[Change]) -> dict[tuple[str, str], ScanResult]:
-        pending: dict[tuple[str, str], None] = {}  # found, not yet scanned or sent
+        queued: set[tuple[str, str]] = set()  # every key found so far, scanned, sent or pending
+        pending: list[tuple[str, str]] = []  # found, not yet scanned or sent
         workers = None if self._jobs is None else max(1, self._jobs)
-        with fewer_collections(), contextlib.ExitStack() as stack:
+        memory = across_versions(VersionMemory()) if self._versions else nullcontext()
+        with fewer_collections(), memory, contextlib.ExitStack() as stack:
             for change in changes:
                 key = (change.path, change.blob)
-                if key in self._scans or key in pending:
+                if key in queued:
                     continue
-                pending[key] = None
+                queued.add(key)
+                pending.append(key)
                 if workers is None and len(pending) >= files_to_choose(None):
                     workers = worker_count(None, len(pending))
-                if workers is not None and workers > 1 and len(pending) >= _SLICE_JOBS:
-                    self._send(list(pending), workers, stack)
-                    pending.clear()
-            if workers is None:
-                workers = worker_count(None, len(pending))
-            if workers > 1 and pending:
-                self._send(list(pending), workers, stack)
-            elif pending:
-                self._here(list(pending))
+                if workers is not None and len(pending) >= _SLICE_JOBS:
+                    self._scan(pending, workers, stack)
+                    pending = []
+            if pending:
+                self._scan(pending, workers or worker_count(None, len(pending)), stack)
             while self._in_flight:
                 self._receive()
         return self._scans
 
-    def _here(self, keys: list[tuple[str, str]]) -> None:
-        with across_versions(VersionMemory()) if self._versions else nullcontext():
-            for (path, blob), data in zip(keys, self._read(keys), strict=True):
-                self._scans[path, blob] = _scan_one(path, data, self._ruleset, self._config)
-
-    def _send(self, keys: list[tuple[str, str]], workers: int, stack: contextlib.ExitStack) -> None:
-        if self._pool is None:  # before any read: no reading thread runs when the workers fork
+    def _scan(self, keys: list[tuple[str, str]], workers: int, stack: contextlib.ExitStack) -> None:
+        """Each slice of `keys` scanned here (one worker) or sent to the pool (started on first use)."""
+        if workers > 1 and self._pool is None:  # before any read: no git answer is half read at the fork
             context = multiprocessing.get_context("fork")
             initargs = (self._ruleset, self._config, self._versions)
             pool = context.Pool(workers, initializer=_init_worker, initargs=initargs)
@@ -276,6 +272,12 @@ class _Scheduler:
         for start in range(0, len(keys), _SLICE_JOBS):
             sliced = keys[start : start + _SLICE_JOBS]
             work = [(path, data) for (path, _), data in zip(sliced, self._read(sliced), strict=True)]
+            if self._pool is None:
+                self._scans.update(
+                    (key, _scan_one(path, data, self._ruleset, self._config))
+                    for key, (path, data) in zip(sliced, work, strict=True)
+                )
+                continue
             size = sum(len(data) for _, data in work if isinstance(data, bytes))
             while self._in_flight and sum(held for *_, held in self._in_flight) + size > _IN_FLIGHT_BYTES:
                 self._receive()

@@ -240,9 +240,11 @@ class TestScanningWhileWalking:
             env = {"STAGE": str(number), "GITHUB_API_KEY": TOKEN if number % 2 else OTHER_TOKEN}
             repo.commit(f"version {number}", {f"svc{number % 3}/serverless.yml": serverless(env)})
 
-    def test_the_first_slice_is_sent_long_before_the_walk_ends(
-        self, repo: Repo, monkeypatch: pytest.MonkeyPatch
+    @pytest.mark.parametrize("jobs", [1, 2])
+    def test_the_first_slice_is_scanned_long_before_the_walk_ends(
+        self, repo: Repo, monkeypatch: pytest.MonkeyPatch, jobs: int
     ) -> None:
+        """In forked workers, or here: a long history is never read whole before its scan starts."""
         monkeypatch.setattr("bot.history._SLICE_JOBS", 4)
         self._history(repo, 24)
         walked: list[int] = []  # commits read from the log when each slice was sent
@@ -254,16 +256,16 @@ class TestScanningWhileWalking:
                     yield item
 
         sent: list[int] = []
-        send = bot.history._Scheduler._send
+        send = bot.history._Scheduler._scan
 
         def counting_send(self: Any, *args: Any) -> None:
             sent.append(walked[-1] if walked else 0)
             send(self, *args)
 
-        monkeypatch.setattr("bot.history._Scheduler._send", counting_send)
+        monkeypatch.setattr("bot.history._Scheduler._scan", counting_send)
         config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
         log = cast(StartedLog, CountingLog())
-        streamed = scan_history(repo.root, config, RuleSet.default(), log=log, jobs=2)
+        streamed = scan_history(repo.root, config, RuleSet.default(), log=log, jobs=jobs)
         assert sent[0] <= 4 < 24 == walked[-1]  # the first versions went out as soon as a slice was found
         assert streamed.provenance == scan_history(repo.root, config, RuleSet.default(), jobs=1).provenance
 
@@ -273,19 +275,26 @@ class TestScanningWhileWalking:
         monkeypatch.setattr("bot.history._SLICE_JOBS", 2)
         monkeypatch.setattr("bot.history._IN_FLIGHT_BYTES", 1)  # any slice is over it: one at a time
         self._history(repo, 12)
+        first = serverless({"STAGE": "0", "GITHUB_API_KEY": OTHER_TOKEN})  # version 0, written again
+        repo.commit("revert", {"svc0/serverless.yml": first})
         held: list[int] = []
-        send = bot.history._Scheduler._send
+        scanned: list[tuple[str, str]] = []
+        send = bot.history._Scheduler._scan
 
-        def watching_send(self: Any, *args: Any) -> None:
-            send(self, *args)
+        def watching_send(self: Any, keys: list[tuple[str, str]], *args: Any) -> None:
+            scanned.extend(keys)
+            send(self, keys, *args)
             held.append(len(self._in_flight))
 
-        monkeypatch.setattr("bot.history._Scheduler._send", watching_send)
         config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+        alone = scan_history(repo.root, config, RuleSet.default(), jobs=1)
+        monkeypatch.setattr("bot.history._Scheduler._scan", watching_send)
         bounded = scan_history(repo.root, config, RuleSet.default(), jobs=2)
         assert held and max(held) == 1
-        assert bounded.provenance == scan_history(repo.root, config, RuleSet.default(), jobs=1).provenance
-        assert bounded.files_scanned == 12
+        assert bounded.provenance == alone.provenance
+        # the reverted version and HEAD's versions, found again while their first scan was in flight,
+        # are not scanned again
+        assert len(scanned) == len(set(scanned)) == bounded.files_scanned == 12
 
 
 class TestRememberedAnswers:
