@@ -396,7 +396,8 @@ class BlobReader:
             _drain(stdout, size + 1)
             return TooLarge(size)
         data = stdout.read(size)
-        stdout.read(1)  # the newline after the content
+        if len(data) != size or stdout.read(1) != b"\n":  # git died in the blob (a corrupt object)
+            raise GitError("git cat-file stopped in the middle of a blob")
         return data
 
     def close(self) -> None:

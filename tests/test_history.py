@@ -425,6 +425,16 @@ class TestRepositoryShapes:
         assert code == 2
         assert [n["kind"] for n in document["notices"]] == ["binary"]
 
+    def test_a_corrupt_blob_is_an_error_not_a_clean_scan(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """git dies in the middle of a blob it cannot inflate: its first part is not the whole file."""
+        repo.commit("leak", {"serverless.yml": _long_manifest()})
+        _cut_loose_object(repo, "HEAD:serverless.yml")
+        code, out, err = run(["scan", "--history", str(repo.root), "--format", "json"], capsys)
+        assert code == 2 and out == ""
+        assert "cat-file stopped" in err
+
     def test_excluded_paths_are_not_scanned_in_history_either(
         self, repo: Repo, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -540,6 +550,14 @@ class TestReadMany:
         reader.close()
         assert reader._process.returncode is not None
 
+    def test_a_blob_git_cannot_read_to_its_end_is_an_error_not_its_first_part(self, repo: Repo) -> None:
+        repo.commit("long", {"serverless.yml": _long_manifest()})
+        blob = _cut_loose_object(repo, "HEAD:serverless.yml")
+        with BlobReader(repo.root, max_bytes=1 << 20) as reader, pytest.raises(GitError, match="stopped"):
+            list(reader.read_many([blob]))
+        with BlobReader(repo.root, max_bytes=1 << 20) as reader, pytest.raises(GitError, match="stopped"):
+            reader.read(blob)
+
     def test_git_stopping_midway_is_an_error_not_a_short_answer(self, repo: Repo) -> None:
         blobs = self._blobs(repo, {"big.yml": "b" * 200_000})  # more answers than a pipe can hold
         with BlobReader(repo.root, max_bytes=1 << 20) as reader:
@@ -549,6 +567,21 @@ class TestReadMany:
             reader._process.wait()
             with pytest.raises(GitError, match="stopped"):
                 list(answers)
+
+
+def _long_manifest() -> str:
+    """A manifest of about 100 KB that git stores compressed, with a secret at its end."""
+    lines = {f"NAME_{number}": f"{number:08d}-{number * 7919 % 100_003:06d}" for number in range(4_000)}
+    return serverless({**lines, "GITHUB_API_KEY": TOKEN})
+
+
+def _cut_loose_object(repo: Repo, revision: str) -> str:
+    """The blob `revision` names, its loose object cut to half its size (a corrupt repository)."""
+    blob = repo.git("rev-parse", revision)
+    stored = repo.root / ".git" / "objects" / blob[:2] / blob[2:]
+    stored.chmod(0o644)
+    stored.write_bytes(stored.read_bytes()[: stored.stat().st_size // 2])
+    return blob
 
 
 def _fast_import(repo: Repo, commits: int) -> None:
