@@ -648,6 +648,22 @@ class TestStaged:
         ]
         assert document["files_scanned"] == 1 and "commits_scanned" not in document
 
+    @pytest.mark.parametrize("jobs", ["1", "3"])
+    def test_jobs_above_the_files_to_scan_start_no_more_workers_than_files(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, jobs: str
+    ) -> None:
+        """`--jobs N` is at most N workers, as in a directory scan: one staged file is scanned here (a
+        pre-commit hook's usual case), not by a pool forked for it."""
+        repo.write("serverless.yml", serverless({"GITHUB_API_KEY": TOKEN}))
+        repo.git("add", "serverless.yml")
+
+        def no_fork(method: str) -> None:
+            raise AssertionError(f"a pool was started ({method}) for one file")
+
+        monkeypatch.setattr("bot.history.multiprocessing.get_context", no_fork)
+        code, out, _ = run(["scan", "--staged", "--jobs", jobs, "--format", "json", str(repo.root)], capsys)
+        assert code == 1 and json.loads(out)["files_scanned"] == 1
+
     def test_a_clean_index_passes_whatever_the_work_tree_holds(
         self, repo: Repo, capsys: pytest.CaptureFixture[str]
     ) -> None:
