@@ -686,6 +686,16 @@ def test_a_started_log_that_is_never_read_stops_git(repo: Repo) -> None:
     assert process.returncode is not None
 
 
+def test_a_walk_left_after_its_log_was_closed_ends_quietly(repo: Repo) -> None:
+    """A scan that fails in mid-walk (a corrupt blob, a worker's error) closes the log first; its walk is
+    finalized later, and then has no closed pipe to read (once printed as "Exception ignored ...")."""
+    _fast_import(repo, 50)
+    with start_log(repo.root) as log:
+        walk = log.changes()
+        next(walk)
+    walk.close()
+
+
 def test_a_started_log_resolves_since_first(repo: Repo) -> None:
     with pytest.raises(GitError, match="unknown revision"):
         start_log(repo.root, "no-such-branch")
