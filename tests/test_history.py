@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -296,72 +296,73 @@ class TestScanningWhileWalking:
         # are not scanned again
         assert len(scanned) == len(set(scanned)) == bounded.files_scanned == 12
 
-    def _padded(self, repo: Repo, versions: int) -> int:
-        """`versions` versions of about 1 KB each; the largest one's size."""
-        texts = [serverless({"STAGE": str(number), "NOTES": "n" * 900}) for number in range(versions)]
-        for number, text in enumerate(texts):
-            repo.commit(f"padded {number}", {f"svc{number % 3}/serverless.yml": text})
-        return max(len(text) for text in texts)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="a slice is read whole before its first blob is scanned: in one process that holds "
-        "_SLICE_JOBS (64) blobs, up to 64 x max_file_size (128 MB by default, 6.4 GB at the 100 MB "
-        "maximum) where 2989c68 held one blob (maxrss 168 MB against 54 MB on 200 versions of 1.8 MB)",
-    )
-    def test_one_process_holds_no_more_blob_bytes_than_the_bound(
-        self, repo: Repo, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        largest = self._padded(repo, 12)
-        monkeypatch.setattr("bot.history._IN_FLIGHT_BYTES", 3 * largest)
-        config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
-        held = [0]  # bytes read and not yet scanned, now and at most
-        most = [0]
-        with BlobReader(repo.root, config.limits.max_bytes) as reader:
+def _padded(repo: Repo, versions: int) -> int:
+    """`versions` versions of about 1 KB each; the largest one's size."""
+    texts = [serverless({"STAGE": str(number), "NOTES": "n" * 900}) for number in range(versions)]
+    for number, text in enumerate(texts):
+        repo.commit(f"padded {number}", {f"svc{number % 3}/serverless.yml": text})
+    return max(len(text) for text in texts)
 
-            class Counting:
-                def read_many(self, blobs: Iterable[str]) -> Iterator[bytes | TooLarge | Missing]:
-                    for data in reader.read_many(blobs):
-                        held[0] += len(data) if isinstance(data, bytes) else 0
-                        most[0] = max(most[0], held[0])
-                        yield data
 
-            scan_one = bot.history._scan_one
+@pytest.mark.xfail(
+    strict=True,
+    reason="a slice is read whole before its first blob is scanned: in one process that holds "
+    "_SLICE_JOBS (64) blobs, up to 64 x max_file_size (128 MB by default, 6.4 GB at the 100 MB "
+    "maximum) where 2989c68 held one blob (maxrss 168 MB against 54 MB on 200 versions of 1.8 MB)",
+)
+def test_one_process_holds_no_more_blob_bytes_than_the_bound(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    largest = _padded(repo, 12)
+    monkeypatch.setattr("bot.history._IN_FLIGHT_BYTES", 3 * largest)
+    config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+    held = [0]  # bytes read and not yet scanned, now and at most
+    most = [0]
+    with BlobReader(repo.root, config.limits.max_bytes) as reader:
 
-            def counting_scan(path: str, data: bytes | TooLarge | Missing, *args: Any) -> Any:
-                held[0] -= len(data) if isinstance(data, bytes) else 0
-                return scan_one(path, data, *args)
+        class Counting:
+            def read_many(self, blobs: Iterable[str]) -> Iterator[bytes | TooLarge | Missing]:
+                for data in reader.read_many(blobs):
+                    held[0] += len(data) if isinstance(data, bytes) else 0
+                    most[0] = max(most[0], held[0])
+                    yield data
 
-            monkeypatch.setattr("bot.history._scan_one", counting_scan)
-            scan = scan_history(repo.root, config, RuleSet.default(), reader=Counting(), jobs=1)
-        assert scan.files_scanned == 12
-        assert most[0] <= 3 * largest + largest
+        scan_one = bot.history._scan_one
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="a slice is cut at 64 pairs whatever its bytes: once a slice is over half of "
-        "_IN_FLIGHT_BYTES (versions over 0.5 MB on average), only one is in flight and one worker "
-        "scans while the others wait (200 versions of 1.8 MB, --jobs 2: 20.4 s wall against 10.4 s "
-        "at 2989c68, the same as --jobs 1)",
-    )
-    def test_workers_all_get_slices_when_versions_are_large(
-        self, repo: Repo, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        monkeypatch.setattr("bot.history._SLICE_JOBS", 8)
-        largest = self._padded(repo, 40)
-        monkeypatch.setattr("bot.history._IN_FLIGHT_BYTES", 12 * largest)  # a slice is 2/3 of it
-        held: list[int] = []
-        send = bot.history._Scheduler._scan
+        def counting_scan(path: str, data: bytes | TooLarge | Missing, *args: Any) -> Any:
+            held[0] -= len(data) if isinstance(data, bytes) else 0
+            return scan_one(path, data, *args)
 
-        def watching_send(self: Any, *args: Any) -> None:
-            send(self, *args)
-            held.append(len(self._in_flight))
+        monkeypatch.setattr("bot.history._scan_one", counting_scan)
+        scan = scan_history(repo.root, config, RuleSet.default(), reader=Counting(), jobs=1)
+    assert scan.files_scanned == 12
+    assert most[0] <= 3 * largest + largest
 
-        monkeypatch.setattr("bot.history._Scheduler._scan", watching_send)
-        config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
-        scan = scan_history(repo.root, config, RuleSet.default(), jobs=2)
-        assert scan.files_scanned == 40
-        assert max(held) >= 2  # a slice for each worker at once
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a slice is cut at 64 pairs whatever its bytes: once a slice is over half of "
+    "_IN_FLIGHT_BYTES (versions over 0.5 MB on average), only one is in flight and one worker "
+    "scans while the others wait (200 versions of 1.8 MB, --jobs 2: 20.4 s wall against 10.4 s "
+    "at 2989c68, the same as --jobs 1)",
+)
+def test_workers_all_get_slices_when_versions_are_large(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.history._SLICE_JOBS", 8)
+    largest = _padded(repo, 40)
+    monkeypatch.setattr("bot.history._IN_FLIGHT_BYTES", 12 * largest)  # a slice is 2/3 of it
+    held: list[int] = []
+    send = bot.history._Scheduler._scan
+
+    def watching_send(scheduler: Any, *args: Any) -> None:
+        send(scheduler, *args)
+        held.append(len(scheduler._in_flight))
+
+    monkeypatch.setattr("bot.history._Scheduler._scan", watching_send)
+    config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+    scan = scan_history(repo.root, config, RuleSet.default(), jobs=2)
+    assert scan.files_scanned == 40
+    assert max(held) >= 2  # a slice for each worker at once
 
 
 class TestRememberedAnswers:
@@ -693,6 +694,7 @@ def test_a_walk_left_after_its_log_was_closed_ends_quietly(repo: Repo) -> None:
     with start_log(repo.root) as log:
         walk = log.changes()
         next(walk)
+    assert isinstance(walk, Generator)
     walk.close()
 
 
