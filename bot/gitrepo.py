@@ -244,10 +244,11 @@ def _read_log(process: subprocess.Popen[bytes]) -> Iterator[tuple[Commit, list[C
         yield from _parse_log(_tokens(process.stdout))
     finally:
         process.stdout.close()
-        complaint = process.stderr.read().decode("utf-8", "replace").strip()
-        process.stderr.close()
-        if process.wait() != 0:
-            raise GitError(complaint.splitlines()[0] if complaint else "git log failed")
+        if not process.stderr.closed:  # else `StartedLog.close` stopped git: the walk was left, not failed
+            complaint = process.stderr.read().decode("utf-8", "replace").strip()
+            process.stderr.close()
+            if process.wait() != 0:
+                raise GitError(complaint.splitlines()[0] if complaint else "git log failed")
 
 
 def staged_changes(root: Path) -> list[Change]:
@@ -396,7 +397,8 @@ class BlobReader:
             _drain(stdout, size + 1)
             return TooLarge(size)
         data = stdout.read(size)
-        stdout.read(1)  # the newline after the content
+        if len(data) != size or stdout.read(1) != b"\n":  # git died in the blob (a corrupt object)
+            raise GitError("git cat-file stopped in the middle of a blob")
         return data
 
     def close(self) -> None:

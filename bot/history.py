@@ -220,12 +220,13 @@ def _scan_blobs(
 class _Scheduler:
     """Reads blobs in slices and scans them, here or in forked workers, as the changes are found.
 
-    Workers start once enough changes are known for `bot.batch.worker_count` to choose them (or at once
-    when `jobs` is given), so that they scan while the rest of the history is walked; a small history, or
-    `jobs` 1, is scanned here, slice by slice as it is found. The rule set and config reach the workers
-    through fork; only blobs and results travel. At most `_IN_FLIGHT_BYTES` of blobs are sent and unanswered
-    at once (plus one slice), so a long history is never held in memory whole. Within a slice each blob is
-    read once, whatever paths it is at; a (path, blob) found again is never scanned again."""
+    Workers start once enough changes are known for `bot.batch.worker_count` to choose them (`jobs` of
+    them when `jobs` is given: never more workers than pairs), so that they scan while the rest of the
+    history is walked; a small history, or `jobs` 1, is scanned here, slice by slice as it is found. The
+    rule set and config reach the workers through fork; only blobs and results travel. At most
+    `_IN_FLIGHT_BYTES` of blobs are sent and unanswered at once (plus one slice), so a long history is never
+    held in memory whole. Within a slice each blob is read once, whatever paths it is at; a (path, blob)
+    found again is never scanned again."""
 
     def __init__(
         self, reader: BlobSource, config: ScanConfig, ruleset: RuleSet, jobs: int | None, versions: bool
@@ -242,7 +243,7 @@ class _Scheduler:
     def run(self, changes: Iterable[Change]) -> dict[tuple[str, str], ScanResult]:
         queued: set[tuple[str, str]] = set()  # every key found so far, scanned, sent or pending
         pending: list[tuple[str, str]] = []  # found, not yet scanned or sent
-        workers = None if self._jobs is None else max(1, self._jobs)
+        workers: int | None = None  # chosen once `files_to_choose` pairs are known, or at the end
         memory = across_versions(VersionMemory()) if self._versions else nullcontext()
         with fewer_collections(), memory, contextlib.ExitStack() as stack:
             for change in changes:
@@ -251,13 +252,13 @@ class _Scheduler:
                     continue
                 queued.add(key)
                 pending.append(key)
-                if workers is None and len(pending) >= files_to_choose(None):
-                    workers = worker_count(None, len(pending))
+                if workers is None and len(pending) >= files_to_choose(self._jobs):
+                    workers = worker_count(self._jobs, len(pending))
                 if workers is not None and len(pending) >= _SLICE_JOBS:
                     self._scan(pending, workers, stack)
                     pending = []
             if pending:
-                self._scan(pending, workers or worker_count(None, len(pending)), stack)
+                self._scan(pending, workers or worker_count(self._jobs, len(pending)), stack)
             while self._in_flight:
                 self._receive()
         return self._scans

@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -297,6 +297,74 @@ class TestScanningWhileWalking:
         assert len(scanned) == len(set(scanned)) == bounded.files_scanned == 12
 
 
+def _padded(repo: Repo, versions: int) -> int:
+    """`versions` versions of about 1 KB each; the largest one's size."""
+    texts = [serverless({"STAGE": str(number), "NOTES": "n" * 900}) for number in range(versions)]
+    for number, text in enumerate(texts):
+        repo.commit(f"padded {number}", {f"svc{number % 3}/serverless.yml": text})
+    return max(len(text) for text in texts)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a slice is read whole before its first blob is scanned: in one process that holds "
+    "_SLICE_JOBS (64) blobs, up to 64 x max_file_size (128 MB by default, 6.4 GB at the 100 MB "
+    "maximum) where 2989c68 held one blob (maxrss 168 MB against 54 MB on 200 versions of 1.8 MB)",
+)
+def test_one_process_holds_no_more_blob_bytes_than_the_bound(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    largest = _padded(repo, 12)
+    monkeypatch.setattr("bot.history._IN_FLIGHT_BYTES", 3 * largest)
+    config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+    held = [0]  # bytes read and not yet scanned, now and at most
+    most = [0]
+    with BlobReader(repo.root, config.limits.max_bytes) as reader:
+
+        class Counting:
+            def read_many(self, blobs: Iterable[str]) -> Iterator[bytes | TooLarge | Missing]:
+                for data in reader.read_many(blobs):
+                    held[0] += len(data) if isinstance(data, bytes) else 0
+                    most[0] = max(most[0], held[0])
+                    yield data
+
+        scan_one = bot.history._scan_one
+
+        def counting_scan(path: str, data: bytes | TooLarge | Missing, *args: Any) -> Any:
+            held[0] -= len(data) if isinstance(data, bytes) else 0
+            return scan_one(path, data, *args)
+
+        monkeypatch.setattr("bot.history._scan_one", counting_scan)
+        scan = scan_history(repo.root, config, RuleSet.default(), reader=Counting(), jobs=1)
+    assert scan.files_scanned == 12
+    assert most[0] <= 3 * largest + largest
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a slice is cut at 64 pairs whatever its bytes: once a slice is over half of "
+    "_IN_FLIGHT_BYTES (versions over 0.5 MB on average), only one is in flight and one worker "
+    "scans while the others wait (200 versions of 1.8 MB, --jobs 2: 20.4 s wall against 10.4 s "
+    "at 2989c68, the same as --jobs 1)",
+)
+def test_workers_all_get_slices_when_versions_are_large(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.history._SLICE_JOBS", 8)
+    largest = _padded(repo, 40)
+    monkeypatch.setattr("bot.history._IN_FLIGHT_BYTES", 12 * largest)  # a slice is 2/3 of it
+    held: list[int] = []
+    send = bot.history._Scheduler._scan
+
+    def watching_send(scheduler: Any, *args: Any) -> None:
+        send(scheduler, *args)
+        held.append(len(scheduler._in_flight))
+
+    monkeypatch.setattr("bot.history._Scheduler._scan", watching_send)
+    config = ScanConfig(fingerprint_key=bytes.fromhex(KEY))
+    scan = scan_history(repo.root, config, RuleSet.default(), jobs=2)
+    assert scan.files_scanned == 40
+    assert max(held) >= 2  # a slice for each worker at once
+
+
 class TestRememberedAnswers:
     @pytest.mark.parametrize("jobs", [1, 2])
     def test_renames_deletions_and_re_added_secrets_report_as_without_memory(
@@ -425,6 +493,16 @@ class TestRepositoryShapes:
         assert code == 2
         assert [n["kind"] for n in document["notices"]] == ["binary"]
 
+    def test_a_corrupt_blob_is_an_error_not_a_clean_scan(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """git dies in the middle of a blob it cannot inflate: its first part is not the whole file."""
+        repo.commit("leak", {"serverless.yml": _long_manifest()})
+        _cut_loose_object(repo, "HEAD:serverless.yml")
+        code, out, err = run(["scan", "--history", str(repo.root), "--format", "json"], capsys)
+        assert code == 2 and out == ""
+        assert "cat-file stopped" in err
+
     def test_excluded_paths_are_not_scanned_in_history_either(
         self, repo: Repo, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -540,6 +618,14 @@ class TestReadMany:
         reader.close()
         assert reader._process.returncode is not None
 
+    def test_a_blob_git_cannot_read_to_its_end_is_an_error_not_its_first_part(self, repo: Repo) -> None:
+        repo.commit("long", {"serverless.yml": _long_manifest()})
+        blob = _cut_loose_object(repo, "HEAD:serverless.yml")
+        with BlobReader(repo.root, max_bytes=1 << 20) as reader, pytest.raises(GitError, match="stopped"):
+            list(reader.read_many([blob]))
+        with BlobReader(repo.root, max_bytes=1 << 20) as reader, pytest.raises(GitError, match="stopped"):
+            reader.read(blob)
+
     def test_git_stopping_midway_is_an_error_not_a_short_answer(self, repo: Repo) -> None:
         blobs = self._blobs(repo, {"big.yml": "b" * 200_000})  # more answers than a pipe can hold
         with BlobReader(repo.root, max_bytes=1 << 20) as reader:
@@ -549,6 +635,21 @@ class TestReadMany:
             reader._process.wait()
             with pytest.raises(GitError, match="stopped"):
                 list(answers)
+
+
+def _long_manifest() -> str:
+    """A manifest of about 100 KB that git stores compressed, with a secret at its end."""
+    lines = {f"NAME_{number}": f"{number:08d}-{number * 7919 % 100_003:06d}" for number in range(4_000)}
+    return serverless({**lines, "GITHUB_API_KEY": TOKEN})
+
+
+def _cut_loose_object(repo: Repo, revision: str) -> str:
+    """The blob `revision` names, its loose object cut to half its size (a corrupt repository)."""
+    blob = repo.git("rev-parse", revision)
+    stored = repo.root / ".git" / "objects" / blob[:2] / blob[2:]
+    stored.chmod(0o644)
+    stored.write_bytes(stored.read_bytes()[: stored.stat().st_size // 2])
+    return blob
 
 
 def _fast_import(repo: Repo, commits: int) -> None:
@@ -586,6 +687,17 @@ def test_a_started_log_that_is_never_read_stops_git(repo: Repo) -> None:
     assert process.returncode is not None
 
 
+def test_a_walk_left_after_its_log_was_closed_ends_quietly(repo: Repo) -> None:
+    """A scan that fails in mid-walk (a corrupt blob, a worker's error) closes the log first; its walk is
+    finalized later, and then has no closed pipe to read (once printed as "Exception ignored ...")."""
+    _fast_import(repo, 50)
+    with start_log(repo.root) as log:
+        walk = log.changes()
+        next(walk)
+    assert isinstance(walk, Generator)
+    walk.close()
+
+
 def test_a_started_log_resolves_since_first(repo: Repo) -> None:
     with pytest.raises(GitError, match="unknown revision"):
         start_log(repo.root, "no-such-branch")
@@ -614,6 +726,22 @@ class TestStaged:
             ("api/serverless.yml", "github-pat", None)
         ]
         assert document["files_scanned"] == 1 and "commits_scanned" not in document
+
+    @pytest.mark.parametrize("jobs", ["1", "3"])
+    def test_jobs_above_the_files_to_scan_start_no_more_workers_than_files(
+        self, repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, jobs: str
+    ) -> None:
+        """`--jobs N` is at most N workers, as in a directory scan: one staged file is scanned here (a
+        pre-commit hook's usual case), not by a pool forked for it."""
+        repo.write("serverless.yml", serverless({"GITHUB_API_KEY": TOKEN}))
+        repo.git("add", "serverless.yml")
+
+        def no_fork(method: str) -> None:
+            raise AssertionError(f"a pool was started ({method}) for one file")
+
+        monkeypatch.setattr("bot.history.multiprocessing.get_context", no_fork)
+        code, out, _ = run(["scan", "--staged", "--jobs", jobs, "--format", "json", str(repo.root)], capsys)
+        assert code == 1 and json.loads(out)["files_scanned"] == 1
 
     def test_a_clean_index_passes_whatever_the_work_tree_holds(
         self, repo: Repo, capsys: pytest.CaptureFixture[str]
