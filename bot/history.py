@@ -218,15 +218,15 @@ def _scan_blobs(
 
 
 class _Scheduler:
-    """Reads blobs in slices and scans them, here or in forked workers, as the changes are found.
+    """Reads blobs and scans them, here or in forked workers, as the changes are found.
 
     Workers start once enough changes are known for `bot.batch.worker_count` to choose them (`jobs` of
     them when `jobs` is given: never more workers than pairs), so that they scan while the rest of the
-    history is walked; a small history, or `jobs` 1, is scanned here, slice by slice as it is found. The
-    rule set and config reach the workers through fork; only blobs and results travel. At most
-    `_IN_FLIGHT_BYTES` of blobs are sent and unanswered at once (plus one slice), so a long history is never
-    held in memory whole. Within a slice each blob is read once, whatever paths it is at; a (path, blob)
-    found again is never scanned again."""
+    history is walked; a small history, or `jobs` 1, is scanned here, one blob at a time as it is read. The
+    rule set and config reach the workers through fork; only blobs and results travel, in slices cut by
+    pairs and by bytes. At most `_IN_FLIGHT_BYTES` of blobs are sent and unanswered at once (plus one
+    slice), so a long history is never held in memory whole. Within a batch of pairs found together each
+    blob is read once, whatever paths it is at; a (path, blob) found again is never scanned again."""
 
     def __init__(
         self, reader: BlobSource, config: ScanConfig, ruleset: RuleSet, jobs: int | None, versions: bool
@@ -264,36 +264,43 @@ class _Scheduler:
         return self._scans
 
     def _scan(self, keys: list[tuple[str, str]], workers: int, stack: contextlib.ExitStack) -> None:
-        """Each slice of `keys` scanned here (one worker) or sent to the pool (started on first use)."""
+        """`keys` scanned here one blob at a time (one worker), or sent to the pool (started on first use)
+        in slices of at most `_SLICE_JOBS` pairs and a share of the in-flight bytes small enough that every
+        worker has a slice while the others' are in flight."""
         if workers > 1 and self._pool is None:  # before any read: no git answer is half read at the fork
             context = multiprocessing.get_context("fork")
             initargs = (self._ruleset, self._config, self._versions)
             pool = context.Pool(workers, initializer=_init_worker, initargs=initargs)
             self._pool = stack.enter_context(pool)
-        for start in range(0, len(keys), _SLICE_JOBS):
-            sliced = keys[start : start + _SLICE_JOBS]
-            work = [(path, data) for (path, _), data in zip(sliced, self._read(sliced), strict=True)]
+        at: dict[str, list[str]] = {}  # each distinct blob is read once, whatever paths it is at
+        for path, blob in keys:
+            at.setdefault(blob, []).append(path)
+        slice_bytes = _IN_FLIGHT_BYTES // (2 * workers)
+        work: list[tuple[str, str, bytes | TooLarge | Missing]] = []
+        size = 0
+        for (blob, paths), data in zip(at.items(), self._reader.read_many(at), strict=True):
             if self._pool is None:
-                self._scans.update(
-                    (key, _scan_one(path, data, self._ruleset, self._config))
-                    for key, (path, data) in zip(sliced, work, strict=True)
-                )
+                for path in paths:
+                    self._scans[path, blob] = _scan_one(path, data, self._ruleset, self._config)
                 continue
-            size = sum(len(data) for _, data in work if isinstance(data, bytes))
-            while self._in_flight and sum(held for *_, held in self._in_flight) + size > _IN_FLIGHT_BYTES:
-                self._receive()
-            answer = self._pool.map_async(_scan_in_worker, work, chunksize=len(work))
-            self._in_flight.append((sliced, answer, size))
+            work.extend((path, blob, data) for path in paths)
+            size += len(data) if isinstance(data, bytes) else 0
+            if len(work) >= _SLICE_JOBS or size >= slice_bytes:
+                self._send(self._pool, work, size)
+                work, size = [], 0
+        if work and self._pool is not None:
+            self._send(self._pool, work, size)
+
+    def _send(self, pool: Pool, work: list[tuple[str, str, bytes | TooLarge | Missing]], size: int) -> None:
+        while self._in_flight and sum(held for *_, held in self._in_flight) + size > _IN_FLIGHT_BYTES:
+            self._receive()
+        jobs = [(path, data) for path, _, data in work]
+        answer = pool.map_async(_scan_in_worker, jobs, chunksize=len(jobs))
+        self._in_flight.append(([(path, blob) for path, blob, _ in work], answer, size))
 
     def _receive(self) -> None:
         keys, answer, _ = self._in_flight.popleft()
         self._scans.update(zip(keys, answer.get(), strict=True))
-
-    def _read(self, keys: list[tuple[str, str]]) -> list[bytes | TooLarge | Missing]:
-        """Each key's blob, each distinct blob read once."""
-        blobs = list(dict.fromkeys(blob for _, blob in keys))
-        read = dict(zip(blobs, self._reader.read_many(blobs), strict=True))
-        return [read[blob] for _, blob in keys]
 
 
 def _scan_one(

@@ -305,12 +305,6 @@ def _padded(repo: Repo, versions: int) -> int:
     return max(len(text) for text in texts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a slice is read whole before its first blob is scanned: in one process that holds "
-    "_SLICE_JOBS (64) blobs, up to 64 x max_file_size (128 MB by default, 6.4 GB at the 100 MB "
-    "maximum) where 2989c68 held one blob (maxrss 168 MB against 54 MB on 200 versions of 1.8 MB)",
-)
 def test_one_process_holds_no_more_blob_bytes_than_the_bound(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -340,13 +334,6 @@ def test_one_process_holds_no_more_blob_bytes_than_the_bound(
     assert most[0] <= 3 * largest + largest
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a slice is cut at 64 pairs whatever its bytes: once a slice is over half of "
-    "_IN_FLIGHT_BYTES (versions over 0.5 MB on average), only one is in flight and one worker "
-    "scans while the others wait (200 versions of 1.8 MB, --jobs 2: 20.4 s wall against 10.4 s "
-    "at 2989c68, the same as --jobs 1)",
-)
 def test_workers_all_get_slices_when_versions_are_large(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.history._SLICE_JOBS", 8)
     largest = _padded(repo, 40)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.processes import free_port, kill, start, terminate, wait_for_http
 
 SERVE_BY_ENTRY_POINT = (
@@ -13,13 +11,6 @@ SERVE_BY_ENTRY_POINT = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot.launch.run freezes the collector's heap when main() returns: the queue's SQLite "
-    "connections, held in reference cycles, are then never closed at exit, so a clean SIGTERM leaves "
-    "queue.db-wal and queue.db-shm behind and queue.db alone lacks the last commits (by `python -c` "
-    "through bot.cli.main, as the other process tests start serve, only queue.db is left)",
-)
 def test_serve_stopped_by_sigterm_leaves_its_queue_file_whole(tmp_path: Path) -> None:
     port = free_port()
     env = {
