@@ -14,8 +14,9 @@ import itertools
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from bot.core.config import ScanConfig, ScanLimits
 from bot.core.filetargets import FileTarget, follow, list_targets, parsed_targets
@@ -88,8 +89,7 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-@dataclass(frozen=True, slots=True)
-class Scanned:
+class Scanned(NamedTuple):
     """A file's result, and what its `${file()}` targets gave (read and scanned by the same process, from
     the same bytes, so that the parent neither reads nor parses the manifest again: issue 16)."""
 

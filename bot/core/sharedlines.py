@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.core.advisories import ADVISORY_IDS
 from bot.core.findings import Finding
@@ -23,8 +23,7 @@ from bot.core.findings import Finding
 _MAX_NEIGHBOURS = 32
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class _Edit:
+class _Edit(NamedTuple):
     """Replace text from (line, column) to (end line, end column), 0-based columns, with `text`."""
 
     line: int
