@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.core.linear import LinearPattern
 from bot.core.perfile import memory
@@ -44,8 +45,7 @@ class Reference:
     address: str = ""  # what it names: a parameter path, a self path, an env var name
 
 
-@dataclass(frozen=True, slots=True)
-class LiteralFallback:
+class LiteralFallback(NamedTuple):
     """A literal default written inside a reference: deployed whenever the primary is missing."""
 
     start: int
