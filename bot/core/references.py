@@ -36,8 +36,7 @@ class RefKind(StrEnum):
     ENV_READ = "env-read"  # code that reads the environment: process.env.X, os.environ["X"]
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     kind: RefKind
     start: int
     end: int

@@ -37,8 +37,7 @@ class Role(StrEnum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(NamedTuple):
     """What a scalar at a key path means on this platform."""
 
     key: str  # the name the value is judged and named under (leaf key, list entry name, parameter name)
@@ -55,8 +54,7 @@ class Naming:
     legacy_ssm: bool = False  # a Serverless v1/v2 service, where `~true` is still understood
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """A value that a reference in the same file points at, and who consumes it."""
 
     doc_index: int
