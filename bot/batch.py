@@ -140,7 +140,7 @@ def merge_file_targets(scanned: Sequence[Scanned]) -> list[ScanResult]:
             continue
         relative = item.result.path
         if item.notices:
-            merged[relative] = replace(merged[relative], notices=(*merged[relative].notices, *item.notices))
+            merged[relative] = merged[relative]._replace(notices=(*merged[relative].notices, *item.notices))
         for target in item.followed:
             known = merged.get(target.path)
             if known is None or known.platform != item.consumer:  # the first consumer's reading wins
@@ -204,7 +204,7 @@ def scan_data(
     if result.platform is not None or result.notices:
         return result
     why = "named on the command line, but its content is not a manifest this scanner reads; not checked"
-    return replace(result, notices=(Notice(target.relative, NoticeKind.NOT_SCANNED, why),))
+    return result._replace(notices=(Notice(target.relative, NoticeKind.NOT_SCANNED, why),))
 
 
 def read_manifest(path: Path, relative: str, limits: ScanLimits) -> bytes | Notice:

@@ -437,7 +437,7 @@ def _baselined(
         _write(args.write_baseline, render_baseline(findings, setup.config.fingerprint_key))
     if known is None:
         return results
-    kept = [replace(r, findings=tuple(f for f in r.findings if f.fingerprint not in known)) for r in results]
+    kept = [r._replace(findings=tuple(f for f in r.findings if f.fingerprint not in known)) for r in results]
     hidden = sum(len(result.findings) for result in results) - sum(len(result.findings) for result in kept)
     if hidden:
         print(

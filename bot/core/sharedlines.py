@@ -10,7 +10,6 @@ replacement at all. A final check refuses any replacement that still contains a 
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
@@ -55,9 +54,7 @@ def settle_shared_lines(
         replacement = _replacement(finding, by_line, lines, secrets)
         remediation = finding.remediation
         if remediation is not None and replacement != remediation.replacement:
-            finding = dataclasses.replace(
-                finding, remediation=dataclasses.replace(remediation, replacement=replacement)
-            )
+            finding = finding._replace(remediation=remediation._replace(replacement=replacement))
         settled.append(finding)
     return settled
 
