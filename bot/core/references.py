@@ -126,7 +126,19 @@ _PLATFORM_SPAN = LinearPattern(
     r"(?:\((?:[^()]|\([^()]*\))*\))?\}?"
     r"|(?:^|[\s\"'(,:\[])(?P<path>\$\$?\.[\w.\[\]'*@?=<>!-]*)"
     r"|\{%-?[^%]*(?:%[^}][^%]*)*%\}",
-    needs=("$", "{%"),
+    # Each branch's own literal: a `${self:x}` or `$VAR` value is answered without compiling it (issue 16).
+    needs=(
+        "context.",
+        "ctx.",
+        "input.",
+        "util.",
+        "stageVariables.",
+        "request.",
+        "identity.",
+        "authorizer.",
+        "$.",
+        "{%",
+    ),
 )
 # Whole values that name a run-time value: API Gateway mapping expressions (`method.request.header.x-api-key`,
 # `integration.response.body.token`, `context.authorizer.principalId`, `stageVariables.key`), Step Functions
