@@ -14,8 +14,9 @@ import itertools
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from bot.core.config import ScanConfig, ScanLimits
 from bot.core.filetargets import FileTarget, follow, list_targets, parsed_targets
@@ -88,8 +89,7 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-@dataclass(frozen=True, slots=True)
-class Scanned:
+class Scanned(NamedTuple):
     """A file's result, and what its `${file()}` targets gave (read and scanned by the same process, from
     the same bytes, so that the parent neither reads nor parses the manifest again: issue 16)."""
 
@@ -140,7 +140,7 @@ def merge_file_targets(scanned: Sequence[Scanned]) -> list[ScanResult]:
             continue
         relative = item.result.path
         if item.notices:
-            merged[relative] = replace(merged[relative], notices=(*merged[relative].notices, *item.notices))
+            merged[relative] = merged[relative]._replace(notices=(*merged[relative].notices, *item.notices))
         for target in item.followed:
             known = merged.get(target.path)
             if known is None or known.platform != item.consumer:  # the first consumer's reading wins
@@ -204,7 +204,7 @@ def scan_data(
     if result.platform is not None or result.notices:
         return result
     why = "named on the command line, but its content is not a manifest this scanner reads; not checked"
-    return replace(result, notices=(Notice(target.relative, NoticeKind.NOT_SCANNED, why),))
+    return result._replace(notices=(Notice(target.relative, NoticeKind.NOT_SCANNED, why),))
 
 
 def read_manifest(path: Path, relative: str, limits: ScanLimits) -> bytes | Notice:

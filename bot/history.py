@@ -18,7 +18,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import chain
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
@@ -332,7 +332,7 @@ def _sharing(result: ScanResult) -> ScanResult:
         return result
     if len(_shared) >= _SHARED_MAX:
         _shared.clear()
-    return replace(result, findings=tuple(_shared.setdefault(f, f) for f in result.findings))
+    return result._replace(findings=tuple(_shared.setdefault(f, f) for f in result.findings))
 
 
 def _unread(path: str, why: TooLarge | Missing, config: ScanConfig) -> Notice:
@@ -347,7 +347,7 @@ def _unread(path: str, why: TooLarge | Missing, config: ScanConfig) -> Notice:
 
 def _located(result: ScanResult, where: str) -> ScanResult:
     """The blob's notices, saying which commit's version of the file they are about."""
-    notices = tuple(replace(n, message=f"{where}: {n.message}") for n in result.notices)
+    notices = tuple(n._replace(message=f"{where}: {n.message}") for n in result.notices)
     return ScanResult(result.path, result.platform, notices=notices)
 
 

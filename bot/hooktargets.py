@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from bot.core.config import ScanConfig
@@ -126,7 +125,7 @@ class Targets:
                 continue
             kept = tuple(target for target in consumer.targets if _writes(target, pushed))
             if kept:
-                yield replace(consumer, targets=kept, refused=())
+                yield consumer._replace(targets=kept, refused=())
 
     def _consumer(self, reader: BlobReader, path: str, blob: str) -> Consumer | None:
         if (path, blob) not in self._consumers:

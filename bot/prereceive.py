@@ -181,7 +181,7 @@ def scan_push(
     for finding in verdict.provenance:
         grouped.setdefault(finding.path, []).append(finding)
     scanned = [*scans.values(), *(result for _, result in followed)]
-    notices = [replace(result, findings=()) for result in [*scanned, *targets.notices] if result.notices]
+    notices = [result._replace(findings=()) for result in [*scanned, *targets.notices] if result.notices]
     verdict.results = [*(ScanResult(path, None, tuple(found)) for path, found in grouped.items()), *notices]
     verdict.files = len(scanned)
     return verdict

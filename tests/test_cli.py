@@ -136,6 +136,15 @@ class TestExitCodes:
         assert code == 0
         assert "--fail-on" in out
 
+    @pytest.mark.parametrize("argv", [["--help"], ["-h", "scan"], ["bogus"], []])
+    def test_help_and_errors_outside_a_command_list_every_command(
+        self, argv: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Only the named command's parser is built (start-up time); without one, all of them are."""
+        _, out, err = run(argv, capsys)
+        for command in ("scan", "serve", "worker", "pre-receive", "version"):
+            assert command in out + err
+
 
 class TestFormats:
     def test_json_finding_has_exactly_the_documented_keys(

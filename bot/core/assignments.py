@@ -26,7 +26,7 @@ _LINE = LinearPattern(
     r"""|(?P<bare>(?:(?:Bearer|Basic|Token)[ \t]+)?[^\s"'#][^\s]*?))"""
     r"[ \t]*[,;]?[ \t]*(?:[ \t]#[^\n]*)?\r?$",
     multiline=True,
-    needs=("=", ":"),
+    needs=("=", ": ", ":\t"),  # the separator: `${ssm:/path}` alone is not an assignment line (issue 16)
 )
 
 
@@ -63,7 +63,7 @@ def assignments(text: str, *, multi_line: bool | None = None) -> list[Setting]:
     if multi_line is None:
         multi_line = "\n" in text.strip()
     found: list[Setting] = []
-    for match in _LINE.finditer(text):  # `needs`: a value without `=` or `:` (most) costs no RE2 call
+    for match in _LINE.finditer(text):  # `needs`: a value without a separator (most) costs no RE2 call
         if not multi_line and match["sep"] != "=":
             continue
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.core.findings import Finding
 
@@ -17,8 +17,7 @@ from bot.core.findings import Finding
 Reveal = Callable[[Finding, str], None]
 
 
-@dataclass(frozen=True, slots=True)
-class ScanLimits:
+class ScanLimits(NamedTuple):
     max_bytes: int = 2_000_000
     max_depth: int = 64
     max_alias_expansions: int = 1_000  # scalar nodes reached through aliases, per document
@@ -29,8 +28,7 @@ class ScanLimits:
     max_findings: int = 200  # per file; the rest are counted in `ScanResult.omitted`, not listed
 
 
-@dataclass(frozen=True, slots=True)
-class Allowlist:
+class Allowlist(NamedTuple):
     fingerprints: frozenset[str] = frozenset()
     value_patterns: tuple[str, ...] = ()  # RE2 syntax; a finding whose value matches is dropped
     paths: tuple[str, ...] = ()  # globs; files matching are not scanned

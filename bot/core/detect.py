@@ -10,7 +10,7 @@ their own rules; this module only asks them in order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.core.manifests import PLATFORMS
 from bot.core.manifests.base import Format, Platform
@@ -29,8 +29,7 @@ _NEVER = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     platform: Platform
     format: Format
 

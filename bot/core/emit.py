@@ -8,7 +8,6 @@ that repeats a node is reported once.
 
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
@@ -107,7 +106,7 @@ class Emitter:
         if pending is None or finding.fingerprint:
             return finding
         key, value = pending
-        return dataclasses.replace(finding, fingerprint=self._fingerprint(key, finding.rule, value))
+        return finding._replace(fingerprint=self._fingerprint(key, finding.rule, value))
 
     def _kept(self, finding: Finding, value: str, key: str, *, secret: bool = True) -> Finding:
         if secret:
@@ -135,7 +134,7 @@ class Emitter:
                 end_line = line
             fix = remediation
             if not fixable or (line, end_line) != (scalar.start.line, scalar.end.line):
-                fix = dataclasses.replace(remediation, replacement=None)
+                fix = remediation._replace(replacement=None)
             key = dotted(hit.candidate.path)
             shown = self.keys.path(hit.candidate.path)
             value = hit.value
@@ -232,7 +231,7 @@ class Emitter:
         comment = ignore_comment_line(self.lines, finding.line, finding.rule, self.comments)
         if comment is not None:
             printed = finding.fingerprint or self._fingerprint(key, finding.rule, value)
-            self.suppressed.append(Suppressed(dataclasses.replace(finding, fingerprint=printed), comment))
+            self.suppressed.append(Suppressed(finding._replace(fingerprint=printed), comment))
         return comment is not None
 
     def _fingerprint(self, key: str, rule_id: str, value: str) -> str:

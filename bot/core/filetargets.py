@@ -18,7 +18,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.core.config import ScanConfig
 from bot.core.decoding import decode_manifest
@@ -43,16 +43,14 @@ _ENV_KEYS = ("environment",)
 _UNSAFE_NAME = re.compile(r"[*?\[\]\\]|^~")
 
 
-@dataclass(frozen=True, slots=True)
-class FileTarget:
+class FileTarget(NamedTuple):
     path: str  # repository-relative POSIX path; with `pattern`, each `*` stands for one deploy-time variable
     written: str  # as written in the manifest, for notices
     pattern: bool = False
     role: Role = Role.OTHER  # how the consumer uses the whole file (`environment: ${file(./env.yml)}`)
 
 
-@dataclass(frozen=True, slots=True)
-class Consumer:
+class Consumer(NamedTuple):
     """A manifest's file targets, and what a target's findings need from it."""
 
     manifest: str
@@ -62,10 +60,9 @@ class Consumer:
     refused: tuple[Notice, ...] = ()  # why a reference was not followed (outside the repository, ...)
 
 
-@dataclass(frozen=True, slots=True)
-class _Reference:
+class _Reference(NamedTuple):
     written: str
-    consumer_path: KeyPath = field(default=())
+    consumer_path: KeyPath = ()
 
 
 def list_targets(manifest: str, data: bytes, config: ScanConfig) -> Consumer | None:

@@ -38,10 +38,9 @@ _TEMPLATE = LinearPattern(
 )
 # Words that mark a stand-in. Matched case-insensitively but only when consistently cased (`example`,
 # `EXAMPLE`, `ChangeMe`), so that random key material (`...fIXmE...`) does not count as a marker.
-_MARKER = re.compile(
+_MARKER = (
     r"(?<![a-z0-9])your|replace|change[_-]?me|example|sample|dummy|placeholder|redacted|removed|fixme"
-    r"|(?<![a-z0-9])(?:todo|tbd|tba|n/a)(?![a-z0-9])|(?<![a-z0-9])(?:enter|insert|paste)[\s_-]|[\s_-]here$",
-    re.IGNORECASE,
+    r"|(?<![a-z0-9])(?:todo|tbd|tba|n/a)(?![a-z0-9])|(?<![a-z0-9])(?:enter|insert|paste)[\s_-]|[\s_-]here$"
 )
 _MARKER_HINTS = (
     "your", "replace", "change", "example", "sample", "dummy", "placeholder", "redacted", "removed", "fixme",
@@ -140,7 +139,8 @@ def has_marker_word(text: str) -> bool:
     lowered = text.lower()
     if not any(hint in lowered for hint in _MARKER_HINTS):
         return False
-    for match in _MARKER.finditer(text):
+    # Compiled on first use (`re` caches it): about 1 ms at every start, and most values hold no hint.
+    for match in re.finditer(_MARKER, text, re.IGNORECASE):
         letters = re.sub(r"[^A-Za-z]", "", match.group(0))
         if letters.islower() or letters.isupper() or _TITLE_WORDS.match(letters):
             return True

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Severity(StrEnum):
@@ -97,16 +97,14 @@ PR_FAILS_ON_CHOICES = ("introduced", "all")  # a pull request fails on what it a
 WAIVER_CHOICES = ("allow", "report", "deny")  # ignore comments a pull request adds: silent, shown, refused
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(NamedTuple):
     path: str
     kind: NoticeKind
     message: str
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Remediation:
+class Remediation(NamedTuple):
     """How to fix one finding. None of these strings contains the secret value."""
 
     # The whole replacement line (same key, indentation and quoting); None when no one-line fix exists.
@@ -116,8 +114,7 @@ class Remediation:
     runtime_hint: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     path: str
     line: int  # 1-based line of the literal value
     column: int  # 1-based
@@ -130,14 +127,13 @@ class Finding:
     fingerprint: str
     remediation: Remediation | None = None
     platform: str = ""
-    extra: tuple[tuple[str, str], ...] = field(default=())  # small value-free facts: ("consumer", "ENV")
+    extra: tuple[tuple[str, str], ...] = ()  # small value-free facts: ("consumer", "ENV")
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
 
 
-@dataclass(frozen=True, slots=True)
-class Suppressed:
+class Suppressed(NamedTuple):
     """A finding that an inline ignore comment hides. Kept, not dropped, so that a caller can tell a waiver
     already on the base branch (silent) from one a pull request adds (shown to its reviewers)."""
 
@@ -145,8 +141,7 @@ class Suppressed:
     comment_line: int  # 1-based line of the ignore comment: the finding's line or the one above
 
 
-@dataclass(frozen=True, slots=True)
-class ScanResult:
+class ScanResult(NamedTuple):
     path: str
     platform: str | None  # None when the file is not a manifest we understand
     findings: tuple[Finding, ...] = ()

@@ -10,8 +10,8 @@ offsets into the value, never a copy of it, and its repr shows neither.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.core.assignments import assignments
 from bot.core.detectors import Detectors
@@ -33,8 +33,7 @@ class Context(StrEnum):
     FIELD = "field"  # the string value of one field of an inline JSON object
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Candidate:
+class Candidate(NamedTuple):
     doc_index: int
     path: KeyPath
     scalar: Scalar
@@ -50,8 +49,7 @@ class Candidate:
         return self.scalar.value if isinstance(self.scalar.value, str) else ""
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Hit:
+class Hit(NamedTuple):
     candidate: Candidate
     rule: Rule
     start: int  # offsets of the secret in the candidate's text

@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.core.linear import LinearPattern
 from bot.core.perfile import memory
@@ -35,8 +36,7 @@ class RefKind(StrEnum):
     ENV_READ = "env-read"  # code that reads the environment: process.env.X, os.environ["X"]
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     kind: RefKind
     start: int
     end: int
@@ -44,8 +44,7 @@ class Reference:
     address: str = ""  # what it names: a parameter path, a self path, an env var name
 
 
-@dataclass(frozen=True, slots=True)
-class LiteralFallback:
+class LiteralFallback(NamedTuple):
     """A literal default written inside a reference: deployed whenever the primary is missing."""
 
     start: int
@@ -127,7 +126,19 @@ _PLATFORM_SPAN = LinearPattern(
     r"(?:\((?:[^()]|\([^()]*\))*\))?\}?"
     r"|(?:^|[\s\"'(,:\[])(?P<path>\$\$?\.[\w.\[\]'*@?=<>!-]*)"
     r"|\{%-?[^%]*(?:%[^}][^%]*)*%\}",
-    needs=("$", "{%"),
+    # Each branch's own literal: a `${self:x}` or `$VAR` value is answered without compiling it (issue 16).
+    needs=(
+        "context.",
+        "ctx.",
+        "input.",
+        "util.",
+        "stageVariables.",
+        "request.",
+        "identity.",
+        "authorizer.",
+        "$.",
+        "{%",
+    ),
 )
 # Whole values that name a run-time value: API Gateway mapping expressions (`method.request.header.x-api-key`,
 # `integration.response.body.token`, `context.authorizer.principalId`, `stageVariables.key`), Step Functions

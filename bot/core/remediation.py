@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.core.findings import Remediation
 from bot.core.judge import Context, Hit
@@ -40,8 +40,7 @@ _PAIR_QUOTES = ("''", '""', "{}")  # quoted values, and ODBC's braces (`Pwd={...
 _IN_PLACE_CONTEXTS = (Context.PAIR, Context.FALLBACK, Context.FIELD)
 
 
-@dataclass(frozen=True, slots=True)
-class FixContext:
+class FixContext(NamedTuple):
     platform: Platform
     fmt: Format
     lines: Sequence[str]

@@ -7,10 +7,9 @@ use these types without importing each other.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import re2
 
@@ -44,8 +43,7 @@ class RuleError(ValueError):
         self.problem = problem
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     description: str
     severity: Severity
@@ -63,15 +61,13 @@ class Rule:
     secret_kind: SecretKind | None = None  # token: what the secret part is (a password is judged as one)
 
 
-@dataclass(frozen=True)
-class TokenMatch:
+class TokenMatch(NamedTuple):
     rule: Rule
     start: int  # offsets of the secret within the scanned text
     end: int
 
 
-@dataclass(frozen=True)
-class KeyedMatch:
+class KeyedMatch(NamedTuple):
     rule: Rule
 
 

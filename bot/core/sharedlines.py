@@ -10,10 +10,9 @@ replacement at all. A final check refuses any replacement that still contains a 
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.core.advisories import ADVISORY_IDS
 from bot.core.findings import Finding
@@ -23,8 +22,7 @@ from bot.core.findings import Finding
 _MAX_NEIGHBOURS = 32
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class _Edit:
+class _Edit(NamedTuple):
     """Replace text from (line, column) to (end line, end column), 0-based columns, with `text`."""
 
     line: int
@@ -56,9 +54,7 @@ def settle_shared_lines(
         replacement = _replacement(finding, by_line, lines, secrets)
         remediation = finding.remediation
         if remediation is not None and replacement != remediation.replacement:
-            finding = dataclasses.replace(
-                finding, remediation=dataclasses.replace(remediation, replacement=replacement)
-            )
+            finding = finding._replace(remediation=remediation._replace(replacement=replacement))
         settled.append(finding)
     return settled
 

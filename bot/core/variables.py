@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # These stay on `re` because the readers below call them at positions (`search(text, index, stop)`), which
 # google-re2 cannot do without re-encoding the text. Each is linear: single-character classes, or one
@@ -28,8 +28,7 @@ _SPLIT_EVENTS = re.compile(r"[(){},'\"]")
 _MAX_NESTING = 32
 
 
-@dataclass(frozen=True, slots=True)
-class Fallback:
+class Fallback(NamedTuple):
     start: int  # offsets into the analysed text; for quoted literals, of the content without its quotes
     end: int
     value: str
@@ -37,8 +36,7 @@ class Fallback:
     variables: tuple[Variable, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Variable:
+class Variable(NamedTuple):
     start: int  # offset of `$`
     end: int  # offset just past the closing `}`
     source: str  # empty for a foreign (CloudFormation) variable

@@ -192,7 +192,7 @@ def _baseline(
     if target.pull is None:
         return Baseline()
     if repo_config.config.waivers_in_pr == "allow":  # waivers stay silent: no base read for them
-        results = [(item, replace(result, suppressed=())) for item, result in results]
+        results = [(item, result._replace(suppressed=())) for item, result in results]
     return compare_with_base(
         gateway,
         target.repo,

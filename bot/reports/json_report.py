@@ -8,7 +8,6 @@ hint, the docs). File notices travel beside the findings under `notices`.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -17,7 +16,7 @@ from bot.core.findings import Finding, Notice, Remediation, ScanResult
 from bot.reports import validity
 from bot.reports.provenance import Provenance
 
-REMEDIATION_KEYS = tuple(field.name for field in dataclasses.fields(Remediation))
+REMEDIATION_KEYS = Remediation._fields
 
 
 def render_json(

@@ -6,11 +6,10 @@ produces and only history scans add the commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(NamedTuple):
     commit: str  # the full id of the oldest commit whose blob holds the finding
     author: str  # that commit's author name (never the e-mail)
     author_date: str  # ISO 8601
@@ -21,8 +20,7 @@ class Provenance:
         return self.commit[:7]
 
 
-@dataclass(frozen=True, slots=True)
-class Repository:
+class Repository(NamedTuple):
     """What a SARIF report says about the repository scanned (`versionControlProvenance`)."""
 
     uri: str  # the origin remote without credentials, else the local root's file URI

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from bot.core.findings import CHECKED_AT_FACT, VALIDITY_FACT, Finding, Severity, Validity
 from bot.verify.limits import Outcome
 
@@ -13,8 +11,7 @@ def with_outcome(finding: Finding, outcome: Outcome) -> Finding:
     facts = tuple(fact for fact in finding.extra if fact[0] not in (VALIDITY_FACT, CHECKED_AT_FACT))
     when = outcome.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     severity = Severity.CRITICAL if outcome.validity is Validity.ACTIVE else finding.severity
-    return dataclasses.replace(
-        finding,
+    return finding._replace(
         severity=severity,
         extra=(*facts, (VALIDITY_FACT, outcome.validity.value), (CHECKED_AT_FACT, when)),
     )

@@ -8,7 +8,6 @@ verified findings.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.core.findings import Finding, ScanResult
@@ -31,7 +30,7 @@ def verify_results(
     if past is not None:
         checked.update(zip(map(id, history), past, strict=True))
     verified = [
-        replace(result, findings=tuple(checked.get(id(f), f) for f in result.findings)) for result in results
+        result._replace(findings=tuple(checked.get(id(f), f) for f in result.findings)) for result in results
     ]
     origins = {checked.get(id(f), f): provenance[f] for f in listed if f in provenance}
     return verified, origins

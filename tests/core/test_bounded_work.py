@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 
@@ -190,7 +189,7 @@ def test_findings_hold_no_fragment_of_their_secret_beyond_the_redacted_preview()
         replacement = finding.remediation.replacement if finding.remediation else ""
         shown = [finding.key, finding.message, replacement or ""]
         assert not any(_shares_fragment(part, secret) for part in shown)
-        assert dataclasses.replace(finding, redacted="").redacted == ""
+        assert finding._replace(redacted="").redacted == ""
 
 
 @pytest.mark.parametrize("deep", ["", "    Y: " + "[" * 80 + "]" * 80 + "\n"])

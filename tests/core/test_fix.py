@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from bot.core.advisories import ADVISORY_IDS
@@ -94,8 +92,8 @@ def test_crlf_line_endings_and_a_byte_order_mark_are_kept() -> None:
 
 def _finding(line: int, end_line: int, replacement: str | None, fingerprint: str) -> Finding:
     remediation = Remediation(replacement, None, "https://docs.example")
-    return dataclasses.replace(
-        make_finding(line=line, remediation=remediation), end_line=end_line, fingerprint=fingerprint
+    return make_finding(line=line, remediation=remediation)._replace(
+        end_line=end_line, fingerprint=fingerprint
     )
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.core.findings import Finding, Notice, NoticeKind, Severity
 from bot.reports.check_run import NAME, CheckContext, render_check_run, render_failed_scan
 from tests.github.builders import FAKE_KEY, finding
@@ -103,7 +101,7 @@ def test_no_leak_warning_without_findings() -> None:
 
 def test_all_texts_stay_under_githubs_limit_with_thousands_of_findings() -> None:
     base = finding()
-    items = [replace(base, path=f"svc{i:05}/serverless.yml", fingerprint=f"{i:032x}") for i in range(3000)]
+    items = [base._replace(path=f"svc{i:05}/serverless.yml", fingerprint=f"{i:032x}") for i in range(3000)]
     notices = [Notice(f"n{index}.yml", NoticeKind.TOO_LARGE, "too large") for index in range(500)]
 
     conclusion, output = render_check_run(items, notices, CheckContext())
@@ -130,7 +128,7 @@ def advice(line: int = 9) -> Finding:
     base = finding(
         line=line, key=f"Parameters.DbPassword{line}", rule="noecho-missing", severity=Severity.LOW
     )
-    return replace(base, redacted="", message="Secret-like CloudFormation parameter without NoEcho")
+    return base._replace(redacted="", message="Secret-like CloudFormation parameter without NoEcho")
 
 
 def test_advisories_are_counted_apart_in_title_and_summary() -> None:
@@ -180,7 +178,7 @@ def test_every_finding_says_how_to_dismiss_it_with_its_fingerprint() -> None:
 
 def test_a_pushs_acknowledgement_record_heads_the_text_and_is_never_clipped() -> None:
     base = finding()
-    items = [replace(base, path=f"svc{i:05}/serverless.yml", fingerprint=f"{i:032x}") for i in range(3000)]
+    items = [base._replace(path=f"svc{i:05}/serverless.yml", fingerprint=f"{i:032x}") for i in range(3000)]
     record = (
         "## /secrets-bot rotated\n\n<!-- secrets-bot:rotated fingerprint=v2-ab sha=" + "a" * 40 + " by=x -->"
     )

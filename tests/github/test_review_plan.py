@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.core.findings import Finding, Remediation, Severity
 from bot.reports.markers import fingerprints_in, is_resolved, marker_for, with_current_markers
 from bot.reports.review import comment_body, plan_review
@@ -107,8 +105,8 @@ def advice(*, line: int = 7, key: str = "provider.environment.STRIPE_KEY") -> Fi
     """An advisory as the scanner emits it: low, no value preview, its own rule id."""
     base = finding(line=line, key=key, rule="env-provider-wide", severity=Severity.LOW, replacement=None)
     remediation = Remediation(None, None, "https://docs.example/advice", "Move it to the one function.")
-    return replace(
-        base, redacted="", message="Secret-bearing variable shared by every function", remediation=remediation
+    return base._replace(
+        redacted="", message="Secret-bearing variable shared by every function", remediation=remediation
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 import bot.jobs.scanning
@@ -262,8 +260,8 @@ def test_findings_past_the_per_file_cap_are_counted_and_fail(
 
     def capped(path: str, data: bytes, **options: object) -> ScanResult:
         result: ScanResult = real(path, data, **options)  # type: ignore[arg-type]
-        low = tuple(dataclasses.replace(item, severity=Severity.LOW) for item in result.findings)
-        return dataclasses.replace(result, findings=low, omitted=7)
+        low = tuple(item._replace(severity=Severity.LOW) for item in result.findings)
+        return result._replace(findings=low, omitted=7)
 
     monkeypatch.setattr(bot.jobs.scanning, "scan_file", capped)
     fake_github.put_files(REPO, "main", {CONFIG_PATH: b"fail_on: high\n"})

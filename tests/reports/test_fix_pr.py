@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from bot.core.findings import Remediation
 from bot.reports.check_run import MAX_TEXT
 from bot.reports.fix_pr import (
@@ -53,7 +51,7 @@ def test_findings_without_a_one_click_fix_are_listed_for_a_hand_fix() -> None:
 
 def test_repository_text_is_inert_and_no_value_is_ever_shown() -> None:
     hostile = make_finding(path=HOSTILE_PATH, key="a.@admin", remediation=SSM_FIX)
-    hostile = dataclasses.replace(hostile, message="token <b>@everyone</b> [x](https://evil.example)")
+    hostile = hostile._replace(message="token <b>@everyone</b> [x](https://evil.example)")
 
     body = render_body([hostile], [hostile], base_branch="@main", head_sha="c" * 40)
 

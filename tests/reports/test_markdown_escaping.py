@@ -4,8 +4,6 @@ URL GitHub would link, and must still read as the text it was (a `<group>` place
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from bot.core.findings import Notice, NoticeKind, Remediation
@@ -35,9 +33,7 @@ def hostile_findings(text: str) -> list[object]:
         runtime_hint=f"Rotate it; read {text} at runtime.",
     )
     return [
-        dataclasses.replace(
-            base, path=f"{text}/serverless.yml", key=f"a.{text}", message=text, remediation=remediation
-        )
+        base._replace(path=f"{text}/serverless.yml", key=f"a.{text}", message=text, remediation=remediation)
     ]
 
 

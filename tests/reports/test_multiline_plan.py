@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from bot.core.findings import Remediation
 from bot.reports.review import plan_review
 from tests.reports.sample import SSM_FIX, make_finding
 
-BLOCK = replace(make_finding(line=8, remediation=SSM_FIX), end_line=12)
+BLOCK = make_finding(line=8, remediation=SSM_FIX)._replace(end_line=12)
 COMMENTABLE = {"serverless.yml": frozenset(range(1, 21))}
 
 
@@ -37,13 +35,13 @@ def test_without_one_hunk_holding_the_block_the_fix_is_text(
 
 
 def test_a_block_whose_fix_deletes_it_gets_an_empty_suggestion() -> None:
-    deleting = replace(BLOCK, remediation=Remediation("", None, "https://example.com/docs"))
+    deleting = BLOCK._replace(remediation=Remediation("", None, "https://example.com/docs"))
     [comment] = plan({"serverless.yml": ((1, 20),)}, deleting)
     assert (comment.start_line, comment.line) == (8, 12)
     assert "Delete lines 8-12, the whole value" in comment.body and "```suggestion\n```" in comment.body
 
 
 def test_findings_on_one_line_ending_on_different_lines_are_not_one_suggestion() -> None:
-    other = replace(make_finding(line=8, rule="other", remediation=SSM_FIX), end_line=9)
+    other = make_finding(line=8, rule="other", remediation=SSM_FIX)._replace(end_line=9)
     [comment] = plan({"serverless.yml": ((1, 20),)}, BLOCK, other)
     assert comment.start_line is None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from bot.core.findings import Remediation
 from bot.reports.review import comment_body
 from tests.reports.sample import SSM_FIX, make_finding
@@ -12,7 +10,7 @@ from tests.reports.sample import SSM_FIX, make_finding
 def _with_fix(replacement: str, *, line: int = 14, end_line: int = 14) -> str:
     fix = Remediation(replacement, SSM_FIX.store_command, SSM_FIX.docs)
     finding = make_finding(line=line, remediation=fix)
-    return comment_body(dataclasses.replace(finding, end_line=end_line), pushed=False)
+    return comment_body(finding._replace(end_line=end_line), pushed=False)
 
 
 def test_a_multi_line_value_gets_the_replacement_as_text_for_its_whole_span() -> None:

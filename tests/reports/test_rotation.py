@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from bot.reports.check_run import CheckContext, render_check_run
@@ -84,7 +82,7 @@ def test_a_prefix_of_eight_or_more_digits_names_one_finding_with_or_without_v2()
 
 
 def test_a_prefix_shared_by_two_fingerprints_is_ambiguous_and_a_short_one_is_malformed() -> None:
-    twin = dataclasses.replace(NEW, fingerprint=OLD.fingerprint[:11] + "0" * 21)
+    twin = NEW._replace(fingerprint=OLD.fingerprint[:11] + "0" * 21)
     shared = OLD.fingerprint[:11]
     resolution = resolve([shared, "v2-1234567", "zzzzzzzzzz", "f" * 16], [OLD, twin])
     assert resolution.ambiguous == ((shared, 2),) and not resolution.matched

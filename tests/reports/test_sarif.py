@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,8 +171,7 @@ def test_messages_show_only_the_redacted_preview() -> None:
 
 
 def test_advice_names_its_key_without_an_empty_value() -> None:
-    advice = dataclasses.replace(
-        make_finding(rule="env-provider-wide", severity=Severity.LOW),
+    advice = make_finding(rule="env-provider-wide", severity=Severity.LOW)._replace(
         message="Provider-wide environment",
         redacted="",
     )

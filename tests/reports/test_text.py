@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
-
 from bot.core.findings import Notice, NoticeKind, Remediation, ScanResult
 from bot.reports.text import render_notices_text, render_text
 from tests.reports.sample import PASSWORD, SSM_FIX, TOKEN, make_finding, sample_results
@@ -76,10 +74,10 @@ def test_notices_are_rendered_one_per_line() -> None:
 def test_every_remediation_field_the_json_carries_is_shown() -> None:
     """The text and JSON reports give the same advice: each `Remediation` field's text is in the frame."""
     text = render_text(sample_results(), color=False)
-    for field in dataclasses.fields(Remediation):
-        value = getattr(SSM_FIX, field.name)
-        assert value is not None, f"SSM_FIX should set {field.name}"
-        assert value.strip() in text, field.name
+    for name in Remediation._fields:
+        value = getattr(SSM_FIX, name)
+        assert value is not None, f"SSM_FIX should set {name}"
+        assert value.strip() in text, name
 
 
 def test_summary_counts_paths_that_could_not_be_read() -> None:

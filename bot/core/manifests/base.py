@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from bot.core.config import ScanLimits
 from bot.core.tree import Document, KeyPath, Mapping, Node, Scalar
@@ -37,8 +37,7 @@ class Role(StrEnum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(NamedTuple):
     """What a scalar at a key path means on this platform."""
 
     key: str  # the name the value is judged and named under (leaf key, list entry name, parameter name)
@@ -55,8 +54,7 @@ class Naming:
     legacy_ssm: bool = False  # a Serverless v1/v2 service, where `~true` is still understood
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """A value that a reference in the same file points at, and who consumes it."""
 
     doc_index: int
@@ -66,8 +64,7 @@ class Target:
     whole: bool = True  # False when the target is only part of the consumer's value (a `!Sub` placeholder)
 
 
-@dataclass(frozen=True, slots=True)
-class Advice:
+class Advice(NamedTuple):
     """A low-severity finding that is about where a value is used, not about the value itself."""
 
     rule: str
@@ -77,7 +74,7 @@ class Advice:
     message: str
     replacement_value: str | None = None  # the scalar's new value, when a one-line fix exists
     hint: str | None = None
-    extra: tuple[tuple[str, str], ...] = field(default=())
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 class Platform(Protocol):

@@ -11,8 +11,8 @@ Serverless `resources:` and environment values, so this applies to every platfor
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
 
@@ -31,8 +31,7 @@ class ArgRole(StrEnum):
     JOIN_PART = "join-part"  # one literal fragment of a `!Join`: judged for tokens, not by key
 
 
-@dataclass(frozen=True, slots=True)
-class Visit:
+class Visit(NamedTuple):
     path: KeyPath
     scalar: Scalar
     role: ArgRole
