@@ -71,10 +71,10 @@ def test_the_installed_wheel_runs_on_its_own(
     """A fresh virtualenv with the wheel (and its locked dependencies, from the session's wheelhouse), run
     from a directory where this checkout cannot be imported: the command, its version, a real scan."""
     target = tmp_path / "venv"
-    venv.create(target, with_pip=True)
+    venv.create(target)  # no pip of its own (ensurepip's copy costs seconds): this one installs into it
     python = target / "bin" / "python"
     installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", str(wheel)],
         env={**os.environ, **offline_pip},
         capture_output=True,
         text=True,
