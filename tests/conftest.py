@@ -34,7 +34,9 @@ from bot.github.protocol import (
 from bot.reports.model import CheckRunOutput, DraftComment
 from tests import canaries
 
-pytest_plugins = ["tests.hardening.canary"]  # fails any test that logs or sends a registered secret
+# The canary fails any test that logs or sends a registered secret; the wheelhouse serves the tests that
+# install the package into fresh virtualenvs.
+pytest_plugins = ["tests.hardening.canary", "tests.wheelhouse"]
 
 BOT_LOGIN = "serverless-secrets-bot[bot]"
 

@@ -5,7 +5,8 @@ The metadata is validated against SchemaStore's published schema for action meta
 with its `${{ }}` expressions evaluated from the inputs, the `github` context and earlier steps' outputs,
 and the files a runner provides (`GITHUB_OUTPUT`, `GITHUB_PATH`, `RUNNER_TEMP`). `uses:` steps (setup-python,
 upload-sarif) belong to other actions and are not run; the install step really installs this checkout's
-snapshot into a virtualenv, from the machine's package index.
+snapshot into a virtualenv, with the locked dependencies from the session's wheelhouse
+(`tests/wheelhouse.py`).
 """
 
 from __future__ import annotations
@@ -101,10 +102,12 @@ class Runner:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+def installed(
+    tmp_path_factory: pytest.TempPathFactory, offline_pip: dict[str, str]
+) -> tuple[Path, list[str]]:
     """The install step, run once: the action's checkout (a snapshot of this one) and the PATH it adds."""
     home = tmp_path_factory.mktemp("action-home")
-    env = isolated_git_env(home, PATH=_path_with_python(home))
+    env = isolated_git_env(home, PATH=_path_with_python(home), **offline_pip)
     action_path = tmp_path_factory.mktemp("action")
     snapshot(action_path, env)
     runner = Runner(

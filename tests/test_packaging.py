@@ -65,14 +65,19 @@ def test_the_wheel_holds_every_data_file_of_the_package(wheel: Path) -> None:
     assert wheel.name.startswith(f"serverless_secrets_bot-{PROJECT['version']}-")
 
 
-def test_the_installed_wheel_runs_on_its_own(wheel: Path, tmp_path: Path) -> None:
-    """A fresh virtualenv with the wheel (and its dependencies from the machine's package index), run
+def test_the_installed_wheel_runs_on_its_own(
+    wheel: Path, tmp_path: Path, offline_pip: dict[str, str]
+) -> None:
+    """A fresh virtualenv with the wheel (and its locked dependencies, from the session's wheelhouse), run
     from a directory where this checkout cannot be imported: the command, its version, a real scan."""
     target = tmp_path / "venv"
-    venv.create(target, with_pip=True)
+    venv.create(target)  # no pip of its own (ensurepip's copy costs seconds): this one installs into it
     python = target / "bin" / "python"
     installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", str(wheel)],
+        env={**os.environ, **offline_pip},
+        capture_output=True,
+        text=True,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     command = target / "bin" / "secrets-bot"

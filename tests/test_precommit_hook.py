@@ -1,9 +1,9 @@
 """The shipped `.pre-commit-hooks.yaml`, run by the real `pre-commit` tool as a team would use it.
 
-pre-commit clones this repository at a commit and pip-installs it into a virtualenv of its own (from the
-machine's package index, as configured for pip), so the tests give it a snapshot of this checkout
-(`tests/snapshot.py`). The hook's environment is found
-through pre-commit alone: the test's own `secrets-bot` is taken off PATH.
+pre-commit clones this repository at a commit and pip-installs it into a virtualenv of its own (as configured
+for pip: here from the session's wheelhouse, `tests/wheelhouse.py`), so the tests give it a snapshot of this
+checkout (`tests/snapshot.py`). The hook's environment is found through pre-commit alone: the test's own
+`secrets-bot` is taken off PATH.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ def git(root: Path, env: dict[str, str], *args: str, check: bool = True) -> subp
 
 
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """No git configuration of the machine's, a fixed identity, and PATH without this virtualenv."""
+def environment(tmp_path_factory: pytest.TempPathFactory, offline_pip: dict[str, str]) -> dict[str, str]:
+    """No git configuration of the machine's, a fixed identity, PATH without this virtualenv, and pip
+    pointed at the wheelhouse."""
     home = tmp_path_factory.mktemp("home")
     venv_bin = str(Path(sys.executable).parent)
     path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != venv_bin)
@@ -40,6 +41,7 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         SECRETS_BOT_FINGERPRINT_KEY=KEY,
         PRE_COMMIT_HOME=str(home / "pre-commit"),
         NO_COLOR="1",
+        **offline_pip,
     )
 
 
