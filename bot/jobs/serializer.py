@@ -33,6 +33,8 @@ def _encode(value: Any) -> Any:
         return {_DATETIME: value.isoformat()}
     if isinstance(value, dict):
         return {_key(key): _encode(item) for key, item in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a record (a `Finding`), not a list
+        raise TypeError(f"the queue carries JSON scalars only, not {type(value).__name__}")
     if isinstance(value, list | tuple):
         return [_encode(item) for item in value]
     if value is None or isinstance(value, str | int | float | bool):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.findings import Notice, NoticeKind
 from bot.core.rules import RuleSet
 from bot.github.protocol import GitHubUnavailable
 from bot.jobs.leases import Busy
@@ -75,6 +76,14 @@ def test_jobs_refuse_anything_but_json_scalars(tmp_path: Path) -> None:
     queue = sqlite_queue(tmp_path)
     with pytest.raises(TypeError, match="JSON scalars"):
         queue.enqueue({"gateway": object()}, "x/0")
+
+
+def test_jobs_refuse_records_that_are_named_tuples(tmp_path: Path) -> None:
+    """A scanner record is a named tuple: JSON would take it for a list, so it is refused by name."""
+    notice = Notice("serverless.yml", NoticeKind.PARSE_ERROR, "broken")
+    queue = sqlite_queue(tmp_path)
+    with pytest.raises(TypeError, match="JSON scalars only, not Notice"):
+        queue.enqueue({"notices": [notice]}, "x/1")
 
 
 def test_duplicate_delivery_is_refused_by_the_storage(tmp_path: Path) -> None:
