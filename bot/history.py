@@ -238,12 +238,14 @@ class _Scheduler:
         self._versions = versions
         self._pool: Pool | None = None
         self._in_flight: deque[tuple[list[tuple[str, str]], AsyncResult[list[ScanResult]], int]] = deque()
+        self._held = 0  # bytes of the blobs in flight
         self._scans: dict[tuple[str, str], ScanResult] = {}
 
     def run(self, changes: Iterable[Change]) -> dict[tuple[str, str], ScanResult]:
         queued: set[tuple[str, str]] = set()  # every key found so far, scanned, sent or pending
         pending: list[tuple[str, str]] = []  # found, not yet scanned or sent
-        workers: int | None = None  # chosen once `files_to_choose` pairs are known, or at the end
+        workers: int | None = None  # chosen once `choose_at` pairs are known, or at the end
+        choose_at = files_to_choose(self._jobs)
         memory = across_versions(VersionMemory()) if self._versions else nullcontext()
         with fewer_collections(), memory, contextlib.ExitStack() as stack:
             for change in changes:
@@ -252,7 +254,7 @@ class _Scheduler:
                     continue
                 queued.add(key)
                 pending.append(key)
-                if workers is None and len(pending) >= files_to_choose(self._jobs):
+                if workers is None and len(pending) >= choose_at:
                     workers = worker_count(self._jobs, len(pending))
                 if workers is not None and len(pending) >= _SLICE_JOBS:
                     self._scan(pending, workers, stack)
@@ -292,14 +294,16 @@ class _Scheduler:
             self._send(self._pool, work, size)
 
     def _send(self, pool: Pool, work: list[tuple[str, str, bytes | TooLarge | Missing]], size: int) -> None:
-        while self._in_flight and sum(held for *_, held in self._in_flight) + size > _IN_FLIGHT_BYTES:
+        while self._in_flight and self._held + size > _IN_FLIGHT_BYTES:
             self._receive()
+        self._held += size
         jobs = [(path, data) for path, _, data in work]
         answer = pool.map_async(_scan_in_worker, jobs, chunksize=len(jobs))
         self._in_flight.append(([(path, blob) for path, blob, _ in work], answer, size))
 
     def _receive(self) -> None:
-        keys, answer, _ = self._in_flight.popleft()
+        keys, answer, size = self._in_flight.popleft()
+        self._held -= size
         self._scans.update(zip(keys, answer.get(), strict=True))
 
 
