@@ -1,7 +1,8 @@
 """Scan many files for the CLI: read each within its size limit, scan it, and use every core when it pays.
 
-Scanning is CPU-bound pure Python, so a large tree is spread over forked worker processes (the rule set and
-config are inherited through fork, never pickled; only results travel back). Results keep the walk's order
+Scanning is CPU-bound pure Python, so a large tree is spread over forked worker processes (`bot.workers`:
+the rule set and config are inherited through fork, never pickled; only results travel back, and a worker
+that dies ends the scan with `WorkerLost`). Results keep the walk's order
 so that reports are deterministic. A file that cannot be read becomes a notice, never an abort. A file named
 on the command line that no platform claims by its name is scanned as generic config, whatever its name.
 """
@@ -26,6 +27,7 @@ from bot.core.perfile import one_file
 from bot.core.rules import RuleSet
 from bot.core.scanner import Parsed, scan_file
 from bot.files import Target, iter_manifest_paths
+from bot.workers import forked_workers
 
 PARALLEL_THRESHOLD = 64  # below this many files, starting workers costs more than it saves
 _CHUNK = 8
@@ -64,11 +66,8 @@ def _scan(targets: Iterable[Target], workers: int, config: ScanConfig, ruleset: 
         if workers == 1:
             scanned = [scan_with_targets(target, ruleset, config) for target in targets]
         else:
-            import multiprocessing  # only a large tree needs it: not imported at start-up (issue 16)
-
-            context = multiprocessing.get_context("fork")
-            with context.Pool(workers, initializer=init_worker, initargs=(ruleset, config)) as pool:
-                scanned = list(pool.imap(_scan_in_worker, targets, chunksize=_CHUNK))
+            with forked_workers(workers, init_worker, (ruleset, config)) as pool:
+                scanned = list(pool.map(_scan_in_worker, targets, chunksize=_CHUNK))
         return merge_file_targets(scanned)
 
 

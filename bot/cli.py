@@ -244,8 +244,17 @@ def _non_negative_int(text: str) -> int:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    if args.history or args.staged or args.changed_since is not None:
-        return _scan_git(args)  # before the scanner is loaded: see `_scan_git`
+    from bot.workers import WorkerLost
+
+    try:
+        if args.history or args.staged or args.changed_since is not None:
+            return _scan_git(args)  # before the scanner is loaded: see `_scan_git`
+        return _scan_paths(args)
+    except WorkerLost as error:  # some files were never scanned: no report, never a clean one
+        raise UsageError(str(error)) from None
+
+
+def _scan_paths(args: argparse.Namespace) -> int:
     from bot.batch import scan_paths
     from bot.files import repository_root
 

@@ -14,15 +14,13 @@ incomplete: never reported clean.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import chain
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.batch import fewer_collections, files_to_choose, init_worker, worker_count, worker_state
 from bot.core.config import ScanConfig
@@ -48,6 +46,10 @@ from bot.gitrepo import (
     tree_files,
 )
 from bot.reports.provenance import Provenance
+from bot.workers import forked_workers
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 _SLICE_JOBS = 64  # (path, blob) pairs read and sent to a worker together
 _IN_FLIGHT_BYTES = 64 << 20  # blobs sent to workers and not yet answered
@@ -236,8 +238,8 @@ class _Scheduler:
         self._ruleset = ruleset
         self._jobs = jobs
         self._versions = versions
-        self._pool: Pool | None = None
-        self._in_flight: deque[tuple[list[tuple[str, str]], AsyncResult[list[ScanResult]], int]] = deque()
+        self._pool: ProcessPoolExecutor | None = None
+        self._in_flight: deque[tuple[list[tuple[str, str]], Future[list[ScanResult]], int]] = deque()
         self._held = 0  # bytes of the blobs in flight
         self._scans: dict[tuple[str, str], ScanResult] = {}
 
@@ -270,10 +272,8 @@ class _Scheduler:
         in slices of at most `_SLICE_JOBS` pairs and a share of the in-flight bytes small enough that every
         worker has a slice while the others' are in flight."""
         if workers > 1 and self._pool is None:  # before any read: no git answer is half read at the fork
-            context = multiprocessing.get_context("fork")
             initargs = (self._ruleset, self._config, self._versions)
-            pool = context.Pool(workers, initializer=_init_worker, initargs=initargs)
-            self._pool = stack.enter_context(pool)
+            self._pool = stack.enter_context(forked_workers(workers, _init_worker, initargs))
         at: dict[str, list[str]] = {}  # each distinct blob is read once, whatever paths it is at
         for path, blob in keys:
             at.setdefault(blob, []).append(path)
@@ -293,18 +293,20 @@ class _Scheduler:
         if work and self._pool is not None:
             self._send(self._pool, work, size)
 
-    def _send(self, pool: Pool, work: list[tuple[str, str, bytes | TooLarge | Missing]], size: int) -> None:
+    def _send(
+        self, pool: ProcessPoolExecutor, work: list[tuple[str, str, bytes | TooLarge | Missing]], size: int
+    ) -> None:
         while self._in_flight and self._held + size > _IN_FLIGHT_BYTES:
             self._receive()
         self._held += size
         jobs = [(path, data) for path, _, data in work]
-        answer = pool.map_async(_scan_in_worker, jobs, chunksize=len(jobs))
+        answer = pool.submit(_scan_slice, jobs)
         self._in_flight.append(([(path, blob) for path, blob, _ in work], answer, size))
 
     def _receive(self) -> None:
         keys, answer, size = self._in_flight.popleft()
         self._held -= size
-        self._scans.update(zip(keys, answer.get(), strict=True))
+        self._scans.update(zip(keys, answer.result(), strict=True))
 
 
 def _scan_one(
@@ -319,6 +321,10 @@ def _init_worker(ruleset: RuleSet, config: ScanConfig, versions: bool) -> None:
     global _versions
     init_worker(ruleset, config)
     _versions = VersionMemory() if versions else None
+
+
+def _scan_slice(jobs: list[tuple[str, bytes | TooLarge | Missing]]) -> list[ScanResult]:
+    return [_scan_in_worker(job) for job in jobs]
 
 
 def _scan_in_worker(job: tuple[str, bytes | TooLarge | Missing]) -> ScanResult:

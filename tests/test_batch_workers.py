@@ -4,6 +4,9 @@ targets included."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,3 +86,59 @@ def test_one_process_scans_while_the_walk_runs(tmp_path: Path, monkeypatch: pyte
     results = batch.scan_paths([tmp_path], ScanConfig(), RuleSet.default(), jobs=1)
     assert len(results) == 3
     assert events == ["scanned", "scanned", "scanned", "walked"]
+
+
+_WHOLE_SCAN = batch._scan_in_worker
+
+
+def _dies_on_the_seventh_service(target: Target) -> batch.Scanned:
+    """A worker killed (as the kernel kills for memory) while it scans svc-0007."""
+    if target.relative.startswith("svc-0007/"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _WHOLE_SCAN(target)
+
+
+def test_a_worker_killed_mid_scan_ends_it_with_an_error_and_no_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`multiprocessing.Pool` waited for ever for a killed worker's answer; the scan now fails closed."""
+    for index in range(12):
+        (tmp_path / f"svc-{index:04d}").mkdir()
+        (tmp_path / f"svc-{index:04d}" / "serverless.yml").write_text(PLAIN.format(index=index))
+    monkeypatch.setattr(batch, "_scan_in_worker", _dies_on_the_seventh_service)
+    code = main(["scan", str(tmp_path), "--format", "json", "--jobs", "2"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "worker process stopped before it answered" in err and "no report was written" in err
+
+
+_SCANS_RECORD = "SCANS_RECORD"
+
+
+def _fails_first_then_slow(target: Target) -> batch.Scanned:
+    """The first service's scan raises; each other takes 10 ms, and is recorded in a file."""
+    if target.relative.startswith("svc-0000/"):
+        raise RuntimeError(f"cannot scan {target.relative}")
+    time.sleep(0.01)
+    record = os.open(os.environ[_SCANS_RECORD], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    os.write(record, b"scanned\n")
+    os.close(record)
+    return _WHOLE_SCAN(target)
+
+
+def test_an_error_in_the_scan_cancels_the_work_not_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leaving the pool early does not wait for every file still queued (about a second here): the files
+    not yet started are cancelled."""
+    root = tmp_path / "tree"
+    for index in range(200):
+        (root / f"svc-{index:04d}").mkdir(parents=True)
+        (root / f"svc-{index:04d}" / "serverless.yml").write_text(PLAIN.format(index=index))
+    record = tmp_path / "scans"
+    monkeypatch.setenv(_SCANS_RECORD, str(record))
+    monkeypatch.setattr(batch, "_scan_in_worker", _fails_first_then_slow)
+    with pytest.raises(RuntimeError, match=r"cannot scan svc-0000/serverless\.yml"):
+        batch.scan_paths([root], ScanConfig(), RuleSet.default(), jobs=2)
+    scanned = len(record.read_text().splitlines()) if record.exists() else 0
+    assert scanned < 100

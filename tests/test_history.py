@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Generator, Iterable, Iterator
@@ -230,6 +231,29 @@ class TestBlobsAreReadOnce:
         # (service, token) pairs: svc1 had the same token twice, the others two different ones
         assert len(alone.provenance) == 7
         assert sum(origin.in_head for origin in alone.provenance.values()) == 4
+
+
+_WHOLE_SLICE = bot.history._scan_slice
+
+
+def _dies_on_the_second_service(jobs: list[tuple[str, Any]]) -> list[Any]:
+    """A worker's slice that is killed (as the kernel kills for memory) when it holds svc1's manifest."""
+    if any(path.startswith("svc1/") for path, _ in jobs):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _WHOLE_SLICE(jobs)
+
+
+def test_a_worker_killed_mid_history_ends_the_scan_with_an_error_and_no_report(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`multiprocessing.Pool` waited for ever for a killed worker's answer; the scan now fails closed."""
+    monkeypatch.setattr("bot.history._SLICE_JOBS", 1)
+    for number in range(4):
+        repo.commit(f"service {number}", {f"svc{number}/serverless.yml": serverless({"STAGE": str(number)})})
+    monkeypatch.setattr("bot.history._scan_slice", _dies_on_the_second_service)
+    code, out, err = run(["scan", "--history", "--jobs", "2", "--format", "json", str(repo.root)], capsys)
+    assert code == 2 and out == ""
+    assert "worker process stopped before it answered" in err and "no report was written" in err
 
 
 class TestScanningWhileWalking:
@@ -723,10 +747,10 @@ class TestStaged:
         repo.write("serverless.yml", serverless({"GITHUB_API_KEY": TOKEN}))
         repo.git("add", "serverless.yml")
 
-        def no_fork(method: str) -> None:
-            raise AssertionError(f"a pool was started ({method}) for one file")
+        def no_fork(count: int, *_: object) -> None:
+            raise AssertionError(f"a pool of {count} was started for one file")
 
-        monkeypatch.setattr("bot.history.multiprocessing.get_context", no_fork)
+        monkeypatch.setattr("bot.history.forked_workers", no_fork)
         code, out, _ = run(["scan", "--staged", "--jobs", jobs, "--format", "json", str(repo.root)], capsys)
         assert code == 1 and json.loads(out)["files_scanned"] == 1
 
