@@ -33,16 +33,42 @@ def re2_options() -> Any:
     return options
 
 
+def ascii_program(source: str) -> Any | None:
+    """`source` compiled for ASCII text only, in RE2's Latin-1 mode; None when that mode cannot read it (a
+    code point above U+00FF) or rejects it.
+
+    In UTF-8 mode a Unicode class (`[\\p{L}\\p{N}_]`, which `\\w` becomes) is an automaton over multi-byte
+    sequences: about 8 ms to compile and a program of 4,000 instructions, in every process that uses it.
+    Spelled with its ASCII members (`translate(..., ascii_only=True)`) in Latin-1 mode, where `.` and a
+    negated class are sets of bytes too, it takes a few hundredths of a millisecond. On ASCII text both
+    match alike: a class, `.`, a negated class or case folding differ between them only in members above
+    U+007F, which ASCII text never holds (tests/core/test_ascii_programs.py compares them on every built-in
+    pattern)."""
+    try:
+        encoded = source.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    options = re2_options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    program = re2._re2.RE2(encoded, options)
+    return program if program.ok() else None
+
+
 # Python's Unicode classes, as RE2 class contents (`\p{L}\p{N}` is what `str.isalnum` accepts).
 _WORD = r"\p{L}\p{N}_"
 _SPACE = r"\t-\r\x1c-\x1f\x85\p{Z}"
 _DIGIT = r"\p{Nd}"
 _CLASSES = {"w": _WORD, "s": _SPACE, "d": _DIGIT}
+# Their ASCII members, for a program that only ever reads ASCII text (`ascii_program`): no other ASCII
+# character is a letter, a number or a separator (`\x20`, the space, is the only one in `\p{Z}`).
+_ASCII_CLASSES = {"w": "A-Za-z0-9_", "s": r"\t-\r\x1c-\x1f\x20", "d": "0-9"}
 
 
-def translate(pattern: str, *, multiline: bool = False) -> str:
+def translate(pattern: str, *, multiline: bool = False, ascii_only: bool = False) -> str:
     """`pattern` with Python's Unicode `\\w \\s \\d \\W \\S \\D` spelled out for RE2, and Python's `$` (end of
-    text, or before a final newline) kept when the pattern is not multi-line."""
+    text, or before a final newline) kept when the pattern is not multi-line. `ascii_only` spells the
+    classes' ASCII members alone: the same pattern for ASCII text, much cheaper for RE2 to compile."""
+    classes = _ASCII_CLASSES if ascii_only else _CLASSES
     out: list[str] = []
     in_class = False
     index = 0
@@ -51,8 +77,8 @@ def translate(pattern: str, *, multiline: bool = False) -> str:
         if char == "\\" and index + 1 < len(pattern):
             escaped = pattern[index + 1]
             index += 2
-            if escaped.lower() in _CLASSES:
-                body = _CLASSES[escaped.lower()]
+            if escaped.lower() in classes:
+                body = classes[escaped.lower()]
                 if escaped.islower():
                     out.append(body if in_class else f"[{body}]")
                 elif in_class:
@@ -122,7 +148,7 @@ class LinearPattern:
     `ignore_case` only ASCII text is answered so, since RE2 folds case the Unicode way
     (U+017F, the long s, matches `s`)."""
 
-    __slots__ = ("_flags", "_folded", "_groups", "_names", "_needs", "_raw", "_regexp", "pattern")
+    __slots__ = ("_ascii", "_flags", "_folded", "_groups", "_names", "_needs", "_regexp", "pattern")
 
     def __init__(
         self,
@@ -136,7 +162,8 @@ class LinearPattern:
         self.pattern = pattern
         on = (("i", ignore_case), ("m", multiline), ("s", dotall))
         self._flags = "".join(flag for flag, wanted in on if wanted)
-        self._raw: Any = None
+        self._regexp: Any = None  # for any text (UTF-8), compiled on first use
+        self._ascii: Any = None  # google-re2's program for ASCII text, compiled on first use
         self._needs = tuple(literal.lower() for literal in needs) if ignore_case else needs
         self._folded = ignore_case
 
@@ -151,33 +178,49 @@ class LinearPattern:
         return not any(literal in text for literal in self._needs)
 
     def compile(self) -> None:
-        """Compile now (idempotent); raises `re2.error` for a pattern RE2 rejects, ValueError for one that
-        has no RE2 spelling (translating is deferred too: it is Python, character by character)."""
-        if self._raw is not None:
+        """Compile now for any text (idempotent); raises `re2.error` for a pattern RE2 rejects, ValueError
+        for one that has no RE2 spelling (translating is deferred too: it is Python, character by
+        character)."""
+        if self._regexp is not None:
             return
-        translated = translate(self.pattern, multiline="m" in self._flags)
-        source = f"(?{self._flags}){translated}" if self._flags else translated
-        self._regexp = re2.compile(source, re2_options())
+        self._regexp = re2.compile(self._spelled(), re2_options())
         self._names: dict[str, int] = dict(self._regexp.groupindex)
         self._groups: int = self._regexp.groups
-        # google-re2's compiled program: on ASCII text, byte offsets are character offsets, and calling it
-        # directly skips the wrapper's per-call offset bookkeeping (most of the cost on short values).
-        self._raw = self._regexp._regexp
+
+    def _spelled(self, *, ascii_only: bool = False) -> str:
+        translated = translate(self.pattern, multiline="m" in self._flags, ascii_only=ascii_only)
+        return f"(?{self._flags}){translated}" if self._flags else translated
+
+    def _ascii_program(self) -> Any:
+        """The program ASCII text is matched with: `ascii_program`'s when RE2 takes the pattern in Latin-1
+        mode, else the UTF-8 one's (google-re2's compiled program, called directly: on ASCII text byte
+        offsets are character offsets, and the wrapper's per-call offset bookkeeping is most of the cost on
+        short values)."""
+        if self._ascii is None:
+            program = ascii_program(self._spelled(ascii_only=True))
+            if program is None:
+                self.compile()
+                program = self._regexp._regexp
+            elif self._regexp is None:
+                self._names = {name.decode("ascii"): index for name, index in program.NamedCapturingGroups()}
+                self._groups = program.NumberOfCapturingGroups()
+            self._ascii = program
+        return self._ascii
 
     def _matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
         if self._needs and self.cannot_match(text):
             return
-        if self._raw is None:
-            self.compile()
         if not text.isascii():
+            self.compile()
             for match in self._regexp._match(anchor, encodable(text)):
                 spans = [match.span(index) for index in range(self._groups + 1)]
                 yield LinearMatch(spans, self._names, text)
             return
+        program = self._ascii if self._ascii is not None else self._ascii_program()
         encoded = text.encode("ascii")
         pos, end = 0, len(encoded)
         while True:
-            spans = self._raw.Match(anchor, encoded, pos, end)
+            spans = program.Match(anchor, encoded, pos, end)
             if spans[0][0] < 0:
                 return
             yield LinearMatch(spans, self._names, text)
@@ -198,9 +241,11 @@ class LinearPattern:
         return self._matches(_UNANCHORED, text)
 
     def findall(self, text: str) -> list[Any]:
-        self.compile()
+        matches = list(self.finditer(text))
+        if not matches:
+            return []
         group = 1 if self._groups else 0
-        return [match.group(group) for match in self.finditer(text)]
+        return [match.group(group) for match in matches]
 
     def sub(self, replacement: str, text: str, count: int = 0) -> str:
         """`text` with matches replaced by the literal `replacement` (no group references)."""
