@@ -142,3 +142,15 @@ def test_an_error_in_the_scan_cancels_the_work_not_started(
         batch.scan_paths([root], ScanConfig(), RuleSet.default(), jobs=2)
     scanned = len(record.read_text().splitlines()) if record.exists() else 0
     assert scanned < 100
+
+
+@pytest.mark.parametrize("count", [0, 1, 8, 17, 63, 200, 1485])
+@pytest.mark.parametrize("workers", [2, 3])
+def test_chunks_keep_the_walks_order_start_and_end_small_and_are_bounded(count: int, workers: int) -> None:
+    chunks = list(batch._chunks(iter(range(count)), workers))
+    assert [item for chunk in chunks for item in chunk] == list(range(count))
+    assert all(0 < len(chunk) <= batch._CHUNK_MAX for chunk in chunks)
+    assert all(len(chunk) <= batch._CHUNK for chunk in chunks[: 2 * workers])  # every worker starts at once
+    assert all(len(chunk) <= batch._CHUNK for chunk in chunks[-workers:])  # and they finish together
+    if count >= 1000:
+        assert len(chunks) < count / 20  # far fewer hand-overs than fixed chunks of 8
