@@ -148,7 +148,11 @@ class LinearPattern:
             if not text.isascii():
                 return False
             text = text.lower()
-        return not any(literal in text for literal in self._needs)
+        # A loop, not `all` over a generator: asked of most values (issue 16).
+        for literal in self._needs:  # noqa: SIM110
+            if literal in text:
+                return False
+        return True
 
     def compile(self) -> None:
         """Compile now (idempotent); raises `re2.error` for a pattern RE2 rejects, ValueError for one that
@@ -170,9 +174,7 @@ class LinearPattern:
         if self._raw is None:
             self.compile()
         if not text.isascii():
-            for match in self._regexp._match(anchor, encodable(text)):
-                spans = [match.span(index) for index in range(self._groups + 1)]
-                yield LinearMatch(spans, self._names, text)
+            yield from self._unicode_matches(anchor, text)
             return
         encoded = text.encode("ascii")
         pos, end = 0, len(encoded)
@@ -185,14 +187,33 @@ class LinearPattern:
                 return
             pos = spans[0][1] if spans[0][1] > pos else pos + 1  # past an empty match, as `re` does
 
+    def _unicode_matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
+        """Matches in a non-ASCII text, through google-re2's wrapper (it maps byte offsets to characters)."""
+        for match in self._regexp._match(anchor, encodable(text)):
+            spans = [match.span(index) for index in range(self._groups + 1)]
+            yield LinearMatch(spans, self._names, text)
+
+    def _first(self, anchor: Any, text: str) -> LinearMatch | None:
+        """The first match of `_matches`, without a generator: `match`, `search` and `fullmatch` are asked
+        of most values, most often with no match (issue 16)."""
+        if self._needs and self.cannot_match(text):
+            return None
+        if self._raw is None:
+            self.compile()
+        if not text.isascii():
+            return next(self._unicode_matches(anchor, text), None)
+        encoded = text.encode("ascii")
+        spans = self._raw.Match(anchor, encoded, 0, len(encoded))
+        return None if spans[0][0] < 0 else LinearMatch(spans, self._names, text)
+
     def match(self, text: str) -> LinearMatch | None:
-        return next(self._matches(_ANCHOR_START, text), None)
+        return self._first(_ANCHOR_START, text)
 
     def search(self, text: str) -> LinearMatch | None:
-        return next(self._matches(_UNANCHORED, text), None)
+        return self._first(_UNANCHORED, text)
 
     def fullmatch(self, text: str) -> LinearMatch | None:
-        return next(self._matches(_ANCHOR_BOTH, text), None)
+        return self._first(_ANCHOR_BOTH, text)
 
     def finditer(self, text: str) -> Iterator[LinearMatch]:
         return self._matches(_UNANCHORED, text)
