@@ -38,11 +38,15 @@ _WORD = r"\p{L}\p{N}_"
 _SPACE = r"\t-\r\x1c-\x1f\x85\p{Z}"
 _DIGIT = r"\p{Nd}"
 _CLASSES = {"w": _WORD, "s": _SPACE, "d": _DIGIT}
+# The same classes on ASCII text: of `\p{L}\p{N}` only letters and digits, of `\x85\p{Z}` only the space.
+_ASCII_CLASSES = {"w": "A-Za-z0-9_", "s": r"\t-\r\x1c-\x1f ", "d": "0-9"}
 
 
-def translate(pattern: str, *, multiline: bool = False) -> str:
+def translate(pattern: str, *, multiline: bool = False, ascii_only: bool = False) -> str:
     """`pattern` with Python's Unicode `\\w \\s \\d \\W \\S \\D` spelled out for RE2, and Python's `$` (end of
-    text, or before a final newline) kept when the pattern is not multi-line."""
+    text, or before a final newline) kept when the pattern is not multi-line. `ascii_only`: the classes as
+    they are on ASCII text, for a program that only ever reads ASCII (`LinearPattern`)."""
+    classes = _ASCII_CLASSES if ascii_only else _CLASSES
     out: list[str] = []
     in_class = False
     index = 0
@@ -51,8 +55,8 @@ def translate(pattern: str, *, multiline: bool = False) -> str:
         if char == "\\" and index + 1 < len(pattern):
             escaped = pattern[index + 1]
             index += 2
-            if escaped.lower() in _CLASSES:
-                body = _CLASSES[escaped.lower()]
+            if escaped.lower() in classes:
+                body = classes[escaped.lower()]
                 if escaped.islower():
                     out.append(body if in_class else f"[{body}]")
                 elif in_class:
@@ -120,7 +124,13 @@ class LinearPattern:
     holding none of them cannot match, and is answered without running, or first compiling, the pattern:
     most values hold no `{{` or `%`, so a one-file scan compiles a dozen fewer patterns (issue 16). With
     `ignore_case` only ASCII text is answered so, since RE2 folds case the Unicode way
-    (U+017F, the long s, matches `s`)."""
+    (U+017F, the long s, matches `s`).
+
+    ASCII text, most of what a scan reads, is matched by a second program: the pattern with its classes as
+    they are on ASCII text (`translate(ascii_only=True)`), compiled for Latin-1. On ASCII text it accepts
+    what the full program accepts, with the same groups (tests/core/test_linear_ascii.py compares them),
+    and compiling it costs a sixth as much: `\\w` spelled `\\p{L}\\p{N}_`, and every negated class,
+    is a large program over UTF-8. The full program is compiled on the first non-ASCII text (issue 16)."""
 
     __slots__ = ("_flags", "_folded", "_groups", "_names", "_needs", "_raw", "_regexp", "pattern")
 
@@ -137,6 +147,7 @@ class LinearPattern:
         on = (("i", ignore_case), ("m", multiline), ("s", dotall))
         self._flags = "".join(flag for flag, wanted in on if wanted)
         self._raw: Any = None
+        self._regexp: Any = None
         self._needs = tuple(literal.lower() for literal in needs) if ignore_case else needs
         self._folded = ignore_case
 
@@ -155,31 +166,47 @@ class LinearPattern:
         return True
 
     def compile(self) -> None:
-        """Compile now (idempotent); raises `re2.error` for a pattern RE2 rejects, ValueError for one that
-        has no RE2 spelling (translating is deferred too: it is Python, character by character)."""
-        if self._raw is not None:
+        """Compile the full program now (idempotent); raises `re2.error` for a pattern RE2 rejects,
+        ValueError for one that has no RE2 spelling (translating is deferred too: it is Python, character by
+        character)."""
+        if self._regexp is not None:
             return
-        translated = translate(self.pattern, multiline="m" in self._flags)
-        source = f"(?{self._flags}){translated}" if self._flags else translated
-        self._regexp = re2.compile(source, re2_options())
+        self._regexp = re2.compile(self._source(ascii_only=False), re2_options())
         self._names: dict[str, int] = dict(self._regexp.groupindex)
         self._groups: int = self._regexp.groups
-        # google-re2's compiled program: on ASCII text, byte offsets are character offsets, and calling it
-        # directly skips the wrapper's per-call offset bookkeeping (most of the cost on short values).
-        self._raw = self._regexp._regexp
+
+    def _source(self, *, ascii_only: bool) -> str:
+        translated = translate(self.pattern, multiline="m" in self._flags, ascii_only=ascii_only)
+        return f"(?{self._flags}){translated}" if self._flags else translated
+
+    def _ascii_program(self) -> Any:
+        """google-re2's program for ASCII text (see the class docstring), called directly: byte offsets are
+        character offsets, and the wrapper's per-call offset bookkeeping was most of the cost on short
+        values. The full program serves if the ASCII one cannot be built."""
+        if self._raw is None:
+            options = re2_options()
+            options.encoding = re2.Options.Encoding.LATIN1
+            try:
+                regexp = re2.compile(self._source(ascii_only=True).encode("latin-1"), options)
+                names = {name.decode("latin-1"): index for name, index in regexp.groupindex.items()}
+            except (re2.error, UnicodeEncodeError):
+                self.compile()
+                regexp, names = self._regexp, self._names
+            self._names, self._groups = names, regexp.groups
+            self._raw = regexp._regexp
+        return self._raw
 
     def _matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
         if self._needs and self.cannot_match(text):
             return
-        if self._raw is None:
-            self.compile()
         if not text.isascii():
             yield from self._unicode_matches(anchor, text)
             return
+        program = self._ascii_program()
         encoded = text.encode("ascii")
         pos, end = 0, len(encoded)
         while True:
-            spans = self._raw.Match(anchor, encoded, pos, end)
+            spans = program.Match(anchor, encoded, pos, end)
             if spans[0][0] < 0:
                 return
             yield LinearMatch(spans, self._names, text)
@@ -189,6 +216,7 @@ class LinearPattern:
 
     def _unicode_matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
         """Matches in a non-ASCII text, through google-re2's wrapper (it maps byte offsets to characters)."""
+        self.compile()
         for match in self._regexp._match(anchor, encodable(text)):
             spans = [match.span(index) for index in range(self._groups + 1)]
             yield LinearMatch(spans, self._names, text)
@@ -198,12 +226,10 @@ class LinearPattern:
         of most values, most often with no match (issue 16)."""
         if self._needs and self.cannot_match(text):
             return None
-        if self._raw is None:
-            self.compile()
         if not text.isascii():
             return next(self._unicode_matches(anchor, text), None)
         encoded = text.encode("ascii")
-        spans = self._raw.Match(anchor, encoded, 0, len(encoded))
+        spans = self._ascii_program().Match(anchor, encoded, 0, len(encoded))
         return None if spans[0][0] < 0 else LinearMatch(spans, self._names, text)
 
     def match(self, text: str) -> LinearMatch | None:
@@ -219,9 +245,8 @@ class LinearPattern:
         return self._matches(_UNANCHORED, text)
 
     def findall(self, text: str) -> list[Any]:
-        self.compile()
-        group = 1 if self._groups else 0
-        return [match.group(group) for match in self.finditer(text)]
+        """Like `re.findall`: each match's first group, or the whole match in a pattern without groups."""
+        return [match.group(1 if len(match._spans) > 1 else 0) for match in self.finditer(text)]
 
     def sub(self, replacement: str, text: str, count: int = 0) -> str:
         """`text` with matches replaced by the literal `replacement` (no group references)."""
