@@ -171,11 +171,13 @@ class LinearPattern:
         character)."""
         if self._regexp is not None:
             return
-        self._regexp = re2.compile(self._source(ascii_only=False), re2_options())
-        self._names: dict[str, int] = dict(self._regexp.groupindex)
-        self._groups: int = self._regexp.groups
+        regexp = re2.compile(self._source(ascii_only=False), re2_options())
+        self._names: dict[str, int] = dict(regexp.groupindex)
+        self._groups: int = regexp.groups
+        self._regexp = regexp  # last: a caller that finds it set finds the groups set too
 
     def _source(self, *, ascii_only: bool) -> str:
+        """The pattern in RE2's spelling, flags included (`translate`)."""
         translated = translate(self.pattern, multiline="m" in self._flags, ascii_only=ascii_only)
         return f"(?{self._flags}){translated}" if self._flags else translated
 
