@@ -41,6 +41,15 @@ class _KeyIndex:
                 self.patterns.Add(str(getattr(pattern, "pattern", pattern)))
             self.patterns.Compile()
         self.accepted: dict[str, bool] = {}
+        self.by_kind = {kind: self._rules_of_kind(kind) for kind in (None, *SecretKind)}
+
+    def _rules_of_kind(self, kind: SecretKind | None) -> tuple[bool, frozenset[int]]:
+        """What the rules open to keys of `kind` accept: every key (a rule without a key pattern), else keys
+        one of these pattern slots matches. Read once, so that each new key name costs no pass over the
+        rules (issue 16)."""
+        fitting = [rule for rule in self.rules if not rule.key_kinds or kind in rule.key_kinds]
+        slots = [self.slots[id(rule.key_pattern)] for rule in fitting if rule.key_pattern is not None]
+        return any(rule.key_pattern is None for rule in fitting), frozenset(slots)
 
     def accepts(self, key: str) -> bool:
         accepted = self.accepted.get(key)
@@ -54,18 +63,11 @@ class _KeyIndex:
         kind = secret_kind_of_key(key)
         if kind is None and names_a_secret_only_if_random(key):
             kind = SecretKind.SECRET  # judged as one only when the value is random key material
-        matched: set[int] | None = None
-        for rule in self.rules:
-            if rule.key_kinds and kind not in rule.key_kinds:
-                continue
-            if rule.key_pattern is None:
-                return True
-            if matched is None:
-                name = encodable(normalized_key(key)).encode("utf-8")
-                matched = set(self.patterns.Match(name) or ())
-            if self.slots[id(rule.key_pattern)] in matched:
-                return True
-        return False
+        every_key, slots = self.by_kind[kind]
+        if every_key or not slots:
+            return every_key
+        name = encodable(normalized_key(key)).encode("utf-8")
+        return not slots.isdisjoint(self.patterns.Match(name) or ())
 
 
 _KEY_INDEXES: weakref.WeakKeyDictionary[RuleSet, _KeyIndex] = weakref.WeakKeyDictionary()

@@ -126,8 +126,7 @@ def is_masked(text: str, *, password: bool = False) -> bool:
     `8`, `9`): `11111111` is among the commonest passwords people choose."""
     if _SYMBOL_MASK.search(text):
         return True
-    alphanumerics = [char for char in text if char.isalnum()]
-    repeated = set(alphanumerics or text)
+    repeated = set(filter(str.isalnum, text)) or set(text)
     if len(text) > 1 and len(repeated) == 1 and not (password and repeated - _MASK_CHARACTERS):
         return True
     runs = _DIGIT_MASK.findall(text)
@@ -266,7 +265,10 @@ def _may_instruct(lowered: str) -> bool:
 
 
 # The words of a run-together value, by case (`PUTthisKeyInTheEnv`: `PUTthis`, `Key`, `In`, `The`, `Env`).
-_CASED_WORDS = LinearPattern(r"[A-Z]*[a-z]+|[A-Z]+|[0-9]+")
+# On `re`, whose `findall` runs in C: on RE2 each word was a call and an object, and a long base64 value
+# holds thousands (issue 16). It cannot backtrack: each alternative is runs of disjoint classes, and
+# `[A-Z]+[a-z]*` finds what `[A-Z]*[a-z]+|[A-Z]+` did (tests/core/test_cased_words.py compares them).
+_CASED_WORDS = re.compile(r"[A-Z]+[a-z]*|[a-z]+|[0-9]+")
 # `local-dev-refresh-secret`: a phrase of words that names an environment and the kind of secret it stands in
 # for; a real secret generated for development has random parts.
 _STAGE_WORDS = frozenset(

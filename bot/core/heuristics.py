@@ -31,7 +31,9 @@ class SecretKind(StrEnum):
 
 _SEGMENT_WITH_INDEX = LinearPattern(r"^(?P<outer>.*?)\[(?P<inner>[^\]]*)\]$", needs=("[",))
 _CAMEL_WORDS = re.compile(r"[A-Z]+[0-9]*(?![a-z])|[A-Z]?[a-z0-9]+|[0-9]+")
-_NON_ALNUM = LinearPattern(r"[^A-Za-z0-9]+")
+# On `re`, whose `split` runs in C (a key name's split was a call and an object per separator on RE2); one
+# class repeated cannot backtrack (tests/core/test_cased_words.py compares the two).
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
 # Path segments that say where a value sits, not what it is (`Parameters.DbPassword.Default`).
 _POSITIONAL_SEGMENTS = frozenset({"default", "value", "values", "*", ""})

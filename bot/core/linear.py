@@ -33,41 +33,19 @@ def re2_options() -> Any:
     return options
 
 
-def ascii_program(source: str) -> Any | None:
-    """`source` compiled for ASCII text only, in RE2's Latin-1 mode; None when that mode cannot read it (a
-    code point above U+00FF) or rejects it.
-
-    In UTF-8 mode a Unicode class (`[\\p{L}\\p{N}_]`, which `\\w` becomes) is an automaton over multi-byte
-    sequences: about 8 ms to compile and a program of 4,000 instructions, in every process that uses it.
-    Spelled with its ASCII members (`translate(..., ascii_only=True)`) in Latin-1 mode, where `.` and a
-    negated class are sets of bytes too, it takes a few hundredths of a millisecond. On ASCII text both
-    match alike: a class, `.`, a negated class or case folding differ between them only in members above
-    U+007F, which ASCII text never holds (tests/core/test_ascii_programs.py compares them on every built-in
-    pattern)."""
-    try:
-        encoded = source.encode("latin-1")
-    except UnicodeEncodeError:
-        return None
-    options = re2_options()
-    options.encoding = re2.Options.Encoding.LATIN1
-    program = re2._re2.RE2(encoded, options)
-    return program if program.ok() else None
-
-
 # Python's Unicode classes, as RE2 class contents (`\p{L}\p{N}` is what `str.isalnum` accepts).
 _WORD = r"\p{L}\p{N}_"
 _SPACE = r"\t-\r\x1c-\x1f\x85\p{Z}"
 _DIGIT = r"\p{Nd}"
 _CLASSES = {"w": _WORD, "s": _SPACE, "d": _DIGIT}
-# Their ASCII members, for a program that only ever reads ASCII text (`ascii_program`): no other ASCII
-# character is a letter, a number or a separator (`\x20`, the space, is the only one in `\p{Z}`).
-_ASCII_CLASSES = {"w": "A-Za-z0-9_", "s": r"\t-\r\x1c-\x1f\x20", "d": "0-9"}
+# The same classes on ASCII text: of `\p{L}\p{N}` only letters and digits, of `\x85\p{Z}` only the space.
+_ASCII_CLASSES = {"w": "A-Za-z0-9_", "s": r"\t-\r\x1c-\x1f ", "d": "0-9"}
 
 
 def translate(pattern: str, *, multiline: bool = False, ascii_only: bool = False) -> str:
     """`pattern` with Python's Unicode `\\w \\s \\d \\W \\S \\D` spelled out for RE2, and Python's `$` (end of
-    text, or before a final newline) kept when the pattern is not multi-line. `ascii_only` spells the
-    classes' ASCII members alone: the same pattern for ASCII text, much cheaper for RE2 to compile."""
+    text, or before a final newline) kept when the pattern is not multi-line. `ascii_only`: the classes as
+    they are on ASCII text, for a program that only ever reads ASCII (`LinearPattern`)."""
     classes = _ASCII_CLASSES if ascii_only else _CLASSES
     out: list[str] = []
     in_class = False
@@ -146,9 +124,15 @@ class LinearPattern:
     holding none of them cannot match, and is answered without running, or first compiling, the pattern:
     most values hold no `{{` or `%`, so a one-file scan compiles a dozen fewer patterns (issue 16). With
     `ignore_case` only ASCII text is answered so, since RE2 folds case the Unicode way
-    (U+017F, the long s, matches `s`)."""
+    (U+017F, the long s, matches `s`).
 
-    __slots__ = ("_ascii", "_flags", "_folded", "_groups", "_names", "_needs", "_regexp", "pattern")
+    ASCII text, most of what a scan reads, is matched by a second program: the pattern with its classes as
+    they are on ASCII text (`translate(ascii_only=True)`), compiled for Latin-1. On ASCII text it accepts
+    what the full program accepts, with the same groups (tests/core/test_linear_ascii.py compares them),
+    and compiling it costs a sixth as much: `\\w` spelled `\\p{L}\\p{N}_`, and every negated class,
+    is a large program over UTF-8. The full program is compiled on the first non-ASCII text (issue 16)."""
+
+    __slots__ = ("_flags", "_folded", "_groups", "_names", "_needs", "_raw", "_regexp", "pattern")
 
     def __init__(
         self,
@@ -162,8 +146,8 @@ class LinearPattern:
         self.pattern = pattern
         on = (("i", ignore_case), ("m", multiline), ("s", dotall))
         self._flags = "".join(flag for flag, wanted in on if wanted)
-        self._regexp: Any = None  # for any text (UTF-8), compiled on first use
-        self._ascii: Any = None  # google-re2's program for ASCII text, compiled on first use
+        self._raw: Any = None
+        self._regexp: Any = None
         self._needs = tuple(literal.lower() for literal in needs) if ignore_case else needs
         self._folded = ignore_case
 
@@ -175,48 +159,52 @@ class LinearPattern:
             if not text.isascii():
                 return False
             text = text.lower()
-        return not any(literal in text for literal in self._needs)
+        # A loop, not `all` over a generator: asked of most values (issue 16).
+        for literal in self._needs:  # noqa: SIM110
+            if literal in text:
+                return False
+        return True
 
     def compile(self) -> None:
-        """Compile now for any text (idempotent); raises `re2.error` for a pattern RE2 rejects, ValueError
-        for one that has no RE2 spelling (translating is deferred too: it is Python, character by
+        """Compile the full program now (idempotent); raises `re2.error` for a pattern RE2 rejects,
+        ValueError for one that has no RE2 spelling (translating is deferred too: it is Python, character by
         character)."""
         if self._regexp is not None:
             return
-        self._regexp = re2.compile(self._spelled(), re2_options())
-        self._names: dict[str, int] = dict(self._regexp.groupindex)
-        self._groups: int = self._regexp.groups
+        regexp = re2.compile(self._source(ascii_only=False), re2_options())
+        self._names: dict[str, int] = dict(regexp.groupindex)
+        self._groups: int = regexp.groups
+        self._regexp = regexp  # last: a caller that finds it set finds the groups set too
 
-    def _spelled(self, *, ascii_only: bool = False) -> str:
+    def _source(self, *, ascii_only: bool) -> str:
+        """The pattern in RE2's spelling, flags included (`translate`)."""
         translated = translate(self.pattern, multiline="m" in self._flags, ascii_only=ascii_only)
         return f"(?{self._flags}){translated}" if self._flags else translated
 
     def _ascii_program(self) -> Any:
-        """The program ASCII text is matched with: `ascii_program`'s when RE2 takes the pattern in Latin-1
-        mode, else the UTF-8 one's (google-re2's compiled program, called directly: on ASCII text byte
-        offsets are character offsets, and the wrapper's per-call offset bookkeeping is most of the cost on
-        short values)."""
-        if self._ascii is None:
-            program = ascii_program(self._spelled(ascii_only=True))
-            if program is None:
+        """google-re2's program for ASCII text (see the class docstring), called directly: byte offsets are
+        character offsets, and the wrapper's per-call offset bookkeeping was most of the cost on short
+        values. The full program serves if the ASCII one cannot be built."""
+        if self._raw is None:
+            options = re2_options()
+            options.encoding = re2.Options.Encoding.LATIN1
+            try:
+                regexp = re2.compile(self._source(ascii_only=True).encode("latin-1"), options)
+                names = {name.decode("latin-1"): index for name, index in regexp.groupindex.items()}
+            except (re2.error, UnicodeEncodeError):
                 self.compile()
-                program = self._regexp._regexp
-            elif self._regexp is None:
-                self._names = {name.decode("ascii"): index for name, index in program.NamedCapturingGroups()}
-                self._groups = program.NumberOfCapturingGroups()
-            self._ascii = program
-        return self._ascii
+                regexp, names = self._regexp, self._names
+            self._names, self._groups = names, regexp.groups
+            self._raw = regexp._regexp
+        return self._raw
 
     def _matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
         if self._needs and self.cannot_match(text):
             return
         if not text.isascii():
-            self.compile()
-            for match in self._regexp._match(anchor, encodable(text)):
-                spans = [match.span(index) for index in range(self._groups + 1)]
-                yield LinearMatch(spans, self._names, text)
+            yield from self._unicode_matches(anchor, text)
             return
-        program = self._ascii if self._ascii is not None else self._ascii_program()
+        program = self._ascii_program()
         encoded = text.encode("ascii")
         pos, end = 0, len(encoded)
         while True:
@@ -228,24 +216,39 @@ class LinearPattern:
                 return
             pos = spans[0][1] if spans[0][1] > pos else pos + 1  # past an empty match, as `re` does
 
+    def _unicode_matches(self, anchor: Any, text: str) -> Iterator[LinearMatch]:
+        """Matches in a non-ASCII text, through google-re2's wrapper (it maps byte offsets to characters)."""
+        self.compile()
+        for match in self._regexp._match(anchor, encodable(text)):
+            spans = [match.span(index) for index in range(self._groups + 1)]
+            yield LinearMatch(spans, self._names, text)
+
+    def _first(self, anchor: Any, text: str) -> LinearMatch | None:
+        """The first match of `_matches`, without a generator: `match`, `search` and `fullmatch` are asked
+        of most values, most often with no match (issue 16)."""
+        if self._needs and self.cannot_match(text):
+            return None
+        if not text.isascii():
+            return next(self._unicode_matches(anchor, text), None)
+        encoded = text.encode("ascii")
+        spans = self._ascii_program().Match(anchor, encoded, 0, len(encoded))
+        return None if spans[0][0] < 0 else LinearMatch(spans, self._names, text)
+
     def match(self, text: str) -> LinearMatch | None:
-        return next(self._matches(_ANCHOR_START, text), None)
+        return self._first(_ANCHOR_START, text)
 
     def search(self, text: str) -> LinearMatch | None:
-        return next(self._matches(_UNANCHORED, text), None)
+        return self._first(_UNANCHORED, text)
 
     def fullmatch(self, text: str) -> LinearMatch | None:
-        return next(self._matches(_ANCHOR_BOTH, text), None)
+        return self._first(_ANCHOR_BOTH, text)
 
     def finditer(self, text: str) -> Iterator[LinearMatch]:
         return self._matches(_UNANCHORED, text)
 
     def findall(self, text: str) -> list[Any]:
-        matches = list(self.finditer(text))
-        if not matches:
-            return []
-        group = 1 if self._groups else 0
-        return [match.group(group) for match in matches]
+        """Like `re.findall`: each match's first group, or the whole match in a pattern without groups."""
+        return [match.group(1 if len(match._spans) > 1 else 0) for match in self.finditer(text)]
 
     def sub(self, replacement: str, text: str, count: int = 0) -> str:
         """`text` with matches replaced by the literal `replacement` (no group references)."""

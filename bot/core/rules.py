@@ -54,6 +54,7 @@ from bot.core.rulemodel import (
     RuleKind,
     TokenMatch,
     compile_pattern,
+    program_of,
 )
 from bot.core.ruletable import compile_rule, expand_example
 from bot.core.sourcenames import names_a_source
@@ -200,6 +201,7 @@ class RuleSet:
 
 
 _CONFIG_CACHE_SIZE = 32
+_UNANCHORED = re2._Anchor.UNANCHORED
 _KEY_CACHE_SIZE = 4096
 
 
@@ -233,16 +235,22 @@ def _secret_spans(pattern: Pattern, encoded: bytes) -> Iterator[tuple[int, int, 
     one and it took part; each search resumes where the secret ended."""
     group = pattern.groupindex.get("secret", 0)
     host_group = pattern.groupindex.get("host")
-    position = 0
-    while position <= len(encoded):
-        match = pattern.search(encoded, position)
-        if match is None:
+    program = program_of(pattern)
+    position, stop = 0, len(encoded)
+    while position <= stop:
+        spans = program.Match(_UNANCHORED, encoded, position, stop)  # byte spans; (-1, -1): not taken
+        if spans[0][0] < 0:
             return
-        start, end = match.span(group)
+        start, end = spans[group]
         if 0 <= start < end:
-            host = match.group(host_group) if host_group is not None else None
+            host = _taken(encoded, spans[host_group]) if host_group is not None else None
             yield start, end, host.decode("utf-8", "surrogatepass") if host else None
-        position = max(end, match.start() + 1, position + 1)
+        position = max(end, spans[0][0] + 1, position + 1)
+
+
+def _taken(encoded: bytes, span: tuple[int, int]) -> bytes | None:
+    """A group's bytes, or None for a group that took no part in the match."""
+    return None if span[0] < 0 else encoded[span[0] : span[1]]
 
 
 def _char_offsets(encoded: bytes, offsets: list[int]) -> dict[int, int]:

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_a_text_without_the_literals_neither_compiles_nor_matches() -> None:
     pattern = LinearPattern(r"\{\{(?P<name>\w+)\}\}", needs=("{{",))
-    assert pattern.search("plain value") is None and pattern._ascii is None and pattern._regexp is None
-    assert list(pattern.finditer("no braces")) == [] and pattern._ascii is None and pattern._regexp is None
+    assert pattern.search("plain value") is None and pattern._raw is None and pattern._regexp is None
+    assert list(pattern.finditer("no braces")) == [] and pattern._raw is None and pattern._regexp is None
     found = pattern.search("a {{token}} here")
     assert found is not None and found["name"] == "token"
 
