@@ -107,3 +107,11 @@ class DeferredPattern:
 
     def fullmatch(self, text: str, /) -> Any:
         return self.compiled().fullmatch(text)
+
+
+def program(pattern: Pattern) -> Any:
+    """google-re2's compiled program behind a rule's pattern. Its `Match(anchor, bytes, pos, endpos)` gives
+    every group's byte span as a list, without the wrapper's generator and match object per search: a
+    whole-file token search asks it for each rule whose keyword the file holds (issue 16)."""
+    compiled = pattern.compiled() if isinstance(pattern, DeferredPattern) else pattern
+    return getattr(compiled, "_regexp")  # noqa: B009 - google-re2 ships no type hints

@@ -54,6 +54,7 @@ from bot.core.rulemodel import (
     RuleKind,
     TokenMatch,
     compile_pattern,
+    program,
 )
 from bot.core.ruletable import compile_rule, expand_example
 from bot.core.sourcenames import names_a_source
@@ -200,6 +201,7 @@ class RuleSet:
 
 
 _CONFIG_CACHE_SIZE = 32
+_UNANCHORED = re2._Anchor.UNANCHORED
 _KEY_CACHE_SIZE = 4096
 
 
@@ -233,16 +235,18 @@ def _secret_spans(pattern: Pattern, encoded: bytes) -> Iterator[tuple[int, int, 
     one and it took part; each search resumes where the secret ended."""
     group = pattern.groupindex.get("secret", 0)
     host_group = pattern.groupindex.get("host")
-    position = 0
-    while position <= len(encoded):
-        match = pattern.search(encoded, position)
-        if match is None:
+    match = program(pattern).Match
+    position, size = 0, len(encoded)
+    while position <= size:
+        spans = match(_UNANCHORED, encoded, position, size)
+        found = spans[0][0]
+        if found < 0:
             return
-        start, end = match.span(group)
+        start, end = spans[group]
         if 0 <= start < end:
-            host = match.group(host_group) if host_group is not None else None
+            host = encoded[spans[host_group][0] : spans[host_group][1]] if host_group is not None else b""
             yield start, end, host.decode("utf-8", "surrogatepass") if host else None
-        position = max(end, match.start() + 1, position + 1)
+        position = max(end, found + 1, position + 1)
 
 
 def _char_offsets(encoded: bytes, offsets: list[int]) -> dict[int, int]:
