@@ -17,7 +17,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from bot.core.config import ScanConfig, ScanLimits
 from bot.core.filetargets import FileTarget, follow, list_targets, parsed_targets
@@ -238,10 +238,20 @@ def read_manifest(path: Path, relative: str, limits: ScanLimits) -> bytes | Noti
         if info.st_size > limits.max_bytes:
             return _too_large(relative, info.st_size, limits)
         with path.open("rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
+            data = _read_up_to(handle, info.st_size, limits.max_bytes + 1)
     except OSError as error:
         return Notice(relative, NoticeKind.UNREADABLE, f"cannot read file ({error.strerror or 'error'})")
     return _too_large(relative, len(data), limits) if len(data) > limits.max_bytes else data
+
+
+def _read_up_to(handle: BinaryIO, size: int, limit: int) -> bytes:
+    """`handle.read(limit)`, asking first for the `size` bytes `stat` reported and one more: a read of
+    `limit` bytes allocates a buffer of that size (the 2 MB limit) for every file, most of reading a small
+    one (issue 16). Only a file that grew since `stat` is read on, to the same `limit`."""
+    data = handle.read(size + 1)
+    if len(data) > size:
+        data += handle.read(limit - len(data))
+    return data
 
 
 def was_read(result: ScanResult) -> bool:

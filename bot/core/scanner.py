@@ -36,7 +36,7 @@ from bot.core.hosts import may_name_documentation_host, sample_host_values
 from bot.core.judge import Candidate, Context, Hit, judge, may_hold_pairs
 from bot.core.keypaths import KeyRedactor
 from bot.core.linescan import line_document
-from bot.core.manifests.base import Format, Naming, Role, SelfParsing, Site, Target
+from bot.core.manifests.base import Format, Naming, Role, Site, Target, is_self_parsing
 from bot.core.manifests.common import scalar_advice
 from bot.core.manifests.intrinsics import ArgRole, Visit, joined_text, visit_strings
 from bot.core.manifests.jscode import load_code
@@ -142,7 +142,7 @@ def _scan_file(
     if scan.hopeless and _parses_quietly(choice, text, config.limits):
         return ScanResult(path, platform_id)
     try:
-        if isinstance(choice.platform, SelfParsing):
+        if is_self_parsing(choice.platform):
             docs = choice.platform.load(text, config.limits)
         else:
             docs = parse(choice.format, text, config.limits)

@@ -8,12 +8,12 @@ hint, the docs). File notices travel beside the findings under `notices`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.findings import Finding, Notice, Remediation, ScanResult
 from bot.reports import validity
+from bot.reports.jsontext import dumps_indented
 from bot.reports.provenance import Provenance
 
 REMEDIATION_KEYS = Remediation._fields
@@ -39,7 +39,7 @@ def render_json(
     }
     if commits is not None:
         document["commits_scanned"] = commits
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(document) + "\n"  # json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def finding_to_dict(finding: Finding, origin: Provenance | None = None) -> dict[str, Any]:

@@ -34,9 +34,10 @@ from bot.core.variables import Variable
 _NAMES = {"serverless.yml": Format.YAML, "serverless.yaml": Format.YAML, "serverless.json": Format.JSON}
 # Each line pattern with its word: `re` finds no literal to skip ahead to in a pattern led by `^`, and tries
 # it at every character of the head; the word, absent from most files' heads, is found in C (issue 16).
+# A line start is the text's start or a `\n`: the word after one (not merely in the head) is the cheap test.
 _YAML_MARKERS = (
-    ("service", re.compile(r"^service\s*:", re.MULTILINE)),
-    ("provider", re.compile(r"^provider\s*:", re.MULTILINE)),
+    ("service", "\nservice", re.compile(r"^service\s*:", re.MULTILINE)),
+    ("provider", "\nprovider", re.compile(r"^provider\s*:", re.MULTILINE)),
 )
 _JSON_MARKERS = (re.compile(r'"service"\s*:'), re.compile(r'"provider"\s*:'))
 _LEGACY_VERSION = re.compile(r"^\D*[12](?:\.|$|\D)")
@@ -56,7 +57,8 @@ class ServerlessPlatform(BasePlatform):
         if name in _NAMES:
             return _NAMES[name]
         if name.endswith((".yml", ".yaml")) and all(
-            word in head and marker.search(head) for word, marker in _YAML_MARKERS
+            (head.startswith(word) or line in head) and marker.search(head)
+            for word, line, marker in _YAML_MARKERS
         ):
             return Format.YAML
         if name.endswith(".json") and all(marker.search(head) for marker in _JSON_MARKERS):
