@@ -27,6 +27,8 @@ COLON_STAND_IN = "\ue000"
 _STYLES = {None: Style.PLAIN, "": Style.PLAIN, "'": Style.SINGLE, '"': Style.DOUBLE}
 _STYLES |= {"|": Style.LITERAL, ">": Style.FOLDED}
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+# Tags and anchors (`!Ref`, `&base`) with the blanks around them; possessive, so it never backtracks.
+_PROPERTIES = re.compile(r"(?:[ \t]*+[!&][^ \t]*+)*+[ \t]*+")
 
 
 class _Frame:
@@ -210,15 +212,10 @@ class Composer:
         lines, line, column = self._lines, start.line, start.column
         while line < len(lines):
             text = lines[line]
-            while column < len(text) and text[column] in " \t":
-                column += 1
-            if column >= len(text) or (text[column] == "#" and (column == 0 or text[column - 1] in " \t")):
-                line, column = line + 1, 0
-            elif text[column] in "!&":
-                while column < len(text) and text[column] not in " \t":
-                    column += 1
-            else:
+            column = _PROPERTIES.match(text, column).end()  # type: ignore[union-attr]  # matches empty
+            if column < len(text) and (text[column] != "#" or (column > 0 and text[column - 1] not in " \t")):
                 break
+            line, column = line + 1, 0
         if limit is not None and (line, column) > (limit.line, limit.column):
             line, column = limit.line, limit.column
         return pos(line + 1, column + 1)
