@@ -18,13 +18,14 @@ from ruamel.yaml import events as ev
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.nodes import mapping, pos, scalar, scalar_at, sequence
+from bot.core.nodes import mapping, pos, scalar, sequence
 from bot.core.tree import Document, Node, Pos, Style
 from bot.core.yamlschema import MAY_BE_TYPED, custom_tag, mapping_items, typed_value
 
 # Stands in for a colon that libyaml would reject (see `bot.core.yamlsafe`); same width, so positions hold.
 COLON_STAND_IN = "\ue000"
 _STYLES = {None: Style.PLAIN, "": Style.PLAIN, "'": Style.SINGLE, '"': Style.DOUBLE}
+_FLOW_STYLES = _STYLES.copy()
 _STYLES |= {"|": Style.LITERAL, ">": Style.FOLDED}
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 # Tags and anchors (`!Ref`, `&base`) with the blanks around them; possessive, so it never backtracks.
@@ -62,28 +63,26 @@ class Composer:
         """Most events are plain or quoted scalars without a tag or anchor: that case is handled inline,
         with every name it needs bound once, because a parse spends most of its time here."""
         handlers, stack = _HANDLERS, self._stack
-        scalar_event, styles, plain = ev.ScalarEvent, _STYLES, Style.PLAIN
-        block_styles = (Style.LITERAL, Style.FOLDED)
+        scalar_event, flow_styles, plain = ev.ScalarEvent, _FLOW_STYLES, Style.PLAIN
         stand_in = self._stand_in
         for event in events:
             if type(event) is scalar_event and event.ctag is None and event.anchor is None:
-                style = styles[event.style]
-                if style not in block_styles:
+                style = flow_styles.get(event.style)  # None for a block scalar, which the handler ends
+                if style is not None:
                     raw = event.value
                     if stand_in and COLON_STAND_IN in raw:
                         raw = raw.replace(COLON_STAND_IN, ":")
                     start, end = event.start_mark, event.end_mark
-                    line, column = start.line + 1, start.column + 1
-                    if style is not plain:
-                        node = scalar_at(raw, line, column, end.line + 1, end.column + 1, style, None)
-                    elif not raw:
-                        node = scalar_at(None, line, column, line, column, style, None)
-                    else:
-                        value = (
-                            raw if raw[0] not in MAY_BE_TYPED else typed_value(raw, plain=True, tag=None)[0]
-                        )
-                        node = scalar_at(value, line, column, end.line + 1, end.column + 1, style, None)
-                    self._last_end = node.end
+                    first = pos(start.line + 1, start.column + 1)
+                    value: str | int | float | bool | None = raw
+                    if style is plain:
+                        if not raw:
+                            value = None
+                        elif raw[0] in MAY_BE_TYPED:
+                            value = typed_value(raw, plain=True, tag=None)[0]
+                    last = pos(end.line + 1, end.column + 1) if raw or style is not plain else first
+                    node = scalar(value, first, last, style, None)
+                    self._last_end = last
                     if stack:
                         parent = stack[-1]
                         parent.children.append(node)

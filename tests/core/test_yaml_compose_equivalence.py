@@ -17,7 +17,7 @@ import pytest
 from bot.core import yamlcompose
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
-from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence, Style
+from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence
 from bot.core.yamlsafe import load_yaml
 
 LIMITS = ScanLimits()
@@ -57,12 +57,6 @@ def reference_documents(composer: yamlcompose.Composer, events: Iterator[Any]) -
     return composer._docs
 
 
-def _reference_scalar_at(
-    value: Any, line: int, column: int, end_line: int, end_column: int, style: Style, tag: Any
-) -> Scalar:
-    return Scalar(value, Pos(line, column), Pos(end_line, end_column), style, tag)
-
-
 def outcome(text: str, limits: ScanLimits) -> Any:
     """Everything a caller can observe of a load: each document's tree and lines, or the failure."""
     try:
@@ -96,7 +90,6 @@ def reference_outcome(text: str, limits: ScanLimits) -> Any:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(yamlcompose.Composer, "documents", reference_documents)
         patch.setattr(yamlcompose.Composer, "_value_start", reference_value_start)
-        patch.setattr(yamlcompose, "scalar_at", _reference_scalar_at)
         patch.setattr(yamlcompose, "pos", Pos)
         patch.setattr(yamlcompose, "scalar", Scalar)
         patch.setattr(yamlcompose, "mapping", Mapping)
