@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 from bot.core.tree import Mapping, Node, Pos, Scalar, Sequence, Style
 
@@ -75,6 +76,11 @@ def _check_twin(twin: type, cls: type) -> None:
 
 for _twin, _cls in ((_Pos, Pos), (_Scalar, Scalar), (_Mapping, Mapping), (_Sequence, Sequence)):
     _check_twin(_twin, _cls)
+
+# For a loop that cannot afford a call per node (`bot.core.yamlcompose`): `object.__new__` a twin, store
+# every field, then assign the frozen class to `__class__`, as the twins' `__init__` do.
+POS_TWIN: Any = _Pos
+SCALAR_TWIN: Any = _Scalar
 
 # To callers, each constructor returns the frozen class.
 pos: Callable[[int, int], Pos] = _Pos  # type: ignore[assignment]

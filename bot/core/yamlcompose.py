@@ -18,8 +18,8 @@ from ruamel.yaml import events as ev
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.nodes import mapping, pos, scalar, sequence
-from bot.core.tree import Document, Node, Pos, Style
+from bot.core.nodes import POS_TWIN, SCALAR_TWIN, mapping, pos, scalar, sequence
+from bot.core.tree import Document, Node, Pos, Scalar, Style
 from bot.core.yamlschema import MAY_BE_TYPED, custom_tag, mapping_items, typed_value
 
 # Stands in for a colon that libyaml would reject (see `bot.core.yamlsafe`); same width, so positions hold.
@@ -64,6 +64,8 @@ class Composer:
         with every name it needs bound once, because a parse spends most of its time here."""
         handlers, stack = _HANDLERS, self._stack
         scalar_event, flow_styles, plain = ev.ScalarEvent, _FLOW_STYLES, Style.PLAIN
+        new, pos_class, scalar_class = object.__new__, Pos, Scalar
+        pos_twin, scalar_twin = POS_TWIN, SCALAR_TWIN
         stand_in = self._stand_in
         for event in events:
             if type(event) is scalar_event and event.ctag is None and event.anchor is None:
@@ -72,16 +74,31 @@ class Composer:
                     raw = event.value
                     if stand_in and COLON_STAND_IN in raw:
                         raw = raw.replace(COLON_STAND_IN, ":")
-                    start, end = event.start_mark, event.end_mark
-                    first = pos(start.line + 1, start.column + 1)
                     value: str | int | float | bool | None = raw
                     if style is plain:
                         if not raw:
                             value = None
                         elif raw[0] in MAY_BE_TYPED:
                             value = typed_value(raw, plain=True, tag=None)[0]
-                    last = pos(end.line + 1, end.column + 1) if raw or style is not plain else first
-                    node = scalar(value, first, last, style, None)
+                    # The nodes are built in place, a call each saved (see `bot.core.nodes.POS_TWIN`).
+                    mark = event.start_mark
+                    first = new(pos_twin)
+                    first.line, first.column = mark.line + 1, mark.column + 1
+                    first.__class__ = pos_class
+                    if raw or style is not plain:
+                        mark = event.end_mark
+                        last = new(pos_twin)
+                        last.line, last.column = mark.line + 1, mark.column + 1
+                        last.__class__ = pos_class
+                    else:
+                        last = first
+                    node = new(scalar_twin)
+                    node.value = value
+                    node.start = first
+                    node.end = last
+                    node.style = style
+                    node.tag = None
+                    node.__class__ = scalar_class
                     self._last_end = last
                     if stack:
                         parent = stack[-1]
