@@ -43,26 +43,25 @@ class _Scalar:
         self.__class__ = Scalar  # type: ignore[assignment]
 
 
-class _Mapping:
-    __slots__ = Mapping.__slots__  # the same layout: `__class__` can change between them
+def _collection_twin(frozen: type) -> type:
+    """The twin of `Mapping` or `Sequence`, which share their fields."""
 
-    def __init__(self, items: tuple[tuple[Scalar, Node], ...], start: Pos, end: Pos, tag: str | None) -> None:
-        self.items = items
-        self.start = start
-        self.end = end
-        self.tag = tag
-        self.__class__ = Mapping  # type: ignore[assignment]
+    class Twin:
+        # The same layout: `__class__` can change between them.
+        __slots__ = frozen.__slots__  # type: ignore[attr-defined]
+
+        def __init__(self, items: tuple[Any, ...], start: Pos, end: Pos, tag: str | None) -> None:
+            self.items = items
+            self.start = start
+            self.end = end
+            self.tag = tag
+            self.__class__ = frozen
+
+    return Twin
 
 
-class _Sequence:
-    __slots__ = Sequence.__slots__  # the same layout: `__class__` can change between them
-
-    def __init__(self, items: tuple[Node, ...], start: Pos, end: Pos, tag: str | None) -> None:
-        self.items = items
-        self.start = start
-        self.end = end
-        self.tag = tag
-        self.__class__ = Sequence  # type: ignore[assignment]
+_Mapping = _collection_twin(Mapping)
+_Sequence = _collection_twin(Sequence)
 
 
 def _check_twin(twin: type, cls: type) -> None:
@@ -85,8 +84,8 @@ SCALAR_TWIN: Any = _Scalar
 # To callers, each constructor returns the frozen class.
 pos: Callable[[int, int], Pos] = _Pos  # type: ignore[assignment]
 scalar: Callable[[Value, Pos, Pos, Style, str | None], Scalar] = _Scalar  # type: ignore[assignment]
-mapping: Callable[[tuple[tuple[Scalar, Node], ...], Pos, Pos, str | None], Mapping] = _Mapping  # type: ignore[assignment]
-sequence: Callable[[tuple[Node, ...], Pos, Pos, str | None], Sequence] = _Sequence  # type: ignore[assignment]
+mapping: Callable[[tuple[tuple[Scalar, Node], ...], Pos, Pos, str | None], Mapping] = _Mapping
+sequence: Callable[[tuple[Node, ...], Pos, Pos, str | None], Sequence] = _Sequence
 
 
 def scalar_at(

@@ -93,11 +93,8 @@ class Composer:
                     else:
                         last = first
                     node = new(scalar_twin)
-                    node.value = value
-                    node.start = first
-                    node.end = last
-                    node.style = style
-                    node.tag = None
+                    node.value, node.start, node.end = value, first, last
+                    node.style, node.tag = style, None
                     node.__class__ = scalar_class
                     self._last_end = last
                     if stack:
