@@ -18,15 +18,18 @@ from ruamel.yaml import events as ev
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.nodes import mapping, pos, scalar, scalar_at, sequence
-from bot.core.tree import Document, Node, Pos, Style
+from bot.core.nodes import POS_TWIN, SCALAR_TWIN, mapping, pos, scalar, sequence
+from bot.core.tree import Document, Node, Pos, Scalar, Style
 from bot.core.yamlschema import MAY_BE_TYPED, custom_tag, mapping_items, typed_value
 
 # Stands in for a colon that libyaml would reject (see `bot.core.yamlsafe`); same width, so positions hold.
 COLON_STAND_IN = "\ue000"
 _STYLES = {None: Style.PLAIN, "": Style.PLAIN, "'": Style.SINGLE, '"': Style.DOUBLE}
+_FLOW_STYLES = _STYLES.copy()
 _STYLES |= {"|": Style.LITERAL, ">": Style.FOLDED}
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+# Tags and anchors (`!Ref`, `&base`) with the blanks around them; possessive, so it never backtracks.
+_PROPERTIES = re.compile(r"(?:[ \t]*+[!&][^ \t]*+)*+[ \t]*+")
 
 
 class _Frame:
@@ -60,28 +63,40 @@ class Composer:
         """Most events are plain or quoted scalars without a tag or anchor: that case is handled inline,
         with every name it needs bound once, because a parse spends most of its time here."""
         handlers, stack = _HANDLERS, self._stack
-        scalar_event, styles, plain = ev.ScalarEvent, _STYLES, Style.PLAIN
-        block_styles = (Style.LITERAL, Style.FOLDED)
+        scalar_event, flow_styles, plain = ev.ScalarEvent, _FLOW_STYLES, Style.PLAIN
+        new, pos_class, scalar_class = object.__new__, Pos, Scalar
+        pos_twin, scalar_twin = POS_TWIN, SCALAR_TWIN
         stand_in = self._stand_in
         for event in events:
             if type(event) is scalar_event and event.ctag is None and event.anchor is None:
-                style = styles[event.style]
-                if style not in block_styles:
+                style = flow_styles.get(event.style)  # None for a block scalar, which the handler ends
+                if style is not None:
                     raw = event.value
                     if stand_in and COLON_STAND_IN in raw:
                         raw = raw.replace(COLON_STAND_IN, ":")
-                    start, end = event.start_mark, event.end_mark
-                    line, column = start.line + 1, start.column + 1
-                    if style is not plain:
-                        node = scalar_at(raw, line, column, end.line + 1, end.column + 1, style, None)
-                    elif not raw:
-                        node = scalar_at(None, line, column, line, column, style, None)
+                    value: str | int | float | bool | None = raw
+                    if style is plain:
+                        if not raw:
+                            value = None
+                        elif raw[0] in MAY_BE_TYPED:
+                            value = typed_value(raw, plain=True, tag=None)[0]
+                    # The nodes are built in place, a call each saved (see `bot.core.nodes.POS_TWIN`).
+                    mark = event.start_mark
+                    first = new(pos_twin)
+                    first.line, first.column = mark.line + 1, mark.column + 1
+                    first.__class__ = pos_class
+                    if raw or style is not plain:
+                        mark = event.end_mark
+                        last = new(pos_twin)
+                        last.line, last.column = mark.line + 1, mark.column + 1
+                        last.__class__ = pos_class
                     else:
-                        value = (
-                            raw if raw[0] not in MAY_BE_TYPED else typed_value(raw, plain=True, tag=None)[0]
-                        )
-                        node = scalar_at(value, line, column, end.line + 1, end.column + 1, style, None)
-                    self._last_end = node.end
+                        last = first
+                    node = new(scalar_twin)
+                    node.value, node.start, node.end = value, first, last
+                    node.style, node.tag = style, None
+                    node.__class__ = scalar_class
+                    self._last_end = last
                     if stack:
                         parent = stack[-1]
                         parent.children.append(node)
@@ -210,15 +225,10 @@ class Composer:
         lines, line, column = self._lines, start.line, start.column
         while line < len(lines):
             text = lines[line]
-            while column < len(text) and text[column] in " \t":
-                column += 1
-            if column >= len(text) or (text[column] == "#" and (column == 0 or text[column - 1] in " \t")):
-                line, column = line + 1, 0
-            elif text[column] in "!&":
-                while column < len(text) and text[column] not in " \t":
-                    column += 1
-            else:
+            column = _PROPERTIES.match(text, column).end()  # type: ignore[union-attr]  # matches empty
+            if column < len(text) and (text[column] != "#" or (column > 0 and text[column - 1] not in " \t")):
                 break
+            line, column = line + 1, 0
         if limit is not None and (line, column) > (limit.line, limit.column):
             line, column = limit.line, limit.column
         return pos(line + 1, column + 1)

@@ -28,8 +28,18 @@ def test_fast_constructors_build_the_same_frozen_nodes() -> None:
     assert nodes.scalar_at("k", 1, 2, 3, 4, Style.PLAIN, None) == key
     assert nodes.mapping(((key, key),), start, end, "!If") == Mapping(((key, key),), start, end, "!If")
     assert nodes.sequence((key,), start, end, None) == Sequence((key,), start, end, None)
+    built = nodes.mapping(((nodes.scalar_at("k", 1, 2, 3, 4, Style.PLAIN, None), key),), start, end, None)
+    assert [type(node) for node in (built, built.start, built.items[0][0], built.items[0][0].end)] == [
+        Mapping,
+        Pos,
+        Scalar,
+        Pos,
+    ]
+    assert type(nodes.sequence((), start, end, None)) is Sequence
     with pytest.raises(dataclasses.FrozenInstanceError):
         nodes.pos(1, 2).line = 5  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        nodes.scalar_at("k", 1, 2, 3, 4, Style.PLAIN, None).value = "v"  # type: ignore[misc]
 
 
 def parses(load: Callable[[str], object], text: str) -> bool:

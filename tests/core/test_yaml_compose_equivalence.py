@@ -1,0 +1,245 @@
+"""The YAML loader's fast paths against a slow, obvious reference, on thousands of generated texts.
+
+The reference composes every event through the composer's general handlers (no inlined scalar path),
+builds every node with the dataclass constructors, and finds a value's start past its tag and anchor with
+the character loop the composer used before its regex. Documents must agree exactly: node types, values
+(and their Python types), styles, tags, positions, lines; failures must agree in kind, message and line.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.core import yamlcompose
+from bot.core.config import ScanLimits
+from bot.core.errors import ManifestError
+from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence
+from bot.core.yamlsafe import load_yaml
+
+LIMITS = ScanLimits()
+SMALL_LIMITS = ScanLimits(max_depth=4, max_alias_expansions=12, max_documents=3)
+WORDS = ["a", "key", "name", "Résumé", "日本", "x:y", "s3:GetObject", "arn:aws:s3:::b/*", "${self:custom.x}"]
+WORDS += ["true", "no", "null", "~", "12", "-3", "0x1F", "0o17", "1.5e3", ".inf", ".NaN", "<<", "", "😀"]
+TAGS = ["!Ref", "!Sub", "!GetAtt", "!!str", "!!int", "!!map", "!!seq", "!", "!t:x", "!If"]
+
+
+def reference_value_start(composer: yamlcompose.Composer, start: Any, limit: Any | None) -> Pos:
+    """`Composer._value_start` as it was written first: one character at a time."""
+    if composer._lines is None:
+        composer._lines = yamlcompose._split_lines(composer._text)
+    lines, line, column = composer._lines, start.line, start.column
+    while line < len(lines):
+        text = lines[line]
+        while column < len(text) and text[column] in " \t":
+            column += 1
+        if column >= len(text) or (text[column] == "#" and (column == 0 or text[column - 1] in " \t")):
+            line, column = line + 1, 0
+        elif text[column] in "!&":
+            while column < len(text) and text[column] not in " \t":
+                column += 1
+        else:
+            break
+    if limit is not None and (line, column) > (limit.line, limit.column):
+        line, column = limit.line, limit.column
+    return Pos(line + 1, column + 1)
+
+
+def reference_documents(composer: yamlcompose.Composer, events: Iterator[Any]) -> list[Document]:
+    """Every event through its general handler."""
+    for event in events:
+        handler = yamlcompose._HANDLERS.get(type(event))
+        if handler is not None:
+            handler(composer, event)
+    return composer._docs
+
+
+def outcome(text: str, limits: ScanLimits) -> Any:
+    """Everything a caller can observe of a load: each document's tree and lines, or the failure."""
+    try:
+        documents = load_yaml(text, limits)
+    except ManifestError as error:
+        return ("error", error.kind, str(error), error.line)
+    return [(described(document.root), document.text == text, document.lines) for document in documents]
+
+
+def described(node: Node) -> Any:
+    """A node as nested tuples, with exact types: `1`, `1.0` and `True` are told apart, NaN equals NaN."""
+    kind = type(node).__name__
+    places = (
+        type(node.start),
+        node.start.line,
+        node.start.column,
+        type(node.end),
+        node.end.line,
+        node.end.column,
+    )
+    if type(node) is Scalar:
+        return (kind, type(node.value).__name__, repr(node.value), node.style, node.tag, places)
+    if type(node) is Mapping:
+        items = tuple((described(key), described(value)) for key, value in node.items)
+        return (kind, node.tag, places, items)
+    assert type(node) is Sequence
+    return (kind, node.tag, places, tuple(described(item) for item in node.items))
+
+
+def reference_outcome(text: str, limits: ScanLimits) -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlcompose.Composer, "documents", reference_documents)
+        patch.setattr(yamlcompose.Composer, "_value_start", reference_value_start)
+        patch.setattr(yamlcompose, "pos", Pos)
+        patch.setattr(yamlcompose, "scalar", Scalar)
+        patch.setattr(yamlcompose, "mapping", Mapping)
+        patch.setattr(yamlcompose, "sequence", Sequence)
+        return outcome(text, limits)
+
+
+class Generator:
+    """Random YAML: block and flow collections, every scalar style, tags, anchors and aliases, merge keys,
+    comments, several documents, and now and then a syntax error or a nesting past the limits."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.anchors: list[str] = []
+
+    def text(self) -> str:
+        rng = self.rng
+        documents = []
+        for index in range(rng.choice([1, 1, 1, 2, 4])):
+            self.anchors = []
+            body = self.block(0, rng.randint(1, 4))
+            marker = (
+                rng.choice(["---\n", "--- # c\n", "--- !Tagged\n"]) if index or rng.random() < 0.2 else ""
+            )
+            documents.append(marker + body + rng.choice(["", "", "...\n", "# end\n"]))
+        text = "".join(documents)
+        if rng.random() < 0.15:
+            text = self.broken(text)
+        if rng.random() < 0.2:
+            text = text.replace("\n", "\r\n")
+        return text
+
+    def broken(self, text: str) -> str:
+        rng = self.rng
+        cut = rng.randint(0, len(text))
+        return (
+            text[:cut]
+            + rng.choice(["[", "{a: ", "\t", "- x\n y: z\n", "'", '"\\q"', ": :", "*nowhere ", "\x00"])
+            + text[cut:]
+        )
+
+    def block(self, indent: int, depth: int) -> str:
+        rng = self.rng
+        pad = " " * indent
+        lines = []
+        if rng.random() < 0.5 or depth <= 0:
+            for _ in range(rng.randint(1, 4)):
+                key = rng.choice([*WORDS[:9], "<<", "'q k'", '"d\\tk"', "? explicit"])
+                if key == "<<" and self.anchors:
+                    several = "[" + ", ".join("*" + anchor for anchor in self.anchors[:2]) + "]"
+                    lines.append(f"{pad}<<: {rng.choice(['*' + rng.choice(self.anchors), several])}\n")
+                    continue
+                if key == "? explicit":
+                    lines.append(f"{pad}? explicit\n{pad}: {self.scalar()}\n")
+                    continue
+                lines.append(f"{pad}{key}:{self.value(indent, depth)}")
+        else:
+            for _ in range(rng.randint(1, 4)):
+                lines.append(f"{pad}-{self.value(indent, depth)}")
+        if rng.random() < 0.3:
+            lines.insert(rng.randint(0, len(lines)), f"{pad}# comment: [x]\n")
+        return "".join(lines)
+
+    def value(self, indent: int, depth: int) -> str:
+        """What follows a key's colon or a dash, with its line break."""
+        rng = self.rng
+        choice = rng.random()
+        props = self.properties()
+        if depth > 0 and choice < 0.35:
+            child = self.block(indent + rng.choice([2, 4]), depth - 1)
+            return f" {props}\n{child}" if props else f"\n{child}"
+        if depth > 0 and choice < 0.5:
+            return f" {props}{self.flow(depth)}\n"
+        if choice < 0.58:
+            style = rng.choice(["|", ">", "|-", ">+", "|2"])
+            body = "".join(
+                " " * (indent + 2) + rng.choice(WORDS[:6]) + "\n" for _ in range(rng.randint(1, 3))
+            )
+            return f" {props}{style}\n{body}" + rng.choice(["", "\n"])
+        if choice < 0.64 and self.anchors:
+            return f" *{rng.choice(self.anchors)}\n"
+        if choice < 0.68:
+            return f" {props}\n" if props else "\n"
+        return f" {props}{self.scalar()}" + rng.choice(["\n", "\n", "  # note\n"])
+
+    def properties(self) -> str:
+        rng = self.rng
+        out = ""
+        if rng.random() < 0.12:
+            anchor = f"a{len(self.anchors)}"
+            self.anchors.append(anchor)
+            out += f"&{anchor} "
+        if rng.random() < 0.15:
+            out += rng.choice(TAGS) + " "
+        return out
+
+    def scalar(self) -> str:
+        rng = self.rng
+        word = rng.choice([w for w in WORDS if w not in ("", "<<")])
+        return rng.choice([word, word, f"'{word}'", f'"{word}\\u00e9"', f"{word} {word}", f"{word}:{word}"])
+
+    def flow(self, depth: int) -> str:
+        rng = self.rng
+        items = []
+        for _ in range(rng.randint(0, 3)):
+            item = self.flow(depth - 1) if depth > 0 and rng.random() < 0.3 else self.scalar()
+            if rng.random() < 0.1 and self.anchors:
+                item = "*" + rng.choice(self.anchors)
+            items.append(self.properties() + item)
+        if rng.random() < 0.5:
+            return "[" + ", ".join(items) + "]"
+        return "{" + ", ".join(f"{rng.choice(WORDS[:9])}: {item}" for item in items) + "}"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_generated_yaml_loads_exactly_as_the_reference(seed: int) -> None:
+    generator = Generator(seed)
+    for _ in range(60):
+        text = generator.text()
+        for limits in (LIMITS, SMALL_LIMITS):
+            assert outcome(text, limits) == reference_outcome(text, limits), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x [1, 2]\nb: *x\nc: *x\n" + "d: [*x, *x, *x, *x, *x, *x]\n",
+        "k: " + "[" * 9 + "]" * 9 + "\n",
+        "---\na: 1\n" * 5,
+        "a: !Ref\n  # c\n  x\nb: &n !Sub  'q'\nc: ! &m\n  - 1\n",
+        "a: [!t x, &y !u {b: c}, ! d]\n",
+        "\ufeffa: é\r\nb: 日本 # 😀\r\n",
+    ],
+)
+def test_hand_picked_yaml_loads_exactly_as_the_reference(text: str) -> None:
+    for limits in (LIMITS, SMALL_LIMITS):
+        assert outcome(text, limits) == reference_outcome(text, limits)
+
+
+def test_value_start_matches_the_character_loop() -> None:
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(" \t!&#ab:\n") for _ in range(rng.randint(0, 30)))
+        lines = yamlcompose._split_lines(text)
+        line = rng.randrange(len(lines))
+        start = Pos(line, rng.randint(0, len(lines[line]) + 1))
+        limit = rng.choice([None, Pos(rng.randint(0, len(lines)), rng.randint(0, 5))])
+        fast = yamlcompose.Composer(text, LIMITS)._value_start(start, limit)
+        assert fast == reference_value_start(yamlcompose.Composer(text, LIMITS), start, limit), (
+            text,
+            start,
+            limit,
+        )
