@@ -5,8 +5,10 @@ report that is most of the report's time, and it runs in the parent after every 
 critical path of a parallel scan (issue 16). Here strings go through the same C function the encoder uses
 (`json.encoder.encode_basestring`) and the indentation is written around them. Only plain JSON types are
 written so (`dict` with `str` keys, `list`, `str`, `int`, `bool`, None); a document holding anything else
-(a float, a tuple, a subclass, a non-string key) is handed to `json.dumps` whole, so that every output,
-and every error, is the standard library's. tests/reports/test_jsontext.py compares the two.
+(a float, a tuple, a subclass, a non-string key) is handed to `json.dumps` whole, and so is one nested
+deeper than this writer's recursion allows (it takes about three frames a level, the encoder one) or
+circular, so that every output, and every error, is the standard library's. tests/reports/test_jsontext.py
+compares the two.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def dumps_indented(document: Any) -> str:
     """The text `json.dumps(document, indent=2, ensure_ascii=False)` returns."""
     try:
         return _value(document, 0, {})
-    except _NotPlain:
+    except (_NotPlain, RecursionError):  # deep or circular: the encoder's own answer, or its own error
         return json.dumps(document, indent=_INDENT, ensure_ascii=False)
 
 

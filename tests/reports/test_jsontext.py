@@ -80,6 +80,18 @@ def test_unencodable_values_raise_as_the_standard_encoder_does() -> None:
         assert str(ours.value) == str(theirs.value)
 
 
+def test_deep_and_circular_documents_get_the_standard_encoders_answer_and_error() -> None:
+    """Deeper than this writer's recursion allows (three frames a level), the encoder still writes it."""
+    deep: Any = []
+    for _ in range(400):
+        deep = [deep]
+    assert dumps_indented(deep) == json.dumps(deep, indent=2, ensure_ascii=False)
+    loop: list[Any] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        dumps_indented(loop)
+
+
 def test_subclasses_of_plain_types_are_written_as_json_dumps_writes_them() -> None:
     class Name(str):
         pass
