@@ -2,9 +2,9 @@
 
 Scanning is CPU-bound pure Python, so a large tree is spread over forked worker processes (`bot.workers`:
 the rule set and config are inherited through fork, never pickled; only results travel back, and a worker
-that dies ends the scan with `WorkerLost`). Results keep the walk's order
-so that reports are deterministic. A file that cannot be read becomes a notice, never an abort. A file named
-on the command line that no platform claims by its name is scanned as generic config, whatever its name.
+that dies ends the scan with `WorkerLost`). Results keep the walk's order so that reports are
+deterministic. A file that cannot be read becomes a notice, never an abort. A file named on the command
+line that no platform claims by its name is scanned as generic config, whatever its name.
 """
 
 from __future__ import annotations

@@ -201,8 +201,8 @@ class RuleSet:
 
 
 _CONFIG_CACHE_SIZE = 32
-_UNANCHORED = re2._Anchor.UNANCHORED
 _KEY_CACHE_SIZE = 4096
+_UNANCHORED = re2._Anchor.UNANCHORED  # for google-re2's program, called directly (`_secret_spans`)
 
 
 class _KeywordIndex:
