@@ -158,7 +158,7 @@ def _c_events(text: str) -> Iterator[Any]:
 
 def _pure_events(text: str) -> Iterator[Any]:
     """The pure-Python parser raises bare IndexError or AssertionError (`%YAML 1.3`) on some malformed
-    input; report it as invalid YAML like any other syntax error. Only this parser lets `\ud800`-style
+    input; report it as invalid YAML like any other syntax error. Only this parser lets `\\ud800`-style
     escapes through (libyaml rejects them), so only its scalars need their surrogates paired."""
     try:
         for event in YAML(typ="safe", pure=True).parse(text):
