@@ -170,12 +170,12 @@ def merge_file_targets(scanned: Sequence[Scanned]) -> list[ScanResult]:
     return list(merged.values())
 
 
-def _root_of(absolute: Path, relative: str) -> Path | None:
+def _root_of(absolute: str, relative: str) -> Path | None:
     """The directory `relative` is relative to (the scanned tree), or None when it cannot be told."""
     parts = PurePosixPath(relative).parts
     if not parts or ".." in parts or PurePosixPath(relative).is_absolute():
         return None
-    return absolute.parents[len(parts) - 1]
+    return Path(absolute).parents[len(parts) - 1]
 
 
 def _disk_reader(root: Path, limits: ScanLimits) -> Callable[[str], bytes | Notice | None]:
@@ -229,15 +229,15 @@ def scan_data(
     return result._replace(notices=(Notice(target.relative, NoticeKind.NOT_SCANNED, why),))
 
 
-def read_manifest(path: Path, relative: str, limits: ScanLimits) -> bytes | Notice:
+def read_manifest(path: str | Path, relative: str, limits: ScanLimits) -> bytes | Notice:
     """The file's bytes, or the notice that says why they were not read (never blocks on a FIFO)."""
     try:
-        info = path.stat()
+        info = os.stat(path)  # noqa: PTH116 - a path string, as `Target` carries it (issue 16)
         if not stat.S_ISREG(info.st_mode):
             return Notice(relative, NoticeKind.UNREADABLE, "not a regular file; not scanned")
         if info.st_size > limits.max_bytes:
             return _too_large(relative, info.st_size, limits)
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:  # noqa: PTH123 - likewise
             data = _read_up_to(handle, info.st_size, limits.max_bytes + 1)
     except OSError as error:
         return Notice(relative, NoticeKind.UNREADABLE, f"cannot read file ({error.strerror or 'error'})")

@@ -20,7 +20,7 @@ def changed_targets(root: Path, base: str, config: ScanConfig) -> list[Target]:
     """Each manifest changed between `base` and HEAD that is a regular file in the work tree, in order."""
     commit = resolve_commit(root, base)
     names = sorted(name for name in changed_files(root, commit) if is_manifest_path(name, config))
-    return [Target(root / name, name) for name in names if _regular(root / name)]
+    return [Target(str(root / name), name) for name in names if _regular(root / name)]
 
 
 def _regular(path: Path) -> bool:

@@ -49,8 +49,8 @@ def test_yields_absolute_paths(tmp_path: Path) -> None:
     make_tree(tmp_path, ["serverless.yml"])
     [(absolute, relative, named)] = iter_manifest_paths([tmp_path], ScanConfig())
     assert not named
-    assert absolute.is_absolute()
-    assert absolute == tmp_path / "serverless.yml"
+    assert Path(absolute).is_absolute()
+    assert absolute == str(tmp_path / "serverless.yml")
     assert relative == "serverless.yml"
 
 
@@ -94,7 +94,7 @@ def test_a_file_argument_is_always_scanned(tmp_path: Path) -> None:
     make_tree(tmp_path, ["notes.txt"])
     config = ScanConfig(exclude=("*.txt",))
     assert list(iter_manifest_paths([tmp_path / "notes.txt"], config)) == [
-        Target(tmp_path / "notes.txt", "notes.txt", named=True)
+        Target(str(tmp_path / "notes.txt"), "notes.txt", named=True)
     ]
 
 
@@ -106,7 +106,7 @@ def test_relative_file_argument_is_relative_to_the_repository(
     monkeypatch.chdir(tmp_path / "sub")
     [(absolute, relative, named)] = iter_manifest_paths([Path("../sub/./serverless.yml")], ScanConfig())
     assert (relative, named) == ("sub/serverless.yml", True)
-    assert absolute == tmp_path / "sub" / "serverless.yml"
+    assert absolute == str(tmp_path / "sub" / "serverless.yml")
 
 
 class TestRepositoryRoot:
