@@ -25,6 +25,8 @@ SMALL_LIMITS = ScanLimits(max_depth=4, max_alias_expansions=12, max_documents=3)
 WORDS = ["a", "key", "name", "Résumé", "日本", "x:y", "s3:GetObject", "arn:aws:s3:::b/*", "${self:custom.x}"]
 WORDS += ["true", "no", "null", "~", "12", "-3", "0x1F", "0o17", "1.5e3", ".inf", ".NaN", "<<", "", "😀"]
 TAGS = ["!Ref", "!Sub", "!GetAtt", "!!str", "!!int", "!!map", "!!seq", "!", "!t:x", "!If"]
+# Keys that only the careful pairing of a mapping's children handles: collections, merge keys in disguise.
+ODD_KEYS = ["[k, j]", "{k: j}", "!!str <<", "'<<'", '"<<"', "? [x, y]", "? - z", "! <<", "<< "]
 
 
 def reference_value_start(composer: yamlcompose.Composer, start: Any, limit: Any | None) -> Pos:
@@ -138,6 +140,12 @@ class Generator:
         if rng.random() < 0.5 or depth <= 0:
             for _ in range(rng.randint(1, 4)):
                 key = rng.choice([*WORDS[:9], "<<", "'q k'", '"d\\tk"', "? explicit"])
+                if rng.random() < 0.08:
+                    key = rng.choice([*ODD_KEYS, *(f"*{anchor} " for anchor in self.anchors)])
+                    key = self.properties() + key if key[0] not in "?*" else key
+                if key.startswith("? ") and key != "? explicit":
+                    lines.append(f"{pad}{key}\n{pad}:{self.value(indent, depth)}")
+                    continue
                 if key == "<<" and self.anchors:
                     several = "[" + ", ".join("*" + anchor for anchor in self.anchors[:2]) + "]"
                     lines.append(f"{pad}<<: {rng.choice(['*' + rng.choice(self.anchors), several])}\n")
@@ -188,7 +196,7 @@ class Generator:
 
     def scalar(self) -> str:
         rng = self.rng
-        word = rng.choice([w for w in WORDS if w not in ("", "<<")])
+        word = rng.choice([w for w in WORDS if w != ""])
         return rng.choice([word, word, f"'{word}'", f'"{word}\\u00e9"', f"{word} {word}", f"{word}:{word}"])
 
     def flow(self, depth: int) -> str:
@@ -201,7 +209,8 @@ class Generator:
             items.append(self.properties() + item)
         if rng.random() < 0.5:
             return "[" + ", ".join(items) + "]"
-        return "{" + ", ".join(f"{rng.choice(WORDS[:9])}: {item}" for item in items) + "}"
+        keys = [rng.choice(["<<", "'<<'", "[k]"] if rng.random() < 0.1 else WORDS[:9]) for _ in items]
+        return "{" + ", ".join(f"{key}: {item}" for key, item in zip(keys, items, strict=True)) + "}"
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -217,6 +226,9 @@ def test_generated_yaml_loads_exactly_as_the_reference(seed: int) -> None:
     "text",
     [
         "a: &x [1, 2]\nb: *x\nc: *x\n" + "d: [*x, *x, *x, *x, *x, *x]\n",
+        "a: &x [[[1, 2, 3], [4, 5, 6]]]\nb: *x\nc: *x\n",  # sizes of nested collections add up
+        "a: &y [1, 2]\nb: &x {k: [*y, *y], j: {i: *y}}\nc: *x\n",
+        "a: &k <<\nb: &m {x: 1}\nc: {*k : *m, y: 2}\nd: {!!str << : *m}\ne: {'<<': *m}\n",
         "k: " + "[" * 9 + "]" * 9 + "\n",
         "---\na: 1\n" * 5,
         "a: !Ref\n  # c\n  x\nb: &n !Sub  'q'\nc: ! &m\n  - 1\n",
