@@ -69,8 +69,8 @@ class Composer:
         self._last_end = pos(1, 1)
 
     def documents(self, events: Iterator[Any]) -> list[Document]:
-        """Most events are plain or quoted scalars without a tag or anchor, or the start or end of a
-        collection without one: those are handled inline, with every name they need bound once, because a
+        """Most events are plain or quoted scalars without an anchor, or the start or end of a collection
+        without a tag or anchor: those are handled inline, with every name they need bound once, because a
         parse spends most of its time here; the handlers below take the rest and raise every error."""
         handlers, stack, max_depth = _HANDLERS, self._stack, self._limits.max_depth
         scalar_event, styles, plain, special = ev.ScalarEvent, _INLINE_STYLES, Style.PLAIN, _SPECIAL_START
@@ -91,25 +91,35 @@ class Composer:
             kind = type(event)
             if kind is scalar_event:
                 # A block scalar's style maps to None: the handler finds where it ends.
-                if event.ctag is None and event.anchor is None and (style := styles[event.style]) is not None:
+                if event.anchor is None and (style := styles[event.style]) is not None:
                     raw = event.value
                     if stand_in and COLON_STAND_IN in raw:
                         raw = raw.replace(COLON_STAND_IN, ":")
+                    tag = event.ctag
                     value: str | int | float | bool | None = raw
-                    if style is plain:
-                        if not raw:
-                            value = None
-                        elif raw[0] in special:
-                            if raw == _MERGE_KEY:
-                                if stack:
-                                    stack[-1][_CAREFUL] = True
-                            else:
-                                value = typed_value(raw, plain=True, tag=None)[0]
                     # The nodes are built in place, a call each saved (see `bot.core.nodes.POS_SHELL`).
-                    mark = event.start_mark
-                    first = pos_shell()
-                    first.line, first.column = mark.line + 1, mark.column + 1
-                    first.__class__ = pos_class
+                    if tag is None:
+                        if style is plain:
+                            if not raw:
+                                value = None
+                            elif raw[0] in special:
+                                if raw == _MERGE_KEY:
+                                    if stack:
+                                        stack[-1][_CAREFUL] = True
+                                else:
+                                    value = typed_value(raw, plain=True, tag=None)[0]
+                        mark = event.start_mark
+                        first = pos_shell()
+                        first.line, first.column = mark.line + 1, mark.column + 1
+                        first.__class__ = pos_class
+                    else:  # `!Ref name`: the value starts past its tag
+                        first = self._value_start(event.start_mark, event.end_mark)
+                        tag = str(tag)
+                        if stand_in and COLON_STAND_IN in tag:
+                            tag = tag.replace(COLON_STAND_IN, ":")
+                        value, tag = typed_value(raw, plain=style is plain, tag=tag)
+                        if value == _MERGE_KEY and stack:
+                            stack[-1][_CAREFUL] = True
                     if raw or style is not plain:
                         mark = event.end_mark
                         last = pos_shell()
@@ -119,7 +129,7 @@ class Composer:
                         last = first
                     node = scalar_shell()
                     node.value, node.start, node.end = value, first, last
-                    node.style, node.tag = style, None
+                    node.style, node.tag = style, tag
                     node.__class__ = scalar_class
                     last_end = last
                     if add is not None:
