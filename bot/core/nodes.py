@@ -92,16 +92,3 @@ pos: Callable[[int, int], Pos] = _Pos  # type: ignore[assignment]
 scalar: Callable[[Value, Pos, Pos, Style, str | None], Scalar] = _Scalar  # type: ignore[assignment]
 mapping: Callable[[tuple[tuple[Scalar, Node], ...], Pos, Pos, str | None], Mapping] = _Mapping
 sequence: Callable[[tuple[Node, ...], Pos, Pos, str | None], Sequence] = _Sequence
-
-
-def scalar_at(
-    value: Value,
-    line: int,
-    column: int,
-    end_line: int,
-    end_column: int,
-    style: Style,
-    tag: str | None,
-) -> Scalar:
-    """A scalar and both its positions, built in one call."""
-    return scalar(value, pos(line, column), pos(end_line, end_column), style, tag)

@@ -255,3 +255,11 @@ def test_value_start_matches_the_character_loop() -> None:
             start,
             limit,
         )
+
+
+def test_split_lines_breaks_where_the_regex_does() -> None:
+    """`str.split` is taken only when it breaks the text exactly as YAML's line-break regex does."""
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab é\n\r\x85\u2028\u2029日") for _ in range(rng.randint(0, 12)))
+        assert yamlcompose._split_lines(text) == yamlcompose._LINE_BREAK.split(text), repr(text)
