@@ -29,7 +29,7 @@ from bot.core.nodes import (
     sequence,
 )
 from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence, Style
-from bot.core.yamlschema import MAY_BE_TYPED, custom_tag, mapping_items, typed_value
+from bot.core.yamlschema import MAY_BE_TYPED, MERGE_KEY, custom_tag, mapping_items, typed_value
 
 # Stands in for a colon that libyaml would reject (see `bot.core.yamlsafe`); same width, so positions hold.
 COLON_STAND_IN = "\ue000"
@@ -48,9 +48,8 @@ _PROPERTIES = re.compile(r"(?:[ \t]*+[!&][^ \t]*+)*+[ \t]*+")
 # the rest of its own size to extra. A mapping needs care when a key may be a collection or a `<<` merge
 # key; one that does not pairs its children without `mapping_items`' checks.
 _CHILDREN, _OPENING, _START, _EXTRA, _CAREFUL = range(5)
-_MERGE_KEY = "<<"
 # First characters of the plain scalars that the inline path must look at twice: typed values, merge keys.
-_SPECIAL_START = MAY_BE_TYPED | {_MERGE_KEY[0]}
+_SPECIAL_START = MAY_BE_TYPED | {MERGE_KEY[0]}
 
 
 class Composer:
@@ -103,7 +102,7 @@ class Composer:
                             if not raw:
                                 value = None
                             elif raw[0] in special:
-                                if raw == _MERGE_KEY:
+                                if raw == MERGE_KEY:
                                     if stack:
                                         stack[-1][_CAREFUL] = True
                                 else:
@@ -118,7 +117,7 @@ class Composer:
                         if stand_in and COLON_STAND_IN in tag:
                             tag = tag.replace(COLON_STAND_IN, ":")
                         value, tag = typed_value(raw, plain=style is plain, tag=tag)
-                        if value == _MERGE_KEY and stack:
+                        if value == MERGE_KEY and stack:
                             stack[-1][_CAREFUL] = True
                     if raw or style is not plain:
                         mark = event.end_mark
@@ -288,7 +287,7 @@ class Composer:
             parent = self._stack[-1]
             parent[_CHILDREN].append(node)
             parent[_EXTRA] += size - 1
-            if type(node) is not Scalar or node.value == _MERGE_KEY:  # a key that needs care, maybe
+            if type(node) is not Scalar or node.value == MERGE_KEY:  # a key that needs care, maybe
                 parent[_CAREFUL] = True
         else:
             self._root = node

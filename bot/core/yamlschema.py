@@ -14,7 +14,7 @@ from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
 from bot.core.tree import Mapping, Node, Scalar, Sequence, Style
 
-_MERGE_KEY = "<<"
+MERGE_KEY = "<<"
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _KEYWORDS: dict[str, bool | None] = {"~": None, "null": None, "Null": None, "NULL": None}
 _KEYWORDS |= {word: True for word in ("true", "True", "TRUE")}
@@ -48,7 +48,7 @@ def mapping_items(children: list[Node]) -> tuple[tuple[Scalar, Node], ...]:
         names: list[object] | None = [key.value for key in keys]  # type: ignore[union-attr]
     except AttributeError:  # a collection as a key: reported below
         names = None
-    if names is not None and _MERGE_KEY not in names:
+    if names is not None and MERGE_KEY not in names:
         return tuple(zip(keys, children[1::2], strict=True))  # type: ignore[arg-type]  # all are scalars
     items: list[tuple[Scalar, Node]] = []
     merges: list[Node] = []
@@ -68,7 +68,7 @@ def mapping_items(children: list[Node]) -> tuple[tuple[Scalar, Node], ...]:
 
 
 def _is_merge(key: Scalar, value: Node) -> bool:
-    if key.value != _MERGE_KEY or key.style is not Style.PLAIN or key.tag is not None:
+    if key.value != MERGE_KEY or key.style is not Style.PLAIN or key.tag is not None:
         return False
     if isinstance(value, Sequence):
         return all(isinstance(item, Mapping) for item in value.items)
