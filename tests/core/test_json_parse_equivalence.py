@@ -16,8 +16,9 @@ import pytest
 from bot.core import jsonpos
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
-from bot.core.tree import Document, Mapping, Node, Scalar, Sequence
+from bot.core.tree import Document
 from tests.core import jsonpos_reference
+from tests.core.treehelpers import described
 
 LIMITS = ScanLimits()
 SMALL_LIMITS = ScanLimits(max_depth=3)
@@ -93,24 +94,6 @@ class Generator:
         for _ in range(rng.choice([0, 0, 1, 3])):
             parts.append(rng.choice(ESCAPES) + rng.choice(STRINGS))
         return '"' + "".join(parts) + '"'
-
-
-def described(node: Node) -> Any:
-    """A node as nested tuples, with exact types: `1`, `1.0` and `True` are told apart."""
-    places = (
-        type(node.start),
-        node.start.line,
-        node.start.column,
-        type(node.end),
-        node.end.line,
-        node.end.column,
-    )
-    if type(node) is Scalar:
-        return ("Scalar", type(node.value).__name__, repr(node.value), node.style, node.tag, places)
-    if type(node) is Mapping:
-        return ("Mapping", node.tag, places, tuple((described(k), described(v)) for k, v in node.items))
-    assert type(node) is Sequence
-    return ("Sequence", node.tag, places, tuple(described(item) for item in node.items))
 
 
 def outcome(text: str, limits: ScanLimits, *, comments: bool, reference: bool) -> Any:

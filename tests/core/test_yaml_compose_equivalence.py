@@ -17,8 +17,9 @@ import pytest
 from bot.core import yamlcompose
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
-from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence
+from bot.core.tree import Document, Mapping, Pos, Scalar, Sequence
 from bot.core.yamlsafe import load_yaml
+from tests.core.treehelpers import described
 
 LIMITS = ScanLimits()
 SMALL_LIMITS = ScanLimits(max_depth=4, max_alias_expansions=12, max_documents=3)
@@ -66,26 +67,6 @@ def outcome(text: str, limits: ScanLimits) -> Any:
     except ManifestError as error:
         return ("error", error.kind, str(error), error.line)
     return [(described(document.root), document.text == text, document.lines) for document in documents]
-
-
-def described(node: Node) -> Any:
-    """A node as nested tuples, with exact types: `1`, `1.0` and `True` are told apart, NaN equals NaN."""
-    kind = type(node).__name__
-    places = (
-        type(node.start),
-        node.start.line,
-        node.start.column,
-        type(node.end),
-        node.end.line,
-        node.end.column,
-    )
-    if type(node) is Scalar:
-        return (kind, type(node.value).__name__, repr(node.value), node.style, node.tag, places)
-    if type(node) is Mapping:
-        items = tuple((described(key), described(value)) for key, value in node.items)
-        return (kind, node.tag, places, items)
-    assert type(node) is Sequence
-    return (kind, node.tag, places, tuple(described(item) for item in node.items))
 
 
 def reference_outcome(text: str, limits: ScanLimits) -> Any:
