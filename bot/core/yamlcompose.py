@@ -29,7 +29,7 @@ from bot.core.nodes import (
     sequence,
 )
 from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence, Style
-from bot.core.yamlschema import MAY_BE_TYPED, MERGE_KEY, custom_tag, mapping_items, typed_value
+from bot.core.yamlschema import MAY_BE_TYPED, MERGE_KEY, custom_tag, mapping_items, resolve_plain, typed_value
 
 # Stands in for a colon that libyaml would reject (see `bot.core.yamlsafe`); same width, so positions hold.
 COLON_STAND_IN = "\ue000"
@@ -106,7 +106,7 @@ class Composer:
                                     if stack:
                                         stack[-1][_CAREFUL] = True
                                 else:
-                                    value = typed_value(raw, plain=True, tag=None)[0]
+                                    value = resolve_plain(raw)
                         mark = event.start_mark
                         first = pos_shell()
                         first.line, first.column = mark.line + 1, mark.column + 1

@@ -93,16 +93,16 @@ def typed_value(
 ) -> tuple[str | int | float | bool | None, str | None]:
     """The YAML 1.2 core-schema value; a custom tag is returned as is and leaves the text a string."""
     if tag is None:
-        return (_resolve_plain(raw) if plain else raw), None
+        return (resolve_plain(raw) if plain else raw), None
     if tag == "!":
         return raw, None
     if tag.startswith(_STANDARD_TAG):
         kind = tag[len(_STANDARD_TAG) :]
-        return (_resolve_plain(raw) if kind in ("int", "float", "bool", "null") else raw), None
+        return (resolve_plain(raw) if kind in ("int", "float", "bool", "null") else raw), None
     return raw, tag
 
 
-def _resolve_plain(raw: str) -> str | int | float | bool | None:
+def resolve_plain(raw: str) -> str | int | float | bool | None:
     """Core schema: null, booleans, decimal/octal/hex integers and floats; anything else is a string."""
     if not raw:
         return None
