@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.core import yamlcompose
+from bot.core import yamlcompose, yamlsafe
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.tree import Document, Mapping, Pos, Scalar, Sequence
@@ -201,6 +201,18 @@ def test_generated_yaml_loads_exactly_as_the_reference(seed: int) -> None:
         text = generator.text()
         for limits in (LIMITS, SMALL_LIMITS):
             assert outcome(text, limits) == reference_outcome(text, limits), text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_generated_yaml_loads_exactly_as_the_reference_without_libyaml(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pure-Python parser's events (tags as `Tag` objects, plain style None) take the same paths."""
+    monkeypatch.setattr(yamlsafe, "_CPARSER", None)
+    generator = Generator(seed)
+    for _ in range(30):
+        text = generator.text()
+        assert outcome(text, SMALL_LIMITS) == reference_outcome(text, SMALL_LIMITS), text
 
 
 @pytest.mark.parametrize(
