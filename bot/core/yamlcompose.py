@@ -211,6 +211,11 @@ class Composer:
             return
         if self._docs:  # same text: share its lines instead of splitting it once per document
             self._docs.append(replace(self._docs[0], root=self._root))
+        elif self._lines is not None and _only_newlines(self._text):
+            # `Document.of` would split the text at `\n` once more (issue 16); its lines have no last
+            # empty one (and no `\r` to trim, here).
+            lines = self._lines[:-1] if self._lines[-1] == "" else self._lines
+            self._docs.append(Document(self._root, self._text, tuple(lines)))
         else:
             self._docs.append(Document.of(self._root, self._text))
 
@@ -338,11 +343,14 @@ _HANDLERS: dict[type, Callable[[Composer, Any], None]] = {
 def _split_lines(text: str) -> list[str]:
     """The text's lines as YAML breaks them. Most files break only at `\n`, which `str.split` finds much
     faster than the regex (a file with one accented letter took the regex before; issue 16)."""
-    if "\r" not in text and (
+    return text.split("\n") if _only_newlines(text) else _LINE_BREAK.split(text)
+
+
+def _only_newlines(text: str) -> bool:
+    """Whether `\n` is the only line break in the text, as in most files."""
+    return "\r" not in text and (
         text.isascii() or ("\x85" not in text and "\u2028" not in text and "\u2029" not in text)
-    ):
-        return text.split("\n")
-    return _LINE_BREAK.split(text)
+    )
 
 
 def _restored(text: str) -> str:

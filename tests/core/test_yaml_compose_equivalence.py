@@ -17,7 +17,7 @@ import pytest
 from bot.core import yamlcompose, yamlsafe
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
-from bot.core.tree import Document, Mapping, Pos, Scalar, Sequence
+from bot.core.tree import Document, Mapping, Pos, Scalar, Sequence, split_lines
 from bot.core.yamlsafe import load_yaml
 from tests.core.treehelpers import described
 
@@ -67,6 +67,15 @@ def outcome(text: str, limits: ScanLimits) -> Any:
     except ManifestError as error:
         return ("error", error.kind, str(error), error.line)
     return [(described(document.root), document.text == text, document.lines) for document in documents]
+
+
+def lines_as_split(text: str, limits: ScanLimits) -> bool:
+    """Each document's lines are the text's as `split_lines` gives them (the composer may reuse its own)."""
+    try:
+        documents = load_yaml(text, limits)
+    except ManifestError:
+        return True
+    return all(document.lines == split_lines(text) for document in documents)
 
 
 def reference_outcome(text: str, limits: ScanLimits) -> Any:
@@ -201,6 +210,7 @@ def test_generated_yaml_loads_exactly_as_the_reference(seed: int) -> None:
         text = generator.text()
         for limits in (LIMITS, SMALL_LIMITS):
             assert outcome(text, limits) == reference_outcome(text, limits), text
+            assert lines_as_split(text, limits), text
 
 
 @pytest.mark.parametrize("seed", range(3))
