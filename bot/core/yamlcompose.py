@@ -18,30 +18,38 @@ from ruamel.yaml import events as ev
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
-from bot.core.nodes import POS_TWIN, SCALAR_TWIN, mapping, pos, scalar, sequence
-from bot.core.tree import Document, Node, Pos, Scalar, Style
-from bot.core.yamlschema import MAY_BE_TYPED, custom_tag, mapping_items, typed_value
+from bot.core.nodes import (
+    MAPPING_SHELL,
+    POS_SHELL,
+    SCALAR_SHELL,
+    SEQUENCE_SHELL,
+    mapping,
+    pos,
+    scalar,
+    sequence,
+)
+from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence, Style
+from bot.core.yamlschema import MAY_BE_TYPED, MERGE_KEY, custom_tag, mapping_items, resolve_plain, typed_value
 
 # Stands in for a colon that libyaml would reject (see `bot.core.yamlsafe`); same width, so positions hold.
 COLON_STAND_IN = "\ue000"
 _STYLES = {None: Style.PLAIN, "": Style.PLAIN, "'": Style.SINGLE, '"': Style.DOUBLE}
-_FLOW_STYLES = _STYLES.copy()
+# The styles the inline path handles; a block scalar's is None, and takes the handler.
+_INLINE_STYLES: dict[str | None, Style | None] = {**_STYLES, "|": None, ">": None}
 _STYLES |= {"|": Style.LITERAL, ">": Style.FOLDED}
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 # Tags and anchors (`!Ref`, `&base`) with the blanks around them; possessive, so it never backtracks.
 _PROPERTIES = re.compile(r"(?:[ \t]*+[!&][^ \t]*+)*+[ \t]*+")
 
 
-class _Frame:
-    """A collection being built: its children so far and how many nodes they expand to."""
-
-    __slots__ = ("children", "event", "size", "start")
-
-    def __init__(self, event: Any, start: Pos) -> None:
-        self.event = event
-        self.start = start
-        self.children: list[Node] = []
-        self.size = 1
+# A collection being built is a list, the cheapest mutable record to make, index and unpack (issue 16):
+# its children so far, its opening event, its start, its extra size and whether it needs care. Its size
+# in nodes is 1 + len(children) + extra: each child counts one, and an alias or a nested collection adds
+# the rest of its own size to extra. A mapping needs care when a key may be a collection or a `<<` merge
+# key; one that does not pairs its children without `mapping_items`' checks.
+_CHILDREN, _OPENING, _START, _EXTRA, _CAREFUL = range(5)
+# First characters of the plain scalars that the inline path must look at twice: typed values, merge keys.
+_SPECIAL_START = MAY_BE_TYPED | {MERGE_KEY[0]}
 
 
 class Composer:
@@ -53,60 +61,140 @@ class Composer:
         self._limits = limits
         self._lines: list[str] | None = None
         self._docs: list[Document] = []
-        self._stack: list[_Frame] = []
+        self._stack: list[list[Any]] = []
         self._anchors: dict[str, tuple[Node, int]] = {}
         self._expanded = 0
         self._root: Node | None = None
         self._last_end = pos(1, 1)
 
     def documents(self, events: Iterator[Any]) -> list[Document]:
-        """Most events are plain or quoted scalars without a tag or anchor: that case is handled inline,
-        with every name it needs bound once, because a parse spends most of its time here."""
-        handlers, stack = _HANDLERS, self._stack
-        scalar_event, flow_styles, plain = ev.ScalarEvent, _FLOW_STYLES, Style.PLAIN
-        new, pos_class, scalar_class = object.__new__, Pos, Scalar
-        pos_twin, scalar_twin = POS_TWIN, SCALAR_TWIN
+        """Most events are plain or quoted scalars without an anchor, or the start or end of a collection
+        without a tag or anchor: those are handled inline, with every name they need bound once, because a
+        parse spends most of its time here; the handlers below take the rest and raise every error."""
+        handlers, stack, max_depth = _HANDLERS, self._stack, self._limits.max_depth
+        scalar_event, styles, plain, special = ev.ScalarEvent, _INLINE_STYLES, Style.PLAIN, _SPECIAL_START
+        mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
+        mapping_end, sequence_end = ev.MappingEndEvent, ev.SequenceEndEvent
+        pos_class, scalar_class, mapping_class, sequence_class = Pos, Scalar, Mapping, Sequence
+        pos_shell, scalar_shell, mapping_shell, sequence_shell = (
+            POS_SHELL,
+            SCALAR_SHELL,
+            MAPPING_SHELL,
+            SEQUENCE_SHELL,
+        )
         stand_in = self._stand_in
+        # Where the next node goes (None: it is the document's root), and where the last one ended.
+        add = stack[-1][_CHILDREN].append if stack else None
+        last_end = self._last_end
         for event in events:
-            if type(event) is scalar_event and event.ctag is None and event.anchor is None:
-                style = flow_styles.get(event.style)  # None for a block scalar, which the handler ends
-                if style is not None:
+            kind = type(event)
+            if kind is scalar_event:
+                # A block scalar's style maps to None: the handler finds where it ends.
+                if event.anchor is None and (style := styles[event.style]) is not None:
                     raw = event.value
                     if stand_in and COLON_STAND_IN in raw:
                         raw = raw.replace(COLON_STAND_IN, ":")
+                    tag = event.ctag
                     value: str | int | float | bool | None = raw
-                    if style is plain:
-                        if not raw:
-                            value = None
-                        elif raw[0] in MAY_BE_TYPED:
-                            value = typed_value(raw, plain=True, tag=None)[0]
-                    # The nodes are built in place, a call each saved (see `bot.core.nodes.POS_TWIN`).
-                    mark = event.start_mark
-                    first = new(pos_twin)
-                    first.line, first.column = mark.line + 1, mark.column + 1
-                    first.__class__ = pos_class
+                    # The nodes are built in place, a call each saved (see `bot.core.nodes.POS_SHELL`).
+                    if tag is None:
+                        if style is plain:
+                            if not raw:
+                                value = None
+                            elif raw[0] in special:
+                                if raw == MERGE_KEY:
+                                    if stack:
+                                        stack[-1][_CAREFUL] = True
+                                else:
+                                    value = resolve_plain(raw)
+                        mark = event.start_mark
+                        first = pos_shell()
+                        first.line, first.column = mark.line + 1, mark.column + 1
+                        first.__class__ = pos_class
+                    else:  # `!Ref name`: the value starts past its tag
+                        first = self._value_start(event.start_mark, event.end_mark)
+                        tag = str(tag)
+                        if stand_in and COLON_STAND_IN in tag:
+                            tag = tag.replace(COLON_STAND_IN, ":")
+                        value, tag = typed_value(raw, plain=style is plain, tag=tag)
+                        if value == MERGE_KEY and stack:
+                            stack[-1][_CAREFUL] = True
                     if raw or style is not plain:
                         mark = event.end_mark
-                        last = new(pos_twin)
+                        last = pos_shell()
                         last.line, last.column = mark.line + 1, mark.column + 1
                         last.__class__ = pos_class
                     else:
                         last = first
-                    node = new(scalar_twin)
+                    node = scalar_shell()
                     node.value, node.start, node.end = value, first, last
-                    node.style, node.tag = style, None
+                    node.style, node.tag = style, tag
                     node.__class__ = scalar_class
-                    self._last_end = last
-                    if stack:
-                        parent = stack[-1]
-                        parent.children.append(node)
-                        parent.size += 1
+                    last_end = last
+                    if add is not None:
+                        add(node)
                     else:
                         self._root = node
                     continue
-            handler = handlers.get(type(event))
+            elif kind is mapping_end or kind is sequence_end:
+                children, opening, first, extra, careful = stack.pop()
+                if opening.flow_style:
+                    mark = event.end_mark
+                    last = pos_shell()
+                    last.line, last.column = mark.line + 1, mark.column + 1
+                    last.__class__ = pos_class
+                else:
+                    last = last_end
+                if type(opening) is sequence_start:
+                    node = sequence_shell()
+                    node.items = tuple(children)
+                    frozen: type = sequence_class
+                else:
+                    node = mapping_shell()
+                    if careful:
+                        node.items = mapping_items(children)
+                    else:
+                        pairs = iter(children)
+                        node.items = tuple(zip(pairs, pairs, strict=True))
+                    frozen = mapping_class
+                node.start, node.end = first, last
+                node.tag = None if opening.ctag is None else self._collection_tag(opening)
+                node.__class__ = frozen
+                if opening.anchor is not None:
+                    self._anchors[opening.anchor] = (node, 1 + len(children) + extra)
+                last_end = last
+                if stack:
+                    parent = stack[-1]
+                    siblings = parent[_CHILDREN]
+                    if not len(siblings) & 1:  # a key, if the parent is a mapping
+                        parent[_CAREFUL] = True
+                    siblings.append(node)
+                    parent[_EXTRA] += len(children) + extra
+                    add = siblings.append
+                else:
+                    self._root = node
+                    add = None
+                continue
+            elif (
+                (kind is mapping_start or kind is sequence_start)
+                and event.ctag is None
+                and event.anchor is None
+                and len(stack) < max_depth
+            ):
+                mark = event.start_mark
+                first = pos_shell()
+                first.line, first.column = mark.line + 1, mark.column + 1
+                first.__class__ = pos_class
+                children = []
+                stack.append([children, event, first, 0, False])
+                add = children.append
+                continue
+            handler = handlers.get(kind)
             if handler is not None:
+                self._last_end = last_end
                 handler(self, event)
+                last_end = self._last_end
+                add = stack[-1][_CHILDREN].append if stack else None
         return self._docs
 
     def _on_document_start(self, event: Any) -> None:
@@ -123,6 +211,11 @@ class Composer:
             return
         if self._docs:  # same text: share its lines instead of splitting it once per document
             self._docs.append(replace(self._docs[0], root=self._root))
+        elif self._lines is not None and _only_newlines(self._text):
+            # `Document.of` would split the text at `\n` once more (issue 16); its lines have no last
+            # empty one (and no `\r` to trim, here).
+            lines = self._lines[:-1] if self._lines[-1] == "" else self._lines
+            self._docs.append(Document(self._root, self._text, tuple(lines)))
         else:
             self._docs.append(Document.of(self._root, self._text))
 
@@ -148,15 +241,9 @@ class Composer:
         else:
             value, tag = typed_value(raw, plain=style is Style.PLAIN, tag=tag)
         node = scalar(value, first, last, style, tag)
-        self._last_end = last
         if event.anchor is not None:
             self._anchors[event.anchor] = (node, 1)
-        if self._stack:
-            parent = self._stack[-1]
-            parent.children.append(node)
-            parent.size += 1
-        else:
-            self._root = node
+        self._add(node, 1, last)
 
     def _on_alias(self, event: Any) -> None:
         target = self._anchors.get(event.anchor)
@@ -168,7 +255,7 @@ class Composer:
         if self._expanded > self._limits.max_alias_expansions:
             message = f"aliases expand to more than {self._limits.max_alias_expansions} nodes"
             raise ManifestError(NoticeKind.ALIAS_LIMIT, message, line)
-        self._add(node, size, None, pos(event.end_mark.line + 1, event.end_mark.column + 1))
+        self._add(node, size, pos(event.end_mark.line + 1, event.end_mark.column + 1))
 
     def _on_start(self, event: Any) -> None:
         if len(self._stack) >= self._limits.max_depth:
@@ -180,43 +267,38 @@ class Composer:
             first = pos(start.line + 1, start.column + 1)
         else:
             first = self._value_start(start, end if event.flow_style else None)
-        self._stack.append(_Frame(event, first))
+        self._stack.append([[], event, first, 0, False])
 
     def _on_end(self, event: Any) -> None:
-        frame = self._stack.pop()
-        opening = frame.event
+        children, opening, first, extra, _ = self._stack.pop()
         if opening.flow_style:
             last = pos(event.end_mark.line + 1, event.end_mark.column + 1)
         else:
             last = self._last_end
-        tag = None
-        if opening.ctag is not None:
-            tag = custom_tag(_restored(opening.tag) if self._stand_in else opening.tag)
+        tag = None if opening.ctag is None else self._collection_tag(opening)
         node: Node
         if type(opening) is ev.SequenceStartEvent:
-            node = sequence(tuple(frame.children), frame.start, last, tag)
+            node = sequence(tuple(children), first, last, tag)
         else:
-            node = mapping(mapping_items(frame.children), frame.start, last, tag)
+            node = mapping(mapping_items(children), first, last, tag)
+        size = 1 + len(children) + extra
         if opening.anchor is not None:
-            self._anchors[opening.anchor] = (node, frame.size)
-        self._last_end = last
-        if self._stack:
-            parent = self._stack[-1]
-            parent.children.append(node)
-            parent.size += frame.size
-        else:
-            self._root = node
+            self._anchors[opening.anchor] = (node, size)
+        self._add(node, size, last)
 
-    def _add(self, node: Node, size: int, anchor: str | None, end: Pos) -> None:
-        if anchor is not None:
-            self._anchors[anchor] = (node, size)
+    def _add(self, node: Node, size: int, end: Pos) -> None:
         self._last_end = end
         if self._stack:
             parent = self._stack[-1]
-            parent.children.append(node)
-            parent.size += size
+            parent[_CHILDREN].append(node)
+            parent[_EXTRA] += size - 1
+            if type(node) is not Scalar or node.value == MERGE_KEY:  # a key that needs care, maybe
+                parent[_CAREFUL] = True
         else:
             self._root = node
+
+    def _collection_tag(self, opening: Any) -> str | None:
+        return custom_tag(_restored(opening.tag) if self._stand_in else opening.tag)
 
     def _value_start(self, start: Any, limit: Any | None) -> Pos:
         """Where a node's own text begins, past the tag and anchor that the parser counts as its start."""
@@ -259,8 +341,16 @@ _HANDLERS: dict[type, Callable[[Composer, Any], None]] = {
 
 
 def _split_lines(text: str) -> list[str]:
-    """The text's lines as YAML breaks them; ASCII text without `\r` breaks only at `\n`, found faster."""
-    return text.split("\n") if text.isascii() and "\r" not in text else _LINE_BREAK.split(text)
+    """The text's lines as YAML breaks them. Most files break only at `\n`, which `str.split` finds much
+    faster than the regex (a file with one accented letter took the regex before; issue 16)."""
+    return text.split("\n") if _only_newlines(text) else _LINE_BREAK.split(text)
+
+
+def _only_newlines(text: str) -> bool:
+    """Whether `\n` is the only line break in the text, as in most files."""
+    return "\r" not in text and (
+        text.isascii() or ("\x85" not in text and "\u2028" not in text and "\u2029" not in text)
+    )
 
 
 def _restored(text: str) -> str:

@@ -14,7 +14,7 @@ from bot.core.errors import ManifestError
 from bot.core.findings import NoticeKind
 from bot.core.tree import Mapping, Node, Scalar, Sequence, Style
 
-_MERGE_KEY = "<<"
+MERGE_KEY = "<<"
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _KEYWORDS: dict[str, bool | None] = {"~": None, "null": None, "Null": None, "NULL": None}
 _KEYWORDS |= {word: True for word in ("true", "True", "TRUE")}
@@ -48,7 +48,7 @@ def mapping_items(children: list[Node]) -> tuple[tuple[Scalar, Node], ...]:
         names: list[object] | None = [key.value for key in keys]  # type: ignore[union-attr]
     except AttributeError:  # a collection as a key: reported below
         names = None
-    if names is not None and _MERGE_KEY not in names:
+    if names is not None and MERGE_KEY not in names:
         return tuple(zip(keys, children[1::2], strict=True))  # type: ignore[arg-type]  # all are scalars
     items: list[tuple[Scalar, Node]] = []
     merges: list[Node] = []
@@ -68,7 +68,7 @@ def mapping_items(children: list[Node]) -> tuple[tuple[Scalar, Node], ...]:
 
 
 def _is_merge(key: Scalar, value: Node) -> bool:
-    if key.value != _MERGE_KEY or key.style is not Style.PLAIN or key.tag is not None:
+    if key.value != MERGE_KEY or key.style is not Style.PLAIN or key.tag is not None:
         return False
     if isinstance(value, Sequence):
         return all(isinstance(item, Mapping) for item in value.items)
@@ -93,16 +93,16 @@ def typed_value(
 ) -> tuple[str | int | float | bool | None, str | None]:
     """The YAML 1.2 core-schema value; a custom tag is returned as is and leaves the text a string."""
     if tag is None:
-        return (_resolve_plain(raw) if plain else raw), None
+        return (resolve_plain(raw) if plain else raw), None
     if tag == "!":
         return raw, None
     if tag.startswith(_STANDARD_TAG):
         kind = tag[len(_STANDARD_TAG) :]
-        return (_resolve_plain(raw) if kind in ("int", "float", "bool", "null") else raw), None
+        return (resolve_plain(raw) if kind in ("int", "float", "bool", "null") else raw), None
     return raw, tag
 
 
-def _resolve_plain(raw: str) -> str | int | float | bool | None:
+def resolve_plain(raw: str) -> str | int | float | bool | None:
     """Core schema: null, booleans, decimal/octal/hex integers and floats; anything else is a string."""
     if not raw:
         return None

@@ -25,10 +25,12 @@ def test_fast_constructors_build_the_same_frozen_nodes() -> None:
     key = Scalar("k", start, end, Style.PLAIN, None)
     assert nodes.pos(1, 2) == start and hash(nodes.pos(1, 2)) == hash(start)
     assert nodes.scalar("k", start, end, Style.PLAIN, None) == key
-    assert nodes.scalar_at("k", 1, 2, 3, 4, Style.PLAIN, None) == key
+    assert nodes.scalar("k", nodes.pos(1, 2), nodes.pos(3, 4), Style.PLAIN, None) == key
     assert nodes.mapping(((key, key),), start, end, "!If") == Mapping(((key, key),), start, end, "!If")
     assert nodes.sequence((key,), start, end, None) == Sequence((key,), start, end, None)
-    built = nodes.mapping(((nodes.scalar_at("k", 1, 2, 3, 4, Style.PLAIN, None), key),), start, end, None)
+    built = nodes.mapping(
+        ((nodes.scalar("k", nodes.pos(1, 2), end, Style.PLAIN, None), key),), start, end, None
+    )
     assert [type(node) for node in (built, built.start, built.items[0][0], built.items[0][0].end)] == [
         Mapping,
         Pos,
@@ -39,7 +41,30 @@ def test_fast_constructors_build_the_same_frozen_nodes() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         nodes.pos(1, 2).line = 5  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
-        nodes.scalar_at("k", 1, 2, 3, 4, Style.PLAIN, None).value = "v"  # type: ignore[misc]
+        nodes.scalar("k", start, end, Style.PLAIN, None).value = "v"  # type: ignore[misc]
+
+
+def test_shells_become_the_same_frozen_nodes() -> None:
+    """What the parsers' loops do with a shell: store every field, then assign the frozen class."""
+    start, end = Pos(1, 2), Pos(3, 4)
+    key = Scalar("k", start, end, Style.PLAIN, None)
+    expected = {
+        nodes.POS_SHELL: (Pos, {"line": 1, "column": 2}),
+        nodes.SCALAR_SHELL: (
+            Scalar,
+            {"value": "k", "start": start, "end": end, "style": Style.PLAIN, "tag": None},
+        ),
+        nodes.MAPPING_SHELL: (Mapping, {"items": ((key, key),), "start": start, "end": end, "tag": "!If"}),
+        nodes.SEQUENCE_SHELL: (Sequence, {"items": (key,), "start": start, "end": end, "tag": None}),
+    }
+    for shell, (frozen, fields) in expected.items():
+        built = shell()
+        for name, value in fields.items():
+            setattr(built, name, value)
+        built.__class__ = frozen
+        assert type(built) is frozen and built == frozen(**fields) and hash(built) == hash(frozen(**fields))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(built, next(iter(fields)), None)
 
 
 def parses(load: Callable[[str], object], text: str) -> bool:

@@ -14,17 +14,20 @@ from typing import Any
 
 import pytest
 
-from bot.core import yamlcompose
+from bot.core import yamlcompose, yamlsafe
 from bot.core.config import ScanLimits
 from bot.core.errors import ManifestError
-from bot.core.tree import Document, Mapping, Node, Pos, Scalar, Sequence
+from bot.core.tree import Document, Mapping, Pos, Scalar, Sequence, split_lines
 from bot.core.yamlsafe import load_yaml
+from tests.core.treehelpers import described
 
 LIMITS = ScanLimits()
 SMALL_LIMITS = ScanLimits(max_depth=4, max_alias_expansions=12, max_documents=3)
 WORDS = ["a", "key", "name", "Résumé", "日本", "x:y", "s3:GetObject", "arn:aws:s3:::b/*", "${self:custom.x}"]
 WORDS += ["true", "no", "null", "~", "12", "-3", "0x1F", "0o17", "1.5e3", ".inf", ".NaN", "<<", "", "😀"]
 TAGS = ["!Ref", "!Sub", "!GetAtt", "!!str", "!!int", "!!map", "!!seq", "!", "!t:x", "!If"]
+# Keys that only the careful pairing of a mapping's children handles: collections, merge keys in disguise.
+ODD_KEYS = ["[k, j]", "{k: j}", "!!str <<", "'<<'", '"<<"', "? [x, y]", "? - z", "! <<", "<< "]
 
 
 def reference_value_start(composer: yamlcompose.Composer, start: Any, limit: Any | None) -> Pos:
@@ -66,24 +69,13 @@ def outcome(text: str, limits: ScanLimits) -> Any:
     return [(described(document.root), document.text == text, document.lines) for document in documents]
 
 
-def described(node: Node) -> Any:
-    """A node as nested tuples, with exact types: `1`, `1.0` and `True` are told apart, NaN equals NaN."""
-    kind = type(node).__name__
-    places = (
-        type(node.start),
-        node.start.line,
-        node.start.column,
-        type(node.end),
-        node.end.line,
-        node.end.column,
-    )
-    if type(node) is Scalar:
-        return (kind, type(node.value).__name__, repr(node.value), node.style, node.tag, places)
-    if type(node) is Mapping:
-        items = tuple((described(key), described(value)) for key, value in node.items)
-        return (kind, node.tag, places, items)
-    assert type(node) is Sequence
-    return (kind, node.tag, places, tuple(described(item) for item in node.items))
+def lines_as_split(text: str, limits: ScanLimits) -> bool:
+    """Each document's lines are the text's as `split_lines` gives them (the composer may reuse its own)."""
+    try:
+        documents = load_yaml(text, limits)
+    except ManifestError:
+        return True
+    return all(document.lines == split_lines(text) for document in documents)
 
 
 def reference_outcome(text: str, limits: ScanLimits) -> Any:
@@ -138,6 +130,12 @@ class Generator:
         if rng.random() < 0.5 or depth <= 0:
             for _ in range(rng.randint(1, 4)):
                 key = rng.choice([*WORDS[:9], "<<", "'q k'", '"d\\tk"', "? explicit"])
+                if rng.random() < 0.08:
+                    key = rng.choice([*ODD_KEYS, *(f"*{anchor} " for anchor in self.anchors)])
+                    key = self.properties() + key if key[0] not in "?*" else key
+                if key.startswith("? ") and key != "? explicit":
+                    lines.append(f"{pad}{key}\n{pad}:{self.value(indent, depth)}")
+                    continue
                 if key == "<<" and self.anchors:
                     several = "[" + ", ".join("*" + anchor for anchor in self.anchors[:2]) + "]"
                     lines.append(f"{pad}<<: {rng.choice(['*' + rng.choice(self.anchors), several])}\n")
@@ -188,7 +186,7 @@ class Generator:
 
     def scalar(self) -> str:
         rng = self.rng
-        word = rng.choice([w for w in WORDS if w not in ("", "<<")])
+        word = rng.choice([w for w in WORDS if w != ""])
         return rng.choice([word, word, f"'{word}'", f'"{word}\\u00e9"', f"{word} {word}", f"{word}:{word}"])
 
     def flow(self, depth: int) -> str:
@@ -201,7 +199,8 @@ class Generator:
             items.append(self.properties() + item)
         if rng.random() < 0.5:
             return "[" + ", ".join(items) + "]"
-        return "{" + ", ".join(f"{rng.choice(WORDS[:9])}: {item}" for item in items) + "}"
+        keys = [rng.choice(["<<", "'<<'", "[k]"] if rng.random() < 0.1 else WORDS[:9]) for _ in items]
+        return "{" + ", ".join(f"{key}: {item}" for key, item in zip(keys, items, strict=True)) + "}"
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -211,12 +210,28 @@ def test_generated_yaml_loads_exactly_as_the_reference(seed: int) -> None:
         text = generator.text()
         for limits in (LIMITS, SMALL_LIMITS):
             assert outcome(text, limits) == reference_outcome(text, limits), text
+            assert lines_as_split(text, limits), text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_generated_yaml_loads_exactly_as_the_reference_without_libyaml(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pure-Python parser's events (tags as `Tag` objects, plain style None) take the same paths."""
+    monkeypatch.setattr(yamlsafe, "_CPARSER", None)
+    generator = Generator(seed)
+    for _ in range(30):
+        text = generator.text()
+        assert outcome(text, SMALL_LIMITS) == reference_outcome(text, SMALL_LIMITS), text
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "a: &x [1, 2]\nb: *x\nc: *x\n" + "d: [*x, *x, *x, *x, *x, *x]\n",
+        "a: &x [[[1, 2, 3], [4, 5, 6]]]\nb: *x\nc: *x\n",  # sizes of nested collections add up
+        "a: &y [1, 2]\nb: &x {k: [*y, *y], j: {i: *y}}\nc: *x\n",
+        "a: &k <<\nb: &m {x: 1}\nc: {*k : *m, y: 2}\nd: {!!str << : *m}\ne: {'<<': *m}\n",
         "k: " + "[" * 9 + "]" * 9 + "\n",
         "---\na: 1\n" * 5,
         "a: !Ref\n  # c\n  x\nb: &n !Sub  'q'\nc: ! &m\n  - 1\n",
@@ -243,3 +258,11 @@ def test_value_start_matches_the_character_loop() -> None:
             start,
             limit,
         )
+
+
+def test_split_lines_breaks_where_the_regex_does() -> None:
+    """`str.split` is taken only when it breaks the text exactly as YAML's line-break regex does."""
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab é\n\r\x85\u2028\u2029日") for _ in range(rng.randint(0, 12)))
+        assert yamlcompose._split_lines(text) == yamlcompose._LINE_BREAK.split(text), repr(text)

@@ -33,3 +33,24 @@ def plain(node: Node) -> Any:
     if isinstance(node, Mapping):
         return {key.value: plain(value) for key, value in node.items}
     return [plain(item) for item in node.items]
+
+
+def described(node: Node) -> Any:
+    """A node as nested tuples, with exact types: `1`, `1.0` and `True` are told apart, NaN equals NaN
+    (its repr does), and each position's class is checked too."""
+    kind = type(node).__name__
+    places = (
+        type(node.start),
+        node.start.line,
+        node.start.column,
+        type(node.end),
+        node.end.line,
+        node.end.column,
+    )
+    if type(node) is Scalar:
+        return (kind, type(node.value).__name__, repr(node.value), node.style, node.tag, places)
+    if type(node) is Mapping:
+        items = tuple((described(key), described(value)) for key, value in node.items)
+        return (kind, node.tag, places, items)
+    assert type(node) is Sequence
+    return (kind, node.tag, places, tuple(described(item) for item in node.items))
