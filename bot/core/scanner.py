@@ -38,7 +38,7 @@ from bot.core.keypaths import KeyRedactor
 from bot.core.linescan import line_document
 from bot.core.manifests.base import Format, Naming, Role, Site, Target, is_self_parsing
 from bot.core.manifests.common import scalar_advice
-from bot.core.manifests.intrinsics import ArgRole, Visit, joined_text, visit_strings
+from bot.core.manifests.intrinsics import ArgRole, joined_text, visit_strings
 from bot.core.manifests.jscode import load_code
 from bot.core.perfile import one_file
 from bot.core.prefilter import may_hold_finding
@@ -285,39 +285,51 @@ class _FileScan:
         self, docs: Sequence[Document], naming: Naming, consumers: _Consumers, *, fixable: bool
     ) -> list[Finding]:
         found: list[Finding] = []
+        spend, value, name = self.budget.spend, self._value, ArgRole.NAME
         for index, doc in enumerate(docs):
             joins: dict[int, tuple[Node, KeyPath]] = {}
-            for visit in visit_strings(doc.root):
-                if visit.role is ArgRole.NAME:
+            for path, scalar, role, join, join_path in visit_strings(doc.root):
+                if role is name:
                     continue
-                if not self.budget.spend(visit.scalar):
+                if not spend(scalar):
                     return found
-                if visit.join is not None:
-                    joins[id(visit.join)] = (visit.join, visit.join_path)
-                found.extend(self._value(index, doc, visit, naming, consumers, fixable=fixable))
+                if join is not None:
+                    joins[id(join)] = (join, join_path)
+                findings = value(index, doc, path, scalar, role, naming, consumers, fixable)
+                if findings:
+                    found.extend(findings)
             for join, join_path in joins.values():
                 found.extend(self._joined(index, doc, join, join_path, naming))
         return found
 
     def _value(
-        self, index: int, doc: Document, visit: Visit, naming: Naming, consumers: _Consumers, *, fixable: bool
-    ) -> list[Finding]:
-        """Findings for one value; the cheap necessary conditions come first, as most values have none."""
-        key_path = visit.path
-        scalar = visit.scalar if isinstance(visit.scalar.value, str) else self._as_written(visit.scalar)
-        if scalar is None:
-            return []
+        self,
+        index: int,
+        doc: Document,
+        key_path: KeyPath,
+        scalar: Scalar,
+        role: ArgRole,
+        naming: Naming,
+        consumers: _Consumers,
+        fixable: bool,
+    ) -> list[Finding] | None:
+        """Findings for one value; the cheap necessary conditions come first, as most values have none
+        (None then: issue 16)."""
         text = scalar.value
-        assert isinstance(text, str)
+        if not isinstance(text, str):
+            written = self._as_written(scalar)
+            if written is None:
+                return None
+            scalar, text = written, str(written.value)
         site = self.platform.site(doc, key_path)
-        consumed = consumers.get((index, key_path))
+        consumed = consumers.get((index, key_path)) if consumers else None
         targets = tuple(consumed) if consumed else ()
         tokens = self.tokens_possible and self._may_hold_token(scalar)
-        keyed = visit.role is ArgRole.VALUE and self._may_judge(site.key, targets)
+        keyed = role is ArgRole.VALUE and self._may_judge(site.key, targets)
         pairs = site.pairs or may_hold_pairs(text)
         advice = fixable and self._may_need_advice(text, site)
         if not (tokens or keyed or pairs or advice):
-            return []
+            return None
         analysis = analyze(text)
         if analysis.is_ciphertext:
             return []
@@ -345,9 +357,14 @@ class _FileScan:
         mappings are read once, on the first value that asks."""
         found = self._sample_mappings.get(index)
         if found is None:
-            named = may_name_documentation_host(self.text)
+            named = self._names_documentation_host
             found = self._sample_mappings[index] = sample_host_values(doc.root) if named else set()
-        return key_path in found
+        return bool(found) and key_path in found
+
+    @functools.cached_property
+    def _names_documentation_host(self) -> bool:
+        """`may_name_documentation_host` of the file, asked once per file rather than per document."""
+        return may_name_documentation_host(self.text)
 
     def _as_written(self, scalar: Scalar) -> Scalar | None:
         """An integer scalar as the text written in the file, when it is long enough to be a password."""

@@ -142,6 +142,7 @@ def is_self_parsing(platform: object) -> TypeGuard[SelfParsing]:
 
 
 _INTRINSIC = re.compile(r"^(?:Fn::\w+|Ref|Condition)$")
+_INTRINSIC_STARTS = ("Fn::", "Ref", "Condition")  # what `_INTRINSIC` can match starts with one of them
 _NAME_KEYS = ("name", "Name", "key", "Key", "variable", "ParameterKey", "OptionName")
 _VALUE_KEYS = ("value", "Value", "ParameterValue")
 
@@ -149,7 +150,8 @@ _VALUE_KEYS = ("value", "Value", "ParameterValue")
 def leaf_key(path: KeyPath) -> str:
     """The nearest string key that is not a CloudFormation intrinsic or a list index."""
     for part in reversed(path):
-        if isinstance(part, str) and not _INTRINSIC.match(part):
+        # The regex only for a key that can match it: this runs once per value (issue 16).
+        if isinstance(part, str) and not (part.startswith(_INTRINSIC_STARTS) and _INTRINSIC.match(part)):
             return part
     return ""
 
@@ -169,7 +171,9 @@ def entry_name(doc: Document, path: KeyPath) -> str | None:
 
 
 def generic_key(doc: Document, path: KeyPath) -> str:
-    return entry_name(doc, path) or leaf_key(path)
+    # `entry_name`'s first test is made here, as most paths fail it (issue 16: once per value).
+    name = entry_name(doc, path) if path and path[-1] in _VALUE_KEYS else None
+    return name or leaf_key(path)
 
 
 def text_at(node: Node | None) -> str | None:
