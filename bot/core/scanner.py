@@ -204,6 +204,7 @@ class _FileScan:
         # True when no finding can come out of this text: it is then parsed only if a notice may be due.
         self.hopeless = prefilter and not may_hold_finding(text, self.platform.id, ruleset, self.detectors)
         self.budget = Budget(config.limits.max_work)
+        self._may_judge_key = self.detectors.may_judge_key  # once per value: bound once (issue 16)
         self._sample_mappings: dict[
             int, set[KeyPath]
         ] = {}  # per document: values a documentation host beside them speaks for
@@ -325,9 +326,12 @@ class _FileScan:
         consumed = consumers.get((index, key_path)) if consumers else None
         targets = tuple(consumed) if consumed else ()
         tokens = self.tokens_possible and self._may_hold_token(scalar)
-        keyed = role is ArgRole.VALUE and self._may_judge(site.key, targets)
+        keyed = role is ArgRole.VALUE and (
+            self._may_judge_key(site.key) or (bool(targets) and self._may_judge_targets(targets))
+        )
         pairs = site.pairs or may_hold_pairs(text)
-        advice = fixable and self._may_need_advice(text, site)
+        # `_may_need_advice` needs one of these (issue 16: it is asked of every value)
+        advice = fixable and ("~" in text or site.role in _ENV_ROLES) and self._may_need_advice(text, site)
         if not (tokens or keyed or pairs or advice):
             return None
         analysis = analyze(text)
@@ -392,11 +396,10 @@ class _FileScan:
             return True
         return site.role is Role.ENV_VAR and "ssm-secure" in text
 
-    def _may_judge(self, key: str, targets: tuple[Target, ...]) -> bool:
-        may_judge = self.detectors.may_judge_key
-        if may_judge(key):
-            return True
-        return bool(targets) and any(target.whole and may_judge(target.consumer) for target in targets)
+    def _may_judge_targets(self, targets: tuple[Target, ...]) -> bool:
+        """Whether a keyed rule may judge the value under a consumer's key (a whole-value reference)."""
+        may_judge = self._may_judge_key
+        return any(target.whole and may_judge(target.consumer) for target in targets)
 
     def _joined(
         self, index: int, doc: Document, join: Node, join_path: KeyPath, naming: Naming

@@ -45,6 +45,17 @@ class Site(NamedTuple):
     pairs: bool = False  # the value is a list of Key=value pairs (samconfig parameter_overrides)
 
 
+def key_site(key: str) -> Site:
+    """`Site(key)`, made without the named tuple's Python-level `__new__`, which cost more than finding the
+    key: most values get this site (issue 16). Checked against `Site`'s fields when the module loads."""
+    return _new_tuple(Site, (key, Role.OTHER, False))
+
+
+_new_tuple = tuple.__new__
+if Site._fields != ("key", "role", "pairs") or Site._field_defaults != {"role": Role.OTHER, "pairs": False}:
+    raise TypeError("bot.core.manifests.base.key_site is out of date with Site")
+
+
 @dataclass(frozen=True, slots=True)
 class Naming:
     """Facts from the whole manifest used to name the stored secret (`/<service>/<stage>/<key>`)."""
@@ -171,9 +182,17 @@ def entry_name(doc: Document, path: KeyPath) -> str | None:
 
 
 def generic_key(doc: Document, path: KeyPath) -> str:
-    # `entry_name`'s first test is made here, as most paths fail it (issue 16: once per value).
-    name = entry_name(doc, path) if path and path[-1] in _VALUE_KEYS else None
-    return name or leaf_key(path)
+    """`entry_name` or else `leaf_key`; a last key that is a plain string is answered here, as most are
+    (issue 16: once per value)."""
+    if path:
+        last = path[-1]
+        if last in _VALUE_KEYS:
+            name = entry_name(doc, path)
+            if name:
+                return name
+        elif type(last) is str and not last.startswith(_INTRINSIC_STARTS):
+            return last
+    return leaf_key(path)
 
 
 def text_at(node: Node | None) -> str | None:

@@ -21,6 +21,7 @@ from bot.core.manifests.base import (
     entry_name,
     generic_key,
     kebab,
+    key_site,
     scalars_under,
     text_at,
 )
@@ -93,7 +94,7 @@ class ServerlessPlatform(BasePlatform):
                 return Site(str(path[-1]), Role.PARAM)
         elif section == "resources" and size > 1:
             return cfn_site(doc, path, base=1)
-        return Site(generic_key(doc, path))
+        return key_site(generic_key(doc, path))
 
     def naming(self, path: str, docs: Sequence[Document]) -> Naming:
         root = root_mapping(docs)
