@@ -1,6 +1,7 @@
 """The scanner asks each value cheap questions before the expensive ones (issue 16). The shortcuts it takes
-must answer as the full questions do: `key_site` is `Site(key)`, and `_may_need_advice` is never True for a
-value without a `~` outside a function's environment (the test the scanner makes before asking it)."""
+must answer as the full questions do: `key_site` is `Site(key)`, `_may_need_advice` is never True for a
+value without a `~` outside a function's environment, and `may_hold_pairs` never for a text without one of
+`_PAIRS_NEED` (the tests the scanner makes before asking them)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import pytest
 
 from bot.core.config import ScanConfig
 from bot.core.detect import Choice
+from bot.core.judge import may_hold_pairs
 from bot.core.manifests import cloudformation, serverless
 from bot.core.manifests.base import Format, Role, Site, key_site
 from bot.core.rules import RuleSet
-from bot.core.scanner import _ENV_ROLES, _FileScan
+from bot.core.scanner import _ENV_ROLES, _PAIRS_NEED, _FileScan
 
 _PIECES = ("~true", "~", "ssm-secure", "{{resolve:ssm-secure:/a}}", "${ssm:/a~true}", "plain", " ", "x")
 
@@ -35,3 +37,15 @@ def test_advice_needs_a_tilde_or_an_environment(platform: object) -> None:
         site = Site("KEY", rng.choice(list(Role)))
         if scan._may_need_advice(text, site):
             assert "~" in text or site.role in _ENV_ROLES
+
+
+_PAIR_PIECES = ("=", " ", "\n", ":", '"', "-", "?", "{", "}", "a", "b=", "--x", "x: y", '{"k": 1}', "\t")
+
+
+def test_pairs_need_one_of_the_scanner_s_substrings() -> None:
+    rng = random.Random(17)
+    texts = ["".join(rng.choice(_PAIR_PIECES) for _ in range(rng.randint(0, 7))) for _ in range(20000)]
+    accepted = [text for text in texts if may_hold_pairs(text)]
+    assert len(accepted) > 1000  # the test reaches the function's every branch
+    for text in accepted:
+        assert any(need in text for need in _PAIRS_NEED), text

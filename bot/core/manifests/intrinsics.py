@@ -40,7 +40,7 @@ _Pending = tuple[KeyPath, Node, str | None, Node | None, KeyPath]  # a node to v
 def visit_strings(root: Node) -> Iterator[Visit]:
     """Every string (and integer: `PIN: 12345678` is a password) scalar with its role, in document order.
 
-    Most scalars are plain values in a mapping (issue 16): the ones before a mapping's first container are
+    Most scalars are plain values in a mapping or list (issue 16): the ones before its first container are
     yielded as they are met, never pushed on the stack, and scalars that are neither strings nor integers
     are never given a path. tests/core/test_visit_strings.py compares it with a plain recursive walk."""
     stack: list[_Pending] = [((), root, None, None, ())]
@@ -63,7 +63,7 @@ def visit_strings(root: Node) -> Iterator[Visit]:
                 if type(child.value) is not str and type(child.value) is not int:
                     continue
                 name = str(key.value)
-                intrinsic = name if name.startswith("Fn::") or name in _NAME_FUNCTIONS else None
+                intrinsic = name if name in _NAME_FUNCTIONS or name[:4] == "Fn::" else None
                 if intrinsic is None and child.tag is None:
                     yield (*path, name), child, value, None, ()
                 else:
@@ -73,12 +73,25 @@ def visit_strings(root: Node) -> Iterator[Visit]:
                 if type(child) is Scalar and type(child.value) is not str and type(child.value) is not int:
                     continue
                 name = str(key.value)
-                intrinsic = name if name.startswith("Fn::") or name in _NAME_FUNCTIONS else None
+                intrinsic = name if name in _NAME_FUNCTIONS or name[:4] == "Fn::" else None
                 push(((*path, name), child, intrinsic, None, ()))
         elif isinstance(node, Sequence):
             called = _function_of(node, function)
-            for index in range(len(node.items) - 1, -1, -1):
-                child = node.items[index]
+            entries = node.items
+            first = 0
+            if called is None:  # a plain list: its leading scalars are yielded here too
+                for entry in entries:
+                    if type(entry) is not Scalar:
+                        break
+                    first += 1
+                    if type(entry.value) is not str and type(entry.value) is not int:
+                        continue
+                    if join is None and entry.tag is None:
+                        yield (*path, first - 1), entry, value, None, ()
+                    else:
+                        yield (*path, first - 1), entry, _role(entry, path, None, join), join, join_path
+            for index in range(len(entries) - 1, first - 1, -1):
+                child = entries[index]
                 child_join, child_join_path = (
                     (node, path) if called in _JOINS and index == 1 else (join, join_path)
                 )
