@@ -1,6 +1,7 @@
-"""`visit_strings` yields a mapping's leading scalars without the stack and skips scalars that are not
-strings or integers (issue 16): it must yield exactly what the plain walk below (the walk it replaced)
-yields, in the same order, on random trees full of intrinsics, tags and `!Join`s."""
+"""`visit_strings` yields a mapping's or list's leading scalars without the stack and skips scalars that are
+not strings or integers (issue 16): it must yield exactly what the plain walk below (the walk it replaced)
+yields, in the same order, on random trees full of intrinsics, tags and `!Join`s. `walk_strings` must yield
+the strings, holding the text asked for, that a walk of every scalar yields."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 
 from bot.core.config import ScanConfig
 from bot.core.manifests import intrinsics
+from bot.core.manifests.common import walk_strings
 from bot.core.manifests.intrinsics import ArgRole, Visit, visit_strings
-from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
+from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence, walk_scalars
 from bot.core.yamlsafe import load_yaml
 from tests.core import randomtrees
 
@@ -81,3 +83,15 @@ def test_a_template_s_roles_and_order() -> None:
     assert (("Variables", "ON"), ArgRole.VALUE) not in found
     assert ((1, 2), ArgRole.JOIN_PART) in found  # `z` in the `Fn::Join` list
     assert found[-1] == (("Tags", 3), ArgRole.VALUE)
+
+
+@pytest.mark.parametrize("seed", range(100))
+@pytest.mark.parametrize("holding", ["", "${", "Fn", "Key"])
+def test_walk_strings_yields_the_strings_of_every_scalar_walk(seed: int, holding: str) -> None:
+    root = randomtrees.node(random.Random(seed), 6)
+    expected = [
+        (path, node)
+        for path, node in walk_scalars(root)
+        if isinstance(node.value, str) and holding in node.value
+    ]
+    assert list(walk_strings(root, holding=holding)) == expected
