@@ -1,6 +1,7 @@
 """The sites of CloudFormation and Serverless values test the section first, and `leaf_key` runs its regex
 only on keys that can match it (issue 16: they run once per value). Each must give the site the plain
-sequence of tests below (the code they replaced) gives, for every path of random documents."""
+sequence of tests below (the code they replaced) gives, for every path of random documents. A Serverless
+address without `${` is split without being analysed: as it was split when it was."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.core.config import ScanConfig
 from bot.core.manifests import base, cloudformation, serverless
 from bot.core.manifests.base import Role, Site, entry_name, has_reference_markers, text_at
 from bot.core.manifests.cloudformation import cfn_site
+from bot.core.references import analyze
 from bot.core.tree import Document, KeyPath
 from bot.core.yamlsafe import load_yaml
 from tests.core import randomtrees
@@ -127,3 +129,33 @@ Resources:
     assert cfn_site(doc, path) == _cfn_site(doc, path)
     nested = ("resources", *path)
     assert serverless.PLATFORM.site(doc, nested) == _serverless_site(doc, nested)
+
+
+def _address_parts(address: str) -> tuple[str, ...]:
+    """`serverless._address_parts` as it was: every address analysed."""
+    for variable in reversed(analyze(address).variables):
+        address = address[: variable.start] + "*" + address[variable.end :]
+    return tuple("*" if "*" in part else part for part in address.split("."))
+
+
+_ADDRESS_PIECES = (
+    "custom",
+    ".",
+    "${sls:stage}",
+    "${self:x}",
+    "$",
+    "{",
+    "}",
+    "*",
+    "a",
+    "${",
+    "\\",
+    "${opt:r, 'b'}",
+)
+
+
+def test_an_address_is_split_as_when_every_address_was_analysed() -> None:
+    rng = random.Random(16)
+    for _ in range(3000):
+        address = "".join(rng.choice(_ADDRESS_PIECES) for _ in range(rng.randint(0, 6)))
+        assert serverless._address_parts(address) == _address_parts(address), address

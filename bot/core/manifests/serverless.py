@@ -196,7 +196,8 @@ def _resolve(doc: Document, variable: Variable) -> Iterator[tuple[KeyPath, Node]
 def _address_parts(address: str) -> tuple[str, ...]:
     """`custom.${sls:stage}.key` -> ("custom", "*", "key"): a nested variable matches any key."""
     parts: list[str] = []
-    for variable in reversed(analyze(address).variables):
+    # A variable starts with `${`: most addresses have none, and are not analysed (issue 16).
+    for variable in reversed(analyze(address).variables if "${" in address else ()):
         address = address[: variable.start] + "*" + address[variable.end :]
     for part in address.split("."):
         parts.append("*" if "*" in part else part)
