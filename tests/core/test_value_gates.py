@@ -1,10 +1,12 @@
 """The scanner asks each value cheap questions before the expensive ones (issue 16). The shortcuts it takes
 must answer as the full questions do: `key_site` is `Site(key)`, `_may_need_advice` is never True for a
 value without a `~` outside a function's environment, and `may_hold_pairs` never for a text without one of
-`_PAIRS_NEED` (the tests the scanner makes before asking them)."""
+`_PAIRS_NEED` (the tests the scanner makes before asking them). A file's lines and their starts are those
+of the plain computations."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -49,3 +51,15 @@ def test_pairs_need_one_of_the_scanner_s_substrings() -> None:
     assert len(accepted) > 1000  # the test reaches the function's every branch
     for text in accepted:
         assert any(need in text for need in _PAIRS_NEED), text
+
+
+def test_lines_and_their_starts_are_those_of_the_plain_computations() -> None:
+    rng = random.Random(18)
+    choice = Choice(serverless.PLATFORM, Format.YAML)
+    for _ in range(2000):
+        text = "".join(rng.choice("ab \n\r\t") for _ in range(rng.randint(0, 30)))
+        scan = _FileScan("serverless.yml", choice, text, RuleSet.default(), ScanConfig(), prefilter=False)
+        assert scan.lines == [line.removesuffix("\r") for line in text.split("\n")]
+        assert scan.line_starts == list(
+            itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0)
+        )
