@@ -41,6 +41,7 @@ _FORMATS = {
 }  # fmt: skip
 _ENV_KEYS = ("environment",)
 _UNSAFE_NAME = re.compile(r"[*?\[\]\\]|^~")
+_DRIVE = re.compile(r"^[A-Za-z]:")  # compiled once: `resolve` runs for every `${file()}` (issue 16)
 
 
 class FileTarget(NamedTuple):
@@ -137,7 +138,7 @@ def resolve(manifest: str, written: str) -> FileTarget | str:
     raw = written.strip().strip("'\"").strip()
     if not raw or raw.endswith("/") or posixpath.basename(raw) in ("", ".", ".."):
         return f"${{file({raw})}}: not a file name; not followed"
-    if raw.startswith("/") or re.match(r"^[A-Za-z]:", raw) or "\\" in raw or raw.startswith("~"):
+    if raw.startswith("/") or _DRIVE.match(raw) or "\\" in raw or raw.startswith("~"):
         return f"${{file({raw})}}: not a path inside the repository; not followed"
     pattern = False
     if "${" in raw:

@@ -116,21 +116,25 @@ def _of_service(key: str, services: set[tuple[str, ...]]) -> bool:
 
 def sample_host_values(root: Node) -> set[KeyPath]:
     """Key paths of the values that a documentation host beside them speaks for (`sample_host_passwords`),
-    found in one walk of the tree."""
+    found in one walk of the tree. One loop per mapping sorts its settings from its nodes, and no path is
+    built for a mapping that no host speaks for: this walks every mapping of the document (issue 16)."""
     found: set[KeyPath] = set()
     stack: list[tuple[KeyPath, Node]] = [((), root)]
+    pop, push = stack.pop, stack.append
     while stack:
-        path, node = stack.pop()
+        path, node = pop()
         if isinstance(node, Mapping):
-            settings = [
-                (str(k.value), v.value) for k, v in node.items if type(v) is Scalar and type(v.value) is str
-            ]
-            found.update((*path, key) for key in sample_host_passwords(settings))
-            stack.extend(
-                ((*path, str(key.value)), value) for key, value in node.items if type(value) is not Scalar
-            )
+            settings: list[tuple[str, str]] = []
+            for key, value in node.items:
+                if type(value) is not Scalar:
+                    push(((*path, str(key.value)), value))
+                elif type(value.value) is str:
+                    settings.append((str(key.value), value.value))
+            spoken_for = sample_host_passwords(settings) if settings else None
+            if spoken_for:
+                found.update((*path, key) for key in spoken_for)
         elif isinstance(node, Sequence):
-            stack.extend(
-                ((*path, number), item) for number, item in enumerate(node.items) if type(item) is not Scalar
-            )
+            for number, item in enumerate(node.items):
+                if type(item) is not Scalar:
+                    push(((*path, number), item))
     return found

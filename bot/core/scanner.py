@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -38,7 +39,7 @@ from bot.core.keypaths import KeyRedactor
 from bot.core.linescan import line_document
 from bot.core.manifests.base import Format, Naming, Role, Site, Target, is_self_parsing
 from bot.core.manifests.common import scalar_advice
-from bot.core.manifests.intrinsics import ArgRole, Visit, joined_text, visit_strings
+from bot.core.manifests.intrinsics import ArgRole, joined_text, visit_strings
 from bot.core.manifests.jscode import load_code
 from bot.core.perfile import one_file
 from bot.core.prefilter import may_hold_finding
@@ -62,6 +63,9 @@ _LINE_SCAN_KINDS = (
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
 Parsed = tuple[Choice, Sequence[Document]]  # a file's platform choice and its documents, as `parse` made them
 _MIN_NUMERIC_SECRET = 6  # shorter integers are ports, sizes and timeouts
+# What any text `bot.core.judge.may_hold_pairs` accepts holds (an assignment, a `key: value` line, a
+# command line's option, a JSON field); `_value` tests them inline. tests/core/test_value_gates.py checks it.
+_PAIRS_NEED = ("=", ": ", '":', "--")
 
 
 def scan_file(
@@ -204,17 +208,23 @@ class _FileScan:
         # True when no finding can come out of this text: it is then parsed only if a notice may be due.
         self.hopeless = prefilter and not may_hold_finding(text, self.platform.id, ruleset, self.detectors)
         self.budget = Budget(config.limits.max_work)
+        self._may_judge_key = self.detectors.may_judge_key  # once per value: bound once (issue 16)
         self._sample_mappings: dict[
             int, set[KeyPath]
         ] = {}  # per document: values a documentation host beside them speaks for
 
     @functools.cached_property
     def lines(self) -> list[str]:
-        return [line.removesuffix("\r") for line in self.text.split("\n")]
+        lines = self.text.split("\n")
+        if "\r" not in self.text:  # most files: no line to trim (issue 16)
+            return lines
+        return [line.removesuffix("\r") for line in lines]
 
     @functools.cached_property
     def line_starts(self) -> list[int]:
-        return list(itertools.accumulate((len(line) + 1 for line in self.text.split("\n")), initial=0))
+        # Each line's length plus its `\n`, summed in C rather than by a generator per line (issue 16).
+        lengths = map(operator.add, map(len, self.text.split("\n")), itertools.repeat(1))
+        return list(itertools.accumulate(lengths, initial=0))
 
     @functools.cached_property
     def emit(self) -> Emitter:
@@ -285,39 +295,57 @@ class _FileScan:
         self, docs: Sequence[Document], naming: Naming, consumers: _Consumers, *, fixable: bool
     ) -> list[Finding]:
         found: list[Finding] = []
+        spend, value, name = self.budget.spend, self._value, ArgRole.NAME
         for index, doc in enumerate(docs):
             joins: dict[int, tuple[Node, KeyPath]] = {}
-            for visit in visit_strings(doc.root):
-                if visit.role is ArgRole.NAME:
+            for path, scalar, role, join, join_path in visit_strings(doc.root):
+                if role is name:
                     continue
-                if not self.budget.spend(visit.scalar):
+                if not spend(scalar):
                     return found
-                if visit.join is not None:
-                    joins[id(visit.join)] = (visit.join, visit.join_path)
-                found.extend(self._value(index, doc, visit, naming, consumers, fixable=fixable))
+                if join is not None:
+                    joins[id(join)] = (join, join_path)
+                findings = value(index, doc, path, scalar, role, naming, consumers, fixable)
+                if findings:
+                    found.extend(findings)
             for join, join_path in joins.values():
                 found.extend(self._joined(index, doc, join, join_path, naming))
         return found
 
     def _value(
-        self, index: int, doc: Document, visit: Visit, naming: Naming, consumers: _Consumers, *, fixable: bool
-    ) -> list[Finding]:
-        """Findings for one value; the cheap necessary conditions come first, as most values have none."""
-        key_path = visit.path
-        scalar = visit.scalar if isinstance(visit.scalar.value, str) else self._as_written(visit.scalar)
-        if scalar is None:
-            return []
+        self,
+        index: int,
+        doc: Document,
+        key_path: KeyPath,
+        scalar: Scalar,
+        role: ArgRole,
+        naming: Naming,
+        consumers: _Consumers,
+        fixable: bool,
+    ) -> list[Finding] | None:
+        """Findings for one value; the cheap necessary conditions come first, as most values have none
+        (None then: issue 16)."""
         text = scalar.value
-        assert isinstance(text, str)
+        if not isinstance(text, str):
+            written = self._as_written(scalar)
+            if written is None:
+                return None
+            scalar, text = written, str(written.value)
         site = self.platform.site(doc, key_path)
-        consumed = consumers.get((index, key_path))
+        consumed = consumers.get((index, key_path)) if consumers else None
         targets = tuple(consumed) if consumed else ()
         tokens = self.tokens_possible and self._may_hold_token(scalar)
-        keyed = visit.role is ArgRole.VALUE and self._may_judge(site.key, targets)
-        pairs = site.pairs or may_hold_pairs(text)
-        advice = fixable and self._may_need_advice(text, site)
+        keyed = role is ArgRole.VALUE and (
+            self._may_judge_key(site.key) or (bool(targets) and self._may_judge_targets(targets))
+        )
+        # `may_hold_pairs` needs one of `_PAIRS_NEED`, which most values lack (issue 16)
+        pairs = site.pairs or (
+            ("=" in text or ": " in text or '":' in text or "--" in text) and may_hold_pairs(text)
+        )
+        # `_may_need_advice` needs one of these (issue 16: it is asked of every value)
+        advice = fixable and ("~" in text or site.role in _ENV_ROLES) and self._may_need_advice(text, site)
         if not (tokens or keyed or pairs or advice):
-            return []
+            return None
         analysis = analyze(text)
         if analysis.is_ciphertext:
             return []
@@ -345,9 +373,14 @@ class _FileScan:
         mappings are read once, on the first value that asks."""
         found = self._sample_mappings.get(index)
         if found is None:
-            named = may_name_documentation_host(self.text)
+            named = self._names_documentation_host
             found = self._sample_mappings[index] = sample_host_values(doc.root) if named else set()
-        return key_path in found
+        return bool(found) and key_path in found
+
+    @functools.cached_property
+    def _names_documentation_host(self) -> bool:
+        """`may_name_documentation_host` of the file, asked once per file rather than per document."""
+        return may_name_documentation_host(self.text)
 
     def _as_written(self, scalar: Scalar) -> Scalar | None:
         """An integer scalar as the text written in the file, when it is long enough to be a password."""
@@ -375,11 +408,10 @@ class _FileScan:
             return True
         return site.role is Role.ENV_VAR and "ssm-secure" in text
 
-    def _may_judge(self, key: str, targets: tuple[Target, ...]) -> bool:
-        may_judge = self.detectors.may_judge_key
-        if may_judge(key):
-            return True
-        return bool(targets) and any(target.whole and may_judge(target.consumer) for target in targets)
+    def _may_judge_targets(self, targets: tuple[Target, ...]) -> bool:
+        """Whether a keyed rule may judge the value under a consumer's key (a whole-value reference)."""
+        may_judge = self._may_judge_key
+        return any(target.whole and may_judge(target.consumer) for target in targets)
 
     def _joined(
         self, index: int, doc: Document, join: Node, join_path: KeyPath, naming: Naming

@@ -45,6 +45,17 @@ class Site(NamedTuple):
     pairs: bool = False  # the value is a list of Key=value pairs (samconfig parameter_overrides)
 
 
+def key_site(key: str) -> Site:
+    """`Site(key)`, made without the named tuple's Python-level `__new__`, which cost more than finding the
+    key: most values get this site (issue 16). Checked against `Site`'s fields when the module loads."""
+    return _new_tuple(Site, (key, Role.OTHER, False))
+
+
+_new_tuple = tuple.__new__
+if Site._fields != ("key", "role", "pairs") or Site._field_defaults != {"role": Role.OTHER, "pairs": False}:
+    raise TypeError("bot.core.manifests.base.key_site is out of date with Site")
+
+
 @dataclass(frozen=True, slots=True)
 class Naming:
     """Facts from the whole manifest used to name the stored secret (`/<service>/<stage>/<key>`)."""
@@ -142,6 +153,7 @@ def is_self_parsing(platform: object) -> TypeGuard[SelfParsing]:
 
 
 _INTRINSIC = re.compile(r"^(?:Fn::\w+|Ref|Condition)$")
+_INTRINSIC_STARTS = ("Fn::", "Ref", "Condition")  # what `_INTRINSIC` can match starts with one of them
 _NAME_KEYS = ("name", "Name", "key", "Key", "variable", "ParameterKey", "OptionName")
 _VALUE_KEYS = ("value", "Value", "ParameterValue")
 
@@ -149,7 +161,8 @@ _VALUE_KEYS = ("value", "Value", "ParameterValue")
 def leaf_key(path: KeyPath) -> str:
     """The nearest string key that is not a CloudFormation intrinsic or a list index."""
     for part in reversed(path):
-        if isinstance(part, str) and not _INTRINSIC.match(part):
+        # The regex only for a key that can match it: this runs once per value (issue 16).
+        if isinstance(part, str) and not (part.startswith(_INTRINSIC_STARTS) and _INTRINSIC.match(part)):
             return part
     return ""
 
@@ -169,7 +182,17 @@ def entry_name(doc: Document, path: KeyPath) -> str | None:
 
 
 def generic_key(doc: Document, path: KeyPath) -> str:
-    return entry_name(doc, path) or leaf_key(path)
+    """`entry_name` or else `leaf_key`; a last key that is a plain string is answered here, as most are
+    (issue 16: once per value)."""
+    if path:
+        last = path[-1]
+        if last in _VALUE_KEYS:
+            name = entry_name(doc, path)
+            if name:
+                return name
+        elif type(last) is str and not last.startswith(_INTRINSIC_STARTS):
+            return last
+    return leaf_key(path)
 
 
 def text_at(node: Node | None) -> str | None:

@@ -23,6 +23,7 @@ from bot.core.manifests.base import (
     generic_key,
     has_reference_markers,
     kebab,
+    key_site,
     text_at,
 )
 from bot.core.manifests.common import is_secret_key
@@ -123,26 +124,37 @@ def _type_of(resource: Node) -> object:
 
 
 def cfn_site(doc: Document, path: KeyPath, base: int = 0) -> Site:
-    """The meaning of a path inside a template whose root sits at `path[:base]`."""
-    rel = path[base:]
-    if len(rel) == 3 and rel[0] == "Parameters" and rel[2] == "Default":
-        return Site(str(rel[1]), Role.PARAM_DEFAULT)
-    if len(rel) == 5 and rel[:4] == ("Globals", "Function", "Environment", "Variables"):
-        return Site(str(rel[4]), Role.SHARED_ENV)
-    if len(rel) == 6 and rel[0] == "Resources" and rel[2:5] == ("Properties", "Environment", "Variables"):
-        resource = doc.lookup(path[: base + 2])
-        role = Role.ENV_VAR if str(_type_of(resource) if resource else "") in _LAMBDA_TYPES else Role.OTHER
-        return Site(str(rel[5]), role)
-    if len(rel) == 3 and rel[0] == "Outputs" and rel[2] == "Value":
+    """The meaning of a path inside a template whose root sits at `path[:base]`.
+
+    The section (`rel[0]`) is tested first: most values are in none of the four that have a meaning of
+    their own (issue 16: this runs once per value). tests/core/test_site_fast.py compares it with the
+    plain sequence of tests."""
+    rel = path[base:] if base else path
+    size = len(rel)
+    if size < 3:
+        return key_site(generic_key(doc, path))
+    section = rel[0]
+    if section == "Resources":
+        if size == 6 and rel[2:5] == ("Properties", "Environment", "Variables"):
+            resource = doc.lookup(path[: base + 2])
+            lambda_env = str(_type_of(resource) if resource else "") in _LAMBDA_TYPES
+            return Site(str(rel[5]), Role.ENV_VAR if lambda_env else Role.OTHER)
+        if size == 4 and rel[2:] == ("Properties", "Value"):
+            resource = doc.lookup(path[: base + 2])
+            if resource is not None and _type_of(resource) == "AWS::ApiGateway::ApiKey":
+                return Site("ApiKeyValue")  # the key clients send; its `Name` only labels it
+            name = text_at(doc.lookup((*path[:-1], "Name")))
+            if name and not has_reference_markers(name):
+                return Site(name.rstrip("/").rsplit("/", 1)[-1])
+    elif section == "Parameters":
+        if size == 3 and rel[2] == "Default":
+            return Site(str(rel[1]), Role.PARAM_DEFAULT)
+    elif section == "Globals":
+        if size == 5 and rel[1:4] == ("Function", "Environment", "Variables"):
+            return Site(str(rel[4]), Role.SHARED_ENV)
+    elif section == "Outputs" and size == 3 and rel[2] == "Value":
         return Site(str(rel[1]))
-    if len(rel) == 4 and rel[0] == "Resources" and rel[2:] == ("Properties", "Value"):
-        resource = doc.lookup(path[: base + 2])
-        if resource is not None and _type_of(resource) == "AWS::ApiGateway::ApiKey":
-            return Site("ApiKeyValue")  # the key clients send; its `Name` only labels it
-        name = text_at(doc.lookup((*path[:-1], "Name")))
-        if name and not has_reference_markers(name):
-            return Site(name.rstrip("/").rsplit("/", 1)[-1])
-    return Site(generic_key(doc, path))
+    return key_site(generic_key(doc, path))
 
 
 def cfn_targets(

@@ -26,26 +26,25 @@ def walk_strings(node: Node, path: KeyPath = (), *, holding: str = "") -> Iterat
     """Every string scalar value with its key path, in document order (iterative: depth is bounded anyway).
 
     `holding`: only the strings that contain it; the paths of the others are never built, which was most of
-    the cost of a walk that looks for a few references among every value (issue 16)."""
+    the cost of a walk that looks for a few references among every value (issue 16). The test is written
+    out in each loop rather than called per node, for the same reason."""
     stack: list[tuple[KeyPath, Node]] = [(path, node)]
+    pop, push = stack.pop, stack.append
     while stack:
-        current_path, current = stack.pop()
+        current_path, current = pop()
         if isinstance(current, Scalar):
             if isinstance(current.value, str) and holding in current.value:
                 yield current_path, current
         elif isinstance(current, Mapping):
             for key, value in reversed(current.items):
-                if _may_hold(value, holding):
-                    stack.append(((*current_path, str(key.value)), value))
+                if type(value) is not Scalar or (isinstance(value.value, str) and holding in value.value):
+                    push(((*current_path, str(key.value)), value))
         else:
-            for index in range(len(current.items) - 1, -1, -1):
-                if _may_hold(current.items[index], holding):
-                    stack.append(((*current_path, index), current.items[index]))
-
-
-def _may_hold(node: Node, holding: str) -> bool:
-    """False for a scalar that `walk_strings` would not yield."""
-    return type(node) is not Scalar or (isinstance(node.value, str) and holding in node.value)
+            items = current.items
+            for index in range(len(items) - 1, -1, -1):
+                item = items[index]
+                if type(item) is not Scalar or (isinstance(item.value, str) and holding in item.value):
+                    push(((*current_path, index), item))
 
 
 def is_secret_key(key: str) -> bool:

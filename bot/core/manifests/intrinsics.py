@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import NamedTuple
 
 from bot.core.tree import KeyPath, Mapping, Node, Scalar, Sequence
 
@@ -31,35 +30,68 @@ class ArgRole(StrEnum):
     JOIN_PART = "join-part"  # one literal fragment of a `!Join`: judged for tokens, not by key
 
 
-class Visit(NamedTuple):
-    path: KeyPath
-    scalar: Scalar
-    role: ArgRole
-    join: Node | None = None  # the `!Join` node this scalar is a part of
-    join_path: KeyPath = ()
+# One string scalar met by `visit_strings`: its path, the scalar, its role, and for a `!Join` part the join
+# node and its path (else None and ()). A plain tuple, not a named one: building a named tuple cost more
+# than the rest of the walk (issue 16).
+Visit = tuple[KeyPath, Scalar, ArgRole, Node | None, KeyPath]
+_Pending = tuple[KeyPath, Node, str | None, Node | None, KeyPath]  # a node to visit, and its function call
 
 
 def visit_strings(root: Node) -> Iterator[Visit]:
-    """Every string (and integer: `PIN: 12345678` is a password) scalar with its role, in document order."""
-    stack: list[tuple[KeyPath, Node, str | None, Node | None, KeyPath]] = [((), root, None, None, ())]
-    pop, push = stack.pop, stack.append
+    """Every string (and integer: `PIN: 12345678` is a password) scalar with its role, in document order.
+
+    Most scalars are plain values in a mapping or list (issue 16): the ones before its first container are
+    yielded as they are met, never pushed on the stack, and scalars that are neither strings nor integers
+    are never given a path. tests/core/test_visit_strings.py compares it with a plain recursive walk."""
+    stack: list[_Pending] = [((), root, None, None, ())]
+    pop, push, value = stack.pop, stack.append, ArgRole.VALUE
     while stack:
         path, node, function, join, join_path = pop()
         if type(node) is Scalar:
             if type(node.value) is str or type(node.value) is int:
                 if function is None and join is None and node.tag is None:
-                    yield Visit(path, node, ArgRole.VALUE)
+                    yield path, node, value, None, ()
                 else:
-                    yield Visit(path, node, _role(node, path, function, join), join, join_path)
+                    yield path, node, _role(node, path, function, join), join, join_path
         elif type(node) is Mapping:
-            for key, value in reversed(node.items):
+            items = node.items
+            first = 0  # the scalars before the first container are yielded here, in order
+            for key, child in items:
+                if type(child) is not Scalar:
+                    break
+                first += 1
+                if type(child.value) is not str and type(child.value) is not int:
+                    continue
                 name = str(key.value)
-                intrinsic = name if name.startswith("Fn::") or name in _NAME_FUNCTIONS else None
-                push(((*path, name), value, intrinsic, None, ()))
+                intrinsic = name if name in _NAME_FUNCTIONS or name[:4] == "Fn::" else None
+                if intrinsic is None and child.tag is None:
+                    yield (*path, name), child, value, None, ()
+                else:
+                    yield (*path, name), child, _role(child, path, intrinsic, None), None, ()
+            for position in range(len(items) - 1, first - 1, -1):
+                key, child = items[position]
+                if type(child) is Scalar and type(child.value) is not str and type(child.value) is not int:
+                    continue
+                name = str(key.value)
+                intrinsic = name if name in _NAME_FUNCTIONS or name[:4] == "Fn::" else None
+                push(((*path, name), child, intrinsic, None, ()))
         elif isinstance(node, Sequence):
             called = _function_of(node, function)
-            for index in range(len(node.items) - 1, -1, -1):
-                child = node.items[index]
+            entries = node.items
+            first = 0
+            if called is None:  # a plain list: its leading scalars are yielded here too
+                for entry in entries:
+                    if type(entry) is not Scalar:
+                        break
+                    first += 1
+                    if type(entry.value) is not str and type(entry.value) is not int:
+                        continue
+                    if join is None and entry.tag is None:
+                        yield (*path, first - 1), entry, value, None, ()
+                    else:
+                        yield (*path, first - 1), entry, _role(entry, path, None, join), join, join_path
+            for index in range(len(entries) - 1, first - 1, -1):
+                child = entries[index]
                 child_join, child_join_path = (
                     (node, path) if called in _JOINS and index == 1 else (join, join_path)
                 )

@@ -13,7 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from bot.core.manifests.base import Advice, Format, Naming, Role, Site, Target, env_name, generic_key, kebab
+from bot.core.manifests.base import (
+    Advice,
+    Format,
+    Naming,
+    Role,
+    Site,
+    Target,
+    env_name,
+    generic_key,
+    kebab,
+    key_site,
+)
 from bot.core.tree import Document, KeyPath, Mapping
 
 ANY_KEY = "*"
@@ -41,7 +52,7 @@ class BasePlatform:
         return False
 
     def site(self, doc: Document, path: KeyPath) -> Site:
-        return Site(generic_key(doc, path))
+        return key_site(generic_key(doc, path))
 
     def naming(self, path: str, docs: Sequence[Document]) -> Naming:
         return Naming()

@@ -19,7 +19,9 @@ from bot.core.manifests.base import (
     Site,
     Target,
     entry_name,
+    generic_key,
     kebab,
+    key_site,
     scalars_under,
     text_at,
 )
@@ -72,18 +74,27 @@ class ServerlessPlatform(BasePlatform):
         return root is not None and root.get("service") is not None and root.get("provider") is not None
 
     def site(self, doc: Document, path: KeyPath) -> Site:
+        # The top-level section is tested first: most values are in none that has a meaning of its own
+        # (issue 16: this runs once per value). tests/core/test_site_fast.py compares it with the plain tests.
         size = len(path)
-        if size == 3 and path[:2] == ("provider", "environment"):
-            return Site(str(path[2]), Role.SHARED_ENV)
-        if size == 4 and path[0] == "functions" and path[2] == "environment":
-            return Site(str(path[3]), Role.ENV_VAR)
-        if (size == 3 and path[0] == "params") or (size == 4 and path[0] == "stages" and path[2] == "params"):
-            return Site(str(path[-1]), Role.PARAM)
-        if size > 3 and path[:3] == ("provider", "apiGateway", "apiKeys") and path[-1] == "value":
-            return _api_key_site(doc, path)
-        if size > 1 and path[0] == "resources":
+        section = path[0] if size else None
+        if section == "provider":
+            if size == 3 and path[1] == "environment":
+                return Site(str(path[2]), Role.SHARED_ENV)
+            if size > 3 and path[1:3] == ("apiGateway", "apiKeys") and path[-1] == "value":
+                return _api_key_site(doc, path)
+        elif section == "functions":
+            if size == 4 and path[2] == "environment":
+                return Site(str(path[3]), Role.ENV_VAR)
+        elif section == "params":
+            if size == 3:
+                return Site(str(path[-1]), Role.PARAM)
+        elif section == "stages":
+            if size == 4 and path[2] == "params":
+                return Site(str(path[-1]), Role.PARAM)
+        elif section == "resources" and size > 1:
             return cfn_site(doc, path, base=1)
-        return super().site(doc, path)
+        return key_site(generic_key(doc, path))
 
     def naming(self, path: str, docs: Sequence[Document]) -> Naming:
         root = root_mapping(docs)
@@ -185,7 +196,8 @@ def _resolve(doc: Document, variable: Variable) -> Iterator[tuple[KeyPath, Node]
 def _address_parts(address: str) -> tuple[str, ...]:
     """`custom.${sls:stage}.key` -> ("custom", "*", "key"): a nested variable matches any key."""
     parts: list[str] = []
-    for variable in reversed(analyze(address).variables):
+    # A variable starts with `${`: most addresses have none, and are not analysed (issue 16).
+    for variable in reversed(analyze(address).variables if "${" in address else ()):
         address = address[: variable.start] + "*" + address[variable.end :]
     for part in address.split("."):
         parts.append("*" if "*" in part else part)
