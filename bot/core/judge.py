@@ -151,13 +151,12 @@ def _keyed_whole(candidate: Candidate, keys: tuple[str, ...], detectors: Detecto
 
 def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
     hits: list[Hit] = []
-    code: bool | None = None
+    code: bool | None = None  # asked once, before `is_expression`, the dearer question (issue 16)
     for key, start, end in pairs(candidate.text, expected=candidate.site.pairs):
-        if is_expression(candidate.text, start, end):
-            if code is None:
-                code = is_inline_code(candidate.site.key)
-            if code:
-                continue  # `Pwd={creds['password']}` in function code: an expression (`bot.core.inlinecode`)
+        if code is None:
+            code = is_inline_code(candidate.site.key)
+        if code and is_expression(candidate.text, start, end):
+            continue  # `Pwd={creds['password']}` in function code: an expression (`bot.core.inlinecode`)
         match = detectors.judge_keyed(key, candidate.text[start:end])
         if match is not None:
             hits.append(Hit(candidate, match.rule, start, end, Context.PAIR, name=key, keyed=True))
