@@ -312,8 +312,15 @@ def _is_excluded(key: str, value: str, kind: SecretKind | None, *, weak_is_real:
     )
 
 
+# The generic rules' value pattern, which every non-empty value matches whole: not run (issue 16).
+_ANY_TEXT = "(?s).+"
+
+
 def _value_fits(rule: Rule, value: str) -> bool:
-    if len(value) < rule.min_length or rule.pattern.fullmatch(encodable(value)) is None:
+    if len(value) < rule.min_length:
+        return False
+    any_text = value != "" and getattr(rule.pattern, "pattern", None) == _ANY_TEXT
+    if not any_text and rule.pattern.fullmatch(encodable(value)) is None:
         return False
     if rule.min_entropy is not None and shannon_entropy(value) < rule.min_entropy:
         return False
