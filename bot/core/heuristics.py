@@ -110,7 +110,7 @@ _COMPOUND_KEY_ENDINGS = (
 def key_name(key: str) -> str:
     """The segment of a dotted key path that names the value (`Parameters.DbPass.Default` -> `DbPass`)."""
     for segment in reversed(key.split(".")):
-        indexed = _SEGMENT_WITH_INDEX.match(segment)
+        indexed = "[" in segment and _SEGMENT_WITH_INDEX.match(segment)  # asked first: most hold no `[`
         if indexed:
             inner = indexed.group("inner").strip("'\"")
             segment = indexed.group("outer") if inner.isdigit() or not inner else inner
@@ -192,7 +192,9 @@ def declares_public(words: tuple[str, ...]) -> bool:
     short form of public before `key` (`VAPID_PUB_KEY`, `pubKey`), never inside `pub`/`sub`."""
     if _PUBLIC_WORDS.intersection(words) or "pubkey" in words:
         return True
-    return any(word == "pub" and words[index + 1 : index + 2] == ("key",) for index, word in enumerate(words))
+    return "pub" in words and any(
+        word == "pub" and words[index + 1 : index + 2] == ("key",) for index, word in enumerate(words)
+    )  # `in` first: asked of every key name, and most hold no `pub` (issue 16)
 
 
 def _kind_of_head_first(words: tuple[str, ...]) -> SecretKind | None:

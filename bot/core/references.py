@@ -319,8 +319,8 @@ def _add_shell(
     fallbacks: list[LiteralFallback],
     taken: SpanUnion,
 ) -> None:
-    if "$" not in text:
-        return
+    if not _free_dollar(text, taken):
+        return  # every shell match starts at a `$`, and one inside a reference is skipped (issue 16)
     for match in _SHELL_BRACED.finditer(text):
         if taken.overlaps(match.start(), match.end()):
             continue
@@ -335,6 +335,18 @@ def _add_shell(
         if not taken.overlaps(match.start(), match.end()):
             references.append(Reference(RefKind.SHELL, match.start(), match.end(), "shell", match["name"]))
             taken.add(*match.span())
+
+
+def _free_dollar(text: str, taken: SpanUnion) -> bool:
+    """Whether some `$` of `text` lies outside every reference found so far. Each of the shell patterns'
+    matches starts at a `$`, and one that overlaps a reference is skipped: without such a `$` (a value of
+    Serverless variables only, `${self:custom.x}`) the patterns are not run."""
+    index = text.find("$")
+    while index >= 0:
+        if not taken.overlaps(index, index + 1):
+            return True
+        index = text.find("$", index + 1)
+    return False
 
 
 def describe(reference: Reference) -> str:

@@ -1,0 +1,77 @@
+"""Necessary conditions that let reference analysis, assignment reading and key-name reading skip a
+pattern (issue 16) change no answer: each is compared with the same computation without it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core import assignments, heuristics, references
+
+_PIECES = [
+    "${", "}", "$", "${self:custom.x}", "${env:A, 'x'}", "${VAR:-d}", "${VAR}", "$VAR", "$HOME", "\\${",
+    "${!Lit}", "{{", "}}", "-", "--", " -", "\t-", "\n-", "--api-key=", "-p ", "x", "A", "=", ": ", "?",
+    "&", "key=v", " ", "\n", "\u00a0", "\u2028", "é", "\ud800", ":", "'", '"', "(", ")", ".", "[0]", "[",
+    "]", "items", "Default", "pub", "_", "key", "Pub", "Key", "public",
+]  # fmt: skip
+_TEXTS = st.one_of(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join), st.text(max_size=50))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXTS)
+def test_shell_references_as_without_the_dollar_check(text: str) -> None:
+    quick = references._analyze(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(references, "_free_dollar", lambda text, taken: "$" in text)
+        assert references._analyze(text) == quick
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXTS)
+def test_command_line_options_as_without_the_dash_check(text: str) -> None:
+    quick = assignments.assignments(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assignments, "_may_hold_option", lambda text: True)
+        assert assignments.assignments(text) == quick
+
+
+def _key_name_before(key: str) -> str:
+    for segment in reversed(key.split(".")):
+        indexed = heuristics._SEGMENT_WITH_INDEX.match(segment)
+        if indexed:
+            inner = indexed.group("inner").strip("'\"")
+            segment = indexed.group("outer") if inner.isdigit() or not inner else inner
+        if segment.strip().lower() not in heuristics._POSITIONAL_SEGMENTS and not segment.isdigit():
+            return segment.strip()
+    return ""
+
+
+def _declares_public_before(words: tuple[str, ...]) -> bool:
+    if heuristics._PUBLIC_WORDS.intersection(words) or "pubkey" in words:
+        return True
+    return any(word == "pub" and words[index + 1 : index + 2] == ("key",) for index, word in enumerate(words))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXTS)
+def test_key_names_read_as_before(key: str) -> None:
+    assert heuristics.key_name(key) == _key_name_before(key)
+    words = heuristics.key_words(key)
+    assert heuristics.declares_public(words) == _declares_public_before(words)
+
+
+def test_the_shortcuts_meet_what_they_skip() -> None:
+    assert references._analyze("${self:custom.x}").references  # a variable, with its `$` inside it
+    assert not references._free_dollar("${self:custom.x}", _taken_by_variables("${self:custom.x}"))
+    assert references._free_dollar("${self:x} $HOME", _taken_by_variables("${self:x} $HOME"))
+    assert assignments._may_hold_option("-p secret") and assignments._may_hold_option("run --key=x")
+    assert not assignments._may_hold_option("my-service-prod")
+    assert heuristics.declares_public(("vapid", "pub", "key"))
+
+
+def _taken_by_variables(text: str) -> references.SpanUnion:
+    taken = references.SpanUnion()
+    for variable in references.parse_variables(text):
+        taken.add(variable.start, variable.end)
+    return taken
