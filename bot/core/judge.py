@@ -178,6 +178,13 @@ def _embedded_assignments(candidate: Candidate, analysis: Analysis, detectors: D
 def may_hold_pairs(text: str) -> bool:
     """Cheap necessary condition for `pairs`, `assignments` or `json_fields` to find anything in `text`."""
     equals = text.count("=")
+    if not equals:  # most values: the questions below that need a `=` are not asked (issue 16)
+        return (
+            ("\n" in text and ": " in text and "\n" in text.strip())
+            or " --" in text
+            or text.startswith("--")
+            or ('":' in text and text.lstrip().startswith("{"))
+        )
     if equals >= 2 or (equals == 1 and _SINGLE_ASSIGNMENT.fullmatch(text.strip()) is not None):
         return True
     if " =" in text or "= " in text or ("\n" in text.strip() and (equals or ": " in text)):

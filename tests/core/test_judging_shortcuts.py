@@ -3,17 +3,20 @@ pattern (issue 16) change no answer: each is compared with the same computation 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core import assignments, heuristics, references
+from bot.core import assignments, heuristics, judge, references
 
 _PIECES = [
     "${", "}", "$", "${self:custom.x}", "${env:A, 'x'}", "${VAR:-d}", "${VAR}", "$VAR", "$HOME", "\\${",
     "${!Lit}", "{{", "}}", "-", "--", " -", "\t-", "\n-", "--api-key=", "-p ", "x", "A", "=", ": ", "?",
     "&", "key=v", " ", "\n", "\u00a0", "\u2028", "é", "\ud800", ":", "'", '"', "(", ")", ".", "[0]", "[",
-    "]", "items", "Default", "pub", "_", "key", "Pub", "Key", "public",
+    "]", "items", "Default", "pub", "_", "key", "Pub", "Key", "public", "APIKey", "Pass", "Word", "pass",
+    "word", "\u212a", "\u017f", "9", "v2", "DB", "{", '":', "\r",
 ]  # fmt: skip
 _TEXTS = st.one_of(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join), st.text(max_size=50))
 
@@ -75,3 +78,42 @@ def _taken_by_variables(text: str) -> references.SpanUnion:
     for variable in references.parse_variables(text):
         taken.add(variable.start, variable.end)
     return taken
+
+
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
+def _key_words_before(key: str) -> tuple[str, ...]:
+    """`key_words` as it was: the name split at every run of other characters first."""
+    words: list[str] = []
+    for part in _NON_ALNUM.split(heuristics.key_name(key)):
+        for word in heuristics._CAMEL_WORDS.findall(part):
+            lowered = word.lower()
+            if words and words[-1] == "pass" and lowered in heuristics._PASS_SUFFIXES:
+                words[-1] += lowered
+            else:
+                words.append(lowered)
+    return tuple(words)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_TEXTS)
+def test_key_words_as_split_before(key: str) -> None:
+    assert heuristics.key_words(key) == _key_words_before(key)
+
+
+def _may_hold_pairs_before(text: str) -> bool:
+    equals = text.count("=")
+    if equals >= 2 or (equals == 1 and judge._SINGLE_ASSIGNMENT.fullmatch(text.strip()) is not None):
+        return True
+    if " =" in text or "= " in text or ("\n" in text.strip() and (equals or ": " in text)):
+        return True
+    if ("?" in text and equals) or " --" in text or text.startswith("--"):
+        return True
+    return text.lstrip().startswith("{") and '":' in text
+
+
+@settings(max_examples=800, deadline=None)
+@given(_TEXTS)
+def test_may_hold_pairs_as_before(text: str) -> None:
+    assert judge.may_hold_pairs(text) == _may_hold_pairs_before(text)
