@@ -53,6 +53,10 @@ class LiteralFallback(NamedTuple):
     reference: Reference
 
 
+# The index of an analysis without references, shared: an `Analysis` only ever asks it `overlaps`.
+_NOTHING_TAKEN = SpanUnion()
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     text: str
@@ -65,6 +69,11 @@ class Analysis:
     _widest: tuple[LiteralFallback, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not self.references and not self.fallbacks:  # most values: nothing to index (issue 16)
+            object.__setattr__(self, "_taken", _NOTHING_TAKEN)
+            object.__setattr__(self, "_fallback_starts", ())
+            object.__setattr__(self, "_widest", ())
+            return
         taken = SpanUnion()
         for ref in self.references:
             taken.add(ref.start, ref.end)

@@ -117,3 +117,17 @@ def _may_hold_pairs_before(text: str) -> bool:
 @given(_TEXTS)
 def test_may_hold_pairs_as_before(text: str) -> None:
     assert judge.may_hold_pairs(text) == _may_hold_pairs_before(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_literal_spans_as_their_definition(text: str) -> None:
+    """An analysis (without references, indexed by the shared empty index, or with them) says a span is
+    literal exactly when it lies outside every reference or inside a literal fallback."""
+    analysis = references._analyze(text)
+    for start in range(len(text) + 1):
+        for end in range(start, min(len(text), start + 6) + 1):
+            outside = all(end <= ref.start or ref.end <= start for ref in analysis.references)
+            held = [fb for fb in analysis.fallbacks if fb.start <= start and end <= fb.end]
+            assert analysis.is_literal_span(start, end) == (outside or bool(held)), (start, end)
+            assert (analysis.fallback_at(start, end) is not None) == bool(held), (start, end)
