@@ -180,8 +180,8 @@ def secret_kind_of_key(key: str) -> SecretKind | None:
         kind = _kind_of_word(last, before)
     if kind is None:
         kind = _kind_of_head_first(words)
-    if kind in (SecretKind.PASSWORD, SecretKind.SECRET, SecretKind.PRIVATE_KEY):
-        return kind
+    if kind is None or kind in (SecretKind.PASSWORD, SecretKind.SECRET, SecretKind.PRIVATE_KEY):
+        return kind  # `declares_public` only ever clears a kind, so a key naming none skips it (issue 16)
     return None if declares_public(words) else kind
 
 
@@ -426,9 +426,9 @@ def names_secret_in_passing(key: str) -> bool:
     secret's name or id, but a value that is itself long random key material is the secret."""
     words = meaningful_words(key)
     return (
-        secret_kind_of_key(key) is None
+        not _SECRET_WORDS.isdisjoint(words[:-1])  # first: most keys mention no secret word (issue 16)
+        and secret_kind_of_key(key) is None
         and not declares_public(words)
-        and any(word in _SECRET_WORDS for word in words[:-1])
     )
 
 
@@ -439,14 +439,14 @@ def names_a_lookup_key(key: str) -> bool:
     words = meaningful_words(key)
     while len(words) > 2 and words[-1] in _FORM_WORDS:
         words = words[:-1]
-    if len(words) < 2 or words[-2] in _RANDOM_OR_PUBLIC_BY_DESIGN or declares_public(words):
+    if len(words) < 2 or words[-2] in _RANDOM_OR_PUBLIC_BY_DESIGN:
         return False
     last, before = words[-1], words[-2]
     if last == "key":
-        return before in _NON_SECRET_KEY_QUALIFIERS
-    return (
-        _kind_of_word(last, before) is None and _kind_of_word(last, "") is not None
-    )  # its qualifier cleared it
+        named = before in _NON_SECRET_KEY_QUALIFIERS
+    else:  # a secret word alone, which its qualifier cleared; most last words name no secret (issue 16)
+        named = _kind_of_word(last, "") is not None and _kind_of_word(last, before) is None
+    return named and not declares_public(words)
 
 
 @PerKeyName

@@ -131,3 +131,79 @@ def test_literal_spans_as_their_definition(text: str) -> None:
             held = [fb for fb in analysis.fallbacks if fb.start <= start and end <= fb.end]
             assert analysis.is_literal_span(start, end) == (outside or bool(held)), (start, end)
             assert (analysis.fallback_at(start, end) is not None) == bool(held), (start, end)
+
+
+def _kind_before(key: str) -> heuristics.SecretKind | None:
+    """`secret_kind_of_key` as it was (unremembered)."""
+    words = heuristics.meaningful_words(key)
+    if not words:
+        return None
+    while len(words) > 1 and words[-1] in heuristics._FORM_WORDS:
+        words = words[:-1]
+    last, before = words[-1], words[-2] if len(words) > 1 else ""
+    if last == "hash" and (before in heuristics._SECRET_WORDS or before in heuristics._PASSWORD_WORDS):
+        kind: heuristics.SecretKind | None = heuristics.SecretKind.SECRET
+    elif last == "key":
+        kind = heuristics._kind_of_key_word(before)
+    else:
+        kind = heuristics._kind_of_word(last, before)
+    if kind is None:
+        kind = heuristics._kind_of_head_first(words)
+    private = (
+        heuristics.SecretKind.PASSWORD,
+        heuristics.SecretKind.SECRET,
+        heuristics.SecretKind.PRIVATE_KEY,
+    )
+    if kind in private:
+        return kind
+    return None if _declares_public_before(words) else kind
+
+
+def _in_passing_before(key: str) -> bool:
+    words = heuristics.meaningful_words(key)
+    return (
+        _kind_before(key) is None
+        and not _declares_public_before(words)
+        and any(word in heuristics._SECRET_WORDS for word in words[:-1])
+    )
+
+
+def _lookup_before(key: str) -> bool:
+    words = heuristics.meaningful_words(key)
+    while len(words) > 2 and words[-1] in heuristics._FORM_WORDS:
+        words = words[:-1]
+    if (
+        len(words) < 2
+        or words[-2] in heuristics._RANDOM_OR_PUBLIC_BY_DESIGN
+        or _declares_public_before(words)
+    ):
+        return False
+    last, before = words[-1], words[-2]
+    if last == "key":
+        return before in heuristics._NON_SECRET_KEY_QUALIFIERS
+    return heuristics._kind_of_word(last, before) is None and heuristics._kind_of_word(last, "") is not None
+
+
+_KEY_WORDS = sorted(
+    heuristics._PASSWORD_WORDS
+    | heuristics._SECRET_WORDS
+    | heuristics._TOKEN_WORDS
+    | heuristics._CREDENTIAL_WORDS
+    | heuristics._PUBLIC_WORDS
+    | heuristics._FORM_WORDS
+    | heuristics._NON_SECRET_TOKEN_QUALIFIERS
+    | heuristics._NON_SECRET_PASSWORD_QUALIFIERS
+    | heuristics._UNLOCKED_THINGS
+    | {"key", "hash", "pub", "private", "lock", "index", "client", "id", "name", "apikey", "2", "prod", "x"}
+)
+_KEYS = st.lists(
+    st.tuples(st.sampled_from(_KEY_WORDS), st.sampled_from(["_", "-", ".", "", "__"])), min_size=1, max_size=5
+).map(lambda parts: "".join(word + sep for word, sep in parts))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_KEYS | st.text(max_size=30))
+def test_key_kinds_as_before(key: str) -> None:
+    assert heuristics.secret_kind_of_key.question(key) == _kind_before(key)
+    assert heuristics.names_secret_in_passing(key) == _in_passing_before(key)
+    assert heuristics.names_a_lookup_key(key) == _lookup_before(key)
