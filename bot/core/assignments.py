@@ -106,11 +106,17 @@ def _inline_settings(text: str) -> list[Setting]:
 def _may_hold_option(text: str) -> bool:
     """Whether a `-` starts `text` or follows a blank, as in each `_OPTION` match: most values with a `-` hold
     it inside a word (`my-service-prod`), and are answered without the pattern (issue 16). A non-ASCII
-    character before it is left to the pattern, whose `\\s` reads Unicode's own tables."""
+    character before it is left to the pattern, whose `\\s` reads Unicode's own tables; so is a text with
+    more than `_DASHES_CHECKED` dashes, so that a hostile one costs no Python step per character."""
     index = text.find("-")
-    while index >= 0:
+    for _ in range(_DASHES_CHECKED):
+        if index < 0:
+            return False
         before = text[index - 1 : index]
         if not before or before.isspace() or not before.isascii():
             return True
         index = text.find("-", index + 1)
-    return False
+    return True
+
+
+_DASHES_CHECKED = 32

@@ -73,6 +73,18 @@ def test_the_shortcuts_meet_what_they_skip() -> None:
     assert heuristics.declares_public(("vapid", "pub", "key"))
 
 
+@pytest.mark.parametrize("count", [1, 31, 32, 33, 100])
+def test_past_the_checked_marks_the_patterns_decide(count: int) -> None:
+    dollars = "${self:x}" * count + " $HOME"
+    assert references._analyze(dollars).references[-1].address == "HOME"
+    assert not references._free_dollar("${self:x}" * count, _taken_by_variables("${self:x}" * count)) or (
+        count >= references._DOLLARS_CHECKED
+    )
+    dashes = "a-" * count + " -p secret"
+    assert [setting.key for setting in assignments.assignments(dashes)] == ["p"]
+    assert not assignments._may_hold_option("a-" * count) or count >= assignments._DASHES_CHECKED
+
+
 def _taken_by_variables(text: str) -> references.SpanUnion:
     taken = references.SpanUnion()
     for variable in references.parse_variables(text):
