@@ -93,9 +93,30 @@ def _inline_settings(text: str) -> list[Setting]:
         for match in QUERY_PARAMETER.finditer(text)
         if judged_value(match["key"], match["value"])
     ]
+    if not _may_hold_option(text):
+        return found
     for match in _OPTION.finditer(text):
         group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
         start, end = match.span(group)
         if end > start and match["key"].lower() not in _KEY_SELECTING_OPTIONS:
             found.append(Setting(match["key"], start, end, match["key"]))
     return found
+
+
+def _may_hold_option(text: str) -> bool:
+    """Whether a `-` starts `text` or follows a blank, as in each `_OPTION` match: most values with a `-` hold
+    it inside a word (`my-service-prod`), and are answered without the pattern (issue 16). A non-ASCII
+    character before it is left to the pattern, whose `\\s` reads Unicode's own tables; so is a text with
+    more than `_DASHES_CHECKED` dashes, so that a hostile one costs no Python step per character."""
+    index = text.find("-")
+    for _ in range(_DASHES_CHECKED):
+        if index < 0:
+            return False
+        before = text[index - 1 : index]
+        if not before or before.isspace() or not before.isascii():
+            return True
+        index = text.find("-", index + 1)
+    return True
+
+
+_DASHES_CHECKED = 32

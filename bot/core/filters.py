@@ -8,7 +8,6 @@ cries wolf on `changeme` gets uninstalled. Public values live in `bot.core.publi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from bot.core.heuristics import is_identifier_name, key_words, secret_kind_of_key
 from bot.core.linear import LinearPattern
@@ -34,7 +33,8 @@ _TEMPLATE = LinearPattern(
     r"|^\{[A-Za-z_0-9]*\}$"  # {password}, {0}
     r"|#\{[A-Za-z_][\w.-]*\}"  # #{DbPassword}# (Octopus, Azure DevOps token replacement), Ruby interpolation
     r"|^__[A-Za-z][A-Za-z0-9_.-]*__$"  # __DbPassword__ (replace-tokens tasks)
-    r"|^@[A-Za-z][\w.-]*@$"  # @db.password@ (Maven resource filtering)
+    r"|^@[A-Za-z][\w.-]*@$",  # @db.password@ (Maven resource filtering)
+    needs=("<", "{", "$", "%", "__", "@"),  # each alternative's own literal: most values hold none (issue 16)
 )
 # Words that mark a stand-in. Matched case-insensitively but only when consistently cased (`example`,
 # `EXAMPLE`, `ChangeMe`), so that random key material (`...fIXmE...`) does not count as a marker.
@@ -46,12 +46,14 @@ _MARKER_HINTS = (
     "your", "replace", "change", "example", "sample", "dummy", "placeholder", "redacted", "removed", "fixme",
     "todo", "tbd", "tba", "n/a", "enter", "insert", "paste", "here",
 )  # fmt: skip
+# Any hint, in one RE2 pass: a substring test per hint cost more than a pattern's call (issue 16).
+_MARKER_HINT = LinearPattern("|".join(re.escape(hint) for hint in _MARKER_HINTS))
 _TITLE_WORDS = LinearPattern(r"^(?:[A-Z][a-z]+)+$")
 # Runs of a masking character. `x`, `*`, `#` and `.` runs never occur in generated key material by chance;
 # runs of `0`, `8` or `9` do (a key of 40 random digits and letters may hold `000000`), so those count only
 # when they make up most of the value (`sk_live_888888888888`), not when they sit inside one.
-_SYMBOL_MASK = LinearPattern(r"x{4,}|X{4,}|\*{3,}|#{3,}|\.{3,}")
-_DIGIT_MASK = LinearPattern(r"0{6,}|8{6,}|9{6,}")
+_SYMBOL_MASK = LinearPattern(r"x{4,}|X{4,}|\*{3,}|#{3,}|\.{3,}", needs=("xxxx", "XXXX", "***", "###", "..."))
+_DIGIT_MASK = LinearPattern(r"0{6,}|8{6,}|9{6,}", needs=("000000", "888888", "999999"))
 _DIGIT_MASK_SHARE = 0.4
 _MASK_CHARACTERS = frozenset("xX*#.0089-_")
 # The words of stand-in values (`mysupersecretpassword`, `MyAPIkey`, `abc123`), in three groups, because a
@@ -126,7 +128,8 @@ def is_masked(text: str, *, password: bool = False) -> bool:
     `8`, `9`): `11111111` is among the commonest passwords people choose."""
     if _SYMBOL_MASK.search(text):
         return True
-    repeated = set(filter(str.isalnum, text)) or set(text)
+    characters = set(text)  # the distinct characters: fewer to ask `isalnum` of than the text's (issue 16)
+    repeated = set(filter(str.isalnum, characters)) or characters
     if len(text) > 1 and len(repeated) == 1 and not (password and repeated - _MASK_CHARACTERS):
         return True
     runs = _DIGIT_MASK.findall(text)
@@ -135,8 +138,7 @@ def is_masked(text: str, *, password: bool = False) -> bool:
 
 def has_marker_word(text: str) -> bool:
     """True when `text` contains a stand-in word such as `your`, `example`, `replace` or `TODO`."""
-    lowered = text.lower()
-    if not any(hint in lowered for hint in _MARKER_HINTS):
+    if _MARKER_HINT.search(text.lower()) is None:
         return False
     # Compiled on first use (`re` caches it): about 1 ms at every start, and most values hold no hint.
     for match in re.finditer(_MARKER, text, re.IGNORECASE):
@@ -144,6 +146,9 @@ def has_marker_word(text: str) -> bool:
         if letters.islower() or letters.isupper() or _TITLE_WORDS.match(letters):
             return True
     return False
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def is_placeholder_for(key: str, value: str, *, password: bool = False, signing: bool = False) -> bool:
@@ -154,7 +159,7 @@ def is_placeholder_for(key: str, value: str, *, password: bool = False, signing:
     the default-credential pair people really deploy."""
     if is_placeholder(value, password=password, signing=signing):
         return True
-    squeezed = re.sub(r"[^a-z0-9]", "", value.lower())
+    squeezed = _NOT_ALNUM.sub("", value.lower())
     words = key_words(key)
     name = "".join(words)
     if len(squeezed) < 4 or not name:
@@ -166,7 +171,7 @@ def is_placeholder_for(key: str, value: str, *, password: bool = False, signing:
 
 def is_made_of_filler_words(lowered: str) -> bool:
     """True when the value splits entirely into filler words (`mysupersecretpassword`, `abc123`, `admin1`)."""
-    return _splits_into(lowered, lambda piece: piece in _VOCABULARY or _is_count(piece))
+    return _splits_into(lowered, _FILLER_RUN)
 
 
 def is_stand_in_words(lowered: str) -> bool:
@@ -174,12 +179,10 @@ def is_stand_in_words(lowered: str) -> bool:
     an optional count (`abc123`, `foobar`); a role, product or keyboard word (`admin123`, `rootroot`,
     `qwerty1`), a count after a slot word (`Password123`) or a count alone (`1234`) make it a weak password
     instead."""
-    if _splits_into(lowered, _SLOTS.__contains__):
+    if _splits_into(lowered, _SLOT_RUN):
         return True
     # A count alone (`1234`, `12345678`) is one of the commonest real passwords, not filler.
-    return not lowered.isdigit() and _splits_into(
-        lowered, lambda piece: piece in _STAND_INS or _is_count(piece)
-    )
+    return not lowered.isdigit() and _splits_into(lowered, _STAND_IN_RUN)
 
 
 def is_typed_word_run(lowered: str) -> bool:
@@ -187,39 +190,53 @@ def is_typed_word_run(lowered: str) -> bool:
     count (`supersecretkey`, `jwtsecret`, `my_jwt_secret_123`): a value typed as the key, not a stand-in for
     one. One word (`secret`, `password123`), a count (`abcdefgh`) or a word that instructs
     (`your-secret-here`) is not one."""
-    core = re.sub(r"[\s_.:/-]+", "", lowered).rstrip(_COUNTING)
+    core = _SEPARATORS.sub("", lowered).rstrip(_COUNTING)
     if not core or core in _VOCABULARY:
         return False
-    return _splits_into(core, _TYPED_WORDS.__contains__)
+    return _splits_into(core, _TYPED_RUN)
 
 
-def _is_count(piece: str) -> bool:
-    """`123...` or `abc...` from the start: counting, not choosing."""
-    return _COUNTING.startswith(piece) or (len(piece) >= _MIN_ALPHABET_RUN and _ALPHABET.startswith(piece))
-
-
+# Counting, not choosing: `123...`, or `abc...` of three letters or more, from the start; no longer than the
+# longest word, as no piece of a split is.
 _MIN_ALPHABET_RUN = 3
+_COUNTS = frozenset(
+    run[:end]
+    for run, shortest in ((_COUNTING, 1), (_ALPHABET, _MIN_ALPHABET_RUN))
+    for end in range(shortest, min(len(run), _LONGEST_WORD) + 1)
+)
+_SEPARATORS = re.compile(r"[\s_.:/-]+")
 
 
-def _splits_into(lowered: str, is_word: Callable[[str], bool]) -> bool:
-    text = re.sub(r"[\s_.:/-]+", "", lowered)
-    if not text or len(text) > _MAX_VOCABULARY_VALUE:
-        return False
-    reachable = [0]  # prefix lengths that split into words, ascending
-    for end in range(1, len(text) + 1):
-        if end - reachable[-1] > _LONGEST_WORD:
-            return False  # no word is long enough to bridge the gap: random text gives up here
-        if any(is_word(text[start:end]) for start in reachable if end - start <= _LONGEST_WORD):
-            reachable.append(end)
-    return reachable[-1] == len(text)
+def _word_run(words: frozenset[str]) -> LinearPattern:
+    """Text made of `words` (lower-case ASCII letters and digits) run together, for `fullmatch`. One RE2 pass
+    decides what splitting the text, trying every piece of up to `_LONGEST_WORD` characters against the set,
+    decided: that split was most of the cost of judging a keyed value (issue 16; tests/core/test_word_runs.py
+    compares the two)."""
+    return LinearPattern("(?:" + "|".join(sorted(words)) + ")+")
+
+
+_FILLER_RUN = _word_run(_VOCABULARY | _COUNTS)
+_SLOT_RUN = _word_run(_SLOTS)
+_STAND_IN_RUN = _word_run(_STAND_INS | _COUNTS)
+_TYPED_RUN = _word_run(_TYPED_WORDS)
+
+
+def _splits_into(lowered: str, words: LinearPattern) -> bool:
+    """Whether `lowered`, without separators, is one or more of the words of `words` run together (and
+    at most `_MAX_VOCABULARY_VALUE` long); the words are ASCII, so other text is answered without RE2."""
+    text = _SEPARATORS.sub("", lowered)
+    return 0 < len(text) <= _MAX_VOCABULARY_VALUE and text.isascii() and words.fullmatch(text) is not None
 
 
 _REFERENCE = LinearPattern(
     r"\$\{|\{\{\s*resolve:|@Microsoft\.KeyVault\(|^!(?:Ref|Sub|GetAtt|ImportValue|FindInMap|Join)\b|^Fn::"
     r"|^@[a-z0-9][a-z0-9_.-]*$"  # legacy Vercel secret (`"API_TOKEN": "@api-token"`)
-    r"|%env\([^)]*\)%"  # Symfony env processor
+    r"|%env\([^)]*\)%",  # Symfony env processor
+    needs=("${", "{{", "@", "!", "Fn::", "%env("),
 )
-_ENCRYPTED = LinearPattern(r"^ENC\[[A-Z0-9_]+,data:|^EV\[\d+:|^AQICA[A-Za-z0-9+/]{40,}")
+_ENCRYPTED = LinearPattern(
+    r"^ENC\[[A-Z0-9_]+,data:|^EV\[\d+:|^AQICA[A-Za-z0-9+/]{40,}", needs=("ENC[", "EV[", "AQICA")
+)
 
 
 def is_reference_syntax(value: str) -> bool:
@@ -259,9 +276,13 @@ _INSTRUCTION_WORDS = (
 )  # fmt: skip
 
 
+# Any of those words, in one RE2 pass: a substring test per word cost twice a pattern's call (issue 16).
+_INSTRUCTION_WORD = LinearPattern("|".join(_INSTRUCTION_WORDS))
+
+
 def _may_instruct(lowered: str) -> bool:
     """Cheap necessary condition for `_INSTRUCTION` to match the words of `lowered` (a lowercased text)."""
-    return any(word in lowered for word in _INSTRUCTION_WORDS)
+    return _INSTRUCTION_WORD.search(lowered) is not None
 
 
 # The words of a run-together value, by case (`PUTthisKeyInTheEnv`: `PUTthis`, `Key`, `In`, `The`, `Env`).
@@ -290,11 +311,12 @@ _SECRET_NOUNS = frozenset(
     {"secret", "key", "token", "password", "pass", "pwd", "passphrase", "salt", "pepper", "signing", "jwt"}
 )
 _MIN_PHRASE_WORDS = 3
+_WORD_BREAKS = re.compile(r"[^a-z0-9']+")
 
 
 def is_self_describing(lowered: str) -> bool:
     """A default that says what it is or how to replace it, rather than being a secret."""
-    words = re.split(r"[^a-z0-9']+", lowered)
+    words = _WORD_BREAKS.split(lowered)
     words = [word for word in words if word]
     if len(words) < _MIN_PHRASE_WORDS:
         return False

@@ -31,18 +31,16 @@ class SecretKind(StrEnum):
 
 _SEGMENT_WITH_INDEX = LinearPattern(r"^(?P<outer>.*?)\[(?P<inner>[^\]]*)\]$", needs=("[",))
 _CAMEL_WORDS = re.compile(r"[A-Z]+[0-9]*(?![a-z])|[A-Z]?[a-z0-9]+|[0-9]+")
-# On `re`, whose `split` runs in C (a key name's split was a call and an object per separator on RE2); one
-# class repeated cannot backtrack (tests/core/test_cased_words.py compares the two).
-_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
 # Path segments that say where a value sits, not what it is (`Parameters.DbPassword.Default`).
 _POSITIONAL_SEGMENTS = frozenset({"default", "value", "values", "*", ""})
 # Trailing words that tell copies of one setting apart (`API_KEY_2`, `API_KEY_x`, `DB_PASSWORD_PROD`): they
 # hide the word that names the value, so they are dropped before the key is read.
-_VARIANT_SUFFIX = LinearPattern(
-    r"^(?:\d+|[a-z]|v\d+|prod|production|dev|development|staging|stage|stg|test|testing|qa|uat|local"
-    r"|sandbox|live|old|new|backup)$"
-)
+# A variant word is a number, one letter, `v` and a number, or one of these.
+_VARIANT_WORDS = frozenset(
+    {"prod", "production", "dev", "development", "staging", "stage", "stg", "test", "testing", "qa", "uat",
+     "local", "sandbox", "live", "old", "new", "backup"}
+)  # fmt: skip
 # Trailing words that describe the value's form or encoding: `SecretString`, `ApiKeyValue`, `SECRET_KEY_BASE`,
 # `DB_PASSWORD_B64`, `SIGNING_KEY_HEX`, `SERVICE_ACCOUNT_KEY_JSON`: the secret is still the secret, encoded.
 _FORM_WORDS = frozenset(
@@ -109,7 +107,7 @@ _COMPOUND_KEY_ENDINGS = (
 def key_name(key: str) -> str:
     """The segment of a dotted key path that names the value (`Parameters.DbPass.Default` -> `DbPass`)."""
     for segment in reversed(key.split(".")):
-        indexed = _SEGMENT_WITH_INDEX.match(segment)
+        indexed = "[" in segment and _SEGMENT_WITH_INDEX.match(segment)  # asked first: most hold no `[`
         if indexed:
             inner = indexed.group("inner").strip("'\"")
             segment = indexed.group("outer") if inner.isdigit() or not inner else inner
@@ -123,13 +121,14 @@ def key_words(key: str) -> tuple[str, ...]:
     """The lower-case words of a key's name in any case style: `jwtSecret` -> ("jwt", "secret"); a word
     that case style split in two is joined again (`PassWord`, `Pass_Phrase` -> "password", "passphrase")."""
     words: list[str] = []
-    for part in _NON_ALNUM.split(key_name(key)):
-        for word in _CAMEL_WORDS.findall(part):
-            lowered = word.lower()
-            if words and words[-1] == "pass" and lowered in _PASS_SUFFIXES:
-                words[-1] += lowered
-            else:
-                words.append(lowered)
+    # Over the whole name: a word never holds, nor looks past, a character other than an ASCII letter or
+    # digit, so the name needs no split at those first (issue 16; tests/core/test_judging_shortcuts.py).
+    for word in _CAMEL_WORDS.findall(key_name(key)):
+        lowered = word.lower()
+        if words and words[-1] == "pass" and lowered in _PASS_SUFFIXES:
+            words[-1] += lowered
+        else:
+            words.append(lowered)
     return tuple(words)
 
 
@@ -141,9 +140,18 @@ def meaningful_words(key: str) -> tuple[str, ...]:
     """`key_words` without trailing variant words: `MORALIS_API_KEY_2` -> ("moralis", "api", "key")."""
     words = key_words(key)
     end = len(words)
-    while end > 1 and _VARIANT_SUFFIX.match(words[end - 1]):
+    while end > 1 and _is_variant_word(words[end - 1]):
         end -= 1
     return words[:end]
+
+
+def _is_variant_word(word: str) -> bool:
+    """Whether one of `key_words`' words (lower-case ASCII letters and digits, never empty) tells copies of a
+    setting apart. Read with string methods: a pattern's call per key cost more than the rest of reading the
+    key (issue 16; tests/core/test_value_shapes.py compares it with the pattern it replaced)."""
+    return (
+        word.isdigit() or len(word) == 1 or word in _VARIANT_WORDS or (word[0] == "v" and word[1:].isdigit())
+    )
 
 
 def normalized_key(key: str) -> str:
@@ -172,8 +180,8 @@ def secret_kind_of_key(key: str) -> SecretKind | None:
         kind = _kind_of_word(last, before)
     if kind is None:
         kind = _kind_of_head_first(words)
-    if kind in (SecretKind.PASSWORD, SecretKind.SECRET, SecretKind.PRIVATE_KEY):
-        return kind
+    if kind is None or kind in (SecretKind.PASSWORD, SecretKind.SECRET, SecretKind.PRIVATE_KEY):
+        return kind  # `declares_public` only ever clears a kind, so a key naming none skips it (issue 16)
     return None if declares_public(words) else kind
 
 
@@ -182,7 +190,9 @@ def declares_public(words: tuple[str, ...]) -> bool:
     short form of public before `key` (`VAPID_PUB_KEY`, `pubKey`), never inside `pub`/`sub`."""
     if _PUBLIC_WORDS.intersection(words) or "pubkey" in words:
         return True
-    return any(word == "pub" and words[index + 1 : index + 2] == ("key",) for index, word in enumerate(words))
+    return "pub" in words and any(
+        word == "pub" and words[index + 1 : index + 2] == ("key",) for index, word in enumerate(words)
+    )  # `in` first: asked of every key name, and most hold no `pub` (issue 16)
 
 
 def _kind_of_head_first(words: tuple[str, ...]) -> SecretKind | None:
@@ -236,8 +246,8 @@ def _kind_of_word(word: str, before: str) -> SecretKind | None:
 
 _NUMBER = LinearPattern(r"^[+-]?(?:\d+(?:[.,]\d+)*|\d*\.\d+)(?:[eE][+-]?\d+)?$")
 _FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "undefined"})
-_URL = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_RELATIVE_OR_WINDOWS_PATH = LinearPattern(r"^(?:~|\.{1,2})[/\\]|^[A-Za-z]:\\")
+_URL = LinearPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://", needs=("://",))
+_RELATIVE_OR_WINDOWS_PATH = LinearPattern(r"^(?:~|\.{1,2})[/\\]|^[A-Za-z]:\\", needs=("/", "\\"))
 _SLASHED_PATH = LinearPattern(r"^/?[\w.@+-]+(?:/[\w.@+-]+)*/?$")
 _FILE_EXTENSION = LinearPattern(r"\.[A-Za-z0-9]{1,5}$")
 # An absolute name of two or more segments (`/100DaysOfCloud/Backend/GithubToken`): an SSM parameter, a
@@ -251,8 +261,9 @@ _WORDY_SHARE = 0.5
 _CREDENTIAL_FILE_NAME = LinearPattern(
     r"^[\w.-]*[A-Za-z][\w-]*\.(?:json|pem|key|p12|pfx|crt|cer|der|jks|keystore|ppk|ya?ml|toml|ini|txt|env)$",
     ignore_case=True,
+    needs=(".",),
 )
-_EMAIL = LinearPattern(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+_EMAIL = LinearPattern(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$", needs=("@",))
 # Names in every case style, letters only: `DB_PASSWORD`, `db_password`, `x-api-key`, `itemId`, `KeyValue`.
 # Generated key material practically never reads as whole words in one consistent style.
 _IDENTIFIER_NAME = LinearPattern(
@@ -266,6 +277,10 @@ _ALGORITHM = LinearPattern(
     ignore_case=True,
 )
 _AUTH_SCHEME = LinearPattern(r"^(?:Bearer|Basic|Token|Bot|Digest)\s+", ignore_case=True)
+# The characters a match of `_NUMBER`, `_ALGORITHM` (either case) or `_AUTH_SCHEME` (either case) starts with.
+_NUMBER_INITIALS = frozenset("+-.0123456789")
+_ALGORITHM_INITIALS = frozenset("3abcdehmprsABCDEHMPRS")
+_SCHEME_INITIALS = frozenset("bdtBDT")
 _LONG_NUMERIC_PASSWORD = 8
 # Google's app passwords, shown as four groups of four letters (`abcd efgh ijkl mnop`): not prose.
 _APP_PASSWORD = LinearPattern(r"^[a-z]{4}(?: [a-z]{4}){3}$")
@@ -280,11 +295,19 @@ def credential_part(value: str) -> str:
     text = value.strip()
     if len(text) > 2 and text[0] == text[-1] and text[0] in "'\"`":
         text = text[1:-1].strip()
-    return _AUTH_SCHEME.sub("", text, count=1)
+    return text if _starts_outside(text, _SCHEME_INITIALS) else _AUTH_SCHEME.sub("", text, count=1)
+
+
+def _starts_outside(text: str, initials: frozenset[str]) -> bool:
+    """Whether `text` starts with an ASCII character that is none of `initials`: then a pattern whose every
+    match starts with one of them cannot match at the start, and is not called (issue 16). A non-ASCII
+    start is left to the pattern, as RE2 folds some such characters onto ASCII letters (U+017F onto `s`)."""
+    initial = text[:1]
+    return initial != "" and initial.isascii() and initial not in initials
 
 
 def is_number(value: str) -> bool:
-    return bool(_NUMBER.match(value))
+    return not _starts_outside(value, _NUMBER_INITIALS) and bool(_NUMBER.match(value))
 
 
 def is_flag(value: str) -> bool:
@@ -329,12 +352,15 @@ def is_email(value: str) -> bool:
 def is_identifier_name(value: str) -> bool:
     """The name of a variable, field or header (`HUBSPOT_API_KEY`, `db_password`, `x-api-key`, `itemId`),
     not a value."""
+    letters = value.removesuffix("\n").replace("_", "").replace("-", "")
+    if not (letters.isascii() and letters.isalpha()):
+        return False  # the pattern reads ASCII letters, `_` and `-` (and a final line break) only (issue 16)
     return bool(_IDENTIFIER_NAME.match(value))
 
 
 def is_algorithm_name(value: str) -> bool:
     """A cipher, hash or signature algorithm (`aes-256-gcm`, `HS256`, `sha512`): a setting, not a key."""
-    return bool(_ALGORITHM.match(value))
+    return not _starts_outside(value, _ALGORITHM_INITIALS) and bool(_ALGORITHM.match(value))
 
 
 def is_sentence(value: str) -> bool:
@@ -363,7 +389,7 @@ def is_plausible_secret_value(value: str, kind: SecretKind) -> bool:
         return not sentence and not _names_a_variable(candidate)
     if is_identifier_name(candidate) or is_algorithm_name(candidate):
         return False
-    if any(char.isspace() for char in candidate):
+    if _has_blank(candidate):
         return False
     if character_classes(candidate) >= 2:
         return True
@@ -371,6 +397,12 @@ def is_plausible_secret_value(value: str, kind: SecretKind) -> bool:
     # secrets under a key that names a secret; keys and tokens that short in one class are rarely real.
     shortest = _ONE_CLASS_SECRET if kind in (SecretKind.SECRET, SecretKind.CREDENTIAL) else _ONE_CLASS_TOKEN
     return len(candidate) >= shortest and shannon_entropy(candidate) >= _ONE_CLASS_ENTROPY
+
+
+def _has_blank(text: str) -> bool:
+    """Whether `text` holds a character that `str.isspace` accepts: `split` breaks at exactly those, in one
+    call rather than a Python step per character (issue 16; tests/core/test_value_shapes.py)."""
+    return text != "" and text.split(maxsplit=1) != [text]
 
 
 def _names_a_variable(value: str) -> bool:
@@ -394,9 +426,9 @@ def names_secret_in_passing(key: str) -> bool:
     secret's name or id, but a value that is itself long random key material is the secret."""
     words = meaningful_words(key)
     return (
-        secret_kind_of_key(key) is None
+        not _SECRET_WORDS.isdisjoint(words[:-1])  # first: most keys mention no secret word (issue 16)
+        and secret_kind_of_key(key) is None
         and not declares_public(words)
-        and any(word in _SECRET_WORDS for word in words[:-1])
     )
 
 
@@ -407,14 +439,14 @@ def names_a_lookup_key(key: str) -> bool:
     words = meaningful_words(key)
     while len(words) > 2 and words[-1] in _FORM_WORDS:
         words = words[:-1]
-    if len(words) < 2 or words[-2] in _RANDOM_OR_PUBLIC_BY_DESIGN or declares_public(words):
+    if len(words) < 2 or words[-2] in _RANDOM_OR_PUBLIC_BY_DESIGN:
         return False
     last, before = words[-1], words[-2]
     if last == "key":
-        return before in _NON_SECRET_KEY_QUALIFIERS
-    return (
-        _kind_of_word(last, before) is None and _kind_of_word(last, "") is not None
-    )  # its qualifier cleared it
+        named = before in _NON_SECRET_KEY_QUALIFIERS
+    else:  # a secret word alone, which its qualifier cleared; most last words name no secret (issue 16)
+        named = _kind_of_word(last, "") is not None and _kind_of_word(last, before) is None
+    return named and not declares_public(words)
 
 
 @PerKeyName

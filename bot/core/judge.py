@@ -151,13 +151,12 @@ def _keyed_whole(candidate: Candidate, keys: tuple[str, ...], detectors: Detecto
 
 def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
     hits: list[Hit] = []
-    code: bool | None = None
+    code: bool | None = None  # asked once, before `is_expression`, the dearer question (issue 16)
     for key, start, end in pairs(candidate.text, expected=candidate.site.pairs):
-        if is_expression(candidate.text, start, end):
-            if code is None:
-                code = is_inline_code(candidate.site.key)
-            if code:
-                continue  # `Pwd={creds['password']}` in function code: an expression (`bot.core.inlinecode`)
+        if code is None:
+            code = is_inline_code(candidate.site.key)
+        if code and is_expression(candidate.text, start, end):
+            continue  # `Pwd={creds['password']}` in function code: an expression (`bot.core.inlinecode`)
         match = detectors.judge_keyed(key, candidate.text[start:end])
         if match is not None:
             hits.append(Hit(candidate, match.rule, start, end, Context.PAIR, name=key, keyed=True))
@@ -179,6 +178,13 @@ def _embedded_assignments(candidate: Candidate, analysis: Analysis, detectors: D
 def may_hold_pairs(text: str) -> bool:
     """Cheap necessary condition for `pairs`, `assignments` or `json_fields` to find anything in `text`."""
     equals = text.count("=")
+    if not equals:  # most values: the questions below that need a `=` are not asked (issue 16)
+        return (
+            ("\n" in text and ": " in text and "\n" in text.strip())
+            or " --" in text
+            or text.startswith("--")
+            or ('":' in text and text.lstrip().startswith("{"))
+        )
     if equals >= 2 or (equals == 1 and _SINGLE_ASSIGNMENT.fullmatch(text.strip()) is not None):
         return True
     if " =" in text or "= " in text or ("\n" in text.strip() and (equals or ": " in text)):

@@ -29,14 +29,16 @@ _PUBLIC_VALUE = LinearPattern(
     r"|(?:G|UA|GTM|AW)-[A-Z0-9-]{4,}"  # analytics measurement ids
     r"|pk\.eyJ[A-Za-z0-9_.-]+"  # Mapbox public tokens
     r"|0x[0-9a-fA-F]{40}"  # EVM (Ethereum, Polygon...) account and contract addresses; keys have 64 digits
-    r")$"
+    r")$",
+    # A literal of each alternative (`-` of regions, ids and FLWPUBK): most values hold none (issue 16).
+    needs=("-", "pk", "arn:aws", "InstrumentationKey=", "AC", "0x"),
 )
 _IDENTIFIER_WORDS = frozenset({"id", "ids", "sid", "arn", "name", "region", "email", "username", "user"})
 _PUBLIC_KEY_PAIRS = frozenset({("consumer", "key"), ("client", "key"), ("site", "key"), ("client", "id")})
-_JWT = LinearPattern(r"^eyJ[A-Za-z0-9_-]+\.(?P<payload>eyJ[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$")
+_JWT = LinearPattern(r"^eyJ[A-Za-z0-9_-]+\.(?P<payload>eyJ[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$", needs=("eyJ",))
 # reCAPTCHA site keys and secret keys share one shape; the site key is the one embedded in every page. The
 # value alone says neither: the key must name a captcha (or a site key) and must not say "secret".
-_RECAPTCHA_KEY = LinearPattern(r"^6L[A-Za-z0-9_-]{38}$")
+_RECAPTCHA_KEY = LinearPattern(r"^6L[A-Za-z0-9_-]{38}$", needs=("6L",))
 _CAPTCHA_WORDS = ("captcha", "site")  # also inside run-together words (`recaptchaSiteKey`, `HCAPTCHA_KEY`)
 _SERVER_SIDE_WORDS = ("secret", "private", "server", "backend")
 # Twelve digits are an AWS account id when the key says so (`AWS_ACCOUNT`, `accountNumber`, `OwnerId`); under
@@ -67,9 +69,9 @@ def is_public_identifier(key: str, value: str) -> bool:
     ):
         return True
     if (
-        _ACCOUNT_ID.match(text)
-        and (_mentions(words, _ACCOUNT_WORDS) or words[-1] in _ID_WORDS)
+        (_mentions(words, _ACCOUNT_WORDS) or words[-1] in _ID_WORDS)
         and not _mentions(words, _SERVER_SIDE_WORDS)
+        and _ACCOUNT_ID.match(text)  # last: the key's words rule out most values without a pattern's call
     ):
         return True
     if words[-1] in _IDENTIFIER_WORDS or any(word.startswith("instrumentation") for word in words):
@@ -115,7 +117,8 @@ _CRYPT_HASH = LinearPattern(
     r"|\$argon2(?:id|i|d)\$\S{20,}"
     r"|\$?pbkdf2[\w-]*\$\d+\$\S{16,}"
     r"|\$scrypt\$\S{20,}"
-    r"|\$[156]\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,86})$"
+    r"|\$[156]\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,86})$",
+    needs=("$", "pbkdf2"),
 )
 _ASPNET_V3_MARKER = 0x01
 _ASPNET_V3_HEADER = 13  # marker, PRF, iteration count and salt length, big-endian 32-bit fields
@@ -160,7 +163,8 @@ _WELL_KNOWN_DIGESTS = frozenset(
 # `guest`): documented, not chosen, so not labelled by the blind set's rules. `postgres`, `root` and
 # `admin` are weak passwords that people do deploy, and are reported.
 _DEFAULT_CREDENTIALS = frozenset({"guest", "minioadmin"})
-_KEY_SHAPED_RUN = LinearPattern(r"[A-Za-z0-9+/_-]{32,}={0,2}")
+_KEY_SHAPED_LENGTH = 32
+_KEY_SHAPED_RUN = LinearPattern(rf"[A-Za-z0-9+/_-]{{{_KEY_SHAPED_LENGTH},}}={{0,2}}")
 
 
 def is_default_credential(value: str) -> bool:
@@ -175,6 +179,8 @@ def is_well_known_public_value(value: str) -> bool:
     text = value.strip()
     if text.lower().startswith("usedevelopmentstorage=true") or _is_well_known(text):
         return True
+    if len(text) < _KEY_SHAPED_LENGTH:
+        return False  # too short to hold a key-shaped run: answered without the pattern (issue 16)
     runs = _KEY_SHAPED_RUN.findall(text)
     return bool(runs) and all(_is_well_known(run) for run in runs)
 

@@ -53,6 +53,10 @@ class LiteralFallback(NamedTuple):
     reference: Reference
 
 
+# The index of an analysis without references, shared: an `Analysis` only ever asks it `overlaps`.
+_NOTHING_TAKEN = SpanUnion()
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     text: str
@@ -65,6 +69,11 @@ class Analysis:
     _widest: tuple[LiteralFallback, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not self.references and not self.fallbacks:  # most values: nothing to index (issue 16)
+            object.__setattr__(self, "_taken", _NOTHING_TAKEN)
+            object.__setattr__(self, "_fallback_starts", ())
+            object.__setattr__(self, "_widest", ())
+            return
         taken = SpanUnion()
         for ref in self.references:
             taken.add(ref.start, ref.end)
@@ -319,8 +328,8 @@ def _add_shell(
     fallbacks: list[LiteralFallback],
     taken: SpanUnion,
 ) -> None:
-    if "$" not in text:
-        return
+    if not _free_dollar(text, taken):
+        return  # every shell match starts at a `$`, and one inside a reference is skipped (issue 16)
     for match in _SHELL_BRACED.finditer(text):
         if taken.overlaps(match.start(), match.end()):
             continue
@@ -335,6 +344,24 @@ def _add_shell(
         if not taken.overlaps(match.start(), match.end()):
             references.append(Reference(RefKind.SHELL, match.start(), match.end(), "shell", match["name"]))
             taken.add(*match.span())
+
+
+def _free_dollar(text: str, taken: SpanUnion) -> bool:
+    """Whether some `$` of `text` lies outside every reference found so far. Each of the shell patterns'
+    matches starts at a `$`, and one that overlaps a reference is skipped: without such a `$` (a value of
+    Serverless variables only, `${self:custom.x}`) the patterns are not run. Past `_DOLLARS_CHECKED` of them
+    the answer is True, so that a hostile value of dollars costs no Python step per character."""
+    index = text.find("$")
+    for _ in range(_DOLLARS_CHECKED):
+        if index < 0:
+            return False
+        if not taken.overlaps(index, index + 1):
+            return True
+        index = text.find("$", index + 1)
+    return True
+
+
+_DOLLARS_CHECKED = 32
 
 
 def describe(reference: Reference) -> str:

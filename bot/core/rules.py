@@ -203,6 +203,7 @@ class RuleSet:
 _CONFIG_CACHE_SIZE = 32
 _KEY_CACHE_SIZE = 4096
 _UNANCHORED = re2._Anchor.UNANCHORED  # for google-re2's program, called directly (`_secret_spans`)
+_ANCHOR_BOTH = re2._Anchor.ANCHOR_BOTH  # likewise (`_matches_whole`)
 
 
 class _KeywordIndex:
@@ -294,6 +295,14 @@ def _key_fits(rule: Rule, kind: SecretKind | None, name: str) -> bool:
     return rule.key_pattern is None or rule.key_pattern.search(encodable(name)) is not None
 
 
+def _matches_whole(pattern: Pattern, value: str) -> bool:
+    """`pattern.fullmatch(encodable(value)) is not None`, asked of google-re2's program directly, as
+    `_secret_spans` asks it: the wrapper's generator and offset bookkeeping cost more than the match."""
+    encoded = encodable(value).encode("utf-8")
+    start: int = program_of(pattern).Match(_ANCHOR_BOTH, encoded, 0, len(encoded))[0][0]  # -1: no match
+    return start >= 0
+
+
 def _is_excluded(key: str, value: str, kind: SecretKind | None, *, weak_is_real: bool, signing: bool) -> bool:
     """Values no keyed rule may report: references, ciphertext, placeholders, public values, hashes. Under a
     key that names a password or a signing secret (`weak_is_real`), a weak value (`admin123`) is no
@@ -312,8 +321,15 @@ def _is_excluded(key: str, value: str, kind: SecretKind | None, *, weak_is_real:
     )
 
 
+# The generic rules' value pattern, which every non-empty value matches whole: not run (issue 16).
+_ANY_TEXT = "(?s).+"
+
+
 def _value_fits(rule: Rule, value: str) -> bool:
-    if len(value) < rule.min_length or rule.pattern.fullmatch(encodable(value)) is None:
+    if len(value) < rule.min_length:
+        return False
+    any_text = value != "" and getattr(rule.pattern, "pattern", None) == _ANY_TEXT
+    if not any_text and not _matches_whole(rule.pattern, value):
         return False
     if rule.min_entropy is not None and shannon_entropy(value) < rule.min_entropy:
         return False

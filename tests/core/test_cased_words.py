@@ -1,5 +1,6 @@
-"""`filters._CASED_WORDS` and `heuristics._NON_ALNUM` run on `re` (issue 16): the words and pieces must
-be those the RE2 patterns they replaced found, and `is_masked` must answer as its list-based form did."""
+"""`filters._CASED_WORDS` runs on `re` (issue 16): the words must be those the RE2 pattern it replaced
+found, and `is_masked` must answer as its list-based form did. (`heuristics.key_words` no longer splits a
+name at its separators first: tests/core/test_judging_shortcuts.py compares it with the split form.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import random
 
 import pytest
 
-from bot.core import filters, heuristics
+from bot.core import filters
 from bot.core.linear import LinearPattern
 
 _BEFORE = LinearPattern(r"[A-Z]*[a-z]+|[A-Z]+|[0-9]+")  # the pattern on RE2, as the scanner had it
@@ -23,13 +24,6 @@ def _texts(seed: int) -> list[str]:
 def test_the_words_are_those_of_the_re2_pattern(seed: int) -> None:
     for text in _texts(seed):
         assert filters._CASED_WORDS.findall(text) == _BEFORE.findall(text), repr(text)
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_a_key_name_splits_as_on_re2(seed: int) -> None:
-    before = LinearPattern(r"[^A-Za-z0-9]+")
-    for text in _texts(seed):
-        assert heuristics._NON_ALNUM.split(text) == before.split(text), repr(text)
 
 
 def test_words_of_a_run_together_instruction() -> None:

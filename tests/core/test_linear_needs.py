@@ -64,6 +64,17 @@ _WHOLE_VALUES = {
     "db_access_key_id",
     "secret_access_key",
     "items[0]",
+    "ENC[AES256_GCM,data:abc=]",
+    "https://example.com/hook",
+    "./keys/service.json",
+    "C:\\keys\\service.pem",
+    "ops@example.com",
+    "us-east-1",
+    "arn:aws:s3:::bucket",
+    "0x" + "0" * 40,
+    "eyJ" + "a" * 8 + ".eyJ" + "b" * 8 + ".c",
+    "6L" + "x" * 38,
+    "$2b$12$" + "a" * 53,
 }
 
 
