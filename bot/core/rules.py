@@ -134,6 +134,8 @@ class RuleSet:
             for start, end, host in _secret_spans(rule.pattern, encoded):
                 if self._is_credible(rule, encoded[start:end].decode("utf-8", "surrogatepass"), host):
                     candidates.append((start, end, order, rule))
+        if not candidates:  # most texts: nothing to order or to map to characters
+            return []
         kept = _without_overlaps(candidates)
         if text.isascii():
             return [TokenMatch(rule, start, end) for start, end, rule in kept]
