@@ -41,7 +41,6 @@ import re2
 
 from bot.core.detectors import Detectors
 from bot.core.heuristics import _CAMEL_WORDS as CAMEL_WORDS  # the split of `key_words`, kept in one place
-from bot.core.heuristics import secret_kind_of_key
 from bot.core.queryparams import may_hold_url_credential
 from bot.core.rulemodel import Pattern, RuleKind, compile_pattern
 from bot.core.rules import RuleSet
@@ -161,7 +160,7 @@ class _KeyWords:
 
 def _names(key: str, detectors: Detectors) -> bool:
     """The scanner's own two questions about a key: may a keyed rule judge it, does it name a secret."""
-    return detectors.may_judge_key(key) or secret_kind_of_key(key) is not None
+    return detectors.may_judge_or_names(key)
 
 
 _CACHE: weakref.WeakKeyDictionary[RuleSet, _KeyWords] = weakref.WeakKeyDictionary()
