@@ -54,13 +54,29 @@ class _KeyIndex:
     def accepts(self, key: str) -> bool:
         accepted = self.accepted.get(key)
         if accepted is None:
-            if len(self.accepted) >= _MAX_KEYS:
-                self.accepted.clear()
-            accepted = self.accepted[key] = self._compute(key)
+            accepted = self._remember(key, self._compute(key))
+        return accepted
+
+    def accepts_or_names(self, key: str) -> bool:
+        """`accepts(key) or secret_kind_of_key(key) is not None`, reading the key's kind once for a key not
+        seen before (the pre-parse check asks it of each new word of a file, issue 16)."""
+        accepted = self.accepted.get(key)
+        if accepted is not None:
+            return accepted or secret_kind_of_key(key) is not None
+        kind = secret_kind_of_key(key)
+        return self._remember(key, self._of_kind(key, kind)) or kind is not None
+
+    def _remember(self, key: str, accepted: bool) -> bool:
+        if len(self.accepted) >= _MAX_KEYS:
+            self.accepted.clear()
+        self.accepted[key] = accepted
         return accepted
 
     def _compute(self, key: str) -> bool:
-        kind = secret_kind_of_key(key)
+        return self._of_kind(key, secret_kind_of_key(key))
+
+    def _of_kind(self, key: str, kind: SecretKind | None) -> bool:
+        """`_compute` for a key whose kind (`secret_kind_of_key`) is known."""
         if kind is None and names_a_secret_only_if_random(key):
             kind = SecretKind.SECRET  # judged as one only when the value is random key material
         every_key, slots = self.by_kind[kind]
@@ -111,6 +127,10 @@ class Detectors:
     def may_judge_key(self, key: str) -> bool:
         """True when some keyed rule accepts this key name, whatever the value."""
         return self._keys.accepts(key)
+
+    def may_judge_or_names(self, key: str) -> bool:
+        """`may_judge_key(key)`, or the key names a secret (`secret_kind_of_key`)."""
+        return self._keys.accepts_or_names(key)
 
     def judge_keyed(self, key: str, value: str, *, sample_host: bool = False) -> KeyedMatch | None:
         if not self._keys.accepts(key):

@@ -41,7 +41,6 @@ import re2
 
 from bot.core.detectors import Detectors
 from bot.core.heuristics import _CAMEL_WORDS as CAMEL_WORDS  # the split of `key_words`, kept in one place
-from bot.core.heuristics import secret_kind_of_key
 from bot.core.queryparams import may_hold_url_credential
 from bot.core.rulemodel import Pattern, RuleKind, compile_pattern
 from bot.core.rules import RuleSet
@@ -82,7 +81,9 @@ class _KeyWords:
         ]
         self.pattern_only = _relaxed_union(sources) if sources else None
         self.always = bool(sources) and self.pattern_only is None
-        self.learned: dict[str, tuple[str, bool]] = {}  # run of letters and digits -> `_learn`
+        self.learned: dict[str, str] = {}  # run of letters and digits -> its words joined by `_`
+        self.named: set[str] = set()  # the learned runs with a word that names a secret on its own
+        self.words: dict[str, bool] = {}  # a run's word (lower case) -> whether it names a secret on its own
         self.contextual: set[str] = set()  # unnamed words that a neutral word before them makes named
         self.pairs: dict[str, bool] = {}
 
@@ -95,35 +96,49 @@ class _KeyWords:
 
     def any_named(self, text: str, detectors: Detectors) -> bool:
         """Whether a word, or two adjacent words, of `text` make a key that a keyed rule accepts or that
-        names a secret; or a `key_regex`-only rule matches among all the words."""
+        names a secret; or a `key_regex`-only rule matches among all the words.
+
+        The runs learned before are looked up as sets, in C, and only new runs are learned one by one:
+        a loop over every run of every file was most of the check (issue 16). The memories are replaced,
+        never emptied in place, so a scan that overlaps a reset keeps reading the ones it started with."""
         if self.always:
             return True
-        if len(self.learned) > _MAX_CACHED:
-            self.learned = {}
-            self.pairs = {}
+        if len(self.learned) > _MAX_CACHED or len(self.words) > _MAX_CACHED:
+            self.learned, self.named, self.words, self.pairs = {}, set(), {}, {}
         runs = text.translate(_RUN_BREAKS).split() if text.isascii() else _ALNUM_RUN.findall(text)
-        learned, words = self.learned, {}
-        for run in set(runs):  # most files name a secret somewhere: the first named run settles it
-            known = learned.get(run) or self._learn(run, detectors)
-            if known[1]:
+        learned, named, present = self.learned, self.named, set(runs)
+        if not named.isdisjoint(present):
+            return True
+        for run in present.difference(learned):  # most files name a secret: the first named run settles it
+            if self._learn(run, learned, named, detectors):
                 return True
-            words[run] = known[0]
-        joined = "_".join(map(words.__getitem__, runs))  # every word in order, split as key names are
+        joined = "_".join(map(learned.__getitem__, runs))  # every word in order, split as key names are
         if self._contextual_pair(joined, detectors):
             return True
         return self.pattern_only is not None and self.pattern_only.search(joined) is not None
 
-    def _learn(self, run: str, detectors: Detectors) -> tuple[str, bool]:
-        """The run's words joined by `_`, and whether one of them names a secret on its own."""
+    def _learn(self, run: str, learned: dict[str, str], named: set[str], detectors: Detectors) -> bool:
+        """Remember the run's words joined by `_`, and whether one of them names a secret on its own."""
         words = [word.lower() for word in CAMEL_WORDS.findall(run)]
-        named = False
+        answers = self.words
+        any_named = False
         for word in words:
-            if _names(word, detectors):
-                named = True
-            elif _names(f"{_NEUTRAL}_{word}", detectors):
-                self.contextual.add(word)
-        learned = self.learned[run] = ("_".join(words), named)
-        return learned
+            answer = answers.get(word)
+            if answer is None:
+                answer = answers[word] = self._word_names(word, detectors)
+            any_named = any_named or answer
+        learned[run] = "_".join(words)
+        if any_named:
+            named.add(run)
+        return any_named
+
+    def _word_names(self, word: str, detectors: Detectors) -> bool:
+        """Whether `word` names a secret on its own; one that does only after another word is noted."""
+        if _names(word, detectors):
+            return True
+        if _names(f"{_NEUTRAL}_{word}", detectors):
+            self.contextual.add(word)
+        return False
 
     def _contextual_pair(self, joined: str, detectors: Detectors) -> bool:
         """Pairs whose second word names a secret only after another word (`api key`): each is asked.
@@ -145,7 +160,7 @@ class _KeyWords:
 
 def _names(key: str, detectors: Detectors) -> bool:
     """The scanner's own two questions about a key: may a keyed rule judge it, does it name a secret."""
-    return detectors.may_judge_key(key) or secret_kind_of_key(key) is not None
+    return detectors.may_judge_or_names(key)
 
 
 _CACHE: weakref.WeakKeyDictionary[RuleSet, _KeyWords] = weakref.WeakKeyDictionary()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import re2
 
@@ -47,6 +48,7 @@ from bot.core.humansecrets import (
 from bot.core.linear import encodable, re2_options
 from bot.core.perfile import memory
 from bot.core.rulemodel import (
+    DeferredPattern,
     KeyedMatch,
     Pattern,
     Rule,
@@ -134,6 +136,8 @@ class RuleSet:
             for start, end, host in _secret_spans(rule.pattern, encoded):
                 if self._is_credible(rule, encoded[start:end].decode("utf-8", "surrogatepass"), host):
                     candidates.append((start, end, order, rule))
+        if not candidates:  # most texts: nothing to order or to map to characters
+            return []
         kept = _without_overlaps(candidates)
         if text.isascii():
             return [TokenMatch(rule, start, end) for start, end, rule in kept]
@@ -207,10 +211,20 @@ _ANCHOR_BOTH = re2._Anchor.ANCHOR_BOTH  # likewise (`_matches_whole`)
 
 
 class _KeywordIndex:
-    """Which token rules can match a text: one RE2 set search finds every keyword present at once."""
+    """Which token rules can match a text: one RE2 set search finds every keyword present at once.
+
+    Rules without keywords would each search every text; the built-in ones are first searched together,
+    as one program (`_any_of`), and only a text that one of them matches is searched by each (issue 16)."""
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
-        self._always = [(order, rule) for order, rule in enumerate(rules) if not rule.keywords]
+        always = [(order, rule) for order, rule in enumerate(rules) if not rule.keywords]
+        sources = {
+            order: rule.pattern.pattern for order, rule in always if isinstance(rule.pattern, DeferredPattern)
+        }
+        self._any_gated = _any_of(list(sources.values())) if len(sources) > 1 else None
+        gated = sources if self._any_gated is not None else {}
+        self._gated = [(order, rule) for order, rule in always if order in gated]
+        self._always = [(order, rule) for order, rule in always if order not in gated]
         keywords = sorted({keyword for rule in rules for keyword in rule.keywords})
         self._rules_of = [
             [(order, rule) for order, rule in enumerate(rules) if keyword in rule.keywords]
@@ -225,10 +239,27 @@ class _KeywordIndex:
 
     def rules_to_run(self, encoded: bytes) -> list[tuple[int, Rule]]:
         chosen = dict(self._always)
+        gate = self._any_gated
+        if gate is not None and gate.Match(_UNANCHORED, encoded, 0, len(encoded))[0][0] >= 0:
+            chosen.update(self._gated)
         if self._set is not None:
             for index in self._set.Match(encoded) or ():
                 chosen.update(self._rules_of[index])
         return sorted(chosen.items(), key=lambda item: item[0])
+
+
+def _any_of(sources: list[str]) -> Any | None:
+    """google-re2's program for "one of these built-in patterns matches somewhere", or None when RE2 cannot
+    build it. Only built-in patterns, whose table tests/core/test_rules.py checks: a custom one could end
+    in an open `\\Q` and swallow the rest of the union. No groups and leftmost-longest, so that its DFA
+    need not track either."""
+    options = re2_options()
+    options.never_capture = True
+    options.longest_match = True
+    try:
+        return re2.compile("|".join(f"(?:{source})" for source in sources), options)._regexp
+    except re2.error:
+        return None
 
 
 def _secret_spans(pattern: Pattern, encoded: bytes) -> Iterator[tuple[int, int, str | None]]:
