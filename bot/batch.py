@@ -10,6 +10,7 @@ line that no platform claims by its name is scanned as generic config, whatever 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import itertools
 import os
@@ -17,7 +18,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
 
 from bot.core.config import ScanConfig, ScanLimits
 from bot.core.filetargets import FileTarget, follow, list_targets, parsed_targets
@@ -230,28 +231,41 @@ def scan_data(
 
 
 def read_manifest(path: str | Path, relative: str, limits: ScanLimits) -> bytes | Notice:
-    """The file's bytes, or the notice that says why they were not read (never blocks on a FIFO)."""
+    """The file's bytes, or the notice that says why they were not read (never blocks on a FIFO: only a
+    regular file is opened). Read through a raw descriptor: a buffered file object cost about 35 µs a
+    file, more than the reading (issue 16)."""
     try:
         info = os.stat(path)  # noqa: PTH116 - a path string, as `Target` carries it (issue 16)
         if not stat.S_ISREG(info.st_mode):
             return Notice(relative, NoticeKind.UNREADABLE, "not a regular file; not scanned")
         if info.st_size > limits.max_bytes:
             return _too_large(relative, info.st_size, limits)
-        with open(path, "rb") as handle:  # noqa: PTH123 - likewise
-            data = _read_up_to(handle, info.st_size, limits.max_bytes + 1)
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            data = _read_up_to(functools.partial(os.read, descriptor), info.st_size, limits.max_bytes + 1)
+        finally:
+            os.close(descriptor)
     except OSError as error:
         return Notice(relative, NoticeKind.UNREADABLE, f"cannot read file ({error.strerror or 'error'})")
     return _too_large(relative, len(data), limits) if len(data) > limits.max_bytes else data
 
 
-def _read_up_to(handle: BinaryIO, size: int, limit: int) -> bytes:
-    """`handle.read(limit)`, asking first for the `size` bytes `stat` reported and one more: a read of
-    `limit` bytes allocates a buffer of that size (the 2 MB limit) for every file, most of reading a small
-    one (issue 16). Only a file that grew since `stat` is read on, to the same `limit`."""
-    data = handle.read(size + 1)
-    if len(data) > size:
-        data += handle.read(limit - len(data))
-    return data
+def _read_up_to(read: Callable[[int], bytes], size: int, limit: int) -> bytes:
+    """What reading to the end or to `limit` bytes gives, asking first for the `size` bytes `stat` reported
+    and one more: reading `limit` at once allocated a buffer of that size (the 2 MB limit) for every file
+    (issue 16). Only a file that grew since `stat` is read on, to the same `limit`. `read` may return fewer
+    bytes than asked (a raw read can); it returns nothing only at the end."""
+    parts: list[bytes] = []
+    total, wanted = 0, min(size + 1, limit)
+    while total < wanted:
+        part = read(wanted - total)
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+        if total > size:
+            wanted = limit
+    return b"".join(parts)
 
 
 def was_read(result: ScanResult) -> bool:
