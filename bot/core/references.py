@@ -11,6 +11,7 @@ inside them. Nothing here reads the environment or the disk; a reference is only
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -170,7 +171,9 @@ _ENV_READ = LinearPattern(
     r"|\bos\.(?:environ(?:\.get)?|getenv)\s*[\[(]\s*(?:['\"][^'\"]+['\"]|[A-Za-z_]\w*)"
     r"|\bENV(?:\.fetch)?\s*[\[(]\s*['\"][^'\"]+['\"]"
     r"|\b(?:Deno\.env\.get|System\.getenv|getenv|env)\(\s*['\"][A-Za-z_][\w.]*['\"]",
-    needs=("env", "ENV"),  # `process.env`, `os.environ`, `os.getenv`, `ENV[`, `env(`
+    # `process.env.`, `import.meta.env[`, `os.environ`, `ENV[`, `getenv(`, `Deno.env.get(`: not `${env:X}`, a
+    # Serverless variable, which is answered without running the pattern (issue 16).
+    needs=("env.", "env[", "env(", "os.", "ENV"),
 )
 _APP_SETTING = LinearPattern(r"^%(?P<address>[A-Za-z_][\w.:-]*)%$", needs=("%",))
 _SHELL_BRACED = LinearPattern(
@@ -249,7 +252,32 @@ def _held(found: Analysis) -> int:
     return _SHAPE_BYTES + _PART_BYTES * objects + 4 * chars
 
 
+# A value that is one Serverless variable and nothing else, with a plain address and at most one plain
+# parameter: `${self:custom.stage}`, `${file(./resource/vpc.yml)}`, `${file(./secrets.json):KEY}`. None of
+# its characters opens another kind of reference (no `{{`, `@`, `%`, `[`, `;`, quotes, spaces, commas or a
+# second `$`), its address cannot start a shell default (`${VAR:-x}`), and code reading the environment is
+# left to `_analyze_all`. On `re`: single-character classes, linear.
+_PLAIN_VARIABLE = re.compile(
+    r"\$\{(?P<source>[a-z][a-zA-Z0-9]*)(?:\((?P<param>[A-Za-z0-9_./-]+)\))?"
+    r"(?::(?P<address>[A-Za-z0-9_.][A-Za-z0-9_.-]*))?\}"
+)
+
+
 def _analyze(text: str) -> Analysis:
+    """`_analyze_all(text)`, with the commonest value, one plain Serverless variable, read by one match
+    rather than by every pattern family and the variable parser (issue 16; tests/core/test_plain_variable.py
+    compares the two)."""
+    plain = _PLAIN_VARIABLE.fullmatch(text)
+    if plain is None or "process.env" in text or "import.meta.env" in text:
+        return _analyze_all(text)
+    source, param, address = plain["source"], plain["param"], plain["address"] or ""
+    end = len(text)
+    reference = Reference(RefKind.SERVERLESS, 0, end, source, address)
+    variable = Variable(0, end, source, (param,) if param else (), address, (), ())
+    return Analysis(text, (reference,), (), (variable,))
+
+
+def _analyze_all(text: str) -> Analysis:
     if _CHEAP_MARKERS.search(text) is None:
         return Analysis(text, (), (), ())
     references: list[Reference] = []

@@ -43,7 +43,13 @@ class SpanUnion:
         return bool(index) and self._spans[index - 1][1] > start
 
     def add(self, start: int, end: int) -> None:
-        """Add `[start, end)`, merged with the spans it overlaps."""
+        """Add `[start, end)`, merged with the spans it overlaps. A span after every kept one, as the spans
+        of an analysis come in order, is appended without the search (issue 16; tests/core/test_spans.py
+        compares the two)."""
+        spans = self._spans
+        if not spans or (spans[-1][0] < start and spans[-1][1] <= start):
+            spans.append((start, end))
+            return
         low = bisect_left(self._spans, (start,))
         if low and self._spans[low - 1][1] > start:
             low -= 1

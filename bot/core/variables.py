@@ -25,6 +25,7 @@ _SHELL_DEFAULT = re.compile(r"[A-Za-z_]\w*:?[-=?+]")
 _QUOTES = "'\""
 _BRACE_EVENTS = re.compile(r"[{}'\"]")
 _SPLIT_EVENTS = re.compile(r"[(){},'\"]")
+_PAREN_EVENTS = re.compile(r"[()]")
 _MAX_NESTING = 32
 
 
@@ -163,15 +164,20 @@ def _bare_variable(text: str, start: int, end: int, depth: int) -> tuple[Variabl
 
 
 def _closing_paren(text: str, index: int, stop: int) -> int:
+    """The `)` closing the `(` before `index`, or `stop`: found from parenthesis to parenthesis rather than
+    character by character (issue 16; tests/core/test_variables_parens.py compares the two)."""
     depth = 1
-    for position in range(index, stop):
-        if text[position] == "(":
+    while True:
+        event = _PAREN_EVENTS.search(text, index, stop)
+        if event is None:
+            return stop
+        index = event.end()
+        if event.group() == "(":
             depth += 1
-        elif text[position] == ")":
+        else:
             depth -= 1
             if depth == 0:
-                return position
-    return stop
+                return event.start()
 
 
 def _split_top_level(text: str, start: int, end: int) -> list[tuple[int, int]]:
