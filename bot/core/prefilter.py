@@ -81,8 +81,10 @@ class _KeyWords:
         ]
         self.pattern_only = _relaxed_union(sources) if sources else None
         self.always = bool(sources) and self.pattern_only is None
-        self.learned: dict[str, str] = {}  # run of letters and digits -> its words joined by `_`
-        self.named: set[str] = set()  # the learned runs with a word that names a secret on its own
+        # Run of letters and digits -> its words joined by `_`, and the learned runs with a word that names a
+        # secret on its own: one attribute, replaced whole, so that a scan never reads one of a reset's
+        # memories with the other of the memories before it (two scans may share this object).
+        self.memory: tuple[dict[str, str], set[str]] = ({}, set())
         self.words: dict[str, bool] = {}  # a run's word (lower case) -> whether it names a secret on its own
         self.contextual: set[str] = set()  # unnamed words that a neutral word before them makes named
         self.pairs: dict[str, bool] = {}
@@ -103,15 +105,20 @@ class _KeyWords:
         never emptied in place, so a scan that overlaps a reset keeps reading the ones it started with."""
         if self.always:
             return True
-        if len(self.learned) > _MAX_CACHED or len(self.words) > _MAX_CACHED:
-            self.learned, self.named, self.words, self.pairs = {}, set(), {}, {}
+        learned, named = self.memory
+        if len(learned) > _MAX_CACHED or len(self.words) > _MAX_CACHED:
+            learned, named = self.memory = ({}, set())
+            self.words, self.pairs = {}, {}
         runs = text.translate(_RUN_BREAKS).split() if text.isascii() else _ALNUM_RUN.findall(text)
-        learned, named, present = self.learned, self.named, set(runs)
+        present = set(runs)
         if not named.isdisjoint(present):
             return True
         for run in present.difference(learned):  # most files name a secret: the first named run settles it
             if self._learn(run, learned, named, detectors):
                 return True
+        # Asked again: a run that another scan learned meanwhile is in `named` before it is in `learned`.
+        if not named.isdisjoint(present):
+            return True
         joined = "_".join(map(learned.__getitem__, runs))  # every word in order, split as key names are
         if self._contextual_pair(joined, detectors):
             return True
@@ -127,9 +134,9 @@ class _KeyWords:
             if answer is None:
                 answer = answers[word] = self._word_names(word, detectors)
             any_named = any_named or answer
-        learned[run] = "_".join(words)
-        if any_named:
+        if any_named:  # before `learned`: a scan that finds the run learned must find it named too
             named.add(run)
+        learned[run] = "_".join(words)
         return any_named
 
     def _word_names(self, word: str, detectors: Detectors) -> bool:
