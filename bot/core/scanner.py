@@ -63,9 +63,13 @@ _LINE_SCAN_KINDS = (
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
 Parsed = tuple[Choice, Sequence[Document]]  # a file's platform choice and its documents, as `parse` made them
 _MIN_NUMERIC_SECRET = 6  # shorter integers are ports, sizes and timeouts
-# What any text `bot.core.judge.may_hold_pairs` accepts holds (an assignment, a `key: value` line, a
-# command line's option, a JSON field); `_value` tests them inline. tests/core/test_value_gates.py checks it.
-_PAIRS_NEED = ("=", ": ", '":', "--")
+
+
+def _may_hold_pair_marker(text: str) -> bool:
+    """What every text `bot.core.judge.may_hold_pairs` accepts holds (an assignment, a `key: value` line, a
+    command line's option, a JSON field), tested first: most values hold none (issue 16;
+    tests/core/test_value_gates.py checks it against `may_hold_pairs`)."""
+    return "=" in text or ": " in text or '":' in text or "--" in text
 
 
 def scan_file(
@@ -338,10 +342,7 @@ class _FileScan:
         keyed = role is ArgRole.VALUE and (
             self._may_judge_key(site.key) or (bool(targets) and self._may_judge_targets(targets))
         )
-        # `may_hold_pairs` needs one of `_PAIRS_NEED`, which most values lack (issue 16)
-        pairs = site.pairs or (
-            ("=" in text or ": " in text or '":' in text or "--" in text) and may_hold_pairs(text)
-        )
+        pairs = site.pairs or (_may_hold_pair_marker(text) and may_hold_pairs(text))
         # `_may_need_advice` needs one of these (issue 16: it is asked of every value)
         advice = fixable and ("~" in text or site.role in _ENV_ROLES) and self._may_need_advice(text, site)
         if not (tokens or keyed or pairs or advice):

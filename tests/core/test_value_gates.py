@@ -1,8 +1,8 @@
 """The scanner asks each value cheap questions before the expensive ones (issue 16). The shortcuts it takes
 must answer as the full questions do: `key_site` is `Site(key)`, `_may_need_advice` is never True for a
-value without a `~` outside a function's environment, and `may_hold_pairs` never for a text without one of
-`_PAIRS_NEED` (the tests the scanner makes before asking them). A file's lines and their starts are those
-of the plain computations."""
+value without a `~` outside a function's environment, and `may_hold_pairs` never for a text that
+`_may_hold_pair_marker` (the test the scanner makes before asking it) turns away. A file's lines and their
+starts are those of the plain computations."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bot.core.judge import may_hold_pairs
 from bot.core.manifests import cloudformation, serverless
 from bot.core.manifests.base import Format, Role, Site, key_site
 from bot.core.rules import RuleSet
-from bot.core.scanner import _ENV_ROLES, _PAIRS_NEED, _FileScan
+from bot.core.scanner import _ENV_ROLES, _FileScan, _may_hold_pair_marker
 
 _PIECES = ("~true", "~", "ssm-secure", "{{resolve:ssm-secure:/a}}", "${ssm:/a~true}", "plain", " ", "x")
 
@@ -50,7 +50,7 @@ def test_pairs_need_one_of_the_scanner_s_substrings() -> None:
     accepted = [text for text in texts if may_hold_pairs(text)]
     assert len(accepted) > 1000  # the test reaches the function's every branch
     for text in accepted:
-        assert any(need in text for need in _PAIRS_NEED), text
+        assert _may_hold_pair_marker(text), text
 
 
 def test_lines_and_their_starts_are_those_of_the_plain_computations() -> None:
