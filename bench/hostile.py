@@ -48,6 +48,11 @@ def _dotenv(value: str) -> Manifest:
     return ".env", f"SECRET_KEY={value}\n"
 
 
+def _jsonc_between_tokens(value: str) -> Manifest:
+    # Raw, not a string: blanks and comments between tokens are read by the parser's own patterns.
+    return "wrangler.jsonc", '{"vars": {"API_TOKEN":' + value + '"x"}}'
+
+
 def _broken_yaml(value: str) -> Manifest:
     return "serverless.yml", _SLS + f"    DB_PASSWORD: [{value}\n"
 
@@ -63,6 +68,7 @@ KINDS: dict[str, Callable[[str], Manifest]] = {
     "yaml-connection": _yaml("DB_CONNECTION_STRING"),
     "env-list": _env_list,
     "json": _json,
+    "jsonc-between-tokens": _jsonc_between_tokens,
     "toml-pairs": _toml,
     "dotenv": _dotenv,
     "broken-yaml": _broken_yaml,

@@ -29,13 +29,15 @@ from bot.core.findings import NoticeKind
 from bot.core.nodes import POS_SHELL, SCALAR_SHELL, mapping, sequence
 from bot.core.tree import Document, Node, Pos, Scalar, Style
 
-_SPACE = r"[ \t\n\r]*"
-_SPACE_AND_COMMENTS = r"(?:[ \t\n\r]+|//[^\n]*|/\*.*?\*/)*"
+# Blanks and comments are taken whole and never given back. The old greedy `(?:[ \t\n\r]+|//...)*` could
+# split a run of blanks (or of `//` comments) between iterations in every way before a character that is
+# not a token, and a few dozen blanks stalled the scan for minutes; a comment's text is never a token.
+_SPACE = r"[ \t\n\r]*+"
+_SPACE_AND_COMMENTS = r"(?:[ \t\n\r]++|//[^\n]*+|/\*.*?\*/)*+"
 # Groups: 1 a string without control characters, 2 a number (3 its fraction and exponent), 4 punctuation,
 # 5 a literal. An escape is only checked when the string holds a backslash. A string's characters are
 # taken a run at a time (`[^"\\...]*+`), not one per alternation, and nothing is given back: the regex
-# engine matched strings about three times faster so (issue 16). The blanks stay as they were: a comment
-# that the next token needs can give characters back (`// "x"` at the end of a file reads as "x").
+# engine matched strings about three times faster so (issue 16).
 _LEXEME = (
     r"""(?:("[^"\\\x00-\x1f]*+(?:\\.[^"\\\x00-\x1f]*+)*+")"""
     r"|(-?(?:0|[1-9][0-9]*)((?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?))"

@@ -26,8 +26,8 @@ from bot.core.jsonpos import (
 )
 from bot.core.tree import Mapping, Node, Pos, Scalar, Sequence, Style
 
-SPACE = r"[ \t\n\r]*"
-SPACE_AND_COMMENTS = r"(?:[ \t\n\r]+|//[^\n]*|/\*.*?\*/)*"
+SPACE = r"[ \t\n\r]*+"
+SPACE_AND_COMMENTS = r"(?:[ \t\n\r]++|//[^\n]*+|/\*.*?\*/)*+"
 _LEXEME = (
     r"""(?:("(?:[^"\\\x00-\x1f]|\\.)*")"""
     r"|(-?(?:0|[1-9][0-9]*)((?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?))"

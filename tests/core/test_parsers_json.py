@@ -13,6 +13,7 @@ from bot.core.findings import NoticeKind
 from bot.core.jsonpos import load_json
 from bot.core.tree import Document, Mapping, Pos, Sequence, Style, walk_scalars
 from tests.core.treehelpers import plain, scalar, span
+from tests.timing import cpu_seconds
 
 LIMITS = ScanLimits()
 
@@ -107,6 +108,29 @@ def test_comments_and_trailing_commas_only_when_allowed() -> None:
 
 def test_unterminated_comment_is_an_error() -> None:
     assert failure('{"a": 1} /* open', allow_comments=True).kind is NoticeKind.PARSE_ERROR
+
+
+def test_a_comment_is_never_read_back_as_a_token() -> None:
+    # The blanks' pattern once gave a `//` comment's characters back when the next token was missing, so
+    # `{"a": 1 // }` at the end of a file closed its object from inside the comment.
+    assert failure('{"a": 1 // }', allow_comments=True).kind is NoticeKind.PARSE_ERROR
+    assert failure('{"a": 1 /* } */', allow_comments=True).kind is NoticeKind.PARSE_ERROR
+    assert plain(load_json('{"a": 1 // }\n}', LIMITS, allow_comments=True).root) == {"a": 1}
+
+
+@pytest.mark.parametrize("unit", [" ", "\n", "//", "//\n", "/* */", " /**/ "])
+@pytest.mark.parametrize("comments", [True, False])
+def test_runs_of_blanks_and_comments_before_a_bad_character_fail_in_linear_time(
+    unit: str, comments: bool
+) -> None:
+    # 28 blanks before a `#` took 58 s: the blanks' group could split a run between its iterations in
+    # every way before giving up. Growth is compared, not seconds (a slow machine must not fail it).
+    def attempt(count: int) -> None:
+        with pytest.raises(ManifestError):
+            load_json('{"a":' + unit * count + "#}", LIMITS, allow_comments=comments)
+
+    small, large = (cpu_seconds(lambda count=count: attempt(count)) for count in (5_000, 20_000))
+    assert large / max(small, 1e-4) < 10
 
 
 @pytest.mark.parametrize(
