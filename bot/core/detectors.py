@@ -15,12 +15,7 @@ from typing import Any
 
 import re2
 
-from bot.core.heuristics import (
-    SecretKind,
-    names_a_secret_only_if_random,
-    normalized_key,
-    secret_kind_of_key,
-)
+from bot.core.heuristics import KeyAnswers, SecretKind, key_answers, normalized_key, secret_kind_of_key
 from bot.core.linear import encodable, re2_options
 from bot.core.rules import KeyedMatch, RuleKind, RuleSet, TokenMatch
 
@@ -63,8 +58,8 @@ class _KeyIndex:
         accepted = self.accepted.get(key)
         if accepted is not None:
             return accepted or secret_kind_of_key(key) is not None
-        kind = secret_kind_of_key(key)
-        return self._remember(key, self._of_kind(key, kind)) or kind is not None
+        answers = key_answers(key)
+        return self._remember(key, self._of_kind(key, answers)) or answers[0] is not None
 
     def _remember(self, key: str, accepted: bool) -> bool:
         if len(self.accepted) >= _MAX_KEYS:
@@ -73,11 +68,12 @@ class _KeyIndex:
         return accepted
 
     def _compute(self, key: str) -> bool:
-        return self._of_kind(key, secret_kind_of_key(key))
+        return self._of_kind(key, key_answers(key))
 
-    def _of_kind(self, key: str, kind: SecretKind | None) -> bool:
-        """`_compute` for a key whose kind (`secret_kind_of_key`) is known."""
-        if kind is None and names_a_secret_only_if_random(key):
+    def _of_kind(self, key: str, answers: KeyAnswers) -> bool:
+        """`_compute` for a key whose remembered answers (`key_answers`) are known."""
+        kind, only_if_random = answers
+        if kind is None and only_if_random:
             kind = SecretKind.SECRET  # judged as one only when the value is random key material
         every_key, slots = self.by_kind[kind]
         if every_key or not slots:

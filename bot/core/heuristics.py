@@ -159,13 +159,41 @@ def normalized_key(key: str) -> str:
     return "_".join(meaningful_words(key))
 
 
-@PerKeyName
 def secret_kind_of_key(key: str) -> SecretKind | None:
     """What kind of secret a key names, or None when its name does not name one.
 
     A key declared public (`PUBLIC_KEY`, `NEXT_PUBLIC_MAPS_KEY`, `SUPABASE_ANON_KEY`) names no secret when
     it names a key or token, which can be public by design; a password or secret stays one whatever the
-    prefix says (`NEXT_PUBLIC_CLIENT_SECRET` is a secret shipped to every browser)."""
+    prefix says (`NEXT_PUBLIC_CLIENT_SECRET` is a secret shipped to every browser).
+
+    Remembered across files with `names_a_secret_only_if_random` (`key_answers`)."""
+    return key_answers(key)[0]
+
+
+KeyAnswers = tuple[SecretKind | None, bool]
+
+
+@PerKeyName
+def key_answers(key: str) -> KeyAnswers:
+    """`(secret_kind_of_key(key), names_a_secret_only_if_random(key))`, read and remembered together: the
+    scan asks both of most names, and each remembered answer costs a keyed digest of the name, about a third
+    of reading the name (issue 16; tests/core/test_keymemo.py compares the two with their questions)."""
+    kind = kind_of_key_name(key)
+    words = meaningful_words(key)
+    # `names_secret_in_passing` with the kind just read, in the same order of tests.
+    in_passing = not _SECRET_WORDS.isdisjoint(words[:-1]) and kind is None and not declares_public(words)
+    return _SHARED_ANSWERS[kind, in_passing or names_a_lookup_key(key)]
+
+
+# Every possible answer of `key_answers`, made once: a remembered name then holds no tuple of its own
+# (`keymemo.ENTRY_BYTES`).
+_SHARED_ANSWERS: dict[KeyAnswers, KeyAnswers] = {
+    (kind, flag): (kind, flag) for kind in (None, *SecretKind) for flag in (False, True)
+}
+
+
+def kind_of_key_name(key: str) -> SecretKind | None:
+    """`secret_kind_of_key`, read from the name now rather than remembered."""
     words = meaningful_words(key)
     if not words:
         return None
@@ -449,11 +477,10 @@ def names_a_lookup_key(key: str) -> bool:
     return named and not declares_public(words)
 
 
-@PerKeyName
 def names_a_secret_only_if_random(key: str) -> bool:
     """Keys whose name forgives a name or an id but not random key material under it: a secret named in
-    passing (`SECRET_ID`) or a lookup key (`LOCK_KEY`)."""
-    return names_secret_in_passing(key) or names_a_lookup_key(key)
+    passing (`SECRET_ID`) or a lookup key (`LOCK_KEY`). Remembered with the key's kind (`key_answers`)."""
+    return key_answers(key)[1]
 
 
 def is_random_key_material(value: str) -> bool:

@@ -34,9 +34,8 @@ from bot.core.heuristics import (
     credential_part,
     is_plausible_secret_value,
     is_random_key_material,
-    names_a_secret_only_if_random,
+    key_answers,
     normalized_key,
-    secret_kind_of_key,
 )
 from bot.core.hosts import is_documentation_host, is_local_image_default
 from bot.core.humansecrets import (
@@ -162,9 +161,9 @@ class RuleSet:
 
         `sample_host`: a documentation host setting of the same service speaks for the value, which makes a
         weak password a template (`bot.core.hosts`), as such a host in a URL does."""
-        kind = secret_kind_of_key(key)
+        kind, only_if_random = key_answers(key)
         candidate = credential_part(value)
-        in_passing = kind is None and names_a_secret_only_if_random(key) and is_random_key_material(candidate)
+        in_passing = kind is None and only_if_random and is_random_key_material(candidate)
         if in_passing:
             kind = SecretKind.SECRET
         rules = self._keyed_rules_for(kind, normalized_key(key))

@@ -216,6 +216,6 @@ _KEYS = st.lists(
 @settings(max_examples=1500, deadline=None)
 @given(_KEYS | st.text(max_size=30))
 def test_key_kinds_as_before(key: str) -> None:
-    assert heuristics.secret_kind_of_key.question(key) == _kind_before(key)
+    assert heuristics.kind_of_key_name(key) == _kind_before(key)
     assert heuristics.names_secret_in_passing(key) == _in_passing_before(key)
     assert heuristics.names_a_lookup_key(key) == _lookup_before(key)
