@@ -266,3 +266,50 @@ def test_split_lines_breaks_where_the_regex_does() -> None:
     for _ in range(3000):
         text = "".join(rng.choice("ab é\n\r\x85\u2028\u2029日") for _ in range(rng.randint(0, 12)))
         assert yamlcompose._split_lines(text) == yamlcompose._LINE_BREAK.split(text), repr(text)
+
+
+def tagged_scalar_texts(rng: random.Random) -> Iterator[str]:
+    """Tagged scalars of every style, on their tag's line or below it, in block and flow context, with
+    quotes, blanks, tabs, stand-ins and byte order marks: where the composer reads a value's start from its
+    end mark and length instead of from the text (`yamlcompose._one_line_width`)."""
+    values = [
+        "x",
+        "a b",
+        "it''s",
+        "''",
+        "s3:GetObject",
+        "a\\tb",
+        "日本",
+        "😀 x",
+        "",
+        "<<",
+        "12",
+        "${AWS::Region}",
+    ]
+    for _ in range(400):
+        value = rng.choice(values)
+        scalar = rng.choice(
+            [value, f"'{value}'", f'"{value}"', f"'{value}\n  {value}'", f"{value}\n  {value}"]
+        )
+        tag = rng.choice(["!Ref", "!Sub", "!!str", "!", "!t:x", "!Ref\t"])
+        gap = rng.choice([" ", "  ", "\t", "\n  ", " # c\n  "])
+        item = f"{tag}{gap}{scalar}"
+        shape = rng.choice(["k: {}\n", "- {}\n", "k: [{}, y]\n", "{{k: {}}}\n", "a:\n  b: {}\n  c: d\n"])
+        text = rng.choice(["", "\ufeff", "x: y\n"]) + shape.format(item)
+        yield text.replace("\n", "\r\n") if rng.random() < 0.1 else text
+
+
+def test_tagged_scalars_start_where_the_reference_finds_them() -> None:
+    rng = random.Random(5)
+    for text in tagged_scalar_texts(rng):
+        assert outcome(text, LIMITS) == reference_outcome(text, LIMITS), repr(text)
+
+
+def test_tagged_scalars_start_where_the_reference_finds_them_without_libyaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pure parser counts no column for a byte order mark: the text is read then, not the marks."""
+    monkeypatch.setattr(yamlsafe, "_CPARSER", None)
+    rng = random.Random(6)
+    for text in tagged_scalar_texts(rng):
+        assert outcome(text, LIMITS) == reference_outcome(text, LIMITS), repr(text)
