@@ -14,6 +14,7 @@ column past its last character (a string's closing quote, a bracket).
 
 from __future__ import annotations
 
+import functools
 import json
 import json.decoder
 import re
@@ -44,9 +45,19 @@ _LEXEME = (
     r"|([{}\[\]:,])|(true|false|null))"
 )
 _STRING, _NUMBER, _PUNCTUATION = 1, 2, 4
+
 _LITERALS: dict[str, bool | None] = {"true": True, "false": False, "null": None}
 # The C string scanner behind json.loads; typeshed does not declare it.
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _patterns(allow_comments: bool) -> tuple[Callable[..., re.Match[str] | None], ...]:
+    """The token and blank matchers, compiled once each when first needed (compiling one costs as much
+    as parsing a small file): `re.compile` per file hashed each ~200-character pattern afresh to find it
+    in its cache, a third of a small file's parse (issue 16)."""
+    space = _SPACE_AND_COMMENTS if allow_comments else _SPACE
+    return re.compile(space + _LEXEME, re.DOTALL).match, re.compile(space, re.DOTALL).match
 
 
 class _State(IntEnum):
@@ -108,9 +119,7 @@ def _depth(value: object) -> int:
 
 class _Parser:
     def __init__(self, text: str, limits: ScanLimits, *, allow_comments: bool) -> None:
-        space = _SPACE_AND_COMMENTS if allow_comments else _SPACE
-        self._lexeme = re.compile(space + _LEXEME, re.DOTALL)
-        self._space = re.compile(space, re.DOTALL).match
+        self._lexeme, self._space = _patterns(allow_comments)
         self._text = text
         self._max_depth = limits.max_depth
         self._after_comma = (
@@ -124,7 +133,7 @@ class _Parser:
         call per token cost more than the token's own work (issue 16). An open collection is a list:
         whether it is an object, its start, its items so far and its pending key."""
         text, after_comma, max_depth = self._text, self._after_comma, self._max_depth
-        lexeme = self._lexeme.match
+        lexeme = self._lexeme
         value_state, item_or_close, key_state = _State.VALUE, _State.ITEM_OR_CLOSE, _State.KEY
         key_or_close, colon_state, next_state, end_state = (
             _State.KEY_OR_CLOSE,

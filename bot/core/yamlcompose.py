@@ -83,6 +83,8 @@ class Composer:
             SEQUENCE_SHELL,
         )
         stand_in = self._stand_in
+        # Columns are the text's indexes; ruamel's pure parser counts none for a byte order mark.
+        marks_exact = "\ufeff" not in self._text
         # Where the next node goes (None: it is the document's root), and where the last one ended.
         add = stack[-1][_CHILDREN].append if stack else None
         last_end = self._last_end
@@ -112,11 +114,19 @@ class Composer:
                         first.line, first.column = mark.line + 1, mark.column + 1
                         first.__class__ = pos_class
                     else:  # `!Ref name`: the value starts past its tag
-                        first = self._value_start(event.start_mark, event.end_mark)
+                        mark = event.end_mark
+                        width = _one_line_width(raw, style, event.start_mark, mark) if marks_exact else 0
+                        if width:
+                            first = pos_shell()
+                            first.line, first.column = mark.line + 1, mark.column + 1 - width
+                            first.__class__ = pos_class
+                        else:
+                            first = self._value_start(event.start_mark, mark)
                         tag = str(tag)
                         if stand_in and COLON_STAND_IN in tag:
                             tag = tag.replace(COLON_STAND_IN, ":")
-                        value, tag = typed_value(raw, plain=style is plain, tag=tag)
+                        if tag[0] != "!" or tag == "!":  # else an application tag: the text stays a string
+                            value, tag = typed_value(raw, plain=style is plain, tag=tag)
                         if value == MERGE_KEY and stack:
                             stack[-1][_CAREFUL] = True
                     if raw or style is not plain:
@@ -338,6 +348,22 @@ _HANDLERS: dict[type, Callable[[Composer, Any], None]] = {
     ev.DocumentStartEvent: Composer._on_document_start,
     ev.DocumentEndEvent: Composer._on_document_end,
 }
+
+
+def _one_line_width(raw: str, style: Style, start: Any, end: Any) -> int:
+    """How many columns a tagged scalar's own text takes, when that can be told from its value alone, else
+    0; its text then starts that far before its end mark (issue 16: `_value_start` splits the text and runs
+    a regex). A scalar on its tag's line has only blanks between the tag and its text; a plain one's text
+    is its value there (no escapes, no folding; the stand-in is one column like the colon), a single-quoted
+    one's is its value in quotes unless the value holds a quote (written `''`). An empty plain scalar has
+    no text of its own, and a double-quoted one may hold escapes."""
+    if start.line != end.line or not raw:
+        return 0
+    if style is Style.PLAIN:
+        return len(raw)
+    if style is Style.SINGLE and "'" not in raw:
+        return len(raw) + 2
+    return 0
 
 
 def _split_lines(text: str) -> list[str]:

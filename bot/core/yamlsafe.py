@@ -141,14 +141,54 @@ def _compose_c(text: str, limits: ScanLimits) -> list[Document]:
 
     The stand-in changes nothing else, so the masked text is read first: when it parses, the result is the
     one the original text gives (or would give if libyaml read it). When it does not, the original is read
-    and its own error reported, as if no stand-in had been tried."""
-    masked = _INNER_COLON.sub(COLON_STAND_IN, text) if COLON_STAND_IN not in text else text
-    if masked != text:
+    and its own error reported, as if no stand-in had been tried.
+
+    When no colon seems to be in a flow scalar (`_may_need_stand_in`), the original is read first and the
+    masking (a regex over the whole text, then a look for the stand-in in every value) is left for when it
+    fails (issue 16). The result is the same whichever is read first: the two event streams agree as far
+    as both go, since a colon and the stand-in are read alike everywhere except where one of them is a
+    syntax error (the colon in a flow scalar; the stand-in in an anchor, alias, tag or directive). So
+    whenever the original parses, the masked text either gives the same documents or fails; a limit
+    crossed in one is crossed at the same event in the other unless that one fails first; and when the
+    original fails, the masked text's outcome is taken, as before, with the original's error if both
+    fail."""
+    if COLON_STAND_IN in text:
+        return Composer(text, limits).documents(_c_events(text))
+    if _may_need_stand_in(text):
+        masked = _INNER_COLON.sub(COLON_STAND_IN, text)
+        if masked != text:
+            try:
+                return Composer(text, limits, stand_in=True).documents(_c_events(masked))
+            except YAMLError:
+                pass
+        return Composer(text, limits).documents(_c_events(text))
+    try:
+        return Composer(text, limits).documents(_c_events(text))
+    except YAMLError as error:
+        masked = _INNER_COLON.sub(COLON_STAND_IN, text)
+        if masked == text:
+            raise
         try:
             return Composer(text, limits, stand_in=True).documents(_c_events(masked))
         except YAMLError:
-            pass
-    return Composer(text, limits).documents(_c_events(text))
+            raise error from None
+
+
+def _may_need_stand_in(text: str) -> bool:
+    """Whether a colon may be in a flow scalar: after a `[` or a `{` not led by `$` (`${self:x}` is no flow
+    collection) on the same line, or after one that ends its line (the collection may go on below). A
+    wrong guess costs time, not correctness: either text may be read first (see `_compose_c`)."""
+    for opener in "[{":
+        index = text.find(opener)
+        while index >= 0:
+            end = text.find("\n", index)
+            end = len(text) if end < 0 else end
+            if (opener == "[" or text[index - 1 : index] != "$") and (
+                not text[index + 1 : end].strip() or _INNER_COLON.search(text, index, end)
+            ):
+                return True
+            index = text.find(opener, end)
+    return False
 
 
 def _c_events(text: str) -> Iterator[Any]:

@@ -266,3 +266,109 @@ def test_split_lines_breaks_where_the_regex_does() -> None:
     for _ in range(3000):
         text = "".join(rng.choice("ab é\n\r\x85\u2028\u2029日") for _ in range(rng.randint(0, 12)))
         assert yamlcompose._split_lines(text) == yamlcompose._LINE_BREAK.split(text), repr(text)
+
+
+def tagged_scalar_texts(rng: random.Random) -> Iterator[str]:
+    """Tagged scalars of every style, on their tag's line or below it, in block and flow context, with
+    quotes, blanks, tabs, stand-ins and byte order marks: where the composer reads a value's start from its
+    end mark and length instead of from the text (`yamlcompose._one_line_width`)."""
+    values = [
+        "x",
+        "a b",
+        "it''s",
+        "''",
+        "s3:GetObject",
+        "a\\tb",
+        "日本",
+        "😀 x",
+        "",
+        "<<",
+        "12",
+        "${AWS::Region}",
+    ]
+    for _ in range(400):
+        value = rng.choice(values)
+        scalar = rng.choice(
+            [value, f"'{value}'", f'"{value}"', f"'{value}\n  {value}'", f"{value}\n  {value}"]
+        )
+        tag = rng.choice(["!Ref", "!Sub", "!!str", "!", "!t:x", "!Ref\t"])
+        gap = rng.choice([" ", "  ", "\t", "\n  ", " # c\n  "])
+        item = f"{tag}{gap}{scalar}"
+        shape = rng.choice(["k: {}\n", "- {}\n", "k: [{}, y]\n", "{{k: {}}}\n", "a:\n  b: {}\n  c: d\n"])
+        text = rng.choice(["", "\ufeff", "x: y\n"]) + shape.format(item)
+        yield text.replace("\n", "\r\n") if rng.random() < 0.1 else text
+
+
+def test_tagged_scalars_start_where_the_reference_finds_them() -> None:
+    rng = random.Random(5)
+    for text in tagged_scalar_texts(rng):
+        assert outcome(text, LIMITS) == reference_outcome(text, LIMITS), repr(text)
+
+
+def test_tagged_scalars_start_where_the_reference_finds_them_without_libyaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pure parser counts no column for a byte order mark: the text is read then, not the marks."""
+    monkeypatch.setattr(yamlsafe, "_CPARSER", None)
+    rng = random.Random(6)
+    for text in tagged_scalar_texts(rng):
+        assert outcome(text, LIMITS) == reference_outcome(text, LIMITS), repr(text)
+
+
+def compose_c_masked_first(text: str, limits: ScanLimits) -> list[Document]:
+    """`yamlsafe._compose_c` as it was: the masked text first, whatever the text holds."""
+    masked = yamlsafe._INNER_COLON.sub(yamlcompose.COLON_STAND_IN, text)
+    if yamlcompose.COLON_STAND_IN not in text and masked != text:
+        try:
+            return yamlcompose.Composer(text, limits, stand_in=True).documents(yamlsafe._c_events(masked))
+        except yamlsafe.YAMLError:
+            pass
+    return yamlcompose.Composer(text, limits).documents(yamlsafe._c_events(text))
+
+
+def colon_texts(rng: random.Random) -> Iterator[str]:
+    """Colons where libyaml reads a colon and the stand-in differently: in flow scalars (one line or
+    several), anchors, aliases, tags and directives; beside `${...}`, comments, quotes and block scalars;
+    with limits crossed before or after them."""
+    pieces = [
+        "k: [s3:GetObject, b]\n",
+        "k: [\n  s3:Get,\n  x]\n",
+        "k: [a,\n  s3:Get]\n",
+        "k: {a: b:c}\n",
+        "k: ${self:custom.x}\n",
+        "k: !Sub '${AWS::Region}:x'\n",
+        "k: arn:aws:s3:::b/*\n",
+        "k: &a:b x\n",
+        "k: *a:b\n",
+        "k: !t:x y\n",
+        "k: [!t:x y]\n",
+        "# see http://x.y/z: [q:r]\n",
+        "k: |\n  a:b [c:d]\n",
+        "k: 'a:b'\n",
+        "- [x:y, {p:q: r}]\n",
+        "k: &x [1, 2]\nj: [*x, *x, *x, *x]\n",
+        "k: " + "[" * 5 + "a:b" + "]" * 5 + "\n",
+        "k: [a: b]\n",
+        "k: [\n",
+        "k: \ue000\n",
+    ]
+    for _ in range(600):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+        prefix = rng.choice(["", "", "%TAG !e! tag:e.com,2000:a/\n---\n", "---\n"])
+        yield prefix + body
+
+
+@pytest.mark.parametrize("masked_first", [None, True, False])
+def test_either_text_may_be_read_first(masked_first: bool | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_compose_c` reads the original first when no colon seems to be in a flow scalar: the outcome is the
+    one the masked text read first gives, whichever way the guess goes."""
+    if masked_first is not None:
+        monkeypatch.setattr(yamlsafe, "_may_need_stand_in", lambda text: masked_first)
+    rng = random.Random(9)
+    texts = [*colon_texts(rng), *(Generator(seed).text() for seed in range(300))]
+    for text in texts:
+        for limits in (LIMITS, SMALL_LIMITS):
+            new = outcome(text, limits)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(yamlsafe, "_compose_c", compose_c_masked_first)
+                assert new == outcome(text, limits), repr(text)
