@@ -45,12 +45,51 @@ def _toml(value: str) -> Manifest:
 
 
 def _dotenv(value: str) -> Manifest:
-    return ".env", f"SECRET_KEY={value}\n"
+    # Raw: a bare value is read up to ` #` by the dotenv reader's own pattern. `.dev.vars`, not `.env`:
+    # the scanner reads no `.env` file, so that name measured nothing.
+    return ".dev.vars", f"SECRET_KEY={value}\n"
+
+
+def _dotenv_bare(value: str) -> Manifest:
+    # After a bare character, so that blanks at the value's start are part of it (the reader skips them).
+    return ".dev.vars", f"SECRET_KEY=x{value}\n"
 
 
 def _jsonc_between_tokens(value: str) -> Manifest:
     # Raw, not a string: blanks and comments between tokens are read by the parser's own patterns.
     return "wrangler.jsonc", '{"vars": {"API_TOKEN":' + value + '"x"}}'
+
+
+def _toml_between_tokens(value: str) -> Manifest:
+    text = f'version = 0.1\n[default.deploy.parameters]\ndb_password ={value}"x"\n'
+    return "samconfig.toml", text
+
+
+def _yaml_between_tokens(value: str) -> Manifest:
+    # Raw after a key's colon: anchors, tags, comments, flow brackets and quotes act as YAML structure.
+    return "serverless.yml", _SLS + f"    DB_PASSWORD:{value} x\n"
+
+
+def _yaml_flow_between_tokens(value: str) -> Manifest:
+    return (
+        "serverless.yml",
+        f"{{service: svc, provider: {{name: aws, environment: {{DB_PASSWORD:{value} x}}}}}}\n",
+    )
+
+
+def _yaml_head(value: str) -> Manifest:
+    # Raw lines in the head of a YAML file that no platform claims by name: the platforms that recognise
+    # a file by its content (`envs`, `provider:`) search the first 64 KB with patterns of their own.
+    return "app.yaml", f"x: envs\nprovider:\n{value}\ny: 1\n"
+
+
+def _code_between_tokens(value: str) -> Manifest:
+    return "serverless.ts", f"export default {{ provider: {{{value} password: 'x' }} }}\n"
+
+
+def _hcl_between_tokens(value: str) -> Manifest:
+    head = 'resource "aws_lambda_function" "f" {\n  environment {\n    variables = {\n'
+    return "main.tf", head + f'      DB_PASSWORD ={value} "x"\n    }}\n  }}\n}}\n'
 
 
 def _broken_yaml(value: str) -> Manifest:
@@ -70,9 +109,16 @@ KINDS: dict[str, Callable[[str], Manifest]] = {
     "json": _json,
     "jsonc-between-tokens": _jsonc_between_tokens,
     "toml-pairs": _toml,
+    "toml-between-tokens": _toml_between_tokens,
     "dotenv": _dotenv,
+    "dotenv-bare": _dotenv_bare,
+    "yaml-between-tokens": _yaml_between_tokens,
+    "yaml-flow-between-tokens": _yaml_flow_between_tokens,
+    "yaml-head": _yaml_head,
     "broken-yaml": _broken_yaml,
     "code": _code,
+    "code-between-tokens": _code_between_tokens,
+    "hcl-between-tokens": _hcl_between_tokens,
 }
 
 

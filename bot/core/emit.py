@@ -31,7 +31,7 @@ from bot.core.keypaths import KeyRedactor
 from bot.core.linear import encodable
 from bot.core.manifests.base import Advice, Format, Naming, Platform, Role, Target
 from bot.core.references import describe
-from bot.core.remediation import FixContext, fix_scalar, locate, rewrite_line
+from bot.core.remediation import FixContext, LineBreaks, fix_scalar, locate, rewrite_line
 from bot.core.rules import TokenMatch
 from bot.core.sharedlines import settle_shared_lines
 from bot.core.suppressions import Comments, ignore_comment_line, is_allowlisted
@@ -120,10 +120,11 @@ class Emitter:
         context = FixContext(self.platform, self.fmt, self.lines, naming)
         scalar = hits[0].candidate.scalar
         folded = FoldedLines(scalar, self.lines) if _is_folded(scalar) else None
+        breaks = LineBreaks(hits[0].candidate.text)  # the hits' value's newlines, found once if asked
         for hit, remediation in zip(
             hits, fix_scalar(context, hits, whole_literal=whole_literal), strict=True
         ):
-            line, column, end_line = locate(hit, self.lines)
+            line, column, end_line = locate(hit, self.lines, breaks)
             placed = (
                 folded.place(hit.value, hit.start)
                 if folded is not None and line == scalar.start.line

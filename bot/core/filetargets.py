@@ -178,8 +178,26 @@ def matches(target: FileTarget, path: str) -> bool:
     path_head, _, path_name = path.rpartition("/")
     if head != path_head:
         return False
-    regex = "[^/]+".join(re.escape(part) for part in name.split("*"))
-    return re.fullmatch(regex, path_name) is not None
+    return _stars_match(name.split("*"), path_name)
+
+
+def _stars_match(parts: list[str], name: str) -> bool:
+    """Whether `name` is `parts` joined by runs of at least one character, each part matched at its leftmost
+    place after the last (which leaves the most room for the rest). The pattern `[^/]+`.join(parts) tried
+    every split of the name between its stars: a name with eight `${opt:x}`s took 5.6 s on a 64-letter file
+    name, about ten times more per two more."""
+    if len(parts) == 1:
+        return name == parts[0]
+    first, *middle, last = parts
+    if not name.startswith(first):
+        return False
+    index = len(first)
+    for part in middle:
+        index = name.find(part, index + 1)
+        if index < 0:
+            return False
+        index += len(part)
+    return len(name) - len(last) > index and name.endswith(last)
 
 
 Read = Callable[[str], "bytes | Notice | None"]  # a repository path's bytes, why not, or None when absent

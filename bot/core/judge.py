@@ -16,7 +16,7 @@ from typing import NamedTuple
 from bot.core.assignments import assignments
 from bot.core.detectors import Detectors
 from bot.core.heuristics import SecretKind
-from bot.core.inlinecode import is_expression, is_inline_code
+from bot.core.inlinecode import Code, is_expression, is_inline_code
 from bot.core.linear import LinearPattern
 from bot.core.manifests.base import Site, Target
 from bot.core.references import Analysis, LiteralFallback
@@ -118,14 +118,15 @@ def _token_hits(candidate: Candidate, analysis: Analysis, detectors: Detectors) 
     hits: list[Hit] = []
     lead = len(text) - len(text.lstrip())
     tail = len(text.rstrip())
-    code: bool | None = None  # asked once, and only of a value with a password match
+    asked = False  # whether the value is function code: asked once, and only of a value with a password match
+    code: Code | None = None
     for match in detectors.find_tokens(text):
         if not analysis.is_literal_span(match.start, match.end):
             continue
         if match.rule.secret_kind is SecretKind.PASSWORD:
-            if code is None:
-                code = is_inline_code(candidate.site.key)
-            if code and is_expression(text, match.start, match.end):
+            if not asked:
+                asked, code = True, Code(text) if is_inline_code(candidate.site.key) else None
+            if code is not None and is_expression(code, match.start, match.end):
                 continue  # a variable in a password slot of function code (`bot.core.inlinecode`)
         fallback = analysis.fallback_at(match.start, match.end)
         if fallback is not None:
@@ -151,11 +152,12 @@ def _keyed_whole(candidate: Candidate, keys: tuple[str, ...], detectors: Detecto
 
 def _keyed_pairs(candidate: Candidate, detectors: Detectors) -> list[Hit]:
     hits: list[Hit] = []
-    code: bool | None = None  # asked once, before `is_expression`, the dearer question (issue 16)
+    asked = False  # whether the value is function code: asked once, before `is_expression` (issue 16)
+    code: Code | None = None
     for key, start, end in pairs(candidate.text, expected=candidate.site.pairs):
-        if code is None:
-            code = is_inline_code(candidate.site.key)
-        if code and is_expression(candidate.text, start, end):
+        if not asked:
+            asked, code = True, Code(candidate.text) if is_inline_code(candidate.site.key) else None
+        if code is not None and is_expression(code, start, end):
             continue  # `Pwd={creds['password']}` in function code: an expression (`bot.core.inlinecode`)
         match = detectors.judge_keyed(key, candidate.text[start:end])
         if match is not None:

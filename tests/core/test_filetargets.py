@@ -3,6 +3,9 @@ literals judged with the consuming manifest's fix."""
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from bot.core.config import ScanConfig
@@ -22,6 +25,7 @@ from bot.core.manifests.base import Role
 from bot.core.rules import RuleSet
 from bot.core.scanner import Parsed, scan_file
 from tests.core.platforms.support import GITHUB_TOKEN, PASSWORD, assert_no_value_leaks, serious
+from tests.timing import cpu_seconds
 
 RULES = RuleSet.default()
 CONFIG = ScanConfig()
@@ -95,6 +99,30 @@ def test_a_name_from_deploy_time_variables_matches_only_files_of_that_directory(
     assert not matches(target, "svc/env..yml") and not matches(target, "svc/env.yml")
     assert not matches(target, "svc/sub/env.prod.yml") and not matches(target, "env.prod.yml")
     assert not matches(target, "svc/env.a/b.yml")
+
+
+def test_a_name_with_variables_matches_as_each_variable_standing_for_one_character_or_more() -> None:
+    # Compared with the pattern the matching replaced, `[^/]+` between the literal parts, on random names.
+    chance = random.Random(16)
+    for _ in range(5_000):
+        name = "".join(chance.choice("ab.*") for _ in range(chance.randrange(1, 8)))
+        path_name = "".join(chance.choice("ab.") for _ in range(chance.randrange(0, 9)))
+        target = FileTarget(f"svc/{name}", name, pattern=True)
+        expected = re.fullmatch("[^/]+".join(map(re.escape, name.split("*"))), path_name) is not None
+        assert matches(target, f"svc/{path_name}") is expected, (name, path_name)
+
+
+def test_a_name_with_many_variables_is_matched_in_linear_time() -> None:
+    # `[^/]+` between the parts tried every split of a file name among the variables: eight `${opt:x}`
+    # against a 64-letter name took 5.6 s. Growth in the file name's length is compared, not seconds.
+    target = resolve("serverless.yml", "./" + "a${opt:x}" * 4 + "b.yml")
+    assert isinstance(target, FileTarget) and target.path == "a*a*a*a*b.yml"
+
+    def match(length: int) -> None:
+        assert not matches(target, "a" * length + ".yml")
+
+    small, large = (cpu_seconds(lambda length=length: match(length)) for length in (50, 200))
+    assert large / max(small, 1e-4) < 10
 
 
 def test_the_number_of_targets_is_bounded_and_the_rest_is_not_scanned_never_silently() -> None:

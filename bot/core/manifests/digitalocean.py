@@ -25,7 +25,10 @@ _SPEC_KEYS = ("name", "services", "workers", "jobs", "static_sites", "functions"
 # entries. App Engine's app.yaml has `runtime:`, Serverless `provider:`; neither has `envs:`.
 _TOP_NAME = re.compile(r"^name\s*:", re.MULTILINE)
 _TOP_COMPONENTS = re.compile(r"^(?:services|workers|jobs|static_sites|functions)\s*:", re.MULTILINE)
-_ENVS = re.compile(r"^\s*(?:-\s+)?envs\s*:", re.MULTILINE)
+# Leading blanks are read on the line of `envs` only: `^\s*` also crossed newlines, so from every line start
+# of a run of blank lines it read to the end of the run (quadratic: a 64 KB head of newlines took 98 s).
+# A run of blank lines ends at a line start of its own, so the same lines match.
+_ENVS = re.compile(r"^[^\S\n]*+(?:-\s++)?envs\s*+:", re.MULTILINE)
 _OTHER_PLATFORM = re.compile(r"^(?:runtime|provider|service|apiVersion|kind)\s*:", re.MULTILINE)
 
 

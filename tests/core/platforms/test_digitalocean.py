@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import pytest
+
+from bot.core.detect import choose
 from tests.core.platforms.support import (
     GITHUB_TOKEN,
     PASSWORD,
@@ -8,6 +11,7 @@ from tests.core.platforms.support import (
     scan,
     serious_lines,
 )
+from tests.timing import cpu_seconds
 
 CIPHERTEXT = "EV[1:" + "Zm9vYmFy" * 4 + ":" + "YmF6cXV4" * 6 + "]"
 
@@ -81,3 +85,21 @@ def test_a_compose_file_with_services_is_not_an_app_spec() -> None:
 
 def test_fix_property() -> None:
     assert_fix_property(".do/app.yaml", APP_SPEC)
+
+
+def test_envs_is_found_after_blank_lines_as_a_key_or_a_list_item() -> None:
+    spec = "name: a\nservices:\n  - name: web\n\n \n{}\n"
+    for line in ("    envs:", "  - envs :", "envs:", "  -\n    envs:"):
+        assert choose("app.yaml", spec.format(line).encode()) is not None, line
+    assert choose("app.yaml", spec.format("  x: envs").encode()) is None
+
+
+@pytest.mark.parametrize("unit", ["\n", " \n", "\t\n\n"])
+def test_blank_lines_in_a_yaml_head_are_read_in_linear_time(unit: str) -> None:
+    # `^\s*(?:-\s+)?envs` read a run of blank lines to its end from every line start in it: quadratic,
+    # 98 s on a 64 KB head of any `.yaml` file that names `envs` somewhere. Growth is compared, not seconds.
+    def detect(count: int) -> None:
+        choose("app.yaml", ("x: envs\n" + unit * count + "y: 1\n").encode())
+
+    small, large = (cpu_seconds(lambda count=count: detect(count)) for count in (2_000, 8_000))
+    assert large / max(small, 1e-4) < 10

@@ -5,6 +5,7 @@ import pytest
 from bot.core.errors import ManifestError
 from bot.core.manifests.dotenv import load_dotenv
 from bot.core.tree import Mapping, Scalar, Style
+from tests.timing import cpu_seconds
 
 TEXT = """# comment
 export BARE = two words # trailing comment
@@ -48,3 +49,31 @@ def test_an_unclosed_quote_is_a_parse_error_at_its_line() -> None:
     with pytest.raises(ManifestError) as caught:
         load_dotenv('A=1\nB="never closed\n')
     assert caught.value.line == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("A=x # c", "x"),
+        ("A=x \t # c # d", "x"),
+        ("A=x#y", "x#y"),
+        ("A=#x", "#x"),
+        ("A=x\t#", "x"),
+        ("A=x y  z", "x y  z"),
+        ("A=a#b c #d", "a#b c"),
+        ("A=x \x0b #c", "x"),
+    ],
+)
+def test_a_comment_in_a_bare_value_starts_at_the_first_blank_then_hash(line: str, value: str) -> None:
+    assert _entries(line + "\n")["A"].value == value
+
+
+@pytest.mark.parametrize("unit", [" ", "\t", " \t"])
+def test_a_long_run_of_blanks_in_a_bare_value_is_read_in_linear_time(unit: str) -> None:
+    # `[ \t]+#` was tried from every blank of a run and read to its end each time: quadratic, 5 s on a line
+    # of 64,000 blanks. Growth is compared, not seconds.
+    def load(count: int) -> None:
+        load_dotenv("SECRET_KEY=x" + unit * count + "y\n")
+
+    small, large = (cpu_seconds(lambda count=count: load(count)) for count in (5_000, 20_000))
+    assert large / max(small, 1e-4) < 10

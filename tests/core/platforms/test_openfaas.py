@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from bot.core.detect import choose
 from tests.core.platforms.support import (
     API_KEY,
     PASSWORD,
@@ -9,6 +10,7 @@ from tests.core.platforms.support import (
     serious,
     serious_lines,
 )
+from tests.timing import cpu_seconds
 
 STACK = f"""version: 1.0
 provider:
@@ -75,3 +77,30 @@ def test_any_stack_file_name_is_recognised_by_its_provider() -> None:
 
 def test_fix_property() -> None:
     assert_fix_property("stack.yml", STACK)
+
+
+def test_the_provider_name_is_found_after_blank_lines_and_indented_or_at_the_start_of_a_line() -> None:
+    # The detection pattern reads blanks on the name's own line, or on the line before it: the lines that
+    # `^\s+name` (whose blanks could cross newlines) matched.
+    for head in (
+        "provider:\n\n\n  name: openfaas\n",
+        "provider:\n \t\nname: faas\n",
+        "provider:\n\nname:\n\n 'openfaas'",
+    ):
+        assert choose("stack.yml", head.encode()) is not None, head
+    for head in (
+        "provider:\nname: openfaas\n",
+        "provider:\n  name: openfaasx\n",
+        "provider:\n  x name: openfaas\n",
+    ):
+        assert choose("stack.yml", head.encode()) is None, head
+
+
+def test_blank_lines_in_a_yaml_head_are_read_in_linear_time() -> None:
+    # `^\s+name` read a run of blank lines to its end from every line start in it: quadratic, 6.8 s on a
+    # 64 KB head of newlines under `provider:`. Growth is compared, not seconds.
+    def detect(count: int) -> None:
+        choose("stack.yml", ("provider:\n" + "\n" * count + "x: 1\n").encode())
+
+    small, large = (cpu_seconds(lambda count=count: detect(count)) for count in (4_000, 16_000))
+    assert large / max(small, 1e-4) < 10
