@@ -16,8 +16,8 @@ import dataclasses
 import functools
 import itertools
 import operator
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from bot.core.budget import Budget
 from bot.core.config import ScanConfig, ScanLimits
@@ -51,7 +51,7 @@ from bot.core.unparsed import unparsed_settings
 from bot.core.yamlsafe import load_yaml
 from bot.core.yamlsafe import quick_check as yaml_quick_check
 
-_Consumers = dict[tuple[int, KeyPath], list[Target]]
+_Consumers = dict[int, dict[KeyPath, list[Target]]]  # per document: the targets at each path
 _Outcome = tuple[tuple[Finding, ...], int, tuple[Notice, ...]]  # listed findings, omitted count, notices
 # Outcomes after which the text is still safe to read line by line (not binary, not over the size limit).
 _LINE_SCAN_KINDS = (
@@ -63,6 +63,14 @@ _LINE_SCAN_KINDS = (
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
 Parsed = tuple[Choice, Sequence[Document]]  # a file's platform choice and its documents, as `parse` made them
 _MIN_NUMERIC_SECRET = 6  # shorter integers are ports, sizes and timeouts
+
+
+class _Gates(NamedTuple):
+    """Which of the cheap necessary conditions a value passed (`_FileScan._judged`)."""
+
+    tokens: bool  # its source overlaps a whole-file token match, or escapes may hide one
+    keyed: bool  # a keyed rule may judge it under its key or a consumer's
+    advice: bool  # per-value advice may be due
 
 
 def _may_hold_pair_marker(text: str) -> bool:
@@ -260,9 +268,9 @@ class _FileScan:
 
     def findings(self, docs: Sequence[Document]) -> _Outcome:
         naming = self.platform.naming(self.path, docs)
-        consumers: _Consumers = defaultdict(list)
+        consumers: _Consumers = {}
         for target in self.platform.targets(docs):
-            consumers[(target.doc_index, target.path)].append(target)
+            consumers.setdefault(target.doc_index, {}).setdefault(target.path, []).append(target)
         found = list(self._judged(docs, naming, consumers, fixable=True))
         found.extend(self.emit.outside_values(self._outside_values()))
         for advice in self.platform.advice(docs, naming):
@@ -298,10 +306,19 @@ class _FileScan:
     def _judged(
         self, docs: Sequence[Document], naming: Naming, consumers: _Consumers, *, fixable: bool
     ) -> list[Finding]:
+        """Findings for every value of `docs`, and for the tokens only their `!Join`s make.
+
+        The cheap necessary conditions of `_value` are asked here, in the walk, with what they need bound
+        once per file: most values pass none, and a call per value cost as much as the tests (issue 16).
+        Each test is the one `_value` made; `_may_hold_token` is always asked when tokens are possible, as
+        it marks the whole-file matches a value claims."""
         found: list[Finding] = []
-        spend, value, name = self.budget.spend, self._value, ArgRole.NAME
+        spend, name, value_role = self.budget.spend, ArgRole.NAME, ArgRole.VALUE
+        site_of, may_judge_key = self.platform.site, self._may_judge_key
+        tokens_possible, may_hold_token = self.tokens_possible, self._may_hold_token
         for index, doc in enumerate(docs):
             joins: dict[int, tuple[Node, KeyPath]] = {}
+            doc_consumers = consumers.get(index)
             for path, scalar, role, join, join_path in visit_strings(doc.root):
                 if role is name:
                     continue
@@ -309,9 +326,27 @@ class _FileScan:
                     return found
                 if join is not None:
                     joins[id(join)] = (join, join_path)
-                findings = value(index, doc, path, scalar, role, naming, consumers, fixable)
-                if findings:
-                    found.extend(findings)
+                text = scalar.value
+                if type(text) is not str:  # `visit_strings` yields strings and integers only
+                    written = self._as_written(scalar)
+                    if written is None:
+                        continue
+                    scalar, text = written, str(written.value)
+                site = site_of(doc, path)
+                consumed = doc_consumers.get(path) if doc_consumers else None
+                targets = tuple(consumed) if consumed else ()
+                tokens = tokens_possible and may_hold_token(scalar)
+                keyed = role is value_role and (
+                    may_judge_key(site.key) or (bool(targets) and self._may_judge_targets(targets))
+                )
+                pairs = site.pairs or (_may_hold_pair_marker(text) and may_hold_pairs(text))
+                # `_may_need_advice` needs one of these (issue 16: it is asked of every value)
+                advice = (
+                    fixable and ("~" in text or site.role in _ENV_ROLES) and self._may_need_advice(text, site)
+                )
+                if tokens or keyed or pairs or advice:
+                    gates = _Gates(tokens, keyed, advice)
+                    found.extend(self._value(index, doc, path, scalar, site, targets, gates, naming, fixable))
             for join, join_path in joins.values():
                 found.extend(self._joined(index, doc, join, join_path, naming))
         return found
@@ -322,39 +357,23 @@ class _FileScan:
         doc: Document,
         key_path: KeyPath,
         scalar: Scalar,
-        role: ArgRole,
+        site: Site,
+        targets: tuple[Target, ...],
+        gates: _Gates,
         naming: Naming,
-        consumers: _Consumers,
         fixable: bool,
-    ) -> list[Finding] | None:
-        """Findings for one value; the cheap necessary conditions come first, as most values have none
-        (None then: issue 16)."""
-        text = scalar.value
-        if not isinstance(text, str):
-            written = self._as_written(scalar)
-            if written is None:
-                return None
-            scalar, text = written, str(written.value)
-        site = self.platform.site(doc, key_path)
-        consumed = consumers.get((index, key_path)) if consumers else None
-        targets = tuple(consumed) if consumed else ()
-        tokens = self.tokens_possible and self._may_hold_token(scalar)
-        keyed = role is ArgRole.VALUE and (
-            self._may_judge_key(site.key) or (bool(targets) and self._may_judge_targets(targets))
-        )
-        pairs = site.pairs or (_may_hold_pair_marker(text) and may_hold_pairs(text))
-        # `_may_need_advice` needs one of these (issue 16: it is asked of every value)
-        advice = fixable and ("~" in text or site.role in _ENV_ROLES) and self._may_need_advice(text, site)
-        if not (tokens or keyed or pairs or advice):
-            return None
+    ) -> list[Finding]:
+        """Findings for one value that passed one of the cheap necessary conditions in `_judged`."""
+        text = str(scalar.value)
         analysis = analyze(text)
         if analysis.is_ciphertext:
             return []
+        keyed = gates.keyed
         sample = keyed and self._beside_sample_host(index, doc, key_path)
         candidate = Candidate(index, key_path, scalar, site, targets, sample_host=sample)
         hits = [
             hit
-            for hit in judge(candidate, analysis, self.detectors, tokens=tokens, keyed=keyed)
+            for hit in judge(candidate, analysis, self.detectors, tokens=gates.tokens, keyed=keyed)
             if self.emit.enabled(hit.rule.id)
         ]
         found = (
@@ -362,7 +381,7 @@ class _FileScan:
             if hits
             else []
         )
-        if advice:
+        if gates.advice:
             for item in scalar_advice(
                 self.platform, index, key_path, scalar, site, analysis, naming, bool(hits)
             ):
