@@ -20,10 +20,9 @@ from bot.core.manifests.base import (
     Role,
     Site,
     Target,
-    generic_key,
+    generic_site,
     has_reference_markers,
     kebab,
-    key_site,
     text_at,
 )
 from bot.core.manifests.common import is_secret_key
@@ -50,7 +49,7 @@ def cfn_site(doc: Document, path: KeyPath, base: int = 0) -> Site:
     rel = path[base:] if base else path
     size = len(rel)
     if size < 3:
-        return key_site(generic_key(doc, path))
+        return generic_site(doc, path)
     section = rel[0]
     if section == "Resources":
         if size == 6 and rel[2:5] == ("Properties", "Environment", "Variables"):
@@ -72,7 +71,7 @@ def cfn_site(doc: Document, path: KeyPath, base: int = 0) -> Site:
             return Site(str(rel[4]), Role.SHARED_ENV)
     elif section == "Outputs" and size == 3 and rel[2] == "Value":
         return Site(str(rel[1]))
-    return key_site(generic_key(doc, path))
+    return generic_site(doc, path)
 
 
 class CloudFormationPlatform(BasePlatform):
