@@ -56,7 +56,9 @@ class Emitter:
         self.platform = platform
         self.fmt = fmt
         self.text = text
-        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+        # Most files have no `\r` to trim: their lines are split in C, not trimmed one by one (issue 16).
+        lines = text.split("\n")
+        self.lines = [line.removesuffix("\r") for line in lines] if "\r" in text else lines
         self.line_starts = line_starts
         self.config = config
         self.keys = keys
