@@ -128,7 +128,7 @@ def _after_internal_error(
         return ScanResult(path, platform_id, notices=(Notice(path, NoticeKind.INTERNAL_ERROR, message),))
     message = f"the scanner failed ({error}); the file was scanned line by line for secrets instead"
     notice = Notice(path, NoticeKind.INTERNAL_ERROR, message)
-    return ScanResult(path, platform_id, findings, (notice, *notices), omitted, tuple(scan.emit.suppressed))
+    return ScanResult(path, platform_id, findings, (notice, *notices), omitted, scan.suppressed())
 
 
 def _scan_file(
@@ -171,9 +171,8 @@ def _scan_file(
     if choice.platform.is_encrypted(docs) or scan.hopeless:
         return ScanResult(path, platform_id)
     findings, omitted, notices = scan.findings(docs)
-    legacy = tuple(scan.emit.legacy_notices.values())
-    suppressed = tuple(scan.emit.suppressed)
-    return ScanResult(path, platform_id, findings, (*notices, *legacy), omitted, suppressed=suppressed)
+    legacy = scan.legacy_notices()
+    return ScanResult(path, platform_id, findings, (*notices, *legacy), omitted, suppressed=scan.suppressed())
 
 
 def _parses_quietly(choice: Choice, text: str, limits: ScanLimits) -> bool:
@@ -243,6 +242,16 @@ class _FileScan:
         keys = KeyRedactor(self.ruleset)
         return Emitter(self.path, self.platform, self.fmt, self.text, self.line_starts, self.config, keys)
 
+    def legacy_notices(self) -> tuple[Notice, ...]:
+        """The emitter's notices about legacy allowlist entries. An `Emitter` that was never made has none
+        (they are added only as it emits a finding), so a file without findings never makes one (issue 16:
+        making one read the whole text)."""
+        return tuple(self.emit.legacy_notices.values()) if "emit" in self.__dict__ else ()
+
+    def suppressed(self) -> tuple[Suppressed, ...]:
+        """The findings an inline ignore comment hid; none when no `Emitter` was made (see above)."""
+        return tuple(self.emit.suppressed) if "emit" in self.__dict__ else ()
+
     def after_failure(self, error: ManifestError) -> ScanResult:
         """A notice for what went wrong, and the secrets a line-by-line read still finds."""
         findings: tuple[Finding, ...] = ()
@@ -253,8 +262,8 @@ class _FileScan:
         if error.kind in _LINE_SCAN_KINDS:
             if not self.hopeless:
                 findings, omitted, notices = self.line_scan()
-                legacy = tuple(self.emit.legacy_notices.values())
-                suppressed = tuple(self.emit.suppressed)
+                legacy = self.legacy_notices()
+                suppressed = self.suppressed()
             message = f"{message}; the file was scanned line by line for secrets instead"
         notice = Notice(self.path, error.kind, message, error.line)
         return ScanResult(
@@ -272,7 +281,9 @@ class _FileScan:
         for target in self.platform.targets(docs):
             consumers.setdefault(target.doc_index, {}).setdefault(target.path, []).append(target)
         found = list(self._judged(docs, naming, consumers, fixable=True))
-        found.extend(self.emit.outside_values(self._outside_values()))
+        outside = self._outside_values()
+        if outside:  # `Emitter.outside_values` of none is none: most files need no `Emitter` (issue 16)
+            found.extend(self.emit.outside_values(outside))
         for advice in self.platform.advice(docs, naming):
             found.extend(self.emit.advice(advice))
         return self._settled(found)
@@ -290,7 +301,8 @@ class _FileScan:
 
     def _settled(self, found: list[Finding]) -> _Outcome:
         """The listed findings, how many more there are, and the notices that say what was left out."""
-        findings, omitted = self.emit.settled(found)
+        # `Emitter.settled` of no findings is none, and none left out (issue 16: see `legacy_notices`)
+        findings, omitted = self.emit.settled(found) if found else ([], 0)
         notices: list[Notice] = []
         if omitted:
             message = f"{omitted} more findings not listed (at most {len(findings)} are listed per file)"
