@@ -48,6 +48,7 @@ class Emitter:
         platform: Platform,
         fmt: Format,
         text: str,
+        lines: list[str],
         line_starts: Sequence[int],
         config: ScanConfig,
         keys: KeyRedactor,
@@ -56,9 +57,7 @@ class Emitter:
         self.platform = platform
         self.fmt = fmt
         self.text = text
-        # Most files have no `\r` to trim: their lines are split in C, not trimmed one by one (issue 16).
-        lines = text.split("\n")
-        self.lines = [line.removesuffix("\r") for line in lines] if "\r" in text else lines
+        self.lines = lines  # `text` split at `\n`, each line without its `\r`: the scan's own (issue 16)
         self.line_starts = line_starts
         self.config = config
         self.keys = keys

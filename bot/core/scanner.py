@@ -240,7 +240,8 @@ class _FileScan:
     @functools.cached_property
     def emit(self) -> Emitter:
         keys = KeyRedactor(self.ruleset)
-        return Emitter(self.path, self.platform, self.fmt, self.text, self.line_starts, self.config, keys)
+        lines, starts = self.lines, self.line_starts
+        return Emitter(self.path, self.platform, self.fmt, self.text, lines, starts, self.config, keys)
 
     def legacy_notices(self) -> tuple[Notice, ...]:
         """The emitter's notices about legacy allowlist entries. An `Emitter` that was never made has none
