@@ -234,7 +234,9 @@ class _FileScan:
     @functools.cached_property
     def line_starts(self) -> list[int]:
         # Each line's length plus its `\n`, summed in C rather than by a generator per line (issue 16).
-        lengths = map(operator.add, map(len, self.text.split("\n")), itertools.repeat(1))
+        # Without a `\r`, `lines` is the text split at `\n` as it is: one split serves both (issue 16).
+        raw = self.lines if "\r" not in self.text else self.text.split("\n")
+        lengths = map(operator.add, map(len, raw), itertools.repeat(1))
         return list(itertools.accumulate(lengths, initial=0))
 
     @functools.cached_property
