@@ -48,6 +48,7 @@ class Emitter:
         platform: Platform,
         fmt: Format,
         text: str,
+        lines: list[str],
         line_starts: Sequence[int],
         config: ScanConfig,
         keys: KeyRedactor,
@@ -56,7 +57,7 @@ class Emitter:
         self.platform = platform
         self.fmt = fmt
         self.text = text
-        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+        self.lines = lines  # `text` split at `\n`, each line without its `\r`: the scan's own (issue 16)
         self.line_starts = line_starts
         self.config = config
         self.keys = keys

@@ -16,8 +16,8 @@ import dataclasses
 import functools
 import itertools
 import operator
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from bot.core.budget import Budget
 from bot.core.config import ScanConfig, ScanLimits
@@ -51,7 +51,7 @@ from bot.core.unparsed import unparsed_settings
 from bot.core.yamlsafe import load_yaml
 from bot.core.yamlsafe import quick_check as yaml_quick_check
 
-_Consumers = dict[tuple[int, KeyPath], list[Target]]
+_Consumers = dict[int, dict[KeyPath, list[Target]]]  # per document: the targets at each path
 _Outcome = tuple[tuple[Finding, ...], int, tuple[Notice, ...]]  # listed findings, omitted count, notices
 # Outcomes after which the text is still safe to read line by line (not binary, not over the size limit).
 _LINE_SCAN_KINDS = (
@@ -63,6 +63,14 @@ _LINE_SCAN_KINDS = (
 _ENV_ROLES = (Role.ENV_VAR, Role.SHARED_ENV)
 Parsed = tuple[Choice, Sequence[Document]]  # a file's platform choice and its documents, as `parse` made them
 _MIN_NUMERIC_SECRET = 6  # shorter integers are ports, sizes and timeouts
+
+
+class _Gates(NamedTuple):
+    """Which of the cheap necessary conditions a value passed (`_FileScan._judged`)."""
+
+    tokens: bool  # its source overlaps a whole-file token match, or escapes may hide one
+    keyed: bool  # a keyed rule may judge it under its key or a consumer's
+    advice: bool  # per-value advice may be due
 
 
 def _may_hold_pair_marker(text: str) -> bool:
@@ -120,7 +128,7 @@ def _after_internal_error(
         return ScanResult(path, platform_id, notices=(Notice(path, NoticeKind.INTERNAL_ERROR, message),))
     message = f"the scanner failed ({error}); the file was scanned line by line for secrets instead"
     notice = Notice(path, NoticeKind.INTERNAL_ERROR, message)
-    return ScanResult(path, platform_id, findings, (notice, *notices), omitted, tuple(scan.emit.suppressed))
+    return ScanResult(path, platform_id, findings, (notice, *notices), omitted, scan.suppressed())
 
 
 def _scan_file(
@@ -163,9 +171,8 @@ def _scan_file(
     if choice.platform.is_encrypted(docs) or scan.hopeless:
         return ScanResult(path, platform_id)
     findings, omitted, notices = scan.findings(docs)
-    legacy = tuple(scan.emit.legacy_notices.values())
-    suppressed = tuple(scan.emit.suppressed)
-    return ScanResult(path, platform_id, findings, (*notices, *legacy), omitted, suppressed=suppressed)
+    legacy = scan.legacy_notices()
+    return ScanResult(path, platform_id, findings, (*notices, *legacy), omitted, suppressed=scan.suppressed())
 
 
 def _parses_quietly(choice: Choice, text: str, limits: ScanLimits) -> bool:
@@ -227,13 +234,26 @@ class _FileScan:
     @functools.cached_property
     def line_starts(self) -> list[int]:
         # Each line's length plus its `\n`, summed in C rather than by a generator per line (issue 16).
-        lengths = map(operator.add, map(len, self.text.split("\n")), itertools.repeat(1))
+        # Without a `\r`, `lines` is the text split at `\n` as it is: one split serves both (issue 16).
+        raw = self.lines if "\r" not in self.text else self.text.split("\n")
+        lengths = map(operator.add, map(len, raw), itertools.repeat(1))
         return list(itertools.accumulate(lengths, initial=0))
 
     @functools.cached_property
     def emit(self) -> Emitter:
         keys = KeyRedactor(self.ruleset)
-        return Emitter(self.path, self.platform, self.fmt, self.text, self.line_starts, self.config, keys)
+        lines, starts = self.lines, self.line_starts
+        return Emitter(self.path, self.platform, self.fmt, self.text, lines, starts, self.config, keys)
+
+    def legacy_notices(self) -> tuple[Notice, ...]:
+        """The emitter's notices about legacy allowlist entries. An `Emitter` that was never made has none
+        (they are added only as it emits a finding), so a file without findings never makes one (issue 16:
+        making one read the whole text)."""
+        return tuple(self.emit.legacy_notices.values()) if "emit" in self.__dict__ else ()
+
+    def suppressed(self) -> tuple[Suppressed, ...]:
+        """The findings an inline ignore comment hid; none when no `Emitter` was made (see above)."""
+        return tuple(self.emit.suppressed) if "emit" in self.__dict__ else ()
 
     def after_failure(self, error: ManifestError) -> ScanResult:
         """A notice for what went wrong, and the secrets a line-by-line read still finds."""
@@ -245,8 +265,8 @@ class _FileScan:
         if error.kind in _LINE_SCAN_KINDS:
             if not self.hopeless:
                 findings, omitted, notices = self.line_scan()
-                legacy = tuple(self.emit.legacy_notices.values())
-                suppressed = tuple(self.emit.suppressed)
+                legacy = self.legacy_notices()
+                suppressed = self.suppressed()
             message = f"{message}; the file was scanned line by line for secrets instead"
         notice = Notice(self.path, error.kind, message, error.line)
         return ScanResult(
@@ -260,11 +280,13 @@ class _FileScan:
 
     def findings(self, docs: Sequence[Document]) -> _Outcome:
         naming = self.platform.naming(self.path, docs)
-        consumers: _Consumers = defaultdict(list)
+        consumers: _Consumers = {}
         for target in self.platform.targets(docs):
-            consumers[(target.doc_index, target.path)].append(target)
+            consumers.setdefault(target.doc_index, {}).setdefault(target.path, []).append(target)
         found = list(self._judged(docs, naming, consumers, fixable=True))
-        found.extend(self.emit.outside_values(self._outside_values()))
+        outside = self._outside_values()
+        if outside:  # `Emitter.outside_values` of none is none: most files need no `Emitter` (issue 16)
+            found.extend(self.emit.outside_values(outside))
         for advice in self.platform.advice(docs, naming):
             found.extend(self.emit.advice(advice))
         return self._settled(found)
@@ -282,7 +304,8 @@ class _FileScan:
 
     def _settled(self, found: list[Finding]) -> _Outcome:
         """The listed findings, how many more there are, and the notices that say what was left out."""
-        findings, omitted = self.emit.settled(found)
+        # `Emitter.settled` of no findings is none, and none left out (issue 16: see `legacy_notices`)
+        findings, omitted = self.emit.settled(found) if found else ([], 0)
         notices: list[Notice] = []
         if omitted:
             message = f"{omitted} more findings not listed (at most {len(findings)} are listed per file)"
@@ -298,10 +321,19 @@ class _FileScan:
     def _judged(
         self, docs: Sequence[Document], naming: Naming, consumers: _Consumers, *, fixable: bool
     ) -> list[Finding]:
+        """Findings for every value of `docs`, and for the tokens only their `!Join`s make.
+
+        The cheap necessary conditions of `_value` are asked here, in the walk, with what they need bound
+        once per file: most values pass none, and the call per value and its lookups were saved (issue 16).
+        Each test is the one `_value` made; `_may_hold_token` is always asked when tokens are possible, as
+        it marks the whole-file matches a value claims."""
         found: list[Finding] = []
-        spend, value, name = self.budget.spend, self._value, ArgRole.NAME
+        spend, name, value_role = self.budget.spend, ArgRole.NAME, ArgRole.VALUE
+        site_of, may_judge_key = self.platform.site, self._may_judge_key
+        tokens_possible, may_hold_token = self.tokens_possible, self._may_hold_token
         for index, doc in enumerate(docs):
             joins: dict[int, tuple[Node, KeyPath]] = {}
+            doc_consumers = consumers.get(index)
             for path, scalar, role, join, join_path in visit_strings(doc.root):
                 if role is name:
                     continue
@@ -309,9 +341,27 @@ class _FileScan:
                     return found
                 if join is not None:
                     joins[id(join)] = (join, join_path)
-                findings = value(index, doc, path, scalar, role, naming, consumers, fixable)
-                if findings:
-                    found.extend(findings)
+                text = scalar.value
+                if type(text) is not str:  # `visit_strings` yields strings and integers only
+                    written = self._as_written(scalar)
+                    if written is None:
+                        continue
+                    scalar, text = written, str(written.value)
+                site = site_of(doc, path)
+                consumed = doc_consumers.get(path) if doc_consumers else None
+                targets = tuple(consumed) if consumed else ()
+                tokens = tokens_possible and may_hold_token(scalar)
+                keyed = role is value_role and (
+                    may_judge_key(site.key) or (bool(targets) and self._may_judge_targets(targets))
+                )
+                pairs = site.pairs or (_may_hold_pair_marker(text) and may_hold_pairs(text))
+                # `_may_need_advice` needs one of these (issue 16: it is asked of every value)
+                advice = (
+                    fixable and ("~" in text or site.role in _ENV_ROLES) and self._may_need_advice(text, site)
+                )
+                if tokens or keyed or pairs or advice:
+                    gates = _Gates(tokens, keyed, advice)
+                    found.extend(self._value(index, doc, path, scalar, site, targets, gates, naming, fixable))
             for join, join_path in joins.values():
                 found.extend(self._joined(index, doc, join, join_path, naming))
         return found
@@ -322,39 +372,23 @@ class _FileScan:
         doc: Document,
         key_path: KeyPath,
         scalar: Scalar,
-        role: ArgRole,
+        site: Site,
+        targets: tuple[Target, ...],
+        gates: _Gates,
         naming: Naming,
-        consumers: _Consumers,
         fixable: bool,
-    ) -> list[Finding] | None:
-        """Findings for one value; the cheap necessary conditions come first, as most values have none
-        (None then: issue 16)."""
-        text = scalar.value
-        if not isinstance(text, str):
-            written = self._as_written(scalar)
-            if written is None:
-                return None
-            scalar, text = written, str(written.value)
-        site = self.platform.site(doc, key_path)
-        consumed = consumers.get((index, key_path)) if consumers else None
-        targets = tuple(consumed) if consumed else ()
-        tokens = self.tokens_possible and self._may_hold_token(scalar)
-        keyed = role is ArgRole.VALUE and (
-            self._may_judge_key(site.key) or (bool(targets) and self._may_judge_targets(targets))
-        )
-        pairs = site.pairs or (_may_hold_pair_marker(text) and may_hold_pairs(text))
-        # `_may_need_advice` needs one of these (issue 16: it is asked of every value)
-        advice = fixable and ("~" in text or site.role in _ENV_ROLES) and self._may_need_advice(text, site)
-        if not (tokens or keyed or pairs or advice):
-            return None
+    ) -> list[Finding]:
+        """Findings for one value that passed one of the cheap necessary conditions in `_judged`."""
+        text = str(scalar.value)
         analysis = analyze(text)
         if analysis.is_ciphertext:
             return []
+        keyed = gates.keyed
         sample = keyed and self._beside_sample_host(index, doc, key_path)
         candidate = Candidate(index, key_path, scalar, site, targets, sample_host=sample)
         hits = [
             hit
-            for hit in judge(candidate, analysis, self.detectors, tokens=tokens, keyed=keyed)
+            for hit in judge(candidate, analysis, self.detectors, tokens=gates.tokens, keyed=keyed)
             if self.emit.enabled(hit.rule.id)
         ]
         found = (
@@ -362,7 +396,7 @@ class _FileScan:
             if hits
             else []
         )
-        if advice:
+        if gates.advice:
             for item in scalar_advice(
                 self.platform, index, key_path, scalar, site, analysis, naming, bool(hits)
             ):

@@ -94,6 +94,7 @@ def test_sites_of_random_documents_are_those_of_the_plain_tests(seed: int) -> No
     for path in _with_sections(rng, doc):
         assert base.leaf_key(path) == _leaf_key(path)
         assert base.generic_key(doc, path) == _generic_key(doc, path)
+        assert base.generic_site(doc, path) == Site(_generic_key(doc, path))
         assert cfn_site(doc, path) == _cfn_site(doc, path)
         assert cfn_site(doc, path, 1) == _cfn_site(doc, path, 1)
         assert platform.site(doc, path) == _serverless_site(doc, path)
@@ -108,6 +109,8 @@ def test_sites_of_random_documents_are_those_of_the_plain_tests(seed: int) -> No
         ("Outputs", "Out", "Value"),
         ("Resources", "Key", "Properties", "Value"),
         ("Resources", "Fn", "Properties", "Tags", 0, "Value"),
+        ("Resources", "Fn", "Properties", "Tags", 0, "Key"),
+        ("Resources", "Fn", "Properties", "Tags", 0),
         ("Resources", "Fn", "Fn::If", 1, "Ref"),
         ("Ref\n",),
         ("Fn::",),
@@ -127,6 +130,7 @@ Resources:
 """
     doc = load_yaml(text, ScanConfig().limits)[0]
     assert cfn_site(doc, path) == _cfn_site(doc, path)
+    assert base.generic_site(doc, path) == Site(_generic_key(doc, path))
     nested = ("resources", *path)
     assert serverless.PLATFORM.site(doc, nested) == _serverless_site(doc, nested)
 

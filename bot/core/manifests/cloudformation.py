@@ -20,10 +20,9 @@ from bot.core.manifests.base import (
     Role,
     Site,
     Target,
-    generic_key,
+    generic_site,
     has_reference_markers,
     kebab,
-    key_site,
     text_at,
 )
 from bot.core.manifests.common import is_secret_key
@@ -39,6 +38,40 @@ _AWS_TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?AWS::""")
 _TRUE = (True, "true", "True", "TRUE")
 _NOT_SECRET_TYPES = ("AWS::", "List<", "Number", "CommaDelimitedList")
 _LAMBDA_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+
+
+def cfn_site(doc: Document, path: KeyPath, base: int = 0) -> Site:
+    """The meaning of a path inside a template whose root sits at `path[:base]`.
+
+    The section (`rel[0]`) is tested first: most values are in none of the four that have a meaning of
+    their own (issue 16: this runs once per value). tests/core/test_site_fast.py compares it with the
+    plain sequence of tests."""
+    rel = path[base:] if base else path
+    size = len(rel)
+    if size < 3:
+        return generic_site(doc, path)
+    section = rel[0]
+    if section == "Resources":
+        if size == 6 and rel[2:5] == ("Properties", "Environment", "Variables"):
+            resource = doc.lookup(path[: base + 2])
+            lambda_env = str(_type_of(resource) if resource else "") in _LAMBDA_TYPES
+            return Site(str(rel[5]), Role.ENV_VAR if lambda_env else Role.OTHER)
+        if size == 4 and rel[2:] == ("Properties", "Value"):
+            resource = doc.lookup(path[: base + 2])
+            if resource is not None and _type_of(resource) == "AWS::ApiGateway::ApiKey":
+                return Site("ApiKeyValue")  # the key clients send; its `Name` only labels it
+            name = text_at(doc.lookup((*path[:-1], "Name")))
+            if name and not has_reference_markers(name):
+                return Site(name.rstrip("/").rsplit("/", 1)[-1])
+    elif section == "Parameters":
+        if size == 3 and rel[2] == "Default":
+            return Site(str(rel[1]), Role.PARAM_DEFAULT)
+    elif section == "Globals":
+        if size == 5 and rel[1:4] == ("Function", "Environment", "Variables"):
+            return Site(str(rel[4]), Role.SHARED_ENV)
+    elif section == "Outputs" and size == 3 and rel[2] == "Value":
+        return Site(str(rel[1]))
+    return generic_site(doc, path)
 
 
 class CloudFormationPlatform(BasePlatform):
@@ -66,8 +99,8 @@ class CloudFormationPlatform(BasePlatform):
             str(_type_of(resource)).startswith(("AWS::", "Custom::")) for _, resource in resources.items
         )
 
-    def site(self, doc: Document, path: KeyPath) -> Site:
-        return cfn_site(doc, path)
+    # `cfn_site` itself, not a method that calls it: asked once per value (issue 16).
+    site = staticmethod(cfn_site)
 
     def naming(self, path: str, docs: Sequence[Document]) -> Naming:
         parts = path.replace("\\", "/").split("/")
@@ -121,40 +154,6 @@ def _type_of(resource: Node) -> object:
         node = resource.get("Type")
         return node.value if isinstance(node, Scalar) else None
     return None
-
-
-def cfn_site(doc: Document, path: KeyPath, base: int = 0) -> Site:
-    """The meaning of a path inside a template whose root sits at `path[:base]`.
-
-    The section (`rel[0]`) is tested first: most values are in none of the four that have a meaning of
-    their own (issue 16: this runs once per value). tests/core/test_site_fast.py compares it with the
-    plain sequence of tests."""
-    rel = path[base:] if base else path
-    size = len(rel)
-    if size < 3:
-        return key_site(generic_key(doc, path))
-    section = rel[0]
-    if section == "Resources":
-        if size == 6 and rel[2:5] == ("Properties", "Environment", "Variables"):
-            resource = doc.lookup(path[: base + 2])
-            lambda_env = str(_type_of(resource) if resource else "") in _LAMBDA_TYPES
-            return Site(str(rel[5]), Role.ENV_VAR if lambda_env else Role.OTHER)
-        if size == 4 and rel[2:] == ("Properties", "Value"):
-            resource = doc.lookup(path[: base + 2])
-            if resource is not None and _type_of(resource) == "AWS::ApiGateway::ApiKey":
-                return Site("ApiKeyValue")  # the key clients send; its `Name` only labels it
-            name = text_at(doc.lookup((*path[:-1], "Name")))
-            if name and not has_reference_markers(name):
-                return Site(name.rstrip("/").rsplit("/", 1)[-1])
-    elif section == "Parameters":
-        if size == 3 and rel[2] == "Default":
-            return Site(str(rel[1]), Role.PARAM_DEFAULT)
-    elif section == "Globals":
-        if size == 5 and rel[1:4] == ("Function", "Environment", "Variables"):
-            return Site(str(rel[4]), Role.SHARED_ENV)
-    elif section == "Outputs" and size == 3 and rel[2] == "Value":
-        return Site(str(rel[1]))
-    return key_site(generic_key(doc, path))
 
 
 def cfn_targets(

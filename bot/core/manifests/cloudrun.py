@@ -28,6 +28,10 @@ class CloudRunPlatform(SecretManagerPlatform):
     def claims(self, path: str, name: str, head: str) -> Format | None:
         if not name.endswith(_SUFFIXES):
             return None
+        # Both API patterns hold `apiVersion`: without it neither is searched for, as the `^` of a multi-line
+        # pattern is tried at every position (issue 16: asked of most YAML files that reach this platform).
+        if "apiVersion" not in head:
+            return None
         if _RUN_API.search(head) or (KNATIVE_API.search(head) and CLOUD_RUN.search(head)):
             return Format.YAML
         return None

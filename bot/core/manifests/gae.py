@@ -28,7 +28,8 @@ class AppEnginePlatform(SecretManagerPlatform):
     docs = "https://cloud.google.com/appengine/docs/standard/reference/app-yaml#runtime_and_app_elements"
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
-        if not name.endswith((".yaml", ".yml")) or not _RUNTIME.search(head):
+        # `_RUNTIME` holds `runtime`: a multi-line `^` is tried at every position (issue 16)
+        if not name.endswith((".yaml", ".yml")) or "runtime" not in head or not _RUNTIME.search(head):
             return None
         return Format.YAML if name in _NAMES or _ENV_VARIABLES.search(head) else None
 

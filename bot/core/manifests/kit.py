@@ -21,9 +21,8 @@ from bot.core.manifests.base import (
     Site,
     Target,
     env_name,
-    generic_key,
+    generic_site,
     kebab,
-    key_site,
 )
 from bot.core.tree import Document, KeyPath, Mapping
 
@@ -52,7 +51,7 @@ class BasePlatform:
         return False
 
     def site(self, doc: Document, path: KeyPath) -> Site:
-        return key_site(generic_key(doc, path))
+        return generic_site(doc, path)
 
     def naming(self, path: str, docs: Sequence[Document]) -> Naming:
         return Naming()

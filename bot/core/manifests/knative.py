@@ -44,7 +44,13 @@ class KnativePlatform(StoreNamedPlatform):
     docs = "https://knative.dev/docs/serving/configuration/secrets/"
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
-        if name.endswith(_SUFFIXES) and KNATIVE_API.search(head) and not CLOUD_RUN.search(head):
+        # `KNATIVE_API` holds `apiVersion`: a multi-line `^` is tried at every position (issue 16)
+        if (
+            name.endswith(_SUFFIXES)
+            and "apiVersion" in head
+            and KNATIVE_API.search(head)
+            and not CLOUD_RUN.search(head)
+        ):
             return Format.YAML
         return None
 

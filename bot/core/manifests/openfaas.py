@@ -39,7 +39,13 @@ class OpenFaasPlatform(StoreNamedPlatform):
     docs = "https://docs.openfaas.com/reference/secrets/"
 
     def claims(self, path: str, name: str, head: str) -> Format | None:
-        if name.endswith((".yml", ".yaml")) and _PROVIDER.search(head) and _OPENFAAS.search(head):
+        # `_PROVIDER` holds `provider`: a multi-line `^` is tried at every position (issue 16)
+        if (
+            name.endswith((".yml", ".yaml"))
+            and "provider" in head
+            and _PROVIDER.search(head)
+            and _OPENFAAS.search(head)
+        ):
             return Format.YAML
         return None
 

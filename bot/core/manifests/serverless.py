@@ -19,9 +19,8 @@ from bot.core.manifests.base import (
     Site,
     Target,
     entry_name,
-    generic_key,
+    generic_site,
     kebab,
-    key_site,
     scalars_under,
     text_at,
 )
@@ -94,7 +93,7 @@ class ServerlessPlatform(BasePlatform):
                 return Site(str(path[-1]), Role.PARAM)
         elif section == "resources" and size > 1:
             return cfn_site(doc, path, base=1)
-        return key_site(generic_key(doc, path))
+        return generic_site(doc, path)
 
     def naming(self, path: str, docs: Sequence[Document]) -> Naming:
         root = root_mapping(docs)
