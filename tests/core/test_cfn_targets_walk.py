@@ -65,6 +65,7 @@ Parameters:
   ApiToken: {Type: String, Default: other}
   Unused: {Type: String, Default: x}
   NoDefault: {Type: String}
+  SHOUTED: {Type: String, Default: y}
 Mappings:
   Env:
     prod: {Key: one, Other: two}
@@ -85,6 +86,8 @@ Resources:
           AGAIN: *shared
           NOTHING: !Sub 'no parameter here ${AWS::Region}'
           LIST: [!Ref DbPassword, plain, {Ref: NoDefault}]
+          BARE: !Sub 'x $SHOUTED'
+          NUMBER: !Ref 5
 Outputs:
   Out: {Value: !Sub '${ApiToken}'}
 """
@@ -99,7 +102,8 @@ def test_the_targets_are_those_of_a_walk_of_every_node() -> None:
     found = list(cfn_targets(0, doc, (), cfn_site))
     assert found == _eager_targets(0, doc, ())
     consumers = {target.consumer for target in found}
-    assert {"DB_PASSWORD", "TOKEN", "URL", "MIXED", "LONG", "MAPPED", "ANCHORED", "AGAIN", "Out"} <= consumers
+    expected = {"DB_PASSWORD", "TOKEN", "URL", "MIXED", "LONG", "MAPPED", "ANCHORED", "AGAIN", "Out", "BARE"}
+    assert expected <= consumers
     assert "NOTHING" not in consumers
 
 
@@ -118,7 +122,9 @@ def _random_node(rng: random.Random, depth: int, names: list[str]) -> Node:
     if depth <= 0 or choice < 0.4:
         tag = rng.choice([None, None, "!Ref", "!Sub", "!GetAtt", "!FindInMap"])
         name = rng.choice(names)
-        value = rng.choice([name, f"${{{name}}}-x", f"a${{{name}.Arn}}", "plain", f"${{AWS::{name}}}"])
+        value = rng.choice(
+            [name, f"${{{name}}}-x", f"a${{{name}.Arn}}", "plain", f"${{AWS::{name}}}", f"x ${name}", 7, None]
+        )
         return Scalar(value, here, here, tag=tag)
     if choice < 0.75:
         keys = rng.sample(["Ref", "Fn::Sub", "Fn::FindInMap", "A", "B", "C"], rng.randint(1, 3))
@@ -130,9 +136,10 @@ def _random_node(rng: random.Random, depth: int, names: list[str]) -> Node:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_random_templates_give_the_targets_of_a_walk_of_every_node(seed: int) -> None:
+@pytest.mark.parametrize("names", [["Alpha", "Beta", "Gamma", "prod", "Key"], ["ALPHA", "BETA", "Key"]])
+def test_random_templates_give_the_targets_of_a_walk_of_every_node(seed: int, names: list[str]) -> None:
+    """Names in capitals are also `$NAME` shell references inside a `!Sub`."""
     rng = random.Random(seed)
-    names = ["Alpha", "Beta", "Gamma", "prod", "Key"]
     here = Pos(1, 1)
     parameters = tuple(
         (

@@ -167,7 +167,7 @@ def cfn_targets(
     mappings = template.get("Mappings")
     if not defaults and not isinstance(mappings, Mapping):
         return
-    for path, node in _referring_nodes(template, base):
+    for path, node in _referring_nodes(template, base, defaults):
         for name, whole in _referenced_parameters(node, defaults):
             if name in defaults:
                 site = site_of(doc, path)
@@ -185,17 +185,28 @@ _REFERRING_KEYS = frozenset({"Ref", "Fn::Sub", "Fn::FindInMap"})
 _REFERRING_LIST_TAGS = frozenset({"!Sub", "!FindInMap"})
 
 
-def _referring_nodes(root: Mapping, base: KeyPath) -> Iterator[tuple[KeyPath, Node]]:
+def _referring_nodes(
+    root: Mapping, base: KeyPath, defaults: dict[str, KeyPath]
+) -> Iterator[tuple[KeyPath, Node]]:
     """The nodes that may refer to a parameter or a map, with their paths, in document order (the order of
     `walk_nodes`). Most nodes of a template are plain scalars that refer to nothing: their paths are never
-    built, and a whole walk of every node was most of the cost of a template's targets (issue 16)."""
+    built, and a whole walk of every node was most of the cost of a template's targets (issue 16).
+
+    A `!Ref` scalar or a `{Ref: scalar}` mapping naming none of `defaults` is not yielded (issue 16: the
+    commonest referring node): `_referenced_parameters` gives it only its own value, which `cfn_targets`
+    drops when not in `defaults` (whose keys are strings, so a number or null is in it never), and
+    `_map_lookups` gives it nothing. A `{Ref: ...}` mapping's children are still walked."""
     stack: list[tuple[KeyPath, Node]] = [(base, root)]
     pop, push = stack.pop, stack.append
     while stack:
         path, node = pop()
         if type(node) is Mapping:
             items = node.items
-            if len(items) == 1 and items[0][0].value in _REFERRING_KEYS:
+            if (
+                len(items) == 1
+                and items[0][0].value in _REFERRING_KEYS
+                and not _names_no_default(node, defaults)
+            ):
                 yield path, node
             for key, value in reversed(items):
                 if type(value) is not Scalar or value.tag in _REFERRING_TAGS:
@@ -208,8 +219,14 @@ def _referring_nodes(root: Mapping, base: KeyPath) -> Iterator[tuple[KeyPath, No
                 child = children[position]
                 if type(child) is not Scalar or child.tag in _REFERRING_TAGS:
                     push(((*path, position), child))
-        else:
+        elif node.tag != "!Ref" or (isinstance(node, Scalar) and str(node.value) in defaults):
             yield path, node
+
+
+def _names_no_default(node: Mapping, defaults: dict[str, KeyPath]) -> bool:
+    """Whether `node`, a one-key mapping, is `{Ref: scalar}` naming none of `defaults`."""
+    key, value = node.items[0]
+    return key.value == "Ref" and type(value) is Scalar and value.value not in defaults
 
 
 def _parameter_defaults(template: Mapping, base: KeyPath) -> dict[str, KeyPath]:
@@ -253,6 +270,10 @@ _FEW_DEFAULTS = 16
 
 
 def _sub_names(text: str, defaults: dict[str, KeyPath]) -> Iterator[tuple[str, bool]]:
+    # Every `SHELL` or `FOREIGN` reference starts at a `$` (`$NAME`, `${NAME...}`, a `${...}` variable):
+    # a text without one yields nothing, and is not analysed (issue 16).
+    if "$" not in text:
+        return
     if len(defaults) <= _FEW_DEFAULTS and not any(name in text for name in defaults):
         return  # every name below is a slice of `text`: none can be a parameter with a default
     whole = len(text.strip())
