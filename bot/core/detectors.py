@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any
 
 import re2
@@ -20,6 +21,27 @@ from bot.core.linear import encodable, re2_options
 from bot.core.rules import KeyedMatch, RuleKind, RuleSet, TokenMatch
 
 _MAX_KEYS = 65_536
+
+
+class _Accepted(dict[str, bool]):
+    """Key name -> whether some keyed rule accepts it. A name not seen before is answered by `compute` and
+    remembered on lookup (`__missing__`), so that a seen name costs one C-level `__getitem__` call and no
+    Python frame: asked of nearly every value (issue 16)."""
+
+    __slots__ = ("_compute",)
+
+    def __init__(self, compute: Callable[[str], bool]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: str) -> bool:
+        return self.remember(key, self._compute(key))
+
+    def remember(self, key: str, accepted: bool) -> bool:
+        if len(self) >= _MAX_KEYS:
+            self.clear()
+        self[key] = accepted
+        return accepted
 
 
 class _KeyIndex:
@@ -35,7 +57,9 @@ class _KeyIndex:
             for pattern in patterns:
                 self.patterns.Add(str(getattr(pattern, "pattern", pattern)))
             self.patterns.Compile()
-        self.accepted: dict[str, bool] = {}
+        self.accepted = _Accepted(self._compute)
+        # Whether some keyed rule accepts a key name: the memo's own lookup (issue 16).
+        self.accepts: Callable[[str], bool] = self.accepted.__getitem__
         self.by_kind = {kind: self._rules_of_kind(kind) for kind in (None, *SecretKind)}
 
     def _rules_of_kind(self, kind: SecretKind | None) -> tuple[bool, frozenset[int]]:
@@ -46,12 +70,6 @@ class _KeyIndex:
         slots = [self.slots[id(rule.key_pattern)] for rule in fitting if rule.key_pattern is not None]
         return any(rule.key_pattern is None for rule in fitting), frozenset(slots)
 
-    def accepts(self, key: str) -> bool:
-        accepted = self.accepted.get(key)
-        if accepted is None:
-            accepted = self._remember(key, self._compute(key))
-        return accepted
-
     def accepts_or_names(self, key: str) -> bool:
         """`accepts(key) or secret_kind_of_key(key) is not None`, reading the key's kind once for a key not
         seen before (the pre-parse check asks it of each new word of a file, issue 16)."""
@@ -59,13 +77,7 @@ class _KeyIndex:
         if accepted is not None:
             return accepted or secret_kind_of_key(key) is not None
         answers = key_answers(key)
-        return self._remember(key, self._of_kind(key, answers)) or answers[0] is not None
-
-    def _remember(self, key: str, accepted: bool) -> bool:
-        if len(self.accepted) >= _MAX_KEYS:
-            self.accepted.clear()
-        self.accepted[key] = accepted
-        return accepted
+        return self.accepted.remember(key, self._of_kind(key, answers)) or answers[0] is not None
 
     def _compute(self, key: str) -> bool:
         return self._of_kind(key, key_answers(key))
@@ -96,6 +108,9 @@ class Detectors:
         if keys is None:
             keys = _KEY_INDEXES[ruleset] = _KeyIndex(ruleset)
         self._keys = keys
+        # True when some keyed rule accepts this key name, whatever the value: the key index's memo lookup
+        # itself, with no call of this class in between (issue 16: asked of nearly every value).
+        self.may_judge_key: Callable[[str], bool] = keys.accepts
 
     def may_hold_token(self, start: int, end: int) -> bool:
         """True when text[start:end] of the file overlaps a token match of the whole file (which the value
@@ -119,10 +134,6 @@ class Detectors:
 
     def find_tokens(self, text: str) -> list[TokenMatch]:
         return self._ruleset.find_tokens(text)
-
-    def may_judge_key(self, key: str) -> bool:
-        """True when some keyed rule accepts this key name, whatever the value."""
-        return self._keys.accepts(key)
 
     def may_judge_or_names(self, key: str) -> bool:
         """`may_judge_key(key)`, or the key names a secret (`secret_kind_of_key`)."""
