@@ -397,3 +397,19 @@ def test_a_colon_after_a_flow_key_indicator_reads_as_the_masked_text_first(text:
             patch.setattr(yamlsafe, "_compose_c", compose_c_masked_first)
             reference = outcome(text, limits)
         assert outcome(text, limits) == reference
+
+
+def test_a_token_after_a_flow_key_indicator_is_found_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan of a manifest with `?:<token>` on a line of a flow mapping after its brace's: the same
+    finding (key, message, fingerprint) as when the masked text was always read first (issue 16)."""
+    from bot.core.config import ScanConfig
+    from bot.core.scanner import scan_file
+    from tests.core.test_scanner_cases import GITHUB, RULESET
+
+    text = f"service: svc\nprovider:\n  name: aws\n  environment: {{STAGE: dev,\n    ?:{GITHUB}}}\n"
+    config = ScanConfig(fingerprint_key=b"ab" * 32)
+    new = scan_file("serverless.yml", text.encode(), ruleset=RULESET, config=config)
+    monkeypatch.setattr(yamlsafe, "_compose_c", compose_c_masked_first)
+    reference = scan_file("serverless.yml", text.encode(), ruleset=RULESET, config=config)
+    assert [finding.rule for finding in reference.findings] == ["github-pat"]
+    assert new == reference
