@@ -46,10 +46,10 @@ _CPARSER: Any = getattr(ruamel.yaml.main, "CParser", None)
 _PURE_FALLBACK_MAX_CHARS = 64_000
 # A colon between two plain-scalar characters: never a mapping indicator in YAML 1.2.
 _INNER_COLON = re.compile(r":(?<=[^\s'\"\[\]{},]:)(?=[^\s\[\]{},])")  # led by the colon: fast to find
-# A colon that `_INNER_COLON` masks right after a `?`, which a flow collection reads as its key indicator:
-# the one colon that libyaml reads without error both as written and masked, but differently
-# (`_may_need_stand_in`).
-_KEY_INDICATOR_COLON = re.compile(r"\?:(?=[^\s\[\]{},])")
+# A colon that `_INNER_COLON` masks right after a `?` that starts a token, which a flow collection reads as
+# its key indicator: the one colon that libyaml reads without error both as written and masked, but
+# differently (`_may_need_stand_in`). Led by the `?`: fast to find; `(?:` in a regex is no such `?`.
+_KEY_INDICATOR_COLON = re.compile(r"\?(?<![^\s\[{,]\?):(?=[^\s\[\]{},])")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _PARSER_SYMBOL = re.compile(r"'<[a-z ]+>'")
 # Cheap conservative signs for `quick_check`, each led by a literal so that the search skips ahead: an alias,
