@@ -46,6 +46,10 @@ _CPARSER: Any = getattr(ruamel.yaml.main, "CParser", None)
 _PURE_FALLBACK_MAX_CHARS = 64_000
 # A colon between two plain-scalar characters: never a mapping indicator in YAML 1.2.
 _INNER_COLON = re.compile(r":(?<=[^\s'\"\[\]{},]:)(?=[^\s\[\]{},])")  # led by the colon: fast to find
+# A colon that `_INNER_COLON` masks right after a `?` that starts a token, which a flow collection reads as
+# its key indicator: the one colon that libyaml reads without error both as written and masked, but
+# differently (`_may_need_stand_in`). Led by the `?`: fast to find; `(?:` in a regex is no such `?`.
+_KEY_INDICATOR_COLON = re.compile(r"\?(?<![^\s\[{,]\?):(?=[^\s\[\]{},])")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _PARSER_SYMBOL = re.compile(r"'<[a-z ]+>'")
 # Cheap conservative signs for `quick_check`, each led by a literal so that the search skips ahead: an alias,
@@ -147,11 +151,12 @@ def _compose_c(text: str, limits: ScanLimits) -> list[Document]:
     masking (a regex over the whole text, then a look for the stand-in in every value) is left for when it
     fails (issue 16). The result is the same whichever is read first: the two event streams agree as far
     as both go, since a colon and the stand-in are read alike everywhere except where one of them is a
-    syntax error (the colon in a flow scalar; the stand-in in an anchor, alias, tag or directive). So
-    whenever the original parses, the masked text either gives the same documents or fails; a limit
-    crossed in one is crossed at the same event in the other unless that one fails first; and when the
-    original fails, the masked text's outcome is taken, as before, with the original's error if both
-    fail."""
+    syntax error (the colon in a flow scalar; the stand-in in an anchor, alias, tag or directive) and
+    right after a flow `?` (read both ways, differently: `_may_need_stand_in` sends such a text to the
+    masked reading first). So whenever the original parses, the masked text either gives the same
+    documents or fails; a limit crossed in one is crossed at the same event in the other unless that one
+    fails first; and when the original fails, the masked text's outcome is taken, as before, with the
+    original's error if both fail."""
     if COLON_STAND_IN in text:
         return Composer(text, limits).documents(_c_events(text))
     if _may_need_stand_in(text):
@@ -177,7 +182,14 @@ def _compose_c(text: str, limits: ScanLimits) -> list[Document]:
 def _may_need_stand_in(text: str) -> bool:
     """Whether a colon may be in a flow scalar: after a `[` or a `{` not led by `$` (`${self:x}` is no flow
     collection) on the same line, or after one that ends its line (the collection may go on below). A
-    wrong guess costs time, not correctness: either text may be read first (see `_compose_c`)."""
+    wrong guess costs time, not correctness: either text may be read first (see `_compose_c`).
+
+    Except after a `?`: in a flow collection libyaml reads `?:b` as the value `b` under an empty key, and
+    the masked `?<stand-in>b` as the key `:b`, both without error. The masked reading is the scanner's, so
+    a text with such a colon, wherever it is (the line of a multi-line collection after its bracket's),
+    is read masked first, as before the original was read first."""
+    if _KEY_INDICATOR_COLON.search(text) is not None:
+        return True
     for opener in "[{":
         index = text.find(opener)
         while index >= 0:

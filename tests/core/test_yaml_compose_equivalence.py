@@ -372,3 +372,44 @@ def test_either_text_may_be_read_first(masked_first: bool | None, monkeypatch: p
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(yamlsafe, "_compose_c", compose_c_masked_first)
                 assert new == outcome(text, limits), repr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k: {a: 1,\n  ?:b}\n",
+        "k: [a,\n  ?:b,\n  z]\n",
+        "k: {a: 1,\n  ?:'b'}\n",
+        "k: {a: 1,\n  ?:&z b}\n",
+        "k: [a,\n  ?::b]\n",
+        "k: {a: 1,\n   ?:a\n  }\n",
+    ],
+)
+def test_a_colon_after_a_flow_key_indicator_reads_as_the_masked_text_first(text: str) -> None:
+    """A colon right after a flow `?` is the one place where libyaml reads a colon and the stand-in both
+    without error but differently: `{?:b}` is the value `b` under an empty key as written, and the key `:b`
+    masked. The masked reading was the scanner's before the original was read first (issue 16), so such a
+    text is still read masked first, wherever the `?:` is in its collection (here on a line after the
+    opening bracket's, where no colon seemed to be in a flow scalar)."""
+    assert yamlsafe._may_need_stand_in(text)
+    for limits in (LIMITS, SMALL_LIMITS):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(yamlsafe, "_compose_c", compose_c_masked_first)
+            reference = outcome(text, limits)
+        assert outcome(text, limits) == reference
+
+
+def test_a_token_after_a_flow_key_indicator_is_found_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan of a manifest with `?:<token>` on a line of a flow mapping after its brace's: the same
+    finding (key, message, fingerprint) as when the masked text was always read first (issue 16)."""
+    from bot.core.config import ScanConfig
+    from bot.core.scanner import scan_file
+    from tests.core.test_scanner_cases import GITHUB, RULESET
+
+    text = f"service: svc\nprovider:\n  name: aws\n  environment: {{STAGE: dev,\n    ?:{GITHUB}}}\n"
+    config = ScanConfig(fingerprint_key=b"ab" * 32)
+    new = scan_file("serverless.yml", text.encode(), ruleset=RULESET, config=config)
+    monkeypatch.setattr(yamlsafe, "_compose_c", compose_c_masked_first)
+    reference = scan_file("serverless.yml", text.encode(), ruleset=RULESET, config=config)
+    assert [finding.rule for finding in reference.findings] == ["github-pat"]
+    assert new == reference
