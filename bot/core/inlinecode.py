@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from bot.core.linear import LinearPattern
+from bot.core.newlines import newline_offsets
 
 # Keys whose value is function source on the platforms that accept it inline; code under any other key (a
 # UserData script that happens to `import`) is read as text.
@@ -48,7 +49,7 @@ class Code:
         closed (escaped quotes and the other quote characters inside a string do not count)."""
         text = self.text
         if self._newlines is None:
-            self._newlines = _newlines(text)
+            self._newlines = newline_offsets(text)
         index = bisect_left(self._newlines, position)
         line_start = self._newlines[index - 1] + 1 if index else 0
         literals = self._literals.get(line_start)
@@ -79,15 +80,6 @@ def is_expression(code: Code, start: int, end: int) -> bool:
     closed = len(name) < len(value) or text[end : end + 1] in (",", ")")
     before = text[max(0, start - 3) : start]
     return closed or "." in name or before.endswith((" = ", " =", "= "))
-
-
-def _newlines(text: str) -> list[int]:
-    offsets = []
-    index = text.find("\n")
-    while index >= 0:
-        offsets.append(index)
-        index = text.find("\n", index + 1)
-    return offsets
 
 
 def _string_literals(text: str, start: int, end: int) -> tuple[list[int], list[int]]:

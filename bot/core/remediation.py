@@ -21,6 +21,7 @@ from bot.core.judge import Context, Hit
 from bot.core.linear import LinearPattern
 from bot.core.manifests import awskeys
 from bot.core.manifests.base import Format, Naming, Platform, Role, env_name
+from bot.core.newlines import newline_offsets
 from bot.core.references import RefKind
 from bot.core.spans import DisjointSpans
 from bot.core.tree import Scalar, Style
@@ -295,22 +296,13 @@ class LineBreaks:
     def before(self, index: int) -> int:
         """`text.count("\\n", 0, index)`."""
         if self._offsets is None:
-            self._offsets = _newlines(self.text)
+            self._offsets = newline_offsets(self.text)
         return bisect_left(self._offsets, index)
 
     def last_before(self, index: int) -> int:
         """`text.rfind("\\n", 0, index)`."""
         count = self.before(index)
         return self._offsets[count - 1] if count and self._offsets is not None else -1
-
-
-def _newlines(text: str) -> list[int]:
-    offsets = []
-    index = text.find("\n")
-    while index >= 0:
-        offsets.append(index)
-        index = text.find("\n", index + 1)
-    return offsets
 
 
 def locate(hit: Hit, lines: Sequence[str], breaks: LineBreaks | None = None) -> tuple[int, int, int]:
