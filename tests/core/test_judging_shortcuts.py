@@ -114,6 +114,17 @@ def test_key_words_as_split_before(key: str) -> None:
     assert heuristics.key_words(key) == _key_words_before(key)
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["PassWord", "dbPassWord", "DB_PassWord_Key", "PassPhrase", "passCode", "PassKey", "Pass_Word",
+     "PassWords", "APIPassWord2", "xPassWordPass", "PASS_WORD", "pass-word-key", "myPass.Word"],
+)  # fmt: skip
+def test_key_words_join_pass_and_its_suffix_as_before(key: str) -> None:
+    # The generated names above rarely put `Pass` right before a suffix (a review found a broken join that
+    # they missed); these always do.
+    assert heuristics.key_words(key) == _key_words_before(key)
+
+
 def _may_hold_pairs_before(text: str) -> bool:
     equals = text.count("=")
     if equals >= 2 or (equals == 1 and judge._SINGLE_ASSIGNMENT.fullmatch(text.strip()) is not None):
