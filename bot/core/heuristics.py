@@ -179,9 +179,7 @@ def key_answers(key: str) -> KeyAnswers:
     scan asks both of most names, and each remembered answer costs a keyed digest of the name, about a third
     of reading the name (issue 16; tests/core/test_keymemo.py compares the two with their questions)."""
     kind = kind_of_key_name(key)
-    words = meaningful_words(key)
-    # `names_secret_in_passing` with the kind just read, in the same order of tests.
-    in_passing = not _SECRET_WORDS.isdisjoint(words[:-1]) and kind is None and not declares_public(words)
+    in_passing = _names_in_passing(meaningful_words(key), kind)
     return _SHARED_ANSWERS[kind, in_passing or names_a_lookup_key(key)]
 
 
@@ -452,10 +450,15 @@ _RANDOM_TOKEN = LinearPattern(r"^[A-Za-z0-9_+/=-]+$")
 def names_secret_in_passing(key: str) -> bool:
     """A key that mentions a secret without ending on it (`AUTH0_SECRET_ID`, `SECRET_NAME`): usually the
     secret's name or id, but a value that is itself long random key material is the secret."""
-    words = meaningful_words(key)
+    return _names_in_passing(meaningful_words(key), secret_kind_of_key(key))
+
+
+def _names_in_passing(words: tuple[str, ...], kind: SecretKind | None) -> bool:
+    """`names_secret_in_passing` of a name with these meaningful words and this kind (`key_answers` has
+    read the kind already)."""
     return (
         not _SECRET_WORDS.isdisjoint(words[:-1])  # first: most keys mention no secret word (issue 16)
-        and secret_kind_of_key(key) is None
+        and kind is None
         and not declares_public(words)
     )
 
