@@ -125,7 +125,8 @@ class Composer:
                         tag = str(tag)
                         if stand_in and COLON_STAND_IN in tag:
                             tag = tag.replace(COLON_STAND_IN, ":")
-                        if tag[0] != "!" or tag == "!":  # else an application tag: the text stays a string
+                        # An application tag (`!Ref`) leaves the text a string.
+                        if not tag.startswith("!") or tag == "!":
                             value, tag = typed_value(raw, plain=style is plain, tag=tag)
                         if value == MERGE_KEY and stack:
                             stack[-1][_CAREFUL] = True
